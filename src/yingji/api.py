@@ -1,0 +1,22 @@
+"""Assembles the API v1 routers: one NinjaAPI, one auth, one error shape."""
+
+from ninja import NinjaAPI
+
+from yingji.core.api import router as core_router
+from yingji.core.api_support import ActiveSessionAuth, BearerTokenAuth, install_error_handlers
+from yingji.enterprises.api import router as enterprises_router
+
+api = NinjaAPI(
+    title="Yingji API",
+    version="1",
+    description="County emergency management platform. Authenticate with `Authorization: Bearer <token>` "
+                "(`yingji token USERNAME` or POST /api/v1/me/tokens) or a browser session. Every 4xx answers "
+                '`{"detail": ..., "errors": [{"field": ..., "message": ...}]}`.',
+    urls_namespace="api-v1",
+    auth=[BearerTokenAuth(), ActiveSessionAuth()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("", core_router)
+api.add_router("", enterprises_router)

@@ -1,0 +1,308 @@
+"""The ``yingji`` command: serve, demo, createuser, token, check, worker, sweeper, manage.
+
+Errors are one line on stderr and a non-zero exit (2 for bad input, 1 for a failed check), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed as one line, exit status ``code``."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingji.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _print_accounts(accounts) -> None:
+    from yingji.core.choices import Role
+    from yingji.core.demo import DEMO_PASSWORD
+
+    print("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    for username, roles, scope in accounts:
+        print(f"  {username:<12} {', '.join(roles):<28} {scope}  ({', '.join(Role.label(r) for r in roles)})")
+
+
+# --- commands --------------------------------------------------------------------------------------------------
+
+
+def cmd_demo(args) -> int:
+    _setup()
+    from yingji.core import demo
+
+    _migrate()
+    if demo.is_loaded() and not args.reset:
+        raise CommandError("The demo county is already loaded; run `yingji demo --reset` to reload it")
+    accounts = demo.load_demo(reset=args.reset)
+    print(f"Demo county {demo.COUNTY_NAME} ({demo.COUNTY_CODE}) loaded.")
+    _print_accounts(accounts)
+    return 0
+
+
+def cmd_createuser(args) -> int:
+    _setup()
+    from yingji.core import services
+    from yingji.core.choices import Role
+    from yingji.core.errors import ServiceError
+    from yingji.enterprises.services import find_by_credit_code
+
+    roles = [r.strip() for value in args.role for r in value.split(",") if r.strip()]
+    unknown = [r for r in roles if r not in Role.values()]
+    if unknown:
+        raise CommandError(f"unknown role {', '.join(unknown)}; choose from: {', '.join(Role.values())}")
+    enterprise = None
+    if args.enterprise:
+        enterprise = find_by_credit_code(args.enterprise)
+        if enterprise is None:
+            raise CommandError(f"no enterprise has credit code {args.enterprise}")
+    password = args.password or (secrets.token_urlsafe(9) + "A1!")
+    try:
+        user = services.create_user(
+            None, username=args.username, roles=roles, password=password, scope_region_code=args.scope or "",
+            enterprise=enterprise, display_name=args.name or "", must_change_password=not args.password,
+        )
+    except ServiceError as exc:
+        details = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in exc.errors)
+        raise CommandError(f"cannot create user: {details or exc.detail}") from None
+    print(f"Created {user.username} ({', '.join(roles)}; scope {user.scope_display}).")
+    if not args.password:
+        print(f"Initial password (must be changed at first login): {password}")
+    return 0
+
+
+def cmd_token(args) -> int:
+    _setup()
+    from yingji.core import services
+    from yingji.core.errors import ServiceError
+    from yingji.core.models import User
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        raise CommandError(f"no user named {args.username!r}")
+    try:
+        _token, raw = services.issue_token(user, name=args.name or "cli")
+    except ServiceError as exc:
+        raise CommandError(f"cannot issue a token: {exc.errors[0]['message'] if exc.errors else exc.detail}")
+    # Tokens are stored hashed, so an existing one cannot be shown again: each call issues a new token.
+    print(raw)
+    return 0
+
+
+def cmd_check(args) -> int:
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    problems, lines = [], []
+    db = settings.DATABASES["default"]
+    lines.append(f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode")
+                lines.append(f"sqlite journal mode: {cursor.fetchone()[0]}")
+    except Exception as exc:  # any driver error means the database is unreachable; report it, don't crash
+        problems.append(f"database unreachable: {exc}")
+    else:
+        plan = MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        if plan:
+            problems.append(f"{len(plan)} migrations not applied (run `yingji serve` or `yingji manage migrate`)")
+        else:
+            from yingji.core.models import Region, User
+
+            lines.append(f"regions: {Region.objects.count()}, users: {User.objects.count()}")
+    try:
+        call_command("check", verbosity=0)
+        lines.append("django system checks: ok")
+    except Exception as exc:  # SystemCheckError carries the report
+        problems.append(f"system checks: {exc}")
+    data_dir = settings.DATA_DIR
+    if not os.access(data_dir, os.W_OK):
+        problems.append(f"data directory {data_dir} is not writable")
+    lines.append(f"data directory: {data_dir}")
+    lines.append(f"secret key: {'YINGJI_SECRET_KEY' if os.environ.get('YINGJI_SECRET_KEY') else 'generated file'}")
+    lines.append(f"debug: {settings.DEBUG}; demo mode: {settings.DEMO_MODE}")
+    lines.append(f"task backend: {settings.TASKS['default']['BACKEND']}")
+    for line in lines:
+        print(line)
+    for problem in problems:
+        print(f"PROBLEM: {problem}", file=sys.stderr)
+    print("ok" if not problems else f"{len(problems)} problem(s)")
+    return 0 if not problems else 1
+
+
+def cmd_worker(args) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("db_worker", interval=args.interval, verbosity=0)
+    return 0
+
+
+def cmd_sweeper(args) -> int:
+    _setup()
+    from yingji.core.tasks import run_sweeper
+
+    stopping = {"flag": False}
+
+    def stop(signum, frame):
+        stopping["flag"] = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    run_sweeper(tick_seconds=args.tick, stop=lambda: stopping["flag"])
+    return 0
+
+
+def cmd_manage(args) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["yingji manage", *args.rest])
+    return 0
+
+
+def cmd_serve(args) -> int:
+    _setup()
+    from yingji.core import demo
+
+    print("Applying migrations…", flush=True)
+    _migrate()
+    if not args.no_demo and not demo.is_loaded():
+        print("Empty database: loading the demo county…", flush=True)
+        _print_accounts(demo.load_demo())
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="yingji.settings")
+    children = {
+        "web": [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", args.host, "--port",
+                str(args.port), "--workers", str(args.workers), "--blocking-threads", str(args.threads),
+                "--no-ws", "--log-level", "warning", "yingji.wsgi:application"],
+    }
+    if not args.no_worker:
+        children["worker"] = [sys.executable, "-m", "yingji.cli", "worker"]
+        children["sweeper"] = [sys.executable, "-m", "yingji.cli", "sweeper"]
+    procs = {name: subprocess.Popen(cmd, env=env) for name, cmd in children.items()}  # noqa: S603
+    print(f"Yingji is running at http://{args.host}:{args.port}/  (API docs: /api/v1/docs). Ctrl-C stops it.",
+          flush=True)
+    stopping = {"signal": None}
+
+    def on_signal(signum, frame):
+        stopping["signal"] = signum
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    exit_code = 0
+    try:
+        while stopping["signal"] is None:
+            for name, proc in procs.items():
+                if proc.poll() is not None:
+                    print(f"{name} exited with status {proc.returncode}; stopping.", file=sys.stderr)
+                    exit_code = 1
+                    stopping["signal"] = signal.SIGTERM
+                    break
+            time.sleep(0.3)
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 10
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        print("Stopped.", flush=True)
+    return exit_code
+
+
+# --- parser ----------------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="yingji", description="Yingji emergency management platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="migrate, load the demo county if empty, run web server, worker and sweeper")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-demo", action="store_true", help="do not load the demo county into an empty database")
+    p.add_argument("--no-worker", action="store_true", help="run only the web server (workers run elsewhere)")
+    p.add_argument("--workers", type=int, default=1, help="web server processes")
+    p.add_argument("--threads", type=int, default=4, help="request threads per web server process")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo", help="load (or with --reset reload) the demo county")
+    p.add_argument("--reset", action="store_true")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("createuser", help="create an account")
+    p.add_argument("username")
+    p.add_argument("--role", action="append", required=True,
+                   help="role key (repeat or comma-separate for several roles)")
+    scope = p.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--scope", metavar="REGION_CODE", help="jurisdiction: county/township/village code")
+    scope.add_argument("--enterprise", metavar="CREDIT_CODE", help="enterprise scope by unified social credit code")
+    p.add_argument("--password", help="initial password (default: generated and printed, change forced)")
+    p.add_argument("--name", help="display name")
+    p.set_defaults(func=cmd_createuser)
+
+    p = sub.add_parser("token", help="print a new API token for a user")
+    p.add_argument("username")
+    p.add_argument("--name", help="label for the token")
+    p.set_defaults(func=cmd_token)
+
+    p = sub.add_parser("check", help="configuration and database health")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("worker", help="run a background task worker")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("sweeper", help="run the periodic-job sweeper")
+    p.add_argument("--tick", type=float, default=30.0, help="seconds between sweeps")
+    p.set_defaults(func=cmd_sweeper)
+
+    p = sub.add_parser("manage", help="run a Django management command")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CommandError as exc:
+        print(f"yingji {args.command}: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

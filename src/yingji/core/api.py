@@ -1,0 +1,535 @@
+"""API v1 routers of core: regions, organisations and contacts, users, audit records, the current user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.db.models import Prefetch
+from ninja import Field, Query, Router, Schema
+
+from . import policy, services
+from .api_support import ERRORS, Id, PageParams, ShortText, Text, apply_filters, filter_params, page_of, paginate
+from .choices import OrganisationKind, RegionKind, RegionLevel, Role
+from .errors import NotFound, ValidationFailed
+from .filters import AuditFilterSet, OrganisationFilterSet, RegionFilterSet, UserFilterSet
+from .models import ApiToken, AuditRecord, Contact, Organisation, Region, User
+
+router = Router()
+
+Lat = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
+Lon = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
+RegionCode = Annotated[str, Field(pattern=r"^\d{6}(\d{3}(\d{3})?)?$", description="6, 9 or 12 digits")]
+RoleKey = Literal[tuple(Role.values())]  # type: ignore[valid-type]
+
+
+def _unset(payload: Schema) -> dict[str, Any]:
+    return payload.model_dump(exclude_unset=True)
+
+
+# --- regions -------------------------------------------------------------------------------------------------
+
+
+class RegionOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    kind: str
+    parent_code: str | None
+    lat: float | None
+    lon: float | None
+    boundary: dict | None
+    population: int | None
+    area_km2: float | None
+
+
+class RegionIn(Schema):
+    code: RegionCode
+    name: ShortText(100, 1)
+    level: Literal[tuple(RegionLevel.values())]  # type: ignore[valid-type]
+    kind: Literal[tuple(RegionKind.values())] | None = None  # type: ignore[valid-type]
+    parent_code: RegionCode | None = None
+    lat: Lat | None = None
+    lon: Lon | None = None
+    boundary: dict | None = None
+    population: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
+    area_km2: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)] | None = None
+
+
+class RegionPatch(Schema):
+    name: ShortText(100, 1) | None = None
+    kind: Literal[tuple(RegionKind.values())] | None = None  # type: ignore[valid-type]
+    lat: Lat | None = None
+    lon: Lon | None = None
+    boundary: dict | None = None
+    population: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
+    area_km2: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)] | None = None
+
+
+def _region_out(r: Region) -> dict:
+    return {"id": r.pk, "code": r.code, "name": r.name, "level": r.level, "kind": r.kind,
+            "parent_code": r.parent.code if r.parent_id else None,
+            "lat": float(r.lat) if r.lat is not None else None, "lon": float(r.lon) if r.lon is not None else None,
+            "boundary": r.boundary, "population": r.population,
+            "area_km2": float(r.area_km2) if r.area_km2 is not None else None}
+
+
+def _clean_none(data: dict, keep: tuple[str, ...] = ("lat", "lon", "boundary", "population", "area_km2")) -> dict:
+    """PATCH: an explicit null clears a nullable field; other fields cannot be null."""
+    for key, value in list(data.items()):
+        if value is None and key not in keep:
+            raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
+    if "kind" in data and data["kind"] is None:
+        data["kind"] = ""
+    return data
+
+
+@router.get("/regions", response={200: page_of(RegionOut), **ERRORS}, tags=["regions"],
+            summary="List regions in your scope")
+def list_regions(request, filters: Query[filter_params(RegionFilterSet)], page: Query[PageParams]):
+    qs = Region.objects.for_user(request.auth).select_related("parent")
+    return paginate(apply_filters(RegionFilterSet, request, qs), page, _region_out)
+
+
+@router.get("/regions/{id}", response={200: RegionOut, **ERRORS}, tags=["regions"])
+def get_region(request, id: Id):
+    return _region_out(policy.get_object(request.auth, Region, id, queryset=Region.objects.select_related("parent")))
+
+
+@router.post("/regions", response={201: RegionOut, **ERRORS}, tags=["regions"])
+def create_region(request, payload: RegionIn):
+    data = _unset(payload)
+    if data.get("kind") is None:
+        data.pop("kind", None)
+    return 201, _region_out(services.create_region(request.auth, data))
+
+
+@router.patch("/regions/{id}", response={200: RegionOut, **ERRORS}, tags=["regions"])
+def update_region(request, id: Id, payload: RegionPatch):
+    region = policy.get_object(request.auth, Region, id, "change")
+    return _region_out(services.update_region(request.auth, region, _clean_none(_unset(payload))))
+
+
+@router.delete("/regions/{id}", response={204: None, **ERRORS}, tags=["regions"])
+def delete_region(request, id: Id):
+    region = policy.get_object(request.auth, Region, id, "delete")
+    services.delete_object(request.auth, region)
+    return 204, None
+
+
+# --- organisations and contacts ------------------------------------------------------------------------------
+
+
+class ContactOut(Schema):
+    id: int
+    organisation_id: int
+    name: str
+    title: str
+    mobile: str
+    office_phone: str
+    notes: str
+
+
+class ContactIn(Schema):
+    name: ShortText(50, 1)
+    title: ShortText(100) = ""
+    mobile: ShortText(11) = ""
+    office_phone: ShortText(32) = ""
+    notes: ShortText(200) = ""
+
+
+class ContactPatch(Schema):
+    name: ShortText(50, 1) | None = None
+    title: ShortText(100) | None = None
+    mobile: ShortText(11) | None = None
+    office_phone: ShortText(32) | None = None
+    notes: ShortText(200) | None = None
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    region_code: str
+    parent_id: int | None
+    lead_unit_id: int | None
+    member_unit_ids: list[int]
+    duties: str
+    address: str
+    duty_phone: str
+    is_active: bool
+    contacts: list[ContactOut]
+
+
+class OrganisationIn(Schema):
+    name: ShortText(200, 1)
+    short_name: ShortText(50) = ""
+    kind: Literal[tuple(OrganisationKind.values())]  # type: ignore[valid-type]
+    region_code: RegionCode
+    parent_id: Id | None = None
+    lead_unit_id: Id | None = None
+    member_unit_ids: list[Id] = []
+    duties: ShortText(5000) = ""
+    address: ShortText(200) = ""
+    duty_phone: ShortText(32) = ""
+    is_active: bool = True
+
+
+class OrganisationPatch(Schema):
+    name: ShortText(200, 1) | None = None
+    short_name: ShortText(50) | None = None
+    parent_id: Id | None = None
+    lead_unit_id: Id | None = None
+    member_unit_ids: list[Id] | None = None
+    duties: ShortText(5000) | None = None
+    address: ShortText(200) | None = None
+    duty_phone: ShortText(32) | None = None
+    is_active: bool | None = None
+
+
+def _org_queryset():
+    return Organisation.objects.prefetch_related(
+        Prefetch("member_units", queryset=Organisation.objects.only("id")),
+        Prefetch("contacts", queryset=Contact.objects.all()),
+    )
+
+
+def _org_out(o: Organisation) -> dict:
+    return {"id": o.pk, "name": o.name, "short_name": o.short_name, "kind": o.kind, "region_code": o.region_code,
+            "parent_id": o.parent_id, "lead_unit_id": o.lead_unit_id,
+            "member_unit_ids": [m.pk for m in o.member_units.all()], "duties": o.duties, "address": o.address,
+            "duty_phone": o.duty_phone, "is_active": o.is_active,
+            "contacts": [_contact_out(c) for c in o.contacts.all()]}
+
+
+def _contact_out(c: Contact) -> dict:
+    return {"id": c.pk, "organisation_id": c.organisation_id, "name": c.name, "title": c.title, "mobile": c.mobile,
+            "office_phone": c.office_phone, "notes": c.notes}
+
+
+def _resolve_orgs(user, data: dict) -> dict:
+    """Turn related-organisation ids into objects the user can see (invisible ones are reported as missing)."""
+    visible = Organisation.objects.filter(policy.scope_q(user, Organisation))
+    for key in ("parent_id", "lead_unit_id"):
+        if data.get(key) is not None:
+            obj = visible.filter(pk=data[key]).first()
+            if obj is None:
+                raise ValidationFailed.from_dict({key: [f"No organisation {data[key]}"]})
+            data[key.removesuffix("_id")] = obj
+            del data[key]
+        elif key in data:
+            data[key.removesuffix("_id")] = None
+            del data[key]
+    if "member_unit_ids" in data:
+        ids = data.pop("member_unit_ids")
+        if ids is None:
+            raise ValidationFailed.from_dict({"member_unit_ids": ["This field cannot be null"]})
+        found = list(visible.filter(pk__in=ids))
+        missing = sorted(set(ids) - {o.pk for o in found})
+        if missing:
+            raise ValidationFailed.from_dict({"member_unit_ids": [f"No organisation {m}" for m in missing]})
+        data["member_units"] = found
+    return data
+
+
+@router.get("/organisations", response={200: page_of(OrganisationOut), **ERRORS}, tags=["organisations"])
+def list_organisations(request, filters: Query[filter_params(OrganisationFilterSet)], page: Query[PageParams]):
+    qs = _org_queryset().for_user(request.auth)
+    return paginate(apply_filters(OrganisationFilterSet, request, qs), page, _org_out)
+
+
+@router.get("/organisations/{id}", response={200: OrganisationOut, **ERRORS}, tags=["organisations"])
+def get_organisation(request, id: Id):
+    return _org_out(policy.get_object(request.auth, Organisation, id, queryset=_org_queryset()))
+
+
+@router.post("/organisations", response={201: OrganisationOut, **ERRORS}, tags=["organisations"])
+def create_organisation(request, payload: OrganisationIn):
+    policy.require(request.auth, "add", Organisation)
+    org = services.create_organisation(request.auth, _resolve_orgs(request.auth, _unset(payload)))
+    return 201, _org_out(_org_queryset().get(pk=org.pk))
+
+
+@router.patch("/organisations/{id}", response={200: OrganisationOut, **ERRORS}, tags=["organisations"])
+def update_organisation(request, id: Id, payload: OrganisationPatch):
+    org = policy.get_object(request.auth, Organisation, id, "change")
+    data = _unset(payload)
+    for key in ("name", "short_name", "duties", "address", "duty_phone", "is_active"):
+        if key in data and data[key] is None:
+            raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
+    services.update_organisation(request.auth, org, _resolve_orgs(request.auth, data))
+    return _org_out(_org_queryset().get(pk=org.pk))
+
+
+@router.delete("/organisations/{id}", response={204: None, **ERRORS}, tags=["organisations"])
+def delete_organisation(request, id: Id):
+    services.delete_object(request.auth, policy.get_object(request.auth, Organisation, id, "delete"))
+    return 204, None
+
+
+@router.post("/organisations/{id}/contacts", response={201: ContactOut, **ERRORS}, tags=["organisations"])
+def create_contact(request, id: Id, payload: ContactIn):
+    org = policy.get_object(request.auth, Organisation, id)
+    return 201, _contact_out(services.create_contact(request.auth, org, _unset(payload)))
+
+
+@router.patch("/contacts/{id}", response={200: ContactOut, **ERRORS}, tags=["organisations"])
+def update_contact(request, id: Id, payload: ContactPatch):
+    contact = policy.get_object(request.auth, Contact, id, "change")
+    data = _unset(payload)
+    for key, value in data.items():
+        if value is None:
+            raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
+    return _contact_out(services.update_object(request.auth, contact, data, exclude=["region_code"]))
+
+
+@router.delete("/contacts/{id}", response={204: None, **ERRORS}, tags=["organisations"])
+def delete_contact(request, id: Id):
+    services.delete_object(request.auth, policy.get_object(request.auth, Contact, id, "delete"))
+    return 204, None
+
+
+# --- users ---------------------------------------------------------------------------------------------------
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    phone: str
+    roles: list[str]
+    scope_region_code: str | None
+    enterprise_id: int | None
+    organisation_id: int | None
+    is_active: bool
+    must_change_password: bool
+    last_login: datetime | None
+    date_joined: datetime
+
+
+class UserIn(Schema):
+    username: Annotated[str, Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")]
+    password: ShortText(128, 1)
+    roles: Annotated[list[RoleKey], Field(min_length=1)]
+    scope_region_code: RegionCode | None = None
+    enterprise_id: Id | None = None
+    display_name: ShortText(50) = ""
+    phone: ShortText(11) = ""
+    email: ShortText(254) = ""
+    organisation_id: Id | None = None
+    must_change_password: bool = True
+
+
+class UserPatch(Schema):
+    roles: Annotated[list[RoleKey], Field(min_length=1)] | None = None
+    scope_region_code: RegionCode | None = None
+    enterprise_id: Id | None = None
+    display_name: ShortText(50) | None = None
+    phone: ShortText(11) | None = None
+    email: ShortText(254) | None = None
+    organisation_id: Id | None = None
+    is_active: bool | None = None
+    must_change_password: bool | None = None
+
+
+class PasswordReset(Schema):
+    new_password: ShortText(128, 1)
+
+
+class PasswordChange(Schema):
+    old_password: ShortText(128)
+    new_password: ShortText(128, 1)
+
+
+def _user_queryset():
+    return User.objects.prefetch_related("roles")
+
+
+def _user_out(u: User) -> dict:
+    return {"id": u.pk, "username": u.username, "display_name": u.display_name, "email": u.email,
+            "phone": u.phone, "roles": sorted(r.role for r in u.roles.all()),
+            "scope_region_code": u.scope_region_code or None, "enterprise_id": u.enterprise_id,
+            "organisation_id": u.organisation_id, "is_active": u.is_active,
+            "must_change_password": u.must_change_password, "last_login": u.last_login,
+            "date_joined": u.date_joined}
+
+
+def _lookup_enterprise(user, enterprise_id):
+    from yingji.enterprises.models import Enterprise
+
+    if enterprise_id is None:
+        return None
+    enterprise = Enterprise.objects.filter(policy.scope_q(user, Enterprise)).filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise ValidationFailed.from_dict({"enterprise_id": [f"No enterprise {enterprise_id}"]})
+    return enterprise
+
+
+def _lookup_organisation(user, organisation_id):
+    if organisation_id is None:
+        return None
+    org = Organisation.objects.filter(policy.scope_q(user, Organisation)).filter(pk=organisation_id).first()
+    if org is None:
+        raise ValidationFailed.from_dict({"organisation_id": [f"No organisation {organisation_id}"]})
+    return org
+
+
+@router.get("/users", response={200: page_of(UserOut), **ERRORS}, tags=["users"])
+def list_users(request, filters: Query[filter_params(UserFilterSet)], page: Query[PageParams]):
+    qs = _user_queryset().for_user(request.auth)
+    return paginate(apply_filters(UserFilterSet, request, qs), page, _user_out)
+
+
+@router.get("/users/{id}", response={200: UserOut, **ERRORS}, tags=["users"])
+def get_user(request, id: Id):
+    return _user_out(policy.get_object(request.auth, User, id, queryset=_user_queryset()))
+
+
+@router.post("/users", response={201: UserOut, **ERRORS}, tags=["users"])
+def create_user(request, payload: UserIn):
+    policy.require(request.auth, "add", User)
+    data = payload.model_dump()
+    user = services.create_user(
+        request.auth, username=data["username"], roles=data["roles"], password=data["password"],
+        scope_region_code=data["scope_region_code"] or "",
+        enterprise=_lookup_enterprise(request.auth, data["enterprise_id"]),
+        display_name=data["display_name"], phone=data["phone"], email=data["email"],
+        organisation=_lookup_organisation(request.auth, data["organisation_id"]),
+        must_change_password=data["must_change_password"],
+    )
+    return 201, _user_out(_user_queryset().get(pk=user.pk))
+
+
+@router.patch("/users/{id}", response={200: UserOut, **ERRORS}, tags=["users"])
+def update_user(request, id: Id, payload: UserPatch):
+    user = policy.get_object(request.auth, User, id, "change")
+    data = _unset(payload)
+    roles = data.pop("roles", None)
+    if "roles" in payload.model_fields_set and roles is None:
+        raise ValidationFailed.from_dict({"roles": ["This field cannot be null"]})
+    for key in ("display_name", "phone", "email", "is_active", "must_change_password"):
+        if key in data and data[key] is None:
+            raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
+    if "enterprise_id" in data:
+        data["enterprise"] = _lookup_enterprise(request.auth, data.pop("enterprise_id"))
+    if "organisation_id" in data:
+        data["organisation"] = _lookup_organisation(request.auth, data.pop("organisation_id"))
+    if "scope_region_code" in data and data["scope_region_code"] is None:
+        data["scope_region_code"] = ""
+    services.update_user(request.auth, user, roles=roles, **data)
+    return _user_out(_user_queryset().get(pk=user.pk))
+
+
+@router.post("/users/{id}/password", response={204: None, **ERRORS}, tags=["users"],
+             summary="Reset a user's password (administrator); the user must change it at next login")
+def reset_password(request, id: Id, payload: PasswordReset):
+    user = policy.get_object(request.auth, User, id, "change")
+    services.change_password(user, None, payload.new_password, actor=request.auth)
+    return 204, None
+
+
+# --- audit ---------------------------------------------------------------------------------------------------
+
+
+class AuditOut(Schema):
+    id: int
+    time: datetime
+    user_id: int | None
+    username: str
+    address: str | None
+    request_id: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    region_code: str
+    before: Any
+    after: Any
+    message: str
+
+
+@router.get("/audit", response={200: page_of(AuditOut), **ERRORS}, tags=["audit"],
+            summary="Browse the audit trail (administrators); records are append-only")
+def list_audit(request, filters: Query[filter_params(AuditFilterSet)], page: Query[PageParams]):
+    qs = AuditRecord.objects.for_user(request.auth)
+    return paginate(apply_filters(AuditFilterSet, request, qs), page)
+
+
+@router.get("/audit/{id}", response={200: AuditOut, **ERRORS}, tags=["audit"])
+def get_audit(request, id: Id):
+    return policy.get_object(request.auth, AuditRecord, id)
+
+
+# --- me ------------------------------------------------------------------------------------------------------
+
+
+class MeOut(UserOut):
+    scope_label: str
+    permissions: dict[str, list[str]]
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The raw token: shown only this once")
+
+
+class TokenIn(Schema):
+    name: ShortText(100) = ""
+
+
+def _permissions(user) -> dict[str, list[str]]:
+    from django.apps import apps
+
+    result = {}
+    for model in apps.get_models():
+        grants = getattr(model, "GRANTS", None)
+        if grants:
+            actions = sorted({a for role in user.role_keys for a in grants.get(role, ())})
+            if actions:
+                result[model._meta.label_lower] = actions
+    return result
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, tags=["me"], summary="The authenticated user")
+def me(request):
+    user = _user_queryset().select_related("enterprise").get(pk=request.auth.pk)
+    return {**_user_out(user), "scope_label": user.scope_label, "permissions": _permissions(user)}
+
+
+@router.post("/me/password", response={204: None, **ERRORS}, tags=["me"])
+def change_my_password(request, payload: PasswordChange):
+    services.change_password(request.auth, payload.old_password, payload.new_password)
+    return 204, None
+
+
+@router.get("/me/tokens", response={200: list[TokenOut], **ERRORS}, tags=["me"])
+def my_tokens(request):
+    return list(ApiToken.objects.filter(user=request.auth))
+
+
+@router.post("/me/tokens", response={201: TokenCreated, **ERRORS}, tags=["me"])
+def create_my_token(request, payload: TokenIn):
+    token, raw = services.issue_token(request.auth, name=payload.name)
+    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+
+
+@router.delete("/me/tokens/{id}", response={204: None, **ERRORS}, tags=["me"])
+def revoke_my_token(request, id: Id):
+    token = ApiToken.objects.filter(user=request.auth, pk=id).first()
+    if token is None:
+        raise NotFound(f"token {id} not found")
+    services.revoke_token(request.auth, token)
+    return 204, None

@@ -1,0 +1,95 @@
+"""Writing the audit trail. Services call ``record``; nothing updates or deletes an audit record."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+
+from django.db import models
+
+from . import context
+from .choices import AuditAction
+from .models import AuditRecord
+
+REDACTED = "***"
+SECRET_FIELDS = {"password", "key_hash"}
+
+
+def _json_value(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def snapshot(obj: models.Model) -> dict:
+    """JSON-safe values of the object's concrete fields and many-to-many ids; secrets are redacted."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        key = field.attname
+        value = getattr(obj, key)
+        data[field.name] = REDACTED if field.name in SECRET_FIELDS and value else _json_value(value)
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            data[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+    return data
+
+
+def _object_scope(obj: models.Model | None) -> tuple[str, int | None]:
+    if obj is None:
+        return "", None
+    region_code = getattr(obj, "region_code", "") or ""
+    enterprise_field = getattr(obj, "SCOPE_ENTERPRISE_FIELD", None)
+    if enterprise_field in ("id", "pk"):
+        enterprise_id = obj.pk
+    else:
+        enterprise_id = getattr(obj, f"{enterprise_field}_id", None) if enterprise_field else None
+    return region_code, enterprise_id
+
+
+def record(action: str, obj: models.Model | None = None, *, actor=None, before: dict | None = None,
+           after: dict | None = None, message: str = "", object_type: str = "", object_id: str = "",
+           object_repr: str = "", region_code: str | None = None, username: str | None = None) -> AuditRecord:
+    """Append one audit record. The actor defaults to the user bound to the request context."""
+    ctx = context.current()
+    actor = actor if actor is not None else ctx.user
+    scope_region, enterprise_id = _object_scope(obj)
+    if region_code is not None:
+        scope_region = region_code
+    if actor is not None and getattr(actor, "pk", None):
+        user, name = actor, username or actor.get_username()
+    else:
+        user, name = None, username or ""
+    return AuditRecord.objects.create(
+        user=user,
+        username=name[:150],
+        address=ctx.address,
+        request_id=ctx.request_id,
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=object_id or (str(obj.pk) if obj is not None and obj.pk is not None else ""),
+        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
+        region_code=scope_region,
+        enterprise_id=enterprise_id,
+        before=before,
+        after=after,
+        message=message[:500],
+    )
+
+
+def record_change(action: str, obj: models.Model, before: dict | None, after: dict | None, *, actor=None,
+                  message: str = "") -> AuditRecord | None:
+    """Record a create/update/delete; an update that changed nothing is not recorded."""
+    if action == AuditAction.UPDATE and before == after:
+        return None
+    if action == AuditAction.UPDATE and before and after:
+        changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+        before = {k: before.get(k) for k in changed}
+        after = {k: after.get(k) for k in changed}
+    return record(action, obj, actor=actor, before=before, after=after, message=message)

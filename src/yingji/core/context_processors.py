@@ -1,0 +1,43 @@
+"""Navigation for every page: each module with the permission that shows it."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import policy
+
+# (key, label, icon, url name, model label whose "view" grant shows the entry). Modules later issues build
+# register here as they land; an entry whose URL does not resolve yet is shown as not yet available.
+MODULES = [
+    ("home", _("Overview"), "speedometer2", "home", None),
+    ("duty", _("Duty desk"), "telephone", "duty_console", None),
+    ("incidents", _("Incidents"), "exclamation-octagon", "incident_list", None),
+    ("enterprises", _("Enterprises"), "building", "enterprise_list", "enterprises.enterprise"),
+    ("prevention", _("Risks and hazards"), "shield-check", "hazard_list", None),
+    ("monitoring", _("Monitoring and warnings"), "broadcast", "alarm_list", None),
+    ("resources", _("Resources and map"), "geo-alt", "resource_map", None),
+    ("plans", _("Plans and drills"), "journal-text", "plan_list", None),
+    ("regions", _("Regions"), "map", "region_list", "core.region"),
+    ("organisations", _("Organisations"), "diagram-3", "organisation_list", "core.organisation"),
+    ("users", _("Accounts"), "people", "user_list", "core.user"),
+    ("audit", _("Audit trail"), "journal-check", "audit_list", "core.auditrecord"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from django.apps import apps
+
+    items = []
+    for key, label, icon, url_name, model_label in MODULES:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            url = None
+        if model_label is not None and not policy.can(user, "view", apps.get_model(model_label)):
+            continue
+        items.append({"key": key, "label": label, "icon": icon, "url": url,
+                      "active": url is not None and (request.path == url if url == "/" else
+                                                     request.path.startswith(url))})
+    return {"nav_items": items}

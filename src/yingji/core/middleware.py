@@ -1,0 +1,32 @@
+import re
+import uuid
+
+from . import context
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def client_address(request) -> str | None:
+    """The peer address. Behind a reverse proxy, set the proxy to overwrite REMOTE_ADDR (e.g. granian's
+    --respect-forwarded-headers), never trust X-Forwarded-For from the client."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Bind the acting user, the client address and a request id for the services' audit records."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+        token = context.set_for_request(user, client_address(request), request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            context.reset(token)
+        response["X-Request-ID"] = request_id
+        return response

@@ -1,0 +1,99 @@
+"""The one place that decides what a user may see and do. Web pages, exports and the API all call it.
+
+Two questions, answered separately:
+- *scope*: which objects exist for this user at all (jurisdiction subtree by region-code prefix, or one
+  enterprise). Objects outside scope are invisible: lookups answer 404, never 403.
+- *grant*: which actions the user's roles allow on a model (``Model.GRANTS``). A visible object whose action
+  the roles lack answers 403.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, Q, QuerySet
+
+from .errors import NotAllowed, NotFound
+
+NOTHING = Q(pk__in=[])
+
+
+def _roles(user) -> frozenset[str]:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return user.role_keys
+
+
+def can(user, action: str, model: type[Model] | Model) -> bool:
+    """Whether any of the user's roles grants ``action`` on the model (scope is checked separately)."""
+    grants = getattr(model, "GRANTS", {})
+    return any(action in grants.get(role, ()) for role in _roles(user))
+
+
+def region_ancestors(code: str) -> list[str]:
+    """The codes of a region and its ancestors (12 → 9 → 6 digits)."""
+    return [code[:n] for n in (6, 9, 12) if len(code) >= n]
+
+
+def scope_q(user, model: type[Model]) -> Q:
+    """Filter selecting the model's objects inside the user's scope."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    custom = getattr(model, "scope_q_for", None)
+    if custom is not None:
+        return custom(user)
+    region_field = getattr(model, "SCOPE_REGION_FIELD", None)
+    enterprise_field = getattr(model, "SCOPE_ENTERPRISE_FIELD", None)
+    if user.enterprise_id:
+        if enterprise_field:
+            lookup = "pk" if enterprise_field in ("id", "pk") else f"{enterprise_field}_id"
+            return Q(**{lookup: user.enterprise_id})
+        if region_field:
+            # An enterprise sees the regions it lies in (for names and maps), nothing else of a region model.
+            return Q(**{f"{region_field}__in": region_ancestors(user.enterprise.region_code)})
+        return NOTHING
+    if not user.scope_region_code:
+        return NOTHING
+    if region_field:
+        return Q(**{f"{region_field}__startswith": user.scope_region_code})
+    return NOTHING
+
+
+def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
+    """The queryset cut to the user's scope; raises NotAllowed when no role grants ``action`` on the model."""
+    model = queryset.model
+    if not can(user, action, model):
+        raise NotAllowed()
+    return queryset.filter(scope_q(user, model))
+
+
+def in_scope(user, obj: Model) -> bool:
+    return type(obj)._default_manager.filter(scope_q(user, type(obj))).filter(pk=obj.pk).exists()
+
+
+def get_object(user, model: type[Model], pk, action: str = "view", queryset: QuerySet | None = None):
+    """Fetch one object for ``action``: 404 when it does not exist *or* lies outside the user's scope,
+    then 403 when it is visible but the user's roles lack the action."""
+    qs = queryset if queryset is not None else model._default_manager.all()
+    try:
+        obj = qs.filter(scope_q(user, model)).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(f"{model._meta.verbose_name} {pk} not found") from None
+    if not can(user, "view", model):
+        # Roles that cannot view a model must not learn whether a given id exists either.
+        raise NotFound(f"{model._meta.verbose_name} {pk} not found")
+    if not can(user, action, model):
+        raise NotAllowed()
+    return obj
+
+
+def require(user, action: str, model: type[Model] | Model) -> None:
+    if not can(user, action, model):
+        raise NotAllowed()
+
+
+def require_region_in_scope(user, region_code: str, field: str = "region_code") -> None:
+    """A new or moved object must land inside the acting user's jurisdiction."""
+    if user.enterprise_id or not user.scope_region_code or not region_code.startswith(user.scope_region_code):
+        raise NotAllowed(
+            "The region is outside your jurisdiction",
+            [{"field": field, "message": f"Region {region_code} is outside your jurisdiction"}],
+        )

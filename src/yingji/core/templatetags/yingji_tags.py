@@ -1,0 +1,232 @@
+"""Template helpers of the web shell: choice badges, Bootstrap form fields, pagination, audit values."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms, template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from yingji.core.choices import AuditAction, ChoiceSet, OrganisationKind, RegionKind, RegionLevel, Role
+
+register = template.Library()
+
+# Choice sets by short name, for values that are not on a model field (e.g. a user's role keys).
+CHOICE_SETS: dict[str, type[ChoiceSet]] = {
+    "region_level": RegionLevel,
+    "region_kind": RegionKind,
+    "organisation_kind": OrganisationKind,
+    "role": Role,
+    "audit_action": AuditAction,
+}
+
+# Choice sets by (model label, field name). Fields missing here are matched by their choice values.
+FIELD_CHOICE_SETS: dict[tuple[str, str], type[ChoiceSet]] = {
+    ("core.region", "level"): RegionLevel,
+    ("core.region", "kind"): RegionKind,
+    ("core.organisation", "kind"): OrganisationKind,
+    ("core.userrole", "role"): Role,
+    ("core.auditrecord", "action"): AuditAction,
+}
+
+# Detail pages of audited objects, by the audit record's object_type.
+OBJECT_URL_NAMES = {
+    "core.region": "region_detail",
+    "core.organisation": "organisation_detail",
+    "core.user": "user_detail",
+    "enterprises.enterprise": "enterprise_detail",
+}
+
+
+def _all_choice_sets(cls=ChoiceSet):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_choice_sets(sub)
+
+
+def _choice_set_for(model, field_name: str) -> type[ChoiceSet] | None:
+    key = (model._meta.label_lower, field_name)
+    if key in FIELD_CHOICE_SETS:
+        return FIELD_CHOICE_SETS[key]
+    try:
+        field = model._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        return None
+    values = sorted(str(v) for v, _label in (field.choices or []))
+    for choice_set in _all_choice_sets():
+        if sorted(choice_set.values()) == values:
+            FIELD_CHOICE_SETS[key] = choice_set
+            return choice_set
+    return None
+
+
+def _badge(label, colour: str):
+    return format_html('<span class="badge text-bg-{}">{}</span>', colour, label)
+
+
+@register.simple_tag
+def choice_badge(obj, field_name: str):
+    """``{% choice_badge region 'level' %}``: the translated label of a choice field in its colour."""
+    value = getattr(obj, field_name, "")
+    if value in (None, ""):
+        return ""
+    choice_set = _choice_set_for(type(obj), field_name)
+    colour = choice_set.colour(value) if choice_set else "secondary"
+    display = getattr(obj, f"get_{field_name}_display", None)
+    label = display() if display else (choice_set.label(value) if choice_set else value)
+    return _badge(label, colour)
+
+
+@register.simple_tag
+def value_badge(set_name: str, value, label=None):
+    """``{% value_badge 'role' key %}``: a badge for a bare value of a named choice set."""
+    choice_set = CHOICE_SETS.get(set_name)
+    if choice_set is None:
+        return _badge(label or value, "secondary")
+    return _badge(label or choice_set.label(value), choice_set.colour(value))
+
+
+@register.simple_tag
+def bool_badge(value):
+    if value:
+        return format_html('<span class="badge text-bg-success">{}</span>', _("Yes"))
+    return format_html('<span class="badge text-bg-secondary">{}</span>', _("No"))
+
+
+@register.filter
+def alert_class(message_tags: str) -> str:
+    """Bootstrap alert colour for a messages-framework message."""
+    tags = (message_tags or "").split()
+    for tag, colour in (("error", "danger"), ("warning", "warning"), ("success", "success"), ("info", "info")):
+        if tag in tags:
+            return colour
+    return "secondary"
+
+
+# --- forms ------------------------------------------------------------------------------------------------
+
+_CHOICE_LIST_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+
+def _widget_class(field, small: bool) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput | _CHOICE_LIST_WIDGETS):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select form-select-sm" if small else "form-select"
+    else:
+        css = "form-control form-control-sm" if small else "form-control"
+    if field.errors:
+        css += " is-invalid"
+    return css
+
+
+def _widget_attrs(field, small: bool) -> dict:
+    widget = field.field.widget
+    attrs = {"class": " ".join(filter(None, [widget.attrs.get("class", ""), _widget_class(field, small)]))}
+    # Native pickers; Django's date/time fields parse the ISO values they send.
+    if isinstance(widget, forms.DateTimeInput):
+        attrs["type"] = "datetime-local"
+    elif isinstance(widget, forms.DateInput):
+        attrs["type"] = "date"
+    elif isinstance(widget, forms.TimeInput):
+        attrs["type"] = "time"
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return attrs
+
+
+@register.inclusion_tag("includes/field.html")
+def form_field(field, small=False):
+    """A Bootstrap 5 form group: label, widget, help text and the field's errors."""
+    widget = field.field.widget
+    attrs = _widget_attrs(field, small)
+    context = {"field": field, "small": small, "kind": "input", "options": [], "widget_html": ""}
+    if isinstance(widget, _CHOICE_LIST_WIDGETS):
+        context["kind"] = "choices"
+        widget.attrs = {**widget.attrs, **attrs}
+        context["options"] = list(field)
+    elif isinstance(widget, forms.CheckboxInput):
+        context["kind"] = "checkbox"
+        context["widget_html"] = field.as_widget(attrs=attrs)
+    else:
+        context["widget_html"] = field.as_widget(attrs=attrs)
+    return context
+
+
+# --- lists ------------------------------------------------------------------------------------------------
+
+
+@register.simple_tag
+def page_range(page, on_each_side=2, on_ends=1):
+    """Page numbers around the current page with ellipses (``Paginator.get_elided_page_range``)."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=on_each_side, on_ends=on_ends))
+
+
+@register.simple_tag(takes_context=True)
+def region_label(context, code: str):
+    """``name (code)`` for a region code; the names are read once per request."""
+    if not code:
+        return ""
+    request = context.get("request")
+    names = getattr(request, "_yingji_region_names", None) if request is not None else None
+    if names is None:
+        from yingji.core.models import Region
+
+        names = dict(Region.objects.values_list("code", "name"))
+        if request is not None:
+            request._yingji_region_names = names
+    name = names.get(code)
+    return f"{name} ({code})" if name else code
+
+
+# --- audit ------------------------------------------------------------------------------------------------
+
+
+@register.filter
+def audit_value(value) -> str:
+    """A before/after value as readable text (JSON for lists and objects, a dash for nothing)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, str | int | float):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@register.simple_tag
+def audit_field_label(record, field_name: str) -> str:
+    """The translated verbose name of an audited field, or the field name itself."""
+    try:
+        model = apps.get_model(record.object_type)
+        return str(model._meta.get_field(field_name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
+        return field_name
+
+
+@register.simple_tag
+def audit_object_type(record) -> str:
+    """The translated name of the audited object's model."""
+    if not record.object_type:
+        return ""
+    try:
+        return str(apps.get_model(record.object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return record.object_type
+
+
+@register.simple_tag
+def audit_object_url(record) -> str:
+    """The detail page of the audited object, when it has one ('' otherwise)."""
+    url_name = OBJECT_URL_NAMES.get(record.object_type)
+    if not url_name or not str(record.object_id).isdigit():
+        return ""
+    try:
+        return reverse(url_name, args=[int(record.object_id)])
+    except NoReverseMatch:
+        return ""

@@ -1,0 +1,419 @@
+"""Web pages of core: login, home, regions, organisations, users, audit browser, password change.
+
+Views hold no business logic: they read through ``policy`` (the same scope and grants as the API) and write
+through ``services``. List pages share their FilterSet with the export and the API.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import exports, forms, policy, services
+from .choices import AuditAction, OrganisationKind, RegionLevel, Role
+from .errors import NotAllowed, NotFound, ServiceError
+from .filters import AuditFilterSet, OrganisationFilterSet, RegionFilterSet, UserFilterSet
+from .models import AuditRecord, Contact, Organisation, Region, User
+
+PAGE_SIZE = 50
+
+
+def service_errors_to_form(form, exc: ServiceError) -> None:
+    """Show a service's field errors on the form (unknown fields become non-field errors)."""
+    for error in exc.errors or [{"field": "", "message": exc.detail}]:
+        field = error["field"] if error["field"] in form.fields else None
+        form.add_error(field, error["message"])
+
+
+def lockout_response(request, credentials=None, *args, **kwargs):
+    """django-axes: what a locked-out login sees (HTTP 429, no hint whether the account exists)."""
+    message = _("Too many failed logins. This account and address are locked for 15 minutes.")
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": message, "errors": []}, status=429)
+    form = forms.LoginForm(request)
+    return render(request, "core/login.html", {"form": form, "lockout_message": message}, status=429)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = forms.LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def logout_view(request):
+    from django.contrib.auth import logout
+
+    if request.method == "POST":
+        logout(request)
+        return redirect("login")
+    return render(request, "core/logout_confirm.html")
+
+
+def list_page(request, queryset, filterset_class, *, template: str, export_name: str | None = None,
+              columns=None, extra: dict | None = None):
+    """Render a filtered, paginated list; with ``?export=csv|xlsx`` export exactly the filtered rows."""
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else (
+        queryset.none() if filterset.is_bound else queryset)
+    export_format = request.GET.get("export")
+    if export_format and columns is not None:
+        model = queryset.model
+        policy.require(request.user, "view", model)
+        return exports.export_response(request, rows, columns, export_format, export_name or "export")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("export", None)
+    context = {"filter": filterset, "page": page, "query": params.urlencode()}
+    context.update(extra or {})
+    return render(request, template, context)
+
+
+def _require(request, action, model):
+    try:
+        policy.require(request.user, action, model)
+    except NotAllowed:
+        return render(request, "403.html", status=403)
+    return None
+
+
+def _get(request, model, pk, action="view", queryset=None):
+    """An object for a page, through the policy: raises Http404/PermissionDenied for the page handlers."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    try:
+        return policy.get_object(request.user, model, pk, action, queryset=queryset)
+    except NotFound:
+        raise Http404 from None
+    except NotAllowed:
+        raise PermissionDenied from None
+
+
+# --- home ----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    user = request.user
+    cards = []
+    if policy.can(user, "view", Region):
+        regions = Region.objects.for_user(user).values("level").annotate(n=Count("id"))
+        by_level = {r["level"]: r["n"] for r in regions}
+        cards.append({"title": _("Townships / streets"), "value": by_level.get(RegionLevel.TOWNSHIP, 0),
+                      "url": reverse("region_list") + "?level=township"})
+        cards.append({"title": _("Villages / communities"), "value": by_level.get(RegionLevel.VILLAGE, 0),
+                      "url": reverse("region_list") + "?level=village"})
+    if policy.can(user, "view", Organisation):
+        orgs = Organisation.objects.for_user(user)
+        cards.append({"title": _("Member units"), "value": orgs.filter(kind=OrganisationKind.MEMBER_UNIT).count(),
+                      "url": reverse("organisation_list") + "?kind=member_unit"})
+        cards.append({"title": _("Command headquarters"),
+                      "value": orgs.filter(kind=OrganisationKind.COMMAND_HQ).count(),
+                      "url": reverse("organisation_list") + "?kind=command_hq"})
+    from yingji.enterprises.models import Enterprise
+
+    if policy.can(user, "view", Enterprise):
+        cards.append({"title": _("Enterprises"), "value": Enterprise.objects.for_user(user).count(),
+                      "url": reverse("enterprise_list")})
+    recent = None
+    if policy.can(user, "view", AuditRecord):
+        recent = AuditRecord.objects.for_user(user)[:10]
+    return render(request, "core/home.html", {"cards": cards, "recent_audit": recent})
+
+
+# --- regions -------------------------------------------------------------------------------------------------
+
+REGION_COLUMNS = [
+    ("code", _("Code")), ("name", _("Name")), ("level", _("Level")), ("parent.code", _("Parent code")),
+    ("lat", _("Latitude")), ("lon", _("Longitude")), ("population", _("Population")),
+]
+
+
+@login_required
+def region_list(request):
+    denied = _require(request, "view", Region)
+    if denied:
+        return denied
+    qs = Region.objects.for_user(request.user).select_related("parent")
+    return list_page(request, qs, RegionFilterSet, template="core/region_list.html", export_name="regions",
+                     columns=REGION_COLUMNS)
+
+
+@login_required
+def region_detail(request, pk: int):
+    region = _get(request, Region, pk, queryset=Region.objects.select_related("parent"))
+    children = region.children.filter(policy.scope_q(request.user, Region))
+    organisations = (Organisation.objects.filter(policy.scope_q(request.user, Organisation), region_code=region.code)
+                     if policy.can(request.user, "view", Organisation) else Organisation.objects.none())
+    return render(request, "core/region_detail.html", {
+        "region": region, "children": children, "organisations": organisations,
+        "can_change": policy.can(request.user, "change", Region),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def region_edit(request, pk: int):
+    region = _get(request, Region, pk, "change")
+    form = forms.RegionForm(request.POST or None, instance=region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_region(request.user, region, form.changed_data_dict())
+        except ServiceError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Region saved."))
+            return redirect("region_detail", pk=region.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("Edit region"), "object": region,
+                                              "cancel_url": reverse("region_detail", args=[region.pk])})
+
+
+# --- organisations -------------------------------------------------------------------------------------------
+
+ORGANISATION_COLUMNS = [
+    ("name", _("Name")), ("kind", _("Kind")), ("region_code", _("Region code")),
+    ("lead_unit.name", _("Lead unit")), ("duty_phone", _("24-hour duty phone")), ("address", _("Address")),
+]
+
+
+@login_required
+def organisation_list(request):
+    denied = _require(request, "view", Organisation)
+    if denied:
+        return denied
+    qs = Organisation.objects.for_user(request.user).select_related("lead_unit", "parent")
+    return list_page(request, qs, OrganisationFilterSet, template="core/organisation_list.html",
+                     export_name="organisations", columns=ORGANISATION_COLUMNS,
+                     extra={"can_add": policy.can(request.user, "add", Organisation)})
+
+
+@login_required
+def organisation_detail(request, pk: int):
+    queryset = Organisation.objects.select_related("lead_unit", "parent").prefetch_related(
+        Prefetch("member_units", queryset=Organisation.objects.order_by("name")),
+        Prefetch("contacts", queryset=Contact.objects.order_by("id")), "children")
+    org = _get(request, Organisation, pk, queryset=queryset)
+    return render(request, "core/organisation_detail.html", {
+        "org": org, "can_change": policy.can(request.user, "change", Organisation),
+        "can_add_contact": policy.can(request.user, "add", Contact),
+        "member_of": org.member_of.filter(policy.scope_q(request.user, Organisation)),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request):
+    denied = _require(request, "add", Organisation)
+    if denied:
+        return denied
+    form = forms.OrganisationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.create_organisation(request.user, form.service_data())
+        except ServiceError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Organisation created."))
+            return redirect("organisation_detail", pk=org.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("New organisation"),
+                                              "cancel_url": reverse("organisation_list")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, pk: int):
+    org = _get(request, Organisation, pk, "change")
+    form = forms.OrganisationForm(request.POST or None, instance=org, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organisation(request.user, org, form.service_data())
+        except ServiceError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Organisation saved."))
+            return redirect("organisation_detail", pk=org.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("Edit organisation"), "object": org,
+                                              "cancel_url": reverse("organisation_detail", args=[org.pk])})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request, pk: int):
+    org = _get(request, Organisation, pk)
+    denied = _require(request, "add", Contact)
+    if denied:
+        return denied
+    form = forms.ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_contact(request.user, org, form.cleaned_data)
+        except ServiceError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect("organisation_detail", pk=org.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("New contact for %(org)s") % {"org": org},
+                                              "cancel_url": reverse("organisation_detail", args=[org.pk])})
+
+
+# --- users ---------------------------------------------------------------------------------------------------
+
+USER_COLUMNS = [
+    ("username", _("Username")), ("display_name", _("Name")), ("role_list", _("Roles")),
+    ("scope_display", _("Scope")), ("is_active", _("Active")), ("last_login", _("Last login")),
+]
+
+
+@login_required
+def user_list(request):
+    denied = _require(request, "view", User)
+    if denied:
+        return denied
+    qs = User.objects.for_user(request.user).select_related("enterprise").prefetch_related("roles")
+    return list_page(request, qs, UserFilterSet, template="core/user_list.html", export_name="users",
+                     columns=USER_COLUMNS, extra={"can_add": policy.can(request.user, "add", User)})
+
+
+@login_required
+def user_detail(request, pk: int):
+    account = _get(request, User, pk, queryset=User.objects.select_related("enterprise", "organisation"))
+    history = AuditRecord.objects.filter(object_type="core.user", object_id=str(account.pk))[:50]
+    return render(request, "core/user_detail.html", {
+        "account": account, "history": history, "can_change": policy.can(request.user, "change", User),
+        "roles": [(r, Role.label(r)) for r in sorted(account.role_keys)],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    denied = _require(request, "add", User)
+    if denied:
+        return denied
+    form = forms.UserCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.create_user(request.user, **form.service_data())
+        except ServiceError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Account created."))
+            return redirect("user_detail", pk=account.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("New account"),
+                                              "cancel_url": reverse("user_list")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk: int):
+    account = _get(request, User, pk, "change")
+    form = forms.UserEditForm(request.POST or None, instance=account, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_user(request.user, account, **form.service_data())
+        except ServiceError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Account saved."))
+            return redirect("user_detail", pk=account.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("Edit account"), "object": account,
+                                              "cancel_url": reverse("user_detail", args=[account.pk])})
+
+
+@login_required
+@require_http_methods(["POST"])
+def user_set_active(request, pk: int):
+    account = _get(request, User, pk, "disable")
+    active = request.POST.get("active") == "1"
+    try:
+        services.update_user(request.user, account, is_active=active)
+    except ServiceError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Account enabled.") if active else _("Account disabled."))
+    return redirect("user_detail", pk=account.pk)
+
+
+# --- audit ---------------------------------------------------------------------------------------------------
+
+AUDIT_COLUMNS = [
+    ("time", _("Time")), ("username", _("User")), ("address", _("Address")), ("action", _("Action")),
+    ("object_type", _("Object type")), ("object_id", _("Object id")), ("object_repr", _("Object")),
+    ("region_code", _("Region code")), ("before", _("Before")), ("after", _("After")), ("message", _("Message")),
+    ("request_id", _("Request id")),
+]
+
+
+@login_required
+def audit_list(request):
+    denied = _require(request, "view", AuditRecord)
+    if denied:
+        return denied
+    if request.GET.get("export"):
+        denied = _require(request, "export", AuditRecord)
+        if denied:
+            return denied
+    qs = AuditRecord.objects.for_user(request.user)
+    return list_page(request, qs, AuditFilterSet, template="core/audit_list.html", export_name="audit",
+                     columns=AUDIT_COLUMNS)
+
+
+@login_required
+def audit_detail(request, pk: int):
+    record = _get(request, AuditRecord, pk)
+    keys = sorted(set(record.before or {}) | set(record.after or {}))
+    rows = [(k, (record.before or {}).get(k), (record.after or {}).get(k)) for k in keys]
+    return render(request, "core/audit_detail.html", {"record": record, "rows": rows})
+
+
+# --- own account ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = forms.PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_password(request.user, form.cleaned_data["old_password"],
+                                     form.cleaned_data["new_password1"])
+        except ServiceError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            from django.contrib.auth import update_session_auth_hash
+
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password was changed."))
+            return redirect("home")
+    return render(request, "core/form.html", {"form": form, "title": _("Change password"),
+                                              "cancel_url": reverse("home")})
+
+
+@login_required
+def profile(request):
+    return render(request, "core/profile.html", {
+        "roles": [(r, Role.label(r)) for r in sorted(request.user.role_keys)],
+        "recent": AuditRecord.objects.filter(user_id=request.user.pk,
+                                             action__in=[AuditAction.LOGIN, AuditAction.LOGIN_FAILED,
+                                                         AuditAction.PASSWORD_CHANGE])[:10],
+    })
+
+
+def healthz(request):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

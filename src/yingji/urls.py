@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("yingji.core.urls")),
+    path("", include("yingji.enterprises.urls")),
+]
+
+handler400 = "yingji.core.errorpages.bad_request"
+handler403 = "yingji.core.errorpages.permission_denied"
+handler404 = "yingji.core.errorpages.page_not_found"
+handler500 = "yingji.core.errorpages.server_error"
