@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.db.models import Prefetch
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from . import policy, services
 from .api_support import ERRORS, Id, PageParams, ShortText, Text, apply_filters, filter_params, page_of, paginate
@@ -103,7 +103,7 @@ def create_region(request, payload: RegionIn):
     data = _unset(payload)
     if data.get("kind") is None:
         data.pop("kind", None)
-    return 201, _region_out(services.create_region(request.auth, data))
+    return Status(201, _region_out(services.create_region(request.auth, data)))
 
 
 @router.patch("/regions/{id}", response={200: RegionOut, **ERRORS}, tags=["regions"])
@@ -116,7 +116,7 @@ def update_region(request, id: Id, payload: RegionPatch):
 def delete_region(request, id: Id):
     region = policy.get_object(request.auth, Region, id, "delete")
     services.delete_object(request.auth, region)
-    return 204, None
+    return Status(204, None)
 
 
 # --- organisations and contacts ------------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def get_organisation(request, id: Id):
 def create_organisation(request, payload: OrganisationIn):
     policy.require(request.auth, "add", Organisation)
     org = services.create_organisation(request.auth, _resolve_orgs(request.auth, _unset(payload)))
-    return 201, _org_out(_org_queryset().get(pk=org.pk))
+    return Status(201, _org_out(_org_queryset().get(pk=org.pk)))
 
 
 @router.patch("/organisations/{id}", response={200: OrganisationOut, **ERRORS}, tags=["organisations"])
@@ -267,13 +267,13 @@ def update_organisation(request, id: Id, payload: OrganisationPatch):
 @router.delete("/organisations/{id}", response={204: None, **ERRORS}, tags=["organisations"])
 def delete_organisation(request, id: Id):
     services.delete_object(request.auth, policy.get_object(request.auth, Organisation, id, "delete"))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/organisations/{id}/contacts", response={201: ContactOut, **ERRORS}, tags=["organisations"])
 def create_contact(request, id: Id, payload: ContactIn):
     org = policy.get_object(request.auth, Organisation, id)
-    return 201, _contact_out(services.create_contact(request.auth, org, _unset(payload)))
+    return Status(201, _contact_out(services.create_contact(request.auth, org, _unset(payload))))
 
 
 @router.patch("/contacts/{id}", response={200: ContactOut, **ERRORS}, tags=["organisations"])
@@ -289,7 +289,7 @@ def update_contact(request, id: Id, payload: ContactPatch):
 @router.delete("/contacts/{id}", response={204: None, **ERRORS}, tags=["organisations"])
 def delete_contact(request, id: Id):
     services.delete_object(request.auth, policy.get_object(request.auth, Contact, id, "delete"))
-    return 204, None
+    return Status(204, None)
 
 
 # --- users ---------------------------------------------------------------------------------------------------
@@ -401,7 +401,7 @@ def create_user(request, payload: UserIn):
         organisation=_lookup_organisation(request.auth, data["organisation_id"]),
         must_change_password=data["must_change_password"],
     )
-    return 201, _user_out(_user_queryset().get(pk=user.pk))
+    return Status(201, _user_out(_user_queryset().get(pk=user.pk)))
 
 
 @router.patch("/users/{id}", response={200: UserOut, **ERRORS}, tags=["users"])
@@ -429,7 +429,7 @@ def update_user(request, id: Id, payload: UserPatch):
 def reset_password(request, id: Id, payload: PasswordReset):
     user = policy.get_object(request.auth, User, id, "change")
     services.change_password(user, None, payload.new_password, actor=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 # --- audit ---------------------------------------------------------------------------------------------------
@@ -512,7 +512,7 @@ def me(request):
 @router.post("/me/password", response={204: None, **ERRORS}, tags=["me"])
 def change_my_password(request, payload: PasswordChange):
     services.change_password(request.auth, payload.old_password, payload.new_password)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/tokens", response={200: list[TokenOut], **ERRORS}, tags=["me"])
@@ -523,7 +523,7 @@ def my_tokens(request):
 @router.post("/me/tokens", response={201: TokenCreated, **ERRORS}, tags=["me"])
 def create_my_token(request, payload: TokenIn):
     token, raw = services.issue_token(request.auth, name=payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/me/tokens/{id}", response={204: None, **ERRORS}, tags=["me"])
@@ -532,4 +532,4 @@ def revoke_my_token(request, id: Id):
     if token is None:
         raise NotFound(f"token {id} not found")
     services.revoke_token(request.auth, token)
-    return 204, None
+    return Status(204, None)

@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from yingji.core import policy
 from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
@@ -83,7 +83,7 @@ def get_enterprise(request, id: Id):
 
 @router.post("/enterprises", response={201: EnterpriseOut, **ERRORS})
 def create_enterprise(request, payload: EnterpriseIn):
-    return 201, _out(services.create_enterprise(request.auth, payload.model_dump()))
+    return Status(201, _out(services.create_enterprise(request.auth, payload.model_dump())))
 
 
 @router.patch("/enterprises/{id}", response={200: EnterpriseOut, **ERRORS})

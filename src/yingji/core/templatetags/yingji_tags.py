@@ -114,7 +114,7 @@ _CHOICE_LIST_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect)
 
 def _widget_class(field, small: bool) -> str:
     widget = field.field.widget
-    if isinstance(widget, forms.CheckboxInput | _CHOICE_LIST_WIDGETS):
+    if isinstance(widget, (forms.CheckboxInput, *_CHOICE_LIST_WIDGETS)):
         css = "form-check-input"
     elif isinstance(widget, forms.Select | forms.SelectMultiple):
         css = "form-select form-select-sm" if small else "form-select"
@@ -135,6 +135,9 @@ def _widget_attrs(field, small: bool) -> dict:
         attrs["type"] = "date"
     elif isinstance(widget, forms.TimeInput):
         attrs["type"] = "time"
+    if isinstance(widget, forms.PasswordInput) and "autocomplete" not in widget.attrs:
+        # Lets password managers tell the current password from a new one.
+        attrs["autocomplete"] = "current-password" if field.name.startswith(("old", "current")) else "new-password"
     if field.errors:
         attrs["aria-invalid"] = "true"
     return attrs
@@ -156,6 +159,21 @@ def form_field(field, small=False):
     else:
         context["widget_html"] = field.as_widget(attrs=attrs)
     return context
+
+
+@register.simple_tag
+def filter_fields(form):
+    """The filter form's fields with the free-text search first (FilterSets declare it on their base class)."""
+    fields = list(form)
+    return sorted(fields, key=lambda f: f.name != "q")
+
+
+@register.simple_tag
+def active_filter_count(form) -> int:
+    """How many filters of a bound filter form carry a value."""
+    if not form.is_bound:
+        return 0
+    return sum(1 for name in form.fields if form.data.get(name) not in (None, ""))
 
 
 # --- lists ------------------------------------------------------------------------------------------------

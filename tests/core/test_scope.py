@@ -1,0 +1,221 @@
+"""Scope and permission: every role sees only its own jurisdiction or enterprise, through the API and the pages;
+out-of-scope objects answer 404, actions a role lacks answer 403."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+
+from yingji.core import policy
+from yingji.core.errors import NotAllowed, NotFound
+from yingji.core.models import AuditRecord, Contact, Organisation, Region, Scoped, User
+from yingji.enterprises.models import Enterprise
+
+COUNTY_ROLES = ["admin", "duty", "section", "inspector", "commander", "approver", "observer"]
+ALL_ACCOUNTS = COUNTY_ROLES + ["township1", "township2", "grid1", "enterprise1"]
+
+# API detail path of every scoped model; a new scoped model must be added here (or to NO_DETAIL_ENDPOINT).
+API_DETAIL = {
+    "core.region": "/api/v1/regions/{id}",
+    "core.organisation": "/api/v1/organisations/{id}",
+    "core.user": "/api/v1/users/{id}",
+    "core.auditrecord": "/api/v1/audit/{id}",
+    "enterprises.enterprise": "/api/v1/enterprises/{id}",
+}
+NO_DETAIL_ENDPOINT = {"core.contact"}  # contacts are read through their organisation
+
+
+def scoped_models():
+    return [m for m in apps.get_models() if issubclass(m, Scoped)]
+
+
+def visible_codes(user: User) -> set[str]:
+    """The region codes a user's scope covers, computed independently of the policy module."""
+    codes = set(Region.objects.values_list("code", flat=True))
+    if user.enterprise_id:
+        code = user.enterprise.region_code
+        return {c for c in codes if code.startswith(c)}
+    return {c for c in codes if c.startswith(user.scope_region_code)}
+
+
+@pytest.mark.parametrize("username", ALL_ACCOUNTS)
+def test_region_list_is_exactly_the_users_scope(api, username):
+    client = api(username)
+    response = client.get("/api/v1/regions", limit=500)
+    assert response.status_code == 200
+    body = response.json()
+    got = {item["code"] for item in body["items"]}
+    assert got == visible_codes(client.user)
+    assert body["count"] == len(got)
+
+
+def test_county_user_sees_the_whole_demo_county(api):
+    body = api("observer").get("/api/v1/regions", level="township").json()
+    assert body["count"] == 14
+    assert {item["parent_code"] for item in body["items"]} == {"410481"}
+
+
+@pytest.mark.parametrize("username", ALL_ACCOUNTS)
+def test_organisations_enterprises_users_audit_follow_role_and_scope(api, username):
+    client = api(username)
+    user = client.user
+    orgs = client.get("/api/v1/organisations", limit=500)
+    if user.has_role("enterprise_user"):
+        assert orgs.status_code == 403
+    else:
+        assert orgs.status_code == 200
+        assert all(o["region_code"].startswith(user.scope_region_code) for o in orgs.json()["items"])
+        expected = Organisation.objects.filter(region_code__startswith=user.scope_region_code).count()
+        assert orgs.json()["count"] == expected
+    ents = client.get("/api/v1/enterprises", limit=500).json()
+    if user.enterprise_id:
+        assert [e["id"] for e in ents["items"]] == [user.enterprise_id]
+    else:
+        assert ents["count"] == Enterprise.objects.filter(region_code__startswith=user.scope_region_code).count()
+        assert all(e["region_code"].startswith(user.scope_region_code) for e in ents["items"])
+    users = client.get("/api/v1/users")
+    audit = client.get("/api/v1/audit")
+    if user.has_role("admin"):
+        assert users.status_code == 200 and audit.status_code == 200
+    else:
+        assert users.status_code == 403 and audit.status_code == 403
+
+
+def test_township_user_gets_404_for_another_township_and_403_for_actions_it_lacks(api, demo_county):
+    client = api("township1")
+    own = Region.objects.get(code=demo_county["township"])
+    other = Region.objects.get(code=demo_county["township2"])
+    assert client.get(f"/api/v1/regions/{own.pk}").status_code == 200
+    assert client.get(f"/api/v1/regions/{other.pk}").status_code == 404
+    # Existence is never revealed: a missing id and another scope's id answer the same.
+    assert client.get("/api/v1/regions/999999").json() == {"detail": "region 999999 not found", "errors": []}
+    assert client.patch(f"/api/v1/regions/{other.pk}", {"name": "X"}).status_code == 404
+    assert client.patch(f"/api/v1/regions/{own.pk}", {"name": "X"}).status_code == 403
+    assert client.delete(f"/api/v1/regions/{own.pk}").status_code == 403
+    created = client.post("/api/v1/regions", {"code": own.code + "299", "name": "新村", "level": "village",
+                                              "parent_code": own.code})
+    assert created.status_code == 403
+    other_org = Organisation.objects.filter(region_code=other.code).first()
+    assert client.get(f"/api/v1/organisations/{other_org.pk}").status_code == 404
+    other_ent = Enterprise.objects.filter(region_code__startswith=other.code).first()
+    assert client.get(f"/api/v1/enterprises/{other_ent.pk}").status_code == 404
+    own_ent = Enterprise.objects.filter(region_code__startswith=own.code).first()
+    assert client.get(f"/api/v1/enterprises/{own_ent.pk}").status_code == 200
+    assert client.patch(f"/api/v1/enterprises/{own_ent.pk}", {"address": "x"}).status_code == 403
+    Region.objects.get(pk=own.pk)  # unchanged
+    assert Region.objects.get(pk=own.pk).name == own.name
+
+
+@pytest.mark.parametrize("username", [u for u in ALL_ACCOUNTS if u != "admin"])
+def test_every_non_admin_role_gets_403_creating_a_region_in_its_own_scope(api, username):
+    client = api(username)
+    user = client.user
+    parent = Region.objects.get(code=user.scope_region_code or user.enterprise.region_code[:9])
+    if parent.level == "village":
+        parent = parent.parent
+    code = parent.code + ("298" if parent.level == "township" else "298")
+    level = "village" if parent.level == "township" else "township"
+    response = client.post("/api/v1/regions", {"code": code, "name": "测试", "level": level,
+                                               "parent_code": parent.code})
+    assert response.status_code == 403
+    assert not Region.objects.filter(code=code).exists()
+
+
+def test_admin_can_create_and_a_township_admin_cannot_reach_outside(api, demo_county):
+    admin = api("admin")
+    response = admin.post("/api/v1/regions", {"code": demo_county["township"] + "298", "name": "测试村",
+                                              "level": "village", "parent_code": demo_county["township"]})
+    assert response.status_code == 201, response.content
+    assert response.json()["parent_code"] == demo_county["township"]
+    # An administrator scoped to one township cannot create users outside it.
+    from yingji.core.services import create_user
+
+    local_admin = create_user(None, username="tadmin", roles=["admin"], password="Local@admin1",
+                              scope_region_code=demo_county["township"])
+    from tests.conftest import ApiClient
+
+    client = ApiClient(local_admin)
+    denied = client.post("/api/v1/users", {"username": "x1", "password": "Str0ng!pass", "roles": ["observer"],
+                                           "scope_region_code": demo_county["township2"]})
+    assert denied.status_code == 403
+    assert not User.objects.filter(username="x1").exists()
+    ok = client.post("/api/v1/users", {"username": "x2", "password": "Str0ng!pass", "roles": ["grid_member"],
+                                       "scope_region_code": demo_county["village"]})
+    assert ok.status_code == 201, ok.content
+    listed = {u["username"] for u in client.get("/api/v1/users", limit=500).json()["items"]}
+    assert "x2" in listed and "township2" not in listed and "admin" not in listed
+
+
+@pytest.mark.parametrize("username", ["township1", "grid1", "enterprise1"])
+def test_generic_walk_out_of_scope_objects_answer_404(api, username):
+    client = api(username)
+    user = client.user
+    labels = {m._meta.label_lower for m in scoped_models()}
+    assert labels <= set(API_DETAIL) | NO_DETAIL_ENDPOINT, "register the new scoped model's detail endpoint"
+    checked = 0
+    for model in scoped_models():
+        outside = model._default_manager.exclude(policy.scope_q(user, model)).order_by("pk").first()
+        if outside is None:
+            continue
+        with pytest.raises(NotFound):
+            policy.get_object(user, model, outside.pk)
+        path = API_DETAIL.get(model._meta.label_lower)
+        if path:
+            response = client.get(path.format(id=outside.pk))
+            assert response.status_code == 404, (model, response.status_code)
+            assert response.json()["errors"] == []
+        checked += 1
+    assert checked >= 4
+
+
+def test_scope_filter_of_every_model_matches_region_prefix(demo_county):
+    user = User.objects.get(username="township1")
+    for model in (Region, Organisation, Contact, Enterprise):
+        field = model.SCOPE_REGION_FIELD
+        visible = list(model.objects.for_user(user).values_list(field, flat=True))
+        assert visible, model
+        assert all(code.startswith(user.scope_region_code) for code in visible)
+        hidden = model.objects.exclude(pk__in=model.objects.for_user(user).values("pk"))
+        assert all(not getattr(o, field).startswith(user.scope_region_code) for o in hidden)
+
+
+def test_disabled_or_anonymous_users_see_nothing(demo_county):
+    user = User.objects.get(username="admin")
+    user.is_active = False
+    with pytest.raises(NotAllowed):
+        Region.objects.for_user(user)
+    assert not policy.can(None, "view", Region)
+    assert not AuditRecord.objects.filter(policy.scope_q(None, AuditRecord)).exists()
+
+
+# --- pages ---------------------------------------------------------------------------------------------------
+
+
+def test_pages_follow_the_same_policy(web, demo_county):
+    client = web("township1")
+    page = client.get("/regions/", {"level": "village"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    own_villages = Region.objects.filter(parent__code=demo_county["township"])
+    other_villages = Region.objects.filter(parent__code=demo_county["township2"])
+    assert all(v.code in html for v in own_villages)
+    assert not any(v.code in html for v in other_villages)
+    other = Region.objects.get(code=demo_county["township2"])
+    assert client.get(f"/regions/{other.pk}/").status_code == 404
+    own = Region.objects.get(code=demo_county["township"])
+    assert client.get(f"/regions/{own.pk}/").status_code == 200
+    assert client.get(f"/regions/{own.pk}/edit/").status_code == 403
+    assert client.get("/users/").status_code == 403
+    assert client.get("/audit/").status_code == 403
+    other_ent = Enterprise.objects.filter(region_code__startswith=other.code).first()
+    assert client.get(f"/enterprises/{other_ent.pk}/").status_code == 404
+
+
+def test_enterprise_user_pages_show_only_its_enterprise(web):
+    client = web("enterprise1")
+    user = User.objects.get(username="enterprise1")
+    html = client.get("/enterprises/").content.decode()
+    assert user.enterprise.name in html
+    others = Enterprise.objects.exclude(pk=user.enterprise_id)
+    assert not any(e.credit_code in html for e in others)
+    assert client.get("/organisations/").status_code == 403
