@@ -27,6 +27,10 @@ def _setup() -> None:
     import django
 
     django.setup()
+    from django.utils import translation
+
+    # The CLI speaks the language of its own messages (English) unless told otherwise.
+    translation.activate(os.environ.get("YINGJI_CLI_LANGUAGE", "en"))
 
 
 def _migrate(verbosity: int = 0) -> None:
