@@ -30,3 +30,18 @@ class RequestContextMiddleware:
             context.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class ApiLanguageMiddleware:
+    """API clients get English messages unless they send Accept-Language (pages default to Chinese)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" not in request.META:
+            from django.utils import translation
+
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
+        return self.get_response(request)

@@ -76,10 +76,10 @@ def get_object(user, model: type[Model], pk, action: str = "view", queryset: Que
     try:
         obj = qs.filter(scope_q(user, model)).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise NotFound(f"{model._meta.verbose_name} {pk} not found") from None
+        raise NotFound(f"{model._meta.model_name} {pk} not found") from None
     if not can(user, "view", model):
         # Roles that cannot view a model must not learn whether a given id exists either.
-        raise NotFound(f"{model._meta.verbose_name} {pk} not found")
+        raise NotFound(f"{model._meta.model_name} {pk} not found")
     if not can(user, action, model):
         raise NotAllowed()
     return obj
