@@ -45,3 +45,26 @@ class ApiLanguageMiddleware:
             translation.activate("en")
             request.LANGUAGE_CODE = "en"
         return self.get_response(request)
+
+
+class ServiceErrorMiddleware:
+    """Pages: a service error that a view did not turn into form errors becomes its status page, never a 500.
+    (The API maps the same errors in its own exception handlers.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from .errors import ServiceError
+
+        if not isinstance(exception, ServiceError) or request.path.startswith("/api/"):
+            return None
+        status = 400 if exception.status == 422 else exception.status
+        template = f"{status}.html" if status in (400, 403, 404) else "400.html"
+        messages = [e["message"] for e in exception.errors] or [exception.detail]
+        return render(request, template, {"detail": "; ".join(messages)}, status=status)
