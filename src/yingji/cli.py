@@ -43,7 +43,7 @@ def _print_accounts(accounts) -> None:
     from yingji.core.choices import Role
     from yingji.core.demo import DEMO_PASSWORD
 
-    print("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    print(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for username, roles, scope in accounts:
         print(f"  {username:<12} {', '.join(roles):<28} {scope}  ({', '.join(Role.label(r) for r in roles)})")
 

@@ -117,8 +117,8 @@ def test_failed_login_for_unknown_name_is_visible_to_county_admin_only(api, demo
     Client().post("/login/", {"username": "ghost-user", "password": "x"})
     admin = api("admin").get("/api/v1/audit", action="login_failed", username="ghost-user").json()
     assert admin["count"] == 1
-    from yingji.core.services import create_user
     from tests.conftest import ApiClient
+    from yingji.core.services import create_user
 
     township_admin = create_user(None, username="tadmin2", roles=["admin"], password="Local@admin1",
                                  scope_region_code=demo_county["township"])

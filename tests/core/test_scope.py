@@ -22,7 +22,7 @@ API_DETAIL = {
     "core.auditrecord": "/api/v1/audit/{id}",
     "enterprises.enterprise": "/api/v1/enterprises/{id}",
 }
-NO_DETAIL_ENDPOINT = {"core.contact"}  # contacts are read through their organisation
+NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
 
 
 def scoped_models():

@@ -133,7 +133,8 @@ def test_shell_journey(live_server, transactional_db, demo_county):
             assert page.locator("#yj-nav [data-nav-key=users], #yj-nav [data-nav-key=audit]").count() == 0
             with page.expect_navigation():
                 page.click("#yj-nav a[data-nav-key=regions]")
-            codes = [c.strip() for c in page.locator("#yj-region-table tbody tr td:first-child").all_inner_texts()]
+            cells = page.locator("#yj-region-table tbody tr td:first-child")
+            codes = [c.strip() for c in cells.all_inner_texts()]
             assert codes, "township1 sees no regions"
             assert all(code.startswith(facts["own_code"]) for code in codes), codes
             assert len(codes) == facts["own_count"]

@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
 from . import policy, services
-from .api_support import ERRORS, Id, PageParams, ShortText, Text, apply_filters, filter_params, page_of, paginate
+from .api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
 from .choices import OrganisationKind, RegionKind, RegionLevel, Role
 from .errors import NotFound, ValidationFailed
 from .filters import AuditFilterSet, OrganisationFilterSet, RegionFilterSet, UserFilterSet

@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (login/logout audit receivers)
-        from . import tasks  # noqa: F401  (registers the periodic jobs of core)
+        from . import (
+            signals,  # noqa: F401  (login/logout audit receivers)
+            tasks,  # noqa: F401  (registers the periodic jobs of core)
+        )

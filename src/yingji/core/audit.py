@@ -11,6 +11,7 @@ from django.db import models
 from . import context
 from .choices import AuditAction
 from .models import AuditRecord
+from .policy import object_scope
 
 REDACTED = "***"
 SECRET_FIELDS = {"password", "key_hash"}
@@ -41,25 +42,13 @@ def snapshot(obj: models.Model) -> dict:
     return data
 
 
-def _object_scope(obj: models.Model | None) -> tuple[str, int | None]:
-    if obj is None:
-        return "", None
-    region_code = getattr(obj, "region_code", "") or ""
-    enterprise_field = getattr(obj, "SCOPE_ENTERPRISE_FIELD", None)
-    if enterprise_field in ("id", "pk"):
-        enterprise_id = obj.pk
-    else:
-        enterprise_id = getattr(obj, f"{enterprise_field}_id", None) if enterprise_field else None
-    return region_code, enterprise_id
-
-
 def record(action: str, obj: models.Model | None = None, *, actor=None, before: dict | None = None,
            after: dict | None = None, message: str = "", object_type: str = "", object_id: str = "",
            object_repr: str = "", region_code: str | None = None, username: str | None = None) -> AuditRecord:
     """Append one audit record. The actor defaults to the user bound to the request context."""
     ctx = context.current()
     actor = actor if actor is not None else ctx.user
-    scope_region, enterprise_id = _object_scope(obj)
+    scope_region, enterprise_id = object_scope(obj)
     if region_code is not None:
         scope_region = region_code
     if actor is not None and getattr(actor, "pk", None):

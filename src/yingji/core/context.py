@@ -14,8 +14,9 @@ class RequestContext:
     request_id: str = ""
 
 
+_EMPTY = RequestContext()
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("yingji_request_context",
-                                                                           default=RequestContext())
+                                                                           default=_EMPTY)  # noqa: B039 (frozen)
 
 
 def current() -> RequestContext:

@@ -406,6 +406,14 @@ class AuditRecord(Scoped):
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_repr}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit records are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit records are append-only")
+
     @classmethod
     def scope_q_for(cls, user) -> models.Q:
         if user.enterprise_id:
@@ -416,18 +424,43 @@ class AuditRecord(Scoped):
             q |= models.Q(region_code="")
         return q
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Audit records are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit records are append-only")
-
     @property
     def changed_fields(self) -> list[str]:
         before, after = self.before or {}, self.after or {}
         return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"attachments/{timezone.now():%Y/%m}/{filename}"
+
+
+class Attachment(Scoped):
+    """An uploaded file belonging to a domain object (evidence photos, PDFs). See ``attachments``."""
+
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    purpose = models.CharField(_("purpose"), max_length=50, blank=True)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    region_code = models.CharField(max_length=12, blank=True, db_index=True)
+    enterprise_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    SCOPE_ENTERPRISE_FIELD = "enterprise"
+    GRANTS = {role: {"view"} for role in ALL_ROLES}
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="attachment_owner_idx")]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class PeriodicJobRun(models.Model):

@@ -28,6 +28,17 @@ def can(user, action: str, model: type[Model] | Model) -> bool:
     return any(action in grants.get(role, ()) for role in _roles(user))
 
 
+def object_scope(obj: Model | None) -> tuple[str, int | None]:
+    """(region code, enterprise id) an object belongs to, for records derived from it (audit, attachments)."""
+    if obj is None:
+        return "", None
+    region_code = getattr(obj, "region_code", "") or ""
+    enterprise_field = getattr(obj, "SCOPE_ENTERPRISE_FIELD", None)
+    if enterprise_field in ("id", "pk"):
+        return region_code, obj.pk
+    return region_code, getattr(obj, f"{enterprise_field}_id", None) if enterprise_field else None
+
+
 def region_ancestors(code: str) -> list[str]:
     """The codes of a region and its ancestors (12 → 9 → 6 digits)."""
     return [code[:n] for n in (6, 9, 12) if len(code) >= n]

@@ -23,5 +23,6 @@ urlpatterns = [
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/<int:pk>/", views.audit_detail, name="audit_detail"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("healthz", views.healthz, name="healthz"),
 ]

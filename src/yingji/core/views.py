@@ -417,3 +417,19 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def attachment_download(request, pk: int):
+    """Serve an uploaded file to users whose scope covers it (never from a public path)."""
+    from django.http import FileResponse
+
+    from .models import Attachment
+
+    attachment = _get(request, Attachment, pk)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                            as_attachment=attachment.content_type == "application/pdf",
+                            filename=attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0"
+    return response

@@ -18,7 +18,7 @@ router = Router(tags=["enterprises"])
 
 Lat = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
 Lon = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
-Status = Literal[tuple(EnterpriseStatus.values())]  # type: ignore[valid-type]
+StatusKey = Literal[tuple(EnterpriseStatus.values())]  # type: ignore[valid-type]
 
 
 class EnterpriseOut(Schema):
@@ -49,7 +49,7 @@ class EnterpriseIn(Schema):
     safety_manager: ShortText(50) = ""
     safety_manager_phone: ShortText(11) = ""
     employee_count: Annotated[int, Field(ge=0, le=10**7)] | None = None
-    status: Status = EnterpriseStatus.OPERATING
+    status: StatusKey = EnterpriseStatus.OPERATING
 
 
 class EnterprisePatch(Schema):
@@ -62,7 +62,7 @@ class EnterprisePatch(Schema):
     safety_manager: ShortText(50) | None = None
     safety_manager_phone: ShortText(11) | None = None
     employee_count: Annotated[int, Field(ge=0, le=10**7)] | None = None
-    status: Status | None = None
+    status: StatusKey | None = None
 
 
 def _out(e: Enterprise) -> dict:

@@ -97,11 +97,14 @@ def bool_badge(value):
     return format_html('<span class="badge text-bg-secondary">{}</span>', _("No"))
 
 
+ALERT_COLOURS = (("error", "danger"), ("warning", "warning"), ("success", "success"), ("info", "info"))
+
+
 @register.filter
 def alert_class(message_tags: str) -> str:
     """Bootstrap alert colour for a messages-framework message."""
     tags = (message_tags or "").split()
-    for tag, colour in (("error", "danger"), ("warning", "warning"), ("success", "success"), ("info", "info")):
+    for tag, colour in ALERT_COLOURS:
         if tag in tags:
             return colour
     return "secondary"
@@ -125,19 +128,26 @@ def _widget_class(field, small: bool) -> str:
     return css
 
 
+NATIVE_INPUT_TYPES = (
+    (forms.DateTimeInput, "datetime-local"),
+    (forms.DateInput, "date"),
+    (forms.TimeInput, "time"),
+)
+
+
 def _widget_attrs(field, small: bool) -> dict:
     widget = field.field.widget
     attrs = {"class": " ".join(filter(None, [widget.attrs.get("class", ""), _widget_class(field, small)]))}
-    # Native pickers; Django's date/time fields parse the ISO values they send.
-    if isinstance(widget, forms.DateTimeInput):
-        attrs["type"] = "datetime-local"
-    elif isinstance(widget, forms.DateInput):
-        attrs["type"] = "date"
-    elif isinstance(widget, forms.TimeInput):
-        attrs["type"] = "time"
+    # Native pickers; Django's date/time fields parse the ISO values they send. The widget belongs to this
+    # form instance (forms deep-copy their fields), so setting its input type here changes no other form.
+    for widget_class, input_type in NATIVE_INPUT_TYPES:
+        if isinstance(widget, widget_class):
+            widget.input_type = input_type
+            break
     if isinstance(widget, forms.PasswordInput) and "autocomplete" not in widget.attrs:
         # Lets password managers tell the current password from a new one.
-        attrs["autocomplete"] = "current-password" if field.name.startswith(("old", "current")) else "new-password"
+        current = field.name.startswith(("old", "current"))
+        attrs["autocomplete"] = "current-password" if current else "new-password"
     if field.errors:
         attrs["aria-invalid"] = "true"
     return attrs
@@ -163,7 +173,7 @@ def form_field(field, small=False):
 
 @register.simple_tag
 def filter_fields(form):
-    """The filter form's fields with the free-text search first (FilterSets declare it on their base class)."""
+    """The filter form's fields, free-text search first (FilterSets declare it on their base class)."""
     fields = list(form)
     return sorted(fields, key=lambda f: f.name != "q")
 
