@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from yingji.core.api import router as core_router
 from yingji.core.api_support import ActiveSessionAuth, BearerTokenAuth, install_error_handlers
 from yingji.enterprises.api import router as enterprises_router
+from yingji.prevention.api import router as prevention_router
 
 api = NinjaAPI(
     title="Yingji API",
@@ -20,3 +21,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", core_router)
 api.add_router("", enterprises_router)
+api.add_router("", prevention_router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "yingji.core",
     "yingji.enterprises",
+    "yingji.prevention",
 ]
 
 MIDDLEWARE = [

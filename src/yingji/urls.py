@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("yingji.core.urls")),
     path("", include("yingji.enterprises.urls")),
+    path("", include("yingji.prevention.urls")),
 ]
 
 handler400 = "yingji.core.errorpages.bad_request"
