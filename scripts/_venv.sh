@@ -1,5 +1,5 @@
 # Shared by scripts/run and scripts/test: create ./.venv with Python 3.11+ and install the project into it.
-# Usage: . scripts/_venv.sh EXTRAS   (EXTRAS: "" for the platform, "test" for the test tools)
+# Usage: EXTRAS=test . scripts/_venv.sh   (EXTRAS empty: the platform only; "test": with the test tools)
 set -eu
 cd "$(dirname "$0")/.."
 PYTHON_BIN=${PYTHON:-}
@@ -20,7 +20,7 @@ if [ ! -x .venv/bin/python ]; then
     echo "Creating .venv with $PYTHON_BIN …"
     "$PYTHON_BIN" -m venv .venv
 fi
-extras=${1:-}
+extras=${EXTRAS:-}
 spec="."
 [ -n "$extras" ] && spec=".[$extras]"
 # Reinstall only when the project's dependency list changed since the last install of these extras.
