@@ -1,7 +1,8 @@
 """Error pages: JSON in the API's error shape under /api/, HTML elsewhere; never a traceback."""
 
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 
 
@@ -24,4 +25,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return _respond(request, 500, _("Server error; the problem has been logged"))
+    """Rendered without context processors: they read the session and the database, which may be what failed."""
+    detail = _("Server error; the problem has been logged")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "errors": []}, status=500)
+    return HttpResponseServerError(loader.get_template("500.html").render({"detail": detail}))

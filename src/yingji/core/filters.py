@@ -1,11 +1,18 @@
 """FilterSets shared by the list pages, their exports and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction, OrganisationKind, RegionLevel, Role
 from .models import AuditRecord, Organisation, Region, User
+
+
+def yes_no_filter(label):
+    """A boolean filter shown as All / Yes / No (not Django's Unknown / Yes / No)."""
+    return django_filters.BooleanFilter(label=label, widget=forms.Select(
+        choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -41,7 +48,7 @@ class OrganisationFilterSet(SearchFilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices(), label=_("Kind"))
     region_code = django_filters.CharFilter(field_name="region_code", lookup_expr="startswith", max_length=12,
                                             label=_("Within region (code prefix)"))
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = yes_no_filter(_("Active"))
 
     class Meta:
         model = Organisation
@@ -52,7 +59,7 @@ class UserFilterSet(SearchFilterSet):
     SEARCH_FIELDS = ("username", "display_name", "email")
     role = django_filters.ChoiceFilter(choices=Role.choices(), field_name="roles__role", label=_("Role"),
                                        distinct=True)
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = yes_no_filter(_("Active"))
     scope = django_filters.CharFilter(method="in_scope", max_length=12, label=_("Scope within region"))
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import policy
 from .choices import Role
@@ -58,7 +59,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
     mobile = forms.CharField(label=_("Mobile"), max_length=11, required=False)
     office_phone = forms.CharField(label=_("Office phone"), max_length=32, required=False)
@@ -71,7 +72,7 @@ def _scope_choices(user):
 
 
 class _AccountFields(forms.Form):
-    display_name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    display_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
     phone = forms.CharField(label=_("Mobile"), max_length=11, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices(),

@@ -32,21 +32,6 @@ class RequestContextMiddleware:
         return response
 
 
-class ApiLanguageMiddleware:
-    """API clients get English messages unless they send Accept-Language (pages default to Chinese)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" not in request.META:
-            from django.utils import translation
-
-            translation.activate("en")
-            request.LANGUAGE_CODE = "en"
-        return self.get_response(request)
-
-
 class ServiceErrorMiddleware:
     """Pages: a service error that a view did not turn into form errors becomes its status page, never a 500.
     (The API maps the same errors in its own exception handlers.)"""

@@ -381,7 +381,7 @@ class AuditRecord(Scoped):
     user = models.ForeignKey(User, verbose_name=_("user"), null=True, blank=True, on_delete=models.DO_NOTHING,
                              db_constraint=False, related_name="+")
     username = models.CharField(_("username"), max_length=150, blank=True, db_index=True)
-    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices(), db_index=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True, db_index=True)

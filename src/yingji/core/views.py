@@ -15,6 +15,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import exports, forms, policy, services
@@ -136,8 +138,8 @@ def home(request):
 # --- regions -------------------------------------------------------------------------------------------------
 
 REGION_COLUMNS = [
-    ("code", _("Code")), ("name", _("Name")), ("level", _("Level")), ("parent.code", _("Parent code")),
-    ("lat", _("Latitude")), ("lon", _("Longitude")), ("population", _("Population")),
+    ("code", _l("Code")), ("name", _l("Name")), ("level", _l("Level")), ("parent.code", _l("Parent code")),
+    ("lat", _l("Latitude")), ("lon", _l("Longitude")), ("population", _l("Population")),
 ]
 
 
@@ -183,8 +185,8 @@ def region_edit(request, pk: int):
 # --- organisations -------------------------------------------------------------------------------------------
 
 ORGANISATION_COLUMNS = [
-    ("name", _("Name")), ("kind", _("Kind")), ("region_code", _("Region code")),
-    ("lead_unit.name", _("Lead unit")), ("duty_phone", _("24-hour duty phone")), ("address", _("Address")),
+    ("name", _l("Name")), ("kind", _l("Kind")), ("region_code", _l("Region code")),
+    ("lead_unit.name", _l("Lead unit")), ("duty_phone", _l("24-hour duty phone")), ("address", _l("Address")),
 ]
 
 
@@ -203,10 +205,11 @@ def organisation_list(request):
 def organisation_detail(request, pk: int):
     queryset = Organisation.objects.select_related("lead_unit", "parent").prefetch_related(
         Prefetch("member_units", queryset=Organisation.objects.order_by("name")),
-        Prefetch("contacts", queryset=Contact.objects.order_by("id")), "children")
+        Prefetch("contacts", queryset=Contact.objects.order_by("id")))
     org = _get(request, Organisation, pk, queryset=queryset)
     return render(request, "core/organisation_detail.html", {
         "org": org, "can_change": policy.can(request.user, "change", Organisation),
+        "children": org.children.filter(policy.scope_q(request.user, Organisation)),
         "can_add_contact": policy.can(request.user, "add", Contact),
         "member_of": org.member_of.filter(policy.scope_q(request.user, Organisation)),
     })
@@ -271,8 +274,8 @@ def contact_create(request, pk: int):
 # --- users ---------------------------------------------------------------------------------------------------
 
 USER_COLUMNS = [
-    ("username", _("Username")), ("display_name", _("Name")), ("role_list", _("Roles")),
-    ("scope_display", _("Scope")), ("is_active", _("Active")), ("last_login", _("Last login")),
+    ("username", _l("Username")), ("display_name", pgettext_lazy("person", "Name")), ("role_list", _l("Roles")),
+    ("scope_display", _l("Scope")), ("is_active", _l("Active")), ("last_login", _l("Last login")),
 ]
 
 
@@ -349,10 +352,11 @@ def user_set_active(request, pk: int):
 # --- audit ---------------------------------------------------------------------------------------------------
 
 AUDIT_COLUMNS = [
-    ("time", _("Time")), ("username", _("User")), ("address", _("Address")), ("action", _("Action")),
-    ("object_type", _("Object type")), ("object_id", _("Object id")), ("object_repr", _("Object")),
-    ("region_code", _("Region code")), ("before", _("Before")), ("after", _("After")), ("message", _("Message")),
-    ("request_id", _("Request id")),
+    ("time", _l("Time")), ("username", _l("User")), ("address", pgettext_lazy("network", "Address")),
+    ("action", _l("Action")),
+    ("object_type", _l("Object type")), ("object_id", _l("Object id")), ("object_repr", _l("Object")),
+    ("region_code", _l("Region code")), ("before", _l("Before")), ("after", _l("After")), ("message", _l("Message")),
+    ("request_id", _l("Request id")),
 ]
 
 
