@@ -95,9 +95,9 @@ def backup(target: Path) -> dict:
                 digest, count = hashlib.sha256(), 0
                 file_fields = [f for f in model._meta.concrete_fields if f.get_internal_type() == "FileField"]
                 for row in _rows(model):
-                    line = _canonical(row)
-                    digest.update(line)
-                    out.write(line + b"\n")
+                    digest.update(_canonical(row))
+                    # Stored as read (JSON values keep their key order); the hash uses the canonical form.
+                    out.write(json.dumps(row, ensure_ascii=False, default=str).encode() + b"\n")
                     count += 1
                     media_files += [row["fields"][f.name] for f in file_fields if row["fields"].get(f.name)]
                 tables[model._meta.label_lower] = {"rows": count, "sha256": digest.hexdigest()}
