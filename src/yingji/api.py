@@ -5,7 +5,10 @@ from ninja import NinjaAPI
 from yingji.core.api import router as core_router
 from yingji.core.api_support import ActiveSessionAuth, BearerTokenAuth, install_error_handlers
 from yingji.enterprises.api import router as enterprises_router
+from yingji.duty.api import router as duty_router
+from yingji.incidents.api import router as incidents_router
 from yingji.prevention.api import router as prevention_router
+from yingji.resources.api import router as resources_router
 
 api = NinjaAPI(
     title="Yingji API",
@@ -22,3 +25,6 @@ install_error_handlers(api)
 api.add_router("", core_router)
 api.add_router("", enterprises_router)
 api.add_router("", prevention_router)
+api.add_router("", duty_router)
+api.add_router("", incidents_router)
+api.add_router("", resources_router)

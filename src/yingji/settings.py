@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "yingji.core",
     "yingji.enterprises",
     "yingji.prevention",
+    "yingji.duty",
+    "yingji.incidents",
+    "yingji.resources",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,9 @@ urlpatterns = [
     path("", include("yingji.core.urls")),
     path("", include("yingji.enterprises.urls")),
     path("", include("yingji.prevention.urls")),
+    path("", include("yingji.duty.urls")),
+    path("", include("yingji.incidents.urls")),
+    path("", include("yingji.resources.urls")),
 ]
 
 handler400 = "yingji.core.errorpages.bad_request"
