@@ -430,6 +430,31 @@ class AuditRecord(Scoped):
         return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
 
 
+class Notification(models.Model):
+    """A message to one user (in-app inbox). Channels beyond the inbox (SMS, app push) hang off ``notify``."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    #: Idempotency key: a job that runs twice for the same event notifies once.
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [models.UniqueConstraint(fields=["recipient", "dedupe_key"], condition=~models.Q(dedupe_key=""),
+                                               name="notification_dedupe")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
 def attachment_path(instance, filename: str) -> str:
     return f"attachments/{timezone.now():%Y/%m}/{filename}"
 
