@@ -197,17 +197,28 @@ def _org_queryset():
     )
 
 
-def _org_out(o: Organisation) -> dict:
+def _org_out(o: Organisation, reveal: bool = False) -> dict:
     return {"id": o.pk, "name": o.name, "short_name": o.short_name, "kind": o.kind, "region_code": o.region_code,
             "parent_id": o.parent_id, "lead_unit_id": o.lead_unit_id,
             "member_unit_ids": [m.pk for m in o.member_units.all()], "duties": o.duties, "address": o.address,
             "duty_phone": o.duty_phone, "is_active": o.is_active,
-            "contacts": [_contact_out(c) for c in o.contacts.all()]}
+            "contacts": [_contact_out(c, reveal) for c in o.contacts.all()]}
 
 
-def _contact_out(c: Contact) -> dict:
-    return {"id": c.pk, "organisation_id": c.organisation_id, "name": c.name, "title": c.title, "mobile": c.mobile,
-            "office_phone": c.office_phone, "notes": c.notes}
+def _contact_out(c: Contact, reveal: bool = True) -> dict:
+    """Phone numbers in full only when ``reveal`` (the caller audits the reading); masked otherwise."""
+    return {"id": c.pk, "organisation_id": c.organisation_id, "name": c.name, "title": c.title,
+            "mobile": c.mobile if reveal else policy.mask_phone(c.mobile),
+            "office_phone": c.office_phone if reveal else policy.mask_phone(c.office_phone), "notes": c.notes}
+
+
+def _org_detail(user, org: Organisation) -> dict:
+    """An organisation with its contacts: full numbers for roles granted personal data, and that reading is
+    audited; masked for everyone else. Lists always mask."""
+    reveal = policy.reveal_pii(user, Contact)
+    if reveal and org.contacts.all():
+        services.record_pii_view(user, org, [c.pk for c in org.contacts.all()])
+    return _org_out(org, reveal)
 
 
 def _resolve_orgs(user, data: dict) -> dict:
@@ -243,14 +254,14 @@ def list_organisations(request, filters: Query[filter_params(OrganisationFilterS
 
 @router.get("/organisations/{id}", response={200: OrganisationOut, **ERRORS}, tags=["organisations"])
 def get_organisation(request, id: Id):
-    return _org_out(policy.get_object(request.auth, Organisation, id, queryset=_org_queryset()))
+    return _org_detail(request.auth, policy.get_object(request.auth, Organisation, id, queryset=_org_queryset()))
 
 
 @router.post("/organisations", response={201: OrganisationOut, **ERRORS}, tags=["organisations"])
 def create_organisation(request, payload: OrganisationIn):
     policy.require(request.auth, "add", Organisation)
     org = services.create_organisation(request.auth, _resolve_orgs(request.auth, _unset(payload)))
-    return Status(201, _org_out(_org_queryset().get(pk=org.pk)))
+    return Status(201, _org_detail(request.auth, _org_queryset().get(pk=org.pk)))
 
 
 @router.patch("/organisations/{id}", response={200: OrganisationOut, **ERRORS}, tags=["organisations"])
@@ -261,7 +272,7 @@ def update_organisation(request, id: Id, payload: OrganisationPatch):
         if key in data and data[key] is None:
             raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
     services.update_organisation(request.auth, org, _resolve_orgs(request.auth, data))
-    return _org_out(_org_queryset().get(pk=org.pk))
+    return _org_detail(request.auth, _org_queryset().get(pk=org.pk))
 
 
 @router.delete("/organisations/{id}", response={204: None, **ERRORS}, tags=["organisations"])
@@ -512,6 +523,13 @@ def me(request):
 @router.post("/me/password", response={204: None, **ERRORS}, tags=["me"])
 def change_my_password(request, payload: PasswordChange):
     services.change_password(request.auth, payload.old_password, payload.new_password)
+    return Status(204, None)
+
+
+@router.post("/me/logout-everywhere", response={204: None, **ERRORS}, tags=["me"],
+             summary="End all your sessions and revoke all your API tokens")
+def logout_everywhere(request):
+    services.logout_everywhere(request.auth)
     return Status(204, None)
 
 

@@ -14,7 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 from pydantic import AfterValidator, create_model
 
 from . import context
-from .errors import ServiceError, ValidationFailed
+from .errors import NotAllowed, ServiceError, ValidationFailed
 from .middleware import client_address
 from .models import ApiToken, hash_token
 
@@ -39,6 +39,16 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 # --- authentication ----------------------------------------------------------------------------------------
 
+#: What an account that must change its password may still call.
+PASSWORD_CHANGE_PATHS = ("/api/v1/me", "/api/v1/me/password")
+
+
+def _require_current_password(request, user):
+    if user.must_change_password and request.path.rstrip("/") not in PASSWORD_CHANGE_PATHS:
+        raise NotAllowed("Password change required: POST /api/v1/me/password first",
+                         [{"field": "password", "message": "The initial password must be changed"}])
+    return user
+
 
 class BearerTokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``; tokens are looked up by SHA-256, must be unexpired and unrevoked."""
@@ -56,7 +66,7 @@ class BearerTokenAuth(HttpBearer):
         request.user = api_token.user
         request.api_token = api_token
         context.set_for_request(api_token.user, client_address(request), getattr(request, "request_id", ""))
-        return api_token.user
+        return _require_current_password(request, api_token.user)
 
 
 class ActiveSessionAuth(SessionAuth):
@@ -65,7 +75,7 @@ class ActiveSessionAuth(SessionAuth):
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
-            return user
+            return _require_current_password(request, user)
         return None
 
 

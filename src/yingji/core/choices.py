@@ -119,6 +119,7 @@ class AuditAction(ChoiceSet):
     TOKEN_CREATE = "token_create"
     TOKEN_REVOKE = "token_revoke"
     EXPORT = "export"
+    VIEW_PII = "view_pii"
     CHOICES = (
         (CREATE, _("Create"), "success"),
         (UPDATE, _("Update"), "primary"),
@@ -131,5 +132,6 @@ class AuditAction(ChoiceSet):
         (TOKEN_CREATE, _("API token created"), "info"),
         (TOKEN_REVOKE, _("API token revoked"), "secondary"),
         (EXPORT, _("Export"), "light"),
+        (VIEW_PII, _("Personal data viewed"), "warning"),
     )
 

@@ -12,6 +12,7 @@ import random
 from decimal import Decimal
 from importlib import import_module
 
+from django.conf import settings
 from django.db import transaction
 
 from . import audit
@@ -248,8 +249,10 @@ def _accounts() -> list[tuple[str, list[str], str]]:
     probe = User(username="_")
     probe.set_password(DEMO_PASSWORD)
     for username, roles, scope, display in DEMO_ACCOUNTS:
+        # Outside demo mode the published demo password must be changed at first login.
         user = User(username=username, display_name=display, password=probe.password,
-                    organisation=bureau if scope == "county" else None)
+                    organisation=bureau if scope == "county" else None,
+                    must_change_password=not settings.DEMO_MODE)
         if scope == "enterprise":
             user.enterprise = enterprise
         else:

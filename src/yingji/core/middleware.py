@@ -53,3 +53,21 @@ class ServiceErrorMiddleware:
         template = f"{status}.html" if status in (400, 403, 404) else "400.html"
         messages = [e["message"] for e in exception.errors] or [exception.detail]
         return render(request, template, {"detail": "; ".join(messages)}, status=status)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Pages: an account with an initial or reset password goes to the password page until it changes it."""
+
+    ALLOWED = ("/account/password/", "/logout/", "/static/", "/i18n/", "/api/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and user.must_change_password
+                and not request.path.startswith(self.ALLOWED)):
+            from django.shortcuts import redirect
+
+            return redirect("password_change")
+        return self.get_response(request)

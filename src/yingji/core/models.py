@@ -52,6 +52,9 @@ class Scoped(models.Model):
 ALL_ROLES = set(Role.values())
 STAFF_ROLES = ALL_ROLES - {Role.ENTERPRISE_USER}
 CRUD = {"view", "add", "change", "delete"}
+#: Roles whose work needs people's full phone numbers (others see them masked): grant "view_pii".
+PII_ROLES = {Role.ADMIN, Role.DUTY_OFFICER, Role.SECTION_STAFF, Role.INSPECTOR, Role.TOWNSHIP_STAFF, Role.COMMANDER,
+             Role.APPROVER}
 
 region_code_validator = RegexValidator(
     r"^\d{6}(\d{3}(\d{3})?)?$",
@@ -192,8 +195,9 @@ class Contact(Scoped):
     region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
 
-    GRANTS = ({role: {"view"} for role in STAFF_ROLES}
-              | {Role.ADMIN: CRUD, Role.SECTION_STAFF: CRUD, Role.DUTY_OFFICER: {"view", "add", "change"}})
+    GRANTS = {role: {"view"} | ({"view_pii"} if role in PII_ROLES else set()) for role in STAFF_ROLES} | {
+        Role.ADMIN: CRUD | {"view_pii"}, Role.SECTION_STAFF: CRUD | {"view_pii"},
+        Role.DUTY_OFFICER: {"view", "add", "change", "view_pii"}}
 
     class Meta:
         ordering = ["organisation_id", "id"]
@@ -227,6 +231,8 @@ class User(AbstractUser, Scoped):
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("scope (enterprise)"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="users")
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    #: Bumped by "log out everywhere": every session signed with the old value stops being valid.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedUserManager()
 
@@ -262,6 +268,13 @@ class User(AbstractUser, Scoped):
         """The place this account belongs to: its jurisdiction, or its enterprise's location."""
         return self.scope_region_code or (self.enterprise.region_code if self.enterprise_id else "")
 
+    def get_session_auth_hash(self) -> str:
+        # Sessions are bound to the password hash (Django's default) and to the session epoch.
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac("yingji.session", f"{self.password}:{self.session_epoch}",
+                           algorithm="sha256").hexdigest()
+
     @cached_property
     def role_keys(self) -> frozenset[str]:
         return frozenset(self.roles.values_list("role", flat=True))
@@ -293,6 +306,22 @@ class User(AbstractUser, Scoped):
             errors["scope_region_code"] = _("No region has code %(code)s.") % {"code": self.scope_region_code}
         if errors:
             raise ValidationError(errors)
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords: with the current one they are the last ``KEEP`` passwords, none
+    of which may be chosen again."""
+
+    KEEP = 5
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.created_at:%Y-%m-%d}"
 
 
 class UserRole(models.Model):

@@ -108,3 +108,16 @@ def require_region_in_scope(user, region_code: str, field: str = "region_code") 
             "The region is outside your jurisdiction",
             [{"field": field, "message": f"Region {region_code} is outside your jurisdiction"}],
         )
+
+
+def mask_phone(value: str) -> str:
+    """138****5678 / 0375-***3456: enough to recognise a number, not to call it."""
+    if not value:
+        return value
+    if len(value) == 11 and value.isdigit():
+        return value[:3] + "****" + value[-4:]
+    return value[:-4].rstrip("0123456789") + "***" + value[-4:] if len(value) > 6 else "***"
+
+
+def reveal_pii(user, model) -> bool:
+    return can(user, "view_pii", model)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from . import audit, policy
 from .choices import AuditAction, Role
 from .errors import Conflict, NotAllowed, ValidationFailed
-from .models import ApiToken, Contact, Organisation, Region, User, UserRole
+from .models import ApiToken, Contact, Organisation, PasswordHistory, Region, User, UserRole
 
 
 def validation_failed(exc: ValidationError) -> ValidationFailed:
@@ -273,6 +273,10 @@ def change_password(user: User, old_password: str | None, new_password: str, *, 
     except ValidationError as exc:
         raise ValidationFailed.from_dict({"new_password": exc.messages}) from None
     with transaction.atomic():
+        if user.password:
+            PasswordHistory.objects.create(user=user, password=user.password)
+            stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[PasswordHistory.KEEP - 1:]
+            PasswordHistory.objects.filter(pk__in=list(stale)).delete()
         user.set_password(new_password)
         user.must_change_password = actor is not None and actor.pk != user.pk
         user.save(update_fields=["password", "must_change_password"])
@@ -298,3 +302,20 @@ def revoke_token(actor, token: ApiToken) -> None:
         updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         if updated:
             audit.record(AuditAction.TOKEN_REVOKE, token.user, actor=actor, before={"prefix": token.prefix})
+
+
+def logout_everywhere(user: User, *, actor=None) -> None:
+    """End every session of the user (all browsers) and revoke the user's API tokens."""
+    if actor is not None and actor.pk != user.pk:
+        policy.require(actor, "change", user)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit.record(AuditAction.LOGOUT, user, actor=actor or user, message="logout everywhere")
+    user.refresh_from_db(fields=["session_epoch"])
+
+
+def record_pii_view(actor, obj: models.Model, contact_ids: list[int]) -> None:
+    """Audit that ``actor`` read full personal contact data shown with ``obj``."""
+    audit.record(AuditAction.VIEW_PII, obj, actor=actor, after={"contacts": sorted(contact_ids)},
+                 message="full contact numbers shown")

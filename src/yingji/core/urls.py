@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("account/", views.profile, name="profile"),
     path("account/password/", views.password_change, name="password_change"),
+    path("account/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<int:pk>/", views.region_detail, name="region_detail"),
     path("regions/<int:pk>/edit/", views.region_edit, name="region_edit"),

@@ -207,7 +207,11 @@ def organisation_detail(request, pk: int):
         Prefetch("member_units", queryset=Organisation.objects.order_by("name")),
         Prefetch("contacts", queryset=Contact.objects.order_by("id")))
     org = _get(request, Organisation, pk, queryset=queryset)
+    reveal = policy.reveal_pii(request.user, Contact)
+    if reveal and org.contacts.all():
+        services.record_pii_view(request.user, org, [c.pk for c in org.contacts.all()])
     return render(request, "core/organisation_detail.html", {
+        "reveal_pii": reveal,
         "org": org, "can_change": policy.can(request.user, "change", Organisation),
         "children": org.children.filter(policy.scope_q(request.user, Organisation)),
         "can_add_contact": policy.can(request.user, "add", Contact),
@@ -437,3 +441,14 @@ def attachment_download(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=0"
     return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def logout_everywhere(request):
+    from django.contrib.auth import logout
+
+    services.logout_everywhere(request.user)
+    logout(request)
+    messages.info(request, _("You have been logged out on every device."))
+    return redirect("login")

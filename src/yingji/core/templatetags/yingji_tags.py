@@ -258,3 +258,11 @@ def audit_object_url(record) -> str:
         return reverse(url_name, args=[int(record.object_id)])
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def masked_phone(value):
+    """A phone number masked for roles without the personal-data grant (see ``policy.mask_phone``)."""
+    from yingji.core.policy import mask_phone
+
+    return mask_phone(value or "")
