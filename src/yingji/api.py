@@ -4,11 +4,13 @@ from ninja import NinjaAPI
 
 from yingji.core.api import router as core_router
 from yingji.core.api_support import ActiveSessionAuth, BearerTokenAuth, install_error_handlers
-from yingji.enterprises.api import router as enterprises_router
 from yingji.duty.api import router as duty_router
+from yingji.enterprises.api import router as enterprises_router
 from yingji.incidents.api import router as incidents_router
+from yingji.monitoring.api import router as monitoring_router
 from yingji.prevention.api import router as prevention_router
 from yingji.resources.api import router as resources_router
+from yingji.warnings.api import router as warnings_router
 
 api = NinjaAPI(
     title="Yingji API",
@@ -28,3 +30,5 @@ api.add_router("", prevention_router)
 api.add_router("", duty_router)
 api.add_router("", incidents_router)
 api.add_router("", resources_router)
+api.add_router("", monitoring_router)
+api.add_router("", warnings_router)

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "yingji.duty",
     "yingji.incidents",
     "yingji.resources",
+    "yingji.monitoring",
+    "yingji.warnings",
 ]
 
 MIDDLEWARE = [

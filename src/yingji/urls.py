@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("yingji.duty.urls")),
     path("", include("yingji.incidents.urls")),
     path("", include("yingji.resources.urls")),
+    path("", include("yingji.monitoring.urls")),
+    path("", include("yingji.warnings.urls")),
 ]
 
 handler400 = "yingji.core.errorpages.bad_request"

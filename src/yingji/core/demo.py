@@ -121,7 +121,7 @@ DEMO_ACCOUNTS = [
 
 #: Apps that add to the demo county, in order. Each module's ``generate(rng)`` runs inside the same transaction.
 DEMO_GENERATORS = ["yingji.enterprises.demo", "yingji.prevention.demo", "yingji.resources.demo",
-                   "yingji.duty.demo", "yingji.incidents.demo"]
+                   "yingji.duty.demo", "yingji.incidents.demo", "yingji.monitoring.demo", "yingji.warnings.demo"]
 
 
 def _offset(lat: float, lon: float, north_km: float, east_km: float) -> tuple[float, float]:

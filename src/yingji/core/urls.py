@@ -26,4 +26,5 @@ urlpatterns = [
     path("audit/<int:pk>/", views.audit_detail, name="audit_detail"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.liveness, name="liveness"),
 ]

@@ -419,6 +419,11 @@ def profile(request):
     })
 
 
+def liveness(request):
+    """The process answers; touches neither the database nor the session (also the load test's floor)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def healthz(request):
     from django.db import connection
 

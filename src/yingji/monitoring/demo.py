@@ -1,0 +1,9 @@
+import random
+
+
+def generate(rng: random.Random) -> None:
+    return None
+
+
+def clear() -> None:
+    return None

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WarningsConfig(AppConfig):
+    name = "yingji.warnings"
+    label = "warnings"
+    verbose_name = _("Early warnings")
