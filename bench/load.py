@@ -197,7 +197,10 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="requests per scenario (upper bound)")
     parser.add_argument("--seconds", type=float, default=30, help="time per scenario (upper bound)")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="small bounded run (CI smoke): 4 clients, 300 requests")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.clients, args.requests, args.seconds = 4, 300, 10
     databases = [("sqlite", None)]
     if not args.no_postgres and postgres_available():
         databases.append(("postgresql", POSTGRES_URL))
