@@ -20,7 +20,8 @@ fi
 
 NM="$WORK/node_modules"
 rm -rf "$VENDOR"
-mkdir -p "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons/fonts" "$VENDOR/htmx"
+mkdir -p "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons/fonts" "$VENDOR/htmx" "$VENDOR/leaflet/images" \
+    "$VENDOR/leaflet.markercluster"
 
 cp "$NM/bootstrap/dist/css/bootstrap.min.css" "$VENDOR/bootstrap/"
 cp "$NM/bootstrap/dist/js/bootstrap.bundle.min.js" "$VENDOR/bootstrap/"
@@ -34,15 +35,24 @@ cp "$NM/bootstrap-icons/LICENSE" "$VENDOR/bootstrap-icons/LICENSE"
 cp "$NM/htmx.org/dist/htmx.min.js" "$VENDOR/htmx/"
 cp "$NM/htmx.org/LICENSE" "$VENDOR/htmx/LICENSE"
 
+cp "$NM/leaflet/dist/leaflet.js" "$NM/leaflet/dist/leaflet.css" "$VENDOR/leaflet/"
+cp "$NM/leaflet/dist/images/"*.png "$VENDOR/leaflet/images/"
+cp "$NM/leaflet/LICENSE" "$VENDOR/leaflet/LICENSE"
+
+cp "$NM/leaflet.markercluster/dist/leaflet.markercluster.js" "$NM/leaflet.markercluster/dist/MarkerCluster.css" \
+    "$NM/leaflet.markercluster/dist/MarkerCluster.Default.css" "$VENDOR/leaflet.markercluster/"
+cp "$NM/leaflet.markercluster/MIT-LICENCE.txt" "$VENDOR/leaflet.markercluster/LICENSE"
+
 # The minified files end with source-map comments whose .map files are not vendored; drop the comments so
 # browsers' developer tools do not request missing files.
-for f in "$VENDOR/bootstrap/bootstrap.min.css" "$VENDOR/bootstrap/bootstrap.bundle.min.js"; do
+for f in "$VENDOR/bootstrap/bootstrap.min.css" "$VENDOR/bootstrap/bootstrap.bundle.min.js" \
+         "$VENDOR/leaflet/leaflet.js" "$VENDOR/leaflet.markercluster/leaflet.markercluster.js"; do
     sed -i -e 's|/\*# sourceMappingURL=[^*]*\*/||' -e 's|//# sourceMappingURL=.*$||' "$f"
 done
 
 {
     echo "Vendored by scripts/vendor-static.sh from the npm registry; do not edit by hand."
-    for pkg in bootstrap bootstrap-icons htmx.org; do
+    for pkg in bootstrap bootstrap-icons htmx.org leaflet leaflet.markercluster; do
         node -e "const p=require('$NM/$pkg/package.json'); console.log(p.name + ' ' + p.version + ' (' + p.license + ')')"
     done
 } > "$VENDOR/VERSIONS.txt"

@@ -1,24 +1,64 @@
-"""API v1: the enterprise registry (一企一码一档) core."""
+"""API v1: the enterprise registry (一企一码一档), licences, production and storage units, major hazard sources
+(GB 18218-2018) and the major-hazard calculator."""
 
+from __future__ import annotations
+
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpResponse
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
+from yingji.core.api_support import (
+    ERRORS,
+    ErrorOut,
+    FieldError,
+    Id,
+    PageParams,
+    ShortText,
+    apply_filters,
+    filter_params,
+    page_of,
+    paginate,
+)
 from yingji.core.errors import ValidationFailed
 
-from . import services
-from .choices import EnterpriseStatus
-from .filters import EnterpriseFilterSet
-from .models import Enterprise
+from . import importing, industries, qrcodes, services
+from .choices import FLAG_FIELDS, EnterpriseScale, EnterpriseStatus, LicenceKind, Sector, UnitKind
+from .filters import EnterpriseFilterSet, LicenceFilterSet, MajorHazardFilterSet
+from .models import Enterprise, Licence, MajorHazardAssessment, Unit
 
 router = Router(tags=["enterprises"])
 
 Lat = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
 Lon = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
 StatusKey = Literal[tuple(EnterpriseStatus.values())]  # type: ignore[valid-type]
+SectorKey = Literal[tuple(Sector.values()) + ("",)]  # type: ignore[valid-type]
+ScaleKey = Literal[tuple(EnterpriseScale.values()) + ("",)]  # type: ignore[valid-type]
+DivisionKey = Literal[tuple(industries.DIVISIONS) + ("",)]  # type: ignore[valid-type]
+SectionKey = Literal[tuple(industries.SECTIONS) + ("",)]  # type: ignore[valid-type]
+LicenceKindKey = Literal[tuple(LicenceKind.values())]  # type: ignore[valid-type]
+UnitKindKey = Literal[tuple(UnitKind.values())]  # type: ignore[valid-type]
+Count = Annotated[int, Field(ge=0, le=10**7)]
+Tonnes = Annotated[Decimal, Field(ge=0, le=10**9, max_digits=14, decimal_places=4)]
+Positive = Annotated[Decimal, Field(gt=0, le=10**9, max_digits=14, decimal_places=4)]
+Beta = Annotated[Decimal, Field(gt=0, le=1000, max_digits=6, decimal_places=2)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _binary(content_type: str, description: str) -> dict:
+    return {"responses": {200: {"description": description,
+                                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+def _float(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+# --- enterprises -------------------------------------------------------------------------------------------------
 
 
 class EnterpriseOut(Schema):
@@ -30,67 +70,487 @@ class EnterpriseOut(Schema):
     lat: float | None
     lon: float | None
     industry: str
+    industry_section: str
+    industry_division: str
+    sector: str
+    supervising_unit_id: int | None
+    supervising_unit_name: str | None
+    scale: str
     legal_representative: str
+    legal_representative_phone: str
+    principal: str
+    principal_phone: str
     safety_manager: str
     safety_manager_phone: str
     employee_count: int | None
     status: str
+    hazchem_production: bool
+    hazchem_business: bool
+    hazchem_use: bool
+    fireworks: bool
+    non_coal_mine: bool
+    tailings_pond: bool
+    metallurgy: bool
+    ammonia_refrigeration: bool
+    combustible_dust: bool
+    confined_space: bool
+    major_hazard: bool = Field(description="Derived: some unit is a major hazard source (GB 18218 S ≥ 1)")
+    major_hazard_level: int | None = Field(description="Derived: the highest level (1 is the highest) of its units")
 
 
-class EnterpriseIn(Schema):
-    name: ShortText(200, 1)
-    credit_code: ShortText(18, 18)
-    region_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")]
-    address: ShortText(200) = ""
-    lat: Lat | None = None
-    lon: Lon | None = None
-    industry: ShortText(100) = ""
-    legal_representative: ShortText(50) = ""
-    safety_manager: ShortText(50) = ""
-    safety_manager_phone: ShortText(11) = ""
-    employee_count: Annotated[int, Field(ge=0, le=10**7)] | None = None
-    status: StatusKey = EnterpriseStatus.OPERATING
-
-
-class EnterprisePatch(Schema):
-    name: ShortText(200, 1) | None = None
+class _EnterpriseFields(Schema):
     address: ShortText(200) | None = None
     lat: Lat | None = None
     lon: Lon | None = None
     industry: ShortText(100) | None = None
+    industry_section: SectionKey | None = None
+    industry_division: DivisionKey | None = None
+    sector: SectorKey | None = None
+    supervising_unit_id: Id | None = Field(None, description="The bureau or a safety-committee member unit")
+    scale: ScaleKey | None = None
     legal_representative: ShortText(50) | None = None
+    legal_representative_phone: ShortText(32) | None = None
+    principal: ShortText(50) | None = None
+    principal_phone: ShortText(32) | None = None
     safety_manager: ShortText(50) | None = None
     safety_manager_phone: ShortText(11) | None = None
-    employee_count: Annotated[int, Field(ge=0, le=10**7)] | None = None
+    employee_count: Count | None = None
+    hazchem_production: bool | None = None
+    hazchem_business: bool | None = None
+    hazchem_use: bool | None = None
+    fireworks: bool | None = None
+    non_coal_mine: bool | None = None
+    tailings_pond: bool | None = None
+    metallurgy: bool | None = None
+    ammonia_refrigeration: bool | None = None
+    combustible_dust: bool | None = None
+    confined_space: bool | None = None
+
+
+class EnterpriseIn(_EnterpriseFields):
+    name: ShortText(200, 1)
+    credit_code: ShortText(18, 18)
+    region_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")]
+    status: StatusKey = EnterpriseStatus.OPERATING
+
+
+class EnterprisePatch(_EnterpriseFields):
+    name: ShortText(200, 1) | None = None
+    credit_code: ShortText(18, 18) | None = None
+    region_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")] | None = None
     status: StatusKey | None = None
 
 
-def _out(e: Enterprise) -> dict:
-    return {**{f: getattr(e, f) for f in EnterpriseOut.model_fields if f not in ("lat", "lon")},
-            "lat": float(e.lat) if e.lat is not None else None, "lon": float(e.lon) if e.lon is not None else None}
+NULLABLE = {"lat", "lon", "employee_count", "supervising_unit_id"}
+
+
+def _enterprise_data(payload: Schema, *, partial: bool) -> dict[str, Any]:
+    data = payload.model_dump(exclude_unset=True)
+    for key, value in list(data.items()):
+        if value is None and key not in NULLABLE:
+            if partial:
+                raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
+            del data[key]
+    return data
+
+
+def _enterprise_out(e: Enterprise) -> dict:
+    data = {f: getattr(e, f) for f in EnterpriseOut.model_fields
+            if f not in ("lat", "lon", "supervising_unit_name")}
+    data.update(lat=_float(e.lat), lon=_float(e.lon),
+                supervising_unit_name=e.supervising_unit.name if e.supervising_unit_id else None)
+    return data
+
+
+def _enterprises():
+    return Enterprise.objects.select_related("supervising_unit")
+
+
+class EnterpriseImportOut(Schema):
+    rows: int
+    created: int
+    updated: int
+    licences: int
+    dry_run: bool
+
+
+class EnterpriseImportRowError(FieldError):
+    row: int | None = Field(None, description="The row as Excel numbers it (the header is row 1)")
+    column: str | None = Field(None, description="The column's header in the template")
+
+
+class EnterpriseImportErrorOut(ErrorOut):
+    errors: list[EnterpriseImportRowError] = []
 
 
 @router.get("/enterprises", response={200: page_of(EnterpriseOut), **ERRORS})
 def list_enterprises(request, filters: Query[filter_params(EnterpriseFilterSet)], page: Query[PageParams]):
-    qs = Enterprise.objects.for_user(request.auth)
-    return paginate(apply_filters(EnterpriseFilterSet, request, qs), page, _out)
-
-
-@router.get("/enterprises/{id}", response={200: EnterpriseOut, **ERRORS})
-def get_enterprise(request, id: Id):
-    return _out(policy.get_object(request.auth, Enterprise, id))
+    qs = Enterprise.objects.for_user(request.auth).select_related("supervising_unit")
+    return paginate(apply_filters(EnterpriseFilterSet, request, qs), page, _enterprise_out)
 
 
 @router.post("/enterprises", response={201: EnterpriseOut, **ERRORS})
 def create_enterprise(request, payload: EnterpriseIn):
-    return Status(201, _out(services.create_enterprise(request.auth, payload.model_dump())))
+    enterprise = services.create_enterprise(request.auth, _enterprise_data(payload, partial=False))
+    return Status(201, _enterprise_out(enterprise))
+
+
+@router.post("/enterprises/import", response={200: EnterpriseImportOut, **ERRORS, 422: EnterpriseImportErrorOut},
+             summary="Import enterprises from the Excel template",
+             description="Checks every row first; if any row is bad nothing is written and the 422 answer lists "
+                         "each problem with its row and column. An existing credit code updates that enterprise "
+                         "(non-empty cells only); a new one creates it. `dry_run` checks without writing.")
+def import_enterprises(request, file: File[UploadedFile], dry_run: bool = False):
+    result = importing.import_enterprises(request.auth, file, dry_run=dry_run)
+    return {"rows": result.rows, "created": result.created, "updated": result.updated,
+            "licences": result.licences, "dry_run": result.dry_run}
+
+
+@router.get("/enterprises/import/template", response=ERRORS, summary="Download the Excel import template",
+            openapi_extra=_binary(XLSX, "The .xlsx template with Chinese column headers"))
+def import_template(request):
+    policy.require(request.auth, "add", Enterprise)
+    response = HttpResponse(importing.template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprise-import-template.xlsx"
+    return response
+
+
+@router.get("/enterprises/{id}", response={200: EnterpriseOut, **ERRORS})
+def get_enterprise(request, id: Id):
+    return _enterprise_out(policy.get_object(request.auth, Enterprise, id, queryset=_enterprises()))
 
 
 @router.patch("/enterprises/{id}", response={200: EnterpriseOut, **ERRORS})
 def update_enterprise(request, id: Id, payload: EnterprisePatch):
-    enterprise = policy.get_object(request.auth, Enterprise, id, "change")
+    enterprise = policy.get_object(request.auth, Enterprise, id, "change", queryset=_enterprises())
+    enterprise = services.update_enterprise(request.auth, enterprise, _enterprise_data(payload, partial=True))
+    return _enterprise_out(_enterprises().get(pk=enterprise.pk))
+
+
+@router.get("/enterprises/{id}/qrcode.png", response=ERRORS, summary="The enterprise's QR code",
+            description="A PNG QR code encoding the absolute address of the enterprise's archive page.",
+            openapi_extra=_binary("image/png", "PNG image"))
+def enterprise_qrcode(request, id: Id):
+    enterprise = policy.get_object(request.auth, Enterprise, id)
+    response = HttpResponse(qrcodes.png(qrcodes.archive_url(request, enterprise.pk)), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- licences ----------------------------------------------------------------------------------------------------
+
+
+class EnterpriseLicenceOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    kind: str
+    number: str
+    issuer: str
+    holder: str
+    licensed_scope: str
+    issued_on: date | None
+    expires_on: date | None
+    state: str = Field(description="valid, expiring (within 60 days) or expired")
+    days_left: int | None
+
+
+class EnterpriseLicenceIn(Schema):
+    kind: LicenceKindKey
+    number: ShortText(64, 1)
+    issuer: ShortText(100) = ""
+    holder: ShortText(50) = ""
+    licensed_scope: ShortText(300) = ""
+    issued_on: date | None = None
+    expires_on: date | None = None
+
+
+class EnterpriseLicencePatch(Schema):
+    kind: LicenceKindKey | None = None
+    number: ShortText(64, 1) | None = None
+    issuer: ShortText(100) | None = None
+    holder: ShortText(50) | None = None
+    licensed_scope: ShortText(300) | None = None
+    issued_on: date | None = None
+    expires_on: date | None = None
+
+
+def _licence_out(licence: Licence) -> dict:
+    return {"id": licence.pk, "enterprise_id": licence.enterprise_id, "enterprise_name": licence.enterprise.name,
+            "kind": licence.kind, "number": licence.number, "issuer": licence.issuer, "holder": licence.holder,
+            "licensed_scope": licence.licensed_scope, "issued_on": licence.issued_on,
+            "expires_on": licence.expires_on, "state": licence.current_state, "days_left": licence.days_left}
+
+
+def _licences():
+    return Licence.objects.select_related("enterprise")
+
+
+def _patch_data(payload: Schema, nullable: set[str]) -> dict:
     data = payload.model_dump(exclude_unset=True)
     for key, value in data.items():
-        if value is None and key not in ("lat", "lon", "employee_count"):
+        if value is None and key not in nullable:
             raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
-    return _out(services.update_enterprise(request.auth, enterprise, data))
+    return data
+
+
+@router.get("/licences", response={200: page_of(EnterpriseLicenceOut), **ERRORS}, tags=["licences"],
+            summary="Licences and certificates in your scope (filter expiring_within_days for renewals)")
+def list_licences(request, filters: Query[filter_params(LicenceFilterSet)], page: Query[PageParams]):
+    qs = Licence.objects.for_user(request.auth).select_related("enterprise").order_by("expires_on", "id")
+    return paginate(apply_filters(LicenceFilterSet, request, qs), page, _licence_out)
+
+
+@router.get("/enterprises/{id}/licences", response={200: page_of(EnterpriseLicenceOut), **ERRORS}, tags=["licences"])
+def list_enterprise_licences(request, id: Id, page: Query[PageParams]):
+    enterprise = policy.get_object(request.auth, Enterprise, id)
+    return paginate(Licence.objects.for_user(request.auth).filter(enterprise=enterprise).select_related("enterprise"),
+                    page, _licence_out)
+
+
+@router.post("/enterprises/{id}/licences", response={201: EnterpriseLicenceOut, **ERRORS}, tags=["licences"])
+def create_licence(request, id: Id, payload: EnterpriseLicenceIn):
+    enterprise = policy.get_object(request.auth, Enterprise, id)
+    licence = services.create_licence(request.auth, enterprise, payload.model_dump())
+    return Status(201, _licence_out(licence))
+
+
+@router.get("/licences/{id}", response={200: EnterpriseLicenceOut, **ERRORS}, tags=["licences"])
+def get_licence(request, id: Id):
+    return _licence_out(policy.get_object(request.auth, Licence, id, queryset=_licences()))
+
+
+@router.patch("/licences/{id}", response={200: EnterpriseLicenceOut, **ERRORS}, tags=["licences"])
+def update_licence(request, id: Id, payload: EnterpriseLicencePatch):
+    licence = policy.get_object(request.auth, Licence, id, "change", queryset=_licences())
+    return _licence_out(services.update_licence(request.auth, licence,
+                                                _patch_data(payload, {"issued_on", "expires_on"})))
+
+
+@router.delete("/licences/{id}", response={204: None, **ERRORS}, tags=["licences"])
+def delete_licence(request, id: Id):
+    licence = policy.get_object(request.auth, Licence, id, "delete", queryset=_licences())
+    services.delete_licence(request.auth, licence)
+    return Status(204, None)
+
+
+# --- units and major hazard sources ----------------------------------------------------------------------------
+
+
+class UnitChemicalIn(Schema):
+    """One hazardous chemical: exactly one of ``name`` (GB 18218 Table 1), ``cas`` or ``category`` (Table 2)."""
+
+    name: ShortText(100) | None = Field(None, description="Chinese name as in GB 18218 Table 1, e.g. 液氯 → 氯")
+    cas: ShortText(20) | None = None
+    category: ShortText(10) | None = Field(None, description="GB 18218 Table 2 hazard category, e.g. W5.3")
+    quantity_t: Tonnes = Field(description="Maximum quantity present in tonnes")
+    critical_t: Positive | None = Field(None, description="Override of the critical quantity Q (t)")
+    beta: Beta | None = Field(None, description="Override of the correction factor β")
+
+
+class UnitChemicalOut(Schema):
+    id: int
+    name: str
+    cas: str
+    category: str
+    quantity_t: float
+    critical_t: float | None
+    beta: float | None
+
+
+class EnterpriseUnitOut(Schema):
+    id: int
+    enterprise_id: int
+    kind: str
+    name: str
+    description: str
+    exposed_population: int
+    chemicals: list[UnitChemicalOut]
+    sum_ratio: float = Field(description="S = Σ q/Q")
+    is_major: bool = Field(description="A major hazard source: S ≥ 1")
+    r_value: float | None = Field(description="R = α Σ β q/Q (major hazard sources only)")
+    level: int | None = Field(description="1 (highest) to 4 (major hazard sources only)")
+    assessed_at: datetime | None
+
+
+class EnterpriseUnitIn(Schema):
+    kind: UnitKindKey
+    name: ShortText(100, 1)
+    description: ShortText(300) = ""
+    exposed_population: Count = Field(0, description="People outside the plant within 500 m (for α)")
+    chemicals: list[UnitChemicalIn] = Field([], max_length=200)
+
+
+class EnterpriseUnitPatch(Schema):
+    kind: UnitKindKey | None = None
+    name: ShortText(100, 1) | None = None
+    description: ShortText(300) | None = None
+    exposed_population: Count | None = None
+    chemicals: list[UnitChemicalIn] | None = Field(None, max_length=200,
+                                                description="When given, replaces the unit's whole list")
+
+
+class MajorHazardSourceOut(Schema):
+    unit_id: int
+    unit_name: str
+    unit_kind: str
+    enterprise_id: int
+    enterprise_name: str
+    region_code: str
+    sum_ratio: float
+    r_value: float | None
+    level: int | None
+    exposed_population: int
+    assessed_at: datetime | None
+
+
+class MajorHazardItemOut(Schema):
+    source: str = Field(description="table1 (a named chemical) or table2 (a hazard category)")
+    seq: int | None = Field(description="Table 1 row number")
+    name_zh: str
+    category: str | None
+    quantity_t: float
+    critical_t: float
+    ratio: float
+    beta: float
+    beta_source: str
+
+
+class MajorHazardAssessmentOut(Schema):
+    sum_ratio: float
+    is_major: bool
+    r_value: float | None
+    level: int | None
+    alpha: float
+    exposed_population: int
+    items: list[MajorHazardItemOut]
+
+
+class MajorHazardRecordOut(Schema):
+    id: int
+    unit_id: int | None
+    unit_name: str
+    computed_at: datetime
+    computed_by: str | None
+    reason: str
+    inputs: list[dict]
+    exposed_population: int
+    sum_ratio: float
+    is_major: bool
+    alpha: float | None
+    r_value: float | None
+    level: int | None
+    results: list[dict]
+
+
+class MajorHazardAssessIn(Schema):
+    items: list[UnitChemicalIn] = Field(max_length=200)
+    exposed_population: Count = Field(description="People outside the plant within 500 m (for α)")
+
+
+def _unit_out(unit: Unit) -> dict:
+    return {
+        "id": unit.pk, "enterprise_id": unit.enterprise_id, "kind": unit.kind, "name": unit.name,
+        "description": unit.description, "exposed_population": unit.exposed_population,
+        "chemicals": [{"id": c.pk, "name": c.name, "cas": c.cas, "category": c.category,
+                       "quantity_t": float(c.quantity_t), "critical_t": _float(c.critical_t),
+                       "beta": _float(c.beta)} for c in unit.chemicals.all()],
+        "sum_ratio": unit.sum_ratio, "is_major": unit.is_major, "r_value": unit.r_value, "level": unit.level,
+        "assessed_at": unit.assessed_at,
+    }
+
+
+def _major_out(unit: Unit) -> dict:
+    return {"unit_id": unit.pk, "unit_name": unit.name, "unit_kind": unit.kind, "enterprise_id": unit.enterprise_id,
+            "enterprise_name": unit.enterprise.name, "region_code": unit.enterprise.region_code,
+            "sum_ratio": unit.sum_ratio, "r_value": unit.r_value, "level": unit.level,
+            "exposed_population": unit.exposed_population, "assessed_at": unit.assessed_at}
+
+
+def _record_out(record: MajorHazardAssessment) -> dict:
+    return {"id": record.pk, "unit_id": record.unit_id, "unit_name": record.unit_name,
+            "computed_at": record.computed_at,
+            "computed_by": record.computed_by.get_username() if record.computed_by_id else None,
+            "reason": record.reason, "inputs": record.items, "exposed_population": record.exposed_population,
+            "sum_ratio": record.sum_ratio, "is_major": record.is_major, "alpha": record.alpha,
+            "r_value": record.r_value, "level": record.level, "results": record.results}
+
+
+def _units():
+    return Unit.objects.prefetch_related("chemicals")
+
+
+def _chemical_dicts(items: list[UnitChemicalIn] | None) -> list[dict] | None:
+    return None if items is None else [item.model_dump() for item in items]
+
+
+@router.get("/enterprises/{id}/units", response={200: page_of(EnterpriseUnitOut), **ERRORS}, tags=["major hazards"])
+def list_units(request, id: Id, page: Query[PageParams]):
+    enterprise = policy.get_object(request.auth, Enterprise, id)
+    return paginate(Unit.objects.for_user(request.auth).filter(enterprise=enterprise).prefetch_related("chemicals"),
+                    page, _unit_out)
+
+
+@router.post("/enterprises/{id}/units", response={201: EnterpriseUnitOut, **ERRORS}, tags=["major hazards"],
+             summary="Record a production or storage unit and its chemicals (assessed under GB 18218)")
+def create_unit(request, id: Id, payload: EnterpriseUnitIn):
+    enterprise = policy.get_object(request.auth, Enterprise, id)
+    data = payload.model_dump(exclude={"chemicals"})
+    unit = services.create_unit(request.auth, enterprise, data, _chemical_dicts(payload.chemicals))
+    return Status(201, _unit_out(_units().get(pk=unit.pk)))
+
+
+@router.get("/enterprises/{id}/major-hazards", response={200: page_of(MajorHazardSourceOut), **ERRORS},
+            tags=["major hazards"], summary="The enterprise's units that are major hazard sources")
+def list_enterprise_major_hazards(request, id: Id, page: Query[PageParams]):
+    enterprise = policy.get_object(request.auth, Enterprise, id)
+    qs = (Unit.objects.for_user(request.auth).filter(enterprise=enterprise, is_major=True)
+          .select_related("enterprise").order_by("level", "name"))
+    return paginate(qs, page, _major_out)
+
+
+@router.get("/major-hazards", response={200: page_of(MajorHazardSourceOut), **ERRORS}, tags=["major hazards"],
+            summary="Major hazard sources in your scope, by level")
+def list_major_hazards(request, filters: Query[filter_params(MajorHazardFilterSet)], page: Query[PageParams]):
+    qs = (Unit.objects.for_user(request.auth).filter(is_major=True).select_related("enterprise")
+          .order_by("level", "enterprise__region_code", "enterprise__name", "name"))
+    return paginate(apply_filters(MajorHazardFilterSet, request, qs), page, _major_out)
+
+
+@router.get("/units/{id}", response={200: EnterpriseUnitOut, **ERRORS}, tags=["major hazards"])
+def get_unit(request, id: Id):
+    return _unit_out(policy.get_object(request.auth, Unit, id, queryset=_units()))
+
+
+@router.patch("/units/{id}", response={200: EnterpriseUnitOut, **ERRORS}, tags=["major hazards"],
+              summary="Change a unit; a change of its chemicals or exposed population is assessed again")
+def update_unit(request, id: Id, payload: EnterpriseUnitPatch):
+    unit = policy.get_object(request.auth, Unit, id, "change")
+    data = _patch_data(payload, {"chemicals"})
+    chemicals = data.pop("chemicals", None)
+    services.update_unit(request.auth, unit, data, chemicals)
+    return _unit_out(_units().get(pk=unit.pk))
+
+
+@router.delete("/units/{id}", response={204: None, **ERRORS}, tags=["major hazards"])
+def delete_unit(request, id: Id):
+    unit = policy.get_object(request.auth, Unit, id, "delete", queryset=Unit.objects.select_related("enterprise"))
+    services.delete_unit(request.auth, unit)
+    return Status(204, None)
+
+
+@router.get("/units/{id}/assessments", response={200: page_of(MajorHazardRecordOut), **ERRORS},
+            tags=["major hazards"], summary="The unit's assessment history, newest first")
+def list_unit_assessments(request, id: Id, page: Query[PageParams]):
+    unit = policy.get_object(request.auth, Unit, id)
+    return paginate(services.unit_history(unit), page, _record_out)
+
+
+@router.post("/tools/major-hazard-assessment", response={200: MajorHazardAssessmentOut, **ERRORS}, tags=["tools"],
+             summary="GB 18218-2018 identification and grading of one unit (saves nothing)")
+def major_hazard_assessment(request, payload: MajorHazardAssessIn):
+    items = [{k: v for k, v in item.model_dump().items() if v is not None} for item in payload.items]
+    return services.assessment_as_dict(services.assess(items, payload.exposed_population))
+
+
+__all__ = ["FLAG_FIELDS", "router"]

@@ -12,3 +12,129 @@ class EnterpriseStatus(ChoiceSet):
         (SUSPENDED, _("Production suspended"), "warning"),
         (CLOSED, _("Closed"), "secondary"),
     )
+
+
+class EnterpriseScale(ChoiceSet):
+    """规上/规下: whether the enterprise is above the statistical designated size (规模以上)."""
+
+    ABOVE = "above"
+    BELOW = "below"
+    CHOICES = (
+        (ABOVE, _("Above designated size"), "primary"),
+        (BELOW, _("Below designated size"), "secondary"),
+    )
+
+
+class Sector(ChoiceSet):
+    """The supervision sector (监管行业) that decides which section of the bureau watches the enterprise: the
+    high-risk sectors, and the eight industry-and-trade sectors (工贸行业) named in the bureau's duties."""
+
+    HAZARDOUS_CHEMICALS = "hazardous_chemicals"
+    FIREWORKS = "fireworks"
+    NON_COAL_MINING = "non_coal_mining"
+    METALLURGY = "metallurgy"
+    NONFERROUS = "nonferrous"
+    BUILDING_MATERIALS = "building_materials"
+    MACHINERY = "machinery"
+    LIGHT_INDUSTRY = "light_industry"
+    TEXTILE = "textile"
+    TOBACCO = "tobacco"
+    COMMERCE = "commerce"
+    OTHER = "other"
+    CHOICES = (
+        (HAZARDOUS_CHEMICALS, _("Hazardous chemicals"), "danger"),
+        (FIREWORKS, _("Fireworks"), "danger"),
+        (NON_COAL_MINING, _("Non-coal mining"), "warning"),
+        (METALLURGY, _("Metallurgy"), "primary"),
+        (NONFERROUS, _("Non-ferrous metals"), "primary"),
+        (BUILDING_MATERIALS, _("Building materials"), "primary"),
+        (MACHINERY, _("Machinery"), "primary"),
+        (LIGHT_INDUSTRY, _("Light industry"), "info"),
+        (TEXTILE, _("Textiles"), "info"),
+        (TOBACCO, _("Tobacco"), "info"),
+        (COMMERCE, _("Commerce and trade"), "info"),
+        (OTHER, _("Other"), "secondary"),
+    )
+
+
+class UnitKind(ChoiceSet):
+    """GB 18218-2018 §3: identification is done per production unit (生产单元) or storage unit (储存单元)."""
+
+    PRODUCTION = "production"
+    STORAGE = "storage"
+    CHOICES = (
+        (PRODUCTION, _("Production unit"), "primary"),
+        (STORAGE, _("Storage unit"), "info"),
+    )
+
+
+class MajorHazardLevel(ChoiceSet):
+    """GB 18218-2018 Table 6: level 1 (一级) is the highest."""
+
+    CHOICES = (
+        (1, _("Level 1"), "danger"),
+        (2, _("Level 2"), "warning"),
+        (3, _("Level 3"), "primary"),
+        (4, _("Level 4"), "info"),
+    )
+
+
+class LicenceKind(ChoiceSet):
+    """Licences and certificates an enterprise must hold and keep valid."""
+
+    SAFETY_PRODUCTION = "safety_production"
+    HAZCHEM_BUSINESS = "hazchem_business"
+    HAZCHEM_USE = "hazchem_use"
+    FIREWORKS_BUSINESS = "fireworks_business"
+    MINE_SAFETY = "mine_safety"
+    STANDARDISATION = "standardisation"
+    PRINCIPAL_TRAINING = "principal_training"
+    SAFETY_MANAGER_TRAINING = "safety_manager_training"
+    SPECIAL_OPERATION = "special_operation"
+    OTHER = "other"
+    CHOICES = (
+        (SAFETY_PRODUCTION, _("Work safety licence"), "danger"),
+        (HAZCHEM_BUSINESS, _("Hazardous chemicals business licence"), "danger"),
+        (HAZCHEM_USE, _("Hazardous chemicals safe-use licence"), "danger"),
+        (FIREWORKS_BUSINESS, _("Fireworks business licence"), "danger"),
+        (MINE_SAFETY, _("Non-coal mine work safety licence"), "warning"),
+        (STANDARDISATION, _("Work safety standardisation certificate"), "primary"),
+        (PRINCIPAL_TRAINING, _("Principal's safety qualification certificate"), "info"),
+        (SAFETY_MANAGER_TRAINING, _("Safety manager's qualification certificate"), "info"),
+        (SPECIAL_OPERATION, _("Special operation certificate"), "info"),
+        (OTHER, _("Other"), "secondary"),
+    )
+
+
+class LicenceState(ChoiceSet):
+    """Whether a licence is still valid, due for renewal soon, or expired (computed from its expiry date)."""
+
+    VALID = "valid"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    CHOICES = (
+        (VALID, _("Valid"), "success"),
+        (EXPIRING, _("Expiring soon"), "warning"),
+        (EXPIRED, _("Expired"), "danger"),
+    )
+
+
+#: The flags that say which special supervision an enterprise falls under (set by hand), in display order.
+#: ``major_hazard`` is not among them: it is derived from the units' GB 18218 assessments.
+FLAG_FIELDS = (
+    "hazchem_production", "hazchem_business", "hazchem_use", "fireworks", "non_coal_mine", "tailings_pond",
+    "metallurgy", "ammonia_refrigeration", "combustible_dust", "confined_space",
+)
+
+
+class AssessmentReason(ChoiceSet):
+    """Why a unit's GB 18218 assessment was computed."""
+
+    CREATED = "created"
+    INPUTS_CHANGED = "inputs_changed"
+    RECOMPUTED = "recomputed"
+    CHOICES = (
+        (CREATED, _("Unit recorded"), "primary"),
+        (INPUTS_CHANGED, _("Chemicals or exposed population changed"), "warning"),
+        (RECOMPUTED, _("Recomputed"), "secondary"),
+    )

@@ -1,17 +1,48 @@
-"""Enterprises under supervision (一企一码一档). This is the registry core that scopes enterprise accounts."""
+"""Enterprises under supervision (一企一码一档): the registry that scopes enterprise accounts, their licences and
+certificates, and their production and storage units with the hazardous chemicals that make major hazard sources
+(重大危险源, GB 18218-2018)."""
 
 from __future__ import annotations
+
+import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.choices import Role
-from yingji.core.models import ALL_ROLES, CRUD, Region, Scoped, mobile_validator, region_code_validator
+from yingji.core.choices import OrganisationKind, Role
+from yingji.core.models import (
+    ALL_ROLES,
+    CRUD,
+    Organisation,
+    Region,
+    Scoped,
+    mobile_validator,
+    phone_validator,
+    region_code_validator,
+)
 from yingji.standards import gb32100
 
-from .choices import EnterpriseStatus
+from . import industries
+from .choices import (
+    AssessmentReason,
+    EnterpriseScale,
+    EnterpriseStatus,
+    LicenceKind,
+    LicenceState,
+    MajorHazardLevel,
+    Sector,
+    UnitKind,
+)
+
+#: Organisations that can supervise an enterprise's industry (管行业必须管安全): the bureau itself and the
+#: safety-committee member units.
+SUPERVISOR_KINDS = (OrganisationKind.MEMBER_UNIT, OrganisationKind.BUREAU)
+#: A licence expiring within this many days is listed as expiring soon.
+EXPIRY_WARNING_DAYS = 60
 
 
 def validate_credit_code(value: str) -> None:
@@ -32,14 +63,43 @@ class Enterprise(Scoped):
                               validators=[MinValueValidator(-90), MaxValueValidator(90)])
     lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
                               validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True,
+                                help_text=_("Main business in plain words, e.g. the products."))
+    industry_section = models.CharField(_("industry section"), max_length=1, blank=True, db_index=True,
+                                        choices=industries.section_choices())
+    industry_division = models.CharField(_("industry division"), max_length=2, blank=True, db_index=True,
+                                         choices=industries.division_choices())
+    sector = models.CharField(_("supervision sector"), max_length=32, blank=True, db_index=True,
+                              choices=Sector.choices())
+    supervising_unit = models.ForeignKey(Organisation, verbose_name=_("supervising department"), null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="supervised_enterprises")
+    scale = models.CharField(_("scale"), max_length=8, blank=True, choices=EnterpriseScale.choices())
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    legal_representative_phone = models.CharField(_("legal representative phone"), max_length=32, blank=True,
+                                                  validators=[phone_validator])
+    principal = models.CharField(_("principal responsible person"), max_length=50, blank=True)
+    principal_phone = models.CharField(_("principal responsible person phone"), max_length=32, blank=True,
+                                       validators=[phone_validator])
     safety_manager = models.CharField(_("safety manager"), max_length=50, blank=True)
     safety_manager_phone = models.CharField(_("safety manager phone"), max_length=11, blank=True,
                                             validators=[mobile_validator])
     employee_count = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=EnterpriseStatus.choices(),
                               default=EnterpriseStatus.OPERATING, db_index=True)
+    hazchem_production = models.BooleanField(_("produces hazardous chemicals"), default=False)
+    hazchem_business = models.BooleanField(_("trades in hazardous chemicals"), default=False)
+    hazchem_use = models.BooleanField(_("uses hazardous chemicals"), default=False)
+    fireworks = models.BooleanField(_("fireworks"), default=False)
+    non_coal_mine = models.BooleanField(_("non-coal mine"), default=False)
+    tailings_pond = models.BooleanField(_("tailings pond"), default=False)
+    metallurgy = models.BooleanField(_("metallurgy"), default=False)
+    ammonia_refrigeration = models.BooleanField(_("ammonia refrigeration"), default=False)
+    combustible_dust = models.BooleanField(_("combustible dust"), default=False)
+    confined_space = models.BooleanField(_("confined spaces"), default=False)
+    major_hazard = models.BooleanField(_("major hazard source"), default=False, editable=False, db_index=True,
+                                       help_text=_("Derived from the units' GB 18218 assessments."))
+    major_hazard_level = models.PositiveSmallIntegerField(_("highest major hazard level"), null=True, blank=True,
+                                                          editable=False, choices=MajorHazardLevel.choices())
 
     SCOPE_ENTERPRISE_FIELD = "id"
     GRANTS = ({role: {"view"} for role in ALL_ROLES}
@@ -54,11 +114,228 @@ class Enterprise(Scoped):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
+    @property
+    def industry_division_label(self) -> str:
+        return industries.label(self.industry_division)
+
+    @property
+    def industry_section_label(self) -> str:
+        return industries.label(self.industry_section)
+
+    def check_values(self) -> dict:
+        """Checks that need no database: field errors by name. Sets the industry section from the division."""
         errors = {}
-        if self.region_code and not Region.objects.filter(code=self.region_code).exists():
-            errors["region_code"] = _("No region has code %(code)s.") % {"code": self.region_code}
         if (self.lat is None) != (self.lon is None):
             errors["lat" if self.lat is None else "lon"] = _("Give both latitude and longitude, or neither.")
+        if self.industry_division in industries.SECTION_OF_DIVISION:
+            self.industry_section = industries.SECTION_OF_DIVISION[self.industry_division]
+        return errors
+
+    def clean(self) -> None:
+        errors = self.check_values()
+        if self.region_code and not Region.objects.filter(code=self.region_code).exists():
+            errors["region_code"] = _("No region has code %(code)s.") % {"code": self.region_code}
+        if self.supervising_unit_id:
+            cached = self._state.fields_cache.get("supervising_unit")
+            kind = cached.kind if cached is not None and cached.pk == self.supervising_unit_id else (
+                Organisation.objects.filter(pk=self.supervising_unit_id).values_list("kind", flat=True).first())
+            if kind is None:
+                errors["supervising_unit"] = _("No organisation has id %(id)s.") % {"id": self.supervising_unit_id}
+            elif kind not in SUPERVISOR_KINDS:
+                errors["supervising_unit"] = _("The supervising department must be the bureau or a member unit "
+                                               "of the safety committee.")
         if errors:
             raise ValidationError(errors)
+
+
+class EnterpriseChild(Scoped):
+    """Base of records that belong to one enterprise: scoped through it (the enterprise's place and id)."""
+
+    SCOPE_REGION_FIELD = "enterprise__region_code"
+    SCOPE_ENTERPRISE_FIELD = "enterprise"
+
+    class Meta:
+        abstract = True
+
+    @property
+    def region_code(self) -> str:
+        """Where the record belongs: its enterprise's region (for the audit trail and attachments)."""
+        return self.enterprise.region_code if self.enterprise_id else ""
+
+
+class Licence(EnterpriseChild):
+    """A licence or certificate of an enterprise, with its validity."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="licences")
+    kind = models.CharField(_("kind"), max_length=32, choices=LicenceKind.choices(), db_index=True)
+    number = models.CharField(_("number"), max_length=64)
+    issuer = models.CharField(_("issued by"), max_length=100, blank=True)
+    holder = models.CharField(_("holder"), max_length=50, blank=True,
+                              help_text=_("The person a personal certificate belongs to."))
+    licensed_scope = models.CharField(_("licensed scope"), max_length=300, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True,
+                                  help_text=_("Leave empty for a licence without expiry."))
+
+    GRANTS = ({role: {"view"} for role in ALL_ROLES}
+              | {Role.ADMIN: CRUD, Role.SECTION_STAFF: CRUD, Role.INSPECTOR: {"view", "add", "change"},
+                 Role.ENTERPRISE_USER: CRUD})
+
+    class Meta:
+        ordering = ["enterprise_id", "expires_on", "id"]
+        verbose_name = _("licence or certificate")
+        verbose_name_plural = _("licences and certificates")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "kind", "number"],
+                                               name="licence_unique_number_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def state(self, today: datetime.date | None = None) -> str:
+        if self.expires_on is None:
+            return LicenceState.VALID
+        today = today or timezone.localdate()
+        if self.expires_on < today:
+            return LicenceState.EXPIRED
+        if self.expires_on <= today + datetime.timedelta(days=EXPIRY_WARNING_DAYS):
+            return LicenceState.EXPIRING
+        return LicenceState.VALID
+
+    @property
+    def current_state(self) -> str:
+        return self.state()
+
+    @property
+    def days_left(self) -> int | None:
+        return None if self.expires_on is None else (self.expires_on - timezone.localdate()).days
+
+    def clean(self) -> None:
+        if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
+            raise ValidationError({"expires_on": _("The expiry date is before the issue date.")})
+
+
+class Unit(EnterpriseChild):
+    """A production unit (生产单元) or storage unit (储存单元) of an enterprise and the latest GB 18218
+    identification and grading of the hazardous chemicals in it (history in ``MajorHazardAssessment``)."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="units")
+    kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices())
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    exposed_population = models.PositiveIntegerField(
+        _("people exposed within 500 m"), default=0, validators=[MaxValueValidator(10**7)],
+        help_text=_("People outside the plant within 500 m of the unit (sets α in GB 18218 Table 5)."))
+    sum_ratio = models.FloatField(_("sum of q/Q"), default=0)
+    is_major = models.BooleanField(_("major hazard source"), default=False, db_index=True)
+    r_value = models.FloatField(_("R value"), null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("major hazard level"), null=True, blank=True, db_index=True,
+                                             choices=MajorHazardLevel.choices())
+    assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
+
+    GRANTS = ({role: {"view"} for role in ALL_ROLES}
+              | {Role.ADMIN: CRUD, Role.SECTION_STAFF: CRUD, Role.ENTERPRISE_USER: CRUD})
+
+    class Meta:
+        ordering = ["enterprise_id", "kind", "name"]
+        verbose_name = _("production or storage unit")
+        verbose_name_plural = _("production and storage units")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "name"], name="unit_unique_name_per_enterprise")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def chemical_items(self) -> list[dict]:
+        """The unit's chemicals as ``gb18218.assess`` items."""
+        return [c.as_item() for c in self.chemicals.all()]
+
+
+class UnitChemical(models.Model):
+    """A hazardous chemical present in a unit, with the maximum quantity present (设计最大量) in tonnes.
+
+    It is named by its GB 18218 Table 1 name, by CAS number, or (for chemicals Table 1 does not list) by its
+    Table 2 hazard category; ``critical_t`` overrides the critical quantity where the standard allows it.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="chemicals")
+    name = models.CharField(_("chemical name"), max_length=100, blank=True)
+    cas = models.CharField(_("CAS number"), max_length=20, blank=True)
+    category = models.CharField(_("hazard category"), max_length=10, blank=True,
+                                help_text=_("GB 18218 Table 2 category, e.g. W5.3, for chemicals not in Table 1."))
+    quantity_t = models.DecimalField(_("maximum quantity (t)"), max_digits=14, decimal_places=4,
+                                     validators=[MinValueValidator(0)])
+    critical_t = models.DecimalField(_("critical quantity override (t)"), max_digits=14, decimal_places=4,
+                                     null=True, blank=True, validators=[MinValueValidator(Decimal("0.0001"))])
+    beta = models.DecimalField(_("β override"), max_digits=6, decimal_places=2, null=True, blank=True,
+                               validators=[MinValueValidator(Decimal("0.01"))],
+                               help_text=_("Only where the standard calls for it, e.g. a flammable liquid handled "
+                                           "above its boiling point."))
+
+    IDENTIFIERS = ("name", "cas", "category")
+
+    class Meta:
+        ordering = ["unit_id", "id"]
+        verbose_name = _("hazardous chemical")
+        verbose_name_plural = _("hazardous chemicals")
+
+    def __str__(self) -> str:
+        return f"{self.name or self.cas or self.category} {self.quantity_t} t"
+
+    def as_item(self) -> dict:
+        item: dict = {"quantity_t": self.quantity_t}
+        for key in self.IDENTIFIERS:
+            if getattr(self, key):
+                item[key] = getattr(self, key)
+        for key in ("critical_t", "beta"):
+            if getattr(self, key) is not None:
+                item[key] = getattr(self, key)
+        return item
+
+    def clean(self) -> None:
+        given = [key for key in self.IDENTIFIERS if getattr(self, key)]
+        if len(given) != 1:
+            raise ValidationError({"name": _("Name the chemical by exactly one of: its GB 18218 Table 1 name, its "
+                                             "CAS number, or its Table 2 hazard category.")})
+
+
+class MajorHazardAssessmentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Major hazard assessments are history and are never changed")
+
+
+class MajorHazardAssessment(models.Model):
+    """One GB 18218 computation for a unit, with its inputs and outputs. Appended on every change of the unit's
+    chemicals or exposed population; never overwritten, so the unit's history stays readable."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="major_hazard_assessments")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="assessments")
+    unit_name = models.CharField(_("unit"), max_length=100)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now, db_index=True)
+    computed_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reason = models.CharField(_("reason"), max_length=32, choices=AssessmentReason.choices())
+    items = models.JSONField(_("chemicals"), default=list)
+    exposed_population = models.PositiveIntegerField(_("people exposed within 500 m"), default=0)
+    sum_ratio = models.FloatField(_("sum of q/Q"))
+    is_major = models.BooleanField(_("major hazard source"))
+    alpha = models.FloatField(_("α"), null=True, blank=True)
+    r_value = models.FloatField(_("R value"), null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("major hazard level"), null=True, blank=True,
+                                             choices=MajorHazardLevel.choices())
+    results = models.JSONField(_("per-chemical results"), default=list)
+
+    objects = MajorHazardAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        verbose_name = _("major hazard assessment")
+        verbose_name_plural = _("major hazard assessments")
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} {self.computed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Major hazard assessments are history and are never changed")
+        super().save(*args, **kwargs)

@@ -1,19 +1,72 @@
+"""Pages of the enterprise registry: the list, the one-page archive (一档) with its QR code, create/edit, Excel
+import, licences, production and storage units, the county's major hazard sources and the GB 18218 calculator.
+
+Views hold no business logic: they read through ``policy`` and write through ``services``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from yingji.core import policy
+from yingji.core.errors import ServiceError
 from yingji.core.models import AuditRecord
-from yingji.core.views import _get, _require, list_page
+from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
-from .filters import EnterpriseFilterSet
-from .models import Enterprise
+from . import archive, forms, importing, qrcodes, services
+from .filters import EnterpriseFilterSet, LicenceFilterSet, MajorHazardFilterSet
+from .models import Enterprise, Licence, Unit
 
 ENTERPRISE_COLUMNS = [
-    ("name", _("Name")), ("credit_code", _("Unified social credit code")), ("region_code", _("Region code")),
-    ("address", _("Address")), ("industry", _("Industry")), ("status", _("Status")),
-    ("safety_manager", _("Safety manager")), ("employee_count", _("Employees")),
+    ("name", gettext_lazy("Name")), ("credit_code", gettext_lazy("Unified social credit code")),
+    ("region_code", gettext_lazy("Region code")), ("address", gettext_lazy("Address")),
+    ("lon", gettext_lazy("Longitude")), ("lat", gettext_lazy("Latitude")),
+    ("industry_section_label", gettext_lazy("Industry section")),
+    ("industry_division_label", gettext_lazy("Industry division")), ("industry", gettext_lazy("Industry")),
+    ("sector", gettext_lazy("Supervision sector")), ("supervising_unit.name", gettext_lazy("Supervising department")),
+    ("scale", gettext_lazy("Scale")), ("status", gettext_lazy("Status")),
+    ("legal_representative", gettext_lazy("Legal representative")),
+    ("legal_representative_phone", gettext_lazy("Legal representative phone")),
+    ("principal", gettext_lazy("Principal responsible person")),
+    ("principal_phone", gettext_lazy("Principal responsible person phone")),
+    ("safety_manager", gettext_lazy("Safety manager")), ("safety_manager_phone", gettext_lazy("Safety manager phone")),
+    ("employee_count", gettext_lazy("Employees")),
+    ("hazchem_production", gettext_lazy("Produces hazardous chemicals")),
+    ("hazchem_business", gettext_lazy("Trades in hazardous chemicals")),
+    ("hazchem_use", gettext_lazy("Uses hazardous chemicals")), ("fireworks", gettext_lazy("Fireworks")),
+    ("non_coal_mine", gettext_lazy("Non-coal mine")), ("tailings_pond", gettext_lazy("Tailings pond")),
+    ("metallurgy", gettext_lazy("Metallurgy")), ("ammonia_refrigeration", gettext_lazy("Ammonia refrigeration")),
+    ("combustible_dust", gettext_lazy("Combustible dust")), ("confined_space", gettext_lazy("Confined spaces")),
+    ("major_hazard", gettext_lazy("Major hazard source")),
+    ("major_hazard_level", gettext_lazy("Highest major hazard level")),
 ]
+LICENCE_COLUMNS = [
+    ("enterprise.name", gettext_lazy("Enterprise")), ("enterprise.credit_code", gettext_lazy("Credit code")),
+    ("kind", gettext_lazy("Kind")), ("number", gettext_lazy("Number")), ("issuer", gettext_lazy("Issued by")),
+    ("holder", gettext_lazy("Holder")), ("issued_on", gettext_lazy("Issued on")),
+    ("expires_on", gettext_lazy("Expires on")), ("days_left", gettext_lazy("Days left")),
+]
+MAJOR_HAZARD_COLUMNS = [
+    ("enterprise.name", gettext_lazy("Enterprise")), ("enterprise.region_code", gettext_lazy("Region code")),
+    ("name", gettext_lazy("Unit")), ("kind", gettext_lazy("Kind")), ("level", gettext_lazy("Level")),
+    ("r_value", gettext_lazy("R value")), ("sum_ratio", gettext_lazy("Sum of q/Q")),
+    ("exposed_population", gettext_lazy("People exposed within 500 m")), ("assessed_at", gettext_lazy("Assessed")),
+]
+
+
+def _form_page(request, form, title, cancel_url, obj=None):
+    return render(request, "core/form.html", {"form": form, "title": title, "object": obj, "cancel_url": cancel_url})
+
+
+# --- enterprises ---------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -21,16 +74,302 @@ def enterprise_list(request):
     denied = _require(request, "view", Enterprise)
     if denied:
         return denied
-    return list_page(request, Enterprise.objects.for_user(request.user), EnterpriseFilterSet,
-                     template="enterprises/enterprise_list.html", export_name="enterprises",
-                     columns=ENTERPRISE_COLUMNS)
+    qs = Enterprise.objects.for_user(request.user).select_related("supervising_unit")
+    return list_page(request, qs, EnterpriseFilterSet, template="enterprises/enterprise_list.html",
+                     export_name="enterprises", columns=ENTERPRISE_COLUMNS,
+                     extra={"can_add": policy.can(request.user, "add", Enterprise)})
 
 
 @login_required
 def enterprise_detail(request, pk: int):
+    """The one-page safety archive (一档) that the enterprise's QR code opens."""
+    enterprise = _get(request, Enterprise, pk, queryset=Enterprise.objects.select_related("supervising_unit"))
+    user = request.user
+    units = list(Unit.objects.for_user(user).filter(enterprise=enterprise).prefetch_related("chemicals")
+                 .order_by("-is_major", "level", "kind", "name"))
+    history = None
+    if policy.can(user, "view", AuditRecord):
+        history = AuditRecord.objects.for_user(user).filter(
+            object_type="enterprises.enterprise", object_id=str(enterprise.pk))[:20]
+    return render(request, "enterprises/enterprise_detail.html", {
+        "enterprise": enterprise,
+        "licences": Licence.objects.for_user(user).filter(enterprise=enterprise).order_by("expires_on", "id"),
+        "units": units,
+        "major_units": [u for u in units if u.is_major],
+        "extra_sections": archive.extra_sections(enterprise, request),
+        "archive_url": qrcodes.archive_url(request, enterprise.pk),
+        "history": history,
+        "can_change": policy.can(user, "change", Enterprise),
+        "can_add_licence": policy.can(user, "add", Licence),
+        "can_change_licence": policy.can(user, "change", Licence),
+        "can_add_unit": policy.can(user, "add", Unit),
+    })
+
+
+@login_required
+def enterprise_qrcode(request, pk: int):
+    """The QR code image for the archive page (``?download=1``: a large one to print, as a file)."""
     enterprise = _get(request, Enterprise, pk)
+    download = request.GET.get("download") == "1"
+    response = HttpResponse(qrcodes.png(qrcodes.archive_url(request, enterprise.pk), scale=16 if download else 6),
+                            content_type="image/png")
+    if download:
+        response["Content-Disposition"] = f"attachment; filename=enterprise-{enterprise.pk}-qrcode.png"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_create(request):
+    denied = _require(request, "add", Enterprise)
+    if denied:
+        return denied
+    form = forms.EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.create_enterprise(request.user, form.service_data())
+        except ServiceError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Enterprise registered."))
+            return redirect("enterprise_detail", pk=enterprise.pk)
+    return _form_page(request, form, _("Register an enterprise"), reverse("enterprise_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request, pk: int):
+    enterprise = _get(request, Enterprise, pk, "change")
+    form = forms.EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_enterprise(request.user, enterprise, form.service_data())
+        except ServiceError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Enterprise saved."))
+            return redirect("enterprise_detail", pk=enterprise.pk)
+    return _form_page(request, form, _("Edit enterprise"), reverse("enterprise_detail", args=[pk]), enterprise)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_import(request):
+    denied = _require(request, "add", Enterprise)
+    if denied:
+        return denied
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    row_errors, file_errors, result = [], [], None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        dry_run = form.cleaned_data["dry_run"]
+        try:
+            result = importing.import_enterprises(request.user, form.cleaned_data["file"], dry_run=dry_run)
+        except importing.ImportFailed as exc:
+            row_errors, status = exc.errors, 422
+        except ServiceError as exc:
+            file_errors, status = [e["message"] for e in exc.errors] or [exc.detail], exc.status
+        else:
+            if not dry_run:
+                messages.success(request, _("Imported %(rows)s rows: %(created)s enterprises created, %(updated)s "
+                                            "updated.") % {"rows": result.rows, "created": result.created,
+                                                           "updated": result.updated})
+                return redirect("enterprise_list")
+    return render(request, "enterprises/enterprise_import.html", {
+        "form": form, "row_errors": row_errors, "file_errors": file_errors, "result": result,
+        "max_rows": importing.MAX_ROWS, "columns": importing.COLUMNS,
+    }, status=status)
+
+
+@login_required
+def import_template(request):
+    denied = _require(request, "add", Enterprise)
+    if denied:
+        return denied
+    response = HttpResponse(importing.template_workbook(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprise-import-template.xlsx"
+    return response
+
+
+# --- licences ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def licence_list(request):
+    denied = _require(request, "view", Licence)
+    if denied:
+        return denied
+    qs = Licence.objects.for_user(request.user).select_related("enterprise").order_by("expires_on", "id")
+    return list_page(request, qs, LicenceFilterSet, template="enterprises/licence_list.html",
+                     export_name="licences", columns=LICENCE_COLUMNS)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def licence_create(request, pk: int):
+    enterprise = _get(request, Enterprise, pk)
+    denied = _require(request, "add", Licence)
+    if denied:
+        return denied
+    form = forms.LicenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_licence(request.user, enterprise, form.service_data())
+        except ServiceError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Licence added."))
+            return redirect("enterprise_detail", pk=enterprise.pk)
+    return _form_page(request, form, _("New licence or certificate"), reverse("enterprise_detail", args=[pk]),
+                      enterprise)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def licence_edit(request, pk: int):
+    licence = _get(request, Licence, pk, "change", queryset=Licence.objects.select_related("enterprise"))
+    form = forms.LicenceForm(request.POST or None, instance=licence)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_licence(request.user, licence, form.service_data())
+        except ServiceError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Licence saved."))
+            return redirect("enterprise_detail", pk=licence.enterprise_id)
+    return _form_page(request, form, _("Edit licence or certificate"),
+                      reverse("enterprise_detail", args=[licence.enterprise_id]), licence.enterprise)
+
+
+@login_required
+@require_http_methods(["POST"])
+def licence_delete(request, pk: int):
+    licence = _get(request, Licence, pk, "delete", queryset=Licence.objects.select_related("enterprise"))
+    try:
+        services.delete_licence(request.user, licence)
+    except ServiceError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Licence removed."))
+    return redirect("enterprise_detail", pk=licence.enterprise_id)
+
+
+# --- units and major hazard sources --------------------------------------------------------------------------
+
+
+def _unit_form_page(request, enterprise, unit=None):
+    form = forms.UnitForm(request.POST or None, instance=unit)
+    initial = forms.chemical_initial(unit) if unit is not None else None
+    formset = forms.ChemicalFormSet(request.POST or None, initial=initial, prefix="chemicals")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        chemicals = [item for item in (f.item() for f in formset.forms) if item is not None]
+        try:
+            if unit is None:
+                unit = services.create_unit(request.user, enterprise, form.service_data(), chemicals)
+            else:
+                services.update_unit(request.user, unit, form.service_data(), chemicals)
+        except ServiceError as exc:
+            _chemical_errors(form, formset, exc)
+        else:
+            messages.success(request, _("Unit saved and assessed under GB 18218-2018."))
+            return redirect("unit_detail", pk=unit.pk)
+    return render(request, "enterprises/unit_form.html", {
+        "form": form, "formset": formset, "enterprise": enterprise, "unit": unit,
+        "names": forms.table1_names(), "datalist_id": forms.DATALIST_ID,
+        "title": _("Edit unit") if unit is not None else _("New production or storage unit"),
+        "cancel_url": reverse("unit_detail", args=[unit.pk]) if unit is not None
+        else reverse("enterprise_detail", args=[enterprise.pk]),
+    })
+
+
+def _chemical_errors(form, formset, exc: ServiceError) -> None:
+    """Show ``chemicals.<index>.<field>`` errors on the formset row (indexes count the rows sent, blanks skipped)."""
+    filled = [f for f in formset.forms if f.item() is not None]
+    for error in exc.errors or [{"field": "", "message": exc.detail}]:
+        parts = error["field"].split(".")
+        if len(parts) == 3 and parts[0] == "chemicals" and parts[1].isdigit() and int(parts[1]) < len(filled):
+            row = filled[int(parts[1])]
+            row.add_error(parts[2] if parts[2] in row.fields else None, error["message"])
+        else:
+            form.add_error(error["field"] if error["field"] in form.fields else None, error["message"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request, pk: int):
+    enterprise = _get(request, Enterprise, pk)
+    denied = _require(request, "add", Unit)
+    if denied:
+        return denied
+    return _unit_form_page(request, enterprise)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk: int):
+    unit = _get(request, Unit, pk, "change", queryset=Unit.objects.select_related("enterprise"))
+    return _unit_form_page(request, unit.enterprise, unit)
+
+
+@login_required
+def unit_detail(request, pk: int):
+    unit = _get(request, Unit, pk, queryset=Unit.objects.select_related("enterprise").prefetch_related("chemicals"))
     history = None
     if policy.can(request.user, "view", AuditRecord):
-        history = AuditRecord.objects.for_user(request.user).filter(
-            object_type="enterprises.enterprise", object_id=str(enterprise.pk))[:20]
-    return render(request, "enterprises/enterprise_detail.html", {"enterprise": enterprise, "history": history})
+        history = AuditRecord.objects.for_user(request.user).filter(object_type="enterprises.unit",
+                                                                    object_id=str(unit.pk))[:20]
+    return render(request, "enterprises/unit_detail.html", {
+        "unit": unit, "enterprise": unit.enterprise, "assessments": services.unit_history(unit)[:50],
+        "history": history, "can_change": policy.can(request.user, "change", Unit),
+        "can_delete": policy.can(request.user, "delete", Unit),
+    })
+
+
+@login_required
+@require_http_methods(["POST"])
+def unit_delete(request, pk: int):
+    unit = _get(request, Unit, pk, "delete", queryset=Unit.objects.select_related("enterprise"))
+    try:
+        services.delete_unit(request.user, unit)
+    except ServiceError as exc:
+        messages.error(request, exc.detail)
+        return redirect("unit_detail", pk=unit.pk)
+    messages.success(request, _("Unit removed; its assessment history is kept."))
+    return redirect("enterprise_detail", pk=unit.enterprise_id)
+
+
+@login_required
+def major_hazard_list(request):
+    denied = _require(request, "view", Unit)
+    if denied:
+        return denied
+    qs = (Unit.objects.for_user(request.user).filter(is_major=True).select_related("enterprise")
+          .order_by("level", "enterprise__region_code", "enterprise__name", "name"))
+    counts = {level: 0 for level in (1, 2, 3, 4)}
+    counts.update(qs.order_by().values_list("level").annotate(n=Count("id")))
+    return list_page(request, qs, MajorHazardFilterSet, template="enterprises/major_hazard_list.html",
+                     export_name="major-hazard-sources", columns=MAJOR_HAZARD_COLUMNS,
+                     extra={"level_counts": sorted(counts.items())})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def major_hazard_calculator(request):
+    """GB 18218-2018 identification and grading of one unit's inventory; saves nothing."""
+    form = forms.MajorHazardCalculatorForm(request.POST or None)
+    formset = forms.ChemicalFormSet(request.POST or None, prefix="chemicals")
+    result = None
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        items = [{k: v for k, v in item.items() if v not in (None, "")}
+                 for item in (f.item() for f in formset.forms) if item is not None]
+        try:
+            result = services.assessment_as_dict(services.assess(items, form.cleaned_data["exposed_population"],
+                                                                 field="chemicals"))
+        except ServiceError as exc:
+            _chemical_errors(form, formset, exc)
+    return render(request, "enterprises/major_hazard_calculator.html", {
+        "form": form, "formset": formset, "result": result, "names": forms.table1_names(),
+        "datalist_id": forms.DATALIST_ID,
+    })

@@ -1,3 +1,435 @@
-from ninja import Router
+"""API of incidents: logging, follow-up reports, the reporting clock, transitions, the accident-grade calculator."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from yingji.core import policy
+from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
+from yingji.core.errors import NotFound
+
+from . import services
+from .choices import InformationSource, ReportingLevel, ResponseLevel
+from .filters import IncidentFilterSet
+from .models import Activation, Incident, Plan, ReportingDeadline, Task
 
 router = Router(tags=["incidents"])
+
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
+Level = Literal[tuple(ReportingLevel.values())]  # type: ignore[valid-type]
+
+
+class DeadlineOut(Schema):
+    level: str
+    due_at: datetime.datetime
+    status: str
+    seconds_left: int | None
+    reported_at: datetime.datetime | None
+    reported_by: str | None
+    method: str
+    reported_to: str
+
+
+class IncidentOut(Schema):
+    id: int
+    title: str
+    category: str
+    event_type: str
+    region_code: str
+    enterprise_id: int | None
+    occurred_at: datetime.datetime
+    received_at: datetime.datetime
+    address: str
+    lat: float | None
+    lon: float | None
+    deaths: int
+    missing: int
+    serious_injuries: int
+    minor_injuries: int
+    trapped: int
+    direct_loss_yuan: float
+    grade: str
+    description: str
+    reporter_name: str
+    reporter_phone: str
+    source: str
+    state: str
+    summary: str
+    version: int
+    deadlines: list[DeadlineOut]
+    available_actions: list[str]
+
+
+class ReportOut(Schema):
+    seq: int
+    kind: str
+    reported_at: datetime.datetime
+    reported_by: str | None
+    deaths: int
+    missing: int
+    serious_injuries: int
+    minor_injuries: int
+    trapped: int
+    direct_loss_yuan: float
+    grade: str
+    note: str
+
+
+class EventOut(Schema):
+    time: datetime.datetime
+    actor: str
+    kind: str
+    text: str
+    data: dict
+
+
+class IncidentDetailOut(IncidentOut):
+    reports: list[ReportOut]
+    timeline: list[EventOut]
+
+
+class IncidentIn(Schema):
+    category: ShortText(32) | None = None
+    event_type: ShortText(48, 1)
+    title: ShortText(200, 1)
+    occurred_at: datetime.datetime
+    received_at: datetime.datetime | None = None
+    region_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")] | None = None
+    enterprise_id: Id | None = None
+    address: ShortText(200) = ""
+    lat: Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)] | None = None
+    lon: Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)] | None = None
+    deaths: Count = 0
+    missing: Count = 0
+    serious_injuries: Count = 0
+    minor_injuries: Count = 0
+    trapped: Count = 0
+    direct_loss_yuan: Money = Decimal(0)
+    description: ShortText(10000) = ""
+    reporter_name: ShortText(50) = ""
+    reporter_phone: ShortText(32) = ""
+    source: Literal[tuple(InformationSource.values())]  # type: ignore[valid-type]
+
+
+class ReportIn(Schema):
+    deaths: Count | None = None
+    missing: Count | None = None
+    serious_injuries: Count | None = None
+    minor_injuries: Count | None = None
+    trapped: Count | None = None
+    direct_loss_yuan: Money | None = None
+    note: ShortText(2000) = ""
+
+
+class ReportedIn(Schema):
+    method: ShortText(100, 1)
+    reported_to: ShortText(100, 1)
+    reported_at: datetime.datetime | None = None
+
+
+class TransitionIn(Schema):
+    action: ShortText(32, 1)
+    summary: ShortText(10000) | None = None
+    note: ShortText(2000) | None = None
+
+
+class GradeIn(Schema):
+    deaths: Count = 0
+    serious_injuries: Count = 0
+    direct_loss_yuan: Money = Decimal(0)
+    occurred_at: datetime.datetime
+
+
+class GradeDeadline(Schema):
+    level: str
+    due_at: datetime.datetime
+
+
+class GradeOut(Schema):
+    grade: str
+    deadlines: list[GradeDeadline]
+
+
+def _deadline_out(d: ReportingDeadline, now) -> dict:
+    return {"level": d.level, "due_at": d.due_at, "status": d.status(now),
+            "seconds_left": None if d.reported_at else int((d.due_at - now).total_seconds()),
+            "reported_at": d.reported_at, "reported_by": str(d.reported_by) if d.reported_by_id else None,
+            "method": d.method, "reported_to": d.reported_to}
+
+
+def _incident_out(i: Incident, user, detail: bool = False) -> dict:
+    now = timezone.now()
+    out = {f: getattr(i, f) for f in ("id", "title", "category", "event_type", "region_code", "enterprise_id",
+                                      "occurred_at", "received_at", "address", "deaths", "missing",
+                                      "serious_injuries", "minor_injuries", "trapped", "grade", "description",
+                                      "reporter_name", "reporter_phone", "source", "state", "summary", "version")}
+    out.update(lat=float(i.lat) if i.lat is not None else None, lon=float(i.lon) if i.lon is not None else None,
+               direct_loss_yuan=float(i.direct_loss_yuan),
+               deadlines=[_deadline_out(d, now) for d in i.deadlines.all()],
+               available_actions=services.available_actions(i, user))
+    if not policy.reveal_pii(user, Incident):
+        out["reporter_phone"] = policy.mask_phone(i.reporter_phone)
+    if detail:
+        out["reports"] = [_report_out(r) for r in i.reports.all()]
+        out["timeline"] = [{"time": e.time, "actor": e.actor_name, "kind": e.kind, "text": e.text, "data": e.data}
+                           for e in i.events.all()]
+    return out
+
+
+def _report_out(r) -> dict:
+    return {"seq": r.seq, "kind": r.kind, "reported_at": r.reported_at,
+            "reported_by": str(r.reported_by) if r.reported_by_id else None, "deaths": r.deaths,
+            "missing": r.missing, "serious_injuries": r.serious_injuries, "minor_injuries": r.minor_injuries,
+            "trapped": r.trapped, "direct_loss_yuan": float(r.direct_loss_yuan), "grade": r.grade, "note": r.note}
+
+
+def _queryset(detail: bool = False):
+    qs = Incident.objects.prefetch_related(
+        Prefetch("deadlines", queryset=ReportingDeadline.objects.select_related("reported_by")))
+    if detail:
+        qs = qs.prefetch_related("reports__reported_by", "events")
+    return qs
+
+
+def _incident(request, id: int, action: str = "view", detail: bool = False) -> Incident:
+    return policy.get_object(request.auth, Incident, id, action, queryset=_queryset(detail))
+
+
+@router.post("/tools/accident-grade", response={200: GradeOut, **ERRORS}, tags=["tools"],
+             summary="Grade an accident and list its reporting deadlines (saves nothing)")
+def accident_grade(request, payload: GradeIn):
+    """By 《生产安全事故报告和调查处理条例》 Articles 3, 9-11."""
+    grade, chain = services.grade_and_deadlines(payload.deaths, payload.serious_injuries,
+                                                payload.direct_loss_yuan, payload.occurred_at)
+    return {"grade": grade, "deadlines": [{"level": lv, "due_at": due} for lv, due in chain]}
+
+
+@router.get("/incidents", response={200: page_of(IncidentOut), **ERRORS}, summary="List incidents")
+def list_incidents(request, filters: Query[filter_params(IncidentFilterSet)], page: Query[PageParams]):
+    policy.require(request.auth, "view", Incident)
+    qs = _queryset().filter(policy.scope_q(request.auth, Incident))
+    return paginate(apply_filters(IncidentFilterSet, request, qs), page, lambda i: _incident_out(i, request.auth))
+
+
+@router.post("/incidents", response={201: IncidentDetailOut, **ERRORS}, summary="Log an incident (initial report)")
+def create_incident(request, payload: IncidentIn):
+    incident = services.create_incident(request.auth, payload.model_dump(exclude_none=True))
+    return Status(201, _incident_out(_queryset(True).get(pk=incident.pk), request.auth, detail=True))
+
+
+@router.get("/incidents/{id}", response={200: IncidentDetailOut, **ERRORS},
+            summary="One incident with its figures' versions, reporting clock and timeline")
+def get_incident(request, id: Id):
+    return _incident_out(_incident(request, id, detail=True), request.auth, detail=True)
+
+
+@router.get("/incidents/{id}/reports", response={200: list[ReportOut], **ERRORS},
+            summary="Every version of the figures")
+def list_reports(request, id: Id):
+    incident = _incident(request, id)
+    return [_report_out(r) for r in incident.reports.select_related("reported_by")]
+
+
+@router.post("/incidents/{id}/reports", response={201: IncidentDetailOut, **ERRORS},
+             summary="File a follow-up report (new figures; the grade and reporting chain are recomputed)")
+def file_report(request, id: Id, payload: ReportIn):
+    incident = _incident(request, id, "change")
+    services.file_report(request.auth, incident, payload.model_dump(exclude_none=True))
+    return Status(201, _incident_out(_queryset(True).get(pk=incident.pk), request.auth, detail=True))
+
+
+@router.post("/incidents/{id}/deadlines/{level}/reported", response={200: IncidentOut, **ERRORS},
+             summary="Mark a level of the reporting chain as reported (who, when, how, to whom)")
+def mark_reported(request, id: Id, level: Level, payload: ReportedIn):
+    incident = _incident(request, id, "report_up")
+    services.mark_reported(request.auth, incident, level, payload.model_dump(exclude_none=True))
+    return _incident_out(_queryset().get(pk=incident.pk), request.auth)
+
+
+@router.post("/incidents/{id}/transitions", response={200: IncidentOut, **ERRORS},
+             summary="Change the incident's state: respond, close (needs a summary) or reopen")
+def apply_transition(request, id: Id, payload: TransitionIn):
+    incident = _incident(request, id, "change")
+    data = payload.model_dump(exclude_none=True)
+    services.transition(request.auth, incident, data.pop("action"), data)
+    return _incident_out(_queryset().get(pk=incident.pk), request.auth)
+
+
+# --- plans, activation, tasks ---------------------------------------------------------------------------------
+
+
+class PlanMatchOut(Schema):
+    plan_id: int
+    name: str
+    kind: str
+    hq_id: int | None
+    hq_name: str | None
+    level: str | None
+    reasons: list[str]
+
+
+class ActivationIn(Schema):
+    plan_id: Id
+    level: Literal[tuple(ResponseLevel.ORDER)] | None = None  # type: ignore[valid-type]
+    deputy_name: ShortText(50) = ""
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    duty_phone: str
+
+
+class ActivationOut(Schema):
+    plan_id: int
+    plan_name: str
+    level: str
+    hq_id: int | None
+    hq_name: str | None
+    commander: str | None
+    deputy_name: str
+    member_units: list[UnitOut]
+    reasons: list[str]
+    activated_at: datetime.datetime
+    tasks: int
+
+
+class TaskOut(Schema):
+    id: int
+    incident_id: int
+    title: str
+    description: str
+    unit_id: int | None
+    unit_name: str | None
+    assignee_id: int | None
+    assignee: str | None
+    due_at: datetime.datetime | None
+    state: str
+    overdue: bool
+    progress: str
+    version: int
+    available_actions: list[str]
+
+
+class TaskIn(Schema):
+    title: ShortText(200, 1)
+    description: ShortText(5000) = ""
+    unit_id: Id | None = None
+    assignee_id: Id | None = None
+    due_at: datetime.datetime | None = None
+
+
+class TaskTransitionIn(Schema):
+    action: ShortText(32, 1)
+    note: ShortText(5000) | None = None
+
+
+def _activation_out(a) -> dict:
+    return {"plan_id": a.plan_id, "plan_name": a.plan.name, "level": a.level, "hq_id": a.hq_id,
+            "hq_name": a.hq.name if a.hq_id else None, "commander": str(a.commander) if a.commander_id else None,
+            "deputy_name": a.deputy_name, "reasons": a.reasons, "activated_at": a.activated_at,
+            "member_units": [{"id": u.pk, "name": u.name, "duty_phone": u.duty_phone}
+                             for u in a.member_units.order_by("name")],
+            "tasks": a.incident.tasks.count()}
+
+
+def _task_out(t: Task, user) -> dict:
+    return {"id": t.pk, "incident_id": t.incident_id, "title": t.title, "description": t.description,
+            "unit_id": t.unit_id, "unit_name": t.unit.name if t.unit_id else None, "assignee_id": t.assignee_id,
+            "assignee": str(t.assignee) if t.assignee_id else None, "due_at": t.due_at, "state": t.state,
+            "overdue": t.is_overdue, "progress": t.progress, "version": t.version,
+            "available_actions": services.task_actions(t, user)}
+
+
+TASKS = Task.objects.select_related("unit", "assignee")
+
+
+@router.get("/incidents/{id}/plans", response={200: list[PlanMatchOut], **ERRORS},
+            summary="Plans covering the incident, with the proposed response level and the reasons")
+def match_plans(request, id: Id):
+    incident = _incident(request, id)
+    return [{"plan_id": m["plan"].pk, "name": m["plan"].name, "kind": m["plan"].kind, "hq_id": m["plan"].hq_id,
+             "hq_name": m["plan"].hq.name if m["plan"].hq_id else None, "level": m["level"],
+             "reasons": m["reasons"]} for m in services.plan_matches(request.auth, incident)]
+
+
+@router.get("/incidents/{id}/activation", response={200: ActivationOut, **ERRORS},
+            summary="The activated plan, response level and command group")
+def get_activation(request, id: Id):
+    incident = _incident(request, id)
+    activation = Activation.objects.filter(incident=incident).select_related("plan", "hq", "commander").first()
+    if activation is None:
+        raise NotFound("No plan is activated for this incident")
+    return _activation_out(activation)
+
+
+@router.post("/incidents/{id}/activation", response={201: ActivationOut, **ERRORS},
+             summary="Activate a plan (commanders): response level, command group, standard tasks")
+def activate_plan(request, id: Id, payload: ActivationIn):
+    incident = _incident(request, id, "activate")
+    activation = services.activate(request.auth, incident, payload.model_dump(exclude_none=True))
+    return Status(201, _activation_out(activation))
+
+
+@router.get("/incidents/{id}/tasks", response={200: list[TaskOut], **ERRORS}, summary="The response's tasks")
+def list_tasks(request, id: Id):
+    incident = _incident(request, id)
+    policy.require(request.auth, "view", Task)
+    return [_task_out(t, request.auth) for t in TASKS.filter(incident=incident)]
+
+
+@router.post("/incidents/{id}/tasks", response={201: TaskOut, **ERRORS},
+             summary="Assign a task to a unit and/or a person with a deadline")
+def create_task(request, id: Id, payload: TaskIn):
+    incident = _incident(request, id)
+    task = services.create_task(request.auth, incident, payload.model_dump(exclude_none=True))
+    return Status(201, _task_out(TASKS.get(pk=task.pk), request.auth))
+
+
+@router.get("/tasks/{id}", response={200: TaskOut, **ERRORS}, tags=["tasks"])
+def get_task(request, id: Id):
+    return _task_out(policy.get_object(request.auth, Task, id, queryset=TASKS), request.auth)
+
+
+@router.post("/tasks/{id}/transitions", response={200: TaskOut, **ERRORS}, tags=["tasks"],
+             summary="Acknowledge, start or complete a task (complete needs a note)")
+def task_transition(request, id: Id, payload: TaskTransitionIn):
+    task = policy.get_object(request.auth, Task, id, "change", queryset=TASKS)
+    data = payload.model_dump(exclude_none=True)
+    services.task_transition(request.auth, task, data.pop("action"), data)
+    return _task_out(TASKS.get(pk=task.pk), request.auth)
+
+
+class PlanOut(Schema):
+    id: int
+    region_code: str
+    name: str
+    kind: str
+    event_types: list[str]
+    conditions: dict
+    hq_id: int | None
+    standard_tasks: list[dict]
+    is_active: bool
+
+
+def _plan_out(p: Plan) -> dict:
+    return {"id": p.pk, "region_code": p.region_code, "name": p.name, "kind": p.kind, "event_types": p.event_types,
+            "conditions": p.conditions, "hq_id": p.hq_id, "standard_tasks": p.standard_tasks,
+            "is_active": p.is_active}
+
+
+@router.get("/plans", response={200: page_of(PlanOut), **ERRORS}, tags=["plans"], summary="Emergency plans")
+def list_plans(request, page: Query[PageParams]):
+    return paginate(Plan.objects.for_user(request.auth), page, _plan_out)
+
+
+@router.get("/plans/{id}", response={200: PlanOut, **ERRORS}, tags=["plans"])
+def get_plan(request, id: Id):
+    return _plan_out(policy.get_object(request.auth, Plan, id))

@@ -6,3 +6,6 @@ class IncidentsConfig(AppConfig):
     name = "yingji.incidents"
     label = "incidents"
     verbose_name = _("Incidents")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the reporting-deadline periodic job)

@@ -6,3 +6,6 @@ class ResourcesConfig(AppConfig):
     name = "yingji.resources"
     label = "resources"
     verbose_name = _("Resources")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the stock-due reminder periodic job)

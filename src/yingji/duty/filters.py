@@ -1,0 +1,32 @@
+"""FilterSets of the duty desk, shared by the console, the API and exports."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.filters import SearchFilterSet
+from yingji.incidents.services import InformationSource
+
+from .choices import EntryKind, EntryState, Shift
+from .models import DutyLogEntry, DutyShift
+
+
+class DutyShiftFilterSet(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+    shift = django_filters.ChoiceFilter(choices=Shift.choices(), label=_("Shift"))
+
+    class Meta:
+        model = DutyShift
+        fields = []
+
+
+class DutyLogFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("content", "caller_name")
+    state = django_filters.ChoiceFilter(choices=EntryState.choices(), label=_("State"))
+    kind = django_filters.ChoiceFilter(choices=EntryKind.choices(), label=_("Kind"))
+    source = django_filters.ChoiceFilter(choices=InformationSource.choices(), label=_("Source"))
+    since = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte", label=_("Since"))
+
+    class Meta:
+        model = DutyLogEntry
+        fields = []

@@ -1,0 +1,153 @@
+"""Duty desk services: rosters, who is on duty now, the duty log (filed or turned into an incident through the
+incidents service) and handovers acknowledged by the incoming officer."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from yingji.core import policy
+from yingji.core.errors import NotAllowed, ValidationFailed
+from yingji.core.models import User
+from yingji.core.services import create_object
+from yingji.core.workflow import Transition, Workflow
+from yingji.incidents import services as incident_services
+
+from .choices import EntryState, HandoverState, Shift
+from .models import DESK_ROLES, LOG_ROLES, DutyLogEntry, DutyShift, Handover, HandoverItem
+
+SOURCES = incident_services.InformationSource
+
+
+def shift_bounds(date: datetime.date, shift: str) -> tuple[datetime.datetime, datetime.datetime]:
+    start_hour, hours = Shift.HOURS[shift]
+    start = timezone.make_aware(datetime.datetime.combine(date, datetime.time(start_hour)))
+    return start, start + datetime.timedelta(hours=hours)
+
+
+def _users(actor, ids: Iterable[int], field: str) -> list[User]:
+    ids = list(dict.fromkeys(ids or []))
+    # Desk staff cannot browse accounts; they may still name colleagues of their own jurisdiction.
+    users = list(User.objects.filter(pk__in=ids, is_active=True,
+                                     scope_region_code__startswith=actor.scope_region_code or "-"))
+    if len(users) != len(ids):
+        raise ValidationFailed.from_dict({field: ["Unknown account, or outside your jurisdiction"]})
+    return users
+
+
+def create_shift(actor, data: Mapping[str, Any]) -> DutyShift:
+    data = dict(data)
+    if data.get("shift") not in Shift.values():
+        raise ValidationFailed.from_dict({"shift": [f"One of {', '.join(Shift.values())}"]})
+    starts_at, ends_at = shift_bounds(data["date"], data["shift"])
+    officer_ids = data.pop("officer_ids", [])
+    leader_id = data.pop("leader_id", None)
+    data["region_code"] = data.get("region_code") or actor.scope_region_code
+    data["officers"] = _users(actor, officer_ids, "officer_ids")
+    data["leader"] = _users(actor, [leader_id], "leader_id")[0] if leader_id else None
+    if DutyShift.objects.filter(region_code=data["region_code"], date=data["date"], shift=data["shift"]).exists():
+        raise ValidationFailed.from_dict({"shift": ["This shift is already on the roster"]})
+    return create_object(actor, DutyShift, {**data, "starts_at": starts_at, "ends_at": ends_at})
+
+
+def on_duty(actor, now: datetime.datetime | None = None):
+    """The shifts running now in the actor's jurisdiction (county and township desks)."""
+    now = now or timezone.now()
+    return (DutyShift.objects.for_user(actor).filter(starts_at__lte=now, ends_at__gt=now)
+            .select_related("leader").prefetch_related("officers"))
+
+
+def log_entry(actor, data: Mapping[str, Any]) -> DutyLogEntry:
+    data = dict(data)
+    if data.get("source") not in SOURCES.values():
+        raise ValidationFailed.from_dict({"source": [f"One of {', '.join(SOURCES.values())}"]})
+    data["region_code"] = data.get("region_code") or actor.scope_region_code
+    if data.get("received_at") and data["received_at"] > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationFailed.from_dict({"received_at": ["Cannot be in the future"]})
+    return create_object(actor, DutyLogEntry, {**data, "logged_by": actor})
+
+
+def _escalate(entry: DutyLogEntry, actor, payload: Mapping[str, Any]) -> dict:
+    incident_data = dict(payload.get("incident") or {})
+    incident_data.setdefault("source", entry.source)
+    incident_data.setdefault("region_code", entry.region_code)
+    incident_data.setdefault("received_at", entry.received_at)
+    incident_data.setdefault("occurred_at", entry.received_at)
+    incident_data.setdefault("reporter_name", entry.caller_name)
+    incident_data.setdefault("reporter_phone", entry.caller_phone)
+    incident_data.setdefault("description", entry.content)
+    try:
+        incident = incident_services.create_incident(actor, incident_data)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.detail, [{"field": f"incident.{e['field']}".rstrip("."),
+                                             "message": e["message"]} for e in exc.errors]) from None
+    return {"incident": incident}
+
+
+LOG_WORKFLOW = Workflow(
+    model=DutyLogEntry,
+    transitions=[
+        Transition("file", (EntryState.OPEN,), EntryState.FILED, frozenset(LOG_ROLES),
+                   label="File as information only"),
+        Transition("escalate", (EntryState.OPEN,), EntryState.INCIDENT, frozenset(LOG_ROLES),
+                   label="Turn into an incident", check=_escalate),
+    ],
+)
+
+
+def act_on_entry(actor, entry: DutyLogEntry, action: str, payload: Mapping[str, Any] | None = None):
+    # One transaction: a lost compare-and-swap also rolls back the incident the escalation created.
+    with transaction.atomic():
+        return LOG_WORKFLOW.apply(actor, entry, action, payload)
+
+
+def entry_actions(entry: DutyLogEntry, actor) -> list[str]:
+    return [t.action for t in LOG_WORKFLOW.available(entry, actor)]
+
+
+# --- handovers ----------------------------------------------------------------------------------------------
+
+
+def hand_over(actor, data: Mapping[str, Any]) -> Handover:
+    """Hand the desk over: the given items plus every log entry still open in the actor's jurisdiction."""
+    data = dict(data)
+    items = [str(t).strip()[:500] for t in data.pop("items", []) if str(t).strip()]
+    shift = on_duty(actor).filter(region_code=actor.scope_region_code).first() if policy.can(
+        actor, "view", DutyShift) else None
+    with transaction.atomic():
+        handover = create_object(actor, Handover, {
+            "region_code": actor.scope_region_code, "shift": shift, "handed_over_by": actor,
+            "notes": str(data.get("notes") or "")})
+        open_entries = DutyLogEntry.objects.filter(policy.scope_q(actor, DutyLogEntry), state=EntryState.OPEN)
+        HandoverItem.objects.bulk_create(
+            [HandoverItem(handover=handover, text=t) for t in items]
+            + [HandoverItem(handover=handover, text=e.content[:500], log_entry=e) for e in open_entries])
+    return handover
+
+
+def _not_the_outgoing_officer(handover: Handover, actor) -> bool:
+    return handover.handed_over_by_id != actor.pk
+
+
+def _acknowledge(handover: Handover, actor, payload: Mapping[str, Any]) -> dict:
+    return {"received_by": actor, "acknowledged_at": timezone.now()}
+
+
+HANDOVER_WORKFLOW = Workflow(
+    model=Handover,
+    transitions=[
+        Transition("acknowledge", (HandoverState.PENDING,), HandoverState.ACKNOWLEDGED, frozenset(DESK_ROLES),
+                   label="Acknowledge as the incoming officer", check=_acknowledge,
+                   allowed=_not_the_outgoing_officer),
+    ],
+)
+
+
+def act_on_handover(actor, handover: Handover, action: str, payload: Mapping[str, Any] | None = None):
+    if action == "acknowledge" and actor.pk == handover.handed_over_by_id:
+        raise NotAllowed("The incoming officer acknowledges the handover, not the one handing over")
+    return HANDOVER_WORKFLOW.apply(actor, handover, action, payload)

@@ -1,0 +1,535 @@
+"""Excel import of the enterprise registry, and its template.
+
+The file format is the template's first sheet: one header row with the Chinese column titles below (a trailing
+``*`` marks a required column and is ignored when reading), then one enterprise per row. Only the three required
+columns must be present; any other template column may be left out. Rules:
+
+- Every row is checked before anything is written: the credit code (GB 32100), required cells, the region code
+  (it must exist and lie inside the importer's jurisdiction), numbers, dates, choice values, duplicate credit
+  codes within the file. If any row is bad nothing is written and the answer lists each problem as
+  ``{row, column, message}`` (row numbers as Excel shows them, the header being row 1).
+- A credit code already in the registry **updates** that enterprise: the non-empty cells overwrite its fields
+  and empty cells leave them as they are (an import never clears a field; use the page or the API for that).
+  The enterprise must lie inside the importer's jurisdiction. A new credit code **creates** an enterprise.
+- The licence columns (type, number, issuer, expiry) are optional; when a number is given, the enterprise's
+  licence of that type and number is updated, or created.
+- Formulas are refused (a cell's stored value must be what the registry keeps), and so are files that are not
+  .xlsx workbooks, unknown or repeated headers, and more than ``MAX_ROWS`` rows.
+- All rows are written in one transaction through the services (each change audited), or none.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from yingji.core import policy
+from yingji.core.errors import ValidationFailed
+from yingji.core.models import Organisation, Region
+from yingji.standards import gb32100
+
+from . import industries, services
+from .choices import EnterpriseScale, EnterpriseStatus, LicenceKind, Sector
+from .models import SUPERVISOR_KINDS, Enterprise, Licence
+
+MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+SHEET_TITLE = "企业名录"
+
+# The file format speaks Chinese whatever the interface language, so these labels are fixed text, not gettext.
+STATUS_LABELS = {EnterpriseStatus.OPERATING: "在营", EnterpriseStatus.SUSPENDED: "停产",
+                 EnterpriseStatus.CLOSED: "关闭"}
+SCALE_LABELS = {EnterpriseScale.ABOVE: "规上", EnterpriseScale.BELOW: "规下"}
+SECTOR_LABELS = {
+    Sector.HAZARDOUS_CHEMICALS: "危险化学品", Sector.FIREWORKS: "烟花爆竹", Sector.NON_COAL_MINING: "非煤矿山",
+    Sector.METALLURGY: "冶金", Sector.NONFERROUS: "有色", Sector.BUILDING_MATERIALS: "建材",
+    Sector.MACHINERY: "机械", Sector.LIGHT_INDUSTRY: "轻工", Sector.TEXTILE: "纺织", Sector.TOBACCO: "烟草",
+    Sector.COMMERCE: "商贸", Sector.OTHER: "其他",
+}
+LICENCE_LABELS = {
+    LicenceKind.SAFETY_PRODUCTION: "安全生产许可证", LicenceKind.HAZCHEM_BUSINESS: "危险化学品经营许可证",
+    LicenceKind.HAZCHEM_USE: "危险化学品安全使用许可证", LicenceKind.FIREWORKS_BUSINESS: "烟花爆竹经营许可证",
+    LicenceKind.MINE_SAFETY: "非煤矿山安全生产许可证", LicenceKind.STANDARDISATION: "安全生产标准化证书",
+    LicenceKind.PRINCIPAL_TRAINING: "主要负责人安全生产知识和管理能力考核合格证",
+    LicenceKind.SAFETY_MANAGER_TRAINING: "安全生产管理人员安全生产知识和管理能力考核合格证",
+    LicenceKind.SPECIAL_OPERATION: "特种作业操作证", LicenceKind.OTHER: "其他",
+}
+YES = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
+NO = {"否", "无", "n", "no", "false", "0", "×", "✗"}
+FLAG_HEADERS = {
+    "hazchem_production": "危化品生产", "hazchem_business": "危化品经营", "hazchem_use": "危化品使用",
+    "fireworks": "烟花爆竹", "non_coal_mine": "非煤矿山", "tailings_pond": "尾矿库", "metallurgy": "冶金",
+    "ammonia_refrigeration": "涉氨制冷", "combustible_dust": "粉尘涉爆", "confined_space": "有限空间",
+}
+
+
+class RowError(Exception):
+    """A cell's value cannot be used; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    parse: Callable[[Any], Any] | None = None
+    example: Any = ""
+    width: int = 14
+
+
+def _text(max_length: int) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = _as_text(value)
+        if len(text) > max_length:
+            raise RowError(f"At most {max_length} characters (this has {len(text)})")
+        return text
+
+    return parse
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        raise RowError("Expected text, found a date")
+    return str(value).strip()
+
+
+def _credit_code(value: Any) -> str:
+    code = _as_text(value).upper()
+    try:
+        gb32100.validate_credit_code(code)
+    except ValueError as exc:
+        raise RowError(str(exc)) from None
+    return code
+
+
+def _region_code(value: Any) -> str:
+    code = _as_text(value)
+    if not re.fullmatch(r"\d{6}(\d{3}(\d{3})?)?", code):
+        raise RowError("A region code has 6, 9 or 12 digits")
+    return code
+
+
+def _decimal(low: Decimal, high: Decimal, places: int) -> Callable[[Any], Decimal]:
+    def parse(value: Any) -> Decimal:
+        if isinstance(value, bool):
+            raise RowError("Expected a number")
+        try:
+            number = Decimal(_as_text(value))
+        except InvalidOperation:
+            raise RowError("Expected a number") from None
+        if not number.is_finite() or not low <= number <= high:
+            raise RowError(f"Expected a number from {low} to {high}")
+        return round(number, places)
+
+    return parse
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool):
+        raise RowError("Expected a whole number")
+    text = _as_text(value)
+    if not re.fullmatch(r"\d{1,8}", text):
+        raise RowError("Expected a whole number of at least 0")
+    return int(text)
+
+
+def _choice(labels: dict[str, str]) -> Callable[[Any], str]:
+    lookup = {label: key for key, label in labels.items()} | {key: key for key in labels}
+
+    def parse(value: Any) -> str:
+        text = _as_text(value)
+        if text not in lookup:
+            raise RowError(f"Use one of: {'、'.join(labels.values())}")
+        return lookup[text]
+
+    return parse
+
+
+def _division(value: Any) -> str:
+    text = _as_text(value)
+    if text.isdigit() and len(text) == 1:
+        text = "0" + text
+    code = text[:2] if re.fullmatch(r"\d{2}(\d{1,2})?", text) else text
+    if code not in industries.DIVISIONS:
+        raise RowError("Expected a GB/T 4754-2017 division code, 01 to 97")
+    return code
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _as_text(value).lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise RowError("Use 是 or 否")
+
+
+def _date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _as_text(value)
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+    if match:
+        try:
+            return datetime.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+    raise RowError("Expected a date such as 2027-06-30")
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("credit_code", "统一社会信用代码", True, _credit_code, "91410481MA44XK2PXE", 22),
+    Column("name", "企业名称", True, _text(200), "舞钢市恒通化工有限公司", 28),
+    Column("region_code", "行政区划代码", True, _region_code, "410481001001", 16),
+    Column("address", "详细地址", False, _text(200), "舞钢市龙泉街道建设路8号", 28),
+    Column("lon", "经度", False, _decimal(Decimal(-180), Decimal(180), 6), 113.52),
+    Column("lat", "纬度", False, _decimal(Decimal(-90), Decimal(90), 6), 33.29),
+    Column("industry_division", "行业大类代码", False, _division, "26"),
+    Column("industry", "主营业务", False, _text(100), "工业气体生产", 20),
+    Column("sector", "监管行业", False, _choice(SECTOR_LABELS), "危险化学品"),
+    Column("supervising_unit", "行业主管部门", False, _text(200), "应急管理局", 16),
+    Column("scale", "企业规模", False, _choice(SCALE_LABELS), "规上"),
+    Column("legal_representative", "法定代表人", False, _text(50), "张伟"),
+    Column("legal_representative_phone", "法定代表人电话", False, _text(32), "13837500001", 16),
+    Column("principal", "主要负责人", False, _text(50), "张伟"),
+    Column("principal_phone", "主要负责人电话", False, _text(32), "13837500001", 16),
+    Column("safety_manager", "安全管理人员", False, _text(50), "李娜"),
+    Column("safety_manager_phone", "安全管理人员电话", False, _text(11), "13937500002", 16),
+    Column("employee_count", "从业人员数", False, _count, 120),
+    Column("status", "经营状态", False, _choice(STATUS_LABELS), "在营"),
+    *(Column(name, header, False, _flag, "否", 10) for name, header in FLAG_HEADERS.items()),
+    Column("licence_kind", "许可证类型", False, _choice(LICENCE_LABELS), "安全生产许可证", 20),
+    Column("licence_number", "许可证编号", False, _text(64), "(豫)WH安许证字[2024]000123", 24),
+    Column("licence_issuer", "发证机关", False, _text(100), "平顶山市应急管理局", 18),
+    Column("licence_expires_on", "许可证有效期至", False, _date, datetime.date(2027, 6, 30), 16),
+)
+BY_HEADER = {c.header: c for c in COLUMNS}
+LICENCE_KEYS = ("licence_kind", "licence_number", "licence_issuer", "licence_expires_on")
+
+
+class ImportFailed(ValidationFailed):
+    """Rows of an import are bad; ``errors`` carry ``row`` and ``column`` besides ``field`` and ``message``."""
+
+    def __init__(self, detail: str, row_errors: list[dict]):
+        super().__init__(detail)
+        self.errors = [{"field": f"rows.{e['row']}.{e['key']}" if e.get("key") else f"rows.{e['row']}",
+                        "message": e["message"], "row": e["row"], "column": e["column"]} for e in row_errors]
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    licences: int = 0
+    dry_run: bool = False
+
+
+@dataclass
+class _Plan:
+    row: int
+    values: dict
+    existing: Enterprise | None = None
+    licence: dict | None = None
+
+
+# --- the template ----------------------------------------------------------------------------------------------
+
+
+def template_workbook() -> bytes:
+    """The import template: the header row (required columns marked *), one example row, drop-down lists for
+    the choice columns, and a sheet explaining the columns."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_TITLE
+    bold = Font(bold=True)
+    required_fill = PatternFill("solid", fgColor="FFE699")
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=1, column=index, value=column.header + ("*" if column.required else ""))
+        cell.font = bold
+        if column.required:
+            cell.fill = required_fill
+        example = ws.cell(row=2, column=index, value=column.example)
+        if isinstance(column.example, datetime.date):
+            example.number_format = "yyyy-mm-dd"
+        else:
+            example.number_format = "@"
+        ws.column_dimensions[cell.column_letter].width = column.width
+    ws.freeze_panes = "A2"
+    lists = {"sector": SECTOR_LABELS.values(), "scale": SCALE_LABELS.values(), "status": STATUS_LABELS.values(),
+             "licence_kind": LICENCE_LABELS.values(), **{k: ("是", "否") for k in FLAG_HEADERS}}
+    for index, column in enumerate(COLUMNS, start=1):
+        values = lists.get(column.key)
+        if values is None:
+            continue
+        letter = ws.cell(row=1, column=index).column_letter
+        formula = '"' + ",".join(values) + '"'
+        if len(formula) > 255:  # Excel's limit for an inline list: fall back to a list on the help sheet
+            continue
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+        ws.add_data_validation(validation)
+    help_sheet = wb.create_sheet("填写说明")
+    help_sheet.append(["列", "必填", "说明"])
+    notes = {
+        "credit_code": "18位统一社会信用代码（GB 32100）；已登记的代码将更新该企业，空白单元格保持原值不变",
+        "region_code": "所在村（社区）或乡镇（街道）的12位或9位行政区划代码，须在您的辖区内",
+        "industry_division": "国民经济行业分类（GB/T 4754-2017）大类代码，01-97",
+        "supervising_unit": "安委会成员单位名称或简称，如 应急管理局、工信局、市场监管局",
+        "sector": "、".join(SECTOR_LABELS.values()),
+        "status": "、".join(STATUS_LABELS.values()),
+        "scale": "规上（规模以上）或规下",
+        "licence_kind": "、".join(LICENCE_LABELS.values()),
+        "licence_expires_on": "日期，如 2027-06-30",
+    }
+    for column in COLUMNS:
+        note = notes.get(column.key) or ("是 或 否" if column.key in FLAG_HEADERS else "")
+        help_sheet.append([column.header, "是" if column.required else "", note])
+    help_sheet.append([])
+    help_sheet.append(["", "", f"每次最多导入 {MAX_ROWS} 行；不接受公式；任何一行有错误时全部不导入。"])
+    for letter, width in (("A", 22), ("B", 6), ("C", 90)):
+        help_sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# --- reading ---------------------------------------------------------------------------------------------------
+
+
+def _header_key(value: Any) -> str:
+    return "" if value is None else str(value).strip().rstrip("*＊").strip()
+
+
+def _load_cells(data: bytes) -> list[list[tuple[Any, str]]]:
+    """The first sheet's rows as ``(value, data type)`` cells, read in one go so that damage anywhere in the file
+    is found here. Raises ValidationFailed for anything openpyxl cannot read."""
+    from openpyxl import load_workbook
+
+    limit = 2 * MAX_ROWS + 1  # trailing blank rows are common; content this far down is not
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            rows = []
+            for number, row in enumerate(wb.worksheets[0].iter_rows(max_col=len(COLUMNS) + 20), start=1):
+                if number > limit:
+                    raise ValidationFailed.from_dict({"file": [f"More than {MAX_ROWS} rows: split the file"]},
+                                                     "The file is too long")
+                rows.append([(cell.value, getattr(cell, "data_type", "n")) for cell in row])
+        finally:
+            wb.close()
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # openpyxl raises many types for damaged or hostile files
+        raise ValidationFailed.from_dict({"file": [f"The workbook cannot be read ({exc.__class__.__name__})"]},
+                                         "The file cannot be imported") from None
+    return rows
+
+
+def read_rows(uploaded) -> tuple[list[Column], list[tuple[int, dict[str, Any], list[dict]]]]:
+    """The workbook's columns and its non-empty data rows as ``(row number, {key: cell value}, formula errors)``.
+    Raises ValidationFailed (field ``file``) for a file that is not a usable workbook."""
+    size = getattr(uploaded, "size", None)
+    if not size:
+        raise ValidationFailed.from_dict({"file": ["The file is empty"]}, "The file cannot be imported")
+    if size > MAX_BYTES:
+        raise ValidationFailed.from_dict({"file": [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB"]},
+                                         "The file cannot be imported")
+    data = uploaded.read(MAX_BYTES + 1)
+    if not data.startswith(b"PK\x03\x04"):
+        raise ValidationFailed.from_dict({"file": ["Not an Excel .xlsx workbook: download the template and fill "
+                                                   "it in"]}, "The file cannot be imported")
+    cells = _load_cells(data)
+    headers = [_header_key(value) for value, _type in (cells[0] if cells else [])]
+    while headers and not headers[-1]:
+        headers.pop()
+    problems = []
+    seen: set[str] = set()
+    for header in headers:
+        if not header:
+            problems.append("An empty header cell sits between columns")
+        elif header not in BY_HEADER:
+            problems.append(f"Unknown column {header!r}")
+        elif header in seen:
+            problems.append(f"Column {header!r} appears twice")
+        seen.add(header)
+    missing = [c.header for c in COLUMNS if c.required and c.header not in seen]
+    if missing:
+        problems.append("Missing required column(s): " + ", ".join(missing))
+    if problems:
+        raise ValidationFailed.from_dict({"file": problems}, "The header row does not match the template")
+    columns = [BY_HEADER[h] for h in headers]
+    parsed = []
+    for number, row in enumerate(cells[1:], start=2):
+        values, formulas = {}, []
+        for column, (value, data_type) in zip(columns, row, strict=False):
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+                formulas.append({"column": column.header, "key": column.key,
+                                 "message": "Formulas are not accepted: enter the value itself"})
+                continue
+            values[column.key] = value
+        if not values and not formulas:
+            continue
+        if len(parsed) >= MAX_ROWS:
+            raise ValidationFailed.from_dict({"file": [f"More than {MAX_ROWS} rows: split the file"]},
+                                             "The file is too long")
+        parsed.append((number, values, formulas))
+    if not parsed:
+        raise ValidationFailed.from_dict({"file": ["The workbook has no data rows"]}, "The file cannot be imported")
+    return columns, parsed
+
+
+# --- checking and writing --------------------------------------------------------------------------------------
+
+
+def _supervisors() -> dict[str, Organisation]:
+    lookup = {}
+    for org in Organisation.objects.filter(kind__in=SUPERVISOR_KINDS):
+        for key in (org.name, org.short_name):
+            if key:
+                lookup.setdefault(key, org)
+    return lookup
+
+
+def _plan(actor, rows, columns) -> tuple[list[_Plan], list[dict]]:
+    errors: list[dict] = []
+    header_of = {c.key: c.header for c in COLUMNS}
+    codes_in_file: dict[str, int] = {}
+    parsed_rows = []
+    for row, raw, formulas in rows:
+        errors.extend({"row": row, **f} for f in formulas)
+        values = {}
+        for column in columns:
+            if column.key not in raw:
+                if column.required and not any(f["key"] == column.key for f in formulas):
+                    errors.append({"row": row, "column": column.header, "key": column.key,
+                                   "message": "This cell is required"})
+                continue
+            try:
+                values[column.key] = column.parse(raw[column.key])
+            except RowError as exc:
+                errors.append({"row": row, "column": column.header, "key": column.key, "message": str(exc)})
+        code = values.get("credit_code")
+        if code:
+            if code in codes_in_file:
+                errors.append({"row": row, "column": header_of["credit_code"], "key": "credit_code",
+                               "message": f"The same credit code is already in row {codes_in_file[code]}"})
+            else:
+                codes_in_file[code] = row
+        parsed_rows.append((row, values))
+
+    existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=list(codes_in_file))}
+    regions = set(Region.objects.filter(code__in={v["region_code"] for _r, v in parsed_rows if "region_code" in v})
+                  .values_list("code", flat=True))
+    supervisors = _supervisors()
+    scope = actor.scope_region_code if not actor.enterprise_id else None
+    plans = []
+    for row, values in parsed_rows:
+        def bad(key: str, message: str, row=row) -> None:
+            errors.append({"row": row, "column": header_of.get(key, key), "key": key, "message": message})
+
+        enterprise = existing.get(values.get("credit_code"))
+        if enterprise is not None and not policy.in_scope(actor, enterprise):
+            bad("credit_code", "This credit code is registered to an enterprise outside your jurisdiction")
+            continue
+        region = values.get("region_code")
+        if region:
+            if region not in regions:
+                bad("region_code", f"No region has code {region}")
+            elif scope is None or not region.startswith(scope):
+                bad("region_code", f"Region {region} is outside your jurisdiction")
+        if "supervising_unit" in values:
+            org = supervisors.get(values["supervising_unit"])
+            if org is None:
+                bad("supervising_unit", "No safety-committee member unit has this name or short name")
+            else:
+                values["supervising_unit"] = org
+        licence = {k.removeprefix("licence_"): values.pop(k) for k in LICENCE_KEYS if k in values}
+        if licence:
+            if not licence.get("number"):
+                bad("licence_number", "Give the licence number with the other licence cells")
+            if not licence.get("kind"):
+                bad("licence_kind", "Give the licence type with its number")
+        if enterprise is not None and {"lat", "lon"} & set(values) and not {"lat", "lon"} <= set(values):
+            bad("lat" if "lat" not in values else "lon", "Give both longitude and latitude, or neither")
+        plans.append(_Plan(row=row, values=values, existing=enterprise, licence=licence or None))
+
+    for plan in plans:
+        if any(e["row"] == plan.row for e in errors):
+            continue
+        _check_model(plan, errors, header_of)
+    return plans, errors
+
+
+def _check_model(plan: _Plan, errors: list[dict], header_of: dict[str, str]) -> None:
+    """Run the model's field validators and its database-free checks on the row's values (the region and the
+    supervising department were looked up in bulk by ``_plan``), so the write cannot fail later."""
+    candidate = Enterprise()
+    if plan.existing is not None:
+        for f in Enterprise._meta.concrete_fields:
+            setattr(candidate, f.attname, getattr(plan.existing, f.attname))
+    for key, value in plan.values.items():
+        setattr(candidate, key, value)
+    found: dict[str, list[str]] = {}
+    try:
+        candidate.clean_fields(exclude=["supervising_unit"])
+    except ValidationError as exc:
+        found.update(exc.message_dict)
+    for key, message in candidate.check_values().items():
+        found.setdefault(key, []).append(str(message))
+    for key, messages in found.items():
+        for message in messages:
+            errors.append({"row": plan.row, "column": header_of.get(key, key), "key": key, "message": message})
+    if plan.licence and plan.licence.get("kind") and plan.licence.get("number"):
+        licence = Licence(kind=plan.licence["kind"], number=plan.licence["number"],
+                          issuer=plan.licence.get("issuer", ""), expires_on=plan.licence.get("expires_on"))
+        try:
+            licence.clean_fields(exclude=["enterprise"])
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                key = f"licence_{key}" if f"licence_{key}" in header_of else "licence_number"
+                for message in messages:
+                    errors.append({"row": plan.row, "column": header_of[key], "key": key, "message": message})
+
+
+def import_enterprises(actor, uploaded, *, dry_run: bool = False) -> ImportResult:
+    """Check every row of an uploaded workbook, then write them all in one transaction (or none)."""
+    policy.require(actor, "add", Enterprise)
+    policy.require(actor, "change", Enterprise)
+    columns, rows = read_rows(uploaded)
+    plans, errors = _plan(actor, rows, columns)
+    if errors:
+        order = {c.key: i for i, c in enumerate(COLUMNS)}
+        errors.sort(key=lambda e: (e["row"], order.get(e.get("key"), len(order))))
+        raise ImportFailed(f"{len({e['row'] for e in errors})} of {len(rows)} rows have errors; nothing was "
+                           f"imported", errors)
+    result = ImportResult(rows=len(plans), dry_run=dry_run)
+    if dry_run:
+        result.created = sum(1 for p in plans if p.existing is None)
+        result.updated = len(plans) - result.created
+        result.licences = sum(1 for p in plans if p.licence)
+        return result
+    written = services.write_registry(actor, [services.RegistryRow(values=p.values, existing=p.existing,
+                                                                   licence=p.licence) for p in plans])
+    result.created, result.licences = written.created, written.licences
+    result.updated = len(plans) - written.created
+    return result

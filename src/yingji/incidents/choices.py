@@ -1,0 +1,141 @@
+"""Choice sets of incidents: states, accident grades, reporting levels, information sources, timeline kinds."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.choices import ChoiceSet
+
+
+class IncidentState(ChoiceSet):
+    REPORTED = "reported"
+    RESPONDING = "responding"
+    CLOSED = "closed"
+    OPEN = (REPORTED, RESPONDING)
+    CHOICES = (
+        (REPORTED, _("Reported"), "warning"),
+        (RESPONDING, _("Responding"), "danger"),
+        (CLOSED, _("Closed"), "secondary"),
+    )
+
+
+class AccidentGrade(ChoiceSet):
+    """Grades of 《生产安全事故报告和调查处理条例》 Article 3 (values of ``standards.accidents.GRADES``)."""
+
+    ESPECIALLY_SERIOUS = "especially_serious"
+    SERIOUS = "serious"
+    RELATIVELY_LARGE = "relatively_large"
+    ORDINARY = "ordinary"
+    CHOICES = (
+        (ESPECIALLY_SERIOUS, _("Especially serious"), "danger"),
+        (SERIOUS, _("Serious"), "warning"),
+        (RELATIVELY_LARGE, _("Relatively large"), "primary"),
+        (ORDINARY, _("Ordinary"), "info"),
+    )
+
+
+class ReportingLevel(ChoiceSet):
+    """Levels of the reporting chain (values of ``standards.accidents.REPORTING_LEVELS``)."""
+
+    COUNTY = "county"
+    CITY = "city"
+    PROVINCE = "province"
+    STATE_COUNCIL = "state_council"
+    CHOICES = (
+        (COUNTY, _("County"), "info"),
+        (CITY, _("City"), "primary"),
+        (PROVINCE, _("Province"), "warning"),
+        (STATE_COUNCIL, _("State Council"), "danger"),
+    )
+
+
+class InformationSource(ChoiceSet):
+    """How information reached the duty desk (电话/短信/网络/上级通知/下级报告/监测报警)."""
+
+    PHONE = "phone"
+    SMS = "sms"
+    INTERNET = "internet"
+    SUPERIOR = "superior"
+    SUBORDINATE = "subordinate"
+    MONITORING = "monitoring"
+    CHOICES = (
+        (PHONE, _("Phone call"), "primary"),
+        (SMS, _("Text message"), "info"),
+        (INTERNET, _("Internet"), "secondary"),
+        (SUPERIOR, _("Notice from a higher level"), "warning"),
+        (SUBORDINATE, _("Report from a lower level"), "primary"),
+        (MONITORING, _("Monitoring alarm"), "danger"),
+    )
+
+
+class ReportKind(ChoiceSet):
+    INITIAL = "initial"
+    FOLLOW_UP = "follow_up"
+    CHOICES = (
+        (INITIAL, _("Initial report"), "primary"),
+        (FOLLOW_UP, _("Follow-up report"), "info"),
+    )
+
+
+class EventKind(ChoiceSet):
+    CREATED = "created"
+    FIGURES = "figures"
+    REGRADED = "regraded"
+    REPORTED_UP = "reported_up"
+    TRANSITION = "transition"
+    ACTIVATED = "activated"
+    TASK = "task"
+    CHOICES = (
+        (CREATED, _("Incident logged"), "primary"),
+        (FIGURES, _("Figures reported"), "info"),
+        (REGRADED, _("Grade changed"), "danger"),
+        (REPORTED_UP, _("Reported to a higher level"), "success"),
+        (TRANSITION, _("State changed"), "warning"),
+        (ACTIVATED, _("Plan activated"), "danger"),
+        (TASK, _("Task"), "primary"),
+    )
+
+
+class PlanKind(ChoiceSet):
+    """Kinds of emergency plan (总体/专项/部门/乡镇/企业)."""
+
+    OVERALL = "overall"
+    SPECIAL = "special"
+    DEPARTMENT = "department"
+    TOWNSHIP = "township"
+    ENTERPRISE = "enterprise"
+    CHOICES = (
+        (OVERALL, _("Overall plan"), "danger"),
+        (SPECIAL, _("Special plan"), "warning"),
+        (DEPARTMENT, _("Department plan"), "primary"),
+        (TOWNSHIP, _("Township plan"), "info"),
+        (ENTERPRISE, _("Enterprise plan"), "secondary"),
+    )
+
+
+class ResponseLevel(ChoiceSet):
+    """Response levels, I the highest."""
+
+    I = "I"  # noqa: E741
+    II = "II"
+    III = "III"
+    IV = "IV"
+    ORDER = (I, II, III, IV)
+    CHOICES = (
+        (I, _("Level I response"), "danger"),
+        (II, _("Level II response"), "warning"),
+        (III, _("Level III response"), "primary"),
+        (IV, _("Level IV response"), "info"),
+    )
+
+
+class TaskState(ChoiceSet):
+    ASSIGNED = "assigned"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    OPEN = (ASSIGNED, ACKNOWLEDGED, IN_PROGRESS)
+    CHOICES = (
+        (ASSIGNED, _("Assigned"), "warning"),
+        (ACKNOWLEDGED, _("Acknowledged"), "info"),
+        (IN_PROGRESS, _("In progress"), "primary"),
+        (DONE, _("Done"), "success"),
+    )

@@ -1,0 +1,72 @@
+"""Plan matching: which plans cover an incident, which response level their conditions reach, and why.
+
+Conditions are data on the plan (``Plan.conditions``): per level a list of ``{"field", "min"}``; a level applies when
+any of its conditions holds; the highest level that applies is proposed. ``grade`` compares accident grades
+(一般 < 较大 < 重大 < 特别重大).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from yingji.standards import accidents
+
+from .choices import ResponseLevel
+
+NUMERIC_FIELDS = ("deaths", "missing", "serious_injuries", "trapped", "direct_loss_yuan")
+CONDITION_FIELDS = (*NUMERIC_FIELDS, "grade")
+#: Grade rank: ordinary 0 … especially_serious 3.
+GRADE_RANK = {g: i for i, g in enumerate(reversed(accidents.GRADES))}
+
+
+def validate_conditions(conditions: Any) -> list[str]:
+    """Problems with a plan's conditions (empty when valid)."""
+    problems = []
+    if not isinstance(conditions, dict):
+        return ["Conditions are an object keyed by response level"]
+    for level, items in conditions.items():
+        if level not in ResponseLevel.ORDER:
+            problems.append(f"Unknown response level {level!r}")
+            continue
+        for item in items if isinstance(items, list) else [None]:
+            if not isinstance(item, dict) or item.get("field") not in CONDITION_FIELDS or "min" not in item:
+                problems.append(f"Level {level}: each condition is {{'field': one of {CONDITION_FIELDS}, 'min': ...}}")
+            elif item["field"] == "grade" and item["min"] not in GRADE_RANK:
+                problems.append(f"Level {level}: unknown grade {item['min']!r}")
+    return problems
+
+
+def _holds(incident, condition: dict) -> str | None:
+    """The reason the condition holds for the incident, or None."""
+    field, minimum = condition["field"], condition["min"]
+    if field == "grade":
+        if GRADE_RANK[incident.grade] >= GRADE_RANK[minimum]:
+            return f"grade {incident.grade} ≥ {minimum}"
+        return None
+    value = getattr(incident, field)
+    if Decimal(str(value)) >= Decimal(str(minimum)):
+        return f"{field} {value} ≥ {minimum}"
+    return None
+
+
+def evaluate(plan, incident) -> tuple[str | None, list[str]]:
+    """(highest response level whose conditions the incident meets, reasons). The type match is a reason too."""
+    reasons = [f"covers incident type {incident.event_type}"]
+    for level in ResponseLevel.ORDER:
+        met = [r for c in plan.conditions.get(level, []) if (r := _holds(incident, c))]
+        if met:
+            return level, reasons + [f"level {level}: {r}" for r in met]
+    return None, reasons
+
+
+def matches(plans, incident) -> list[dict]:
+    """Plans covering the incident's type, highest proposed level first, with the reasons."""
+    out = []
+    for plan in plans:
+        if incident.event_type not in (plan.event_types or []):
+            continue
+        level, reasons = evaluate(plan, incident)
+        out.append({"plan": plan, "level": level, "reasons": reasons})
+    rank = {lv: i for i, lv in enumerate(ResponseLevel.ORDER)}
+    return sorted(out, key=lambda m: (rank.get(m["level"], 9), m["plan"].name))

@@ -1,0 +1,517 @@
+"""Services of the resources app: the only writers of teams, experts, equipment, warehouses, stock, transfers,
+standards and shelters (each write checked, validated, in one transaction, audited), and the reads other apps
+use: ``nearby`` (nearest resources), ``equipment_summary``, ``shortfalls``, ``shelter_coverage``."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from yingji.core import audit, policy
+from yingji.core.choices import AuditAction, RegionLevel, Role
+from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
+from yingji.core.models import Region
+from yingji.core.services import create_object, update_object, validation_failed
+from yingji.core.workflow import Transition, Workflow
+
+from . import geo
+from .choices import EquipmentStatus, HolderKind, MovementKind, ShelterStatus, TransferState
+from .models import (
+    Equipment,
+    Expert,
+    ReserveStandard,
+    Shelter,
+    ShelterEvent,
+    StockBatch,
+    StockMovement,
+    SupplyItem,
+    Team,
+    TeamMember,
+    Transfer,
+    Warehouse,
+)
+
+# --- teams -----------------------------------------------------------------------------------------------------
+
+
+def _members(team: Team, members: Iterable[Mapping[str, Any]]) -> list[TeamMember]:
+    built, errors = [], {}
+    for i, data in enumerate(members):
+        member = TeamMember(team=team, **data)
+        try:
+            member.full_clean(exclude=["team"])
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors[f"members.{i}.{field}"] = messages
+        built.append(member)
+    if errors:
+        raise ValidationFailed.from_dict(errors)
+    return built
+
+
+def _set_members(actor, team: Team, members: list[Mapping[str, Any]]) -> None:
+    built = _members(team, members)
+    before = [m.name for m in team.members.all()]
+    team.members.all().delete()
+    TeamMember.objects.bulk_create(built)
+    audit.record(AuditAction.UPDATE, team, actor=actor, before={"members": before},
+                 after={"members": [m.name for m in built]}, message="members replaced")
+
+
+def create_team(actor, data: Mapping[str, Any], members: list[Mapping[str, Any]] | None = None) -> Team:
+    data = dict(data)
+    if members is not None:
+        _members(Team(), members)  # validate before anything is written
+        data.setdefault("headcount", len(members))
+    with transaction.atomic():
+        team = create_object(actor, Team, data)
+        if members is not None:
+            _set_members(actor, team, members)
+    return team
+
+
+def update_team(actor, team: Team, data: Mapping[str, Any], members: list[Mapping[str, Any]] | None = None) -> Team:
+    data = dict(data)
+    if members is not None:
+        _members(team, members)
+        data.setdefault("headcount", len(members))
+    with transaction.atomic():
+        team = update_object(actor, team, data)
+        if members is not None:
+            _set_members(actor, team, members)
+    return team
+
+
+# --- equipment -------------------------------------------------------------------------------------------------
+
+
+def _equipment_data(actor, data: dict, current: Equipment | None = None) -> dict:
+    """Place equipment at its holder: a team's or warehouse's region, and its point unless one is given."""
+    kind = data.get("holder_kind", current.holder_kind if current else None)
+    holder = None
+    if current is None and kind in (HolderKind.TEAM, HolderKind.WAREHOUSE) and not data.get(f"{kind}_id"):
+        raise ValidationFailed.from_dict({f"{kind}_id": [f"Name the {kind} holding the equipment"]})
+    if kind == HolderKind.TEAM and data.get("team_id"):
+        holder = Team.objects.filter(policy.scope_q(actor, Team), pk=data["team_id"]).first()
+        if holder is None:
+            raise ValidationFailed.from_dict({"team_id": ["No such team in your jurisdiction"]})
+    elif kind == HolderKind.WAREHOUSE and data.get("warehouse_id"):
+        holder = Warehouse.objects.filter(policy.scope_q(actor, Warehouse), pk=data["warehouse_id"]).first()
+        if holder is None:
+            raise ValidationFailed.from_dict({"warehouse_id": ["No such warehouse in your jurisdiction"]})
+    if holder is not None:
+        data["region_code"] = holder.region_code
+        data.setdefault("holder_name", holder.name)
+        if data.get("lat") is None and data.get("lon") is None:
+            data["lat"], data["lon"] = holder.lat, holder.lon
+    return data
+
+
+def create_equipment(actor, data: Mapping[str, Any]) -> Equipment:
+    return create_object(actor, Equipment, _equipment_data(actor, dict(data)))
+
+
+def update_equipment(actor, equipment: Equipment, data: Mapping[str, Any]) -> Equipment:
+    return update_object(actor, equipment, _equipment_data(actor, dict(data), equipment))
+
+
+def equipment_summary(user, region_code: str | None = None) -> list[dict]:
+    """Pieces of each item in service across the user's scope (not scrapped), in one grouped query."""
+    qs = Equipment.objects.for_user(user).exclude(status=EquipmentStatus.SCRAPPED)
+    if region_code:
+        qs = qs.filter(region_code__startswith=region_code)
+    rows = qs.values("item").annotate(total=Sum("count"), lines=models.Count("id")).order_by("item")
+    return [{"item": r["item"], "count": r["total"] or 0, "lines": r["lines"]} for r in rows]
+
+
+# --- stock -----------------------------------------------------------------------------------------------------
+
+
+def _movement(actor, batch_id: int, kind: str, change: int, reason: str = "", transfer=None) -> StockMovement:
+    batch = StockBatch.objects.select_related("warehouse", "item").get(pk=batch_id)
+    movement = StockMovement.objects.create(batch=batch, kind=kind, change=change, balance_after=batch.quantity,
+                                            transfer=transfer, reason=reason[:500], actor=actor,
+                                            region_code=batch.region_code)
+    audit.record(AuditAction.UPDATE, batch, actor=actor, before={"quantity": batch.quantity - change},
+                 after={"quantity": batch.quantity}, message=f"{kind} {change:+d} {reason}"[:500])
+    return movement
+
+
+def _positive(quantity: int, field: str = "quantity") -> None:
+    if not isinstance(quantity, int) or quantity <= 0:
+        raise ValidationFailed.from_dict({field: ["Give a whole number greater than zero"]})
+
+
+def receive_stock(actor, warehouse: Warehouse, item: SupplyItem, quantity: int, *, batch_no: str,
+                  expires_on: datetime.date | None = None, inspect_on: datetime.date | None = None,
+                  reason: str = "") -> StockMovement:
+    """入库: add ``quantity`` to the warehouse's batch ``batch_no`` of the item (created when new)."""
+    policy.require(actor, "move", StockBatch)
+    policy.require_region_in_scope(actor, warehouse.region_code, "warehouse_id")
+    _positive(quantity)
+    if not batch_no or len(batch_no) > 50:
+        raise ValidationFailed.from_dict({"batch_no": ["Give a batch number of up to 50 characters"]})
+    with transaction.atomic():
+        batch, created = StockBatch.objects.get_or_create(
+            warehouse=warehouse, item=item, batch_no=batch_no,
+            defaults={"expires_on": expires_on, "inspect_on": inspect_on, "region_code": warehouse.region_code})
+        if not created and expires_on and batch.expires_on and expires_on != batch.expires_on:
+            raise ValidationFailed.from_dict({"expires_on": ["This batch already has another expiry date"]})
+        StockBatch.objects.filter(pk=batch.pk).update(quantity=F("quantity") + quantity)
+        return _movement(actor, batch.pk, MovementKind.RECEIPT, quantity, reason)
+
+
+def take_stock(actor, batch: StockBatch, quantity: int, *, kind: str = MovementKind.ISSUE, reason: str = "",
+               transfer: Transfer | None = None) -> StockMovement:
+    """出库 / 报损 / 调出: take ``quantity`` from a batch. One conditional UPDATE (``quantity >= n``): of two
+    simultaneous takes of the last units exactly one succeeds; the other gets a 409 and nothing changes."""
+    if kind not in (MovementKind.ISSUE, MovementKind.LOSS, MovementKind.TRANSFER_OUT):
+        raise ValidationFailed.from_dict({"kind": ["Stock is taken by an issue, a write-off or a transfer"]})
+    policy.require(actor, "move", StockBatch)
+    policy.require_region_in_scope(actor, batch.region_code, "batch")
+    _positive(quantity)
+    with transaction.atomic():
+        rows = StockBatch.objects.filter(pk=batch.pk, quantity__gte=quantity).update(
+            quantity=F("quantity") - quantity)
+        if rows == 0:
+            left = StockBatch.objects.filter(pk=batch.pk).values_list("quantity", flat=True).first()
+            raise Conflict(f"Not enough stock: {left} left in batch {batch.batch_no}, {quantity} asked",
+                           [{"field": "quantity", "message": f"at most {left}"}])
+        return _movement(actor, batch.pk, kind, -quantity, reason, transfer)
+
+
+def count_stock(actor, batch: StockBatch, counted: int, *, expected: int, reason: str = "") -> StockMovement:
+    """盘点: set a batch to the counted quantity, provided it still holds ``expected`` (what the counter saw);
+    otherwise someone moved stock meanwhile (409)."""
+    policy.require(actor, "move", StockBatch)
+    policy.require_region_in_scope(actor, batch.region_code, "batch")
+    if not isinstance(counted, int) or counted < 0:
+        raise ValidationFailed.from_dict({"counted": ["Give a whole number, zero or more"]})
+    with transaction.atomic():
+        rows = StockBatch.objects.filter(pk=batch.pk, quantity=expected).update(quantity=counted)
+        if rows == 0:
+            raise Conflict("The batch changed since it was counted; count again",
+                           [{"field": "expected", "message": "stock moved meanwhile"}])
+        return _movement(actor, batch.pk, MovementKind.COUNT, counted - expected, reason)
+
+
+def available(warehouse: Warehouse, item: SupplyItem) -> int:
+    return StockBatch.objects.filter(warehouse=warehouse, item=item).aggregate(n=Sum("quantity"))["n"] or 0
+
+
+# --- transfers -------------------------------------------------------------------------------------------------
+
+TRANSFER_ROLES = frozenset({Role.ADMIN, Role.SECTION_STAFF, Role.TOWNSHIP_STAFF})
+APPROVER_ROLES = frozenset({Role.ADMIN, Role.SECTION_STAFF, Role.COMMANDER})
+
+
+def _in_region(code_attr: str):
+    def allowed(obj, actor) -> bool:
+        code = getattr(obj, code_attr)
+        return bool(actor.scope_region_code) and code.startswith(actor.scope_region_code)
+
+    return allowed
+
+
+def _check_available(transfer: Transfer, actor, payload) -> None:
+    held = available(transfer.source, transfer.item)
+    if held < transfer.quantity:
+        raise ValidationFailed.from_dict({"quantity": [
+            f"{transfer.source} holds {held} of {transfer.item}, {transfer.quantity} are asked"]})
+
+
+def _dispatch(transfer: Transfer, actor, payload) -> dict:
+    """Take the quantity from the source's batches, earliest expiry first; all or nothing."""
+    _check_available(transfer, actor, payload)
+    left = transfer.quantity
+    batches = (StockBatch.objects.filter(warehouse=transfer.source, item=transfer.item, quantity__gt=0)
+               .order_by(F("expires_on").asc(nulls_last=True), "id"))
+    for batch in batches:
+        if left == 0:
+            break
+        take = min(left, batch.quantity)
+        take_stock(actor, batch, take, kind=MovementKind.TRANSFER_OUT, transfer=transfer,
+                   reason=f"transfer {transfer.pk}")
+        left -= take
+    if left:
+        raise Conflict("Stock was issued meanwhile; the transfer cannot be dispatched in full")
+    return {"dispatched_at": timezone.now()}
+
+
+def _receive(transfer: Transfer, actor, payload) -> dict:
+    """Book into the target what left the source, batch by batch (keeping batch numbers and expiry)."""
+    outs = transfer.movements.filter(kind=MovementKind.TRANSFER_OUT).select_related("batch")
+    sent = -sum(m.change for m in outs)
+    if sent != transfer.quantity:
+        raise Conflict(f"{sent} were dispatched but {transfer.quantity} are recorded on the transfer")
+    for out in outs:
+        batch, _created = StockBatch.objects.get_or_create(
+            warehouse=transfer.target, item=transfer.item, batch_no=out.batch.batch_no,
+            defaults={"expires_on": out.batch.expires_on, "inspect_on": out.batch.inspect_on,
+                      "region_code": transfer.target.region_code})
+        StockBatch.objects.filter(pk=batch.pk).update(quantity=F("quantity") - out.change)
+        _movement(actor, batch.pk, MovementKind.TRANSFER_IN, -out.change, f"transfer {transfer.pk}", transfer)
+    return {"received_at": timezone.now()}
+
+
+TRANSFER_WORKFLOW = Workflow(Transfer, [
+    Transition("approve", (TransferState.REQUESTED,), TransferState.APPROVED, APPROVER_ROLES,
+               check=_check_available, allowed=_in_region("region_code")),
+    Transition("reject", (TransferState.REQUESTED,), TransferState.REJECTED, APPROVER_ROLES,
+               allowed=_in_region("region_code")),
+    Transition("cancel", (TransferState.REQUESTED, TransferState.APPROVED), TransferState.CANCELLED,
+               TRANSFER_ROLES, allowed=_in_region("region_code")),
+    Transition("dispatch", (TransferState.APPROVED,), TransferState.DISPATCHED, TRANSFER_ROLES,
+               check=_dispatch, allowed=_in_region("region_code")),
+    Transition("receive", (TransferState.DISPATCHED,), TransferState.RECEIVED, TRANSFER_ROLES,
+               check=_receive, allowed=_in_region("target_region_code")),
+])
+
+
+def request_transfer(actor, *, source: Warehouse, target: Warehouse, item: SupplyItem, quantity: int,
+                     reason: str = "") -> Transfer:
+    policy.require(actor, "add", Transfer)
+    _positive(quantity)
+    if not (policy.in_scope(actor, source) or policy.in_scope(actor, target)):
+        raise NotAllowed("Neither warehouse lies in your jurisdiction")
+    transfer = Transfer(source=source, target=target, item=item, quantity=quantity, reason=reason,
+                        requested_by=actor)
+    try:
+        transfer.full_clean(exclude=["requested_by", "region_code", "target_region_code"])
+    except ValidationError as exc:
+        raise validation_failed(exc) from None
+    _check_available(transfer, actor, {})
+    with transaction.atomic():
+        transfer.save()
+        audit.record_change(AuditAction.CREATE, transfer, None, audit.snapshot(transfer), actor=actor)
+    return transfer
+
+
+def transition_transfer(actor, transfer: Transfer, action: str, payload: Mapping[str, Any] | None = None):
+    """Apply a workflow action; stock moves and the state change commit together or not at all."""
+    with transaction.atomic():
+        return TRANSFER_WORKFLOW.apply(actor, transfer, action, payload)
+
+
+# --- reserve standards -----------------------------------------------------------------------------------------
+
+
+def create_standard(actor, data: Mapping[str, Any]) -> ReserveStandard:
+    data = dict(data)
+    if data.get("warehouse_id"):
+        warehouse = Warehouse.objects.filter(policy.scope_q(actor, Warehouse), pk=data["warehouse_id"]).first()
+        if warehouse is None:
+            raise ValidationFailed.from_dict({"warehouse_id": ["No such warehouse in your jurisdiction"]})
+        data.setdefault("region_code", warehouse.region_code)
+    return create_object(actor, ReserveStandard, data)
+
+
+def shortfalls(user, only_gaps: bool = True) -> list[dict]:
+    """Each reserve standard in scope with the stock held (unexpired) and the gap."""
+    today = timezone.localdate()
+    standards = list(ReserveStandard.objects.for_user(user).select_related("item", "warehouse"))
+    stock = (StockBatch.objects.filter(item_id__in={s.item_id for s in standards})
+             .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+             .values("warehouse_id", "region_code", "item_id").annotate(n=Sum("quantity")))
+    by_warehouse, by_region = defaultdict(int), defaultdict(int)
+    for row in stock:
+        by_warehouse[(row["warehouse_id"], row["item_id"])] += row["n"] or 0
+        by_region[(row["region_code"], row["item_id"])] += row["n"] or 0
+    result = []
+    for s in standards:
+        if s.warehouse_id:
+            held = by_warehouse[(s.warehouse_id, s.item_id)]
+        else:
+            held = sum(n for (code, item), n in by_region.items() if item == s.item_id
+                       and code.startswith(s.region_code))
+        gap = max(0, s.required_quantity - held)
+        if gap or not only_gaps:
+            result.append({"standard_id": s.pk, "item_id": s.item_id, "item": str(s.item), "unit": s.item.unit,
+                           "warehouse_id": s.warehouse_id, "warehouse": s.warehouse.name if s.warehouse else None,
+                           "region_code": s.region_code, "required": s.required_quantity, "held": held,
+                           "gap": gap})
+    return result
+
+
+def expiring_batches(within_days: int = 30):
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=within_days)
+    return StockBatch.objects.filter(quantity__gt=0).filter(
+        Q(expires_on__lte=horizon) | Q(inspect_on__lte=horizon)).select_related("warehouse", "item")
+
+
+def remind_expiry(within_days: int = 30) -> int:
+    """Notify each warehouse's jurisdiction staff of batches expiring or due for inspection (idempotent)."""
+    from yingji.core.models import User
+    from yingji.core.notifications import notify
+
+    sent = 0
+    for batch in expiring_batches(within_days):
+        staff = User.objects.filter(is_active=True, roles__role__in=[Role.SECTION_STAFF, Role.TOWNSHIP_STAFF]) \
+            .filter(scope_region_code__isnull=False).exclude(scope_region_code="")
+        recipients = [u for u in staff.distinct() if batch.region_code.startswith(u.scope_region_code)]
+        due = min(d for d in (batch.expires_on, batch.inspect_on) if d)
+        sent += len(notify(recipients, f"{batch.item} ({batch.batch_no}) at {batch.warehouse}: due {due}",
+                           obj=batch, dedupe_key=f"stock-due:{batch.pk}:{due.isoformat()}"))
+    return sent
+
+
+# --- shelters --------------------------------------------------------------------------------------------------
+
+
+def set_shelter_status(actor, shelter: Shelter, status: str, occupancy: int | None = None, note: str = "") -> Shelter:
+    """Open, fill, close a shelter or update its occupancy; every change is recorded as a shelter event."""
+    policy.require(actor, "operate", Shelter)
+    if status not in ShelterStatus.values():
+        raise ValidationFailed.from_dict({"status": [f"Use one of: {', '.join(ShelterStatus.values())}"]})
+    with transaction.atomic():
+        locked = Shelter.objects.select_for_update().get(pk=shelter.pk)
+        occupancy = locked.occupancy if occupancy is None else occupancy
+        if status in (ShelterStatus.STANDBY, ShelterStatus.CLOSED):
+            occupancy = 0 if occupancy is None else occupancy
+            if occupancy:
+                raise ValidationFailed.from_dict({"occupancy": ["A shelter on standby or closed holds nobody"]})
+        if occupancy < 0 or occupancy > locked.capacity:
+            raise ValidationFailed.from_dict({"occupancy": [f"Between 0 and the capacity {locked.capacity}"]})
+        if status == ShelterStatus.OPEN and occupancy == locked.capacity:
+            status = ShelterStatus.FULL
+        before = {"status": locked.status, "occupancy": locked.occupancy}
+        ShelterEvent.objects.create(shelter=locked, status_before=locked.status, status_after=status,
+                                    occupancy=occupancy, note=note[:500], actor=actor)
+        locked.status, locked.occupancy = status, occupancy
+        locked.save(update_fields=["status", "occupancy"])
+        audit.record(AuditAction.UPDATE, locked, actor=actor, before=before,
+                     after={"status": status, "occupancy": occupancy}, message=note[:500])
+    return locked
+
+
+def shelter_coverage(user) -> list[dict]:
+    """Each township in scope with its shelters and total capacity (the seed asks every township to have one)."""
+    townships = Region.objects.for_user(user).filter(level=RegionLevel.TOWNSHIP)
+    rows = (Shelter.objects.for_user(user).values("region_code")
+            .annotate(n=models.Count("id"), capacity=Sum("capacity")))
+    totals = defaultdict(lambda: [0, 0])
+    for r in rows:
+        totals[r["region_code"][:9]][0] += r["n"]
+        totals[r["region_code"][:9]][1] += r["capacity"] or 0
+    return [{"region_code": t.code, "name": t.name, "shelters": totals[t.code][0],
+             "capacity": totals[t.code][1], "covered": totals[t.code][0] > 0} for t in townships]
+
+
+# --- nearby ----------------------------------------------------------------------------------------------------
+
+KINDS = ("team", "expert", "warehouse", "shelter", "equipment")
+MAX_LIMIT = 100
+
+
+def _box_q(box: geo.Box) -> Q:
+    lon_q = Q()
+    for lo, hi in box.lon_ranges:
+        lon_q |= Q(lon__gte=lo, lon__lte=hi)
+    return Q(lat__gte=box.lat_min, lat__lte=box.lat_max) & lon_q
+
+
+def _supply_item(item: str | None) -> SupplyItem:
+    found = None
+    if item:
+        found = SupplyItem.objects.filter(Q(code=item) | Q(name=item) | (Q(pk=int(item)) if item.isdigit()
+                                                                           else Q(pk__in=[]))).first()
+    if found is None:
+        raise ValidationFailed.from_dict({"item": ["Name a supply item (id, code or name) for warehouses"]})
+    return found
+
+
+def nearby_queryset(user, kind: str, *, capability: str | None = None, item: str | None = None,
+                    min_quantity: int | None = None):
+    """The in-scope, located candidates of one kind, with what matches annotated as ``match_value``."""
+    if kind not in KINDS:
+        raise ValidationFailed.from_dict({"kind": [f"Use one of: {', '.join(KINDS)}"]})
+    model = {"team": Team, "expert": Expert, "warehouse": Warehouse, "shelter": Shelter,
+             "equipment": Equipment}[kind]
+    qs = model.objects.for_user(user).filter(lat__isnull=False, lon__isnull=False)
+    need = min_quantity or 0
+    if kind == "team":
+        if capability:
+            qs = qs.filter(capabilities__icontains=f'"{capability}"')
+        qs = qs.annotate(match_value=F("headcount"))
+    elif kind == "expert":
+        qs = qs.filter(available=True)
+        if capability:
+            qs = qs.filter(field=capability)
+        qs = qs.annotate(match_value=models.Value(1))
+    elif kind == "warehouse":
+        if item:
+            supply = _supply_item(item)
+            today = timezone.localdate()
+            qs = qs.annotate(match_value=Sum("batches__quantity", filter=Q(batches__item=supply) & (
+                Q(batches__expires_on__isnull=True) | Q(batches__expires_on__gte=today))))
+            qs = qs.filter(match_value__gte=max(need, 1))
+        else:
+            qs = qs.annotate(match_value=models.Value(None, output_field=models.IntegerField()))
+    elif kind == "shelter":
+        qs = qs.filter(status__in=[ShelterStatus.STANDBY, ShelterStatus.OPEN]).annotate(
+            match_value=F("capacity") - F("occupancy")).filter(match_value__gte=max(need, 1))
+    else:
+        qs = qs.exclude(status=EquipmentStatus.SCRAPPED)
+        if item:
+            qs = qs.filter(item=item)
+        qs = qs.filter(count__gte=max(need, 1)).annotate(match_value=F("count"))
+    return qs
+
+
+def _match(kind: str, obj, value, item: str | None, capability: str | None) -> dict:
+    if kind == "team":
+        return {"capabilities": obj.capabilities, "headcount": obj.headcount, "readiness": obj.readiness}
+    if kind == "expert":
+        return {"field": obj.field, "title": obj.title, "unit": obj.unit}
+    if kind == "warehouse":
+        return {"item": item, "quantity_available": value} if item else {"level": obj.level}
+    if kind == "shelter":
+        return {"free_capacity": value, "capacity": obj.capacity, "status": obj.status}
+    return {"item": obj.item, "count": obj.count, "holder": obj.holder_name, "status": obj.status}
+
+
+def nearby(user, lat: float, lon: float, kind: str, limit: int = 10, *, capability: str | None = None,
+           item: str | None = None, min_quantity: int | None = None, radius_km: float | None = None) -> list[dict]:
+    """The ``limit`` in-scope resources of ``kind`` nearest to (lat, lon), with their exact great-circle
+    ``distance_m`` and what matches (capability, item and quantity available, free shelter capacity).
+
+    Exact: a bounding-box prefilter on the indexed lat/lon columns grows until ``limit`` candidates certainly
+    are the nearest (see ``geo.nearest``); distances are computed in Python.
+    """
+    errors = {}
+    if not -90 <= lat <= 90:
+        errors["lat"] = ["Between -90 and 90"]
+    if not -180 <= lon <= 180:
+        errors["lon"] = ["Between -180 and 180"]
+    if not 1 <= limit <= MAX_LIMIT:
+        errors["limit"] = [f"Between 1 and {MAX_LIMIT}"]
+    if radius_km is not None and radius_km <= 0:
+        errors["radius_km"] = ["Greater than zero"]
+    if errors:
+        raise ValidationFailed.from_dict(errors)
+    qs = nearby_queryset(user, kind, capability=capability, item=item, min_quantity=min_quantity)
+
+    def fetch(box: geo.Box):
+        return qs.filter(_box_q(box)).order_by().values_list("pk", "lat", "lon")
+
+    hits = geo.nearest(fetch, float(lat), float(lon), limit, radius_km)
+    objects = qs.in_bulk([row[0] for _d, row in hits])
+    result = []
+    for distance_km, row in hits:
+        obj = objects.get(row[0])
+        if obj is None:
+            continue  # removed between the two queries
+        result.append({"kind": kind, "id": obj.pk, "name": str(obj), "region_code": obj.region_code,
+                       "lat": float(obj.lat), "lon": float(obj.lon), "address": obj.address,
+                       "distance_m": round(distance_km * 1000, 1),
+                       "match": _match(kind, obj, obj.match_value, item, capability)})
+    return result
+

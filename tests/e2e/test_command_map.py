@@ -1,0 +1,127 @@
+"""Browser journey through the command map: the layers load from the app (no network beyond it), a click on a
+resource opens its card, "nearest to here" lists resources from the nearby API, layer toggles hide layers.
+
+Runs Debian's chromium through Playwright; no browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium (/usr/bin/chromium) is not installed"),
+]
+
+
+def _facts() -> dict:
+    from yingji.resources.models import Shelter, Team, Warehouse
+
+    return {"teams": Team.objects.count(), "warehouses": Warehouse.objects.count(),
+            "shelters": Shelter.objects.count(), "team_name": Team.objects.order_by("id").first().name}
+
+
+def test_command_map(live_server, transactional_db, demo_county):
+    from playwright.sync_api import sync_playwright
+
+    from yingji.core.demo import DEMO_PASSWORD
+
+    facts = _facts()
+    base = live_server.url
+    csp_violations: list[str] = []
+    page_errors: list[str] = []
+    foreign_requests: list[str] = []
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        try:
+            context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en")
+            context.set_default_timeout(15_000)
+            page = context.new_page()
+            page.on("console", lambda msg: csp_violations.append(msg.text)
+                    if "Content Security Policy" in msg.text else None)
+            page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+            page.on("console", lambda msg: page_errors.append(msg.text) if msg.type == "error" else None)
+            page.on("request", lambda req: foreign_requests.append(req.url)
+                    if not req.url.startswith(base) and not req.url.startswith("data:") else None)
+
+            page.goto(f"{base}/login/")
+            page.fill("input[name=username]", "commander")
+            page.fill("input[name=password]", DEMO_PASSWORD)
+            with page.expect_navigation():
+                page.click("#yj-login-submit")
+            with page.expect_navigation():
+                page.click("#yj-nav a[data-nav-key=resources]")
+            assert page.url == f"{base}/resources/map/"
+
+            # --- layers load ---
+            page.wait_for_selector("#yj-map[data-loaded]", state="attached")
+            assert page.locator("#yj-map").get_attribute("data-loaded") == "true", (page_errors, csp_violations)
+            assert page.locator("[data-count-for=teams]").inner_text() == str(facts["teams"])
+            assert page.locator("[data-count-for=warehouses]").inner_text() == str(facts["warehouses"])
+            assert page.locator("[data-count-for=shelters]").inner_text() == str(facts["shelters"])
+            assert int(page.locator("[data-count-for=boundaries]").inner_text()) == 15
+            assert page.locator("#yj-map path.leaflet-interactive").count() >= 15  # the boundaries
+            assert page.locator(".leaflet-marker-icon").count() > 0
+
+            # --- toggles: only teams stay on the map ---
+            for key in ("boundaries", "warehouses", "shelters", "equipment", "enterprises"):
+                page.uncheck(f"#yj-layer-{key}")
+            assert page.locator(".yj-pin-shelter").count() == 0
+            assert page.locator("#yj-map path.leaflet-interactive").count() == 0
+
+            # --- a click on a resource opens its card (zooming into clusters until a pin shows) ---
+            for _ in range(8):
+                pins = page.locator(".leaflet-marker-icon.yj-pin-team")
+                if pins.count():
+                    break
+                page.locator(".marker-cluster").first.click()
+                page.wait_for_timeout(600)
+            pins.first.click()
+            page.wait_for_selector("#yj-map-card:not([hidden])")
+            assert page.locator("#yj-map-card-kind").inner_text() == "Rescue team"
+            assert "Readiness" in page.locator("#yj-map-card-fields").inner_text()
+            page.click("#yj-map-card-close")
+            assert page.locator("#yj-map-card").is_hidden()
+
+            # --- search by name opens the card too ---
+            page.fill("#yj-map-search input[name=q]", facts["team_name"])
+            page.press("#yj-map-search input[name=q]", "Enter")
+            page.wait_for_selector("#yj-map-card:not([hidden])")
+            assert page.locator("#yj-map-card-title").inner_text() == facts["team_name"]
+
+            page.click("#yj-map-card-close")
+
+            # --- nearest to here: the button, then a click on the map (away from the centred pin) ---
+            page.select_option("#yj-nearest-kind", "shelter")
+            page.click("#yj-map-nearest")
+            assert page.locator("#yj-map-nearest").get_attribute("aria-pressed") == "true"
+            page.locator("#yj-map").click(position={"x": 150, "y": 120})
+            page.wait_for_selector("#yj-map-nearest-list[data-state=done]")
+            items = page.locator("#yj-map-nearest-list .yj-nearest-item")
+            assert items.count() == 10
+            distances = [t.split()[-2] for t in items.all_inner_texts()]
+            assert all(d for d in distances)
+            # --- and by right-click, for another kind ---
+            page.select_option("#yj-nearest-kind", "warehouse")
+            page.locator("#yj-map").click(position={"x": 250, "y": 150}, button="right")
+            page.wait_for_selector("#yj-map-nearest-list[data-state=done]")
+            assert page.locator("#yj-map-nearest-list .yj-nearest-item").count() == 10
+            page.locator("#yj-map-nearest-list .yj-nearest-item").first.click()
+            page.wait_for_selector("#yj-map-card:not([hidden])")
+            assert page.locator("#yj-map-card-kind").inner_text() == "Warehouse"
+
+            context.close()
+        finally:
+            browser.close()
+
+    assert csp_violations == [], csp_violations
+    assert page_errors == [], page_errors
+    assert foreign_requests == [], foreign_requests
