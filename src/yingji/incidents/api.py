@@ -134,7 +134,7 @@ class ReportedIn(Schema):
     reported_at: datetime.datetime | None = None
 
 
-class TransitionIn(Schema):
+class IncidentTransitionIn(Schema):
     action: ShortText(32, 1)
     summary: ShortText(10000) | None = None
     note: ShortText(2000) | None = None
@@ -255,7 +255,7 @@ def mark_reported(request, id: Id, level: Level, payload: ReportedIn):
 
 @router.post("/incidents/{id}/transitions", response={200: IncidentOut, **ERRORS},
              summary="Change the incident's state: respond, close (needs a summary) or reopen")
-def apply_transition(request, id: Id, payload: TransitionIn):
+def apply_transition(request, id: Id, payload: IncidentTransitionIn):
     incident = _incident(request, id, "change")
     data = payload.model_dump(exclude_none=True)
     services.transition(request.auth, incident, data.pop("action"), data)

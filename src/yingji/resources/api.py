@@ -784,7 +784,7 @@ class TransferIn(Schema):
     reason: ShortText(500) = ""
 
 
-class TransitionIn(Schema):
+class TransferTransitionIn(Schema):
     action: ShortText(32, 1)
     note: ShortText(500) = ""
 
@@ -832,7 +832,7 @@ def create_transfer(request, payload: TransferIn):
 
 
 @router.post("/transfers/{id}/transitions", response={200: TransferOut, **ERRORS}, tags=["transfers"])
-def transition_transfer(request, id: Id, payload: TransitionIn):
+def transition_transfer(request, id: Id, payload: TransferTransitionIn):
     transfer = policy.get_object(request.auth, Transfer, id, queryset=TRANSFER_QS)
     services.transition_transfer(request.auth, transfer, payload.action, {"note": payload.note})
     return _transfer_out(TRANSFER_QS.get(pk=transfer.pk), request.auth)
