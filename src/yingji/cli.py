@@ -1,4 +1,4 @@
-"""The ``yingji`` command: serve, demo, createuser, token, check, worker, sweeper, manage.
+"""The ``yingji`` command: serve, demo, createuser, token, check, worker, sweeper, ingest-mqtt, simulate, manage.
 
 Errors are one line on stderr and a non-zero exit (2 for bad input, 1 for a failed check), never a traceback.
 """
@@ -212,6 +212,44 @@ def cmd_sweeper(args) -> int:
     return 0
 
 
+def cmd_ingest_mqtt(args) -> int:
+    _setup()
+    from yingji.monitoring.mqtt import Worker
+
+    try:
+        worker = Worker(args.broker, client_id=args.client_id, log_each=args.verbose)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    import logging
+
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        return worker.run()
+    except OSError as exc:
+        raise CommandError(f"cannot reach the broker {args.broker}: {exc}", code=1) from None
+
+
+def cmd_simulate(args) -> int:
+    _setup()
+    from yingji.monitoring import simulate
+
+    if args.hours <= 0 or args.hours > 48:
+        raise CommandError("--hours must be between 0 and 48")
+    if args.url and not args.token:
+        raise CommandError("--url needs --token (an API token of an account allowed to ingest)")
+    try:
+        totals = simulate.run(hours=args.hours, storm=args.storm, url=args.url, token=args.token,
+                              interval=args.interval, seed=args.seed, out=sys.stdout)
+    except OSError as exc:
+        raise CommandError(f"ingestion failed: {exc}", code=1) from None
+    print(f"{totals['batches']} batches: {totals['accepted']} readings stored, {totals['duplicates']} duplicates, "
+          f"{totals['rejected']} rejected; {len(totals['new_alarms'])} new alarms")
+    for line in totals["new_alarms"]:
+        print(f"  {line}")
+    return 0
+
+
 def cmd_manage(args) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -327,6 +365,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sweeper", help="run the periodic-job sweeper")
     p.add_argument("--tick", type=float, default=30.0, help="seconds between sweeps")
     p.set_defaults(func=cmd_sweeper)
+
+    p = sub.add_parser("ingest-mqtt",
+                       help="store readings published to yingji/readings/<station> (MQTT, QoS 1)")
+    p.add_argument("--broker", default="mqtt://127.0.0.1:1883", help="mqtt://host:port")
+    p.add_argument("--client-id", default="yingji-ingest", help="fixed id of the persistent session")
+    p.add_argument("--verbose", action="store_true", help="log every message")
+    p.set_defaults(func=cmd_ingest_mqtt)
+
+    p = sub.add_parser("simulate", help="stream realistic readings for every station (--storm: a rainstorm)")
+    p.add_argument("--storm", action="store_true",
+                   help="a storm crossing the rainstorm thresholds (yellow, orange, red)")
+    p.add_argument("--hours", type=float, default=9.0, help="hours of readings, in 5-minute steps ending now")
+    p.add_argument("--url", help="send through the HTTP API at this base URL (default: in-process service)")
+    p.add_argument("--token", help="API token for --url")
+    p.add_argument("--interval", type=float, default=0.0, help="seconds to wait between batches")
+    p.add_argument("--seed", type=int, default=7)
+    p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)

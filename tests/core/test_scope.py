@@ -21,8 +21,31 @@ API_DETAIL = {
     "core.user": "/api/v1/users/{id}",
     "core.auditrecord": "/api/v1/audit/{id}",
     "enterprises.enterprise": "/api/v1/enterprises/{id}",
+    "resources.team": "/api/v1/teams/{id}",
+    "resources.expert": "/api/v1/experts/{id}",
+    "resources.equipment": "/api/v1/equipment/{id}",
+    "resources.warehouse": "/api/v1/warehouses/{id}",
+    "resources.stockbatch": "/api/v1/stock/{id}",
+    "resources.transfer": "/api/v1/transfers/{id}",
+    "resources.shelter": "/api/v1/shelters/{id}",
+    "enterprises.licence": "/api/v1/licences/{id}",
+    "enterprises.unit": "/api/v1/units/{id}",
+    "prevention.riskpoint": "/api/v1/risks/{id}",
+    "prevention.hazard": "/api/v1/hazards/{id}",
+    "monitoring.station": "/api/v1/stations/{id}",
+    "monitoring.alarm": "/api/v1/alarms/{id}",
+    "incidents.incident": "/api/v1/incidents/{id}",
+    "incidents.plan": "/api/v1/plans/{id}",
+    "incidents.task": "/api/v1/tasks/{id}",
+    "duty.dutyshift": "/api/v1/duty/rosters/{id}",
+    "duty.dutylogentry": "/api/v1/duty/log/{id}",
+    "duty.handover": "/api/v1/duty/handovers/{id}",
+    "warnings.warning": "/api/v1/warnings/{id}",
+    "warnings.responsibleperson": "/api/v1/responsible-persons/{id}",
 }
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
+NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries
+NO_DETAIL_ENDPOINT |= {"resources.stockmovement", "resources.reservestandard"}  # read through /stock, their lists
 
 
 def scoped_models():

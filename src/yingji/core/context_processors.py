@@ -9,13 +9,13 @@ from . import policy
 # register here as they land; an entry whose URL does not resolve yet is shown as not yet available.
 MODULES = [
     ("home", _("Overview"), "speedometer2", "home", None),
-    ("duty", _("Duty desk"), "telephone", "duty_console", None),
-    ("incidents", _("Incidents"), "exclamation-octagon", "incident_list", None),
+    ("duty", _("Duty desk"), "telephone", "duty_console", "duty.dutylogentry"),
+    ("incidents", _("Incidents"), "exclamation-octagon", "incident_list", "incidents.incident"),
     ("enterprises", _("Enterprises"), "building", "enterprise_list", "enterprises.enterprise"),
-    ("prevention", _("Risks and hazards"), "shield-check", "hazard_list", None),
+    ("prevention", _("Risks and hazards"), "shield-check", "hazard_list", "prevention.hazard"),
     ("monitoring", _("Monitoring and alarms"), "broadcast", "alarm_list", None),
     ("warnings", _("Early warnings"), "megaphone", "warning_list", None),
-    ("resources", _("Resources and map"), "geo-alt", "resource_map", None),
+    ("resources", _("Resources and map"), "geo-alt", "resource_map", "resources.team"),
     ("plans", _("Plans and drills"), "journal-text", "plan_list", None),
     ("regions", _("Regions"), "map", "region_list", "core.region"),
     ("organisations", _("Organisations"), "diagram-3", "organisation_list", "core.organisation"),

@@ -6,3 +6,6 @@ class MonitoringConfig(AppConfig):
     name = "yingji.monitoring"
     label = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the offline check and pruning periodic jobs)

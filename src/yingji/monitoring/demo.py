@@ -1,9 +1,108 @@
+"""Demo monitoring network: a rain gauge and a water-level station in every township, tailings-pond stations at
+tailings enterprises, gas and tank sensors at major hazard sources, a few geological-hazard points, a wind mast
+and a video point, with six hours of (dry-weather) history ingested through ``services.ingest``."""
+
+from __future__ import annotations
+
 import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from yingji.core.choices import RegionLevel
+from yingji.core.models import Region
+
+from . import services
+from .choices import RuleKind, StationType
+from .models import Alarm, AlarmEvent, LatestValue, Reading, Rule, Sensor, SensorBucket, Station
+from .simulate import Simulator, align
+
+HISTORY_HOURS = 6
+HISTORY_STEP = timedelta(minutes=10)
+
+SENSORS = {
+    StationType.RAIN: [("rain", "Rainfall", "mm", 0, 200, True)],
+    StationType.WATER_LEVEL: [("water_level", "Water level", "m", 0, 30, False)],
+    StationType.TAILINGS: [("phreatic_depth", "Phreatic line depth", "m", 0, 40, False),
+                           ("displacement", "Dam crest displacement", "mm", -500, 500, False),
+                           ("pond_level", "Pond water level", "m", 0, 60, False)],
+    StationType.GEOHAZARD: [("displacement", "Crack displacement", "mm", -2000, 2000, False)],
+    StationType.GAS: [("gas", "Combustible gas", "%LEL", 0, 100, False)],
+    StationType.TANK: [("pressure", "Pressure", "MPa", 0, 10, False), ("temperature", "Temperature", "°C", -40, 200,
+                                                                        False),
+                       ("level", "Liquid level", "%", 0, 100, False)],
+    StationType.WIND: [("wind_speed", "Wind speed", "m/s", 0, 80, False)],
+}
+
+
+def _near(rng, lat, lon) -> tuple[Decimal | None, Decimal | None]:
+    if lat is None:
+        return None, None
+    return (Decimal(f"{float(lat) + rng.uniform(-0.01, 0.01):.6f}"),
+            Decimal(f"{float(lon) + rng.uniform(-0.01, 0.01):.6f}"))
+
+
+def _station(rng, code, name, type_, region_code, lat, lon, enterprise=None, **extra) -> Station:
+    lat, lon = _near(rng, lat, lon)
+    station = Station.objects.create(code=code, name=name, type=type_, region_code=region_code, lat=lat, lon=lon,
+                                     enterprise=enterprise, **extra)
+    Sensor.objects.bulk_create([Sensor(station=station, key=k, name=n, unit=u, valid_min=lo, valid_max=hi,
+                                       cumulative=c) for k, n, u, lo, hi, c in SENSORS.get(type_, [])])
+    return station
 
 
 def generate(rng: random.Random) -> None:
-    return None
+    from yingji.enterprises.models import Enterprise
+
+    townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"))
+    for t in townships:
+        suffix = t.code[6:]
+        _station(rng, f"RG{t.code}", f"{t.name}雨量站", StationType.RAIN, t.code, t.lat, t.lon)
+        water = _station(rng, f"WL{t.code}", f"{t.name}河道水位站", StationType.WATER_LEVEL, t.code, t.lat, t.lon)
+        # Warning (警戒) and guaranteed (保证) levels are per station: station-specific threshold rules.
+        Rule.objects.create(name=f"{water.name}: above warning level", kind=RuleKind.ABOVE, station=water,
+                            sensor_key="water_level", threshold=4.5, level="orange")
+        Rule.objects.create(name=f"{water.name}: above guaranteed level", kind=RuleKind.ABOVE, station=water,
+                            sensor_key="water_level", threshold=5.5 + int(suffix) % 3 * 0.1, level="red")
+    villages = list(Region.objects.filter(level=RegionLevel.VILLAGE, code__regex=r"^41048110[1-4]|^4104812")
+                    .order_by("code"))
+    for i, village in enumerate(rng.sample(villages, min(4, len(villages)))):
+        _station(rng, f"GH{village.code}", f"{village.name}地质灾害隐患点{i + 1}", StationType.GEOHAZARD,
+                 village.code, village.lat, village.lon)
+    enterprises = Enterprise.objects.order_by("id")
+    for e in list(enterprises.filter(tailings_pond=True)[:3]):
+        _station(rng, f"TP{e.pk:05d}", f"{e.name}尾矿库在线监测", StationType.TAILINGS, e.region_code, e.lat, e.lon,
+                 enterprise=e)
+    majors = list(enterprises.filter(major_hazard=True)[:3]) or list(enterprises.filter(hazchem_production=True)[:3])
+    for e in majors:
+        _station(rng, f"GS{e.pk:05d}", f"{e.name}可燃气体监测", StationType.GAS, e.region_code, e.lat, e.lon,
+                 enterprise=e, expected_interval=60)
+        _station(rng, f"TK{e.pk:05d}", f"{e.name}储罐区监测", StationType.TANK, e.region_code, e.lat, e.lon,
+                 enterprise=e, expected_interval=60)
+    if townships:
+        t = townships[0]
+        _station(rng, "WD410481", "市气象观测场风速", StationType.WIND, t.code, t.lat, t.lon)
+        _station(rng, "VD410481", "龙山水库坝首视频", StationType.VIDEO, t.code, t.lat, t.lon,
+                 video_url="https://video.example.invalid/longshan")
+    _history(rng)
+
+
+def _history(rng: random.Random) -> None:
+    now = align(timezone.now(), HISTORY_STEP)
+    sim = Simulator(random.Random(rng.random()))
+    ts = now - timedelta(hours=HISTORY_HOURS)
+    while ts <= now:
+        services.ingest(None, list(sim.step(ts, HISTORY_STEP)), now=now)
+        ts += HISTORY_STEP
 
 
 def clear() -> None:
-    return None
+    AlarmEvent.objects.all().delete()
+    Alarm.objects.all().delete()
+    Rule.objects.filter(station__isnull=False).delete()
+    Reading.objects.all().delete()
+    SensorBucket.objects.all().delete()
+    LatestValue.objects.all().delete()
+    Sensor.objects.all().delete()
+    Station.objects.all().delete()

@@ -1,5 +1,520 @@
-"""API v1: risk points and grading, hazards and their closed loop, the risk calculator."""
+"""API v1: risk points and grading, hazards and their closed loop, the risk calculator, notifications."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.urls import reverse
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from yingji.core import attachments, policy
+from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
+from yingji.core.errors import ValidationFailed
+
+from . import services, stats
+from .choices import AccidentType, AssessmentMethod, AttachmentPurpose, ControlTier, HazardLevel, HazardSource
+from .filters import HazardFilterSet, RiskPointFilterSet
+from .models import Hazard, Notification, RiskPoint, grade_of
 
 router = Router(tags=["prevention"])
+
+ScaleValue = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1000)]
+Day = Annotated[datetime.date, Field(ge=datetime.date(2000, 1, 1), le=datetime.date(2099, 12, 31))]
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+LongText = ShortText(services.MAX_TEXT)
+
+
+def _literal(values):
+    return Literal[tuple(values)]  # type: ignore[valid-type]
+
+
+def _num(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+# --- calculator ------------------------------------------------------------------------------------------------
+
+
+class RiskAssessmentIn(Schema):
+    method: _literal(AssessmentMethod.values())
+    l: ScaleValue = Field(description="L: LEC 10/6/3/1/0.5/0.2/0.1, or LS 1-5")  # noqa: E741
+    e: ScaleValue | None = Field(None, description="E (LEC only): 10/6/3/2/1/0.5")
+    c: ScaleValue | None = Field(None, description="C (LEC only): 100/40/15/7/3/1")
+    s: ScaleValue | None = Field(None, description="S (LS only): 1-5")
+
+
+class RiskAssessmentOut(Schema):
+    method: str
+    score: float
+    level: int
+    color: str
+    label_zh: str
+    control_tier: str
+
+
+def _grade(method: str, l_value, e_value, c_value, s_value):  # noqa: E741
+    try:
+        return grade_of(method, l_value, e_value, c_value, s_value)
+    except ValueError as exc:
+        text = str(exc)
+        field = {"L": "l", "E": "e", "C": "c", "S": "s"}.get(text[:1], "")
+        raise ValidationFailed.from_dict({field: [text]}) from None
+
+
+@router.post("/tools/risk-assessment", response={200: RiskAssessmentOut, **ERRORS}, tags=["tools"],
+             summary="Grade a risk by LEC or LS (saves nothing)")
+def risk_assessment(request, payload: RiskAssessmentIn):
+    grade = _grade(payload.method, payload.l, payload.e, payload.c, payload.s)
+    return {"method": payload.method, "score": float(grade.score), "level": grade.level, "color": grade.color,
+            "label_zh": grade.label_zh, "control_tier": grade.control_tier}
+
+
+# --- risk points -----------------------------------------------------------------------------------------------
+
+
+class RiskPointOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    region_code: str
+    name: str
+    location: str
+    accident_type: str
+    method: str
+    l: float  # noqa: E741
+    e: float | None
+    c: float | None
+    s: int | None
+    score: float
+    level: int
+    colour: str
+    control_tier: str
+    engineering_measures: str
+    management_measures: str
+    ppe_measures: str
+    emergency_measures: str
+    responsible_tier: str
+    responsible_person: str
+    responsible_phone: str
+    review_date: datetime.date | None
+    updated_at: datetime.datetime
+
+
+class RiskPointIn(Schema):
+    enterprise_id: Id | None = Field(None, description="Defaults to your own enterprise for enterprise accounts")
+    name: ShortText(200, 1)
+    location: ShortText(200) = ""
+    accident_type: _literal(AccidentType.values())
+    method: _literal(AssessmentMethod.values())
+    l: ScaleValue  # noqa: E741
+    e: ScaleValue | None = None
+    c: ScaleValue | None = None
+    s: ScaleValue | None = None
+    engineering_measures: LongText = ""
+    management_measures: LongText = ""
+    ppe_measures: LongText = ""
+    emergency_measures: LongText = ""
+    responsible_tier: _literal(ControlTier.values())
+    responsible_person: ShortText(50, 1)
+    responsible_phone: ShortText(32) = ""
+    review_date: Day | None = None
+
+
+class RiskPointPatch(Schema):
+    name: ShortText(200, 1) | None = None
+    location: ShortText(200) | None = None
+    accident_type: _literal(AccidentType.values()) | None = None
+    method: _literal(AssessmentMethod.values()) | None = None
+    l: ScaleValue | None = None  # noqa: E741
+    e: ScaleValue | None = None
+    c: ScaleValue | None = None
+    s: ScaleValue | None = None
+    engineering_measures: LongText | None = None
+    management_measures: LongText | None = None
+    ppe_measures: LongText | None = None
+    emergency_measures: LongText | None = None
+    responsible_tier: _literal(ControlTier.values()) | None = None
+    responsible_person: ShortText(50, 1) | None = None
+    responsible_phone: ShortText(32) | None = None
+    review_date: Day | None = None
+
+
+class RiskDistributionRow(Schema):
+    key: str
+    label: str
+    red: int
+    orange: int
+    yellow: int
+    blue: int
+    total: int
+
+
+class RiskDistributionTotal(Schema):
+    red: int
+    orange: int
+    yellow: int
+    blue: int
+    total: int
+
+
+class RiskDistributionOut(Schema):
+    group_by: str
+    rows: list[RiskDistributionRow]
+    total: RiskDistributionTotal
+
+
+_INPUT_FIELDS = {"l": "likelihood", "e": "exposure", "c": "consequence", "s": "severity"}
+_NULLABLE = {"e", "c", "s", "review_date"}
+
+
+def _risk_out(p: RiskPoint) -> dict:
+    return {
+        "id": p.pk, "enterprise_id": p.enterprise_id, "enterprise_name": p.enterprise.name,
+        "region_code": p.region_code, "name": p.name, "location": p.location, "accident_type": p.accident_type,
+        "method": p.method, "l": float(p.likelihood), "e": _num(p.exposure), "c": _num(p.consequence),
+        "s": p.severity, "score": float(p.score), "level": p.level, "colour": p.colour,
+        "control_tier": p.control_tier, "engineering_measures": p.engineering_measures,
+        "management_measures": p.management_measures, "ppe_measures": p.ppe_measures,
+        "emergency_measures": p.emergency_measures, "responsible_tier": p.responsible_tier,
+        "responsible_person": p.responsible_person, "responsible_phone": p.responsible_phone,
+        "review_date": p.review_date, "updated_at": p.updated_at,
+    }
+
+
+def _risk_data(data: dict) -> dict:
+    result = {}
+    for key, value in data.items():
+        if value is None and key not in _NULLABLE:
+            raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
+        if key in _INPUT_FIELDS:
+            if key == "s" and value is not None:
+                if value != int(value):
+                    raise ValidationFailed.from_dict({"s": ["S must be an integer 1-5"]})
+                value = int(value)
+            elif value is not None:
+                value = Decimal(str(value))
+            result[_INPUT_FIELDS[key]] = value
+        else:
+            result[key] = value
+    return result
+
+
+def _field_names(exc: ValidationFailed) -> ValidationFailed:
+    back = {v: k for k, v in _INPUT_FIELDS.items()}
+    for error in exc.errors:
+        error["field"] = back.get(error["field"], error["field"])
+    return exc
+
+
+@router.get("/risks", response={200: page_of(RiskPointOut), **ERRORS}, tags=["risks"], summary="List risk points")
+def list_risks(request, filters: Query[filter_params(RiskPointFilterSet)], page: Query[PageParams]):
+    qs = RiskPoint.objects.for_user(request.auth).select_related("enterprise")
+    return paginate(apply_filters(RiskPointFilterSet, request, qs), page, _risk_out)
+
+
+@router.get("/risks/distribution", response={200: RiskDistributionOut, **ERRORS}, tags=["risks"],
+            summary="Four-colour distribution of risk points by township, industry or enterprise")
+def risk_distribution(request, group_by: _literal(stats.RISK_GROUPS) = "township"):
+    points = RiskPoint.objects.for_user(request.auth)
+    table = stats.risk_distribution(points, group_by)
+    return {"group_by": group_by, "rows": table.rows, "total": table.total}
+
+
+@router.get("/risks/{id}", response={200: RiskPointOut, **ERRORS}, tags=["risks"])
+def get_risk(request, id: Id):
+    return _risk_out(policy.get_object(request.auth, RiskPoint, id,
+                                       queryset=RiskPoint.objects.select_related("enterprise")))
+
+
+@router.post("/risks", response={201: RiskPointOut, **ERRORS}, tags=["risks"],
+             summary="Create a risk point (score, level and colour are computed)")
+def create_risk(request, payload: RiskPointIn):
+    data = _risk_data(payload.model_dump(exclude_unset=True))
+    data["enterprise_id"] = payload.enterprise_id
+    try:
+        point = services.create_risk_point(request.auth, data)
+    except ValidationFailed as exc:
+        raise _field_names(exc) from None
+    return Status(201, _risk_out(point))
+
+
+@router.patch("/risks/{id}", response={200: RiskPointOut, **ERRORS}, tags=["risks"])
+def update_risk(request, id: Id, payload: RiskPointPatch):
+    point = policy.get_object(request.auth, RiskPoint, id, "change",
+                              queryset=RiskPoint.objects.select_related("enterprise"))
+    try:
+        point = services.update_risk_point(request.auth, point, _risk_data(payload.model_dump(exclude_unset=True)))
+    except ValidationFailed as exc:
+        raise _field_names(exc) from None
+    return _risk_out(point)
+
+
+@router.delete("/risks/{id}", response={204: None, **ERRORS}, tags=["risks"])
+def delete_risk(request, id: Id):
+    point = policy.get_object(request.auth, RiskPoint, id, "delete")
+    services.delete_risk_point(request.auth, point)
+    return Status(204, None)
+
+
+# --- hazards ---------------------------------------------------------------------------------------------------
+
+
+class HazardOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    region_code: str
+    risk_point_id: int | None
+    title: str
+    description: str
+    location: str
+    source: str
+    reporter: str
+    found_at: datetime.datetime
+    state: str
+    level: str
+    supervised: bool
+    due_at: datetime.datetime | None
+    overdue: bool
+    escalation_level: int
+    responsible_person: str
+    responsible_phone: str
+    responsible_user_id: int | None
+    measures: str
+    funds: float | None
+    interim_measures: str
+    confirmed_at: datetime.datetime | None
+    rectification: str
+    rectified_at: datetime.datetime | None
+    verified_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    version: int
+    available_actions: list[str]
+
+
+class HazardIn(Schema):
+    enterprise_id: Id | None = Field(None, description="Defaults to your own enterprise for enterprise accounts")
+    title: ShortText(200, 1)
+    description: ShortText(services.MAX_TEXT, 1)
+    location: ShortText(200) = ""
+    source: _literal(HazardSource.values()) | None = Field(None, description="Defaults by your role")
+    found_at: datetime.datetime | None = Field(None, description="Defaults to now")
+    risk_point_id: Id | None = None
+
+
+class HazardTransitionIn(Schema):
+    action: _literal(services.ACTIONS)
+    note: LongText | None = None
+    reason: LongText | None = Field(None, description="reject, extend: required")
+    level: _literal(HazardLevel.values()) | None = Field(None, description="confirm: general or major")
+    due_at: ShortText(40) | None = Field(
+        None, description="confirm, extend: the deadline, a date (end of that day) or an ISO 8601 date-time")
+    responsible_person: ShortText(50) | None = None
+    responsible_phone: ShortText(32) | None = None
+    responsible_user_id: Id | None = None
+    measures: LongText | None = Field(None, description="confirm: required for a major hazard")
+    funds: Money | None = Field(None, description="confirm: CNY, required for a major hazard")
+    interim_measures: LongText | None = None
+    description: LongText | None = Field(None, description="rectify: what was done (required)")
+
+
+class HazardTransitionOption(Schema):
+    action: str
+    label: str
+    target: str
+
+
+class HazardTransitionsOut(Schema):
+    state: str
+    version: int
+    available: list[HazardTransitionOption]
+
+
+class HazardEventOut(Schema):
+    id: int
+    time: datetime.datetime
+    actor: str
+    action: str
+    from_state: str
+    to_state: str
+    note: str
+    data: dict
+
+
+class HazardAttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    purpose: str
+    uploaded_by: str
+    uploaded_at: datetime.datetime
+    url: str
+
+
+class HazardStatisticsRow(Schema):
+    key: str
+    label: str
+    found: int
+    closed: int
+    overdue: int
+    major: int
+    closure_rate: float | None
+
+
+class HazardStatisticsTotal(Schema):
+    found: int
+    closed: int
+    overdue: int
+    major: int
+    closure_rate: float | None
+
+
+class HazardStatisticsOut(Schema):
+    group_by: str
+    since: datetime.date | None
+    until: datetime.date | None
+    rows: list[HazardStatisticsRow]
+    total: HazardStatisticsTotal
+
+
+def _hazard_out(h: Hazard, user) -> dict:
+    return {
+        "id": h.pk, "enterprise_id": h.enterprise_id, "enterprise_name": h.enterprise.name,
+        "region_code": h.region_code, "risk_point_id": h.risk_point_id, "title": h.title,
+        "description": h.description, "location": h.location, "source": h.source, "reporter": h.reporter_name,
+        "found_at": h.found_at, "state": h.state, "level": h.level, "supervised": h.supervised, "due_at": h.due_at,
+        "overdue": h.is_overdue, "escalation_level": h.escalation_level,
+        "responsible_person": h.responsible_person, "responsible_phone": h.responsible_phone,
+        "responsible_user_id": h.responsible_user_id, "measures": h.measures, "funds": _num(h.funds),
+        "interim_measures": h.interim_measures, "confirmed_at": h.confirmed_at, "rectification": h.rectification,
+        "rectified_at": h.rectified_at, "verified_at": h.verified_at, "closed_at": h.closed_at,
+        "version": h.version, "available_actions": services.available_actions(h, user),
+    }
+
+
+def _attachment_out(a) -> dict:
+    return {"id": a.pk, "name": a.original_name, "content_type": a.content_type, "size": a.size,
+            "purpose": a.purpose, "uploaded_by": str(a.uploaded_by), "uploaded_at": a.uploaded_at,
+            "url": reverse("attachment_download", args=[a.pk])}
+
+
+def _hazard(request, id: int) -> Hazard:
+    return policy.get_object(request.auth, Hazard, id, queryset=Hazard.objects.select_related("enterprise"))
+
+
+@router.get("/hazards", response={200: page_of(HazardOut), **ERRORS}, tags=["hazards"], summary="List hazards")
+def list_hazards(request, filters: Query[filter_params(HazardFilterSet)], page: Query[PageParams]):
+    qs = Hazard.objects.for_user(request.auth).select_related("enterprise")
+    return paginate(apply_filters(HazardFilterSet, request, qs), page, lambda h: _hazard_out(h, request.auth))
+
+
+@router.get("/hazards/statistics", response={200: HazardStatisticsOut, **ERRORS}, tags=["hazards"],
+            summary="Found, closed, overdue and closure rate by township, industry, source or period")
+def hazard_statistics(request, group_by: _literal(stats.HAZARD_GROUPS) = "township", since: Day | None = None,
+                      until: Day | None = None):
+    """``since`` and ``until`` are dates of finding, both included."""
+    start = services.as_datetime(since, "since", end_of_day=False) if since else None
+    end = services.as_datetime(until + datetime.timedelta(days=1), "until", end_of_day=False) if until else None
+    table = stats.hazard_statistics(Hazard.objects.for_user(request.auth), group_by, since=start, until=end)
+    return {"group_by": group_by, "since": since, "until": until, "rows": table.rows, "total": table.total}
+
+
+@router.get("/hazards/{id}", response={200: HazardOut, **ERRORS}, tags=["hazards"])
+def get_hazard(request, id: Id):
+    return _hazard_out(_hazard(request, id), request.auth)
+
+
+@router.post("/hazards", response={201: HazardOut, **ERRORS}, tags=["hazards"], summary="Report a hazard")
+def report_hazard(request, payload: HazardIn):
+    data = payload.model_dump(exclude_none=True)
+    if "enterprise_id" not in data and request.auth.enterprise_id:
+        data["enterprise_id"] = request.auth.enterprise_id
+    hazard = services.report_hazard(request.auth, data)
+    return Status(201, _hazard_out(Hazard.objects.select_related("enterprise").get(pk=hazard.pk), request.auth))
+
+
+@router.get("/hazards/{id}/transitions", response={200: HazardTransitionsOut, **ERRORS}, tags=["hazards"],
+            summary="The actions you may take on the hazard now")
+def list_transitions(request, id: Id):
+    hazard = _hazard(request, id)
+    options = []
+    by_action = {t.action: t for t in services.HAZARD_WORKFLOW.transitions}
+    for action in services.available_actions(hazard, request.auth):
+        t = by_action.get(action)
+        options.append({"action": action, "label": t.label if t else "Extend the deadline",
+                        "target": t.target if t else hazard.state})
+    return {"state": hazard.state, "version": hazard.version, "available": options}
+
+
+@router.post("/hazards/{id}/transitions", response={200: HazardOut, **ERRORS}, tags=["hazards"],
+             summary="Take an action: confirm, start, rectify, verify, reject, close or extend")
+def apply_transition(request, id: Id, payload: HazardTransitionIn):
+    """An action not allowed from the current state answers 409; one your role (or person) may not take, 403."""
+    hazard = _hazard(request, id)
+    data = payload.model_dump(exclude_none=True)
+    action = data.pop("action")
+    hazard = services.perform(request.auth, hazard, action, data)
+    return _hazard_out(Hazard.objects.select_related("enterprise").get(pk=hazard.pk), request.auth)
+
+
+@router.get("/hazards/{id}/events", response={200: page_of(HazardEventOut), **ERRORS}, tags=["hazards"],
+            summary="The hazard's timeline")
+def list_events(request, id: Id, page: Query[PageParams]):
+    hazard = _hazard(request, id)
+    return paginate(hazard.events.order_by("time", "id"), page, lambda e: {
+        "id": e.pk, "time": e.time, "actor": e.actor_name, "action": e.action, "from_state": e.from_state,
+        "to_state": e.to_state, "note": e.note, "data": e.data})
+
+
+@router.get("/hazards/{id}/attachments", response={200: list[HazardAttachmentOut], **ERRORS}, tags=["hazards"])
+def list_attachments(request, id: Id):
+    hazard = _hazard(request, id)
+    return [_attachment_out(a) for a in attachments.for_object(hazard).select_related("uploaded_by")]
+
+
+@router.post("/hazards/{id}/attachments", response={201: HazardAttachmentOut, **ERRORS}, tags=["hazards"],
+             summary="Upload a photo or PDF (multipart: file, purpose)")
+def upload_attachment(request, id: Id, file: File[UploadedFile],
+                      purpose: Form[_literal(AttachmentPurpose.values())] = AttachmentPurpose.OTHER):
+    hazard = _hazard(request, id)
+    attachment = services.add_attachment(request.auth, hazard, file, purpose)
+    return Status(201, _attachment_out(attachment))
+
+
+# --- notifications -----------------------------------------------------------------------------------------------
+
+
+class PreventionNotificationOut(Schema):
+    id: int
+    message: str
+    hazard_id: int | None
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+
+class PreventionMarkReadIn(Schema):
+    ids: list[Id] | None = Field(None, max_length=500, description="Omit to mark all as read")
+
+
+class PreventionMarkReadOut(Schema):
+    marked: int
+
+
+@router.get("/notifications", response={200: page_of(PreventionNotificationOut), **ERRORS}, tags=["notifications"],
+            summary="Your notifications, newest first")
+def list_notifications(request, page: Query[PageParams], unread: bool | None = None):
+    qs = Notification.objects.filter(recipient=request.auth)
+    if unread is not None:
+        qs = qs.filter(read_at__isnull=unread)
+    return paginate(qs, page, lambda n: {"id": n.pk, "message": n.message, "hazard_id": n.hazard_id,
+                                         "created_at": n.created_at, "read_at": n.read_at})
+
+
+@router.post("/notifications/read", response={200: PreventionMarkReadOut, **ERRORS}, tags=["notifications"],
+             summary="Mark your notifications read")
+def mark_notifications_read(request, payload: PreventionMarkReadIn):
+    return {"marked": services.mark_read(request.auth, payload.ids)}

@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("risks/", views.risk_list, name="risk_list"),
+    path("risks/new/", views.risk_create, name="risk_create"),
+    path("risks/distribution/", views.risk_distribution, name="risk_distribution"),
+    path("risks/<int:pk>/", views.risk_detail, name="risk_detail"),
+    path("risks/<int:pk>/edit/", views.risk_edit, name="risk_edit"),
+    path("risks/<int:pk>/delete/", views.risk_delete, name="risk_delete"),
+    path("hazards/", views.hazard_list, name="hazard_list"),
+    path("hazards/new/", views.hazard_report, name="hazard_report"),
+    path("hazards/statistics/", views.hazard_statistics, name="hazard_statistics"),
+    path("hazards/<int:pk>/", views.hazard_detail, name="hazard_detail"),
+    path("hazards/<int:pk>/attachments/", views.hazard_attach, name="hazard_attach"),
+    path("hazards/<int:pk>/actions/<slug:action>/", views.hazard_act, name="hazard_act"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/read/", views.notification_read, name="notification_read"),
+]

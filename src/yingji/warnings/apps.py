@@ -6,3 +6,6 @@ class WarningsConfig(AppConfig):
     name = "yingji.warnings"
     label = "warnings"
     verbose_name = _("Early warnings")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the dispatch, escalation and expiry periodic jobs)

@@ -12,6 +12,30 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from yingji.core.choices import AuditAction, ChoiceSet, OrganisationKind, RegionKind, RegionLevel, Role
+from yingji.duty.choices import EntryKind, EntryState, HandoverState, Shift
+from yingji.enterprises.choices import MajorHazardLevel
+from yingji.incidents.choices import (
+    AccidentGrade,
+    EventKind,
+    IncidentState,
+    InformationSource,
+    PlanKind,
+    ReportingLevel,
+    ResponseLevel,
+    TaskState,
+)
+from yingji.monitoring.choices import AlarmEventKind, AlarmLevel, AlarmState, StationStatus, StationType
+from yingji.prevention.choices import (
+    AccidentType,
+    AttachmentPurpose,
+    ControlTier,
+    HazardAction,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    RiskColour,
+)
+from yingji.warnings.choices import DeliveryState, MessageType, PersonKind, WarningLevel, WarningState
 
 register = template.Library()
 
@@ -22,23 +46,75 @@ CHOICE_SETS: dict[str, type[ChoiceSet]] = {
     "organisation_kind": OrganisationKind,
     "role": Role,
     "audit_action": AuditAction,
+    "risk_colour": RiskColour,
+    "hazard_state": HazardState,
+    "hazard_level": HazardLevel,
+    "hazard_action": HazardAction,
+    "attachment_purpose": AttachmentPurpose,
+    "incident_state": IncidentState,
+    "accident_grade": AccidentGrade,
+    "reporting_level": ReportingLevel,
+    "information_source": InformationSource,
+    "response_level": ResponseLevel,
 }
 
 # Choice sets by (model label, field name). Fields missing here are matched by their choice values.
 FIELD_CHOICE_SETS: dict[tuple[str, str], type[ChoiceSet]] = {
+    ("warnings.warning", "level"): WarningLevel,
+    ("warnings.warning", "state"): WarningState,
+    ("warnings.warning", "msg_type"): MessageType,
+    ("warnings.responsibleperson", "kind"): PersonKind,
+    ("warnings.delivery", "state"): DeliveryState,
     ("core.region", "level"): RegionLevel,
     ("core.region", "kind"): RegionKind,
     ("core.organisation", "kind"): OrganisationKind,
     ("core.userrole", "role"): Role,
     ("core.auditrecord", "action"): AuditAction,
+    ("prevention.riskpoint", "colour"): RiskColour,
+    ("prevention.riskpoint", "accident_type"): AccidentType,
+    ("prevention.riskpoint", "control_tier"): ControlTier,
+    ("prevention.riskpoint", "responsible_tier"): ControlTier,
+    ("prevention.hazard", "state"): HazardState,
+    ("prevention.hazard", "level"): HazardLevel,
+    ("prevention.hazard", "source"): HazardSource,
+    ("prevention.hazardevent", "action"): HazardAction,
+    ("monitoring.station", "type"): StationType,
+    ("monitoring.station", "status"): StationStatus,
+    ("monitoring.alarm", "level"): AlarmLevel,
+    ("monitoring.alarm", "state"): AlarmState,
+    ("monitoring.alarmevent", "kind"): AlarmEventKind,
+    ("monitoring.alarmevent", "level"): AlarmLevel,
+    ("incidents.incident", "state"): IncidentState,
+    ("incidents.incident", "grade"): AccidentGrade,
+    ("incidents.incident", "source"): InformationSource,
+    ("incidents.incidentreport", "grade"): AccidentGrade,
+    ("incidents.incidentevent", "kind"): EventKind,
+    ("incidents.plan", "kind"): PlanKind,
+    ("incidents.activation", "level"): ResponseLevel,
+    ("incidents.task", "state"): TaskState,
+    ("duty.dutyshift", "shift"): Shift,
+    ("duty.dutylogentry", "state"): EntryState,
+    ("duty.dutylogentry", "kind"): EntryKind,
+    ("duty.dutylogentry", "source"): InformationSource,
+    ("duty.handover", "state"): HandoverState,
+    ("enterprises.enterprise", "major_hazard_level"): MajorHazardLevel,
+    ("enterprises.unit", "level"): MajorHazardLevel,
+    ("enterprises.majorhazardassessment", "level"): MajorHazardLevel,
 }
 
 # Detail pages of audited objects, by the audit record's object_type.
 OBJECT_URL_NAMES = {
+    "warnings.warning": "warning_detail",
     "core.region": "region_detail",
     "core.organisation": "organisation_detail",
     "core.user": "user_detail",
     "enterprises.enterprise": "enterprise_detail",
+    "enterprises.unit": "unit_detail",
+    "prevention.riskpoint": "risk_detail",
+    "prevention.hazard": "hazard_detail",
+    "monitoring.station": "station_detail",
+    "monitoring.alarm": "alarm_detail",
+    "incidents.incident": "incident_detail",
 }
 
 

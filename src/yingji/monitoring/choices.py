@@ -1,0 +1,95 @@
+"""Choice sets of monitoring: station types and states, rule kinds, alarm levels and states."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.choices import ChoiceSet
+
+
+class StationType(ChoiceSet):
+    RAIN = "rain"
+    WATER_LEVEL = "water_level"
+    TAILINGS = "tailings"
+    GAS = "gas"
+    TANK = "tank"
+    GEOHAZARD = "geohazard"
+    WIND = "wind"
+    VIDEO = "video"
+    CHOICES = (
+        (RAIN, _("Rain gauge"), "primary"),
+        (WATER_LEVEL, _("River / reservoir water level"), "info"),
+        (TAILINGS, _("Tailings pond"), "warning"),
+        (GAS, _("Gas concentration"), "danger"),
+        (TANK, _("Tank (major hazard source)"), "danger"),
+        (GEOHAZARD, _("Geological hazard point"), "warning"),
+        (WIND, _("Wind"), "secondary"),
+        (VIDEO, _("Video (link only)"), "light"),
+    )
+
+
+class StationStatus(ChoiceSet):
+    ACTIVE = "active"
+    MAINTENANCE = "maintenance"
+    RETIRED = "retired"
+    CHOICES = (
+        (ACTIVE, _("Active"), "success"),
+        (MAINTENANCE, _("Under maintenance"), "warning"),
+        (RETIRED, _("Retired"), "secondary"),
+    )
+
+
+class RuleKind(ChoiceSet):
+    ABOVE = "above"
+    BELOW = "below"
+    ROLLING_SUM = "rolling_sum"
+    RAINSTORM = "rainstorm"
+    RATE = "rate"
+    NO_DATA = "no_data"
+    CHOICES = (
+        (ABOVE, _("Threshold: above"), "danger"),
+        (BELOW, _("Threshold: below"), "info"),
+        (ROLLING_SUM, _("Rolling accumulation"), "primary"),
+        (RAINSTORM, _("Rainstorm signal (national thresholds)"), "danger"),
+        (RATE, _("Rate of change"), "warning"),
+        (NO_DATA, _("No data (station offline)"), "secondary"),
+    )
+
+
+class AlarmLevel(ChoiceSet):
+    """Four colours of 突发事件预警级别: red most severe."""
+
+    BLUE = "blue"
+    YELLOW = "yellow"
+    ORANGE = "orange"
+    RED = "red"
+    CHOICES = (
+        (BLUE, _("Blue"), "primary"),
+        (YELLOW, _("Yellow"), "warning"),
+        (ORANGE, _("Orange"), "orange"),
+        (RED, _("Red"), "danger"),
+    )
+    RANK = {BLUE: 1, YELLOW: 2, ORANGE: 3, RED: 4}
+
+
+class AlarmState(ChoiceSet):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    CLOSED = "closed"
+    CHOICES = (
+        (OPEN, _("Open"), "danger"),
+        (ACKNOWLEDGED, _("Acknowledged"), "warning"),
+        (CLOSED, _("Closed"), "secondary"),
+    )
+    ACTIVE = (OPEN, ACKNOWLEDGED)
+
+
+class AlarmEventKind(ChoiceSet):
+    RAISED = "raised"
+    ESCALATED = "escalated"
+    ACKNOWLEDGE = "acknowledge"
+    CLOSE = "close"
+    CHOICES = (
+        (RAISED, _("Raised"), "danger"),
+        (ESCALATED, _("Escalated"), "danger"),
+        (ACKNOWLEDGE, _("Acknowledged"), "warning"),
+        (CLOSE, _("Closed"), "secondary"),
+    )

@@ -1,0 +1,52 @@
+"""FilterSets of stations and alarms, shared by the list pages and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core import policy
+from yingji.core.choices import RegionLevel
+from yingji.core.filters import SearchFilterSet
+from yingji.core.models import Region
+
+from .choices import AlarmLevel, AlarmState, StationStatus, StationType
+from .models import Alarm, Station
+
+
+class _TownshipFilterSet(SearchFilterSet):
+    township = django_filters.ChoiceFilter(field_name="region_code", lookup_expr="startswith",
+                                           label=_("Township / street"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        townships = (Region.objects.filter(policy.scope_q(user, Region), level=RegionLevel.TOWNSHIP)
+                     .order_by("code").values_list("code", "name"))
+        self.filters["township"].extra["choices"] = list(townships)
+
+
+class StationFilterSet(_TownshipFilterSet):
+    SEARCH_FIELDS = ("code", "name", "enterprise__name")
+    type = django_filters.ChoiceFilter(choices=StationType.choices(), label=_("Type"))
+    status = django_filters.ChoiceFilter(choices=StationStatus.choices(), label=_("Status"))
+
+    class Meta:
+        model = Station
+        fields = ["q", "type", "status", "township"]
+
+
+class AlarmFilterSet(_TownshipFilterSet):
+    SEARCH_FIELDS = ("station__code", "station__name", "rule__name", "message")
+    state = django_filters.ChoiceFilter(choices=AlarmState.choices(), label=_("State"))
+    active = django_filters.BooleanFilter(method="filter_active", label=_("Open or acknowledged"))
+    level = django_filters.ChoiceFilter(choices=AlarmLevel.choices(), label=_("Level"))
+    station_type = django_filters.ChoiceFilter(field_name="station__type", choices=StationType.choices(),
+                                               label=_("Station type"))
+
+    class Meta:
+        model = Alarm
+        fields = ["q", "state", "active", "level", "station_type", "township"]
+
+    def filter_active(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(state__in=AlarmState.ACTIVE) if value else queryset.filter(state=AlarmState.CLOSED)

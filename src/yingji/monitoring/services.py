@@ -1,0 +1,527 @@
+"""Monitoring services: stations, reading ingestion (HTTP batch and MQTT share ``ingest``), incremental rule
+evaluation, alarms (raised/updated/escalated here, acknowledged/closed by people through ``ALARM_WORKFLOW``) and
+the offline check. Other apps (warnings) use ``alarm_summary`` rather than the models."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from yingji.core import policy
+from yingji.core.choices import Role
+from yingji.core.errors import ValidationFailed
+from yingji.core.models import User
+from yingji.core.notifications import notify
+from yingji.core.services import create_object, update_object
+from yingji.core.workflow import Transition, Workflow
+from yingji.standards import rainstorm
+
+from .choices import AlarmEventKind, AlarmLevel, AlarmState, RuleKind, StationStatus, StationType
+from .models import (
+    ALARM_HANDLERS,
+    BUCKET_SECONDS,
+    Alarm,
+    AlarmEvent,
+    LatestValue,
+    Reading,
+    Rule,
+    Sensor,
+    SensorBucket,
+    Station,
+)
+
+MAX_BATCH = 10_000
+MAX_FUTURE = timedelta(minutes=5)
+MAX_WINDOW = timedelta(hours=24)
+
+# --- stations ---------------------------------------------------------------------------------------------------
+
+
+def _sensor_rows(station: Station, sensors: Iterable[Mapping[str, Any]]) -> list[Sensor]:
+    rows, keys = [], set()
+    for i, data in enumerate(sensors):
+        key = data.get("key")
+        if key in keys:
+            raise ValidationFailed.from_dict({f"sensors.{i}.key": [f"Duplicate sensor key {key!r}"]})
+        keys.add(key)
+        lo, hi = data.get("valid_min"), data.get("valid_max")
+        if lo is not None and hi is not None and lo > hi:
+            raise ValidationFailed.from_dict({f"sensors.{i}.valid_max": ["Must not be below the valid minimum"]})
+        rows.append(Sensor(station=station, key=key, name=data.get("name") or "", unit=data.get("unit") or "",
+                           valid_min=lo, valid_max=hi, cumulative=bool(data.get("cumulative", False))))
+    return rows
+
+
+def create_station(actor, data: Mapping[str, Any]) -> Station:
+    """Create a station with its sensors (audited)."""
+    data = dict(data)
+    sensors = data.pop("sensors", None) or []
+    with transaction.atomic():
+        station = create_object(actor, Station, data)
+        Sensor.objects.bulk_create(_sensor_rows(station, sensors))
+    return station
+
+
+def update_station(actor, station: Station, data: Mapping[str, Any]) -> Station:
+    """Update station fields; ``sensors`` given adds new keys and updates existing ones (never deletes)."""
+    data = dict(data)
+    sensors = data.pop("sensors", None)
+    with transaction.atomic():
+        station = update_object(actor, station, data)
+        if sensors is not None:
+            existing = {s.key: s for s in station.sensors.all()}
+            rows = _sensor_rows(station, sensors)
+            for row in rows:
+                old = existing.get(row.key)
+                if old is None:
+                    row.save()
+                else:
+                    row.pk = old.pk
+                    row.save()
+    return station
+
+
+# --- ingestion --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    alarms: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected}
+
+
+def _parse_ts(value: Any) -> datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValueError("ts must be an ISO-8601 date-time string")
+    try:
+        ts = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("ts is not an ISO-8601 date-time") from None
+    if timezone.is_naive(ts):
+        ts = timezone.make_aware(ts)
+    return ts
+
+
+def _parse_value(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("value must be a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("value must be a finite number")
+    return number
+
+
+def bucket_start(ts: datetime) -> datetime:
+    seconds = int(ts.timestamp() // BUCKET_SECONDS) * BUCKET_SECONDS
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def _stations_for(actor, codes: set[str]) -> dict[str, Station]:
+    qs = Station.objects.all() if actor is None else Station.objects.for_user(actor, "ingest")
+    return {s.code: s for s in qs.filter(code__in=codes).exclude(status=StationStatus.RETIRED)}
+
+
+def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> IngestResult:
+    """Store a batch of readings ``{"station", "sensor", "ts", "value", "id"?}``: reject invalid items with a
+    reason, store the valid rest in bulk exactly once (unique (sensor, ts) and client id), keep the latest values
+    and rolling buckets, and evaluate the rules on what was stored. ``actor`` None is the trusted MQTT worker;
+    for a person or token, stations outside their scope (or their ``ingest`` grant) count as unknown."""
+    if len(items) > MAX_BATCH:
+        raise ValidationFailed.from_dict({"": [f"At most {MAX_BATCH} readings per batch"]})
+    if actor is not None:
+        policy.require(actor, "ingest", Station)
+    now = now or timezone.now()
+    result = IngestResult()
+    codes = {item.get("station") for item in items if isinstance(item, dict) and isinstance(item.get("station"), str)}
+    stations = _stations_for(actor, codes)
+    sensors = {(s.station_id, s.key): s for s in Sensor.objects.filter(station__in=stations.values())}
+    valid: list[Reading] = []
+    seen_keys: set[tuple[int, datetime]] = set()
+    seen_ids: set[str] = set()
+    for index, item in enumerate(items):
+        try:
+            if not isinstance(item, dict):
+                raise ValueError("each reading must be an object")
+            station = stations.get(item.get("station")) if isinstance(item.get("station"), str) else None
+            if station is None:
+                raise ValueError("unknown station")
+            sensor = sensors.get((station.pk, item.get("sensor")))
+            if sensor is None:
+                raise ValueError("unknown sensor")
+            ts = _parse_ts(item.get("ts"))
+            if ts > now + MAX_FUTURE:
+                raise ValueError("timestamp is more than 5 minutes in the future")
+            value = _parse_value(item.get("value"))
+            if sensor.valid_min is not None and value < sensor.valid_min:
+                raise ValueError(f"value below the valid range (min {sensor.valid_min:g})")
+            if sensor.valid_max is not None and value > sensor.valid_max:
+                raise ValueError(f"value above the valid range (max {sensor.valid_max:g})")
+            client_id = item.get("id")
+            if client_id is not None:
+                if isinstance(client_id, bool) or not isinstance(client_id, str | int) or not str(client_id) \
+                        or len(str(client_id)) > 64:
+                    raise ValueError("id must be a string of 1-64 characters")
+                client_id = str(client_id)
+        except ValueError as exc:
+            result.rejected.append({"index": index, "reason": str(exc)})
+            continue
+        key = (sensor.pk, ts)
+        if key in seen_keys or (client_id is not None and client_id in seen_ids):
+            result.duplicates += 1
+            continue
+        seen_keys.add(key)
+        if client_id is not None:
+            seen_ids.add(client_id)
+        reading = Reading(station_id=station.pk, sensor_id=sensor.pk, ts=ts, value=value, client_id=client_id,
+                          received_at=now)
+        reading.sensor_obj = sensor
+        valid.append(reading)
+    if not valid:
+        return result
+    with transaction.atomic():
+        # Lock the batch's sensors (PostgreSQL; SQLite writers are serialised by IMMEDIATE transactions) so that
+        # the duplicate check and the bucket increments are exact under concurrent ingestion.
+        sensor_ids = sorted({r.sensor_id for r in valid})
+        list(Sensor.objects.select_for_update().filter(pk__in=sensor_ids).order_by("pk").values_list("pk"))
+        new = _drop_stored(valid)
+        result.duplicates += len(valid) - len(new)
+        Reading.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+        result.accepted = len(new)
+        if new:
+            result.alarms = _after_store(new, stations, now)
+    return result
+
+
+def _drop_stored(readings: list[Reading]) -> list[Reading]:
+    lo, hi = min(r.ts for r in readings), max(r.ts for r in readings)
+    sensor_ids = {r.sensor_id for r in readings}
+    stored = set(Reading.objects.filter(sensor_id__in=sensor_ids, ts__gte=lo, ts__lte=hi)
+                 .values_list("sensor_id", "ts"))
+    ids = [r.client_id for r in readings if r.client_id is not None]
+    stored_ids = set()
+    for start in range(0, len(ids), 900):
+        stored_ids.update(Reading.objects.filter(client_id__in=ids[start:start + 900])
+                          .values_list("client_id", flat=True))
+    return [r for r in readings if (r.sensor_id, r.ts) not in stored and r.client_id not in stored_ids]
+
+
+def _after_store(new: list[Reading], stations: Mapping[str, Station], now: datetime) -> list[int]:
+    by_sensor: dict[int, list[Reading]] = defaultdict(list)
+    for r in new:
+        by_sensor[r.sensor_id].append(r)
+    for rows in by_sensor.values():
+        rows.sort(key=lambda r: r.ts)
+    previous = _update_latest(by_sensor)
+    _update_station_times(by_sensor)
+    cumulative = {sid for sid, rows in by_sensor.items() if rows[0].sensor_obj.cumulative}
+    _add_to_buckets({sid: by_sensor[sid] for sid in cumulative})
+    return evaluate(by_sensor, previous, {s.pk: s for s in stations.values()}, now)
+
+
+def _update_latest(by_sensor: Mapping[int, list[Reading]]) -> dict[int, tuple[datetime, float] | None]:
+    """Move each sensor's latest value forward; return the latest before this batch (for the rate rule)."""
+    current = {lv.sensor_id: lv for lv in LatestValue.objects.filter(sensor_id__in=list(by_sensor))}
+    previous, create, update = {}, [], []
+    for sid, rows in by_sensor.items():
+        newest = rows[-1]
+        lv = current.get(sid)
+        previous[sid] = (lv.ts, lv.value) if lv else None
+        if lv is None:
+            before = rows[-2] if len(rows) > 1 else None
+            create.append(LatestValue(sensor_id=sid, ts=newest.ts, value=newest.value,
+                                      prev_ts=before.ts if before else None,
+                                      prev_value=before.value if before else None))
+        elif newest.ts > lv.ts:
+            before = rows[-2] if len(rows) > 1 else None
+            lv.prev_ts, lv.prev_value = (before.ts, before.value) if before and before.ts > lv.ts else (lv.ts,
+                                                                                                         lv.value)
+            lv.ts, lv.value = newest.ts, newest.value
+            update.append(lv)
+    LatestValue.objects.bulk_create(create)
+    LatestValue.objects.bulk_update(update, ["ts", "value", "prev_ts", "prev_value"])
+    return previous
+
+
+def _update_station_times(by_sensor: Mapping[int, list[Reading]]) -> None:
+    newest: dict[int, datetime] = {}
+    for rows in by_sensor.values():
+        sid, ts = rows[-1].station_id, rows[-1].ts
+        newest[sid] = max(ts, newest.get(sid, ts))
+    for station_id, ts in newest.items():
+        Station.objects.filter(pk=station_id).exclude(last_reading_at__gte=ts).update(last_reading_at=ts)
+
+
+def _add_to_buckets(by_sensor: Mapping[int, list[Reading]]) -> None:
+    increments: dict[tuple[int, datetime], list[float]] = defaultdict(lambda: [0.0, 0])
+    for sid, rows in by_sensor.items():
+        for r in rows:
+            inc = increments[(sid, bucket_start(r.ts))]
+            inc[0] += r.value
+            inc[1] += 1
+    if not increments:
+        return
+    starts = {start for _sid, start in increments}
+    existing = {(b.sensor_id, b.start): b for b in SensorBucket.objects.filter(
+        sensor_id__in=list(by_sensor), start__gte=min(starts), start__lte=max(starts))}
+    create, update = [], []
+    for key, (total, count) in increments.items():
+        bucket = existing.get(key)
+        if bucket is None:
+            create.append(SensorBucket(sensor_id=key[0], start=key[1], total=total, count=count))
+        else:
+            bucket.total += total
+            bucket.count += count
+            update.append(bucket)
+    SensorBucket.objects.bulk_create(create, batch_size=2000)
+    SensorBucket.objects.bulk_update(update, ["total", "count"], batch_size=1000)
+
+
+def rolling_sums(sensor_ids: Iterable[int], at: Mapping[int, datetime] | datetime,
+                 hours: Iterable[int] = (1, 3, 6, 12, 24)) -> dict[int, dict[int, float]]:
+    """Rolling accumulations of cumulative sensors from their buckets: the window of ``h`` hours at time ``t``
+    covers the ``h`` hours of buckets ending with the bucket that contains ``t`` (resolution ``BUCKET_SECONDS``).
+    One query for all sensors; no raw readings are read."""
+    sensor_ids = list(sensor_ids)
+    hours = sorted(hours)
+    ends = {sid: bucket_start(at[sid] if isinstance(at, Mapping) else at) for sid in sensor_ids}
+    if not ends:
+        return {}
+    earliest = min(ends.values()) - timedelta(hours=max(hours))
+    sums = {sid: dict.fromkeys(hours, 0.0) for sid in sensor_ids}
+    rows = SensorBucket.objects.filter(sensor_id__in=sensor_ids, start__gt=earliest,
+                                       start__lte=max(ends.values())).values_list("sensor_id", "start", "total")
+    for sid, start, total in rows:
+        end = ends[sid]
+        if start > end:
+            continue
+        for h in hours:
+            if start > end - timedelta(hours=h):
+                sums[sid][h] += total
+    return sums
+
+
+# --- rules and alarms --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Trigger:
+    level: str
+    value: float
+    ts: datetime
+    message: str = ""
+
+
+def _applicable(rules: list[Rule], station: Station, sensor_key: str) -> list[Rule]:
+    return [r for r in rules if r.sensor_key == sensor_key and (
+        r.station_id == station.pk if r.station_id else r.station_type in ("", station.type))]
+
+
+def _threshold_triggers(rule: Rule, rows: list[Reading]) -> list[Trigger]:
+    if rule.kind == RuleKind.ABOVE:
+        return [Trigger(rule.level, r.value, r.ts) for r in rows if r.value >= rule.threshold]
+    return [Trigger(rule.level, r.value, r.ts) for r in rows if r.value <= rule.threshold]
+
+
+def _rate_triggers(rule: Rule, rows: list[Reading], before: tuple[datetime, float] | None) -> list[Trigger]:
+    triggers = []
+    prev = before
+    for r in rows:
+        if prev is not None and r.ts > prev[0]:
+            per_hour = (r.value - prev[1]) / ((r.ts - prev[0]).total_seconds() / 3600)
+            if (rule.threshold >= 0 and per_hour >= rule.threshold) or (rule.threshold < 0
+                                                                         and per_hour <= rule.threshold):
+                triggers.append(Trigger(rule.level, round(per_hour, 6), r.ts, f"{per_hour:.3g}/h"))
+        if prev is None or r.ts > prev[0]:
+            prev = (r.ts, r.value)
+    return triggers
+
+
+def evaluate(by_sensor: Mapping[int, list[Reading]], previous: Mapping[int, tuple[datetime, float] | None],
+             stations: Mapping[int, Station], now: datetime) -> list[int]:
+    """Evaluate the enabled rules on the readings just stored (per sensor, sorted by time). Threshold and rate
+    rules look at each new reading; rolling and rainstorm rules at the sensor's rolling sums as of its newest
+    reading. Returns the ids of alarms raised or escalated."""
+    rules = list(Rule.objects.filter(enabled=True).exclude(kind=RuleKind.NO_DATA))
+    if not rules:
+        return []
+    plan: list[tuple[Rule, Station, list[Reading]]] = []
+    rolling_sensors: dict[int, datetime] = {}
+    for sid, rows in by_sensor.items():
+        sensor = rows[0].sensor_obj
+        station = stations.get(rows[0].station_id) or Station.objects.get(pk=rows[0].station_id)
+        for rule in _applicable(rules, station, sensor.key):
+            plan.append((rule, station, rows))
+            if rule.kind in (RuleKind.ROLLING_SUM, RuleKind.RAINSTORM):
+                rolling_sensors[sid] = rows[-1].ts
+    sums = rolling_sums(rolling_sensors, rolling_sensors) if rolling_sensors else {}
+    changed = []
+    for rule, station, rows in plan:
+        sid = rows[0].sensor_id
+        if rule.kind in (RuleKind.ABOVE, RuleKind.BELOW):
+            triggers = _threshold_triggers(rule, rows)
+        elif rule.kind == RuleKind.RATE:
+            triggers = _rate_triggers(rule, rows, previous.get(sid))
+        elif rule.kind == RuleKind.ROLLING_SUM:
+            total = sums[sid][rule.window_hours]
+            triggers = [Trigger(rule.level, round(total, 3), rows[-1].ts, f"{total:.1f} in {rule.window_hours} h")] \
+                if total >= rule.threshold else []
+        else:
+            s = sums[sid]
+            colour = rainstorm.signal(mm_3h=round(s[3], 6), mm_6h=round(s[6], 6), mm_12h=round(s[12], 6))
+            triggers = [Trigger(colour, round(s[3], 3), rows[-1].ts,
+                                f"3 h {s[3]:.1f} mm, 6 h {s[6]:.1f} mm, 12 h {s[12]:.1f} mm")] if colour else []
+        if triggers:
+            alarm_id = raise_alarm(rule, station, rows[0].sensor_obj, triggers, now)
+            if alarm_id:
+                changed.append(alarm_id)
+    return changed
+
+
+def _rank(level: str) -> int:
+    return AlarmLevel.RANK.get(level, 0)
+
+
+def raise_alarm(rule: Rule, station: Station, sensor: Sensor | None, triggers: list[Trigger],
+                now: datetime) -> int | None:
+    """Open an alarm for (rule, station) or update the active one: last value/time and trigger count; a higher
+    level escalates it (recorded, notified). Returns the alarm id when it was raised or escalated."""
+    top = max(triggers, key=lambda t: _rank(t.level))
+    first, last = triggers[0], triggers[-1]
+    with transaction.atomic():
+        alarm = (Alarm.objects.select_for_update().filter(rule=rule, station=station,
+                                                          state__in=AlarmState.ACTIVE).first())
+        if alarm is None:
+            alarm = Alarm.objects.create(
+                station=station, sensor=sensor, rule=rule, region_code=station.region_code,
+                enterprise_id=station.enterprise_id, level=top.level, message=(last.message or rule.name)[:300],
+                first_value=first.value, first_at=first.ts, last_value=last.value, last_at=last.ts,
+                trigger_count=len(triggers), raised_at=now)
+            AlarmEvent.objects.create(alarm=alarm, time=now, kind=AlarmEventKind.RAISED, level=top.level,
+                                      value=first.value, note=alarm.message)
+            _notify(alarm, station, rule)
+            return alarm.pk
+        escalate = _rank(top.level) > _rank(alarm.level)
+        updates = {"last_value": last.value, "last_at": last.ts, "trigger_count": F("trigger_count") + len(triggers),
+                   "message": (last.message or rule.name)[:300]}
+        if escalate:
+            updates["level"] = top.level
+        Alarm.objects.filter(pk=alarm.pk).update(**updates)
+        if escalate:
+            AlarmEvent.objects.create(alarm=alarm, time=now, kind=AlarmEventKind.ESCALATED, level=top.level,
+                                      value=top.value, note=f"{alarm.level} → {top.level}")
+            alarm.level = top.level
+            _notify(alarm, station, rule)
+            return alarm.pk
+    return None
+
+
+def responsible_users(station: Station) -> list[User]:
+    """Who is told about a station's alarms. For now: active duty officers whose jurisdiction covers the
+    station's region (the responsible-person registry of the warnings app can take over later)."""
+    users = (User.objects.filter(is_active=True, roles__role=Role.DUTY_OFFICER, enterprise__isnull=True)
+             .exclude(scope_region_code="").distinct())
+    return [u for u in users if station.region_code.startswith(u.scope_region_code)]
+
+
+def _notify(alarm: Alarm, station: Station, rule: Rule) -> None:
+    level = AlarmLevel.label(alarm.level)
+    notify(responsible_users(station), f"[{level}] {station.name}: {rule.name}",
+           f"{station.code} {alarm.message}", link=reverse("alarm_detail", args=[alarm.pk]), obj=alarm,
+           dedupe_key=f"alarm:{alarm.pk}:{alarm.level}")
+
+
+def check_offline(now: datetime | None = None) -> list[int]:
+    """Raise an offline alarm for every active station silent for longer than its expected interval times the
+    no-data rule's threshold (missed intervals). Idempotent: the active alarm is updated, not duplicated."""
+    now = now or timezone.now()
+    rules = list(Rule.objects.filter(enabled=True, kind=RuleKind.NO_DATA))
+    raised = []
+    if not rules:
+        return raised
+    stations = Station.objects.filter(status=StationStatus.ACTIVE, last_reading_at__isnull=False)
+    for station in stations.exclude(type=StationType.VIDEO).iterator():
+        silent = (now - station.last_reading_at).total_seconds()
+        for rule in rules:
+            if rule.station_id not in (None, station.pk) or rule.station_type not in ("", station.type):
+                continue
+            if silent > station.expected_interval * rule.threshold:
+                minutes = silent / 60
+                alarm_id = raise_alarm(rule, station, None, [Trigger(rule.level, round(minutes, 1), now,
+                                                                     f"no data for {minutes:.0f} min")], now)
+                if alarm_id:
+                    raised.append(alarm_id)
+    return raised
+
+
+# --- people handle alarms ------------------------------------------------------------------------------------
+
+
+def _acknowledge(alarm: Alarm, actor, payload) -> dict:
+    return {"acknowledged_at": timezone.now(), "acknowledged_by_id": actor.pk}
+
+
+def _close(alarm: Alarm, actor, payload) -> dict:
+    if not str(payload.get("note") or "").strip():
+        raise ValidationFailed.from_dict({"note": ["Say why the alarm is closed"]})
+    return {"closed_at": timezone.now(), "closed_by_id": actor.pk}
+
+
+def _on_applied(alarm: Alarm, t: Transition, actor, payload, from_state: str) -> None:
+    AlarmEvent.objects.create(alarm=alarm, kind=t.action, actor=actor, level=alarm.level,
+                              note=str(payload.get("note") or ""))
+
+
+ALARM_WORKFLOW = Workflow(
+    model=Alarm,
+    transitions=[
+        Transition("acknowledge", (AlarmState.OPEN,), AlarmState.ACKNOWLEDGED, ALARM_HANDLERS,
+                   label="Acknowledge", check=_acknowledge),
+        Transition("close", (AlarmState.OPEN, AlarmState.ACKNOWLEDGED), AlarmState.CLOSED, ALARM_HANDLERS,
+                   label="Close", check=_close),
+    ],
+    on_applied=_on_applied,
+)
+
+
+def transition_alarm(actor, alarm: Alarm, action: str, note: str = "") -> Alarm:
+    """Acknowledge or close an alarm (compare-and-swap, audited, recorded in its events)."""
+    return ALARM_WORKFLOW.apply(actor, alarm, action, {"note": note})
+
+
+def alarm_summary(actor, alarm_id: int) -> dict:
+    """What a warning needs from an alarm the actor may see (404 otherwise): for the warnings app."""
+    alarm = policy.get_object(actor, Alarm, alarm_id, queryset=Alarm.objects.select_related("station", "rule"))
+    s = alarm.station
+    return {"id": alarm.pk, "level": alarm.level, "state": alarm.state, "rule": alarm.rule.name,
+            "rule_kind": alarm.rule.kind, "station_code": s.code, "station_name": s.name,
+            "station_type": s.type, "region_code": alarm.region_code,
+            "lat": float(s.lat) if s.lat is not None else None, "lon": float(s.lon) if s.lon is not None else None,
+            "message": alarm.message, "first_at": alarm.first_at, "last_at": alarm.last_at,
+            "first_value": alarm.first_value, "last_value": alarm.last_value}
+
+
+# --- housekeeping --------------------------------------------------------------------------------------------
+
+
+def prune(now: datetime | None = None, reading_retention_days: int | None = None) -> tuple[int, int]:
+    """Drop buckets older than the longest window and, when a retention is configured, old readings."""
+    now = now or timezone.now()
+    buckets, _ = SensorBucket.objects.filter(start__lt=now - MAX_WINDOW - timedelta(hours=1)).delete()
+    readings = 0
+    if reading_retention_days:
+        readings, _ = Reading.objects.filter(ts__lt=now - timedelta(days=reading_retention_days)).delete()
+    return buckets, readings

@@ -1,0 +1,83 @@
+"""FilterSets of risk points and hazards, shared by the list pages, their exports and the API."""
+
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core import policy
+from yingji.core.choices import RegionLevel
+from yingji.core.filters import SearchFilterSet
+from yingji.core.models import Region
+from yingji.enterprises.models import Enterprise
+
+from .choices import AccidentType, AssessmentMethod, ControlTier, HazardLevel, HazardSource, HazardState, RiskColour
+from .models import Hazard, RiskPoint
+from .stats import overdue_q
+
+
+def _enterprises(request):
+    user = getattr(request, "user", None)
+    return Enterprise.objects.filter(policy.scope_q(user, Enterprise)).order_by("name")
+
+
+class _PlaceFilterSet(SearchFilterSet):
+    """Adds a township choice (the townships inside the user's scope) and an enterprise choice."""
+
+    township = django_filters.ChoiceFilter(field_name="region_code", lookup_expr="startswith",
+                                           label=_("Township / street"), choices=[])
+    enterprise = django_filters.ModelChoiceFilter(queryset=_enterprises, label=_("Enterprise"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        townships = (Region.objects.filter(policy.scope_q(user, Region), level=RegionLevel.TOWNSHIP)
+                     .order_by("code").values_list("code", "name"))
+        self.filters["township"].extra["choices"] = list(townships)
+
+
+class RiskPointFilterSet(_PlaceFilterSet):
+    SEARCH_FIELDS = ("name", "location", "enterprise__name", "responsible_person")
+    colour = django_filters.ChoiceFilter(choices=RiskColour.choices(), label=_("Colour"))
+    accident_type = django_filters.ChoiceFilter(choices=AccidentType.choices(), label=_("Hazard type"))
+    method = django_filters.ChoiceFilter(choices=AssessmentMethod.choices(), label=_("Method"))
+    responsible_tier = django_filters.ChoiceFilter(choices=ControlTier.choices(), label=_("Responsible tier"))
+    review_due = django_filters.BooleanFilter(method="filter_review_due", label=_("Review due"))
+
+    class Meta:
+        model = RiskPoint
+        fields = ["colour", "accident_type", "method", "responsible_tier", "township", "enterprise", "review_due"]
+
+    def filter_review_due(self, queryset, name, value):
+        today = timezone.localdate()
+        if value is None:
+            return queryset
+        due = queryset.filter(review_date__lte=today)
+        return due if value else queryset.exclude(pk__in=due.values("pk"))
+
+
+class HazardFilterSet(_PlaceFilterSet):
+    SEARCH_FIELDS = ("title", "description", "location", "enterprise__name")
+    state = django_filters.ChoiceFilter(choices=HazardState.choices(), label=_("State"))
+    level = django_filters.ChoiceFilter(choices=HazardLevel.choices(), label=_("Hazard level"))
+    source = django_filters.ChoiceFilter(choices=HazardSource.choices(), label=_("Source"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    supervised = django_filters.BooleanFilter(label=_("Listed for county supervision"))
+    is_open = django_filters.BooleanFilter(method="filter_open", label=_("Open"))
+    found_since = django_filters.DateFilter(field_name="found_at", lookup_expr="date__gte", label=_("Found from"))
+    found_until = django_filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label=_("Found until"))
+
+    class Meta:
+        model = Hazard
+        fields = ["state", "level", "source", "township", "enterprise", "overdue", "supervised", "is_open",
+                  "found_since", "found_until"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return (queryset.filter(state__in=HazardState.OPEN) if value
+                else queryset.exclude(state__in=HazardState.OPEN))

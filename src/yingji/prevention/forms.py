@@ -1,0 +1,218 @@
+"""Forms of the dual-prevention pages. They only shape input; the services validate the domain and write."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core import policy
+from yingji.core.models import User
+from yingji.enterprises.models import Enterprise
+from yingji.standards import risk
+
+from . import services
+from .choices import AccidentType, AssessmentMethod, AttachmentPurpose, ControlTier, HazardLevel, HazardSource
+from .models import Hazard, RiskPoint
+
+FILE_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
+
+
+def _file_field(label, required=False, help_text=""):
+    return forms.FileField(label=label, required=required, help_text=help_text,
+                           widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT}))
+
+
+def _scoped_enterprises(user):
+    return Enterprise.objects.filter(policy.scope_q(user, Enterprise)).order_by("name")
+
+
+def _text_area(rows=3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class HazardReportForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=_text_area(4), max_length=services.MAX_TEXT)
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    found_at = forms.DateTimeField(label=_("Found"), required=False, widget=forms.DateTimeInput,
+                                   help_text=_("Leave empty for now."))
+    source = forms.ChoiceField(label=_("Source"))
+    photo = _file_field(_("Photo"), help_text=_("A JPEG, PNG or WebP image or a PDF, at most 10 MB."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = _scoped_enterprises(user)
+        if user.enterprise_id:
+            self.fields["enterprise"].initial = user.enterprise_id
+            self.fields["enterprise"].widget = forms.HiddenInput()
+        sources = services.sources_for(user)
+        self.fields["source"].choices = [(s, HazardSource.label(s)) for s in sources]
+        if len(sources) == 1:
+            self.fields["source"].initial = sources[0]
+            self.fields["source"].widget = forms.HiddenInput()
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "photo"}
+        if not data.get("found_at"):
+            data.pop("found_at", None)
+        return data
+
+
+class _ActionForm(forms.Form):
+    def __init__(self, *args, hazard: Hazard, action: str, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{action}_%s")
+        super().__init__(*args, **kwargs)
+        self.hazard = hazard
+        self.action = action
+
+    def payload(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "evidence" and v not in (None, "")}
+
+    def files_list(self) -> list:
+        evidence = self.cleaned_data.get("evidence")
+        return [evidence] if evidence else []
+
+
+class ConfirmForm(_ActionForm):
+    level = forms.ChoiceField(label=_("Hazard level"), choices=HazardLevel.choices())
+    due_at = forms.DateField(label=_("Rectification deadline"), widget=forms.DateInput)
+    responsible_person = forms.CharField(label=_("Responsible person"), max_length=50)
+    responsible_phone = forms.CharField(label=_("Responsible person's phone"), max_length=32, required=False)
+    responsible_user = forms.ModelChoiceField(label=_("Responsible account"), queryset=User.objects.none(),
+                                              required=False,
+                                              help_text=_("Gets the overdue reminders and may rectify."))
+    measures = forms.CharField(label=_("Rectification measures"), widget=_text_area(), required=False,
+                               max_length=services.MAX_TEXT, help_text=_("Required for a major hazard."))
+    funds = forms.DecimalField(label=_("Funds (CNY)"), required=False, min_value=0, max_digits=14,
+                               decimal_places=2, help_text=_("Required for a major hazard."))
+    interim_measures = forms.CharField(label=_("Interim safety measures"), widget=_text_area(2), required=False,
+                                       max_length=services.MAX_TEXT)
+    note = forms.CharField(label=_("Note"), required=False, max_length=services.MAX_TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hazard = self.hazard
+        codes = policy.region_ancestors(hazard.region_code)
+        self.fields["responsible_user"].queryset = User.objects.filter(
+            Q(enterprise_id=hazard.enterprise_id) | Q(enterprise__isnull=True, scope_region_code__in=codes),
+            is_active=True).order_by("username")
+        self.fields["responsible_user"].label_from_instance = lambda u: f"{u} ({u.username})"
+
+    def payload(self) -> dict:
+        data = super().payload()
+        if "responsible_user" in data:
+            data["responsible_user_id"] = data.pop("responsible_user").pk
+        return data
+
+
+class NoteForm(_ActionForm):
+    note = forms.CharField(label=_("Note"), required=False, max_length=services.MAX_TEXT)
+
+
+class RectifyForm(_ActionForm):
+    description = forms.CharField(label=_("What was done"), widget=_text_area(), max_length=services.MAX_TEXT)
+    evidence = _file_field(_("Evidence"), help_text=_("A photo or PDF showing the result. Needed unless evidence "
+                                                      "is attached already."))
+
+
+class RejectForm(_ActionForm):
+    reason = forms.CharField(label=_("Reason"), widget=_text_area(2), max_length=services.MAX_TEXT)
+
+
+class ExtendForm(_ActionForm):
+    due_at = forms.DateField(label=_("New deadline"), widget=forms.DateInput)
+    reason = forms.CharField(label=_("Reason"), widget=_text_area(2), max_length=services.MAX_TEXT)
+
+
+ACTION_FORMS = {"confirm": ConfirmForm, "start": NoteForm, "rectify": RectifyForm, "verify": NoteForm,
+                "reject": RejectForm, "close": NoteForm, services.EXTEND: ExtendForm}
+
+
+class AttachmentForm(forms.Form):
+    file = _file_field(_("File"), required=True, help_text=_("A JPEG, PNG or WebP image or a PDF, at most 10 MB."))
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=AttachmentPurpose.choices())
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_attach_%s")
+        super().__init__(*args, **kwargs)
+
+
+def _choices(values) -> list[tuple[str, str]]:
+    return [("", "—")] + [(str(v), str(v)) for v in values]
+
+
+class RiskPointForm(forms.ModelForm):
+    """LEC and LS take different scales, so each has its own fields; the service stores them as L/E/C/S."""
+
+    lec_l = forms.TypedChoiceField(label=_("LEC: L (likelihood)"), choices=_choices(risk.LEC_L), coerce=Decimal,
+                                   required=False, empty_value=None)
+    lec_e = forms.TypedChoiceField(label=_("LEC: E (exposure)"), choices=_choices(risk.LEC_E), coerce=Decimal,
+                                   required=False, empty_value=None)
+    lec_c = forms.TypedChoiceField(label=_("LEC: C (consequence)"), choices=_choices(risk.LEC_C), coerce=Decimal,
+                                   required=False, empty_value=None)
+    ls_l = forms.TypedChoiceField(label=_("LS: L (likelihood)"), choices=_choices(risk.LS_SCALE), coerce=int,
+                                  required=False, empty_value=None)
+    ls_s = forms.TypedChoiceField(label=_("LS: S (severity)"), choices=_choices(risk.LS_SCALE), coerce=int,
+                                  required=False, empty_value=None)
+
+    class Meta:
+        model = RiskPoint
+        fields = ["enterprise", "name", "location", "accident_type", "method", "lec_l", "lec_e", "lec_c", "ls_l",
+                  "ls_s", "engineering_measures", "management_measures", "ppe_measures", "emergency_measures",
+                  "responsible_tier", "responsible_person", "responsible_phone", "review_date"]
+        widgets = {name: _text_area(2) for name in ("engineering_measures", "management_measures", "ppe_measures",
+                                                    "emergency_measures")} | {"review_date": forms.DateInput}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accident_type"].choices = AccidentType.choices()
+        self.fields["method"].choices = AssessmentMethod.choices()
+        self.fields["responsible_tier"].choices = ControlTier.choices()
+        if self.instance.pk:
+            del self.fields["enterprise"]
+            point = self.instance
+            if point.method == AssessmentMethod.LEC:
+                self.initial.update(lec_l=_plain(point.likelihood), lec_e=_plain(point.exposure),
+                                    lec_c=_plain(point.consequence))
+            else:
+                self.initial.update(ls_l=_plain(point.likelihood), ls_s=point.severity)
+        else:
+            self.fields["enterprise"].queryset = _scoped_enterprises(user)
+            if user.enterprise_id:
+                self.fields["enterprise"].initial = user.enterprise_id
+                self.fields["enterprise"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        method = data.get("method")
+        wanted = {AssessmentMethod.LEC: ("lec_l", "lec_e", "lec_c"), AssessmentMethod.LS: ("ls_l", "ls_s")}
+        for name in wanted.get(method, ()):
+            if data.get(name) is None:
+                self.add_error(name, _("Required for this method."))
+        return data
+
+    def _post_clean(self):
+        # Model validation belongs to the service (it also audits); the form only parses input.
+        pass
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith(("lec_", "ls_"))}
+        if data.get("method") == AssessmentMethod.LEC:
+            data.update(likelihood=self.cleaned_data["lec_l"], exposure=self.cleaned_data["lec_e"],
+                        consequence=self.cleaned_data["lec_c"], severity=None)
+        else:
+            data.update(likelihood=Decimal(self.cleaned_data["ls_l"]), severity=self.cleaned_data["ls_s"],
+                        exposure=None, consequence=None)
+        return data
+
+
+def _plain(value) -> str:
+    """A stored scale value as the form offers it (Decimal('0.5') → '0.5', Decimal('10.0') → '10')."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+    return text

@@ -1,0 +1,286 @@
+"""Dual prevention (双重预防): risk points with their grading (风险分级管控) and hazards with their closed loop
+(隐患排查治理), the hazard timeline, and in-app notifications."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.choices import Role
+from yingji.core.models import ALL_ROLES, CRUD, Scoped
+from yingji.core.workflow import Versioned
+from yingji.standards import risk
+
+from .choices import (
+    AccidentType,
+    AssessmentMethod,
+    ControlTier,
+    HazardAction,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    NotificationKind,
+    RiskColour,
+)
+
+#: Roles that may report a hazard (each within its scope; see ``services`` for the role table).
+REPORTER_ROLES = {Role.ENTERPRISE_USER, Role.INSPECTOR, Role.TOWNSHIP_STAFF, Role.GRID_MEMBER, Role.SECTION_STAFF}
+
+
+#: The method's letters → the fields holding them (standards.risk names the letter first in its messages).
+INPUT_FIELDS = {"L": "likelihood", "E": "exposure", "C": "consequence", "S": "severity"}
+
+
+def _integer(value, name: str) -> int:
+    """An LS scale value: ints, and floats/decimals with no fraction (3.0 from a form or JSON)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal | float):
+        try:
+            whole = int(value)
+        except (OverflowError, ValueError):
+            whole = None
+        if whole is not None and whole == value:
+            return whole
+    raise ValueError(f"{name} must be an integer 1-5, got {value}")
+
+
+def grade_of(method: str, likelihood, exposure=None, consequence=None, severity=None) -> risk.RiskGrade:
+    """The grade of an assessment by ``yingji.standards.risk``; ValueError when an input is off the scale."""
+    if likelihood is None:
+        raise ValueError("L is required")
+    if method == AssessmentMethod.LEC:
+        if exposure is None:
+            raise ValueError("E is required: LEC needs L, E and C")
+        if consequence is None:
+            raise ValueError("C is required: LEC needs L, E and C")
+        if severity is not None:
+            raise ValueError("S belongs to the LS method")
+        return risk.lec(likelihood, exposure, consequence)
+    if method == AssessmentMethod.LS:
+        if severity is None:
+            raise ValueError("S is required: LS needs L and S")
+        if exposure is not None or consequence is not None:
+            raise ValueError("E and C belong to the LEC method")
+        return risk.ls(_integer(likelihood, "L"), _integer(severity, "S"))
+    raise ValueError(f"Unknown assessment method {method!r}")
+
+
+class RiskPoint(Scoped):
+    """A risk point (风险点) of an enterprise, assessed by LEC or LS. Score, level, colour and the lowest control
+    tier are computed from the kept inputs on every save (never set by hand)."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"),
+                                   on_delete=models.CASCADE, related_name="risk_points")
+    region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    location = models.CharField(_("location / unit"), max_length=200, blank=True)
+    accident_type = models.CharField(_("hazard type (GB 6441)"), max_length=32, choices=AccidentType.choices())
+    method = models.CharField(_("assessment method"), max_length=3, choices=AssessmentMethod.choices())
+    likelihood = models.DecimalField(_("L (likelihood)"), max_digits=4, decimal_places=1)
+    exposure = models.DecimalField(_("E (exposure)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    consequence = models.DecimalField(_("C (consequence)"), max_digits=5, decimal_places=1, null=True, blank=True)
+    severity = models.PositiveSmallIntegerField(_("S (severity)"), null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=9, decimal_places=3, editable=False)
+    level = models.PositiveSmallIntegerField(_("risk level"), editable=False, db_index=True)
+    colour = models.CharField(_("colour"), max_length=8, choices=RiskColour.choices(), editable=False,
+                              db_index=True)
+    control_tier = models.CharField(_("lowest control tier"), max_length=16, choices=ControlTier.choices(),
+                                    editable=False)
+    engineering_measures = models.TextField(_("engineering measures"), blank=True)
+    management_measures = models.TextField(_("management measures"), blank=True)
+    ppe_measures = models.TextField(_("personal protective equipment"), blank=True)
+    emergency_measures = models.TextField(_("emergency measures"), blank=True)
+    responsible_tier = models.CharField(_("responsible tier"), max_length=16, choices=ControlTier.choices())
+    responsible_person = models.CharField(_("responsible person"), max_length=50)
+    responsible_phone = models.CharField(_("responsible person's phone"), max_length=32, blank=True)
+    review_date = models.DateField(_("next review"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    SCOPE_ENTERPRISE_FIELD = "enterprise"
+    GRANTS = ({role: {"view"} for role in ALL_ROLES}
+              | {Role.ADMIN: CRUD, Role.SECTION_STAFF: CRUD, Role.ENTERPRISE_USER: CRUD})
+
+    class Meta:
+        ordering = ["level", "enterprise_id", "name"]
+        verbose_name = _("risk point")
+        verbose_name_plural = _("risk points")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def grade(self) -> risk.RiskGrade:
+        return grade_of(self.method, self.likelihood, self.exposure, self.consequence, self.severity)
+
+    def apply_grade(self) -> None:
+        """Set score, level, colour and lowest control tier from the inputs (ValueError when off the scale)."""
+        result = self.grade()
+        self.score = Decimal(str(result.score))
+        self.level = result.level
+        self.colour = result.color
+        self.control_tier = ControlTier.BY_LEVEL[result.level]
+
+    def clean(self) -> None:
+        errors = {}
+        if self.method == AssessmentMethod.LEC:
+            for name in ("exposure", "consequence"):
+                if getattr(self, name) is None:
+                    errors[name] = _("LEC needs L, E and C.")
+            if self.severity is not None:
+                errors["severity"] = _("S belongs to the LS method.")
+        elif self.method == AssessmentMethod.LS:
+            if self.severity is None:
+                errors["severity"] = _("LS needs L and S.")
+            for name in ("exposure", "consequence"):
+                if getattr(self, name) is not None:
+                    errors[name] = _("E and C belong to the LEC method.")
+        if not errors and self.method and self.likelihood is not None:
+            try:
+                self.apply_grade()
+            except ValueError as exc:
+                text = str(exc)
+                errors[INPUT_FIELDS.get(text[:1], "likelihood")] = text
+        if (not errors and self.responsible_tier in ControlTier.RANK
+                and ControlTier.RANK[self.responsible_tier] > ControlTier.RANK[self.control_tier]):
+            errors["responsible_tier"] = _(
+                "A level-%(level)s risk is controlled at least at the %(tier)s tier.") % {
+                "level": self.level, "tier": ControlTier.label(self.control_tier)}
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.region_code = self.enterprise.region_code
+        self.apply_grade()
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class Hazard(Scoped, Versioned):
+    """An accident hazard (事故隐患) of an enterprise and its closed loop (see ``services`` for the workflow)."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"),
+                                   on_delete=models.CASCADE, related_name="hazards")
+    region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
+    risk_point = models.ForeignKey(RiskPoint, verbose_name=_("risk point"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="hazards")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=HazardSource.choices(), db_index=True)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reporter"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    reporter_name = models.CharField(_("reported by"), max_length=150, blank=True)
+    found_at = models.DateTimeField(_("found"), db_index=True)
+    state = models.CharField(_("state"), max_length=16, choices=HazardState.choices(),
+                             default=HazardState.REPORTED, db_index=True)
+    level = models.CharField(_("hazard level"), max_length=16, choices=HazardLevel.choices(), blank=True,
+                             db_index=True)
+    supervised = models.BooleanField(_("listed for county supervision"), default=False, db_index=True)
+    due_at = models.DateTimeField(_("rectification deadline"), null=True, blank=True, db_index=True)
+    responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
+    responsible_phone = models.CharField(_("responsible person's phone"), max_length=32, blank=True)
+    responsible_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("responsible account"),
+                                         null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    measures = models.TextField(_("rectification measures"), blank=True)
+    funds = models.DecimalField(_("funds (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                validators=[MinValueValidator(0)])
+    interim_measures = models.TextField(_("interim safety measures"), blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    rectification = models.TextField(_("rectification done"), blank=True)
+    rectified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("rectified by"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    rectified_at = models.DateTimeField(_("rectified"), null=True, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, db_index=True)
+    overdue_since = models.DateTimeField(_("flagged overdue"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("overdue escalation level"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    SCOPE_ENTERPRISE_FIELD = "enterprise"
+    GRANTS = ({role: {"view"} for role in ALL_ROLES}
+              | {role: {"view", "add", "attach"} for role in REPORTER_ROLES})
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        verbose_name = _("hazard")
+        verbose_name_plural = _("hazards")
+        indexes = [models.Index(fields=["state", "due_at"], name="hazard_state_due_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return (self.state in HazardState.DEADLINE_RUNNING and self.due_at is not None
+                and self.due_at < timezone.now())
+
+    @property
+    def is_major(self) -> bool:
+        return self.level == HazardLevel.MAJOR
+
+
+class HazardEvent(models.Model):
+    """One entry of a hazard's timeline: who did what, when, and the state before and after. Append-only, read
+    through its hazard (the audit trail holds the field-level before/after values)."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
+    time = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=HazardAction.choices())
+    from_state = models.CharField(_("from"), max_length=16, choices=HazardState.choices(), blank=True)
+    to_state = models.CharField(_("to"), max_length=16, choices=HazardState.choices(), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["time", "id"]
+        verbose_name = _("hazard event")
+        verbose_name_plural = _("hazard events")
+        indexes = [models.Index(fields=["hazard", "time"], name="hazard_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.action} {self.hazard_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Hazard events are append-only")
+        super().save(*args, **kwargs)
+
+
+class Notification(models.Model):
+    """A message for one user (e.g. an overdue hazard). The platform has no delivery channel yet: notifications
+    are rows shown on the user's "my notifications" page and through the API."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+                                  related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices(), db_index=True)
+    message = models.CharField(_("message"), max_length=500)
+    hazard = models.ForeignKey(Hazard, verbose_name=_("hazard"), null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="notifications")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.message[:80]
+

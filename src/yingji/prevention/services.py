@@ -1,0 +1,594 @@
+"""Services of dual prevention (the only writers): risk points and their grading, hazards and their closed loop,
+deadline extensions, evidence, overdue escalation and notifications.
+
+Hazard closed loop (隐患排查治理; standards.md §3). Every step is a transition of ``HAZARD_WORKFLOW`` (one
+compare-and-swap on state and version, an audit record and a timeline event) or, for deadline extensions, the
+same compare-and-swap done here. Every row also needs the hazard inside the actor's scope (jurisdiction subtree
+or own enterprise); outside it the hazard does not exist for the actor (404).
+
+=========  ========================  ====================================================================
+action     from → to                 who may (roles)
+=========  ========================  ====================================================================
+report     — → reported              enterprise_user (self-check, own enterprise only); inspector and
+                                     section_staff (source inspector or inspection); township_staff
+                                     (township check); grid_member (grid patrol)
+confirm    reported → confirmed      inspector, section_staff, township_staff: classify 一般/重大, set the
+                                     rectification deadline and responsible person; 重大 also needs the
+                                     measures and the funds (第十五条, 五落实) and is listed for county
+                                     supervision (挂牌督办), with the county's section staff notified
+start      confirmed → rectifying    an enterprise_user of the hazard's enterprise, or the responsible
+                                     account named at confirmation (the responsible unit)
+rectify    rectifying → rectified    as ``start``; needs a description of what was done and at least one
+                                     evidence attachment (image or PDF)
+verify     rectified → verified      inspector, section_staff, township_staff, but never the account that
+                                     rectified it (验收 by someone else)
+reject     rectified → rectifying    as ``verify``; needs a reason
+close      verified → closed         一般: inspector, section_staff, township_staff. 重大: bureau sign-off
+                                     only: a county-scoped admin, section_staff, inspector or commander
+                                     (standards.md §3.3 step 5-6: the regulator reviews a 挂牌督办 hazard).
+                                     County-scoped admins and commanders may also close 一般 hazards.
+extend     confirmed/rectifying      inspector, section_staff, township_staff: a later deadline and a
+           (state unchanged)         reason; resets the overdue escalation
+=========  ========================  ====================================================================
+
+An action not allowed from the hazard's state answers 409; a role (or person) that may not take it, 403 with
+the reason. Overdue hazards (deadline passed while confirmed or rectifying) are escalated by
+``escalate_overdue`` (a periodic job, see ``tasks``): level 1 at the deadline notifies the responsible person
+(or the enterprise's accounts) and their supervisor (who confirmed it, else the township's staff); level 2
+after 7 days adds the township's staff; level 3 after 30 days adds the county's section staff (for 重大
+hazards the county's section staff are told from level 1).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
+
+from yingji.core import attachments, audit, policy
+from yingji.core.choices import AuditAction, Role
+from yingji.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from yingji.core.models import ALL_ROLES, User
+from yingji.core.services import create_object, delete_object, update_object
+from yingji.core.workflow import Transition, Workflow
+from yingji.enterprises.models import Enterprise
+
+from .choices import AttachmentPurpose, HazardAction, HazardLevel, HazardSource, HazardState, NotificationKind
+from .models import Hazard, HazardEvent, Notification, RiskPoint
+
+VERIFIER_ROLES = frozenset({Role.INSPECTOR, Role.SECTION_STAFF, Role.TOWNSHIP_STAFF})
+BUREAU_SIGNOFF_ROLES = frozenset({Role.ADMIN, Role.SECTION_STAFF, Role.INSPECTOR, Role.COMMANDER})
+#: Sources each reporting role may give (the first is its default).
+SOURCES_BY_ROLE = {
+    Role.ENTERPRISE_USER: (HazardSource.SELF_CHECK,),
+    Role.INSPECTOR: (HazardSource.INSPECTOR, HazardSource.INSPECTION),
+    Role.SECTION_STAFF: (HazardSource.INSPECTOR, HazardSource.INSPECTION),
+    Role.TOWNSHIP_STAFF: (HazardSource.TOWNSHIP,),
+    Role.GRID_MEMBER: (HazardSource.GRID,),
+}
+#: Overdue escalation: (level, time past the deadline at which it is reached).
+ESCALATION_STEPS = ((1, datetime.timedelta(0)), (2, datetime.timedelta(days=7)), (3, datetime.timedelta(days=30)))
+MAX_DEADLINE_AHEAD = datetime.timedelta(days=3 * 366)
+MAX_TEXT = 5000
+COMPUTED_RISK_FIELDS = ("score", "level", "colour", "control_tier", "region_code")
+
+
+def _county_scoped(user) -> bool:
+    return not user.enterprise_id and len(user.scope_region_code or "") == 6
+
+
+def _is_rectifier(hazard: Hazard, actor) -> bool:
+    own_enterprise = actor.has_role(Role.ENTERPRISE_USER) and actor.enterprise_id == hazard.enterprise_id
+    return own_enterprise or (hazard.responsible_user_id is not None and hazard.responsible_user_id == actor.pk)
+
+
+def _not_rectifier(hazard: Hazard, actor) -> bool:
+    return hazard.rectified_by_id is None or hazard.rectified_by_id != actor.pk
+
+
+def _may_close(hazard: Hazard, actor) -> bool:
+    if _county_scoped(actor) and actor.has_role(*BUREAU_SIGNOFF_ROLES):
+        return True
+    return hazard.level != HazardLevel.MAJOR and actor.has_role(*VERIFIER_ROLES)
+
+
+# --- payload helpers -----------------------------------------------------------------------------------------
+
+
+def _text(payload: Mapping[str, Any], name: str, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
+    value = payload.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationFailed.from_dict({name: ["Give text"]})
+    value = value.strip()
+    if "\x00" in value:
+        raise ValidationFailed.from_dict({name: ["must not contain NUL characters"]})
+    if required and not value:
+        raise ValidationFailed.from_dict({name: ["This field is required for this action"]})
+    if len(value) > max_length:
+        raise ValidationFailed.from_dict({name: [f"At most {max_length} characters"]})
+    return value
+
+
+def as_datetime(value, field: str = "due_at", *, end_of_day: bool = True) -> datetime.datetime:
+    """An aware date-time from a datetime, a date (the end, or start, of that day in local time) or ISO text."""
+    if isinstance(value, str):
+        try:
+            parsed = parse_date(value.strip()) or parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise ValidationFailed.from_dict({field: ["Give a date or date-time (ISO 8601)"]})
+        value = parsed
+    if isinstance(value, datetime.datetime):
+        result = value
+    elif isinstance(value, datetime.date):
+        result = datetime.datetime.combine(value, datetime.time(23, 59, 59) if end_of_day else datetime.time())
+    else:
+        raise ValidationFailed.from_dict({field: ["This field is required for this action"]})
+    if not 2000 <= result.year <= 2100:
+        raise ValidationFailed.from_dict({field: ["The date must lie between 2000 and 2100"]})
+    if timezone.is_naive(result):
+        result = timezone.make_aware(result)
+    return result
+
+
+def _future_deadline(value, field: str = "due_at") -> datetime.datetime:
+    due = as_datetime(value, field)
+    now = timezone.now()
+    if due <= now:
+        raise ValidationFailed.from_dict({field: ["The deadline must lie in the future"]})
+    if due > now + MAX_DEADLINE_AHEAD:
+        raise ValidationFailed.from_dict({field: ["The deadline must lie within three years"]})
+    return due
+
+
+def _money(value, field: str = "funds") -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed.from_dict({field: ["Give an amount in CNY"]}) from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+        raise ValidationFailed.from_dict({field: ["Give an amount between 0 and 999,999,999,999.99 CNY"]})
+    return amount.quantize(Decimal("0.01"))
+
+
+def _user_ref(value, field: str):
+    if value in (None, ""):
+        return None
+    if isinstance(value, User):
+        return value
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed.from_dict({field: ["Give an account id"]}) from None
+    user = User.objects.filter(pk=pk, is_active=True).first() if 0 < pk < 2**63 else None
+    if user is None:
+        raise ValidationFailed.from_dict({field: [f"No active account {value}"]})
+    return user
+
+
+# --- workflow checks ------------------------------------------------------------------------------------------
+
+
+def _confirm(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
+    level = payload.get("level")
+    if level not in HazardLevel.values():
+        raise ValidationFailed.from_dict({"level": [f"Choose one of {', '.join(HazardLevel.values())}"]})
+    due_at = _future_deadline(payload.get("due_at"))
+    person = _text(payload, "responsible_person", required=True, max_length=50)
+    phone = _text(payload, "responsible_phone", max_length=32)
+    measures = _text(payload, "measures")
+    interim = _text(payload, "interim_measures")
+    funds = _money(payload.get("funds"))
+    responsible = _user_ref(payload.get("responsible_user_id") or payload.get("responsible_user"),
+                            "responsible_user_id")
+    if responsible is not None and not policy.in_scope(responsible, hazard):
+        raise ValidationFailed.from_dict({"responsible_user_id": ["That account cannot see this hazard"]})
+    if level == HazardLevel.MAJOR:
+        errors = {}
+        if not measures:
+            errors["measures"] = ["A major hazard needs its rectification measures (治理方案)"]
+        if funds is None or funds <= 0:
+            errors["funds"] = ["A major hazard needs the funds set aside for it"]
+        if errors:
+            raise ValidationFailed.from_dict(errors)
+    return {"level": level, "due_at": due_at, "responsible_person": person, "responsible_phone": phone,
+            "responsible_user": responsible, "measures": measures, "funds": funds, "interim_measures": interim,
+            "supervised": level == HazardLevel.MAJOR, "confirmed_by": actor, "confirmed_at": timezone.now(),
+            "escalation_level": 0, "overdue_since": None}
+
+
+def _start(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
+    _text(payload, "note")
+    return {}
+
+
+def _rectify(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
+    description = _text(payload, "description", required=True)
+    if not attachments.for_object(hazard).filter(purpose=AttachmentPurpose.EVIDENCE).exists():
+        raise ValidationFailed.from_dict({"evidence": ["Attach at least one photo or PDF as evidence first"]})
+    return {"rectification": description, "rectified_by": actor, "rectified_at": timezone.now()}
+
+
+def _verify(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
+    _text(payload, "note")
+    return {"verified_by": actor, "verified_at": timezone.now()}
+
+
+def _reject(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
+    _text(payload, "reason", required=True)
+    return {}
+
+
+def _close(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
+    _text(payload, "note")
+    return {"closed_by": actor, "closed_at": timezone.now()}
+
+
+_NOTE_FIELD = {"confirm": "note", "start": "note", "rectify": "description", "verify": "note", "reject": "reason",
+               "close": "note"}
+
+
+def _on_applied(hazard: Hazard, t: Transition, actor, payload: Mapping[str, Any], from_state: str) -> None:
+    note = str(payload.get(_NOTE_FIELD.get(t.action, "note")) or payload.get("note") or "").strip()
+    data: dict[str, Any] = {}
+    if t.action == "confirm":
+        data = {"level": hazard.level, "due_at": hazard.due_at.isoformat(),
+                "responsible_person": hazard.responsible_person}
+    _event(hazard, actor, t.action, from_state, t.target, note, data)
+    title = hazard.title[:100]
+    if t.action == "confirm":
+        if hazard.responsible_user_id:
+            _notify([hazard.responsible_user], NotificationKind.ASSIGNED,
+                    _msg("Hazard “%(title)s” is yours to rectify by %(due)s.", title=title, due=_local(hazard.due_at)),
+                    hazard, actor)
+        if hazard.level == HazardLevel.MAJOR:
+            _notify(_staff_covering(hazard, {Role.SECTION_STAFF}, county_only=True), NotificationKind.SUPERVISION,
+                    _msg("Major hazard “%(title)s” at %(enterprise)s is listed for county supervision.",
+                         title=title, enterprise=hazard.enterprise.name), hazard, actor)
+    elif t.action == "rectify" and hazard.confirmed_by_id:
+        _notify([hazard.confirmed_by], NotificationKind.TO_VERIFY,
+                _msg("Hazard “%(title)s” was rectified and awaits verification.", title=title), hazard, actor)
+    elif t.action == "reject" and hazard.rectified_by_id:
+        _notify([hazard.rectified_by], NotificationKind.REJECTED,
+                _msg("The rectification of hazard “%(title)s” was rejected: %(reason)s", title=title,
+                     reason=note[:200]), hazard, actor)
+
+
+HAZARD_WORKFLOW = Workflow(
+    model=Hazard,
+    transitions=[
+        Transition("confirm", (HazardState.REPORTED,), HazardState.CONFIRMED, VERIFIER_ROLES,
+                   label="Confirm and classify", check=_confirm),
+        Transition("start", (HazardState.CONFIRMED,), HazardState.RECTIFYING, frozenset(ALL_ROLES),
+                   label="Start rectification", check=_start, allowed=_is_rectifier),
+        Transition("rectify", (HazardState.RECTIFYING,), HazardState.RECTIFIED, frozenset(ALL_ROLES),
+                   label="Report rectification done", check=_rectify, allowed=_is_rectifier),
+        Transition("verify", (HazardState.RECTIFIED,), HazardState.VERIFIED, VERIFIER_ROLES,
+                   label="Verify", check=_verify, allowed=_not_rectifier),
+        Transition("reject", (HazardState.RECTIFIED,), HazardState.RECTIFYING, VERIFIER_ROLES,
+                   label="Reject rectification", check=_reject, allowed=_not_rectifier),
+        Transition("close", (HazardState.VERIFIED,), HazardState.CLOSED, VERIFIER_ROLES | BUREAU_SIGNOFF_ROLES,
+                   label="Close (销号)", check=_close, allowed=_may_close),
+    ],
+    on_applied=_on_applied,
+)
+EXTEND = "extend"
+ACTIONS = [*HAZARD_WORKFLOW.actions, EXTEND]
+
+
+def _refusal(action: str, hazard: Hazard, actor) -> str:
+    """Why the actor may not take ``action`` (for the 403 answer)."""
+    if action in ("start", "rectify"):
+        return "Only an account of the hazard's enterprise or the responsible account may rectify it"
+    if action in ("verify", "reject"):
+        if actor.has_role(*VERIFIER_ROLES) and not _not_rectifier(hazard, actor):
+            return "You rectified this hazard; someone else must verify it"
+        return "Only inspectors, section staff or township staff may verify a rectification"
+    if action == "close" and hazard.level == HazardLevel.MAJOR:
+        return ("A major hazard is closed only with the bureau's sign-off: a county-level administrator, "
+                "section staff, inspector or commander")
+    if action == "close":
+        return "Only inspectors, section staff, township staff or the bureau may close a hazard"
+    if action == "confirm":
+        return "Only inspectors, section staff or township staff may confirm a hazard"
+    return f"Your role cannot {action} this hazard"
+
+
+def _ensure_visible(actor, hazard: Hazard) -> None:
+    if not policy.in_scope(actor, hazard) or not policy.can(actor, "view", Hazard):
+        raise NotFound(f"hazard {hazard.pk} not found")
+
+
+def available_actions(hazard: Hazard, actor) -> list[str]:
+    """The actions the actor may take on the hazard now (workflow transitions plus a deadline extension)."""
+    actions = [t.action for t in HAZARD_WORKFLOW.available(hazard, actor)]
+    if hazard.state in HazardState.DEADLINE_RUNNING and actor.has_role(*VERIFIER_ROLES):
+        actions.append(EXTEND)
+    return actions
+
+
+def perform(actor, hazard: Hazard, action: str, payload: Mapping[str, Any] | None = None,
+            files: Iterable = ()) -> Hazard:
+    """Take ``action`` on ``hazard`` as ``actor``; ``files`` are evidence uploaded with it (kept only if the
+    action succeeds). Returns the refreshed hazard."""
+    payload = dict(payload or {})
+    _ensure_visible(actor, hazard)
+    if action == EXTEND:
+        return extend_deadline(actor, hazard, payload.get("due_at"), payload.get("reason"))
+    with transaction.atomic():
+        for uploaded in files:
+            add_attachment(actor, hazard, uploaded, AttachmentPurpose.EVIDENCE)
+        try:
+            return HAZARD_WORKFLOW.apply(actor, hazard, action, payload)
+        except NotAllowed as exc:
+            if exc.detail == NotAllowed.default_detail or exc.detail.startswith("Your role cannot"):
+                raise NotAllowed(_refusal(action, hazard, actor)) from None
+            raise
+
+
+def extend_deadline(actor, hazard: Hazard, due_at, reason) -> Hazard:
+    """Move the rectification deadline later, with a reason (its own audited action; resets escalation)."""
+    _ensure_visible(actor, hazard)
+    if hazard.state not in HazardState.DEADLINE_RUNNING:
+        raise Conflict(f"The deadline can be extended only while the hazard is confirmed or being rectified, "
+                       f"not {hazard.state!r}",
+                       [{"field": "action", "message": "allowed from: confirmed, rectifying"}])
+    if not actor.has_role(*VERIFIER_ROLES):
+        raise NotAllowed("Only inspectors, section staff or township staff may extend a deadline")
+    reason = _text({"reason": reason}, "reason", required=True)
+    new_due = _future_deadline(due_at)
+    if hazard.due_at is not None and new_due <= hazard.due_at:
+        raise ValidationFailed.from_dict({"due_at": ["An extension must move the deadline later"]})
+    old_due = hazard.due_at
+    with transaction.atomic():
+        rows = Hazard.objects.filter(pk=hazard.pk, state=hazard.state, version=hazard.version).update(
+            due_at=new_due, version=F("version") + 1, escalation_level=0, overdue_since=None)
+        if rows == 0:
+            raise Conflict("Someone else changed this object first; reload and try again")
+        hazard.refresh_from_db()
+        before = {"due_at": old_due.isoformat() if old_due else None}
+        audit.record(AuditAction.UPDATE, hazard, actor=actor, before=before,
+                     after={"due_at": new_due.isoformat()}, message=f"extend: {reason}"[:500])
+        _event(hazard, actor, EXTEND, hazard.state, hazard.state, reason,
+               {"from": before["due_at"], "to": new_due.isoformat()})
+        if hazard.responsible_user_id:
+            _notify([hazard.responsible_user], NotificationKind.EXTENDED,
+                    _msg("The deadline of hazard “%(title)s” moved to %(due)s.", title=hazard.title[:100],
+                         due=_local(new_due)), hazard, actor)
+    return hazard
+
+
+# --- reporting and evidence ------------------------------------------------------------------------------------
+
+
+def sources_for(actor) -> list[str]:
+    """The sources the actor may report a hazard under, its default first."""
+    result: list[str] = []
+    for role in (Role.ENTERPRISE_USER, Role.INSPECTOR, Role.SECTION_STAFF, Role.TOWNSHIP_STAFF, Role.GRID_MEMBER):
+        if actor.has_role(role):
+            result += [s for s in SOURCES_BY_ROLE[role] if s not in result]
+    return result
+
+
+def _enterprise_in_scope(actor, value, field: str = "enterprise") -> Enterprise:
+    if isinstance(value, Enterprise):
+        value = value.pk
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed.from_dict({field: ["Choose an enterprise"]}) from None
+    enterprise = (Enterprise.objects.filter(policy.scope_q(actor, Enterprise)).filter(pk=pk).first()
+                  if 0 < pk < 2**63 else None)
+    if enterprise is None:
+        raise ValidationFailed.from_dict({field: [f"No enterprise {value} in your scope"]})
+    return enterprise
+
+
+def report_hazard(actor, data: Mapping[str, Any], photos: Iterable = ()) -> Hazard:
+    """Register a hazard found by ``actor`` (an enterprise self-check, an inspector, a township or grid check)."""
+    policy.require(actor, "add", Hazard)
+    data = dict(data)
+    enterprise = _enterprise_in_scope(actor, data.pop("enterprise", None) or data.pop("enterprise_id", None))
+    allowed_sources = sources_for(actor)
+    source = data.pop("source", None) or (allowed_sources[0] if allowed_sources else "")
+    if source not in allowed_sources:
+        raise ValidationFailed.from_dict({"source": [f"You may report as: {', '.join(allowed_sources)}"]})
+    found_at = data.pop("found_at", None)
+    found_at = as_datetime(found_at, "found_at", end_of_day=False) if found_at else timezone.now()
+    if found_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationFailed.from_dict({"found_at": ["A hazard cannot be found in the future"]})
+    risk_point = data.pop("risk_point", None) or data.pop("risk_point_id", None)
+    if risk_point is not None:
+        rp_id = risk_point.pk if isinstance(risk_point, RiskPoint) else risk_point
+        risk_point = RiskPoint.objects.filter(pk=rp_id, enterprise=enterprise).first() if str(rp_id).isdigit() \
+            else None
+        if risk_point is None:
+            raise ValidationFailed.from_dict({"risk_point_id": ["No such risk point of this enterprise"]})
+    values = {
+        "enterprise": enterprise, "region_code": enterprise.region_code, "risk_point": risk_point,
+        "title": _text(data, "title", required=True, max_length=200),
+        "description": _text(data, "description", required=True),
+        "location": _text(data, "location", max_length=200),
+        "source": source, "found_at": found_at, "reporter": actor,
+        "reporter_name": (actor.display_name or actor.username)[:150],
+    }
+    with transaction.atomic():
+        hazard = create_object(actor, Hazard, values, check_scope=False)
+        _event(hazard, actor, HazardAction.REPORT, "", HazardState.REPORTED, "", {"source": source})
+        for photo in photos:
+            add_attachment(actor, hazard, photo, AttachmentPurpose.PHOTO)
+    return hazard
+
+
+def add_attachment(actor, hazard: Hazard, uploaded, purpose: str = AttachmentPurpose.OTHER):
+    """Attach an image or PDF to a hazard (evidence only while the hazard is being rectified)."""
+    _ensure_visible(actor, hazard)
+    policy.require(actor, "attach", Hazard)
+    if purpose not in AttachmentPurpose.values():
+        raise ValidationFailed.from_dict({"purpose": [f"Choose one of {', '.join(AttachmentPurpose.values())}"]})
+    if hazard.state == HazardState.CLOSED:
+        raise Conflict("A closed hazard takes no more files")
+    if purpose == AttachmentPurpose.EVIDENCE and hazard.state not in HazardState.DEADLINE_RUNNING:
+        raise Conflict("Rectification evidence is attached while the hazard is confirmed or being rectified",
+                       [{"field": "purpose", "message": "allowed in: confirmed, rectifying"}])
+    with transaction.atomic():
+        attachment = attachments.attach(actor, hazard, uploaded, purpose=purpose)
+        _event(hazard, actor, HazardAction.ATTACH, hazard.state, hazard.state, attachment.original_name,
+               {"attachment": attachment.pk, "purpose": purpose})
+    return attachment
+
+
+# --- risk points -----------------------------------------------------------------------------------------------
+
+
+def _risk_data(actor, data: Mapping[str, Any]) -> dict:
+    data = dict(data)
+    computed = sorted(set(data) & set(COMPUTED_RISK_FIELDS))
+    if computed:
+        raise ValidationFailed.from_dict({f: ["Computed from the assessment; cannot be set"] for f in computed})
+    return data
+
+
+def create_risk_point(actor, data: Mapping[str, Any]) -> RiskPoint:
+    policy.require(actor, "add", RiskPoint)
+    data = _risk_data(actor, data)
+    ref = data.pop("enterprise", None) or data.pop("enterprise_id", None)
+    if ref is None and actor.enterprise_id:
+        ref = actor.enterprise_id
+    enterprise = _enterprise_in_scope(actor, ref)
+    data.update(enterprise=enterprise, region_code=enterprise.region_code)
+    return create_object(actor, RiskPoint, data, check_scope=False,
+                         exclude=["score", "level", "colour", "control_tier"])
+
+
+def update_risk_point(actor, point: RiskPoint, data: Mapping[str, Any]) -> RiskPoint:
+    data = _risk_data(actor, data)
+    for key in ("enterprise", "enterprise_id"):
+        if key in data:
+            raise ValidationFailed.from_dict({key: ["A risk point stays with its enterprise"]})
+    return update_object(actor, point, data)
+
+
+def delete_risk_point(actor, point: RiskPoint) -> None:
+    delete_object(actor, point)
+
+
+# --- overdue escalation and notifications ------------------------------------------------------------------------
+
+
+def _msg(template: str, **params) -> str:
+    """A notification text in the platform's default language (jobs have no request language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return (gettext(template) % params)[:500]
+
+
+def _local(value: datetime.datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _event(hazard: Hazard, actor, action: str, from_state: str, to_state: str, note: str = "",
+           data: dict | None = None) -> HazardEvent:
+    name = (actor.display_name or actor.username) if actor is not None else ""
+    return HazardEvent.objects.create(hazard=hazard, actor=actor, actor_name=name[:150], action=action,
+                                      from_state=from_state, to_state=to_state, note=note[:MAX_TEXT],
+                                      data=data or {})
+
+
+def _notify(recipients: Iterable, kind: str, message: str, hazard: Hazard | None, actor=None) -> int:
+    seen: set[int] = set()
+    rows = []
+    for user in recipients:
+        if user is None or user.pk in seen or (actor is not None and user.pk == actor.pk) or not user.is_active:
+            continue
+        seen.add(user.pk)
+        rows.append(Notification(recipient=user, kind=kind, message=message, hazard=hazard))
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _staff_covering(hazard: Hazard, roles: set[str], *, county_only: bool = False):
+    codes = policy.region_ancestors(hazard.region_code)
+    if county_only:
+        codes = codes[:1]
+    return list(User.objects.filter(is_active=True, enterprise__isnull=True, scope_region_code__in=codes,
+                                    roles__role__in=roles).distinct())
+
+
+def _escalation_recipients(hazard: Hazard, old_level: int, new_level: int) -> list:
+    recipients: list = []
+    if old_level < 1 <= new_level:
+        if hazard.responsible_user_id:
+            recipients.append(hazard.responsible_user)
+        else:
+            recipients += list(User.objects.filter(enterprise_id=hazard.enterprise_id, is_active=True))
+        recipients += ([hazard.confirmed_by] if hazard.confirmed_by_id
+                       else _staff_covering(hazard, {Role.TOWNSHIP_STAFF}))
+        if hazard.level == HazardLevel.MAJOR:
+            recipients += _staff_covering(hazard, {Role.SECTION_STAFF}, county_only=True)
+    if old_level < 2 <= new_level:
+        recipients += _staff_covering(hazard, {Role.TOWNSHIP_STAFF})
+    if old_level < 3 <= new_level:
+        recipients += _staff_covering(hazard, {Role.SECTION_STAFF}, county_only=True)
+    return recipients
+
+
+def escalation_target(due_at: datetime.datetime, now: datetime.datetime) -> int:
+    return max((level for level, after in ESCALATION_STEPS if due_at + after < now), default=0)
+
+
+def escalate_overdue(now: datetime.datetime | None = None) -> int:
+    """Flag hazards past their rectification deadline and notify, one escalation level at a time.
+
+    Idempotent: the level reached is stored on the hazard (``escalation_level``) and raised by a compare-and-swap,
+    so a second run, or two sweepers at once, notify nobody twice. Returns how many hazards were escalated."""
+    now = now or timezone.now()
+    due = Q()
+    for level, after in ESCALATION_STEPS:
+        due |= Q(escalation_level__lt=level, due_at__lt=now - after)
+    candidates = (Hazard.objects.filter(state__in=HazardState.DEADLINE_RUNNING, due_at__isnull=False).filter(due)
+                  .select_related("enterprise", "responsible_user", "confirmed_by").order_by("due_at", "pk"))
+    escalated = 0
+    for hazard in candidates:
+        old_level, target = hazard.escalation_level, escalation_target(hazard.due_at, now)
+        if target <= old_level:
+            continue
+        with transaction.atomic():
+            rows = Hazard.objects.filter(
+                pk=hazard.pk, escalation_level=old_level, due_at=hazard.due_at,
+                state__in=HazardState.DEADLINE_RUNNING,
+            ).update(escalation_level=target, overdue_since=hazard.overdue_since or now)
+            if rows == 0:
+                continue
+            days = (now - hazard.due_at).days
+            message = _msg("Hazard “%(title)s” at %(enterprise)s is overdue: the deadline was %(due)s "
+                           "(%(days)s days ago). Escalation level %(level)s.",
+                           title=hazard.title[:100], enterprise=hazard.enterprise.name,
+                           due=_local(hazard.due_at), days=days, level=target)
+            _notify(_escalation_recipients(hazard, old_level, target), NotificationKind.OVERDUE, message, hazard)
+            _event(hazard, None, HazardAction.OVERDUE, hazard.state, hazard.state, message,
+                   {"escalation_level": target, "due_at": hazard.due_at.isoformat()})
+            audit.record(AuditAction.UPDATE, hazard, before={"escalation_level": old_level},
+                         after={"escalation_level": target}, message="overdue escalation")
+            escalated += 1
+    return escalated
+
+
+def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when no ids are given)."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=list(notification_ids))
+    return qs.update(read_at=timezone.now())

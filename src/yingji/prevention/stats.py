@@ -1,0 +1,167 @@
+"""Read-side figures of dual prevention, shared by the pages and the API: the four-colour risk distribution and
+hazard statistics (found, closed, overdue, closure rate). Callers pass querysets already cut to the user's
+scope (``Model.objects.for_user``), so every figure stays inside it."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Substr, TruncMonth, TruncQuarter
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yingji.core.choices import RegionLevel
+from yingji.core.models import Region
+from yingji.enterprises import industries
+from yingji.enterprises.models import Enterprise
+
+from .choices import HazardSource, HazardState, RiskColour
+
+RISK_GROUPS = ("township", "industry", "enterprise")
+HAZARD_GROUPS = ("township", "industry", "source", "month", "quarter")
+COLOURS = tuple(RiskColour.values())
+TOWNSHIP_CODE_LENGTH = 9
+
+
+def _township_names() -> dict[str, str]:
+    return dict(Region.objects.filter(level=RegionLevel.TOWNSHIP).values_list("code", "name"))
+
+
+def _labels(group_by: str, keys) -> dict:
+    keys = [k for k in keys if k not in (None, "")]
+    if group_by == "township":
+        names = _township_names()
+        return {k: names.get(k, k) for k in keys}
+    if group_by == "industry":
+        return {k: industries.label(k) for k in keys}
+    if group_by == "enterprise":
+        return dict(Enterprise.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if group_by == "source":
+        return {k: HazardSource.label(k) for k in keys}
+    return {}
+
+
+def _key_expression(group_by: str, enterprise_path: str = "enterprise"):
+    if group_by == "township":
+        return Substr("region_code", 1, TOWNSHIP_CODE_LENGTH)
+    if group_by == "industry":
+        return F(f"{enterprise_path}__industry_division")
+    if group_by == "enterprise":
+        return F(f"{enterprise_path}_id")
+    if group_by == "source":
+        return F("source")
+    if group_by == "month":
+        return TruncMonth("found_at")
+    if group_by == "quarter":
+        return TruncQuarter("found_at")
+    raise ValueError(group_by)
+
+
+def _period_key(value) -> str:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return value.strftime("%Y-%m") if value else ""
+
+
+def _quarter_key(value) -> str:
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value.year}-Q{(value.month - 1) // 3 + 1}" if value else ""
+
+
+@dataclass
+class Table:
+    group_by: str
+    rows: list[dict]
+    total: dict
+
+
+def risk_distribution(points: QuerySet, group_by: str) -> Table:
+    """Risk points counted by colour (red/orange/yellow/blue) per township, industry or enterprise."""
+    if group_by not in RISK_GROUPS:
+        raise ValueError(f"group_by must be one of {', '.join(RISK_GROUPS)}")
+    counts = {c: Count("id", filter=Q(colour=c)) for c in COLOURS}
+    grouped = (points.order_by().annotate(group_key=_key_expression(group_by)).values("group_key")
+               .annotate(total=Count("id"), **counts))
+    rows = [dict(r) for r in grouped]
+    labels = _labels(group_by, [r["group_key"] for r in rows])
+    result = []
+    for r in rows:
+        key = r["group_key"]
+        result.append({"key": "" if key is None else str(key),
+                       "label": labels.get(key) or (str(key) if key not in (None, "") else _("Unclassified")),
+                       **{c: r[c] for c in COLOURS}, "total": r["total"]})
+    result.sort(key=lambda r: (-r["red"], -r["orange"], -r["total"], r["label"]))
+    total = {c: sum(r[c] for r in result) for c in (*COLOURS, "total")}
+    return Table(group_by, result, total)
+
+
+def colour_totals(points: QuerySet) -> dict:
+    """Risk points counted by colour, plus ``total``."""
+    return points.order_by().aggregate(total=Count("id"), **{c: Count("id", filter=Q(colour=c)) for c in COLOURS})
+
+
+def overdue_q(now: datetime.datetime | None = None) -> Q:
+    """Hazards whose rectification deadline has passed while they are still confirmed or being rectified."""
+    return Q(state__in=HazardState.DEADLINE_RUNNING, due_at__lt=now or timezone.now())
+
+
+def hazard_statistics(hazards: QuerySet, group_by: str, since: datetime.datetime | None = None,
+                      until: datetime.datetime | None = None, now: datetime.datetime | None = None) -> Table:
+    """Hazards found in [since, until) grouped by township, industry, source, month or quarter (of finding):
+    found, closed (销号), overdue now, major, and the closure rate closed / found."""
+    if group_by not in HAZARD_GROUPS:
+        raise ValueError(f"group_by must be one of {', '.join(HAZARD_GROUPS)}")
+    qs = hazards.order_by()
+    if since is not None:
+        qs = qs.filter(found_at__gte=since)
+    if until is not None:
+        qs = qs.filter(found_at__lt=until)
+    grouped = (qs.annotate(group_key=_key_expression(group_by)).values("group_key").annotate(
+        found=Count("id"),
+        closed=Count("id", filter=Q(state=HazardState.CLOSED)),
+        overdue=Count("id", filter=overdue_q(now)),
+        major=Count("id", filter=Q(level="major")),
+    ))
+    rows = [dict(r) for r in grouped]
+    if group_by in ("month", "quarter"):
+        fmt = _period_key if group_by == "month" else _quarter_key
+        merged: dict[str, dict] = {}
+        for r in rows:
+            key = fmt(r["group_key"])
+            slot = merged.setdefault(key, {"group_key": key, "found": 0, "closed": 0, "overdue": 0, "major": 0})
+            for name in ("found", "closed", "overdue", "major"):
+                slot[name] += r[name]
+        rows = list(merged.values())
+    labels = _labels(group_by, [r["group_key"] for r in rows])
+    result = []
+    for r in rows:
+        key = r["group_key"]
+        result.append({"key": "" if key is None else str(key),
+                       "label": labels.get(key) or (str(key) if key not in (None, "") else _("Unclassified")),
+                       "found": r["found"], "closed": r["closed"], "overdue": r["overdue"], "major": r["major"],
+                       "closure_rate": _rate(r["closed"], r["found"])})
+    if group_by in ("month", "quarter"):
+        result.sort(key=lambda r: r["key"])
+    else:
+        result.sort(key=lambda r: (-r["found"], r["label"]))
+    total = {name: sum(r[name] for r in result) for name in ("found", "closed", "overdue", "major")}
+    total["closure_rate"] = _rate(total["closed"], total["found"])
+    return Table(group_by, result, total)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def hazard_dashboard(hazards: QuerySet, now: datetime.datetime | None = None) -> dict:
+    """Counts for the hazard list's header: open, overdue, major open (挂牌督办), awaiting verification."""
+    return hazards.order_by().aggregate(
+        open=Count("id", filter=Q(state__in=HazardState.OPEN)),
+        overdue=Count("id", filter=overdue_q(now)),
+        supervised=Count("id", filter=Q(supervised=True, state__in=HazardState.OPEN)),
+        awaiting_confirmation=Count("id", filter=Q(state=HazardState.REPORTED)),
+        awaiting_verification=Count("id", filter=Q(state=HazardState.RECTIFIED)),
+    )

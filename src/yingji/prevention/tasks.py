@@ -1,0 +1,17 @@
+"""Periodic jobs of dual prevention."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from yingji.core.tasks import periodic, task
+
+
+@periodic(every=timedelta(minutes=15))
+@task()
+def flag_overdue_hazards() -> int:
+    """Flag hazards past their rectification deadline, raise their escalation level and notify (idempotent:
+    the level reached is kept on each hazard; see ``services.escalate_overdue``)."""
+    from . import services
+
+    return services.escalate_overdue()

@@ -1,0 +1,139 @@
+"""Choice sets of early warnings: levels, states, CAP message types, responsible-person kinds, channels, delivery
+states."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.choices import ChoiceSet
+
+
+class WarningLevel(ChoiceSet):
+    """Warning colour (预警级别): red is the most severe."""
+
+    RED = "red"
+    ORANGE = "orange"
+    YELLOW = "yellow"
+    BLUE = "blue"
+    CHOICES = (
+        (RED, _("Red"), "danger"),
+        (ORANGE, _("Orange"), "warning"),
+        (YELLOW, _("Yellow"), "yellow"),
+        (BLUE, _("Blue"), "primary"),
+    )
+
+
+#: Warning colour → CAP (severity, urgency); certainty is Likely unless observed (reference/README.md).
+CAP_BY_LEVEL = {
+    WarningLevel.RED: ("Extreme", "Immediate"),
+    WarningLevel.ORANGE: ("Severe", "Expected"),
+    WarningLevel.YELLOW: ("Moderate", "Expected"),
+    WarningLevel.BLUE: ("Minor", "Future"),
+}
+
+
+class WarningState(ChoiceSet):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    UPDATED = "updated"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    CHOICES = (
+        (DRAFT, _("Draft"), "secondary"),
+        (SUBMITTED, _("Submitted"), "info"),
+        (APPROVED, _("Approved"), "primary"),
+        (PUBLISHED, _("Published"), "danger"),
+        (UPDATED, _("Superseded by an update"), "light"),
+        (CANCELLED, _("Cancelled"), "dark"),
+        (EXPIRED, _("Expired"), "light"),
+    )
+
+
+#: States of a warning that has been published at some point (its CAP document is public).
+EVER_PUBLISHED = (WarningState.PUBLISHED, WarningState.UPDATED, WarningState.CANCELLED, WarningState.EXPIRED)
+
+
+class MessageType(ChoiceSet):
+    """CAP ``msgType`` of a warning message."""
+
+    ALERT = "Alert"
+    UPDATE = "Update"
+    CANCEL = "Cancel"
+    CHOICES = (
+        (ALERT, _("Alert"), "danger"),
+        (UPDATE, _("Update"), "warning"),
+        (CANCEL, _("Cancel"), "secondary"),
+    )
+
+
+class CapCategory(ChoiceSet):
+    """CAP ``category``."""
+
+    GEO = "Geo"
+    MET = "Met"
+    SAFETY = "Safety"
+    FIRE = "Fire"
+    ENV = "Env"
+    INFRA = "Infra"
+    OTHER = "Other"
+    CHOICES = (
+        (GEO, _("Geophysical"), "secondary"),
+        (MET, _("Meteorological"), "info"),
+        (SAFETY, _("Public safety"), "warning"),
+        (FIRE, _("Fire"), "danger"),
+        (ENV, _("Environmental"), "success"),
+        (INFRA, _("Infrastructure"), "primary"),
+        (OTHER, _("Other"), "light"),
+    )
+
+
+class Certainty(ChoiceSet):
+    LIKELY = "Likely"
+    OBSERVED = "Observed"
+    POSSIBLE = "Possible"
+    CHOICES = (
+        (LIKELY, _("Likely"), "warning"),
+        (OBSERVED, _("Observed"), "danger"),
+        (POSSIBLE, _("Possible"), "info"),
+    )
+
+
+class PersonKind(ChoiceSet):
+    """Kind of responsible person (责任人)."""
+
+    FLOOD = "flood"
+    FOREST_FIRE = "forest_fire"
+    GEOHAZARD = "geohazard"
+    ENTERPRISE = "enterprise"
+    CHOICES = (
+        (FLOOD, _("Flood control"), "primary"),
+        (FOREST_FIRE, _("Forest fire"), "danger"),
+        (GEOHAZARD, _("Geological-hazard monitor"), "warning"),
+        (ENTERPRISE, _("Enterprise contact"), "secondary"),
+    )
+
+
+class Channel(ChoiceSet):
+    SMS = "sms"
+    WEBHOOK = "webhook"
+    EMAIL = "email"
+    INAPP = "inapp"
+    CHOICES = (
+        (SMS, _("SMS"), "primary"),
+        (WEBHOOK, _("Group robot (WeCom/DingTalk)"), "success"),
+        (EMAIL, _("Email"), "info"),
+        (INAPP, _("In-app inbox"), "secondary"),
+    )
+
+
+class DeliveryState(ChoiceSet):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+    ACKNOWLEDGED = "acknowledged"
+    CHOICES = (
+        (QUEUED, _("Queued"), "secondary"),
+        (SENT, _("Sent"), "primary"),
+        (FAILED, _("Failed"), "danger"),
+        (ACKNOWLEDGED, _("Acknowledged"), "success"),
+    )

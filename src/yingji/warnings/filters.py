@@ -1,0 +1,31 @@
+"""FilterSets shared by the warning and responsible-person list pages and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.filters import SearchFilterSet
+
+from .choices import MessageType, PersonKind, WarningLevel, WarningState
+from .models import ResponsiblePerson, Warning
+
+
+class WarningFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("headline", "event", "identifier")
+    state = django_filters.ChoiceFilter(choices=WarningState.choices(), label=_("State"))
+    level = django_filters.ChoiceFilter(choices=WarningLevel.choices(), label=_("Level"))
+    msg_type = django_filters.ChoiceFilter(choices=MessageType.choices(), label=_("Message type"))
+
+    class Meta:
+        model = Warning
+        fields = ["state", "level", "msg_type"]
+
+
+class ResponsiblePersonFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("name", "title", "region_code")
+    kind = django_filters.ChoiceFilter(choices=PersonKind.choices(), label=_("Kind"))
+    region_code = django_filters.CharFilter(field_name="region_code", lookup_expr="startswith", max_length=12,
+                                            label=_("Within region (code prefix)"))
+
+    class Meta:
+        model = ResponsiblePerson
+        fields = ["kind", "region_code"]

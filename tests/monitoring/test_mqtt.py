@@ -1,0 +1,106 @@
+"""MQTT ingestion against the real Mosquitto on 127.0.0.1:1883: the worker is killed after storing a message but
+before acking it; after a restart the broker redelivers and every reading is stored exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from yingji.monitoring.mqtt import EXIT_BEFORE_ACK_ENV, items_of, parse_broker
+
+BROKER = ("127.0.0.1", 1883)
+YINGJI = str(Path(sys.executable).with_name("yingji"))
+
+
+def _broker_up() -> bool:
+    try:
+        with socket.create_connection(BROKER, timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def test_parse_broker_and_items():
+    assert parse_broker("mqtt://10.0.0.5:1884") == ("10.0.0.5", 1884)
+    assert parse_broker("127.0.0.1") == ("127.0.0.1", 1883)
+    with pytest.raises(ValueError):
+        parse_broker("http://x")
+    assert items_of("yingji/readings/S1", b'{"sensor": "rain", "ts": "t", "value": 1}') == [
+        {"station": "S1", "sensor": "rain", "ts": "t", "value": 1}]
+    assert items_of("yingji/readings/S1", b'[{"station": "S2"}, 3]') == [{"station": "S2"}, 3]
+
+
+def _count(db: Path, code: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT COUNT(*), COUNT(DISTINCT r.sensor_id || r.ts) FROM monitoring_reading r "
+                            "JOIN monitoring_station s ON s.id = r.station_id WHERE s.code = ?", (code,)).fetchone()
+
+
+@pytest.mark.skipif(not _broker_up(), reason="no MQTT broker (Mosquitto) listening on 127.0.0.1:1883")
+def test_worker_killed_before_ack_stores_every_reading_exactly_once(tmp_path):
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    env = {**os.environ, "YINGJI_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "yingji.settings",
+           "YINGJI_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    env.pop("YINGJI_TEST_DATABASE_URL", None)
+    env.pop("DATABASE_URL", None)
+    code = f"MQ{uuid.uuid4().hex[:8]}"
+    client_id = f"yingji-test-{uuid.uuid4().hex[:8]}"
+    subprocess.run([YINGJI, "manage", "migrate", "-v0"], env=env, check=True, timeout=180)
+    subprocess.run([YINGJI, "manage", "shell", "-c",
+                    "from yingji.monitoring.models import Station, Sensor;"
+                    f"s = Station.objects.create(code='{code}', name='mqtt', type='gas', region_code='410481');"
+                    "Sensor.objects.create(station=s, key='gas', valid_min=0, valid_max=100)"],
+                   env=env, check=True, timeout=60)
+    db = tmp_path / "yingji.sqlite3"
+    worker_cmd = [YINGJI, "ingest-mqtt", "--broker", "mqtt://127.0.0.1:1883", "--client-id", client_id, "--verbose"]
+
+    first = subprocess.Popen(worker_cmd, env={**env, EXIT_BEFORE_ACK_ENV: "1"}, stderr=subprocess.PIPE, text=True)
+    second = None
+    publisher = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"{client_id}-pub")
+    try:
+        # Wait until the worker has subscribed (its session then queues what we publish).
+        line = ""
+        deadline = time.monotonic() + 30
+        while "subscribed" not in line and time.monotonic() < deadline:
+            line = first.stderr.readline()
+        assert "subscribed" in line, "the worker did not subscribe"
+        publisher.connect(*BROKER)
+        publisher.loop_start()
+        messages = 5
+        for m in range(messages):
+            batch = [{"sensor": "gas", "ts": f"2026-07-01T10:{m:02d}:{s:02d}+08:00", "value": (m * 10 + s) % 50,
+                      "id": f"{code}-{m}-{s}"} for s in range(10)]
+            publisher.publish(f"yingji/readings/{code}", json.dumps(batch), qos=1).wait_for_publish(10)
+        assert first.wait(timeout=30) == 3, "the worker should exit after storing, before acking"
+        stored_before_ack = _count(db, code)[0]
+        assert stored_before_ack == 10  # the first message was committed, then the worker died unacked
+
+        second = subprocess.Popen(worker_cmd, env=env, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while _count(db, code)[0] < messages * 10 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.0)  # let any further redelivery arrive
+        total, distinct = _count(db, code)
+        assert (total, distinct) == (messages * 10, messages * 10)
+    finally:
+        publisher.loop_stop()
+        publisher.disconnect()
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=10)
+        # Drop the persistent session from the broker.
+        cleaner = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True)
+        cleaner.connect(*BROKER)
+        cleaner.disconnect()
