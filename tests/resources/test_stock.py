@@ -188,3 +188,16 @@ def test_expiry_reminders_notify_the_keepers_once(demo_county):
     due = services.expiring_batches().filter(region_code__startswith=township1.scope_region_code).count()
     assert mine.count() == due
     assert services.remind_expiry() == 0  # idempotent per batch and due date
+
+
+def test_receiving_cannot_overflow_a_batch(demo_county):
+    user = User.objects.get(username="township1")
+    batch = _batch(services.MAX_QUANTITY - 1)
+    with pytest.raises(ValidationFailed) as exc:
+        services.receive_stock(user, batch.warehouse, batch.item, 2, batch_no=batch.batch_no)
+    assert exc.value.errors[0]["field"] == "quantity"
+    batch.refresh_from_db()
+    assert batch.quantity == services.MAX_QUANTITY - 1
+    services.receive_stock(user, batch.warehouse, batch.item, 1, batch_no=batch.batch_no)
+    batch.refresh_from_db()
+    assert batch.quantity == services.MAX_QUANTITY

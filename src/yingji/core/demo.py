@@ -18,7 +18,7 @@ from django.db import transaction
 from . import audit
 from .choices import AuditAction, OrganisationKind, RegionKind, RegionLevel, Role
 from .geo import hexagon
-from .models import ApiToken, Contact, Organisation, Region, User, UserRole
+from .models import ApiToken, Attachment, Contact, Organisation, Region, User, UserRole
 
 SEED = 410481
 DEMO_PASSWORD = "Yjdemo@2026"
@@ -270,6 +270,9 @@ def is_loaded() -> bool:
 def clear() -> None:
     """Remove the domain data (accounts, organisations, regions and what apps hang on them). The audit trail
     is append-only and stays."""
+    for attachment in Attachment.objects.all():
+        attachment.file.delete(save=False)
+    Attachment.objects.all().delete()
     ApiToken.objects.all().delete()
     UserRole.objects.all().delete()
     User.objects.all().delete()

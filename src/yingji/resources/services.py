@@ -149,6 +149,9 @@ def _positive(quantity: int, field: str = "quantity") -> None:
         raise ValidationFailed.from_dict({field: ["Give a whole number greater than zero"]})
 
 
+MAX_QUANTITY = 2**31 - 1
+
+
 def receive_stock(actor, warehouse: Warehouse, item: SupplyItem, quantity: int, *, batch_no: str,
                   expires_on: datetime.date | None = None, inspect_on: datetime.date | None = None,
                   reason: str = "") -> StockMovement:
@@ -164,7 +167,12 @@ def receive_stock(actor, warehouse: Warehouse, item: SupplyItem, quantity: int, 
             defaults={"expires_on": expires_on, "inspect_on": inspect_on, "region_code": warehouse.region_code})
         if not created and expires_on and batch.expires_on and expires_on != batch.expires_on:
             raise ValidationFailed.from_dict({"expires_on": ["This batch already has another expiry date"]})
-        StockBatch.objects.filter(pk=batch.pk).update(quantity=F("quantity") + quantity)
+        # The sum must stay within the column's range (a 32-bit integer on PostgreSQL).
+        rows = StockBatch.objects.filter(pk=batch.pk, quantity__lte=MAX_QUANTITY - quantity).update(
+            quantity=F("quantity") + quantity)
+        if rows == 0:
+            raise ValidationFailed.from_dict(
+                {"quantity": [f"The batch would exceed the largest quantity ({MAX_QUANTITY}); use a new batch"]})
         return _movement(actor, batch.pk, MovementKind.RECEIPT, quantity, reason)
 
 
