@@ -7,6 +7,8 @@ set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
+# src/yingji holds an app named "warnings": keep the working directory off sys.path so the stdlib module wins.
+export PYTHONSAFEPATH=1
 export PYTHONPATH="$ROOT/src${PYTHONPATH:+:$PYTHONPATH}"
 export YINGJI_DATA_DIR="${YINGJI_DATA_DIR:-$(mktemp -d)}"
 export DJANGO_SETTINGS_MODULE=yingji.settings
