@@ -10,7 +10,7 @@ from django.db import models
 
 from . import context
 from .choices import AuditAction
-from .models import AuditRecord
+from .models import AuditRecord, changed_keys
 from .policy import object_scope
 
 REDACTED = "***"
@@ -78,7 +78,7 @@ def record_change(action: str, obj: models.Model, before: dict | None, after: di
     if action == AuditAction.UPDATE and before == after:
         return None
     if action == AuditAction.UPDATE and before and after:
-        changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+        changed = changed_keys(before, after)
         before = {k: before.get(k) for k in changed}
         after = {k: after.get(k) for k in changed}
     return record(action, obj, actor=actor, before=before, after=after, message=message)

@@ -395,6 +395,12 @@ class AuditQuerySet(ScopedQuerySet):
         raise PermissionError("Audit records are append-only")
 
 
+def changed_keys(before: dict | None, after: dict | None) -> list[str]:
+    """Keys whose values differ between two snapshots (a key missing on one side counts as changed)."""
+    before, after = before or {}, after or {}
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
 class AuditManager(models.Manager.from_queryset(AuditQuerySet)):
     pass
 
@@ -455,8 +461,7 @@ class AuditRecord(Scoped):
 
     @property
     def changed_fields(self) -> list[str]:
-        before, after = self.before or {}, self.after or {}
-        return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+        return changed_keys(self.before, self.after)
 
 
 class Notification(models.Model):
