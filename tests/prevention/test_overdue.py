@@ -8,16 +8,16 @@ import datetime
 import time_machine
 from django.utils import timezone
 
-from yingji.core import tasks
+from yingji.core import notifications, tasks
 from yingji.core.models import User
 from yingji.prevention import services
 from yingji.prevention import tasks as prevention_tasks
 from yingji.prevention.choices import HazardLevel, HazardState
-from yingji.prevention.models import Hazard, HazardEvent, Notification
+from yingji.prevention.models import Hazard, HazardEvent
 
 
 def _recipients(hazard) -> list[str]:
-    return sorted(Notification.objects.filter(hazard=hazard, kind="overdue")
+    return sorted(notifications.for_object(hazard).filter(kind="overdue")
                   .values_list("recipient__username", flat=True))
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
-from . import policy, services
+from . import notifications, policy, services
 from .api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
 from .choices import OrganisationKind, RegionKind, RegionLevel, Role
 from .errors import NotFound, ValidationFailed
@@ -551,3 +551,53 @@ def revoke_my_token(request, id: Id):
         raise NotFound(f"token {id} not found")
     services.revoke_token(request.auth, token)
     return Status(204, None)
+
+
+# --- the user's inbox --------------------------------------------------------------------------------------------
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str = Field(description="What the notification is about, e.g. overdue, assigned, task")
+    subject: str
+    body: str
+    message: str = Field(description="The subject (kept for clients of the first notifications API)")
+    link: str = Field(description="Path of the page the notification is about, or empty")
+    object_type: str
+    object_id: str
+    hazard_id: int | None = Field(description="Set when the notification is about a hazard")
+    created_at: datetime
+    read_at: datetime | None
+
+
+class MarkReadIn(Schema):
+    ids: list[Id] | None = Field(None, max_length=500, description="Omit to mark all as read")
+
+
+class MarkReadOut(Schema):
+    marked: int
+
+
+def _notification_out(note) -> dict:
+    hazard_id = int(note.object_id) if note.object_type == "prevention.hazard" and note.object_id.isdigit() else None
+    return {"id": note.pk, "kind": note.kind, "subject": note.subject, "body": note.body, "message": note.subject,
+            "link": note.link, "object_type": note.object_type, "object_id": note.object_id, "hazard_id": hazard_id,
+            "created_at": note.created_at, "read_at": note.read_at}
+
+
+@router.get("/notifications", response={200: page_of(NotificationOut), **ERRORS}, tags=["notifications"],
+            summary="Your notifications from every module, newest first")
+def list_notifications(request, page: Query[PageParams], unread: bool | None = None,
+                       kind: ShortText(32) | None = None):
+    qs = notifications.inbox(request.auth)
+    if unread is not None:
+        qs = qs.filter(read_at__isnull=unread)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return paginate(qs, page, _notification_out)
+
+
+@router.post("/notifications/read", response={200: MarkReadOut, **ERRORS}, tags=["notifications"],
+             summary="Mark your notifications read (all unread ones when no ids are given)")
+def mark_notifications_read(request, payload: MarkReadIn):
+    return {"marked": notifications.mark_read(request.auth, payload.ids)}

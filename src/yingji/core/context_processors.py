@@ -10,13 +10,22 @@ from . import policy
 MODULES = [
     ("home", _("Overview"), "speedometer2", "home", None),
     ("duty", _("Duty desk"), "telephone", "duty_console", "duty.dutylogentry"),
+    ("duty_report", _("Daily duty report"), "file-earmark-text", "duty_report", "duty.dutylogentry"),
     ("incidents", _("Incidents"), "exclamation-octagon", "incident_list", "incidents.incident"),
     ("enterprises", _("Enterprises"), "building", "enterprise_list", "enterprises.enterprise"),
     ("prevention", _("Risks and hazards"), "shield-check", "hazard_list", "prevention.hazard"),
     ("monitoring", _("Monitoring and alarms"), "broadcast", "alarm_list", "monitoring.alarm"),
     ("warnings", _("Early warnings"), "megaphone", "warning_list", "warnings.warning"),
+    ("rules", _("Alarm rules"), "sliders", "rule_list", "monitoring.rule"),
+    ("persons", _("Responsible persons"), "person-lines-fill", "person_list", "warnings.responsibleperson"),
     ("resources", _("Resources and map"), "geo-alt", "resource_map", "resources.team"),
-    ("plans", _("Plans and drills"), "journal-text", "plan_list", None),
+    ("teams", _("Rescue teams"), "people", "team_list", "resources.team"),
+    ("experts", _("Expert pool"), "person-badge", "expert_list", "resources.expert"),
+    ("equipment", _("Equipment"), "tools", "equipment_list", "resources.equipment"),
+    ("warehouses", _("Warehouses and supplies"), "box-seam", "warehouse_list", "resources.warehouse"),
+    ("transfers", _("Supply transfers"), "arrow-left-right", "transfer_list", "resources.transfer"),
+    ("shelters", _("Shelters"), "house-heart", "shelter_list", "resources.shelter"),
+    ("plans", _("Plans and drills"), "journal-text", "plan_list", "incidents.plan"),
     ("regions", _("Regions"), "map", "region_list", "core.region"),
     ("organisations", _("Organisations"), "diagram-3", "organisation_list", "core.organisation"),
     ("users", _("Accounts"), "people", "user_list", "core.user"),
@@ -41,4 +50,6 @@ def navigation(request):
         items.append({"key": key, "label": label, "icon": icon, "url": url,
                       "active": url is not None and (request.path == url if url == "/" else
                                                      request.path.startswith(url))})
-    return {"nav_items": items}
+    from .notifications import unread
+
+    return {"nav_items": items, "unread_notifications": unread(user).count()}

@@ -468,6 +468,8 @@ class Notification(models.Model):
     """A message to one user (in-app inbox). Channels beyond the inbox (SMS, app push) hang off ``notify``."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox")
+    #: What kind of event this is (e.g. ``overdue``, ``task``), set by the module that sends it; for filtering.
+    kind = models.CharField(_("kind"), max_length=32, blank=True, db_index=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
@@ -484,6 +486,8 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [models.UniqueConstraint(fields=["recipient", "dedupe_key"], condition=~models.Q(dedupe_key=""),
                                                name="notification_dedupe")]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="core_notification_unread_idx"),
+                   models.Index(fields=["object_type", "object_id"], name="core_notification_object_idx")]
 
     def __str__(self) -> str:
         return self.subject

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from . import exports, forms, policy, services
+from . import exports, forms, notifications, policy, services
 from .choices import AuditAction, OrganisationKind, RegionLevel, Role
 from .errors import NotAllowed, NotFound, ServiceError
 from .filters import AuditFilterSet, OrganisationFilterSet, RegionFilterSet, UserFilterSet
@@ -457,3 +457,32 @@ def logout_everywhere(request):
     logout(request)
     messages.info(request, _("You have been logged out on every device."))
     return redirect("login")
+
+
+# --- the user's inbox -------------------------------------------------------------------------------------------
+
+
+def _local_link(link: str) -> str:
+    """Links in notifications are paths inside the platform; anything else is not rendered as a link."""
+    return link if link.startswith("/") and not link.startswith("//") and "\\" not in link else ""
+
+
+@login_required
+def notification_list(request):
+    """Every module's notifications to the user (hazards, tasks, reporting deadlines, warnings, stock …)."""
+    qs = notifications.inbox(request.user)
+    only_unread = request.GET.get("unread") == "1"
+    page = Paginator(qs.filter(read_at__isnull=True) if only_unread else qs, 50).get_page(request.GET.get("page"))
+    for note in page:
+        note.safe_link = _local_link(note.link)
+    return render(request, "core/notification_list.html", {
+        "page": page, "unread": notifications.unread(request.user).count(), "only_unread": only_unread,
+        "query": "unread=1" if only_unread else ""})
+
+
+@login_required
+@require_http_methods(["POST"])
+def notification_read(request):
+    ids = [int(v) for v in request.POST.getlist("id") if v.isdigit() and len(v) < 19]
+    notifications.mark_read(request.user, ids or None)
+    return redirect("notification_list")

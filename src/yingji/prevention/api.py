@@ -1,4 +1,4 @@
-"""API v1: risk points and grading, hazards and their closed loop, the risk calculator, notifications."""
+"""API v1: risk points and grading, hazards and their closed loop, the risk calculator."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from yingji.core.errors import ValidationFailed
 from . import services, stats
 from .choices import AccidentType, AssessmentMethod, AttachmentPurpose, ControlTier, HazardLevel, HazardSource
 from .filters import HazardFilterSet, RiskPointFilterSet
-from .models import Hazard, Notification, RiskPoint, grade_of
+from .models import Hazard, RiskPoint, grade_of
 
 router = Router(tags=["prevention"])
 
@@ -484,37 +484,3 @@ def upload_attachment(request, id: Id, file: File[UploadedFile],
     attachment = services.add_attachment(request.auth, hazard, file, purpose)
     return Status(201, _attachment_out(attachment))
 
-
-# --- notifications -----------------------------------------------------------------------------------------------
-
-
-class PreventionNotificationOut(Schema):
-    id: int
-    message: str
-    hazard_id: int | None
-    created_at: datetime.datetime
-    read_at: datetime.datetime | None
-
-
-class PreventionMarkReadIn(Schema):
-    ids: list[Id] | None = Field(None, max_length=500, description="Omit to mark all as read")
-
-
-class PreventionMarkReadOut(Schema):
-    marked: int
-
-
-@router.get("/notifications", response={200: page_of(PreventionNotificationOut), **ERRORS}, tags=["notifications"],
-            summary="Your notifications, newest first")
-def list_notifications(request, page: Query[PageParams], unread: bool | None = None):
-    qs = Notification.objects.filter(recipient=request.auth)
-    if unread is not None:
-        qs = qs.filter(read_at__isnull=unread)
-    return paginate(qs, page, lambda n: {"id": n.pk, "message": n.message, "hazard_id": n.hazard_id,
-                                         "created_at": n.created_at, "read_at": n.read_at})
-
-
-@router.post("/notifications/read", response={200: PreventionMarkReadOut, **ERRORS}, tags=["notifications"],
-             summary="Mark your notifications read")
-def mark_notifications_read(request, payload: PreventionMarkReadIn):
-    return {"marked": services.mark_read(request.auth, payload.ids)}

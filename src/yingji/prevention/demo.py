@@ -15,12 +15,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from yingji.core.demo import person_name
-from yingji.core.models import Attachment
+from yingji.core.models import Attachment, Notification
 from yingji.enterprises.models import Enterprise
 
 from .choices import AccidentType as A
 from .choices import AssessmentMethod, HazardAction, HazardLevel, HazardSource, HazardState
-from .models import Hazard, HazardEvent, Notification, RiskPoint
+from .models import Hazard, HazardEvent, RiskPoint
 
 #: Risk point templates: (name, location / unit, accident type).
 COMMON_POINTS = [
@@ -281,7 +281,7 @@ def generate(rng: random.Random) -> None:
 
 
 def clear() -> None:
-    Notification.objects.all().delete()
+    Notification.objects.filter(object_type=Hazard._meta.label_lower).delete()
     Attachment.objects.filter(object_type=Hazard._meta.label_lower).delete()
     HazardEvent.objects.all().delete()
     Hazard.objects.all().delete()

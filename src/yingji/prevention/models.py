@@ -25,7 +25,6 @@ from .choices import (
     HazardLevel,
     HazardSource,
     HazardState,
-    NotificationKind,
     RiskColour,
 )
 
@@ -260,27 +259,3 @@ class HazardEvent(models.Model):
         if self.pk is not None:
             raise PermissionError("Hazard events are append-only")
         super().save(*args, **kwargs)
-
-
-class Notification(models.Model):
-    """A message for one user (e.g. an overdue hazard). The platform has no delivery channel yet: notifications
-    are rows shown on the user's "my notifications" page and through the API."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
-                                  related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices(), db_index=True)
-    message = models.CharField(_("message"), max_length=500)
-    hazard = models.ForeignKey(Hazard, verbose_name=_("hazard"), null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="notifications")
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
-
-    def __str__(self) -> str:
-        return self.message[:80]
-

@@ -49,11 +49,12 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 
-from yingji.core import attachments, audit, policy
+from yingji.core import attachments, audit, notifications, policy
 from yingji.core.choices import AuditAction, Role
 from yingji.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from yingji.core.models import ALL_ROLES, User
@@ -62,7 +63,7 @@ from yingji.core.workflow import Transition, Workflow
 from yingji.enterprises.models import Enterprise
 
 from .choices import AttachmentPurpose, HazardAction, HazardLevel, HazardSource, HazardState, NotificationKind
-from .models import Hazard, HazardEvent, Notification, RiskPoint
+from .models import Hazard, HazardEvent, RiskPoint
 
 VERIFIER_ROLES = frozenset({Role.INSPECTOR, Role.SECTION_STAFF, Role.TOWNSHIP_STAFF})
 BUREAU_SIGNOFF_ROLES = frozenset({Role.ADMIN, Role.SECTION_STAFF, Role.INSPECTOR, Role.COMMANDER})
@@ -508,15 +509,12 @@ def _event(hazard: Hazard, actor, action: str, from_state: str, to_state: str, n
 
 
 def _notify(recipients: Iterable, kind: str, message: str, hazard: Hazard | None, actor=None) -> int:
-    seen: set[int] = set()
-    rows = []
-    for user in recipients:
-        if user is None or user.pk in seen or (actor is not None and user.pk == actor.pk) or not user.is_active:
-            continue
-        seen.add(user.pk)
-        rows.append(Notification(recipient=user, kind=kind, message=message, hazard=hazard))
-    Notification.objects.bulk_create(rows)
-    return len(rows)
+    """Tell people about a hazard through the platform's one inbox (``core.notifications``); never the actor."""
+    long = len(message) > 200
+    sent = notifications.notify(recipients, message[:199] + "…" if long else message, message if long else "",
+                                link=reverse("hazard_detail", args=[hazard.pk]) if hazard is not None else "",
+                                obj=hazard, kind=kind, exclude=actor)
+    return len(sent)
 
 
 def _staff_covering(hazard: Hazard, roles: set[str], *, county_only: bool = False):
@@ -584,11 +582,3 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
                          after={"escalation_level": target}, message="overdue escalation")
             escalated += 1
     return escalated
-
-
-def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:
-    """Mark the user's notifications read (all unread ones when no ids are given)."""
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if notification_ids is not None:
-        qs = qs.filter(pk__in=list(notification_ids))
-    return qs.update(read_at=timezone.now())

@@ -15,6 +15,4 @@ urlpatterns = [
     path("hazards/<int:pk>/", views.hazard_detail, name="hazard_detail"),
     path("hazards/<int:pk>/attachments/", views.hazard_attach, name="hazard_attach"),
     path("hazards/<int:pk>/actions/<slug:action>/", views.hazard_act, name="hazard_act"),
-    path("notifications/", views.notification_list, name="notification_list"),
-    path("notifications/read/", views.notification_read, name="notification_read"),
 ]

@@ -23,7 +23,7 @@ from yingji.core.views import _get, _require, list_page, service_errors_to_form
 from . import forms, services, stats
 from .choices import HazardState, RiskColour
 from .filters import HazardFilterSet, RiskPointFilterSet
-from .models import Hazard, Notification, RiskPoint
+from .models import Hazard, RiskPoint
 
 RISK_COLUMNS = [
     ("enterprise.name", gettext_lazy("Enterprise")), ("name", gettext_lazy("Risk point")),
@@ -316,23 +316,3 @@ GROUP_LABELS = {"township": gettext_lazy("Township / street"), "industry": gette
                 "source": gettext_lazy("Source"), "month": gettext_lazy("Month"),
                 "quarter": gettext_lazy("Quarter"), "enterprise": gettext_lazy("Enterprise")}
 
-
-# --- notifications -----------------------------------------------------------------------------------------------
-
-
-@login_required
-def notification_list(request):
-    from django.core.paginator import Paginator
-
-    qs = Notification.objects.filter(recipient=request.user).select_related("hazard")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "prevention/notification_list.html", {
-        "page": page, "unread": qs.filter(read_at__isnull=True).count(), "query": ""})
-
-
-@login_required
-@require_POST
-def notification_read(request):
-    ids = [int(v) for v in request.POST.getlist("id") if v.isdigit() and len(v) < 19]
-    services.mark_read(request.user, ids or None)
-    return redirect("notification_list")

@@ -1,0 +1,42 @@
+"""Hazard notifications moved from prevention's own table into the one inbox (core.Notification): the migration
+copies every existing row (read state, kind, long messages) and the reverse migration gives them back."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from yingji.core.models import Notification
+
+BEFORE = [("prevention", "0001_initial")]
+AFTER = [("prevention", "0002_notifications_into_core")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_hazard_notifications_are_copied_into_the_inbox(make_hazard):
+    hazard = make_hazard()
+    recipient_id = hazard.reporter_id
+    old_apps = _migrate(BEFORE)
+    try:
+        Old = old_apps.get_model("prevention", "Notification")
+        long_message = "隐患逾期" * 80
+        Old.objects.create(recipient_id=recipient_id, kind="overdue", message=long_message, hazard_id=hazard.pk)
+        read = Old.objects.create(recipient_id=recipient_id, kind="assigned", message="请整改", hazard_id=hazard.pk)
+        Old.objects.filter(pk=read.pk).update(read_at="2026-01-02T03:04:05Z")
+    finally:
+        _migrate(AFTER)
+    copied = {n.kind: n for n in Notification.objects.filter(object_type="prevention.hazard",
+                                                            object_id=str(hazard.pk))}
+    assert set(copied) >= {"overdue", "assigned"}
+    assert copied["overdue"].body == long_message and len(copied["overdue"].subject) == 200
+    assert copied["overdue"].read_at is None and copied["assigned"].read_at is not None
+    assert copied["assigned"].subject == "请整改" and copied["assigned"].link == f"/hazards/{hazard.pk}/"
+    assert {n.recipient_id for n in copied.values()} == {recipient_id}
