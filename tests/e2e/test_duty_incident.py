@@ -104,6 +104,23 @@ def test_call_to_incident_to_plan_to_task(live_server, transactional_db, demo_co
             with page.expect_navigation():
                 page.click("#yj-task-submit")
             assert page.locator("#yj-incident-tasks li", has_text="核实中毒人员救治情况").count() == 1
+            # ... files a follow-up report on the page (a fourth death: still 较大) ...
+            page.fill("#id_report_deaths", "4")
+            page.fill("#id_report_note", "又发现1名遇难者")
+            with page.expect_navigation():
+                page.click("#yj-report-form-submit")
+            assert page.locator("#yj-incident-figures dd").first.inner_text() == "4"
+            # ... and drafts, then issues, situation report No. 1.
+            with page.expect_navigation():
+                page.click("#yj-sitrep-draft")
+            assert "死亡 4 人" in page.input_value("#id_casualties")
+            page.fill("#id_next_steps", "继续救治中毒人员")
+            with page.expect_navigation():
+                page.click(".yj-form-card button[type=submit]")
+            with page.expect_navigation():
+                page.click("#yj-sitrep-issue")
+            assert page.locator("#yj-sitrep-edit").count() == 0
+            assert "继续救治中毒人员" in page.inner_text("#yj-sitrep-body")
             _log_out(page, base)
 
             # The assignee acknowledges it.
@@ -126,3 +143,5 @@ def test_call_to_incident_to_plan_to_task(live_server, transactional_db, demo_co
     task = Task.objects.get(title="核实中毒人员救治情况")
     assert task.state == "acknowledged" and task.assignee.username == "section"
     assert task.incident.grade == "relatively_large" and task.incident.state == "responding"
+    assert task.incident.deaths == 4 and task.incident.reports.count() == 2
+    assert [(r.seq, r.state) for r in task.incident.sitreps.all()] == [(1, "issued")]

@@ -97,7 +97,13 @@ def test_transitions_respond_and_close_requires_summary(api, incident):
     assert closed.status_code == 200 and closed.json()["state"] == "closed"
     assert_error_shape(commander.post(path, {"action": "respond"}), 409)
     assert_error_shape(duty.post(f"/api/v1/incidents/{incident.pk}/reports", {"deaths": 5}), 409)
-    assert commander.post(path, {"action": "reopen"}).json()["state"] == "responding"
+    body = assert_error_shape(commander.post(path, {"action": "reopen"}), 422)
+    assert body["errors"][0]["field"] == "reason"
+    stale = assert_error_shape(commander.post(path, {"action": "reopen", "reason": "x", "version": 0}), 409)
+    assert "Someone else" in stale["detail"]
+    reopened = commander.post(path, {"action": "reopen", "reason": "发现新的遇难者"}).json()
+    assert reopened["state"] == "responding"
+    assert IncidentEvent.objects.filter(incident=incident, kind="transition", text="发现新的遇难者").exists()
 
 
 def test_create_validation(api, demo_county):

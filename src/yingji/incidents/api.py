@@ -14,10 +14,11 @@ from yingji.core import policy
 from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
 from yingji.core.errors import NotFound
 
+from . import plans as plans_module
 from . import services
-from .choices import InformationSource, ReportingLevel, ResponseLevel
-from .filters import IncidentFilterSet
-from .models import Activation, Incident, Plan, ReportingDeadline, Task
+from .choices import InformationSource, PlanKind, ReportingLevel, ResponseLevel
+from .filters import IncidentFilterSet, PlanFilterSet
+from .models import Activation, Incident, Plan, ReportingDeadline, Sitrep, Task
 
 router = Router(tags=["incidents"])
 
@@ -126,6 +127,7 @@ class ReportIn(Schema):
     trapped: Count | None = None
     direct_loss_yuan: Money | None = None
     note: ShortText(2000) = ""
+    version: int | None = Field(None, ge=0, description="The incident version the figures are based on (409 if stale)")
 
 
 class ReportedIn(Schema):
@@ -137,7 +139,9 @@ class ReportedIn(Schema):
 class IncidentTransitionIn(Schema):
     action: ShortText(32, 1)
     summary: ShortText(10000) | None = None
+    reason: ShortText(2000) | None = None
     note: ShortText(2000) | None = None
+    version: int | None = Field(None, ge=0, description="The incident version the action is based on (409 if stale)")
 
 
 class GradeIn(Schema):
@@ -254,7 +258,7 @@ def mark_reported(request, id: Id, level: Level, payload: ReportedIn):
 
 
 @router.post("/incidents/{id}/transitions", response={200: IncidentOut, **ERRORS},
-             summary="Change the incident's state: respond, close (needs a summary) or reopen")
+             summary="Change the incident's state: respond, close (needs a summary) or reopen (needs a reason)")
 def apply_transition(request, id: Id, payload: IncidentTransitionIn):
     incident = _incident(request, id, "change")
     data = payload.model_dump(exclude_none=True)
@@ -426,10 +430,166 @@ def _plan_out(p: Plan) -> dict:
 
 
 @router.get("/plans", response={200: page_of(PlanOut), **ERRORS}, tags=["plans"], summary="Emergency plans")
-def list_plans(request, page: Query[PageParams]):
-    return paginate(Plan.objects.for_user(request.auth), page, _plan_out)
+def list_plans(request, filters: Query[filter_params(PlanFilterSet)], page: Query[PageParams]):
+    return paginate(apply_filters(PlanFilterSet, request, Plan.objects.for_user(request.auth)), page, _plan_out)
 
 
 @router.get("/plans/{id}", response={200: PlanOut, **ERRORS}, tags=["plans"])
 def get_plan(request, id: Id):
     return _plan_out(policy.get_object(request.auth, Plan, id))
+
+
+class PlanCondition(Schema):
+    field: Literal[tuple(plans_module.CONDITION_FIELDS)]  # type: ignore[valid-type]
+    min: int | float | str
+
+
+class PlanTaskItem(Schema):
+    title: ShortText(200, 1)
+    unit: ShortText(100) = ""
+    due_minutes: int | None = Field(None, ge=1, le=43200)
+
+
+PlanKindValue = Literal[tuple(PlanKind.values())]  # type: ignore[valid-type]
+RegionCode = Annotated[str, Field(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")]
+
+
+class PlanIn(Schema):
+    name: ShortText(200, 1)
+    kind: PlanKindValue
+    region_code: RegionCode
+    event_types: list[ShortText(48, 1)] = Field(min_length=1)
+    conditions: dict[Literal[tuple(ResponseLevel.ORDER)], list[PlanCondition]] = {}  # type: ignore[valid-type]
+    hq_id: Id | None = None
+    standard_tasks: list[PlanTaskItem] = []
+    is_active: bool = True
+
+
+class PlanPatchIn(Schema):
+    name: ShortText(200, 1) | None = None
+    kind: PlanKindValue | None = None
+    region_code: RegionCode | None = None
+    event_types: list[ShortText(48, 1)] | None = Field(None, min_length=1)
+    conditions: dict[Literal[tuple(ResponseLevel.ORDER)], list[PlanCondition]] | None = None  # type: ignore[valid-type]
+    hq_id: Id | None = None
+    standard_tasks: list[PlanTaskItem] | None = None
+    is_active: bool | None = None
+
+
+@router.post("/plans", response={201: PlanOut, **ERRORS}, tags=["plans"],
+             summary="Create an emergency plan (types covered, activation conditions per level, HQ, standard tasks)")
+def create_plan(request, payload: PlanIn):
+    plan = services.create_plan(request.auth, payload.model_dump())
+    return Status(201, _plan_out(plan))
+
+
+@router.patch("/plans/{id}", response={200: PlanOut, **ERRORS}, tags=["plans"], summary="Change an emergency plan")
+def update_plan(request, id: Id, payload: PlanPatchIn):
+    plan = policy.get_object(request.auth, Plan, id, "change")
+    data = payload.model_dump(exclude_unset=True)
+    return _plan_out(services.update_plan(request.auth, plan, data))
+
+
+# --- response level ------------------------------------------------------------------------------------------
+
+
+class ResponseLevelIn(Schema):
+    level: Literal[tuple(ResponseLevel.ORDER)]  # type: ignore[valid-type]
+    reason: ShortText(2000, 1)
+    version: int | None = Field(None, ge=0, description="The incident version the change is based on (409 if stale)")
+
+
+@router.post("/incidents/{id}/response-level", response={200: ActivationOut, **ERRORS},
+             summary="Raise or lower the response level of the activated plan (commanders), with the reason")
+def change_response_level(request, id: Id, payload: ResponseLevelIn):
+    incident = _incident(request, id, "activate")
+    services.change_response_level(request.auth, incident, payload.model_dump(exclude_none=True))
+    return _activation_out(Activation.objects.select_related("plan", "hq", "commander").get(incident=incident))
+
+
+# --- situation reports -----------------------------------------------------------------------------------------
+
+
+class SitrepOut(Schema):
+    id: int
+    incident_id: int
+    seq: int
+    title: str
+    situation: str
+    casualties: str
+    response: str
+    tasks_status: str
+    resources: str
+    next_steps: str
+    snapshot: dict
+    state: str
+    version: int
+    created_by: str | None
+    created_at: datetime.datetime
+    issued_by: str | None
+    issued_at: datetime.datetime | None
+    available_actions: list[str]
+
+
+class SitrepPatchIn(Schema):
+    title: ShortText(200, 1) | None = None
+    situation: ShortText(20000) | None = None
+    casualties: ShortText(20000) | None = None
+    response: ShortText(20000) | None = None
+    tasks_status: ShortText(20000) | None = None
+    resources: ShortText(20000) | None = None
+    next_steps: ShortText(20000) | None = None
+
+
+class SitrepIssueIn(Schema):
+    version: int | None = Field(None, ge=0, description="The report version being issued (409 if stale)")
+
+
+SITREPS = Sitrep.objects.select_related("created_by", "issued_by")
+
+
+def _sitrep_out(r: Sitrep, user) -> dict:
+    out = {f: getattr(r, f) for f in ("id", "incident_id", "seq", "title", *services.SITREP_TEXT_FIELDS[1:],
+                                      "snapshot", "state", "version", "created_at", "issued_at")}
+    out.update(created_by=str(r.created_by) if r.created_by_id else None,
+               issued_by=str(r.issued_by) if r.issued_by_id else None,
+               available_actions=services.sitrep_actions(r, user))
+    return out
+
+
+@router.get("/incidents/{id}/sitreps", response={200: list[SitrepOut], **ERRORS}, tags=["sitreps"],
+            summary="The incident's situation reports (情况报告), first to last")
+def list_sitreps(request, id: Id):
+    incident = _incident(request, id)
+    policy.require(request.auth, "view", Sitrep)
+    return [_sitrep_out(r, request.auth) for r in SITREPS.filter(incident=incident).filter(
+        policy.scope_q(request.auth, Sitrep))]
+
+
+@router.post("/incidents/{id}/sitreps", response={201: SitrepOut, **ERRORS}, tags=["sitreps"],
+             summary="Draft the next situation report, pre-filled from the incident's current state")
+def draft_sitrep(request, id: Id):
+    incident = _incident(request, id)
+    sitrep = services.draft_sitrep(request.auth, incident)
+    return Status(201, _sitrep_out(SITREPS.get(pk=sitrep.pk), request.auth))
+
+
+@router.get("/sitreps/{id}", response={200: SitrepOut, **ERRORS}, tags=["sitreps"])
+def get_sitrep(request, id: Id):
+    return _sitrep_out(policy.get_object(request.auth, Sitrep, id, queryset=SITREPS), request.auth)
+
+
+@router.patch("/sitreps/{id}", response={200: SitrepOut, **ERRORS}, tags=["sitreps"],
+              summary="Edit a draft situation report (issued reports answer 409)")
+def update_sitrep(request, id: Id, payload: SitrepPatchIn):
+    sitrep = policy.get_object(request.auth, Sitrep, id, "change", queryset=SITREPS)
+    services.update_sitrep(request.auth, sitrep, payload.model_dump(exclude_none=True))
+    return _sitrep_out(SITREPS.get(pk=sitrep.pk), request.auth)
+
+
+@router.post("/sitreps/{id}/issue", response={200: SitrepOut, **ERRORS}, tags=["sitreps"],
+             summary="Issue a draft situation report; it is then immutable and on the incident timeline")
+def issue_sitrep(request, id: Id, payload: SitrepIssueIn | None = None):
+    sitrep = policy.get_object(request.auth, Sitrep, id, "issue", queryset=SITREPS)
+    services.issue_sitrep(request.auth, sitrep, payload.model_dump(exclude_none=True) if payload else {})
+    return _sitrep_out(SITREPS.get(pk=sitrep.pk), request.auth)

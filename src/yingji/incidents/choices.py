@@ -83,6 +83,8 @@ class EventKind(ChoiceSet):
     TRANSITION = "transition"
     ACTIVATED = "activated"
     TASK = "task"
+    LEVEL_CHANGED = "level_changed"
+    SITREP = "sitrep"
     CHOICES = (
         (CREATED, _("Incident logged"), "primary"),
         (FIGURES, _("Figures reported"), "info"),
@@ -91,6 +93,8 @@ class EventKind(ChoiceSet):
         (TRANSITION, _("State changed"), "warning"),
         (ACTIVATED, _("Plan activated"), "danger"),
         (TASK, _("Task"), "primary"),
+        (LEVEL_CHANGED, _("Response level changed"), "danger"),
+        (SITREP, _("Situation report issued"), "success"),
     )
 
 
@@ -138,4 +142,15 @@ class TaskState(ChoiceSet):
         (ACKNOWLEDGED, _("Acknowledged"), "info"),
         (IN_PROGRESS, _("In progress"), "primary"),
         (DONE, _("Done"), "success"),
+    )
+
+
+class SitrepState(ChoiceSet):
+    """A situation report (情况报告) is drafted, edited, then issued; issued reports never change."""
+
+    DRAFT = "draft"
+    ISSUED = "issued"
+    CHOICES = (
+        (DRAFT, _("Draft"), "secondary"),
+        (ISSUED, _("Issued"), "success"),
     )

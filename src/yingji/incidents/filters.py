@@ -1,13 +1,16 @@
-"""FilterSet of incidents, shared by the list page, its export and the API."""
+"""FilterSets of incidents and plans, shared by the list pages, their exports and the API."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.filters import SearchFilterSet
+from yingji.core import policy
+from yingji.core.choices import RegionLevel
+from yingji.core.filters import SearchFilterSet, yes_no_filter
+from yingji.core.models import Region
 from yingji.standards import events
 
-from .choices import AccidentGrade, IncidentState, InformationSource
-from .models import Incident
+from .choices import AccidentGrade, IncidentState, InformationSource, PlanKind
+from .models import Incident, Plan
 
 
 class IncidentFilterSet(SearchFilterSet):
@@ -19,6 +22,8 @@ class IncidentFilterSet(SearchFilterSet):
     event_type = django_filters.ChoiceFilter(choices=[(t.key, t.name_en) for t in events.types()], label=_("Type"))
     source = django_filters.ChoiceFilter(choices=InformationSource.choices(), label=_("Source"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("Open only"))
+    township = django_filters.ChoiceFilter(field_name="region_code", lookup_expr="startswith", label=_("Township"),
+                                           choices=[])
     under = django_filters.CharFilter(field_name="region_code", lookup_expr="startswith", max_length=12,
                                       label=_("Within region (code prefix)"))
     occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte",
@@ -30,8 +35,33 @@ class IncidentFilterSet(SearchFilterSet):
         model = Incident
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None) or getattr(self.request, "auth", None)
+        townships = Region.objects.filter(level=RegionLevel.TOWNSHIP)
+        if user is not None:
+            townships = townships.filter(policy.scope_q(user, Region))
+        self.filters["township"].extra["choices"] = [(r.code, r.name) for r in townships.order_by("code")]
+
     def filter_open(self, queryset, name, value):
         if value is None:
             return queryset
         return (queryset.filter(state__in=IncidentState.OPEN) if value
                 else queryset.exclude(state__in=IncidentState.OPEN))
+
+
+class PlanFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("name",)
+    kind = django_filters.ChoiceFilter(choices=PlanKind.choices(), label=_("Kind"))
+    event_type = django_filters.ChoiceFilter(choices=[(t.key, t.name_zh) for t in events.types()],
+                                             method="filter_event_type", label=_("Covers incident type"))
+    is_active = yes_no_filter(_("In force"))
+
+    class Meta:
+        model = Plan
+        fields = []
+
+    def filter_event_type(self, queryset, name, value):
+        # JSON containment is not portable to SQLite, so match the list in Python over the (few) plans.
+        ids = [pk for pk, types in queryset.values_list("pk", "event_types") if value in (types or [])]
+        return queryset.filter(pk__in=ids)

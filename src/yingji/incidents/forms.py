@@ -1,13 +1,22 @@
-"""Forms of the incident page: activate a plan, assign a task, act on a task. The services validate and write."""
+"""Forms of the incident pages: follow-up report, reported level, response level, state changes, plan activation,
+tasks; plans; situation reports. They only shape input; the services validate and write."""
 
 from __future__ import annotations
+
+import re
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.models import User
+from yingji.core import policy
+from yingji.core.choices import OrganisationKind
+from yingji.core.models import Organisation, Region, User
+from yingji.standards import events
 
-from .choices import ResponseLevel
+from .choices import PlanKind, ReportingLevel, ResponseLevel
+from .models import Plan
+from .plans import CONDITION_FIELDS
 
 
 class ActivationForm(forms.Form):
@@ -40,3 +49,227 @@ class TaskForm(forms.Form):
         if not data.get("due_at"):
             data.pop("due_at", None)
         return data
+
+
+class _IncidentForm(forms.Form):
+    """A form acting on one incident; its ids are prefixed so several forms share the incident page."""
+
+    PREFIX = ""
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, incident, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.PREFIX}_%s")
+        kwargs.setdefault("initial", {}).setdefault("version", incident.version)
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+
+    def payload(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+def _count(label):
+    return forms.IntegerField(label=label, min_value=0, max_value=1_000_000)
+
+
+class FollowUpForm(_IncidentForm):
+    """A follow-up report (续报): the figures as now known; the grade is recomputed from them."""
+
+    PREFIX = "report"
+    deaths = _count(_("Deaths"))
+    missing = _count(_("Missing"))
+    serious_injuries = _count(_("Serious injuries"))
+    minor_injuries = _count(_("Minor injuries"))
+    trapped = _count(_("Trapped"))
+    direct_loss_yuan = forms.DecimalField(label=_("Direct loss (CNY)"), min_value=0, max_digits=16, decimal_places=2)
+    note = forms.CharField(label=_("What is new"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                           required=False)
+
+    def __init__(self, *args, incident, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        for name in ("deaths", "missing", "serious_injuries", "minor_injuries", "trapped", "direct_loss_yuan"):
+            initial.setdefault(name, getattr(incident, name))
+        super().__init__(*args, incident=incident, **kwargs)
+
+    def payload(self) -> dict:
+        data = dict(self.cleaned_data)
+        if not data.get("note"):
+            data.pop("note", None)
+        return data
+
+
+class ReportedForm(forms.Form):
+    """Mark a level of the reporting chain as reported: who (the user), when, how and to whom."""
+
+    level = forms.ChoiceField(label=_("Level reported to"))
+    method = forms.CharField(label=_("How"), max_length=100,
+                             help_text=_("Phone, fax, the reporting system, a written report …"))
+    reported_to = forms.CharField(label=_("To whom"), max_length=100)
+    reported_at = forms.DateTimeField(label=_("When"), required=False, widget=forms.DateTimeInput,
+                                      help_text=_("Leave empty for now."))
+
+    def __init__(self, *args, incident, **kwargs):
+        kwargs.setdefault("auto_id", "id_reported_%s")
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+        self.fields["level"].choices = [(d.level, ReportingLevel.label(d.level)) for d in incident.deadlines.all()
+                                        if d.reported_at is None]
+
+    def payload(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "level" and v not in (None, "")}
+
+
+class ResponseLevelForm(_IncidentForm):
+    PREFIX = "response"
+    level = forms.ChoiceField(label=_("New response level"), choices=ResponseLevel.choices())
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransitionForm(_IncidentForm):
+    """One state change of the incident; close needs a summary, reopen a reason."""
+
+    summary = forms.CharField(label=_("Closing summary"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+    FIELDS_OF = {"respond": ("note",), "close": ("summary",), "reopen": ("reason",)}
+
+    def __init__(self, *args, incident, action: str, **kwargs):
+        self.PREFIX = action
+        super().__init__(*args, incident=incident, **kwargs)
+        self.action = action
+        keep = {"version", *self.FIELDS_OF.get(action, ())}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+
+
+class PlanForm(forms.Form):
+    """An emergency plan. Activation conditions are one text box per response level, one condition a line
+    (``deaths >= 3``, ``grade >= relatively_large``); standard tasks one a line (``title | unit | minutes``)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PlanKind.choices())
+    region_code = forms.ChoiceField(label=_("Region"))
+    event_types = forms.MultipleChoiceField(label=_("Incident types covered"),
+                                            widget=forms.SelectMultiple(attrs={"size": 8}))
+    hq_id = forms.ChoiceField(label=_("Command headquarters stood up"), required=False)
+    conditions_I = forms.CharField(label=_("Level I activation conditions"), required=False,  # noqa: N815
+                                   widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text=_("One condition a line, e.g. deaths >= 30 or grade >= serious."))
+    conditions_II = forms.CharField(label=_("Level II activation conditions"), required=False,  # noqa: N815
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+    conditions_III = forms.CharField(label=_("Level III activation conditions"), required=False,  # noqa: N815
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    conditions_IV = forms.CharField(label=_("Level IV activation conditions"), required=False,  # noqa: N815
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+    standard_tasks = forms.CharField(label=_("Standard tasks"), required=False, max_length=20000,
+                                     widget=forms.Textarea(attrs={"rows": 5}),
+                                     help_text=_("One task a line: title | unit (short name) | deadline in minutes."))
+    is_active = forms.BooleanField(label=_("In force"), required=False, initial=True)
+
+    def __init__(self, *args, user, plan: Plan | None = None, **kwargs):
+        if plan is not None:
+            initial = {"name": plan.name, "kind": plan.kind, "region_code": plan.region_code,
+                       "event_types": plan.event_types, "hq_id": plan.hq_id or "", "is_active": plan.is_active,
+                       "standard_tasks": "\n".join(
+                           " | ".join([t.get("title", ""), t.get("unit") or "", str(t.get("due_minutes") or "")])
+                           .rstrip(" |") for t in plan.standard_tasks or [])}
+            for level in ResponseLevel.ORDER:
+                initial[f"conditions_{level}"] = "\n".join(
+                    f"{c.get('field')} >= {c.get('min')}" for c in (plan.conditions or {}).get(level, []))
+            kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        regions = Region.objects.filter(policy.scope_q(user, Region)).order_by("code")
+        self.fields["region_code"].choices = [(r.code, f"{r.code} {r.name}") for r in regions]
+        self.fields["event_types"].choices = [(t.key, t.name_zh) for t in events.types()]
+        hqs = Organisation.objects.filter(policy.scope_q(user, Organisation),
+                                          kind=OrganisationKind.COMMAND_HQ).order_by("name")
+        self.fields["hq_id"].choices = [("", "—")] + [(o.pk, o.name) for o in hqs]
+
+    def _clean_conditions(self, level: str) -> list[dict]:
+        items = []
+        for n, line in enumerate(self.cleaned_data.get(f"conditions_{level}", "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            match = CONDITION_LINE.match(line)
+            if match is None:
+                raise forms.ValidationError(
+                    _("Line %(n)d: write “field >= value”, field one of %(fields)s") % {
+                        "n": n, "fields": ", ".join(CONDITION_FIELDS)})
+            field, value = match.group(1), match.group(2).strip()
+            items.append({"field": field, "min": value if field == "grade" else _number(value)})
+        return items
+
+    def _clean_tasks(self) -> list[dict]:
+        tasks = []
+        for n, line in enumerate(self.cleaned_data.get("standard_tasks", "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) > 3:
+                raise forms.ValidationError(_("Line %(n)d: at most three parts: title | unit | minutes") % {"n": n})
+            title, unit, minutes = (parts + ["", ""])[:3]
+            if minutes and not minutes.isdigit():
+                raise forms.ValidationError(_("Line %(n)d: the deadline is a whole number of minutes") % {"n": n})
+            tasks.append({"title": title, "unit": unit, "due_minutes": int(minutes) if minutes else None})
+        return tasks
+
+    def clean(self):
+        data = super().clean()
+        conditions = {}
+        for level in ResponseLevel.ORDER:
+            try:
+                conditions[level] = self._clean_conditions(level)
+            except forms.ValidationError as exc:
+                self.add_error(f"conditions_{level}", exc)
+        try:
+            data["tasks"] = self._clean_tasks()
+        except forms.ValidationError as exc:
+            self.add_error("standard_tasks", exc)
+        data["conditions"] = conditions
+        return data
+
+    def service_data(self) -> dict:
+        d = self.cleaned_data
+        return {"name": d["name"], "kind": d["kind"], "region_code": d["region_code"],
+                "event_types": list(d["event_types"]), "hq_id": int(d["hq_id"]) if d.get("hq_id") else None,
+                "conditions": d["conditions"], "standard_tasks": d["tasks"], "is_active": d["is_active"]}
+
+    def add_service_errors(self, errors) -> None:
+        """Put a service's field errors (``conditions.III``, ``standard_tasks.2``) next to the right input."""
+        for error in errors:
+            field = error["field"]
+            if field.startswith("conditions."):
+                field = "conditions_" + field.split(".", 1)[1]
+            elif field.startswith("standard_tasks."):
+                field = "standard_tasks"
+            self.add_error(field if field in self.fields else None, error["message"])
+
+
+CONDITION_LINE = re.compile(r"^([a-z_]+)\s*(?:>=|≥)\s*(\S.*)$")
+
+
+def _number(value: str):
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return value  # the service reports it next to the level's field
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+class SitrepForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    situation = forms.CharField(label=_("Basic situation"), max_length=20000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 4}))
+    casualties = forms.CharField(label=_("Casualties and losses"), max_length=20000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    response = forms.CharField(label=_("Response and actions taken"), max_length=20000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 4}))
+    tasks_status = forms.CharField(label=_("Tasks and their status"), max_length=20000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 4}))
+    resources = forms.CharField(label=_("Forces and resources deployed"), max_length=20000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    next_steps = forms.CharField(label=_("Next steps"), max_length=20000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))

@@ -22,6 +22,7 @@ from .choices import (
     ReportingLevel,
     ReportKind,
     ResponseLevel,
+    SitrepState,
     TaskState,
 )
 
@@ -259,3 +260,54 @@ class Task(Scoped, Versioned):
     @property
     def is_overdue(self) -> bool:
         return self.state in TaskState.OPEN and self.due_at is not None and self.due_at < timezone.now()
+
+
+#: Roles that draft, edit and issue situation reports.
+SITREP_ROLES = REPORT_UP_ROLES
+
+
+class Sitrep(Scoped, Versioned):
+    """A situation report (情况报告, 第N期) on an incident: drafted from the incident's current state, edited, then
+    issued. An issued report is immutable; the next one gets the next number."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sitreps")
+    region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
+    seq = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    situation = models.TextField(_("basic situation"), blank=True)
+    casualties = models.TextField(_("casualties and losses"), blank=True)
+    response = models.TextField(_("response and actions taken"), blank=True)
+    tasks_status = models.TextField(_("tasks and their status"), blank=True)
+    resources = models.TextField(_("forces and resources deployed"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    #: The incident's figures, grade and response level when the report was drafted.
+    snapshot = models.JSONField(_("figures when drafted"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=SitrepState.choices(), default=SitrepState.DRAFT,
+                             db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("drafted"), default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+
+    GRANTS = {role: {"view"} for role in STAFF_ROLES} | {
+        role: {"view", "add", "change", "issue"} for role in SITREP_ROLES}
+
+    class Meta:
+        ordering = ["incident_id", "seq"]
+        verbose_name = _("situation report")
+        verbose_name_plural = _("situation reports")
+        constraints = [models.UniqueConstraint(fields=["incident", "seq"], name="incident_sitrep_seq_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and Sitrep.objects.filter(pk=self.pk, state=SitrepState.ISSUED).exists():
+            raise PermissionError("An issued situation report cannot be changed")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == SitrepState.DRAFT

@@ -32,9 +32,22 @@ def validate_conditions(conditions: Any) -> list[str]:
         for item in items if isinstance(items, list) else [None]:
             if not isinstance(item, dict) or item.get("field") not in CONDITION_FIELDS or "min" not in item:
                 problems.append(f"Level {level}: each condition is {{'field': one of {CONDITION_FIELDS}, 'min': ...}}")
-            elif item["field"] == "grade" and item["min"] not in GRADE_RANK:
-                problems.append(f"Level {level}: unknown grade {item['min']!r}")
+            elif item["field"] == "grade":
+                if item["min"] not in GRADE_RANK:
+                    problems.append(f"Level {level}: unknown grade {item['min']!r}")
+            elif not _is_amount(item["min"]):
+                problems.append(f"Level {level}: {item['field']} needs a number, zero or more, not {item['min']!r}")
     return problems
+
+
+def _is_amount(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        return False
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return False
+    return number.is_finite() and number >= 0
 
 
 def _holds(incident, condition: dict) -> str | None:

@@ -17,21 +17,34 @@ from yingji.core import audit, notifications, policy
 from yingji.core.choices import AuditAction, Role
 from yingji.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from yingji.core.models import STAFF_ROLES, Organisation, Region, User
-from yingji.core.services import create_object
+from yingji.core.services import create_object, update_object
 from yingji.core.workflow import Transition, Workflow, require_fields
 from yingji.standards import accidents, events
 
 from . import plans as plans_module
-from .choices import EventKind, IncidentState, InformationSource, ReportingLevel, ReportKind, ResponseLevel, TaskState
+from .choices import (
+    AccidentGrade,
+    EventKind,
+    IncidentState,
+    InformationSource,
+    PlanKind,
+    ReportingLevel,
+    ReportKind,
+    ResponseLevel,
+    SitrepState,
+    TaskState,
+)
 from .models import (
     COMMAND_ROLES,
     REPORT_UP_ROLES,
+    SITREP_ROLES,
     Activation,
     Incident,
     IncidentEvent,
     IncidentReport,
     Plan,
     ReportingDeadline,
+    Sitrep,
     Task,
 )
 
@@ -127,6 +140,13 @@ def _enterprise(actor, enterprise_id):
             from None
 
 
+def _check_version(incident, data: Mapping[str, Any]) -> None:
+    """A form or client that read version N may only change what is still version N (409 otherwise)."""
+    expected = data.get("version")
+    if expected not in (None, "") and str(expected) != str(incident.version):
+        raise Conflict("Someone else changed this incident after you opened it; reload and try again")
+
+
 def create_incident(actor, data: Mapping[str, Any]) -> Incident:
     """Log an incident (首报): grade it, start its reporting clock, open its timeline. The county bureau is the
     first level of the chain, so the county level counts as reported when the incident is logged here."""
@@ -185,6 +205,7 @@ def file_report(actor, incident: Incident, data: Mapping[str, Any]) -> IncidentR
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if not locked.is_open:
             raise Conflict("The incident is closed; reopen it before reporting new figures")
+        _check_version(locked, data)
         before = {k: getattr(locked, k) for k in FIGURES}
         figures = _figures(data, before)
         grade, chain = grade_and_deadlines(figures["deaths"], figures["serious_injuries"],
@@ -247,8 +268,14 @@ def _close(incident: Incident, actor, payload: Mapping[str, Any]) -> dict:
     return {"summary": str(payload["summary"])[:10000], "closed_at": timezone.now()}
 
 
+def _reopen(incident: Incident, actor, payload: Mapping[str, Any]) -> dict:
+    require_fields(payload, ["reason"])
+    return {"closed_at": None}
+
+
 def _on_applied(incident: Incident, t: Transition, actor, payload: Mapping[str, Any], from_state: str) -> None:
-    _event(incident, actor, EventKind.TRANSITION, str(payload.get("note") or payload.get("summary") or ""),
+    text = payload.get("note") or payload.get("summary") or payload.get("reason") or ""
+    _event(incident, actor, EventKind.TRANSITION, str(text),
            {"action": t.action, "from": from_state, "to": t.target})
 
 
@@ -262,7 +289,8 @@ INCIDENT_WORKFLOW = Workflow(
                    label="Start the response"),
         Transition("close", (IncidentState.REPORTED, IncidentState.RESPONDING), IncidentState.CLOSED, CLOSERS,
                    label="Close with a summary", check=_close),
-        Transition("reopen", (IncidentState.CLOSED,), IncidentState.RESPONDING, CLOSERS, label="Reopen"),
+        Transition("reopen", (IncidentState.CLOSED,), IncidentState.RESPONDING, CLOSERS,
+                   label="Reopen with a reason", check=_reopen),
     ],
     on_applied=_on_applied,
 )
@@ -289,6 +317,12 @@ def available_actions(incident: Incident, actor) -> list[str]:
 
 
 def transition(actor, incident: Incident, action: str, payload: Mapping[str, Any] | None = None) -> Incident:
+    """Apply a state transition. ``payload["version"]`` (the version a form or client read) makes the workflow's
+    compare-and-swap fail with 409 when someone else changed the incident in between."""
+    payload = dict(payload or {})
+    expected = payload.pop("version", None)
+    if expected not in (None, ""):
+        _check_version(incident, {"version": expected})
     return INCIDENT_WORKFLOW.apply(actor, incident, action, payload)
 
 
@@ -465,3 +499,253 @@ def task_transition(actor, task: Task, action: str, payload: Mapping[str, Any] |
     except NotAllowed:
         raise NotAllowed("Only the assigned person (or a member of the assigned unit) may acknowledge a task; "
                          "commanders may also start and complete it") from None
+
+
+def change_response_level(actor, incident: Incident, data: Mapping[str, Any]) -> Activation:
+    """Raise or lower the response level of an activated plan (commanders), with the reason, on the timeline.
+    A compare-and-swap on the incident's version refuses a change based on a stale page (409)."""
+    policy.require(actor, "activate", incident)
+    require_fields(data, ["level", "reason"])
+    level = data["level"]
+    if level not in ResponseLevel.ORDER:
+        raise ValidationFailed.from_dict({"level": ["Choose a response level I-IV"]})
+    if not incident.is_open:
+        raise Conflict("The incident is closed")
+    reason = str(data["reason"])[:2000]
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        _check_version(locked, data)
+        activation = Activation.objects.filter(incident=locked).select_related("plan").first()
+        if activation is None:
+            raise Conflict("No plan is activated for this incident; activate one first")
+        if activation.level == level:
+            raise ValidationFailed.from_dict({"level": [f"The response level is already {level}"]})
+        rows = Incident.objects.filter(pk=locked.pk, version=locked.version).update(version=locked.version + 1)
+        if rows == 0:
+            raise Conflict()
+        old = activation.level
+        Activation.objects.filter(pk=activation.pk).update(level=level)
+        activation.level = level
+        audit.record(AuditAction.UPDATE, locked, actor=actor, before={"response_level": old},
+                     after={"response_level": level}, message=f"response level {old} → {level}: {reason}"[:500])
+        _event(locked, actor, EventKind.LEVEL_CHANGED, reason, {"from": old, "to": level})
+    return activation
+
+
+# --- plans ---------------------------------------------------------------------------------------------------
+
+PLAN_FIELDS = ("name", "kind", "region_code", "event_types", "conditions", "hq_id", "standard_tasks", "is_active")
+
+
+def plan_errors(actor, data: Mapping[str, Any]) -> tuple[dict, dict[str, list[str]]]:
+    """(clean field values, field errors) of a plan's data. Condition errors are keyed ``conditions.<level>``
+    and task errors ``standard_tasks.<row>`` so forms can show them next to the right input."""
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+    if "name" in data:
+        name = str(data.get("name") or "").strip()
+        if not name:
+            errors["name"] = ["This field is required"]
+        out["name"] = name[:200]
+    if "kind" in data:
+        if data.get("kind") not in PlanKind.values():
+            errors["kind"] = [f"One of {', '.join(PlanKind.values())}"]
+        out["kind"] = data.get("kind")
+    if "region_code" in data:
+        code = str(data.get("region_code") or "")
+        if not Region.objects.filter(code=code).exists():
+            errors["region_code"] = [f"No region has code {code}"]
+        out["region_code"] = code
+    if "event_types" in data:
+        types = data.get("event_types") or []
+        known = {t.key for t in events.types()}
+        if not isinstance(types, list) or not types:
+            errors["event_types"] = ["Choose at least one incident type"]
+        elif unknown := [t for t in types if t not in known]:
+            errors["event_types"] = [f"Unknown incident types: {', '.join(map(str, unknown))}"]
+        out["event_types"] = list(types) if isinstance(types, list) else []
+    if "conditions" in data:
+        conditions = data.get("conditions")
+        if not isinstance(conditions, dict):
+            errors["conditions"] = ["Conditions are an object keyed by response level"]
+        else:
+            for level, items in conditions.items():
+                problems = plans_module.validate_conditions({level: items})
+                if problems:
+                    key = f"conditions.{level}" if level in ResponseLevel.ORDER else "conditions"
+                    errors.setdefault(key, []).extend(problems)
+            out["conditions"] = {lv: conditions[lv] for lv in ResponseLevel.ORDER if conditions.get(lv)}
+    if "standard_tasks" in data:
+        tasks = data.get("standard_tasks") or []
+        clean = []
+        if not isinstance(tasks, list):
+            errors["standard_tasks"] = ["A list of {title, unit, due_minutes}"]
+            tasks = []
+        for row, item in enumerate(tasks, start=1):
+            title = str(item.get("title") or "").strip() if isinstance(item, dict) else ""
+            minutes = item.get("due_minutes") if isinstance(item, dict) else None
+            if not title:
+                errors.setdefault(f"standard_tasks.{row}", []).append(f"Task {row}: give a title")
+            if minutes not in (None, "") and (isinstance(minutes, bool) or not isinstance(minutes, int)
+                                              or not 0 < minutes <= 60 * 24 * 30):
+                errors.setdefault(f"standard_tasks.{row}", []).append(
+                    f"Task {row}: the deadline is a whole number of minutes (1-43200)")
+            if isinstance(item, dict):
+                clean.append({"title": title[:200], "unit": str(item.get("unit") or "")[:100],
+                              "due_minutes": minutes if minutes not in (None, "") else None})
+        out["standard_tasks"] = clean
+    if "hq_id" in data:
+        hq = None
+        if data.get("hq_id") not in (None, ""):
+            hq = Organisation.objects.filter(policy.scope_q(actor, Organisation), pk=data["hq_id"]).first()
+            if hq is None:
+                errors["hq_id"] = ["No organisation with this id in your scope"]
+        out["hq"] = hq
+    if "is_active" in data:
+        out["is_active"] = bool(data.get("is_active"))
+    return out, errors
+
+
+def create_plan(actor, data: Mapping[str, Any]) -> Plan:
+    """Create an emergency plan (预案) after validating every field, the condition data included."""
+    policy.require(actor, "add", Plan)
+    data = {"conditions": {}, "standard_tasks": [], "hq_id": None, "is_active": True, **data}
+    missing = {f: ["This field is required"] for f in ("name", "kind", "region_code", "event_types")
+               if data.get(f) in (None, "", [])}
+    values, errors = plan_errors(actor, data)
+    errors = missing | errors
+    if errors:
+        raise ValidationFailed.from_dict(errors)
+    return create_object(actor, Plan, values)
+
+
+def update_plan(actor, plan: Plan, data: Mapping[str, Any]) -> Plan:
+    """Change some fields of a plan (the caller fetched it for "change")."""
+    policy.require(actor, "change", plan)
+    values, errors = plan_errors(actor, {k: v for k, v in data.items() if k in PLAN_FIELDS})
+    if errors:
+        raise ValidationFailed.from_dict(errors)
+    return update_object(actor, plan, values)
+
+
+# --- situation reports ---------------------------------------------------------------------------------------
+
+
+def _deployed_teams(actor, incident: Incident) -> list[str]:
+    """Rescue teams recorded as deployed (出动) to the incident, when the resources app keeps such records."""
+    try:
+        model = apps.get_model("resources", "TeamActivity")
+    except LookupError:
+        return []
+    if not policy.can(actor, "view", model):
+        return []
+    rows = (model.objects.filter(policy.scope_q(actor, model), incident=incident, kind="deployment")
+            .select_related("team").order_by("date", "id"))
+    return [f"{r.team.name}（{r.team.headcount}人）" if r.team.headcount else r.team.name for r in rows]
+
+
+def _sitrep_prefill(actor, incident: Incident) -> dict:
+    """The text of a new situation report, from the incident's current state."""
+    i = incident
+    activation = (Activation.objects.filter(incident=i).select_related("plan", "hq")
+                  .prefetch_related("member_units").first())
+    grade = AccidentGrade.label(i.grade)
+    when = timezone.localtime(i.occurred_at).strftime("%Y-%m-%d %H:%M")
+    situation = f"{when} {i.address or i.region_code} {i.title}. {i.description}".strip()
+    casualties = (f"死亡 {i.deaths} 人，失踪 {i.missing} 人，重伤 {i.serious_injuries} 人，轻伤 {i.minor_injuries} 人，"
+                  f"被困 {i.trapped} 人，直接经济损失 {i.direct_loss_yuan} 元；事故等级：{grade}。")
+    response_lines = []
+    if activation is not None:
+        response_lines.append(f"已启动《{activation.plan.name}》{ResponseLevel.label(activation.level)}"
+                              f"（{timezone.localtime(activation.activated_at):%m-%d %H:%M}）。")
+        if activation.hq_id:
+            response_lines.append(f"指挥部：{activation.hq.name}。")
+    reported = [d for d in i.deadlines.all() if d.reported_at]
+    for d in reported:
+        response_lines.append(f"{timezone.localtime(d.reported_at):%m-%d %H:%M} 已报{ReportingLevel.label(d.level)}"
+                              f"（{d.method} → {d.reported_to}）。")
+    tasks = list(Task.objects.filter(incident=i).select_related("unit", "assignee").order_by("created_at", "id"))
+    task_lines = [f"{n}. {t.title}（{t.unit or t.assignee or '—'}）：{TaskState.label(t.state)}"
+                  + (f"，{t.progress}" if t.progress else "") for n, t in enumerate(tasks, start=1)]
+    units = [u.short_name or u.name for u in activation.member_units.all()] if activation is not None else []
+    teams = _deployed_teams(actor, i)
+    resources = "\n".join(filter(None, ["出动单位：" + "、".join(units) if units else "",
+                                          "出动救援队伍：" + "、".join(teams) if teams else ""]))
+    snapshot = {**{k: str(getattr(i, k)) for k in FIGURES}, "grade": i.grade, "state": i.state,
+                "response_level": activation.level if activation is not None else None,
+                "tasks": len(tasks), "tasks_done": sum(1 for t in tasks if t.state == TaskState.DONE)}
+    return {"situation": situation[:10000], "casualties": casualties, "response": "\n".join(response_lines),
+            "tasks_status": "\n".join(task_lines), "resources": resources,
+            "snapshot": snapshot}
+
+
+SITREP_TEXT_FIELDS = ("title", "situation", "casualties", "response", "tasks_status", "resources", "next_steps")
+
+
+def draft_sitrep(actor, incident: Incident) -> Sitrep:
+    """Draft the next situation report (第N期) of an incident, pre-filled from its current state. One draft at a
+    time, so issued reports are numbered without gaps."""
+    policy.require(actor, "add", Sitrep)
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if Sitrep.objects.filter(incident=locked, state=SitrepState.DRAFT).exists():
+            raise Conflict("A draft situation report of this incident exists; issue or edit it first")
+        seq = (Sitrep.objects.filter(incident=locked).order_by("-seq").values_list("seq", flat=True).first()
+               or 0) + 1
+        values = _sitrep_prefill(actor, locked)
+        sitrep = create_object(actor, Sitrep, {
+            **values, "incident": locked, "region_code": locked.region_code, "seq": seq,
+            "title": f"关于{locked.title}的情况报告（第{seq}期）"[:200], "created_by": actor}, check_scope=False)
+    return sitrep
+
+
+def update_sitrep(actor, sitrep: Sitrep, data: Mapping[str, Any]) -> Sitrep:
+    """Edit a draft; an issued report answers 409."""
+    policy.require(actor, "change", sitrep)
+    values = {k: str(data[k]) for k in SITREP_TEXT_FIELDS if k in data and data[k] is not None}
+    if "title" in values and not values["title"].strip():
+        raise ValidationFailed.from_dict({"title": ["This field is required"]})
+    with transaction.atomic():
+        before = {k: getattr(sitrep, k) for k in values}
+        rows = Sitrep.objects.filter(pk=sitrep.pk, state=SitrepState.DRAFT, version=sitrep.version).update(
+            version=sitrep.version + 1, **values)
+        if rows == 0:
+            current = Sitrep.objects.filter(pk=sitrep.pk).values_list("state", flat=True).first()
+            raise Conflict("An issued situation report cannot be changed" if current == SitrepState.ISSUED
+                           else "Someone else changed this report first; reload and try again")
+        sitrep.refresh_from_db()
+        audit.record(AuditAction.UPDATE, sitrep, actor=actor, before=before,
+                     after={k: getattr(sitrep, k) for k in values})
+    return sitrep
+
+
+def _issue(sitrep: Sitrep, actor, payload: Mapping[str, Any]) -> dict:
+    if not sitrep.title.strip():
+        raise ValidationFailed.from_dict({"title": ["This field is required"]})
+    return {"issued_at": timezone.now(), "issued_by_id": actor.pk}
+
+
+def _on_sitrep_issued(sitrep: Sitrep, t: Transition, actor, payload: Mapping[str, Any], from_state: str) -> None:
+    _event(sitrep.incident, actor, EventKind.SITREP, sitrep.title, {"sitrep": sitrep.pk, "seq": sitrep.seq})
+
+
+SITREP_WORKFLOW = Workflow(
+    model=Sitrep,
+    transitions=[Transition("issue", (SitrepState.DRAFT,), SitrepState.ISSUED, frozenset(SITREP_ROLES),
+                            label="Issue", check=_issue)],
+    on_applied=_on_sitrep_issued,
+)
+
+
+def issue_sitrep(actor, sitrep: Sitrep, payload: Mapping[str, Any] | None = None) -> Sitrep:
+    """Issue a draft (recorded on the incident timeline); from then on it never changes."""
+    policy.require(actor, "issue", sitrep)
+    payload = dict(payload or {})
+    expected = payload.get("version")
+    if expected not in (None, "") and str(expected) != str(sitrep.version):
+        raise Conflict("Someone else changed this report after you opened it; reload and try again")
+    return SITREP_WORKFLOW.apply(actor, sitrep, "issue", payload)
+
+
+def sitrep_actions(sitrep: Sitrep, actor) -> list[str]:
+    return [t.action for t in SITREP_WORKFLOW.available(sitrep, actor)]

@@ -1,23 +1,30 @@
-"""Pages of incidents: the list (filters, export) and the incident page (figures, clock, reports, timeline)."""
+"""Pages of incidents: the list (filters, export), the incident page (figures, clock, reports, timeline and a form
+for every action), emergency plans, and situation reports (draft, edit, issue, print, download)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from yingji.core import policy
-from yingji.core.errors import ServiceError
-from yingji.core.views import _get, _require, list_page
+from yingji.core.errors import Conflict, NotAllowed, NotFound, ServiceError
+from yingji.core.views import _get, _require, list_page, service_errors_to_form
+from yingji.standards import events
 
 from . import forms, services
-from .filters import IncidentFilterSet
-from .models import Activation, Incident, Plan, ReportingDeadline, Task
+from .choices import ResponseLevel
+from .filters import IncidentFilterSet, PlanFilterSet
+from .models import Activation, Incident, Plan, ReportingDeadline, Sitrep, Task
+from .printing import pdf_available, render_pdf
 
 INCIDENT_COLUMNS = [
     ("title", _l("Title")), ("category", _l("Category")), ("event_type", _l("Type")),
@@ -42,12 +49,27 @@ def incident_list(request):
                      export_name="incidents", columns=INCIDENT_COLUMNS, extra={"now": timezone.now()})
 
 
-@login_required
-def incident_detail(request, pk: int):
-    queryset = with_clocks(Incident.objects.select_related("enterprise", "created_by")).prefetch_related(
+INCIDENT_DETAIL = ("enterprise", "created_by")
+STATUS_OF = {Conflict: 409, NotAllowed: 403, NotFound: 404}
+TRANSITION_LABELS = {"respond": _l("Start the response"), "close": _l("Close the incident"),
+                     "reopen": _l("Reopen the incident")}
+
+
+def _incident_for_page(request, pk: int, action: str = "view") -> Incident:
+    queryset = with_clocks(Incident.objects.select_related(*INCIDENT_DETAIL)).prefetch_related(
         "reports__reported_by", "events")
-    incident = _get(request, Incident, pk, queryset=queryset)
+    return _get(request, Incident, pk, action, queryset=queryset)
+
+
+def _incident_page(request, incident: Incident, *, bound: tuple[str, object] | None = None, status: int = 200):
+    """The incident page with every form the user may use; ``bound`` = (key, form) re-shows a refused form with
+    its errors."""
     user = request.user
+    bound_key, bound_form = bound or (None, None)
+
+    def pick(key, factory):
+        return bound_form if bound_key == key else factory()
+
     activation = (Activation.objects.filter(incident=incident).select_related("plan", "hq", "commander")
                   .prefetch_related("member_units").first())
     matches = services.plan_matches(user, incident) if policy.can(user, "view", Plan) else []
@@ -56,14 +78,101 @@ def incident_detail(request, pk: int):
     tasks = [(t, services.task_actions(t, user)) for t in
              Task.objects.filter(incident=incident).select_related("unit", "assignee")] if can_view_tasks else []
     can_assign = incident.is_open and policy.can(user, "add", Task)
+    can_report = incident.is_open and policy.can(user, "change", Incident)
+    unreported = [d for d in incident.deadlines.all() if d.reported_at is None]
+    can_report_up = bool(unreported) and policy.can(user, "report_up", Incident)
+    can_change_level = activation is not None and incident.is_open and policy.can(user, "activate", Incident)
+    transition_forms = [
+        {"action": action, "label": TRANSITION_LABELS.get(action, action),
+         "form": pick(f"transition:{action}", lambda a=action: forms.TransitionForm(incident=incident, action=a))}
+        for action in services.available_actions(incident, user)]
+    sitreps = (list(Sitrep.objects.filter(incident=incident).filter(policy.scope_q(user, Sitrep))
+                    .select_related("issued_by")) if policy.can(user, "view", Sitrep) else [])
     return render(request, "incidents/incident_detail.html", {
         "incident": incident, "now": timezone.now(),
         "actions": services.available_actions(incident, user),
         "activation": activation, "matches": matches,
         "activation_form": forms.ActivationForm(matches=matches) if can_activate and matches else None,
         "tasks": tasks, "task_form": forms.TaskForm(user=user) if can_assign else None,
-    })
+        "report_form": pick("report", lambda: forms.FollowUpForm(incident=incident)) if can_report else None,
+        "reported_form": pick("reported", lambda: forms.ReportedForm(incident=incident)) if can_report_up else None,
+        "level_form": pick("level", lambda: forms.ResponseLevelForm(
+            incident=incident, initial={"level": activation.level})) if can_change_level else None,
+        "transition_forms": transition_forms,
+        "sitreps": sitreps, "can_draft_sitrep": policy.can(user, "add", Sitrep),
+        "bound_key": bound_key,
+    }, status=status)
 
+
+@login_required
+def incident_detail(request, pk: int):
+    return _incident_page(request, _incident_for_page(request, pk))
+
+
+def _refused(request, incident: Incident, key: str, form, exc: ServiceError):
+    """Show a service's refusal on the form that caused it: field errors next to their inputs, the rest (a 409
+    race, a closed incident …) above the form."""
+    for error in exc.errors:
+        field = error["field"] if error["field"] in form.fields else None
+        form.add_error(field, error["message"])
+    if not exc.errors or exc.detail != "Validation failed":
+        message = (_("Someone else changed this incident after you opened the page; reload it and try again.")
+                   if isinstance(exc, Conflict) and "Someone else" in exc.detail else exc.detail)
+        form.add_error(None, message)
+    return _incident_page(request, incident, bound=(key, form), status=STATUS_OF.get(type(exc), 400))
+
+
+def _submit(request, incident: Incident, key: str, form, act, success: str):
+    if not form.is_valid():
+        return _incident_page(request, incident, bound=(key, form), status=400)
+    try:
+        act(form)
+    except ServiceError as exc:
+        return _refused(request, incident, key, form, exc)
+    messages.success(request, success)
+    return redirect("incident_detail", pk=incident.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def incident_report(request, pk: int):
+    incident = _incident_for_page(request, pk, "change")
+    form = forms.FollowUpForm(request.POST, incident=incident)
+    return _submit(request, incident, "report", form,
+                   lambda f: services.file_report(request.user, incident, f.payload()),
+                   _("Follow-up report filed; the grade and reporting chain were recomputed."))
+
+
+@login_required
+@require_http_methods(["POST"])
+def incident_reported(request, pk: int):
+    incident = _incident_for_page(request, pk, "report_up")
+    form = forms.ReportedForm(request.POST, incident=incident)
+    return _submit(request, incident, "reported", form,
+                   lambda f: services.mark_reported(request.user, incident, f.cleaned_data["level"], f.payload()),
+                   _("The level is marked as reported."))
+
+
+@login_required
+@require_http_methods(["POST"])
+def incident_response_level(request, pk: int):
+    incident = _incident_for_page(request, pk, "activate")
+    form = forms.ResponseLevelForm(request.POST, incident=incident)
+    return _submit(request, incident, "level", form,
+                   lambda f: services.change_response_level(request.user, incident, f.payload()),
+                   _("Response level changed."))
+
+
+@login_required
+@require_http_methods(["POST"])
+def incident_transition(request, pk: int, action: str):
+    incident = _incident_for_page(request, pk, "change")
+    if action not in forms.TransitionForm.FIELDS_OF:
+        return render(request, "400.html", {"detail": _("Unknown action.")}, status=400)
+    form = forms.TransitionForm(request.POST, incident=incident, action=action)
+    return _submit(request, incident, f"transition:{action}", form,
+                   lambda f: services.transition(request.user, incident, action, f.payload()),
+                   _("%(action)s: done.") % {"action": TRANSITION_LABELS[action]})
 
 
 def _errors_message(exc: ServiceError) -> str:
@@ -120,3 +229,174 @@ def task_act(request, pk: int, action: str):
     else:
         messages.success(request, _("Task updated."))
     return redirect("incident_detail", pk=task.incident_id)
+
+
+# --- plans ---------------------------------------------------------------------------------------------------
+
+PLAN_COLUMNS = [
+    ("name", _l("Name")), ("kind", _l("Kind")), ("region_code", _l("Region code")),
+    ("event_types", _l("Incident types covered")), ("conditions", _l("Activation conditions")),
+    ("hq.name", _l("Command headquarters")), ("is_active", _l("In force")),
+]
+
+
+@login_required
+def plan_list(request):
+    denied = _require(request, "view", Plan)
+    if denied:
+        return denied
+    qs = Plan.objects.for_user(request.user).select_related("hq")
+    return list_page(request, qs, PlanFilterSet, template="incidents/plan_list.html", export_name="plans",
+                     columns=PLAN_COLUMNS, extra={"can_add": policy.can(request.user, "add", Plan)})
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = _get(request, Plan, pk, queryset=Plan.objects.select_related("hq"))
+    types = {t.key: t.name_zh for t in events.types()}
+    conditions = [(level, plan.conditions.get(level, [])) for level in ResponseLevel.ORDER
+                  if plan.conditions.get(level)]
+    return render(request, "incidents/plan_detail.html", {
+        "plan": plan, "event_type_names": [types.get(k, k) for k in plan.event_types], "conditions": conditions,
+        "can_change": policy.can(request.user, "change", Plan)})
+
+
+def _plan_form_page(request, form, plan=None, status=200):
+    title = _("Edit emergency plan") if plan else _("New emergency plan")
+    cancel = reverse("plan_detail", args=[plan.pk]) if plan else reverse("plan_list")
+    return render(request, "core/form.html", {"form": form, "title": title, "object": plan,
+                                              "cancel_url": cancel}, status=status)
+
+
+def _save_plan(request, form, plan=None):
+    if not form.is_valid():
+        return _plan_form_page(request, form, plan, status=400)
+    try:
+        if plan is None:
+            plan = services.create_plan(request.user, form.service_data())
+        else:
+            plan = services.update_plan(request.user, plan, form.service_data())
+    except ServiceError as exc:
+        form.add_service_errors(exc.errors or [{"field": "", "message": exc.detail}])
+        return _plan_form_page(request, form, plan, status=STATUS_OF.get(type(exc), 400))
+    messages.success(request, _("Plan saved."))
+    return redirect("plan_detail", pk=plan.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    denied = _require(request, "add", Plan)
+    if denied:
+        return denied
+    if request.method == "POST":
+        return _save_plan(request, forms.PlanForm(request.POST, user=request.user))
+    return _plan_form_page(request, forms.PlanForm(user=request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk: int):
+    plan = _get(request, Plan, pk, "change")
+    if request.method == "POST":
+        return _save_plan(request, forms.PlanForm(request.POST, user=request.user, plan=plan), plan)
+    return _plan_form_page(request, forms.PlanForm(user=request.user, plan=plan), plan)
+
+
+# --- situation reports -----------------------------------------------------------------------------------------
+
+SITREP_RELATED = ("incident", "created_by", "issued_by")
+
+
+@login_required
+@require_http_methods(["POST"])
+def sitrep_draft(request, pk: int):
+    incident = _get(request, Incident, pk)
+    denied = _require(request, "add", Sitrep)
+    if denied:
+        return denied
+    try:
+        sitrep = services.draft_sitrep(request.user, incident)
+    except ServiceError as exc:
+        messages.error(request, _errors_message(exc))
+        return redirect("incident_detail", pk=incident.pk)
+    messages.success(request, _("Situation report No. %(n)d drafted from the incident's current state.")
+                     % {"n": sitrep.seq})
+    return redirect("sitrep_edit", pk=sitrep.pk)
+
+
+def _sitrep(request, pk: int, action: str = "view") -> Sitrep:
+    return _get(request, Sitrep, pk, action, queryset=Sitrep.objects.select_related(*SITREP_RELATED))
+
+
+@login_required
+def sitrep_detail(request, pk: int):
+    sitrep = _sitrep(request, pk)
+    return render(request, "incidents/sitrep_detail.html", {
+        "sitrep": sitrep, "actions": services.sitrep_actions(sitrep, request.user),
+        "can_change": sitrep.is_draft and policy.can(request.user, "change", Sitrep), "pdf": pdf_available()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sitrep_edit(request, pk: int):
+    sitrep = _sitrep(request, pk, "change")
+    title = _("Situation report No. %(n)d") % {"n": sitrep.seq}
+    cancel = reverse("sitrep_detail", args=[sitrep.pk])
+    if not sitrep.is_draft:
+        messages.error(request, _("An issued situation report cannot be changed."))
+        return redirect("sitrep_detail", pk=sitrep.pk)
+    if request.method == "POST":
+        form = forms.SitrepForm(request.POST)
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.update_sitrep(request.user, sitrep, data)
+            except ServiceError as exc:
+                service_errors_to_form(form, exc)
+                status = STATUS_OF.get(type(exc), 400)
+            else:
+                messages.success(request, _("Draft saved."))
+                return redirect("sitrep_detail", pk=sitrep.pk)
+        return render(request, "core/form.html", {"form": form, "title": title, "object": sitrep.incident,
+                                                  "cancel_url": cancel}, status=status)
+    form = forms.SitrepForm(initial={k: getattr(sitrep, k) for k in services.SITREP_TEXT_FIELDS})
+    return render(request, "core/form.html", {"form": form, "title": title, "object": sitrep.incident,
+                                              "cancel_url": cancel})
+
+
+@login_required
+@require_http_methods(["POST"])
+def sitrep_issue(request, pk: int):
+    sitrep = _sitrep(request, pk, "issue")
+    try:
+        services.issue_sitrep(request.user, sitrep, {"version": request.POST.get("version", "")})
+    except ServiceError as exc:
+        messages.error(request, _errors_message(exc))
+        return redirect("sitrep_detail", pk=sitrep.pk)
+    messages.success(request, _("Situation report issued."))
+    return redirect("sitrep_detail", pk=sitrep.pk)
+
+
+@login_required
+def sitrep_print(request, pk: int):
+    """A printable page of the report (the browser prints it or saves it as PDF)."""
+    sitrep = _sitrep(request, pk)
+    return render(request, "incidents/sitrep_print.html", {"sitrep": sitrep})
+
+
+@login_required
+def sitrep_download(request, pk: int):
+    """The report as a PDF when WeasyPrint and a CJK font are available, else as plain text."""
+    sitrep = _sitrep(request, pk)
+    name = f"sitrep-{sitrep.incident_id}-{sitrep.seq}"
+    if pdf_available():
+        html = render_to_string("incidents/sitrep_print.html", {"sitrep": sitrep, "for_pdf": True}, request)
+        response = HttpResponse(render_pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    text = render_to_string("incidents/sitrep.txt", {"sitrep": sitrep}, request)
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.txt"'
+    return response
