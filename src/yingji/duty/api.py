@@ -1,16 +1,29 @@
-"""API of the duty desk: rosters, who is on duty now, the duty log, handovers."""
+"""API of the duty desk: rosters (and their Excel import), who is on duty now, the duty log, handovers, the daily
+duty report."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Literal
 
-from ninja import Query, Router, Schema, Status
+from django.http import HttpResponse
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
+from yingji.core.api_support import (
+    ERRORS,
+    ErrorOut,
+    Id,
+    PageParams,
+    ShortText,
+    apply_filters,
+    filter_params,
+    page_of,
+    paginate,
+)
 
-from . import services
+from . import report, roster_import, services
 from .choices import EntryKind, Shift
 from .filters import DutyLogFilterSet, DutyShiftFilterSet
 from .models import DutyLogEntry, DutyShift, Handover
@@ -109,6 +122,28 @@ class HandoverTransitionIn(Schema):
     note: ShortText(2000) | None = None
 
 
+class RosterImportOut(Schema):
+    created: int
+    dry_run: bool
+    shifts: list[ShiftOut]
+
+
+class RosterImportRowError(Schema):
+    field: str
+    message: str
+    row: int | None = None
+    column: str = ""
+
+
+class RosterImportErrorOut(ErrorOut):
+    errors: list[RosterImportRowError] = []
+
+
+def _binary(*content_types: str) -> dict:
+    return {"responses": {200: {"content": {t: {"schema": {"type": "string", "format": "binary"}}
+                                            for t in content_types}}}}
+
+
 def _shift_out(s: DutyShift) -> dict:
     return {"id": s.pk, "region_code": s.region_code, "date": s.date, "shift": s.shift, "starts_at": s.starts_at,
             "ends_at": s.ends_at, "leader_name": s.leader_name, "leader_phone": s.leader_phone,
@@ -148,6 +183,32 @@ def list_shifts(request, filters: Query[filter_params(DutyShiftFilterSet)], page
 def create_shift(request, payload: ShiftIn):
     shift = services.create_shift(request.auth, payload.model_dump())
     return Status(201, _shift_out(SHIFTS.get(pk=shift.pk)))
+
+
+@router.post("/duty/rosters/import", response={201: RosterImportOut, 200: RosterImportOut, **ERRORS,
+                                               422: RosterImportErrorOut},
+             summary="Import the roster from the Excel template (multipart, field `file`)",
+             description="One row per person per shift: date, shift (白班/夜班), role (带班领导/值班员), username or "
+                         "contact name, phone. Every row is checked first; if anything is wrong nothing is written and "
+                         "the 422 answer lists each problem with its row, column and reason. `dry_run` only checks.")
+def import_roster(request, file: File[UploadedFile], dry_run: bool = False):
+    policy.require(request.auth, "add", DutyShift)
+    result = roster_import.import_roster(request.auth, roster_import.read_upload(file), dry_run=dry_run)
+    if dry_run:
+        shifts = [{**s, "id": 0, "starts_at": services.shift_bounds(s["date"], s["shift"])[0],
+                   "ends_at": services.shift_bounds(s["date"], s["shift"])[1]} for s in result]
+        return Status(200, {"created": 0, "dry_run": True, "shifts": shifts})
+    created = SHIFTS.filter(pk__in=[s.pk for s in result]).order_by("starts_at")
+    return Status(201, {"created": len(result), "dry_run": False, "shifts": [_shift_out(s) for s in created]})
+
+
+@router.get("/duty/rosters/import/template", response=ERRORS, summary="Download the roster import template",
+            openapi_extra=_binary(report.CONTENT_TYPES["xlsx"]))
+def roster_import_template(request):
+    policy.require(request.auth, "add", DutyShift)
+    response = HttpResponse(roster_import.template_workbook(), content_type=report.CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''duty-roster-template.xlsx"
+    return response
 
 
 @router.get("/duty/rosters/{id}", response={200: ShiftOut, **ERRORS})
@@ -214,3 +275,18 @@ def act_on_handover(request, id: Id, payload: HandoverTransitionIn):
     data = payload.model_dump(exclude_none=True)
     services.act_on_handover(request.auth, handover, data.pop("action"), data)
     return _handover_out(HANDOVERS.get(pk=handover.pk))
+
+
+@router.get("/duty/reports/daily", response={200: dict, **ERRORS, 503: ErrorOut}, url_name="duty_daily_report",
+            summary="The daily duty report (值班日报) of a duty day or one shift: JSON, PDF or Excel",
+            description="`date` defaults to the running duty day (08:00 to 08:00); `shift` narrows it to the day "
+                        "or the night shift. `format=pdf|xlsx` downloads the report (recorded in the audit trail); "
+                        "503 when the server cannot render PDF.",
+            openapi_extra=_binary(*report.CONTENT_TYPES.values()))
+def daily_report(request, date: ShortText(10) | None = None, shift: ShortText(8) | None = None,
+                 format: Literal[report.FORMATS] = "json"):  # type: ignore[valid-type]
+    day, shift_key = report.parse_params(date, shift)
+    daily = report.build(request.auth, day, shift_key)
+    if format == "json":
+        return report.as_json(daily)
+    return report.download(request.auth, daily, format)

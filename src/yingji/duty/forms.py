@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from yingji.incidents.services import InformationSource
 from yingji.standards import events
 
-from .choices import EntryKind
+from .choices import EntryKind, Shift
 
 
 class LogEntryForm(forms.Form):
@@ -38,3 +38,15 @@ class EscalateForm(forms.Form):
         self.fields["event_type"].choices = [(t.key, t.name_zh) for t in events.types()]
         if entry is not None:
             self.fields["occurred_at"].initial = timezone.localtime(entry.received_at).strftime("%Y-%m-%dT%H:%M")
+
+
+class DailyReportForm(forms.Form):
+    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    shift = forms.ChoiceField(label=_("Shift"), required=False,
+                              choices=[("", _("Whole duty day (08:00 to 08:00)")), *Shift.choices()])
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel workbook (.xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    dry_run = forms.BooleanField(label=_("Only check the file, write nothing"), required=False)

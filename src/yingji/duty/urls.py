@@ -5,6 +5,9 @@ from . import views
 urlpatterns = [
     path("duty/", views.duty_console, name="duty_console"),
     path("duty/panel/", views.duty_console_panel, name="duty_console_panel"),
+    path("duty/report/", views.daily_report, name="duty_report"),
+    path("duty/rosters/import/", views.roster_import_page, name="duty_roster_import"),
+    path("duty/rosters/import/template.xlsx", views.roster_import_template, name="duty_roster_import_template"),
     path("duty/log/new/", views.log_entry_create, name="duty_log_create"),
     path("duty/log/<int:pk>/file/", views.log_entry_file, name="duty_log_file"),
     path("duty/log/<int:pk>/incident/", views.log_entry_escalate, name="duty_log_escalate"),
