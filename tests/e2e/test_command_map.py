@@ -19,13 +19,19 @@ pytestmark = [
 
 
 def _facts() -> dict:
+    from yingji.incidents.models import Incident
+    from yingji.prevention.models import RiskPoint
     from yingji.resources.models import Shelter, Team, Warehouse
 
     return {"teams": Team.objects.count(), "warehouses": Warehouse.objects.count(),
-            "shelters": Shelter.objects.count(), "team_name": Team.objects.order_by("id").first().name}
+            "shelters": Shelter.objects.count(), "team_name": Team.objects.order_by("id").first().name,
+            "incidents": Incident.objects.filter(state__in=["reported", "responding"], lat__isnull=False).count(),
+            "risk_enterprise": RiskPoint.objects.filter(enterprise__lat__isnull=False).order_by(
+                "level", "enterprise_id").values_list("enterprise__name", "level").first()}
 
 
 def test_command_map(live_server, transactional_db, demo_county):
+    from django.conf import settings
     from playwright.sync_api import sync_playwright
 
     from yingji.core.demo import DEMO_PASSWORD
@@ -44,6 +50,8 @@ def test_command_map(live_server, transactional_db, demo_county):
         try:
             context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en")
             context.set_default_timeout(15_000)
+            # Pages are Chinese unless the user picked English (the language cookie): the assertions read English.
+            context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": base}])
             page = context.new_page()
             page.on("console", lambda msg: csp_violations.append(msg.text)
                     if "Content Security Policy" in msg.text else None)
@@ -70,9 +78,11 @@ def test_command_map(live_server, transactional_db, demo_county):
             assert int(page.locator("[data-count-for=boundaries]").inner_text()) == 15
             assert page.locator("#yj-map path.leaflet-interactive").count() >= 15  # the boundaries
             assert page.locator(".leaflet-marker-icon").count() > 0
+            assert page.locator("[data-count-for=incidents]").inner_text() == str(facts["incidents"])
+
 
             # --- toggles: only teams stay on the map ---
-            for key in ("boundaries", "warehouses", "shelters", "equipment", "enterprises"):
+            for key in ("boundaries", "warehouses", "shelters", "equipment", "enterprises", "incidents"):
                 page.uncheck(f"#yj-layer-{key}")
             assert page.locator(".yj-pin-shelter").count() == 0
             assert page.locator("#yj-map path.leaflet-interactive").count() == 0
@@ -117,6 +127,17 @@ def test_command_map(live_server, transactional_db, demo_county):
             page.locator("#yj-map-nearest-list .yj-nearest-item").first.click()
             page.wait_for_selector("#yj-map-card:not([hidden])")
             assert page.locator("#yj-map-card-kind").inner_text() == "Warehouse"
+
+            # --- an enterprise carries its risk colour (found by name, shown unclustered) ---
+            if facts["risk_enterprise"]:
+                name, level = facts["risk_enterprise"]
+                colour = {1: "red", 2: "orange", 3: "yellow", 4: "blue"}[level]
+                page.check("#yj-layer-enterprises")
+                page.fill("#yj-map-search input[name=q]", name)
+                page.press("#yj-map-search input[name=q]", "Enter")
+                page.wait_for_selector(f".yj-pin-enterprise.yj-risk-{colour}")
+                assert page.locator("#yj-map-card-title").inner_text() == name
+                assert "Risk" in page.locator("#yj-map-card-fields").inner_text()
 
             context.close()
         finally:

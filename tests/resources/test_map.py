@@ -38,7 +38,14 @@ def test_layers_follow_scope(web, demo_county):
     assert len(county["layers"]["teams"]) == Team.objects.count()
     assert len(county["layers"]["shelters"]) == Shelter.objects.count()
     assert county["layers"]["enterprises"]
-    radios = sum(int(v) for p in county["layers"]["equipment"] for k, v in p["fields"] if k == "Radio")
+    from django.conf import settings
+    from django.utils import translation
+
+    from yingji.resources.choices import EquipmentItem
+
+    with translation.override(settings.LANGUAGE_CODE):  # the pages' language (no language cookie)
+        radio = EquipmentItem.label("radio")
+    radios = sum(int(v) for p in county["layers"]["equipment"] for k, v in p["fields"] if k == radio)
     assert radios == 260
     township = web("township1").get("/resources/map/layers/").json()
     own = demo_county["township"]

@@ -19,6 +19,7 @@ from yingji.core.services import create_object, update_object
 
 from . import services
 from .choices import (
+    ActivityKind,
     Capability,
     EquipmentItem,
     EquipmentStatus,
@@ -40,6 +41,7 @@ from .filters import (
     ShelterFilterSet,
     StockFilterSet,
     SupplyItemFilterSet,
+    TeamActivityFilterSet,
     TeamFilterSet,
     TransferFilterSet,
     WarehouseFilterSet,
@@ -53,6 +55,7 @@ from .models import (
     StockMovement,
     SupplyItem,
     Team,
+    TeamActivity,
     TeamMember,
     Transfer,
     Warehouse,
@@ -134,6 +137,56 @@ def shelter_template(request):
     return _template(request, "shelters", Shelter)
 
 
+@router.post("/experts/import", response={200: ImportOut, **ERRORS, 422: ImportErrorOut}, tags=["experts"],
+             summary="Import experts from the Excel template", description=IMPORT_DESCRIPTION)
+def import_experts(request, file: File[UploadedFile], dry_run: bool = False):
+    return _import(request, "experts", file, dry_run)
+
+
+@router.get("/experts/import/template", response=ERRORS, tags=["experts"], summary="The expert import template (.xlsx)",
+            openapi_extra=_binary(XLSX, "The .xlsx template with Chinese column headers"))
+def expert_template(request):
+    return _template(request, "experts", Expert)
+
+
+@router.post("/equipment/import", response={200: ImportOut, **ERRORS, 422: ImportErrorOut}, tags=["equipment"],
+             summary="Import equipment from the Excel template", description=IMPORT_DESCRIPTION)
+def import_equipment(request, file: File[UploadedFile], dry_run: bool = False):
+    return _import(request, "equipment", file, dry_run)
+
+
+@router.get("/equipment/import/template", response=ERRORS, tags=["equipment"],
+            summary="The equipment import template (.xlsx)",
+            openapi_extra=_binary(XLSX, "The .xlsx template with Chinese column headers"))
+def equipment_template(request):
+    return _template(request, "equipment", Equipment)
+
+
+@router.post("/warehouses/import", response={200: ImportOut, **ERRORS, 422: ImportErrorOut}, tags=["warehouses"],
+             summary="Import warehouses from the Excel template", description=IMPORT_DESCRIPTION)
+def import_warehouses(request, file: File[UploadedFile], dry_run: bool = False):
+    return _import(request, "warehouses", file, dry_run)
+
+
+@router.get("/warehouses/import/template", response=ERRORS, tags=["warehouses"],
+            summary="The warehouse import template (.xlsx)",
+            openapi_extra=_binary(XLSX, "The .xlsx template with Chinese column headers"))
+def warehouse_template(request):
+    return _template(request, "warehouses", Warehouse)
+
+
+@router.post("/stock/import", response={200: ImportOut, **ERRORS, 422: ImportErrorOut}, tags=["stock"],
+             summary="Receive stock (入库) from the Excel template", description=IMPORT_DESCRIPTION)
+def import_stock(request, file: File[UploadedFile], dry_run: bool = False):
+    return _import(request, "stock", file, dry_run)
+
+
+@router.get("/stock/import/template", response=ERRORS, tags=["stock"], summary="The stock import template (.xlsx)",
+            openapi_extra=_binary(XLSX, "The .xlsx template with Chinese column headers"))
+def stock_template(request):
+    return _template(request, "stock", StockBatch)
+
+
 def _lit(choice_set):
     return Literal[tuple(choice_set.values())]  # type: ignore[valid-type]
 
@@ -142,6 +195,18 @@ Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Quantity = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Phone = ShortText(32)
 TextList = Annotated[list[ShortText(100, 1)], Field(max_length=50)]
+
+
+def _masked(value: str, reveal: bool) -> str:
+    return value if reveal else policy.mask_phone(value)
+
+
+def _detail_reveal(user, obj, model, phones: dict[str, str]) -> bool:
+    """Full personal phone numbers for roles granted "view_pii" (audited when any is shown), masked otherwise."""
+    reveal = policy.reveal_pii(user, model)
+    if reveal:
+        services.record_contact_view(user, obj, [name for name, value in phones.items() if value])
+    return reveal
 
 
 def _f(value) -> float | None:
@@ -235,12 +300,13 @@ class TeamPatch(Schema):
     members: Annotated[list[MemberIn], Field(max_length=500)] | None = None
 
 
-def _team_out(t: Team, members: bool = False) -> dict:
+def _team_out(t: Team, members: bool = False, reveal: bool = True) -> dict:
     out = _located(t) | {"name": t.name, "kind": t.kind, "capabilities": t.capabilities, "leader": t.leader,
-                         "leader_phone": t.leader_phone, "duty_phone": t.duty_phone, "headcount": t.headcount,
+                         "leader_phone": _masked(t.leader_phone, reveal), "duty_phone": t.duty_phone,
+                         "headcount": t.headcount,
                          "readiness": t.readiness, "notes": t.notes}
     if members:
-        out["members"] = [{"id": m.pk, "name": m.name, "position": m.position, "phone": m.phone,
+        out["members"] = [{"id": m.pk, "name": m.name, "position": m.position, "phone": _masked(m.phone, reveal),
                            "skills": m.skills, "certificates": m.certificates} for m in t.members.all()]
     return out
 
@@ -248,13 +314,17 @@ def _team_out(t: Team, members: bool = False) -> dict:
 @router.get("/teams", response={200: page_of(TeamOut), **ERRORS}, tags=["teams"])
 def list_teams(request, filters: Query[filter_params(TeamFilterSet)], page: Query[PageParams]):
     qs = Team.objects.for_user(request.auth)
-    return paginate(apply_filters(TeamFilterSet, request, qs), page, _team_out)
+    reveal = policy.reveal_pii(request.auth, Team)
+    return paginate(apply_filters(TeamFilterSet, request, qs), page, lambda t: _team_out(t, reveal=reveal))
 
 
 @router.get("/teams/{id}", response={200: TeamOut, **ERRORS}, tags=["teams"])
 def get_team(request, id: Id):
     qs = Team.objects.prefetch_related(Prefetch("members", queryset=TeamMember.objects.order_by("id")))
-    return _team_out(policy.get_object(request.auth, Team, id, queryset=qs), members=True)
+    team = policy.get_object(request.auth, Team, id, queryset=qs)
+    reveal = _detail_reveal(request.auth, team, Team, {"leader_phone": team.leader_phone}
+                            | {f"members.{m.pk}.phone": m.phone for m in team.members.all()})
+    return _team_out(team, members=True, reveal=reveal)
 
 
 def _split_members(data: dict):
@@ -276,6 +346,60 @@ def update_team(request, id: Id, payload: TeamPatch):
     team = policy.get_object(request.auth, Team, id, "change")
     data, members = _split_members(_patch(payload, LOCATED_NULLABLE + ("members",)))
     return _team_out(services.update_team(request.auth, team, data, members), members=True)
+
+
+# --- drills and deployments ------------------------------------------------------------------------------------
+
+
+class TeamActivityOut(Schema):
+    id: int
+    team_id: int
+    team: str
+    kind: str
+    date: datetime.date
+    incident_id: int | None
+    notes: str
+    region_code: str
+
+
+class TeamActivityIn(Schema):
+    team_id: Id
+    kind: _lit(ActivityKind)
+    date: datetime.date
+    incident_id: Id | None = None
+    notes: ShortText(2000) = ""
+
+
+ACTIVITY_QS = TeamActivity.objects.select_related("team")
+
+
+def _activity_out(a: TeamActivity) -> dict:
+    return {"id": a.pk, "team_id": a.team_id, "team": a.team.name, "kind": a.kind, "date": a.date,
+            "incident_id": a.incident_id, "notes": a.notes, "region_code": a.region_code}
+
+
+@router.get("/team-activities", response={200: page_of(TeamActivityOut), **ERRORS}, tags=["teams"],
+            summary="Drills and deployments of the teams in your scope")
+def list_team_activities(request, filters: Query[filter_params(TeamActivityFilterSet)], page: Query[PageParams]):
+    qs = ACTIVITY_QS.for_user(request.auth)
+    return paginate(apply_filters(TeamActivityFilterSet, request, qs), page, _activity_out)
+
+
+@router.get("/team-activities/{id}", response={200: TeamActivityOut, **ERRORS}, tags=["teams"])
+def get_team_activity(request, id: Id):
+    return _activity_out(policy.get_object(request.auth, TeamActivity, id, queryset=ACTIVITY_QS))
+
+
+@router.post("/team-activities", response={201: TeamActivityOut, **ERRORS}, tags=["teams"],
+             summary="Record a drill or deployment a team took part in")
+def create_team_activity(request, payload: TeamActivityIn):
+    policy.require(request.auth, "add", TeamActivity)
+    team = Team.objects.filter(policy.scope_q(request.auth, Team), pk=payload.team_id).first()
+    if team is None:
+        raise ValidationFailed.from_dict({"team_id": ["No such team in your jurisdiction"]})
+    data = payload.model_dump(exclude={"team_id"})
+    activity = services.record_activity(request.auth, team, data)
+    return Status(201, _activity_out(ACTIVITY_QS.get(pk=activity.pk)))
 
 
 # --- experts ---------------------------------------------------------------------------------------------------
@@ -319,20 +443,22 @@ class ExpertPatch(Schema):
     lon: Lon | None = None
 
 
-def _expert_out(e: Expert) -> dict:
+def _expert_out(e: Expert, reveal: bool = True) -> dict:
     return _located(e) | {"name": e.name, "field": e.field, "specialty": e.specialty, "title": e.title,
-                          "unit": e.unit, "phone": e.phone, "available": e.available}
+                          "unit": e.unit, "phone": _masked(e.phone, reveal), "available": e.available}
 
 
 @router.get("/experts", response={200: page_of(ExpertOut), **ERRORS}, tags=["experts"])
 def list_experts(request, filters: Query[filter_params(ExpertFilterSet)], page: Query[PageParams]):
     qs = Expert.objects.for_user(request.auth)
-    return paginate(apply_filters(ExpertFilterSet, request, qs), page, _expert_out)
+    reveal = policy.reveal_pii(request.auth, Expert)
+    return paginate(apply_filters(ExpertFilterSet, request, qs), page, lambda e: _expert_out(e, reveal))
 
 
 @router.get("/experts/{id}", response={200: ExpertOut, **ERRORS}, tags=["experts"])
 def get_expert(request, id: Id):
-    return _expert_out(policy.get_object(request.auth, Expert, id))
+    expert = policy.get_object(request.auth, Expert, id)
+    return _expert_out(expert, _detail_reveal(request.auth, expert, Expert, {"phone": expert.phone}))
 
 
 @router.post("/experts", response={201: ExpertOut, **ERRORS}, tags=["experts"])
@@ -468,20 +594,23 @@ class WarehousePatch(Schema):
     lon: Lon | None = None
 
 
-def _warehouse_out(w: Warehouse) -> dict:
-    return _located(w) | {"name": w.name, "level": w.level, "manager": w.manager, "phone": w.phone,
+def _warehouse_out(w: Warehouse, reveal: bool = True) -> dict:
+    return _located(w) | {"name": w.name, "level": w.level, "manager": w.manager,
+                          "phone": _masked(w.phone, reveal),
                           "area_m2": _f(w.area_m2)}
 
 
 @router.get("/warehouses", response={200: page_of(WarehouseOut), **ERRORS}, tags=["warehouses"])
 def list_warehouses(request, filters: Query[filter_params(WarehouseFilterSet)], page: Query[PageParams]):
     qs = Warehouse.objects.for_user(request.auth)
-    return paginate(apply_filters(WarehouseFilterSet, request, qs), page, _warehouse_out)
+    reveal = policy.reveal_pii(request.auth, Warehouse)
+    return paginate(apply_filters(WarehouseFilterSet, request, qs), page, lambda w: _warehouse_out(w, reveal))
 
 
 @router.get("/warehouses/{id}", response={200: WarehouseOut, **ERRORS}, tags=["warehouses"])
 def get_warehouse(request, id: Id):
-    return _warehouse_out(policy.get_object(request.auth, Warehouse, id))
+    warehouse = policy.get_object(request.auth, Warehouse, id)
+    return _warehouse_out(warehouse, _detail_reveal(request.auth, warehouse, Warehouse, {"phone": warehouse.phone}))
 
 
 @router.post("/warehouses", response={201: WarehouseOut, **ERRORS}, tags=["warehouses"])
@@ -914,12 +1043,12 @@ class CoverageOut(Schema):
     covered: bool
 
 
-def _shelter_out(s: Shelter, events: bool = False) -> dict:
+def _shelter_out(s: Shelter, events: bool = False, reveal: bool = True) -> dict:
     out = _located(s) | {"name": s.name, "level": s.level, "kind": s.kind, "space": s.space,
                          "area_m2": float(s.area_m2), "area_per_person": float(s.area_per_person),
                          "capacity": s.capacity, "standard_capacity": s.standard_capacity,
                          "free_capacity": s.free_capacity, "facilities": s.facilities, "manager": s.manager,
-                         "phone": s.phone, "status": s.status, "occupancy": s.occupancy}
+                         "phone": _masked(s.phone, reveal), "status": s.status, "occupancy": s.occupancy}
     if events:
         out["events"] = [{"at": e.at, "status_before": e.status_before, "status_after": e.status_after,
                           "occupancy": e.occupancy, "note": e.note} for e in s.events.all()[:100]]
@@ -929,7 +1058,8 @@ def _shelter_out(s: Shelter, events: bool = False) -> dict:
 @router.get("/shelters", response={200: page_of(ShelterOut), **ERRORS}, tags=["shelters"])
 def list_shelters(request, filters: Query[filter_params(ShelterFilterSet)], page: Query[PageParams]):
     qs = Shelter.objects.for_user(request.auth)
-    return paginate(apply_filters(ShelterFilterSet, request, qs), page, _shelter_out)
+    reveal = policy.reveal_pii(request.auth, Shelter)
+    return paginate(apply_filters(ShelterFilterSet, request, qs), page, lambda s: _shelter_out(s, reveal=reveal))
 
 
 @router.get("/shelters/coverage", response={200: list[CoverageOut], **ERRORS}, tags=["shelters"])
@@ -937,9 +1067,18 @@ def shelter_coverage(request):
     return services.shelter_coverage(request.auth)
 
 
+@router.get("/shelters/coverage/villages", response={200: list[CoverageOut], **ERRORS}, tags=["shelters"],
+            summary="Flood-risk villages in your scope and the shelters inside each (gaps: covered=false)")
+def shelter_village_coverage(request):
+    policy.require(request.auth, "view", Shelter)
+    return services.village_coverage(request.auth)
+
+
 @router.get("/shelters/{id}", response={200: ShelterOut, **ERRORS}, tags=["shelters"])
 def get_shelter(request, id: Id):
-    return _shelter_out(policy.get_object(request.auth, Shelter, id), events=True)
+    shelter = policy.get_object(request.auth, Shelter, id)
+    return _shelter_out(shelter, events=True,
+                        reveal=_detail_reveal(request.auth, shelter, Shelter, {"phone": shelter.phone}))
 
 
 @router.post("/shelters", response={201: ShelterOut, **ERRORS}, tags=["shelters"])
@@ -958,7 +1097,7 @@ def update_shelter(request, id: Id, payload: ShelterPatch):
 def set_shelter_status(request, id: Id, payload: ShelterStatusIn):
     shelter = policy.get_object(request.auth, Shelter, id, "operate")
     shelter = services.set_shelter_status(request.auth, shelter, payload.status, payload.occupancy, payload.note)
-    return _shelter_out(shelter, events=True)
+    return _shelter_out(shelter, events=True, reveal=policy.reveal_pii(request.auth, Shelter))
 
 
 # --- nearby ----------------------------------------------------------------------------------------------------

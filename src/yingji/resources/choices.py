@@ -248,3 +248,14 @@ class Facility(ChoiceSet):
         (MEDICAL, _("Medical"), "danger"),
         (SUPPLIES, _("Supplies on site"), "success"),
     )
+
+
+class ActivityKind(ChoiceSet):
+    """What a team took part in: a drill (演练) or a real deployment (出动)."""
+
+    DRILL = "drill"
+    DEPLOYMENT = "deployment"
+    CHOICES = (
+        (DRILL, _("Drill"), "info"),
+        (DEPLOYMENT, _("Deployment"), "danger"),
+    )

@@ -20,6 +20,7 @@ from yingji.core.demo import COUNTY_CODE, COUNTY_NAME, landline, mobile, person_
 from yingji.core.models import Region
 
 from .choices import (
+    ActivityKind,
     Capability,
     EquipmentItem,
     EquipmentStatus,
@@ -44,6 +45,7 @@ from .models import (
     StockMovement,
     SupplyItem,
     Team,
+    TeamActivity,
     TeamMember,
     Transfer,
     Warehouse,
@@ -270,6 +272,26 @@ def _shelters(rng, county: Region, townships: list[Region]) -> None:
                                     occupancy=occupancy, note="演练开放")
 
 
+DRILLS = ["汛前抢险演练", "森林火灾扑救演练", "水域救援演练", "综合应急演练", "地质灾害避险转移演练"]
+DEPLOYMENTS = ["强降雨转移群众", "山火扑救", "道路积水排涝", "搜救落水人员"]
+
+
+def _activities(rng, today: datetime.date) -> None:
+    """Each team's drills and deployments over the past year (after everything else: drawn last, they change
+    no other demo figure)."""
+    activities = []
+    for team in Team.objects.order_by("id"):
+        for _ in range(rng.randint(1, 3)):
+            activities.append(TeamActivity(team=team, kind=ActivityKind.DRILL, region_code=team.region_code,
+                                           date=today - datetime.timedelta(days=rng.randint(10, 360)),
+                                           notes=rng.choice(DRILLS)))
+        if rng.random() < 0.5:
+            activities.append(TeamActivity(team=team, kind=ActivityKind.DEPLOYMENT, region_code=team.region_code,
+                                           date=today - datetime.timedelta(days=rng.randint(5, 300)),
+                                           notes=rng.choice(DEPLOYMENTS)))
+    TeamActivity.objects.bulk_create(activities)
+
+
 def generate(rng: random.Random) -> None:
     local = random.Random()
     local.setstate(rng.getstate())
@@ -279,6 +301,7 @@ def generate(rng: random.Random) -> None:
     _experts(local, county, townships)
     _warehouses(local, county, townships, equipment)
     _shelters(local, county, townships)
+    _activities(local, timezone.localdate())
 
 
 def clear() -> None:
@@ -293,4 +316,5 @@ def clear() -> None:
     SupplyItem.objects.all().delete()
     Expert.objects.all().delete()
     TeamMember.objects.all().delete()
+    TeamActivity.objects.all().delete()
     Team.objects.all().delete()

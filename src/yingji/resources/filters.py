@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from yingji.core.filters import SearchFilterSet, yes_no_filter
 
 from .choices import (
+    ActivityKind,
     Capability,
     EquipmentItem,
     EquipmentStatus,
@@ -20,7 +21,18 @@ from .choices import (
     TransferState,
     WarehouseLevel,
 )
-from .models import Equipment, Expert, Shelter, StockBatch, StockMovement, SupplyItem, Team, Transfer, Warehouse
+from .models import (
+    Equipment,
+    Expert,
+    Shelter,
+    StockBatch,
+    StockMovement,
+    SupplyItem,
+    Team,
+    TeamActivity,
+    Transfer,
+    Warehouse,
+)
 
 
 def region_prefix():
@@ -125,3 +137,15 @@ class ShelterFilterSet(SearchFilterSet):
     class Meta:
         model = Shelter
         fields = ["level", "kind", "status", "region_code"]
+
+
+class TeamActivityFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=ActivityKind.choices(), label=_("Kind"))
+    team = django_filters.NumberFilter(field_name="team_id", label=_("Team"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+    region_code = region_prefix()
+
+    class Meta:
+        model = TeamActivity
+        fields = ["kind", "team", "date_from", "date_to", "region_code"]

@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.choices import Role
-from yingji.core.models import CRUD, STAFF_ROLES, Scoped, phone_validator, region_code_validator
+from yingji.core.models import CRUD, PII_ROLES, STAFF_ROLES, Scoped, phone_validator, region_code_validator
+from yingji.core.policy import mask_phone
 from yingji.core.workflow import Versioned
 
 from .choices import (
+    ActivityKind,
     EquipmentItem,
     EquipmentStatus,
     HolderKind,
@@ -42,6 +44,9 @@ from .choices import (
 RESOURCE_GRANTS = ({role: {"view"} for role in STAFF_ROLES}
                    | {Role.ADMIN: CRUD, Role.SECTION_STAFF: {"view", "add", "change"},
                       Role.TOWNSHIP_STAFF: {"view", "add", "change"}})
+#: Registries whose records carry personal phone numbers (leaders, experts, managers): roles whose work needs the
+#: full numbers also hold "view_pii"; the others see them masked (``policy.mask_phone``).
+PII_GRANTS = {role: RESOURCE_GRANTS[role] | ({"view_pii"} if role in PII_ROLES else set()) for role in RESOURCE_GRANTS}
 
 #: Effective area per person (m²) assumed when a shelter gives none: GB 21734-2008's minimum (1.5 m²).
 DEFAULT_AREA_PER_PERSON = Decimal("1.5")
@@ -49,6 +54,14 @@ DEFAULT_AREA_PER_PERSON = Decimal("1.5")
 
 def _region_code_field():
     return models.CharField(_("region code"), max_length=12, db_index=True, validators=[region_code_validator])
+
+
+class MaskedPhone:
+    """``phone_masked``: the ``phone`` as roles without the personal-data grant see it (exports)."""
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
 
 
 class Located(models.Model):
@@ -104,7 +117,7 @@ class Team(Located, Scoped):
                                  default=Readiness.STANDBY, db_index=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    GRANTS = RESOURCE_GRANTS
+    GRANTS = PII_GRANTS
 
     class Meta(Located.Meta):
         ordering = ["region_code", "name"]
@@ -113,6 +126,10 @@ class Team(Located, Scoped):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def leader_phone_masked(self) -> str:
+        return mask_phone(self.leader_phone)
 
     def clean(self) -> None:
         errors = self.located_errors()
@@ -149,7 +166,33 @@ class TeamMember(models.Model):
             raise ValidationError(errors)
 
 
-class Expert(Located, Scoped):
+class TeamActivity(Scoped):
+    """A drill (演练) or deployment (出动) a team took part in, optionally for an incident."""
+
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=16, choices=ActivityKind.choices(), db_index=True)
+    date = models.DateField(_("date"), db_index=True)
+    incident = models.ForeignKey("incidents.Incident", verbose_name=_("incident"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    notes = models.TextField(_("notes"), blank=True)
+    region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
+
+    GRANTS = RESOURCE_GRANTS
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("drill or deployment")
+        verbose_name_plural = _("drills and deployments")
+
+    def __str__(self) -> str:
+        return f"{self.date} {ActivityKind.label(self.kind)} · {self.team}"
+
+    def save(self, *args, **kwargs):
+        self.region_code = self.team.region_code
+        super().save(*args, **kwargs)
+
+
+class Expert(MaskedPhone, Located, Scoped):
     """A member of the expert pool (专家库)."""
 
     name = models.CharField(_("name"), max_length=50)
@@ -161,7 +204,7 @@ class Expert(Located, Scoped):
     available = models.BooleanField(_("available"), default=True, db_index=True)
     region_code = _region_code_field()
 
-    GRANTS = RESOURCE_GRANTS
+    GRANTS = PII_GRANTS
 
     class Meta(Located.Meta):
         ordering = ["field", "name"]
@@ -181,7 +224,7 @@ class Expert(Located, Scoped):
             raise ValidationError(errors)
 
 
-class Warehouse(Located, Scoped):
+class Warehouse(MaskedPhone, Located, Scoped):
     """A reserve warehouse (物资储备库)."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -192,7 +235,7 @@ class Warehouse(Located, Scoped):
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=1, null=True, blank=True,
                                   validators=[MinValueValidator(0)])
 
-    GRANTS = RESOURCE_GRANTS
+    GRANTS = PII_GRANTS
 
     class Meta(Located.Meta):
         ordering = ["region_code", "name"]
@@ -411,7 +454,7 @@ class ReserveStandard(Scoped):
             raise ValidationError({"region_code": _("A warehouse's standard lies in the warehouse's region.")})
 
 
-class Shelter(Located, Scoped):
+class Shelter(MaskedPhone, Located, Scoped):
     """An emergency shelter (避灾安置场所). ``capacity`` may not exceed the usable area divided by the
     per-person area (GB 21734-2008: at least 1.5 m² a person; GB 51143-2015 by shelter period)."""
 
@@ -433,10 +476,11 @@ class Shelter(Located, Scoped):
                               default=ShelterStatus.STANDBY, db_index=True)
     occupancy = models.PositiveIntegerField(_("current occupancy"), default=0)
 
-    GRANTS = RESOURCE_GRANTS | {Role.DUTY_OFFICER: {"view", "operate"}, Role.COMMANDER: {"view", "operate"},
-                                Role.TOWNSHIP_STAFF: {"view", "add", "change", "operate"},
-                                Role.SECTION_STAFF: {"view", "add", "change", "operate"},
-                                Role.ADMIN: CRUD | {"operate"}}
+    GRANTS = PII_GRANTS | {Role.DUTY_OFFICER: {"view", "operate", "view_pii"},
+                           Role.COMMANDER: {"view", "operate", "view_pii"},
+                           Role.TOWNSHIP_STAFF: {"view", "add", "change", "operate", "view_pii"},
+                           Role.SECTION_STAFF: {"view", "add", "change", "operate", "view_pii"},
+                           Role.ADMIN: CRUD | {"operate", "view_pii"}}
 
     class Meta(Located.Meta):
         ordering = ["region_code", "name"]

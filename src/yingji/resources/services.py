@@ -33,6 +33,7 @@ from .models import (
     StockMovement,
     SupplyItem,
     Team,
+    TeamActivity,
     TeamMember,
     Transfer,
     Warehouse,
@@ -87,6 +88,30 @@ def update_team(actor, team: Team, data: Mapping[str, Any], members: list[Mappin
         if members is not None:
             _set_members(actor, team, members)
     return team
+
+
+def record_activity(actor, team: Team, data: Mapping[str, Any]) -> TeamActivity:
+    """Add a drill or deployment to a team's history (the team must be in the actor's scope, the incident too)."""
+    data = dict(data)
+    policy.require(actor, "add", TeamActivity)
+    if not policy.in_scope(actor, team):
+        raise ValidationFailed.from_dict({"team_id": ["No such team in your jurisdiction"]})
+    incident = data.pop("incident", None)
+    incident_id = data.pop("incident_id", None) or (incident.pk if incident is not None else None)
+    if incident_id is not None:
+        from yingji.incidents.models import Incident
+
+        if not Incident.objects.filter(policy.scope_q(actor, Incident), pk=incident_id).exists():
+            raise ValidationFailed.from_dict({"incident_id": ["No such incident in your jurisdiction"]})
+    return create_object(actor, TeamActivity, {**data, "team": team, "incident_id": incident_id,
+                                               "region_code": team.region_code})
+
+
+def record_contact_view(actor, obj: models.Model, fields: list[str]) -> None:
+    """Audit that ``actor`` was shown the full personal phone numbers ``fields`` of ``obj``."""
+    if fields:
+        audit.record(AuditAction.VIEW_PII, obj, actor=actor, after={"fields": sorted(fields)},
+                     message="full contact numbers shown")
 
 
 # --- equipment -------------------------------------------------------------------------------------------------
@@ -400,6 +425,31 @@ def set_shelter_status(actor, shelter: Shelter, status: str, occupancy: int | No
     return locked
 
 
+def flood_risk_village_codes(user) -> set[str]:
+    """Villages in scope that are flood-risk: those with an active flood-control responsible person (防汛责任人)
+    in the warnings registry (read only), plus any listed in ``settings.YINGJI_FLOOD_RISK_VILLAGES``."""
+    from django.conf import settings
+
+    from yingji.warnings.models import ResponsiblePerson
+
+    villages = Region.objects.for_user(user).filter(level=RegionLevel.VILLAGE)
+    flagged = set(ResponsiblePerson.objects.filter(kind="flood", is_active=True)
+                  .values_list("region_code", flat=True))
+    flagged |= set(getattr(settings, "YINGJI_FLOOD_RISK_VILLAGES", ()) or ())
+    return set(villages.filter(code__in=flagged).values_list("code", flat=True))
+
+
+def village_coverage(user) -> list[dict]:
+    """Each flood-risk village in scope with the shelters inside it (the seed asks every one to have one)."""
+    codes = flood_risk_village_codes(user)
+    rows = (Shelter.objects.for_user(user).filter(region_code__in=codes).values("region_code")
+            .annotate(n=models.Count("id"), capacity=Sum("capacity")))
+    totals = {r["region_code"]: (r["n"], r["capacity"] or 0) for r in rows}
+    return [{"region_code": v.code, "name": v.name, "shelters": totals.get(v.code, (0, 0))[0],
+             "capacity": totals.get(v.code, (0, 0))[1], "covered": v.code in totals}
+            for v in Region.objects.filter(code__in=codes).order_by("code")]
+
+
 def shelter_coverage(user) -> list[dict]:
     """Each township in scope with its shelters and total capacity (the seed asks every township to have one)."""
     townships = Region.objects.for_user(user).filter(level=RegionLevel.TOWNSHIP)
@@ -523,3 +573,61 @@ def nearby(user, lat: float, lon: float, kind: str, limit: int = 10, *, capabili
                        "match": _match(kind, obj, obj.match_value, item, capability)})
     return result
 
+
+
+# --- recommendations for an incident -------------------------------------------------------------------------
+
+#: Incident types of ``standards/data/event_types.json`` (突发事件 classification) and the team capability that
+#: answers each; a public-health event falls back to medical rescue by its category.
+INCIDENT_CAPABILITIES = {
+    "flood_drought": "flood", "meteorological": "flood", "earthquake": "earthquake", "geological": "geological",
+    "forest_grassland_fire": "forest_fire", "industrial_commercial_accident": "hazchem",
+    "traffic_accident": "traffic", "public_facility_accident": "building_collapse",
+    "nuclear_radiation_accident": "hazchem", "environmental_pollution": "hazchem", "public_health": "medical",
+}
+
+
+def capability_for(event_type: str, category: str = "") -> str | None:
+    """The team capability matching an incident's type, else its category, if any."""
+    from .choices import Capability
+
+    for key in (event_type, category):
+        if key in Capability.values():
+            return key
+        if key in INCIDENT_CAPABILITIES:
+            return INCIDENT_CAPABILITIES[key]
+    return None
+
+
+def recommend_for_incident(user, incident, limit: int = 5) -> dict:
+    """Teams whose capability matches the incident's type, warehouses with stock and free shelters, nearest to
+    the incident first (through ``nearby``, so only the user's scope); empty when the incident has no point."""
+    from .choices import Capability
+
+    result = {"capability": None, "capability_label": "", "teams": [], "warehouses": [], "shelters": [],
+              "located": False, "allowed": policy.can(user, "view", Team)}
+    if incident.lat is None or incident.lon is None or not result["allowed"]:
+        return result
+    lat, lon = float(incident.lat), float(incident.lon)
+    capability = capability_for(getattr(incident, "event_type", ""), getattr(incident, "category", ""))
+    result.update(located=True, capability=capability,
+                  capability_label=Capability.label(capability) if capability else "")
+    result["teams"] = nearby(user, lat, lon, "team", limit, capability=capability)
+    if capability and not result["teams"]:
+        result["teams"] = nearby(user, lat, lon, "team", limit)
+    if policy.can(user, "view", Warehouse):
+        stocked = (Warehouse.objects.for_user(user).filter(batches__quantity__gt=0).values_list("pk", flat=True))
+        hits = nearby(user, lat, lon, "warehouse", MAX_LIMIT)
+        ids = set(stocked)
+        result["warehouses"] = [h for h in hits if h["id"] in ids][:limit]
+        held = (StockBatch.objects.filter(warehouse_id__in=[h["id"] for h in result["warehouses"]], quantity__gt=0)
+                .values("warehouse_id", "item__name", "item__unit").annotate(n=Sum("quantity"))
+                .order_by("warehouse_id", "-n"))
+        items = defaultdict(list)
+        for row in held:
+            items[row["warehouse_id"]].append(f"{row['item__name']} {row['n']}{row['item__unit']}")
+        for h in result["warehouses"]:
+            h["supplies"] = items[h["id"]][:4]
+    if policy.can(user, "view", Shelter):
+        result["shelters"] = nearby(user, lat, lon, "shelter", limit)
+    return result

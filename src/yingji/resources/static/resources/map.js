@@ -48,7 +48,8 @@
     document.getElementById("yj-map-card-close").addEventListener("click", function () { card.hidden = true; });
 
     function pin(item) {
-      var icon = L.divIcon({ className: "yj-pin yj-pin-" + item.kind, iconSize: [14, 14], html: "" });
+      var className = "yj-pin yj-pin-" + item.kind + (item.risk ? " yj-risk-" + item.risk : "");
+      var icon = L.divIcon({ className: className, iconSize: [14, 14], html: "" });
       var marker = L.marker([item.lat, item.lon], { icon: icon, title: item.name, keyboard: true });
       marker.on("click", function () { showCard(item, marker); });
       features.push({ item: item, marker: marker });
