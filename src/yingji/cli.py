@@ -1,4 +1,4 @@
-"""The ``yingji`` command: serve, demo, createuser, token, check, worker, sweeper, ingest-mqtt, simulate, manage.
+"""The ``yingji`` command: serve, demo, createuser, token, check, bench, worker, sweeper, ingest-mqtt, simulate, manage.
 
 Errors are one line on stderr and a non-zero exit (2 for bad input, 1 for a failed check), never a traceback.
 """
@@ -189,6 +189,31 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def _bench_dir() -> Path:
+    """``bench/`` of the source checkout (it is not part of the installed package); YINGJI_BENCH_DIR overrides."""
+    import yingji
+
+    candidates = [Path(os.environ["YINGJI_BENCH_DIR"])] if os.environ.get("YINGJI_BENCH_DIR") else [
+        Path(yingji.__file__).resolve().parents[2] / "bench", Path.cwd() / "bench"]
+    for candidate in candidates:
+        if (candidate / "run.py").is_file():
+            return candidate.resolve()
+    raise CommandError(f"no benchmarks found (looked for run.py in {', '.join(str(c) for c in candidates)}): "
+                       "`yingji bench` runs from a source checkout of the repository, or set YINGJI_BENCH_DIR")
+
+
+def cmd_bench(args) -> int:
+    import importlib.util
+
+    bench_dir = _bench_dir()
+    spec = importlib.util.spec_from_file_location("yingji_bench_run", bench_dir / "run.py")
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    argv = [*args.names, *(["--quick"] if args.quick else []), *(["--table"] if args.table else []),
+            *(["--list"] if args.list else [])]
+    return runner.main(argv, bench_dir=bench_dir)
+
+
 def cmd_worker(args) -> int:
     _setup()
     from django.core.management import call_command
@@ -357,6 +382,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="restore a backup into an empty installation, verifying checksums")
     p.add_argument("path", type=Path)
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("bench", help="run the benchmarks in bench/ (all or NAME ...), merge bench/results/latest.json")
+    p.add_argument("names", nargs="*", metavar="NAME", help="benchmarks to run (default: all)")
+    p.add_argument("--quick", action="store_true", help="small bounded runs (a smoke test, not figures)")
+    p.add_argument("--table", action="store_true", help="print bench/results/latest.json as a Markdown table")
+    p.add_argument("--list", action="store_true", help="list the benchmarks")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("worker", help="run a background task worker")
     p.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle")

@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -178,6 +179,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+# Command-map base tiles (e.g. 天地图 with its key): optional; images may then load from the tile host only.
+YINGJI_MAP_TILE_URL = os.environ.get("YINGJI_MAP_TILE_URL", "")
+YINGJI_MAP_TILE_ATTRIBUTION = os.environ.get("YINGJI_MAP_TILE_ATTRIBUTION", "")
+if YINGJI_MAP_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(YINGJI_MAP_TILE_URL.replace("{s}", "*"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 # Internationalisation: Chinese by default, English available.
 LANGUAGE_CODE = "zh-hans"
@@ -222,3 +231,41 @@ LOGGING = {
 
 APP_NAME = _("Yingji emergency management platform")
 COUNTY_CODE = os.environ.get("YINGJI_COUNTY_CODE", "410481")
+
+# Outgoing email (the warnings' email channel): SMTP from the environment.
+EMAIL_HOST = os.environ.get("YINGJI_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("YINGJI_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("YINGJI_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("YINGJI_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("YINGJI_SMTP_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("YINGJI_MAIL_FROM", "yingji@localhost")
+
+
+def _minutes_by_level(value: str) -> dict[str, int]:
+    """``red=10,orange=20,yellow=45,blue=90`` → minutes a recipient has to confirm, by warning level."""
+    minutes = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        level, _sep, number = part.partition("=")
+        if level.strip() not in ("red", "orange", "yellow", "blue") or not number.strip().isdigit():
+            raise ImproperlyConfigured(f"YINGJI_ESCALATION_MINUTES: {part!r} is not level=minutes")
+        minutes[level.strip()] = int(number)
+    return minutes
+
+
+# Dissemination of warnings (yingji.warnings.services.config() fills anything missing with its defaults).
+WARNING_DISSEMINATION = {
+    "sms_url": os.environ.get("YINGJI_SMS_URL", ""),
+    "sms_key": os.environ.get("YINGJI_SMS_KEY", ""),
+    "wecom_webhook_url": os.environ.get("YINGJI_WECOM_WEBHOOK_URL", ""),
+    "dingtalk_webhook_url": os.environ.get("YINGJI_DINGTALK_WEBHOOK_URL", ""),
+    "ack_timeout_minutes": {"red": 10, "orange": 20, "yellow": 45, "blue": 90}
+    | _minutes_by_level(os.environ.get("YINGJI_ESCALATION_MINUTES", "")),
+    "confirm_share": float(os.environ.get("YINGJI_CONFIRM_SHARE", "0.95")),
+    "public_base_url": os.environ.get("YINGJI_PUBLIC_BASE_URL", "http://localhost:8000"),
+}
+if not 0 < WARNING_DISSEMINATION["confirm_share"] <= 1:
+    raise ImproperlyConfigured("YINGJI_CONFIRM_SHARE must be a share between 0 (exclusive) and 1")
+
+# Monitoring data retention (yingji.monitoring.retention): raw readings, then hourly aggregates.
+MONITORING_RETENTION = {"raw_days": int(os.environ.get("YINGJI_READING_RETENTION_DAYS", "90")),
+                        "hourly_days": int(os.environ.get("YINGJI_HOURLY_RETENTION_DAYS", "3650"))}

@@ -144,7 +144,9 @@ def test_region_outside_the_importers_jurisdiction_is_a_row_error(api, demo_coun
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"name,code\nfoo,bar\n", "Not an Excel"),
+    (b"\x00\x01\x02\x03binary junk", "Not an Excel .xlsx workbook or a CSV file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old .xls", "Not an Excel .xlsx workbook or a CSV file"),
+    (b"name,code\nfoo,bar\n", "Unknown column 'name'"),
     (b"PK\x03\x04garbage that is not a zip", "cannot be read"),
     (b"", "empty"),
 ])
@@ -204,7 +206,7 @@ def test_import_page_shows_row_errors_and_imports(web, demo_county):
     done = client.post("/enterprises/import/", {"file": SimpleUploadedFile("a.xlsx", workbook([row(code)]))})
     assert done.status_code == 302
     assert Enterprise.objects.filter(credit_code=code).exists()
-    not_xlsx = client.post("/enterprises/import/", {"file": SimpleUploadedFile("a.xlsx", b"hello")})
+    not_xlsx = client.post("/enterprises/import/", {"file": SimpleUploadedFile("a.xlsx", b"\x00\x01\x02 binary")})
     assert not_xlsx.status_code == 422 and "Not an Excel" in not_xlsx.content.decode()
     assert web("enterprise1").get("/enterprises/import/").status_code == 403
 
@@ -215,6 +217,12 @@ def test_export_includes_the_new_columns(web):
     rows = [list(r) for r in wb.active.iter_rows(values_only=True)]
     header = rows[0]
     assert len(rows) - 1 == Enterprise.objects.filter(sector="fireworks").count()
-    for column in ("Supervision sector", "Supervising department", "Principal responsible person", "Fireworks",
-                   "Major hazard source", "Industry division"):
-        assert column in header or any(column in str(h) for h in header), column
+    from django.conf import settings
+    from django.utils import translation
+
+    # The headers speak the request's language (Chinese by default): compare with the translated labels.
+    with translation.override(response.get("Content-Language", settings.LANGUAGE_CODE)):
+        for msgid in ("Supervision sector", "Supervising department", "Principal responsible person", "Fireworks",
+                      "Major hazard source", "Industry division"):
+            column = translation.gettext(msgid)
+            assert column in header or any(column in str(h) for h in header), column

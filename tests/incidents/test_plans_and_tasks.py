@@ -147,3 +147,31 @@ def test_incident_page_activation_and_tasks(web, incident):
     task.refresh_from_db()
     assert task.state == "acknowledged"
     assert web("township2").post(f"/tasks/{task.pk}/start/").status_code == 404
+
+
+def test_alarm_level_conditions_follow_the_alarm_the_incident_was_opened_from(demo_county):
+    """"Rainfall alarm level ≥ orange" as data: an incident opened from a red rainstorm alarm reaches the flood
+    plan's level II through its alarm; the same incident without an alarm matches no level."""
+    from tests.monitoring.helpers import make_station, ts
+    from yingji.monitoring import links, services
+    from yingji.monitoring.models import Alarm
+
+    assert plans.validate_conditions({"III": [{"field": "alarm_level", "min": "orange"}]}) == []
+    assert plans.validate_conditions({"III": [{"field": "alarm_level", "min": "purple"}]})
+    assert plans.validate_conditions({"III": [{"field": "alarm_level", "min": 3}]})
+
+    make_station("T-RAIN", region_code=demo_county["township"], lat=33.3, lon=113.5)
+    services.ingest(None, [{"station": "T-RAIN", "sensor": "rain", "ts": ts(5), "value": 120}])
+    alarm = Alarm.objects.get(station__code="T-RAIN", rule__kind="rainstorm")
+    duty = User.objects.get(username="duty")
+    incident = links.open_incident(duty, alarm.pk)
+    flood = Plan.objects.get(name__contains="防汛抗旱")
+    assert incident.event_type in flood.event_types and alarm.level == "red"
+    level, reasons = plans.evaluate(flood, Incident.objects.get(pk=incident.pk))
+    assert level == "II" and "level II: alarm level red ≥ red" in reasons
+
+    Alarm.objects.filter(pk=alarm.pk).update(level="yellow")
+    level, reasons = plans.evaluate(flood, Incident.objects.get(pk=incident.pk))
+    assert level == "IV" and "level IV: alarm level yellow ≥ yellow" in reasons
+    Alarm.objects.filter(pk=alarm.pk).update(incident=None)
+    assert plans.evaluate(flood, Incident.objects.get(pk=incident.pk))[0] is None

@@ -50,6 +50,7 @@ def drive(warning: Warning, author: str = "duty", approver: str = "approver", pu
 class Recorder:
     def __init__(self):
         self.requests: list[tuple[str, dict]] = []
+        self.headers: list[dict] = []
         self.fail_next = 0
         self.robot_errcode = 0
 
@@ -64,6 +65,7 @@ def fake_http():
         def do_POST(self):  # noqa: N802
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
             recorder.requests.append((self.path, body))
+            recorder.headers.append(dict(self.headers))
             if recorder.fail_next > 0:
                 recorder.fail_next -= 1
                 self.send_response(500)

@@ -154,9 +154,12 @@ def _enterprise_data(payload: Schema, *, partial: bool) -> dict[str, Any]:
     return data
 
 
-def _enterprise_out(e: Enterprise) -> dict:
+def _enterprise_out(e: Enterprise, reveal: bool = False) -> dict:
+    """Responsible persons' phone numbers in full only when ``reveal`` (roles granted "view_pii"); masked otherwise."""
     data = {f: getattr(e, f) for f in EnterpriseOut.model_fields
             if f not in ("lat", "lon", "supervising_unit_name")}
+    if not reveal:
+        data.update({f: policy.mask_phone(data[f]) for f in Enterprise.PHONE_FIELDS})
     data.update(lat=_float(e.lat), lon=_float(e.lon),
                 supervising_unit_name=e.supervising_unit.name if e.supervising_unit_id else None)
     return data
@@ -186,18 +189,20 @@ class EnterpriseImportErrorOut(ErrorOut):
 @router.get("/enterprises", response={200: page_of(EnterpriseOut), **ERRORS})
 def list_enterprises(request, filters: Query[filter_params(EnterpriseFilterSet)], page: Query[PageParams]):
     qs = Enterprise.objects.for_user(request.auth).select_related("supervising_unit")
-    return paginate(apply_filters(EnterpriseFilterSet, request, qs), page, _enterprise_out)
+    reveal = policy.reveal_pii(request.auth, Enterprise)
+    return paginate(apply_filters(EnterpriseFilterSet, request, qs), page, lambda e: _enterprise_out(e, reveal))
 
 
 @router.post("/enterprises", response={201: EnterpriseOut, **ERRORS})
 def create_enterprise(request, payload: EnterpriseIn):
     enterprise = services.create_enterprise(request.auth, _enterprise_data(payload, partial=False))
-    return Status(201, _enterprise_out(enterprise))
+    return Status(201, _enterprise_out(enterprise, policy.reveal_pii(request.auth, Enterprise)))
 
 
 @router.post("/enterprises/import", response={200: EnterpriseImportOut, **ERRORS, 422: EnterpriseImportErrorOut},
              summary="Import enterprises from the Excel template",
-             description="Checks every row first; if any row is bad nothing is written and the 422 answer lists "
+             description="An .xlsx workbook, or a CSV file with the same columns (UTF-8, with or without BOM, or "
+                         "GBK). Checks every row first; if any row is bad nothing is written and the 422 answer lists "
                          "each problem with its row and column. An existing credit code updates that enterprise "
                          "(non-empty cells only); a new one creates it. `dry_run` checks without writing.")
 def import_enterprises(request, file: File[UploadedFile], dry_run: bool = False):
@@ -217,14 +222,18 @@ def import_template(request):
 
 @router.get("/enterprises/{id}", response={200: EnterpriseOut, **ERRORS})
 def get_enterprise(request, id: Id):
-    return _enterprise_out(policy.get_object(request.auth, Enterprise, id, queryset=_enterprises()))
+    enterprise = policy.get_object(request.auth, Enterprise, id, queryset=_enterprises())
+    reveal = policy.reveal_pii(request.auth, Enterprise)
+    if reveal:
+        services.record_contact_view(request.auth, enterprise)
+    return _enterprise_out(enterprise, reveal)
 
 
 @router.patch("/enterprises/{id}", response={200: EnterpriseOut, **ERRORS})
 def update_enterprise(request, id: Id, payload: EnterprisePatch):
     enterprise = policy.get_object(request.auth, Enterprise, id, "change", queryset=_enterprises())
     enterprise = services.update_enterprise(request.auth, enterprise, _enterprise_data(payload, partial=True))
-    return _enterprise_out(_enterprises().get(pk=enterprise.pk))
+    return _enterprise_out(_enterprises().get(pk=enterprise.pk), policy.reveal_pii(request.auth, Enterprise))
 
 
 @router.get("/enterprises/{id}/qrcode.png", response=ERRORS, summary="The enterprise's QR code",

@@ -119,8 +119,8 @@ def table1_names() -> list[str]:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel workbook (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(label=_("Excel workbook (.xlsx) or CSV file (UTF-8 or GBK)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
     dry_run = forms.BooleanField(label=_("Only check the file, write nothing"), required=False)
 
 

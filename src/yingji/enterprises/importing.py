@@ -1,6 +1,7 @@
-"""Excel import of the enterprise registry, and its template.
+"""Excel (or CSV) import of the enterprise registry, and its template.
 
-The file format is the template's first sheet: one header row with the Chinese column titles below (a trailing
+The file format is the template's first sheet (or a CSV file with the same columns, in UTF-8 with or without a BOM,
+or GBK as Chinese office software saves it): one header row with the Chinese column titles below (a trailing
 ``*`` marks a required column and is ignored when reading), then one enterprise per row. Only the three required
 columns must be present; any other template column may be left out. Rules:
 
@@ -13,13 +14,14 @@ columns must be present; any other template column may be left out. Rules:
   The enterprise must lie inside the importer's jurisdiction. A new credit code **creates** an enterprise.
 - The licence columns (type, number, issuer, expiry) are optional; when a number is given, the enterprise's
   licence of that type and number is updated, or created.
-- Formulas are refused (a cell's stored value must be what the registry keeps), and so are files that are not
-  .xlsx workbooks, unknown or repeated headers, and more than ``MAX_ROWS`` rows.
+- Formulas are refused (a cell's stored value must be what the registry keeps), and so are files that are neither
+  .xlsx workbooks nor UTF-8/GBK CSV text, unknown or repeated headers, and more than ``MAX_ROWS`` rows.
 - All rows are written in one transaction through the services (each change audited), or none.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 import re
@@ -343,6 +345,41 @@ def _load_cells(data: bytes) -> list[list[tuple[Any, str]]]:
     return rows
 
 
+#: Encodings a CSV file is tried in, in order: UTF-8 (with or without the BOM Excel writes), then GB 18030, the
+#: superset of GBK that Chinese Excel and older office systems save "CSV" in.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def _load_csv(data: bytes) -> list[list[tuple[Any, str]]]:
+    """A CSV file's rows as ``(text, "s")`` cells (the same shape as ``_load_cells``). Raises ValidationFailed for
+    binary content, an encoding other than UTF-8/GBK, or a damaged CSV."""
+    def refuse(message: str):
+        return ValidationFailed.from_dict({"file": [message]}, "The file cannot be imported")
+
+    if b"\x00" in data[:4096] or data[:4] in (b"\xd0\xcf\x11\xe0", b"%PDF"):
+        raise refuse("Not an Excel .xlsx workbook or a CSV file: download the template and fill it in")
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        break
+    else:
+        raise refuse("The CSV file is neither UTF-8 nor GBK text: save it as \"CSV UTF-8\" or as an .xlsx workbook")
+    if any(ch < " " and ch not in "\t\r\n" for ch in text[:4096]):
+        raise refuse("Not an Excel .xlsx workbook or a CSV text file")
+    limit = 2 * MAX_ROWS + 1
+    rows = []
+    try:
+        for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            if number > limit:
+                raise refuse(f"More than {MAX_ROWS} rows: split the file")
+            rows.append([(value, "s") for value in record[:len(COLUMNS) + 20]])
+    except csv.Error as exc:
+        raise refuse(f"The CSV file cannot be read: {exc}") from None
+    return rows
+
+
 def read_rows(uploaded) -> tuple[list[Column], list[tuple[int, dict[str, Any], list[dict]]]]:
     """The workbook's columns and its non-empty data rows as ``(row number, {key: cell value}, formula errors)``.
     Raises ValidationFailed (field ``file``) for a file that is not a usable workbook."""
@@ -353,10 +390,7 @@ def read_rows(uploaded) -> tuple[list[Column], list[tuple[int, dict[str, Any], l
         raise ValidationFailed.from_dict({"file": [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB"]},
                                          "The file cannot be imported")
     data = uploaded.read(MAX_BYTES + 1)
-    if not data.startswith(b"PK\x03\x04"):
-        raise ValidationFailed.from_dict({"file": ["Not an Excel .xlsx workbook: download the template and fill "
-                                                   "it in"]}, "The file cannot be imported")
-    cells = _load_cells(data)
+    cells = _load_cells(data) if data.startswith(b"PK\x03\x04") else _load_csv(data)
     headers = [_header_key(value) for value, _type in (cells[0] if cells else [])]
     while headers and not headers[-1]:
         headers.pop()

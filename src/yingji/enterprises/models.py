@@ -17,6 +17,7 @@ from yingji.core.choices import OrganisationKind, Role
 from yingji.core.models import (
     ALL_ROLES,
     CRUD,
+    PII_ROLES,
     Organisation,
     Region,
     Scoped,
@@ -24,6 +25,7 @@ from yingji.core.models import (
     phone_validator,
     region_code_validator,
 )
+from yingji.core.policy import mask_phone
 from yingji.standards import gb32100
 
 from . import industries
@@ -102,9 +104,13 @@ class Enterprise(Scoped):
                                                           editable=False, choices=MajorHazardLevel.choices())
 
     SCOPE_ENTERPRISE_FIELD = "id"
-    GRANTS = ({role: {"view"} for role in ALL_ROLES}
-              | {Role.ADMIN: CRUD | {"manage"}, Role.SECTION_STAFF: {"view", "add", "change", "manage"},
-                 Role.INSPECTOR: {"view", "change"}, Role.ENTERPRISE_USER: {"view", "change"}})
+    #: The personal phone numbers of its responsible persons: in full for roles holding "view_pii" (the bureau's
+    #: roles whose work needs them, and the enterprise's own accounts), masked for the others (``*_masked``).
+    PHONE_FIELDS = ("legal_representative_phone", "principal_phone", "safety_manager_phone")
+    GRANTS = ({role: {"view"} | ({"view_pii"} if role in PII_ROLES else set()) for role in ALL_ROLES}
+              | {Role.ADMIN: CRUD | {"manage", "view_pii"},
+                 Role.SECTION_STAFF: {"view", "add", "change", "manage", "view_pii"},
+                 Role.INSPECTOR: {"view", "change", "view_pii"}, Role.ENTERPRISE_USER: {"view", "change", "view_pii"}})
 
     class Meta:
         ordering = ["region_code", "name"]
@@ -113,6 +119,18 @@ class Enterprise(Scoped):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def legal_representative_phone_masked(self) -> str:
+        return mask_phone(self.legal_representative_phone)
+
+    @property
+    def principal_phone_masked(self) -> str:
+        return mask_phone(self.principal_phone)
+
+    @property
+    def safety_manager_phone_masked(self) -> str:
+        return mask_phone(self.safety_manager_phone)
 
     @property
     def industry_division_label(self) -> str:

@@ -75,8 +75,10 @@ def enterprise_list(request):
     if denied:
         return denied
     qs = Enterprise.objects.for_user(request.user).select_related("supervising_unit")
+    columns = ENTERPRISE_COLUMNS if policy.reveal_pii(request.user, Enterprise) else [
+        (f"{path}_masked" if path in Enterprise.PHONE_FIELDS else path, label) for path, label in ENTERPRISE_COLUMNS]
     return list_page(request, qs, EnterpriseFilterSet, template="enterprises/enterprise_list.html",
-                     export_name="enterprises", columns=ENTERPRISE_COLUMNS,
+                     export_name="enterprises", columns=columns,
                      extra={"can_add": policy.can(request.user, "add", Enterprise)})
 
 
@@ -87,12 +89,16 @@ def enterprise_detail(request, pk: int):
     user = request.user
     units = list(Unit.objects.for_user(user).filter(enterprise=enterprise).prefetch_related("chemicals")
                  .order_by("-is_major", "level", "kind", "name"))
+    reveal = policy.reveal_pii(user, Enterprise)
+    if reveal:
+        services.record_contact_view(user, enterprise)
     history = None
     if policy.can(user, "view", AuditRecord):
         history = AuditRecord.objects.for_user(user).filter(
             object_type="enterprises.enterprise", object_id=str(enterprise.pk))[:20]
     return render(request, "enterprises/enterprise_detail.html", {
         "enterprise": enterprise,
+        "reveal": reveal,
         "licences": Licence.objects.for_user(user).filter(enterprise=enterprise).order_by("expires_on", "id"),
         "units": units,
         "major_units": [u for u in units if u.is_major],

@@ -39,6 +39,11 @@ CONDITIONS = {
     "IV": [{"field": "deaths", "min": 1}, {"field": "serious_injuries", "min": 1}, {"field": "trapped", "min": 1},
            {"field": "missing", "min": 1}],
 }
+#: Plans for natural hazards watched by the monitoring network also start on the alarm colour they are opened from
+#: (yellow → IV, orange → III, red → II, as flood-control plans commonly tie response levels to warning colours).
+ALARM_PLAN_TYPES = {"flood_drought", "meteorological", "geological"}
+ALARM_CONDITIONS = {"II": [{"field": "alarm_level", "min": "red"}], "III": [{"field": "alarm_level", "min": "orange"}],
+                    "IV": [{"field": "alarm_level", "min": "yellow"}]}
 TASK_TITLES = ["现场警戒和交通管制", "人员搜救和医疗救治", "现场监测和次生灾害防范", "信息报送和舆情应对"]
 
 #: (event type, title, deaths, serious injuries, direct loss, days ago, open?)
@@ -68,7 +73,10 @@ def _plans(rng: random.Random) -> None:
                   "due_minutes": rng.choice([30, 60, 120])} for i, title in enumerate(TASK_TITLES)]
         short = name.removeprefix("市").removesuffix("指挥部")
         plans.append(Plan(region_code=COUNTY_CODE, name=f"{COUNTY_NAME}{short}专项应急预案",
-                          kind=PlanKind.SPECIAL, event_types=types, conditions=CONDITIONS, hq=hq,
+                          kind=PlanKind.SPECIAL, event_types=types, hq=hq,
+                          conditions={level: CONDITIONS[level] + (ALARM_CONDITIONS.get(level, [])
+                                                                   if ALARM_PLAN_TYPES & set(types) else [])
+                                      for level in CONDITIONS},
                           standard_tasks=tasks))
     Plan.objects.bulk_create(plans)
 

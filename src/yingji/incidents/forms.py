@@ -16,7 +16,7 @@ from yingji.standards import events
 
 from .choices import PlanKind, ReportingLevel, ResponseLevel
 from .models import Plan
-from .plans import CONDITION_FIELDS
+from .plans import CONDITION_FIELDS, RANKED_FIELDS
 
 
 class ActivationForm(forms.Form):
@@ -199,7 +199,7 @@ class PlanForm(forms.Form):
                     _("Line %(n)d: write “field >= value”, field one of %(fields)s") % {
                         "n": n, "fields": ", ".join(CONDITION_FIELDS)})
             field, value = match.group(1), match.group(2).strip()
-            items.append({"field": field, "min": value if field == "grade" else _number(value)})
+            items.append({"field": field, "min": value if field in RANKED_FIELDS else _number(value)})
         return items
 
     def _clean_tasks(self) -> list[dict]:

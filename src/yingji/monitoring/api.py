@@ -13,10 +13,10 @@ from yingji.core import policy
 from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
 from yingji.core.errors import ValidationFailed
 
-from . import services
-from .choices import StationStatus, StationType
-from .filters import AlarmFilterSet, StationFilterSet
-from .models import Alarm, Sensor, Station
+from . import links, rules, services
+from .choices import AlarmLevel, RuleKind, StationStatus, StationType
+from .filters import AlarmFilterSet, RuleFilterSet, StationFilterSet
+from .models import WINDOW_HOURS, Alarm, Rule, Sensor, Station
 
 router = Router(tags=["monitoring"])
 
@@ -204,6 +204,7 @@ class AlarmOut(Schema):
     raised_at: datetime
     acknowledged_at: datetime | None
     closed_at: datetime | None
+    incident_id: int | None = None
 
 
 class AlarmDetailOut(AlarmOut):
@@ -237,7 +238,8 @@ def _alarm_out(a: Alarm, events: bool = False) -> dict:
            "region_code": a.region_code, "level": a.level, "state": a.state, "version": a.version,
            "message": a.message, "first_value": a.first_value, "first_at": a.first_at,
            "last_value": a.last_value, "last_at": a.last_at, "trigger_count": a.trigger_count,
-           "raised_at": a.raised_at, "acknowledged_at": a.acknowledged_at, "closed_at": a.closed_at}
+           "raised_at": a.raised_at, "acknowledged_at": a.acknowledged_at, "closed_at": a.closed_at,
+           "incident_id": a.incident_id}
     if events:
         out["events"] = [{"time": e.time, "kind": e.kind, "actor": str(e.actor) if e.actor_id else "",
                           "level": e.level, "value": e.value, "note": e.note}
@@ -272,3 +274,104 @@ def apply_alarm_transition(request, id: Id, payload: AlarmTransitionIn):
     alarm = policy.get_object(request.auth, Alarm, id, queryset=_alarms())
     services.transition_alarm(request.auth, alarm, payload.action, payload.note)
     return _alarm_out(_alarms().get(pk=alarm.pk), events=True)
+
+
+class IncidentLinkOut(Schema):
+    alarm_id: int
+    incident_id: int
+    incident_url: str
+
+
+class IncidentFromAlarmIn(Schema):
+    event_type: ShortText(48) | None = Field(None, description="incident type; by default from the station type")
+    title: ShortText(200) | None = None
+    description: ShortText(2000) | None = None
+
+
+@router.post("/alarms/{id}/incident", response={201: IncidentLinkOut, **ERRORS}, tags=["monitoring"],
+             summary="Open an incident from the alarm (pre-filled from it; the alarm keeps the link)")
+def open_incident_from_alarm(request, id: Id, payload: IncidentFromAlarmIn):
+    from django.urls import reverse
+
+    incident = links.open_incident(request.auth, id, payload.model_dump(exclude_none=True))
+    return Status(201, {"alarm_id": id, "incident_id": incident.pk,
+                        "incident_url": reverse("incident_detail", args=[incident.pk])})
+
+
+# --- rules --------------------------------------------------------------------------------------------------
+
+Window = Literal[tuple(WINDOW_HOURS)]  # type: ignore[valid-type]
+
+
+class RuleOut(Schema):
+    id: int
+    name: str
+    kind: str
+    station_type: str
+    station_id: int | None
+    station_code: str | None
+    sensor_key: str
+    window_hours: int | None
+    threshold: float | None
+    level: str
+    enabled: bool
+
+
+class RuleIn(Schema):
+    name: ShortText(100, 1)
+    kind: Literal[tuple(RuleKind.values())]  # type: ignore[valid-type]
+    station_type: Literal[("", *StationType.values())] = ""  # type: ignore[valid-type]
+    station_id: Id | None = Field(None, description="one station (instead of a station type)")
+    sensor_key: Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{0,32}$")] = ""
+    window_hours: Window | None = Field(None, description="rolling accumulation only: 1, 3, 6, 12 or 24")
+    threshold: Finite | None = Field(None, description="above/below: the value; rolling: the sum; rate: change "
+                                                       "per hour; no data: missed intervals")
+    level: Literal[("", *AlarmLevel.values())] = ""  # type: ignore[valid-type]
+    enabled: bool = True
+
+
+class RulePatch(Schema):
+    name: ShortText(100, 1) | None = None
+    kind: Literal[tuple(RuleKind.values())] | None = None  # type: ignore[valid-type]
+    station_type: Literal[("", *StationType.values())] | None = None  # type: ignore[valid-type]
+    station_id: Id | None = None
+    sensor_key: Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{0,32}$")] | None = None
+    window_hours: Window | None = None
+    threshold: Finite | None = None
+    level: Literal[("", *AlarmLevel.values())] | None = None  # type: ignore[valid-type]
+    enabled: bool | None = None
+
+
+def _rule_out(r: Rule) -> dict:
+    return {"id": r.pk, "name": r.name, "kind": r.kind, "station_type": r.station_type, "station_id": r.station_id,
+            "station_code": r.station.code if r.station_id else None, "sensor_key": r.sensor_key,
+            "window_hours": r.window_hours, "threshold": r.threshold, "level": r.level, "enabled": r.enabled}
+
+
+@router.get("/rules", response={200: page_of(RuleOut), **ERRORS}, tags=["monitoring"],
+            summary="Alarm rules in your scope (county-wide rules by station type, and your stations' rules)")
+def list_rules(request, filters: Query[filter_params(RuleFilterSet)], page: Query[PageParams]):
+    qs = Rule.objects.for_user(request.auth).select_related("station")
+    return paginate(apply_filters(RuleFilterSet, request, qs), page, _rule_out)
+
+
+@router.post("/rules", response={201: RuleOut, **ERRORS}, tags=["monitoring"], summary="Create an alarm rule")
+def create_rule(request, payload: RuleIn):
+    rule = rules.create_rule(request.auth, payload.model_dump())
+    return Status(201, _rule_out(rule))
+
+
+@router.get("/rules/{id}", response={200: RuleOut, **ERRORS}, tags=["monitoring"])
+def get_rule(request, id: Id):
+    return _rule_out(policy.get_object(request.auth, Rule, id, queryset=Rule.objects.select_related("station")))
+
+
+@router.patch("/rules/{id}", response={200: RuleOut, **ERRORS}, tags=["monitoring"],
+              summary="Change an alarm rule; {\"enabled\": false} disables it")
+def update_rule(request, id: Id, payload: RulePatch):
+    rule = policy.get_object(request.auth, Rule, id, "change")
+    data = payload.model_dump(exclude_unset=True)
+    for key, value in data.items():
+        if value is None and key not in ("station_id", "window_hours", "threshold"):
+            raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
+    return _rule_out(rules.update_rule(request.auth, rule, data))

@@ -8,4 +8,4 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the offline check and pruning periodic jobs)
+        from . import retention, tasks  # noqa: F401  (registers the periodic jobs)

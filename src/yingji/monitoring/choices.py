@@ -87,9 +87,13 @@ class AlarmEventKind(ChoiceSet):
     ESCALATED = "escalated"
     ACKNOWLEDGE = "acknowledge"
     CLOSE = "close"
+    INCIDENT = "incident"
+    WARNING = "warning"
     CHOICES = (
         (RAISED, _("Raised"), "danger"),
         (ESCALATED, _("Escalated"), "danger"),
         (ACKNOWLEDGE, _("Acknowledged"), "warning"),
         (CLOSE, _("Closed"), "secondary"),
+        (INCIDENT, _("Incident opened"), "dark"),
+        (WARNING, _("Warning drafted"), "primary"),
     )

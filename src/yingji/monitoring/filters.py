@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.core import policy
 from yingji.core.choices import RegionLevel
-from yingji.core.filters import SearchFilterSet
+from yingji.core.filters import SearchFilterSet, yes_no_filter
 from yingji.core.models import Region
 
-from .choices import AlarmLevel, AlarmState, StationStatus, StationType
-from .models import Alarm, Station
+from .choices import AlarmLevel, AlarmState, RuleKind, StationStatus, StationType
+from .models import Alarm, Rule, Station
 
 
 class _TownshipFilterSet(SearchFilterSet):
@@ -50,3 +50,15 @@ class AlarmFilterSet(_TownshipFilterSet):
         if value is None:
             return queryset
         return queryset.filter(state__in=AlarmState.ACTIVE) if value else queryset.filter(state=AlarmState.CLOSED)
+
+
+class RuleFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("name", "sensor_key", "station__code", "station__name")
+    kind = django_filters.ChoiceFilter(choices=RuleKind.choices(), label=_("Kind"))
+    station_type = django_filters.ChoiceFilter(choices=StationType.choices(), label=_("Station type"))
+    level = django_filters.ChoiceFilter(choices=AlarmLevel.choices(), label=_("Level"))
+    enabled = yes_no_filter(_("Enabled"))
+
+    class Meta:
+        model = Rule
+        fields = ["q", "kind", "station_type", "level", "enabled"]

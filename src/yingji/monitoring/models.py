@@ -151,9 +151,10 @@ class SensorBucket(models.Model):
         return f"{self.sensor_id}@{self.start:%Y-%m-%d %H:%M}={self.total}"
 
 
-class Rule(models.Model):
+class Rule(Scoped):
     """An alarm rule (data, editable by staff). It applies to every sensor with ``sensor_key`` on stations of
-    ``station_type`` (or one ``station``)."""
+    ``station_type`` (or one ``station``). A station's rule lies in the station's scope; a rule by station type
+    applies county-wide, so every staff account sees it but only county-wide accounts change it."""
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=RuleKind.choices())
@@ -169,6 +170,11 @@ class Rule(models.Model):
     level = models.CharField(_("level"), max_length=8, choices=AlarmLevel.choices(), blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
 
+    SCOPE_REGION_FIELD = None
+    GRANTS = ({role: {"view"} for role in ALL_ROLES - {Role.ENTERPRISE_USER}}
+              | {Role.ADMIN: {"view", "add", "change"}, Role.SECTION_STAFF: {"view", "add", "change"},
+                 Role.ENTERPRISE_USER: {"view"}})
+
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("rule")
@@ -176,6 +182,15 @@ class Rule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def scope_q_for(cls, user) -> Q:
+        """County-wide rules (by station type) for every account; a station's rules within the station's scope."""
+        if user.enterprise_id:
+            return Q(station__enterprise_id=user.enterprise_id)
+        if not user.scope_region_code:
+            return Q(pk__in=[])
+        return Q(station__isnull=True) | Q(station__region_code__startswith=user.scope_region_code)
 
     def clean(self) -> None:
         errors = {}
@@ -219,6 +234,9 @@ class Alarm(Scoped, Versioned):
                                         related_name="+")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    #: The incident opened from this alarm (through the incidents services), if any.
+    incident = models.ForeignKey("incidents.Incident", verbose_name=_("incident"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
 
     SCOPE_ENTERPRISE_FIELD = "enterprise"
     GRANTS = {role: {"view"} for role in ALL_ROLES}
@@ -251,3 +269,29 @@ class AlarmEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alarm_id} {self.kind}"
+
+
+class HourlyAggregate(models.Model):
+    """Hourly summary of one sensor's readings (count, min, max, sum, mean), kept after the raw readings are
+    pruned (``retention``): years of history at 1/12 of the rows of 5-minute data."""
+
+    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="+", db_index=False)
+    hour = models.DateTimeField(_("hour"))
+    count = models.PositiveIntegerField(_("readings"))
+    min = models.FloatField(_("minimum"))
+    max = models.FloatField(_("maximum"))
+    sum = models.FloatField(_("sum"))
+
+    class Meta:
+        ordering = ["sensor_id", "hour"]
+        constraints = [models.UniqueConstraint(fields=["sensor", "hour"], name="hourly_unique_sensor_hour")]
+        indexes = [models.Index(fields=["hour"], name="hourly_hour_idx")]
+        verbose_name = _("hourly aggregate")
+        verbose_name_plural = _("hourly aggregates")
+
+    def __str__(self) -> str:
+        return f"{self.sensor_id}@{self.hour:%Y-%m-%d %H}h n={self.count}"
+
+    @property
+    def mean(self) -> float:
+        return self.sum / self.count if self.count else 0.0

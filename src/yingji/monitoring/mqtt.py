@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
+import threading
+from typing import Any
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
@@ -41,6 +44,11 @@ def items_of(topic: str, payload: bytes) -> list:
 
 
 class Worker:
+    """The network loop runs in paho's thread and only queues messages; the main thread stores them. Whatever
+    arrived while a batch was being stored is stored next as one batch (one transaction, one rule pass), so an
+    idle worker stores a message as soon as it comes and a busy one amortises the per-batch work over many
+    messages. Messages are acked after the commit, in the order they were received (MQTT 3.1.1, 4.6)."""
+
     def __init__(self, broker: str, client_id: str = "yingji-ingest", *, log_each: bool = False):
         self.host, self.port = parse_broker(broker)
         self.log_each = log_each
@@ -51,6 +59,9 @@ class Worker:
         self.client.on_message = self.on_message
         self.client.on_subscribe = self.on_subscribe
         self.failed: BaseException | None = None
+        self.inbox: queue.Queue = queue.Queue()
+        self.stopping = threading.Event()
+        self.carry: tuple[Any, list | None] | None = None
 
     def on_connect(self, client, userdata, flags, reason_code, properties) -> None:
         if reason_code.is_failure:
@@ -61,38 +72,78 @@ class Worker:
     def on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
         if any(rc.is_failure for rc in reason_codes):
             log.error("MQTT subscription refused: %s", reason_codes)
-            client.disconnect()
+            self.stop()
             return
         log.info("subscribed to %s on %s:%s", SUBSCRIPTION, self.host, self.port)
 
     def on_message(self, client, userdata, msg) -> None:
+        self.inbox.put(msg)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.client.disconnect()
+
+    def next_batch(self, timeout: float = 0.5) -> list[tuple[Any, list | None]]:
+        """The oldest waiting message and those queued behind it, up to ``MAX_BATCH`` readings in all, each with
+        its readings (None if malformed)."""
+        from . import services
+
+        batch: list[tuple[Any, list | None]] = []
+        count = 0
+        while count < services.MAX_BATCH:
+            if self.carry is not None:
+                entry, self.carry = self.carry, None
+            else:
+                try:
+                    msg = self.inbox.get(timeout=timeout) if not batch else self.inbox.get_nowait()
+                except queue.Empty:
+                    break
+                try:
+                    entry = (msg, items_of(msg.topic, msg.payload)[:services.MAX_BATCH])
+                except (ValueError, UnicodeDecodeError) as exc:
+                    log.warning("dropping malformed message on %s: %s", msg.topic, exc)
+                    entry = (msg, None)
+            size = len(entry[1] or ())
+            if batch and count + size > services.MAX_BATCH:
+                self.carry = entry
+                break
+            batch.append(entry)
+            count += size
+        return batch
+
+    def store(self, batch: list[tuple[Any, list | None]]) -> bool:
+        """Store a batch of messages in one ``ingest`` call, then ack them all (a malformed message can never
+        succeed, so it is acked too rather than redelivered forever). False if storing failed."""
         from django.db import close_old_connections
 
         from . import services
 
         close_old_connections()
+        items = [item for _msg, readings in batch for item in readings or ()]
         try:
-            items = items_of(msg.topic, msg.payload)
-        except (ValueError, UnicodeDecodeError) as exc:
-            # A malformed message can never succeed: ack it so it is not redelivered forever.
-            log.warning("dropping malformed message on %s: %s", msg.topic, exc)
-            client.ack(msg.mid, msg.qos)
-            return
-        try:
-            result = services.ingest(None, items[:services.MAX_BATCH])
-        except Exception as exc:  # noqa: BLE001  the message stays unacked; reconnecting makes the broker resend it
-            log.exception("storing a message failed; disconnecting so the broker redelivers it")
+            result = services.ingest(None, items)
+        except Exception as exc:  # noqa: BLE001  the messages stay unacked; reconnecting makes the broker resend them
+            log.exception("storing %d messages failed; disconnecting so the broker redelivers them", len(batch))
             self.failed = exc
-            client.disconnect()
-            return
+            self.stop()
+            return False
         self.stored += result.accepted
         if self.log_each:
-            log.info("%s: %s", msg.topic, result.as_dict())
+            log.info("%d messages: %s", len(batch), result.as_dict())
         if os.environ.get(EXIT_BEFORE_ACK_ENV):
             os._exit(3)
-        client.ack(msg.mid, msg.qos)
+        for msg, _readings in batch:
+            self.client.ack(msg.mid, msg.qos)
+        return True
 
     def run(self) -> int:
         self.client.connect(self.host, self.port, keepalive=30)
-        self.client.loop_forever(retry_first_connection=False)
+        self.client.loop_start()
+        try:
+            while not self.stopping.is_set():
+                batch = self.next_batch()
+                if batch and not self.store(batch):
+                    break
+        finally:
+            self.client.loop_stop()
         return 1 if self.failed else 0

@@ -1,21 +1,27 @@
-"""Pages of monitoring: open alarms (duty console list), alarm detail with acknowledge/close, stations with their
-latest values. Reads go through ``policy``, writes through ``services``."""
+"""Pages of monitoring: open alarms (duty console list), alarm detail with acknowledge/close and its links
+(draft a warning, open an incident), stations with their latest values, alarm rules (list, detail, create, edit,
+disable). Reads go through ``policy``, writes through the services."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from yingji.core.errors import ServiceError
-from yingji.core.views import _get, _require, list_page
+from yingji.core import policy
+from yingji.core.errors import NotAllowed, ServiceError
+from yingji.core.models import AuditRecord
+from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
-from . import services
-from .filters import AlarmFilterSet, StationFilterSet
-from .models import Alarm, Reading, Sensor, Station
+from . import links, rules, services
+from .filters import AlarmFilterSet, RuleFilterSet, StationFilterSet
+from .forms import RuleForm
+from .models import Alarm, Reading, Rule, Sensor, Station
 
 STATUS_OF_ERROR = {403: 403, 404: 404, 409: 409, 422: 400}
 
@@ -33,9 +39,20 @@ def alarm_list(request):
 
 
 def _alarm_page(request, alarm, status=200):
+    from yingji.incidents.models import Incident
+    from yingji.warnings import services as warnings
+    from yingji.warnings.models import Warning
+
+    incident = (Incident.objects.for_user(request.user).filter(pk=alarm.incident_id).first()
+                if alarm.incident_id and policy.can(request.user, "view", Incident) else None)
     return render(request, "monitoring/alarm_detail.html", {
         "alarm": alarm, "events": alarm.events.select_related("actor"),
-        "actions": services.ALARM_WORKFLOW.available(alarm, request.user)}, status=status)
+        "actions": services.ALARM_WORKFLOW.available(alarm, request.user),
+        "incident": incident,
+        "can_open_incident": not alarm.incident_id and policy.can(request.user, "add", Incident),
+        "warnings": (warnings.warnings_from_alarm(request.user, alarm.pk)[:20]
+                     if policy.can(request.user, "view", Warning) else []),
+        "can_draft_warning": policy.can(request.user, "add", Warning)}, status=status)
 
 
 @login_required
@@ -76,3 +93,109 @@ def station_detail(request, pk: int):
     alarms = Alarm.objects.for_user(request.user).filter(station=station).select_related("rule")[:20]
     return render(request, "monitoring/station_detail.html", {
         "station": station, "sensors": sensors, "recent": recent, "alarms": alarms})
+
+
+@login_required
+@require_POST
+def alarm_open_incident(request, pk: int):
+    alarm = _get(request, Alarm, pk, queryset=Alarm.objects.select_related("station", "rule", "sensor"))
+    try:
+        incident = links.open_incident(request.user, alarm.pk)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        for error in exc.errors or [{"message": exc.detail}]:
+            messages.error(request, error["message"])
+        return redirect("alarm_detail", pk=alarm.pk)
+    messages.success(request, _("Incident opened from the alarm."))
+    return redirect("incident_detail", pk=incident.pk)
+
+
+# --- rules ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def rule_list(request):
+    denied = _require(request, "view", Rule)
+    if denied:
+        return denied
+    qs = Rule.objects.for_user(request.user).select_related("station")
+    return list_page(request, qs, RuleFilterSet, template="monitoring/rule_list.html",
+                     extra={"can_add": policy.can(request.user, "add", Rule)})
+
+
+@login_required
+def rule_detail(request, pk: int):
+    rule = _get(request, Rule, pk, queryset=Rule.objects.select_related("station"))
+    history = (AuditRecord.objects.filter(object_type="monitoring.rule", object_id=str(rule.pk))
+               .order_by("-time")[:50] if policy.can(request.user, "view", AuditRecord) else [])
+    alarms = Alarm.objects.for_user(request.user).filter(rule=rule).select_related("station")[:20]
+    return render(request, "monitoring/rule_detail.html", {
+        "rule": rule, "alarms": alarms, "history": history,
+        "can_change": policy.can(request.user, "change", Rule)})
+
+
+def _form_errors(form, exc: ServiceError) -> None:
+    """Service errors onto the form (the API's ``station_id`` is the form's ``station``); a refusal with no field
+    is a 403."""
+    if isinstance(exc, NotAllowed) and not exc.errors:
+        raise PermissionDenied from None
+    for error in exc.errors or []:
+        if error.get("field", "").endswith("_id") and error["field"][:-3] in form.fields:
+            error["field"] = error["field"][:-3]
+    service_errors_to_form(form, exc)
+
+
+def _rule_form_page(request, form, title, rule=None):
+    cancel = reverse("rule_detail", args=[rule.pk]) if rule else reverse("rule_list")
+    return render(request, "core/form.html", {"form": form, "title": title, "object": rule, "cancel_url": cancel})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_create(request):
+    denied = _require(request, "add", Rule)
+    if denied:
+        return denied
+    form = RuleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = rules.create_rule(request.user, form.service_data())
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Rule created."))
+            return redirect("rule_detail", pk=rule.pk)
+    return _rule_form_page(request, form, _("New alarm rule"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_edit(request, pk: int):
+    rule = _get(request, Rule, pk, "change", queryset=Rule.objects.select_related("station"))
+    form = RuleForm(request.POST or None, user=request.user, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rules.update_rule(request.user, rule, form.service_data())
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Rule saved."))
+            return redirect("rule_detail", pk=rule.pk)
+    return _rule_form_page(request, form, _("Edit alarm rule"), rule)
+
+
+@login_required
+@require_POST
+def rule_set_enabled(request, pk: int, enabled: int):
+    rule = _get(request, Rule, pk, "change")
+    try:
+        rules.set_enabled(request.user, rule, bool(enabled))
+    except NotAllowed:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        for error in exc.errors or [{"message": exc.detail}]:
+            messages.error(request, error["message"])
+        return redirect("rule_detail", pk=rule.pk)
+    messages.success(request, _("Rule enabled.") if enabled else _("Rule disabled."))
+    return redirect("rule_detail", pk=rule.pk)

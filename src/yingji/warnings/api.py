@@ -283,6 +283,16 @@ def create_warning(request, payload: WarningIn):
     return Status(201, _warning_out(warning, request.user))
 
 
+@router.post("/warnings/from-alarm/{alarm_id}", response={201: WarningOut, **ERRORS},
+             summary="Draft a warning from a monitoring alarm (its level, its station's area, the event's template; "
+                     "source_alarm set); the body overrides what the template leaves open")
+def draft_warning_from_alarm(request, alarm_id: Id, payload: WarningIn):
+    data = payload.model_dump(exclude_unset=True)
+    if "template" in data:
+        raise ValidationFailed.from_dict({"template": ["The template follows from the alarm's station type"]})
+    return Status(201, _warning_out(services.draft_from_alarm(request.user, alarm_id, data), request.user))
+
+
 @router.get("/warnings/{id}", response={200: WarningOut, **ERRORS}, summary="One warning")
 def get_warning(request, id: Id):  # noqa: A002
     return _warning_out(policy.get_object(request.user, Warning, id), request.user)

@@ -26,7 +26,7 @@ class ChannelAdapter:
         raise NotImplementedError
 
 
-def _post_json(url: str, body: dict) -> bytes:
+def _post_json(url: str, body: dict, headers: dict | None = None) -> bytes:
     from .services import config
 
     if not url:
@@ -35,7 +35,8 @@ def _post_json(url: str, body: dict) -> bytes:
         raise ChannelError("only http(s) URLs are allowed")
     request = urllib.request.Request(  # noqa: S310  (scheme checked above)
         url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-                                     headers={"Content-Type": "application/json; charset=utf-8"}, method="POST")
+                                     headers={"Content-Type": "application/json; charset=utf-8"} | (headers or {}),
+                                     method="POST")
     try:
         with urllib.request.urlopen(request, timeout=config()["http_timeout"]) as response:  # noqa: S310
             return response.read()
@@ -46,24 +47,32 @@ def _post_json(url: str, body: dict) -> bytes:
 
 
 class SmsGateway(ChannelAdapter):
-    """An SMS gateway reached by HTTP POST ``{"phone", "message", "reference"}`` to the configured ``sms_url``."""
+    """An SMS gateway reached by HTTP POST ``{"phone", "message", "reference"}`` to the configured ``sms_url``,
+    with ``Authorization: Bearer <sms_key>`` when a key is configured."""
 
     channel = Channel.SMS
 
     def send(self, delivery, text: str) -> None:
         from .services import config
 
-        _post_json(config()["sms_url"], {"phone": delivery.person.phone, "message": text,
-                                         "reference": f"{delivery.warning.identifier}/{delivery.pk}"})
+        cfg = config()
+        _post_json(cfg["sms_url"], {"phone": delivery.person.phone, "message": text,
+                                    "reference": f"{delivery.warning.identifier}/{delivery.pk}"},
+                   {"Authorization": f"Bearer {cfg['sms_key']}"} if cfg.get("sms_key") else None)
 
 
 class GroupRobotWebhook(ChannelAdapter):
-    """WeCom / DingTalk group robot: POST a text message to the person's webhook; ``errcode`` ≠ 0 is a failure."""
+    """WeCom / DingTalk group robot: POST a text message to the person's webhook (else the configured WeCom, then
+    DingTalk group webhook); ``errcode`` ≠ 0 is a failure."""
 
     channel = Channel.WEBHOOK
 
     def send(self, delivery, text: str) -> None:
-        raw = _post_json(delivery.person.webhook_url, {"msgtype": "text", "text": {"content": text}})
+        from .services import config
+
+        cfg = config()
+        url = delivery.person.webhook_url or cfg.get("wecom_webhook_url") or cfg.get("dingtalk_webhook_url")
+        raw = _post_json(url, {"msgtype": "text", "text": {"content": text}})
         try:
             answer = json.loads(raw or b"{}")
         except ValueError:

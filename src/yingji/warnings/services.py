@@ -25,7 +25,7 @@ from yingji.core.workflow import Transition, Workflow
 
 from . import cap
 from .catalog import TEMPLATES
-from .choices import EVER_PUBLISHED, Channel, DeliveryState, MessageType, WarningLevel, WarningState
+from .choices import EVER_PUBLISHED, CapCategory, Channel, DeliveryState, MessageType, WarningLevel, WarningState
 from .models import APPROVER_ROLES, AUTHOR_ROLES, PUBLISHER_ROLES, Delivery, ResponsiblePerson, Warning, WarningEvent
 
 SYSTEM_ROLE = "system"
@@ -40,6 +40,11 @@ DEFAULTS = {
     #: Escalation stops once this share of recipients has confirmed.
     "confirm_share": 0.95,
     "sms_url": "",
+    #: Sent as ``Authorization: Bearer <key>`` to the SMS gateway when set.
+    "sms_key": "",
+    #: Group robots used when a person has no webhook of their own.
+    "wecom_webhook_url": "",
+    "dingtalk_webhook_url": "",
     "http_timeout": 5,
     "public_base_url": "http://localhost:8000",
     "sender": "",
@@ -402,6 +407,12 @@ def message_text(delivery: Delivery) -> str:
     return (f"{kind}{w.headline}：{w.description} {w.instruction} 请点击确认收到：{ack_url(delivery)}").strip()
 
 
+def ack_timeout(level: str) -> timedelta:
+    """How long a recipient (or a superior told about a silent one) has to confirm, by level: red shortest."""
+    minutes = config()["ack_timeout_minutes"]
+    return timedelta(minutes=minutes.get(level, DEFAULTS["ack_timeout_minutes"][level]))
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=config()["backoff_seconds"] * 2 ** max(0, attempts - 1))
 
@@ -431,15 +442,14 @@ def dispatch_due(now: datetime | None = None, limit: int = 500) -> dict[str, int
                 Delivery.objects.filter(pk=d.pk).update(last_error=error, next_attempt_at=now + _backoff(d.attempts))
                 counts["retry"] += 1
             else:
+                # A failed message escalates at once (a superior's failed notice goes one level further up).
                 Delivery.objects.filter(pk=d.pk).update(state=DeliveryState.FAILED, last_error=error,
-                                                        next_attempt_at=None,
-                                                        escalate_at=None if d.about_id else now)
+                                                        next_attempt_at=None, escalate_at=now)
                 counts["failed"] += 1
             continue
-        timeout = timedelta(minutes=cfg["ack_timeout_minutes"][d.warning.level])
         Delivery.objects.filter(pk=d.pk, state=DeliveryState.QUEUED).update(
             state=DeliveryState.SENT, sent_at=now, last_error="", next_attempt_at=None,
-            escalate_at=None if d.about_id else now + timeout)
+            escalate_at=now + ack_timeout(d.warning.level))
         counts["sent"] += 1
     return counts
 
@@ -459,26 +469,63 @@ def confirmation(warning: Warning) -> dict[str, Any]:
             "confirmed_ids": sorted(confirmed)}
 
 
+def superior_of(person: ResponsiblePerson) -> ResponsiblePerson | None:
+    """The next person up the chain village → township → county: the named superior, else an active person of
+    the same kind whose jurisdiction is the parent region (lowest id first)."""
+    if person.superior_id:
+        return person.superior
+    for length in (9, 6):
+        if len(person.region_code) > length:
+            found = (ResponsiblePerson.objects.filter(kind=person.kind, region_code=person.region_code[:length],
+                                                      is_active=True).exclude(pk=person.pk).order_by("pk").first())
+            if found is not None:
+                return found
+    return None
+
+
+def _tell_superior(warning: Warning, silent: ResponsiblePerson, superior: ResponsiblePerson | None,
+                   now: datetime, step: str) -> int:
+    """Queue a notice to ``superior`` that ``silent`` has not confirmed; record the step either way."""
+    if superior is None or not superior.channels:
+        _event(warning, None, "escalate", f"{silent.name}: no confirmation and no one further up to tell ({step})")
+        return 0
+    _notice, created = Delivery.objects.get_or_create(warning=warning, person=superior, about=silent, defaults={
+        "channel": superior.channels[0], "next_attempt_at": now, "reason": "superior",
+        "region_code": superior.region_code})
+    if not created:
+        return 0
+    _event(warning, None, "escalate", f"{silent.name}: no confirmation, superior {superior.name} told ({step})")
+    return 1
+
+
 def escalate_due(now: datetime | None = None, limit: int = 500) -> int:
     """Escalate unconfirmed messages whose ``escalate_at`` passed: the person's next channel, then a notice to
-    their superior in the chain; stops once the configured share of recipients has confirmed. Every step is
-    recorded on the warning's timeline."""
+    their superior in the chain (village → township → county); a superior who stays silent on such a notice in
+    turn has the notice go one level further up. Stops once the configured share of recipients has confirmed.
+    Every step is recorded on the warning's timeline."""
     now = now or timezone.now()
     cfg = config()
     steps = 0
-    due = list(Delivery.objects.filter(escalate_at__lte=now).select_related("warning", "person", "person__superior")
+    due = list(Delivery.objects.filter(escalate_at__lte=now)
+               .select_related("warning", "person", "person__superior", "about")
                .order_by("escalate_at", "pk")[:limit])
     share_cache: dict[int, bool] = {}
     for d in due:
         if not Delivery.objects.filter(pk=d.pk, escalate_at=d.escalate_at).update(escalate_at=None):
             continue
         warning, person = d.warning, d.person
-        if warning.state != WarningState.PUBLISHED or d.person_id in _acknowledged_people(warning.pk):
+        silent = d.about or person
+        acknowledged = _acknowledged_people(warning.pk)
+        if warning.state != WarningState.PUBLISHED or silent.pk in acknowledged:
             continue
         if warning.pk not in share_cache:
             c = confirmation(warning)
             share_cache[warning.pk] = c["total"] > 0 and c["confirmed"] / c["total"] >= cfg["confirm_share"]
         if share_cache[warning.pk]:
+            continue
+        if d.about_id:
+            # The superior was told and stayed silent too: the next level up is told about the same person.
+            steps += _tell_superior(warning, silent, superior_of(person), now, f"{person.name} silent as well")
             continue
         used = set(Delivery.objects.filter(warning=warning, person=person, about__isnull=True)
                    .values_list("channel", flat=True))
@@ -489,15 +536,7 @@ def escalate_due(now: datetime | None = None, limit: int = 500) -> int:
             _event(warning, None, "escalate", f"{person.name}: no confirmation, trying {following[0]}")
             steps += 1
             continue
-        superior = person.superior
-        if superior is None or not superior.channels:
-            _event(warning, None, "escalate", f"{person.name}: no confirmation and no superior to tell")
-            continue
-        Delivery.objects.get_or_create(warning=warning, person=superior, about=person, defaults={
-            "channel": superior.channels[0], "next_attempt_at": now, "reason": "superior",
-            "region_code": superior.region_code})
-        _event(warning, None, "escalate", f"{person.name}: no confirmation, superior {superior.name} told")
-        steps += 1
+        steps += _tell_superior(warning, person, superior_of(person), now, "all channels tried")
     return steps
 
 
@@ -509,6 +548,11 @@ def acknowledge(warning: Warning, person: ResponsiblePerson, via: str, now: date
                                        about__isnull=True).update(
             state=DeliveryState.ACKNOWLEDGED, acknowledged_at=now, ack_via=via, escalate_at=None,
             next_attempt_at=None)
+        # A superior answering a notice about a silent person stops that notice going further up.
+        notices = Delivery.objects.filter(warning=warning, person=person, acknowledged_at__isnull=True,
+                                          about__isnull=False).update(
+            state=DeliveryState.ACKNOWLEDGED, acknowledged_at=now, ack_via=via, escalate_at=None)
+        rows += notices
         if rows:
             _event(warning, person.user, "acknowledge", f"{person.name} confirmed ({via})")
             audit.record(AuditAction.UPDATE, warning, actor=person.user, message=f"acknowledged by {person.name}",
@@ -597,3 +641,69 @@ def update_person(actor, person: ResponsiblePerson, data: Mapping[str, Any]) -> 
     _check_person(merged)
     return update_object(actor, person, data)
 
+
+
+# --- from a monitoring alarm -------------------------------------------------------------------------------------
+
+#: Station type → (template key by level, else None; event type, event, CAP category) of a warning drafted from
+#: one of its alarms.
+ALARM_EVENTS = {
+    "rain": ({WarningLevel.RED: "rainstorm_red", WarningLevel.ORANGE: "rainstorm_orange"}, "rainstorm", "暴雨",
+             CapCategory.MET),
+    "water_level": ({level: "flash_flood" for level in WarningLevel.values()}, "flash_flood", "山洪", CapCategory.GEO),
+    "geohazard": ({level: "geohazard" for level in WarningLevel.values()}, "geohazard", "地质灾害", CapCategory.GEO),
+    "tailings": ({}, "tailings", "尾矿库险情", CapCategory.SAFETY),
+    "gas": ({}, "hazmat", "危险化学品泄漏", CapCategory.SAFETY),
+    "tank": ({}, "hazmat", "危险化学品泄漏", CapCategory.SAFETY),
+    "wind": ({}, "gale", "大风", CapCategory.MET),
+}
+LEVEL_ZH = {WarningLevel.RED: "红色", WarningLevel.ORANGE: "橙色", WarningLevel.YELLOW: "黄色",
+            WarningLevel.BLUE: "蓝色"}
+DRAFT_HOURS = 12
+
+
+def alarm_prefill(actor, alarm_id) -> dict:
+    """Fields of a warning drafted from an alarm the actor may see (404 otherwise): the alarm's level, the
+    station's area, the event and the template of the station type (its locked fields hold), and the source
+    alarm."""
+    from yingji.monitoring import services as monitoring
+
+    alarm = monitoring.alarm_summary(actor, alarm_id)
+    templates, event_type, event, category = ALARM_EVENTS.get(alarm["station_type"], ({}, "other", "监测告警",
+                                                                                     CapCategory.OTHER))
+    level = alarm["level"]
+    now = timezone.now().replace(microsecond=0)
+    region = Region.objects.filter(code=alarm["region_code"]).values_list("name", flat=True).first() or ""
+    facts = (f"{alarm['station_name']}（{alarm['station_code']}）{alarm['rule']}：{alarm['message']}，"
+             f"最近触发 {timezone.localtime(alarm['last_at']):%Y-%m-%d %H:%M}。")
+    data = {"event_type": event_type, "event": event, "category": category, "level": level,
+            "headline": f"{event}{LEVEL_ZH.get(level, '')}预警", "description": facts, "instruction": "",
+            "certainty": "Observed", "effective": now, "expires": now + timedelta(hours=DRAFT_HOURS),
+            "area_codes": [alarm["region_code"]], "area_desc": region, "source_alarm": str(alarm["id"])}
+    key = templates.get(level)
+    if key:
+        template = TEMPLATES[key].fields(settings.COUNTY_CODE)
+        data = template | {"description": f"{facts}{template['description']}", "area_codes": data["area_codes"],
+                           "area_desc": region, "certainty": "Observed", "effective": data["effective"],
+                           "expires": data["expires"], "source_alarm": data["source_alarm"]}
+        if "level" not in TEMPLATES[key].locked:
+            data["level"] = level
+    return data
+
+
+def draft_from_alarm(actor, alarm_id, data: Mapping[str, Any] | None = None) -> Warning:
+    """A draft warning pre-filled from an alarm (``alarm_prefill``), ``data`` overriding what its template leaves
+    open; ``source_alarm`` is set and the alarm's timeline records it."""
+    from yingji.monitoring import links
+
+    prefill = alarm_prefill(actor, alarm_id)
+    changes = {k: v for k, v in dict(data or {}).items() if v is not None and k != "source_alarm"}
+    with transaction.atomic():
+        warning = create_warning(actor, prefill | changes)
+        links.record_warning_drafted(actor, alarm_id, warning)
+    return warning
+
+
+def warnings_from_alarm(actor, alarm_id) -> Any:
+    """Warnings drafted from an alarm, as far as the actor may see them."""
+    return Warning.objects.for_user(actor).filter(source_alarm=str(alarm_id)).order_by("-created_at")

@@ -1,23 +1,33 @@
 """Web pages of warnings: the staff list and detail (workflow buttons, who has and has not confirmed, re-send),
-the responsible-person registry, the public warning pages and the signed acknowledgement link (no login)."""
+authoring (a draft from a template or from an alarm, editing a draft, drafting an Update or a Cancel), the
+responsible-person registry (list, detail, create, edit), the public warning pages and the signed
+acknowledgement link (no login)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yingji.core import policy
-from yingji.core.errors import NotAllowed, ServiceError
-from yingji.core.views import _get, _require, list_page
+from yingji.core.errors import NotAllowed, NotFound, ServiceError
+from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
 from . import services
+from .catalog import TEMPLATES
+from .choices import MessageType, WarningState
 from .filters import ResponsiblePersonFilterSet, WarningFilterSet
+from .forms import PersonForm, WarningForm, template_choices
 from .models import Delivery, ResponsiblePerson, Warning
 
 ACTION_LABELS = {"submit": _l("Submit for approval"), "approve": _l("Approve"), "reject": _l("Send back"),
@@ -30,7 +40,8 @@ def warning_list(request):
     if denied:
         return denied
     return list_page(request, Warning.objects.for_user(request.user), WarningFilterSet,
-                     template="warnings/warning_list.html")
+                     template="warnings/warning_list.html",
+                     extra={"can_add": policy.can(request.user, "add", Warning)})
 
 
 def _confirmation_rows(warning: Warning):
@@ -47,6 +58,19 @@ def _confirmation_rows(warning: Warning):
     return confirmed, silent
 
 
+def _source_alarm_url(user, warning: Warning) -> str:
+    """Link to the source alarm when it is an alarm id the user may see."""
+    if not warning.source_alarm.isdigit():
+        return ""
+    from yingji.monitoring import services as monitoring
+
+    try:
+        monitoring.alarm_summary(user, int(warning.source_alarm))
+    except (NotFound, NotAllowed):
+        return ""
+    return reverse("alarm_detail", args=[int(warning.source_alarm)])
+
+
 @login_required
 def warning_detail(request, pk: int):
     warning = _get(request, Warning, pk, queryset=Warning.objects.select_related("references", "created_by",
@@ -57,6 +81,9 @@ def warning_detail(request, pk: int):
         "warning": warning, "actions": actions, "confirmed": confirmed[:500], "silent": silent[:500],
         "confirmed_count": len(confirmed), "silent_count": len(silent),
         "can_resend": policy.can(request.user, "resend", Warning) and warning.state == "published",
+        "source_alarm_url": _source_alarm_url(request.user, warning),
+        "can_edit": warning.state == WarningState.DRAFT and policy.can(request.user, "change", Warning),
+        "can_derive": warning.state == WarningState.PUBLISHED and policy.can(request.user, "add", Warning),
         "events": warning.events.select_related("actor")[:200], "successors": warning.successors.all(),
     })
 
@@ -90,6 +117,127 @@ def warning_resend(request, pk: int):
     return redirect("warning_detail", pk=pk)
 
 
+def _form_errors(form, exc: ServiceError) -> None:
+    """Service errors onto the form; the API's ``x_id`` field names are the form's ``x``."""
+    if isinstance(exc, NotAllowed) and not exc.errors:
+        raise PermissionDenied from None
+    for error in exc.errors or []:
+        if error.get("field", "").endswith("_id") and error["field"][:-3] in form.fields:
+            error["field"] = error["field"][:-3]
+    service_errors_to_form(form, exc)
+
+
+def _authoring_page(request, form, title, **context):
+    return render(request, "warnings/warning_form.html", {"form": form, "title": title, **context})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def warning_create(request):
+    """A new draft: blank, from a template (``?template=key``) or from an alarm (``?alarm=id``). The template's
+    locked fields are fixed server-side whatever is posted."""
+    denied = _require(request, "add", Warning)
+    if denied:
+        return denied
+    source = request.POST if request.method == "POST" else request.GET
+    key, alarm_id = source.get("template") or "", source.get("alarm") or ""
+    now = timezone.now().replace(second=0, microsecond=0)
+    initial = {"effective": now, "expires": now + timedelta(hours=services.DRAFT_HOURS), "certainty": "Likely"}
+    try:
+        if alarm_id:
+            initial |= services.alarm_prefill(request.user, alarm_id)
+        elif key:
+            if key not in TEMPLATES:
+                raise Http404
+            initial |= TEMPLATES[key].fields(settings.COUNTY_CODE)
+    except NotFound:
+        raise Http404 from None
+    locked = initial.get("locked_fields", [])
+    initial["alarm"] = alarm_id or None
+    form = WarningForm(request.POST or None, user=request.user, initial=initial, locked=locked)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        try:
+            if alarm_id:
+                warning = services.draft_from_alarm(request.user, alarm_id, data)
+            else:
+                warning = services.create_warning(request.user, data)
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("warning_detail", pk=warning.pk)
+    return _authoring_page(request, form, _("New warning"), templates=template_choices(), chosen=key,
+                           alarm_id=alarm_id, cancel_url=reverse("warning_list"))
+
+
+def _initial_of(warning: Warning) -> dict:
+    return {f: getattr(warning, f) for f in services.TEXT_FIELDS}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def warning_edit(request, pk: int):
+    warning = _get(request, Warning, pk, "change")
+    if warning.state != WarningState.DRAFT:
+        messages.error(request, _("Only a draft can be edited."))
+        return redirect("warning_detail", pk=pk)
+    form = WarningForm(request.POST or None, user=request.user, initial=_initial_of(warning),
+                       locked=warning.locked_fields)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        data.pop("template", None)
+        try:
+            services.update_warning(request.user, warning, data)
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("warning_detail", pk=pk)
+    return _authoring_page(request, form, _("Edit draft warning"), object=warning,
+                           cancel_url=reverse("warning_detail", args=[pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def warning_update(request, pk: int):
+    """Draft an Update of a published warning (CAP ``msgType`` Update referencing it)."""
+    original = _get(request, Warning, pk, "add")
+    if original.state != WarningState.PUBLISHED:
+        messages.error(request, _("Only a published warning can be updated or cancelled."))
+        return redirect("warning_detail", pk=pk)
+    form = WarningForm(request.POST or None, user=request.user, initial=_initial_of(original))
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        data.pop("template", None)
+        try:
+            draft = services.derive(request.user, original, MessageType.UPDATE, data)
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Update drafted: submit it for approval, then publish."))
+            return redirect("warning_detail", pk=draft.pk)
+    return _authoring_page(request, form, _("Update of a published warning"), object=original,
+                           cancel_url=reverse("warning_detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def warning_cancel(request, pk: int):
+    """Draft a Cancel of a published warning; it withdraws the original once approved and published."""
+    original = _get(request, Warning, pk, "add")
+    try:
+        draft = services.derive(request.user, original, MessageType.CANCEL, {})
+    except NotAllowed:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        for error in exc.errors or [{"message": exc.detail}]:
+            messages.error(request, error["message"])
+        return redirect("warning_detail", pk=pk)
+    messages.success(request, _("Cancel drafted: submit it for approval, then publish."))
+    return redirect("warning_detail", pk=draft.pk)
+
+
 @login_required
 def person_list(request):
     denied = _require(request, "view", ResponsiblePerson)
@@ -97,7 +245,56 @@ def person_list(request):
         return denied
     return list_page(request, ResponsiblePerson.objects.for_user(request.user).select_related("superior"),
                      ResponsiblePersonFilterSet, template="warnings/person_list.html",
-                     extra={"reveal": policy.reveal_pii(request.user, ResponsiblePerson)})
+                     extra={"reveal": policy.reveal_pii(request.user, ResponsiblePerson),
+                            "can_add": policy.can(request.user, "add", ResponsiblePerson)})
+
+
+@login_required
+def person_detail(request, pk: int):
+    person = _get(request, ResponsiblePerson, pk, queryset=ResponsiblePerson.objects.select_related("superior"))
+    reveal = policy.reveal_pii(request.user, ResponsiblePerson)
+    subordinates = person.subordinates.filter(policy.scope_q(request.user, ResponsiblePerson)).order_by("region_code")
+    return render(request, "warnings/person_detail.html", {
+        "person": person, "reveal": reveal,
+        "phone": person.phone if reveal else policy.mask_phone(person.phone),
+        "subordinates": subordinates[:100],
+        "can_change": policy.can(request.user, "change", ResponsiblePerson)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    denied = _require(request, "add", ResponsiblePerson)
+    if denied:
+        return denied
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.create_person(request.user, form.service_data())
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Responsible person registered."))
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("New responsible person"),
+                                              "cancel_url": reverse("person_list")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk: int):
+    person = _get(request, ResponsiblePerson, pk, "change")
+    form = PersonForm(request.POST or None, user=request.user, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(request.user, person, form.service_data())
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Responsible person saved."))
+            return redirect("person_detail", pk=pk)
+    return render(request, "core/form.html", {"form": form, "title": _("Edit responsible person"),
+                                              "object": person, "cancel_url": reverse("person_detail", args=[pk])})
 
 
 # --- public ---------------------------------------------------------------------------------------------------

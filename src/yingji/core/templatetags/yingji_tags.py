@@ -115,6 +115,16 @@ OBJECT_URL_NAMES = {
     "monitoring.station": "station_detail",
     "monitoring.alarm": "alarm_detail",
     "incidents.incident": "incident_detail",
+    "incidents.plan": "plan_detail",
+    "incidents.sitrep": "sitrep_detail",
+    "monitoring.rule": "rule_detail",
+    "warnings.responsibleperson": "person_detail",
+    "resources.team": "team_detail",
+    "resources.expert": "expert_detail",
+    "resources.equipment": "equipment_detail",
+    "resources.warehouse": "warehouse_detail",
+    "resources.shelter": "shelter_detail",
+    "resources.transfer": "transfer_detail",
 }
 
 

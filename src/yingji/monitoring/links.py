@@ -1,0 +1,68 @@
+"""From an alarm to the work it starts: an incident opened through the incidents services (the link is kept on the
+alarm) and the warnings drafted from it (``warning.source_alarm``; drafted by the warnings services)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from yingji.core import audit, policy
+from yingji.core.choices import AuditAction
+from yingji.core.errors import Conflict, ValidationFailed
+
+from .choices import AlarmEventKind, StationType
+from .models import Alarm, AlarmEvent
+
+#: Incident type (2006 master plan §1.3, ``standards.events``) an alarm at a station of this type suggests.
+INCIDENT_TYPE_BY_STATION = {
+    StationType.RAIN: "meteorological",
+    StationType.WIND: "meteorological",
+    StationType.WATER_LEVEL: "flood_drought",
+    StationType.GEOHAZARD: "geological",
+    StationType.TAILINGS: "industrial_commercial_accident",
+    StationType.GAS: "industrial_commercial_accident",
+    StationType.TANK: "industrial_commercial_accident",
+}
+
+
+def _alarm(actor, alarm_id) -> Alarm:
+    return policy.get_object(actor, Alarm, alarm_id, queryset=Alarm.objects.select_related("station", "rule"))
+
+
+def incident_defaults(alarm: Alarm) -> dict:
+    s = alarm.station
+    return {"event_type": INCIDENT_TYPE_BY_STATION.get(s.type, ""),
+            "title": f"{s.name}：{alarm.rule.name}"[:200],
+            "region_code": alarm.region_code, "occurred_at": alarm.first_at, "source": "monitoring",
+            "description": f"{s.code} {alarm.message}（告警 {alarm.pk}）"[:2000],
+            "lat": s.lat, "lon": s.lon, "enterprise_id": s.enterprise_id}
+
+
+def open_incident(actor, alarm_id, data: Mapping[str, Any] | None = None):
+    """Open an incident from an alarm the actor may see (404 otherwise), pre-filled from the alarm and its
+    station; ``data`` overrides. The alarm keeps the link; a second incident for the same alarm is a conflict."""
+    from yingji.incidents import services as incidents
+
+    alarm = _alarm(actor, alarm_id)
+    if alarm.incident_id:
+        raise Conflict(f"Alarm {alarm.pk} already has incident {alarm.incident_id}")
+    fields = incident_defaults(alarm) | {k: v for k, v in dict(data or {}).items() if v not in (None, "")}
+    if not fields["event_type"]:
+        raise ValidationFailed.from_dict({"event_type": ["Choose the incident type"]})
+    with transaction.atomic():
+        incident = incidents.create_incident(actor, fields)
+        if not Alarm.objects.filter(pk=alarm.pk, incident__isnull=True).update(incident=incident):
+            raise Conflict(f"Alarm {alarm.pk} was linked to another incident meanwhile")
+        AlarmEvent.objects.create(alarm=alarm, kind=AlarmEventKind.INCIDENT, actor=actor, level=alarm.level,
+                                  note=f"{incident.pk} {incident.title}"[:2000])
+        audit.record(AuditAction.UPDATE, alarm, actor=actor, message=f"incident {incident.pk} opened from the alarm")
+    return incident
+
+
+def record_warning_drafted(actor, alarm_id, warning) -> None:
+    """Note on the alarm's timeline that a warning was drafted from it (called by the warnings services)."""
+    alarm = Alarm.objects.get(pk=alarm_id)
+    AlarmEvent.objects.create(alarm=alarm, kind=AlarmEventKind.WARNING, actor=actor, level=alarm.level,
+                              note=f"{warning.pk} {warning.headline}"[:2000])
