@@ -64,6 +64,8 @@ class Server:
     def __enter__(self):
         self.yingji("demo", "--reset")
         self.token = self.yingji("token", "admin").strip()
+        # Writes go as an inspector: hazard reports are an inspector's act (administrators may not report them).
+        self.writer_token = self.yingji("token", "inspector").strip()
         self.proc = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "yingji.cli", "serve", "--no-demo", "--no-worker", "--port", str(self.port),
              "--threads", "4"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -136,6 +138,7 @@ def drive(server: Server, mix, clients: int, total: int, seconds: float) -> dict
         rng = random.Random(seed)
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"}
+        writer = {**headers, "Authorization": f"Bearer {server.writer_token}"}
         while time.monotonic() < stop_at:
             with lock:
                 if issued["n"] >= total:
@@ -144,7 +147,8 @@ def drive(server: Server, mix, clients: int, total: int, seconds: float) -> dict
             method, path, body, _w = rng.choice(weighted)
             start = time.perf_counter()
             try:
-                conn.request(method, path, body=json.dumps(body) if body else None, headers=headers)
+                conn.request(method, path, body=json.dumps(body) if body else None,
+                             headers=writer if method == "POST" else headers)
                 response = conn.getresponse()
                 response.read()
                 status = response.status

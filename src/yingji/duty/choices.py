@@ -1,6 +1,7 @@
 """Choice sets of the duty desk: shifts, log entry kinds and dispositions, handover states."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import ChoiceSet
 
@@ -23,7 +24,7 @@ class EntryKind(ChoiceSet):
     ACTION = "action"
     CHOICES = (
         (CALL, _("Call"), "primary"),
-        (MESSAGE, _("Message"), "info"),
+        (MESSAGE, pgettext_lazy("duty entry kind", "Message"), "info"),
         (ACTION, _("Action taken"), "secondary"),
     )
 

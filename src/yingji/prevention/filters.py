@@ -3,6 +3,7 @@
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core import policy
 from yingji.core.choices import RegionLevel
@@ -62,7 +63,7 @@ class HazardFilterSet(_PlaceFilterSet):
     source = django_filters.ChoiceFilter(choices=HazardSource.choices(), label=_("Source"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     supervised = django_filters.BooleanFilter(label=_("Listed for county supervision"))
-    is_open = django_filters.BooleanFilter(method="filter_open", label=_("Open"))
+    is_open = django_filters.BooleanFilter(method="filter_open", label=pgettext_lazy("hazard filter", "Open"))
     found_since = django_filters.DateFilter(field_name="found_at", lookup_expr="date__gte", label=_("Found from"))
     found_until = django_filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label=_("Found until"))
 

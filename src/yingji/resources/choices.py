@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import ChoiceSet
 
@@ -110,7 +111,7 @@ class HolderKind(ChoiceSet):
     WAREHOUSE = "warehouse"
     CHOICES = (
         (TEAM, _("Team"), "primary"),
-        (UNIT, _("Unit"), "info"),
+        (UNIT, pgettext_lazy("organisation", "Unit"), "info"),
         (WAREHOUSE, _("Warehouse"), "secondary"),
     )
 
@@ -179,7 +180,7 @@ class TransferState(ChoiceSet):
         (REQUESTED, _("Requested"), "warning"),
         (APPROVED, _("Approved"), "primary"),
         (DISPATCHED, _("Dispatched"), "info"),
-        (RECEIVED, _("Received"), "success"),
+        (RECEIVED, pgettext_lazy("transfer state", "Received"), "success"),
         (REJECTED, _("Rejected"), "danger"),
         (CANCELLED, _("Cancelled"), "secondary"),
     )
@@ -229,7 +230,7 @@ class ShelterStatus(ChoiceSet):
     CLOSED = "closed"
     CHOICES = (
         (STANDBY, _("Standby"), "secondary"),
-        (OPEN, _("Open"), "success"),
+        (OPEN, pgettext_lazy("shelter status", "Open"), "success"),
         (FULL, _("Full"), "danger"),
         (CLOSED, _("Closed"), "dark"),
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yingji.core import policy
@@ -72,6 +73,11 @@ from .models import (
 )
 
 MAP_CENTRE_FALLBACK = (33.29, 113.52)
+#: Words English uses for several things, told apart for the translation.
+UNIT_ORG = pgettext_lazy("organisation", "Unit")
+UNIT_MEASURE = pgettext_lazy("measure", "Unit")
+RECEIVED_STOCK = pgettext_lazy("stock", "Received")
+RECEIVED_TRANSFER = pgettext_lazy("transfer time", "Received")
 
 
 def _tile_settings() -> dict:
@@ -452,12 +458,12 @@ def activity_list(request):
 @login_required
 def expert_list(request):
     reveal = policy.reveal_pii(request.user, Expert)
-    table = Table([_("Name"), _("Field"), _("Title"), _("Unit"), _("Phone"), _("Available"), _("Region")],
+    table = Table([_("Name"), _("Field"), _("Title"), UNIT_ORG, _("Phone"), _("Available"), _("Region")],
                   lambda e: (reverse("expert_detail", args=[e.pk]), [
                       e.name, _badge(Capability, e.field), e.title or "—", e.unit or "—", _phone(e.phone, reveal),
                       _("Yes") if e.available else _("No"), e.region_code]))
     columns = [("name", _l("Name")), ("field", _l("Field")), ("specialty", _l("Specialty")), ("title", _l("Title")),
-               ("unit", _l("Unit")), _phone_column("phone", _l("Phone"), reveal), ("available", _l("Available")),
+               ("unit", UNIT_ORG), _phone_column("phone", _l("Phone"), reveal), ("available", _l("Available")),
                ("region_code", _l("Region code"))]
     return _registry_page(request, Expert, ExpertFilterSet, title=_("Expert pool"),
                           subtitle=_("Experts by field, with unit, title and availability."), table=table,
@@ -471,7 +477,7 @@ def expert_detail(request, pk: int):
     expert = _get(request, Expert, pk)
     reveal = _reveal(request, expert, Expert, {"phone": expert.phone})
     fields = [(_("Field"), _badge(Capability, expert.field)), (_("Specialty"), expert.specialty),
-              (_("Title"), expert.title), (_("Unit"), expert.unit), (_("Phone"), _phone(expert.phone, reveal)),
+              (_("Title"), expert.title), (UNIT_ORG, expert.unit), (_("Phone"), _phone(expert.phone, reveal)),
               (_("Available"), _("Yes") if expert.available else _("No")), (_("Region"), expert.region_code),
               (_("Address"), expert.address), (_("Location"), _latlon(expert))]
     return render(request, "resources/detail.html", {
@@ -710,7 +716,7 @@ def stock_list(request):
                    _("Next inspection"), _("State")], row)
     columns = [("warehouse.name", _l("Warehouse")), ("item.code", _l("Item code")), ("item.name", _l("Item")),
                ("item.spec", _l("Specification")), ("batch_no", _l("Batch")), ("quantity", _l("Quantity")),
-               ("item.unit", _l("Unit")), ("received_on", _l("Received")), ("expires_on", _l("Expires")),
+               ("item.unit", UNIT_MEASURE), ("received_on", RECEIVED_STOCK), ("expires_on", _l("Expires")),
                ("inspect_on", _l("Next inspection")), ("region_code", _l("Region code"))]
     qs = StockBatch.objects.select_related("warehouse", "item").for_user(request.user) \
         if policy.can(request.user, "view", StockBatch) else None
@@ -753,7 +759,7 @@ def transfer_list(request):
                       t.source.name, t.target.name, _badge(TransferState, t.state)]))
     columns = [("requested_at", _l("Requested")), ("item.name", _l("Item")), ("quantity", _l("Quantity")),
                ("source.name", _l("From warehouse")), ("target.name", _l("To warehouse")), ("state", _l("State")),
-               ("reason", _l("Reason")), ("dispatched_at", _l("Dispatched")), ("received_at", _l("Received"))]
+               ("reason", _l("Reason")), ("dispatched_at", _l("Dispatched")), ("received_at", RECEIVED_TRANSFER)]
     qs = Transfer.objects.select_related("source", "target", "item").for_user(request.user) \
         if policy.can(request.user, "view", Transfer) else None
     return _registry_page(request, Transfer, TransferFilterSet, title=_("Transfers"),
@@ -777,7 +783,7 @@ def transfer_detail(request, pk: int):
               (_("Requested"), timezone.localtime(transfer.requested_at).strftime("%Y-%m-%d %H:%M")),
               (_("Dispatched"), transfer.dispatched_at and timezone.localtime(transfer.dispatched_at)
                .strftime("%Y-%m-%d %H:%M")),
-              (_("Received"), transfer.received_at and timezone.localtime(transfer.received_at)
+              (RECEIVED_TRANSFER, transfer.received_at and timezone.localtime(transfer.received_at)
                .strftime("%Y-%m-%d %H:%M"))]
     movements = transfer.movements.filter(policy.scope_q(request.user, StockMovement)).select_related(
         "batch__warehouse", "batch__item")

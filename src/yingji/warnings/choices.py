@@ -2,6 +2,7 @@
 states."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import ChoiceSet
 
@@ -61,7 +62,7 @@ class MessageType(ChoiceSet):
     CANCEL = "Cancel"
     CHOICES = (
         (ALERT, _("Alert"), "danger"),
-        (UPDATE, _("Update"), "warning"),
+        (UPDATE, pgettext_lazy("CAP message type", "Update"), "warning"),
         (CANCEL, _("Cancel"), "secondary"),
     )
 
