@@ -8,13 +8,9 @@ it, see ``Shift.HOURS``), or one of its two shifts. Everything in it is read thr
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import io
-import shutil
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from django.apps import apps
@@ -24,9 +20,9 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
-from yingji.core import audit, exports, policy
+from yingji.core import audit, exports, pdf, policy
 from yingji.core.choices import AuditAction
-from yingji.core.errors import NotAllowed, ServiceError, ValidationFailed
+from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.incidents.choices import AccidentGrade, IncidentState, InformationSource, ReportingLevel, TaskState
 from yingji.incidents.models import Incident, Task
 
@@ -38,16 +34,6 @@ FORMATS = ("json", "pdf", "xlsx")
 BODY_TEMPLATE = "duty/report_body.html"
 DOCUMENT_TEMPLATE = "duty/report_document.html"
 PDF_STYLESHEET = Path(__file__).parent / "static" / "duty" / "report_pdf.css"
-#: Noto Sans CJK SC as shipped by the mplfonts wheel: always installed, so Chinese renders without system fonts.
-BUNDLED_CJK_FONT = "NotoSansCJKsc-Regular.otf"
-CJK_FAMILY = "Yingji CJK"
-
-
-class PdfUnavailable(ServiceError):
-    """WeasyPrint cannot run here (its system libraries, pango and friends, are missing)."""
-
-    status = 503
-    default_detail = "PDF rendering is unavailable on this server (WeasyPrint or its pango libraries are missing)"
 
 
 @dataclass
@@ -196,53 +182,9 @@ def render_body(report: DailyReport) -> str:
 # --- PDF ---------------------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def bundled_cjk_font() -> Path | None:
-    spec = importlib.util.find_spec("mplfonts")  # located, not imported: importing it loads matplotlib
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / BUNDLED_CJK_FONT
-    return path if path.is_file() else None
-
-
-@lru_cache(maxsize=1)
-def system_cjk_families() -> tuple[str, ...]:
-    """Families of the system's CJK fonts (``fc-list :lang=zh``), used when present."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return ()
-    try:
-        out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, timeout=10,  # noqa: S603
-                             check=False).stdout
-    except (OSError, subprocess.SubprocessError):
-        return ()
-    families = []
-    for line in out.splitlines():
-        name = line.split(",")[0].strip()
-        if name and name not in families:
-            families.append(name)
-    return tuple(families[:8])
-
-
-def font_css() -> str:
-    font = bundled_cjk_font()
-    face = (f'@font-face {{ font-family: "{CJK_FAMILY}"; src: url("{font.as_uri()}"); }}\n' if font else "")
-    stack = ([f'"{CJK_FAMILY}"'] if font else []) + [f'"{f}"' for f in system_cjk_families()] + ["sans-serif"]
-    return face + f"html {{ font-family: {', '.join(stack)}; }}\n"
-
-
 def render_pdf(report: DailyReport) -> bytes:
-    try:
-        from weasyprint import CSS, HTML
-        from weasyprint.text.fonts import FontConfiguration
-    except (ImportError, OSError) as exc:  # OSError: pango/harfbuzz shared libraries not found
-        raise PdfUnavailable(f"{PdfUnavailable.default_detail}: {exc}") from None
     html = render_to_string(DOCUMENT_TEMPLATE, context(report))
-    # @font-face rules only load through a FontConfiguration shared by the stylesheet and the writer.
-    fonts = FontConfiguration()
-    stylesheets = [CSS(string=font_css(), font_config=fonts), CSS(filename=str(PDF_STYLESHEET), font_config=fonts)]
-    return HTML(string=html, base_url=str(Path(__file__).parent)).write_pdf(stylesheets=stylesheets,
-                                                                           font_config=fonts)
+    return pdf.render(html, PDF_STYLESHEET, Path(__file__).parent)
 
 
 # --- Excel (the body's tables, one sheet each) -------------------------------------------------------------------
