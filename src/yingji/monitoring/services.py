@@ -586,11 +586,9 @@ def alarm_summary(actor, alarm_id: int) -> dict:
 # --- housekeeping --------------------------------------------------------------------------------------------
 
 
-def prune(now: datetime | None = None, reading_retention_days: int | None = None) -> tuple[int, int]:
-    """Drop buckets older than the longest window and, when a retention is configured, old readings."""
+def prune(now: datetime | None = None) -> int:
+    """Drop rolling-window buckets older than the longest window. Old readings are the retention job's
+    (``retention.apply``: folded into hourly aggregates first, never just deleted)."""
     now = now or timezone.now()
     buckets, _ = SensorBucket.objects.filter(start__lt=now - MAX_WINDOW - timedelta(hours=1)).delete()
-    readings = 0
-    if reading_retention_days:
-        readings, _ = Reading.objects.filter(ts__lt=now - timedelta(days=reading_retention_days)).delete()
-    return buckets, readings
+    return buckets

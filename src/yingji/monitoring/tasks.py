@@ -1,11 +1,8 @@
-"""Periodic jobs of monitoring: the offline check and pruning of rolling buckets (and old readings when a
-retention is configured with ``MONITORING_READING_RETENTION_DAYS``)."""
+"""Periodic jobs of monitoring: the offline check and pruning of rolling buckets (old readings: ``retention``)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-
-from django.conf import settings
 
 from yingji.core.tasks import periodic, task
 
@@ -24,6 +21,4 @@ def check_offline_stations() -> int:
 def prune_monitoring_data() -> int:
     from . import services
 
-    buckets, readings = services.prune(
-        reading_retention_days=getattr(settings, "MONITORING_READING_RETENTION_DAYS", None))
-    return buckets + readings
+    return services.prune()
