@@ -112,79 +112,36 @@ IMPORT_DESCRIPTION = ("Checks every row first; if any row is bad nothing is writ
                       "problem with its row and column. Rows create new records. `dry_run` checks without writing.")
 
 
-@router.post("/teams/import", response={200: ImportOut, **ERRORS, 422: ImportErrorOut}, tags=["teams"],
-             summary="Import rescue teams from the Excel template", description=IMPORT_DESCRIPTION)
-def import_teams(request, file: File[UploadedFile], dry_run: bool = False):
-    return _import(request, "teams", file, dry_run)
+#: (path segment, importer kind and tag; model; import summary; template noun) of every registry import.
+IMPORTS = [
+    ("teams", Team, "Import rescue teams from the Excel template", "team"),
+    ("shelters", Shelter, "Import shelters from the Excel template", "shelter"),
+    ("experts", Expert, "Import experts from the Excel template", "expert"),
+    ("equipment", Equipment, "Import equipment from the Excel template", "equipment"),
+    ("warehouses", Warehouse, "Import warehouses from the Excel template", "warehouse"),
+    ("stock", StockBatch, "Receive stock (入库) from the Excel template", "stock"),
+]
 
 
-@router.get("/teams/import/template", response=ERRORS, tags=["teams"], summary="The team import template (.xlsx)",
-            openapi_extra=_binary(XLSX, "The .xlsx template with Chinese column headers"))
-def team_template(request):
-    return _template(request, "teams", Team)
+def _add_import_endpoints(kind: str, model, summary: str, noun: str) -> None:
+    """``POST /{kind}/import`` and ``GET /{kind}/import/template`` for one registry."""
+
+    def import_file(request, file: File[UploadedFile], dry_run: bool = False):
+        return _import(request, kind, file, dry_run)
+
+    def template(request):
+        return _template(request, kind, model)
+
+    router.post(f"/{kind}/import", response={200: ImportOut, **ERRORS, 422: ImportErrorOut}, tags=[kind],
+                summary=summary, description=IMPORT_DESCRIPTION,
+                operation_id=f"yingji_resources_api_import_{kind}")(import_file)
+    router.get(f"/{kind}/import/template", response=ERRORS, tags=[kind],
+               summary=f"The {noun} import template (.xlsx)", operation_id=f"yingji_resources_api_{noun}_template",
+               openapi_extra=_binary(XLSX, "The .xlsx template with Chinese column headers"))(template)
 
 
-@router.post("/shelters/import", response={200: ImportOut, **ERRORS, 422: ImportErrorOut}, tags=["shelters"],
-             summary="Import shelters from the Excel template", description=IMPORT_DESCRIPTION)
-def import_shelters(request, file: File[UploadedFile], dry_run: bool = False):
-    return _import(request, "shelters", file, dry_run)
-
-
-@router.get("/shelters/import/template", response=ERRORS, tags=["shelters"],
-            summary="The shelter import template (.xlsx)",
-            openapi_extra=_binary(XLSX, "The .xlsx template with Chinese column headers"))
-def shelter_template(request):
-    return _template(request, "shelters", Shelter)
-
-
-@router.post("/experts/import", response={200: ImportOut, **ERRORS, 422: ImportErrorOut}, tags=["experts"],
-             summary="Import experts from the Excel template", description=IMPORT_DESCRIPTION)
-def import_experts(request, file: File[UploadedFile], dry_run: bool = False):
-    return _import(request, "experts", file, dry_run)
-
-
-@router.get("/experts/import/template", response=ERRORS, tags=["experts"], summary="The expert import template (.xlsx)",
-            openapi_extra=_binary(XLSX, "The .xlsx template with Chinese column headers"))
-def expert_template(request):
-    return _template(request, "experts", Expert)
-
-
-@router.post("/equipment/import", response={200: ImportOut, **ERRORS, 422: ImportErrorOut}, tags=["equipment"],
-             summary="Import equipment from the Excel template", description=IMPORT_DESCRIPTION)
-def import_equipment(request, file: File[UploadedFile], dry_run: bool = False):
-    return _import(request, "equipment", file, dry_run)
-
-
-@router.get("/equipment/import/template", response=ERRORS, tags=["equipment"],
-            summary="The equipment import template (.xlsx)",
-            openapi_extra=_binary(XLSX, "The .xlsx template with Chinese column headers"))
-def equipment_template(request):
-    return _template(request, "equipment", Equipment)
-
-
-@router.post("/warehouses/import", response={200: ImportOut, **ERRORS, 422: ImportErrorOut}, tags=["warehouses"],
-             summary="Import warehouses from the Excel template", description=IMPORT_DESCRIPTION)
-def import_warehouses(request, file: File[UploadedFile], dry_run: bool = False):
-    return _import(request, "warehouses", file, dry_run)
-
-
-@router.get("/warehouses/import/template", response=ERRORS, tags=["warehouses"],
-            summary="The warehouse import template (.xlsx)",
-            openapi_extra=_binary(XLSX, "The .xlsx template with Chinese column headers"))
-def warehouse_template(request):
-    return _template(request, "warehouses", Warehouse)
-
-
-@router.post("/stock/import", response={200: ImportOut, **ERRORS, 422: ImportErrorOut}, tags=["stock"],
-             summary="Receive stock (入库) from the Excel template", description=IMPORT_DESCRIPTION)
-def import_stock(request, file: File[UploadedFile], dry_run: bool = False):
-    return _import(request, "stock", file, dry_run)
-
-
-@router.get("/stock/import/template", response=ERRORS, tags=["stock"], summary="The stock import template (.xlsx)",
-            openapi_extra=_binary(XLSX, "The .xlsx template with Chinese column headers"))
-def stock_template(request):
-    return _template(request, "stock", StockBatch)
+for _kind, _model, _summary, _noun in IMPORTS:
+    _add_import_endpoints(_kind, _model, _summary, _noun)
 
 
 def _lit(choice_set):
