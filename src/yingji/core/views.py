@@ -35,6 +35,11 @@ def service_errors_to_form(form, exc: ServiceError) -> None:
         form.add_error(field, error["message"])
 
 
+def form_page(request, form, title, cancel_url: str, obj=None):
+    """The one form page (``core/form.html``): fields with their errors, Save and Cancel."""
+    return render(request, "core/form.html", {"form": form, "title": title, "object": obj, "cancel_url": cancel_url})
+
+
 def lockout_response(request, credentials=None, *args, **kwargs):
     """django-axes: what a locked-out login sees (HTTP 429, no hint whether the account exists)."""
     message = _("Too many failed logins. This account and address are locked for 15 minutes.")

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from yingji.core import policy
 from yingji.core.errors import ServiceError
 from yingji.core.models import AuditRecord
-from yingji.core.views import _get, _require, list_page, service_errors_to_form
+from yingji.core.views import _get, _require, form_page, list_page, service_errors_to_form
 
 from . import archive, forms, importing, qrcodes, services
 from .filters import EnterpriseFilterSet, LicenceFilterSet, MajorHazardFilterSet
@@ -60,10 +60,6 @@ MAJOR_HAZARD_COLUMNS = [
     ("r_value", gettext_lazy("R value")), ("sum_ratio", gettext_lazy("Sum of q/Q")),
     ("exposed_population", gettext_lazy("People exposed within 500 m")), ("assessed_at", gettext_lazy("Assessed")),
 ]
-
-
-def _form_page(request, form, title, cancel_url, obj=None):
-    return render(request, "core/form.html", {"form": form, "title": title, "object": obj, "cancel_url": cancel_url})
 
 
 # --- enterprises ---------------------------------------------------------------------------------------------
@@ -140,7 +136,7 @@ def enterprise_create(request):
         else:
             messages.success(request, _("Enterprise registered."))
             return redirect("enterprise_detail", pk=enterprise.pk)
-    return _form_page(request, form, _("Register an enterprise"), reverse("enterprise_list"))
+    return form_page(request, form, _("Register an enterprise"), reverse("enterprise_list"))
 
 
 @login_required
@@ -156,7 +152,7 @@ def enterprise_edit(request, pk: int):
         else:
             messages.success(request, _("Enterprise saved."))
             return redirect("enterprise_detail", pk=enterprise.pk)
-    return _form_page(request, form, _("Edit enterprise"), reverse("enterprise_detail", args=[pk]), enterprise)
+    return form_page(request, form, _("Edit enterprise"), reverse("enterprise_detail", args=[pk]), enterprise)
 
 
 @login_required
@@ -228,7 +224,7 @@ def licence_create(request, pk: int):
         else:
             messages.success(request, _("Licence added."))
             return redirect("enterprise_detail", pk=enterprise.pk)
-    return _form_page(request, form, _("New licence or certificate"), reverse("enterprise_detail", args=[pk]),
+    return form_page(request, form, _("New licence or certificate"), reverse("enterprise_detail", args=[pk]),
                       enterprise)
 
 
@@ -245,7 +241,7 @@ def licence_edit(request, pk: int):
         else:
             messages.success(request, _("Licence saved."))
             return redirect("enterprise_detail", pk=licence.enterprise_id)
-    return _form_page(request, form, _("Edit licence or certificate"),
+    return form_page(request, form, _("Edit licence or certificate"),
                       reverse("enterprise_detail", args=[licence.enterprise_id]), licence.enterprise)
 
 
@@ -265,7 +261,7 @@ def licence_delete(request, pk: int):
 # --- units and major hazard sources --------------------------------------------------------------------------
 
 
-def _unit_form_page(request, enterprise, unit=None):
+def _unitform_page(request, enterprise, unit=None):
     form = forms.UnitForm(request.POST or None, instance=unit)
     initial = forms.chemical_initial(unit) if unit is not None else None
     formset = forms.ChemicalFormSet(request.POST or None, initial=initial, prefix="chemicals")
@@ -309,14 +305,14 @@ def unit_create(request, pk: int):
     denied = _require(request, "add", Unit)
     if denied:
         return denied
-    return _unit_form_page(request, enterprise)
+    return _unitform_page(request, enterprise)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_edit(request, pk: int):
     unit = _get(request, Unit, pk, "change", queryset=Unit.objects.select_related("enterprise"))
-    return _unit_form_page(request, unit.enterprise, unit)
+    return _unitform_page(request, unit.enterprise, unit)
 
 
 @login_required

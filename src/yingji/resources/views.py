@@ -27,7 +27,7 @@ from yingji.core import policy
 from yingji.core.errors import NotAllowed, ServiceError
 from yingji.core.models import Region
 from yingji.core.services import create_object, update_object
-from yingji.core.views import _get, _require, list_page, service_errors_to_form
+from yingji.core.views import _get, _require, form_page, list_page, service_errors_to_form
 from yingji.prevention.choices import RiskColour
 
 from . import forms, services
@@ -299,11 +299,6 @@ def _registry_page(request, model, filterset, *, template="resources/list.html",
                      extra=context)
 
 
-def _form_page(request, form, title: str, cancel_url: str, obj=None):
-    return render(request, "core/form.html", {"form": form, "title": title, "object": obj,
-                                              "cancel_url": cancel_url})
-
-
 def _save(request, form, write, success: str, redirect_to):
     """Run a service write for a valid form; service errors land on the form's fields."""
     try:
@@ -324,7 +319,7 @@ def _create_view(request, model, form_class, write, *, title: str, cancel: str, 
         done = _save(request, form, write, _("Saved."), lambda obj: reverse(detail, args=[obj.pk]))
         if done:
             return done
-    return _form_page(request, form, title, reverse(cancel))
+    return form_page(request, form, title, reverse(cancel))
 
 
 def _edit_view(request, model, pk, form_class, write, *, title: str, detail: str):
@@ -335,7 +330,7 @@ def _edit_view(request, model, pk, form_class, write, *, title: str, detail: str
                      lambda saved: reverse(detail, args=[saved.pk]))
         if done:
             return done
-    return _form_page(request, form, title, reverse(detail, args=[pk]), obj)
+    return form_page(request, form, title, reverse(detail, args=[pk]), obj)
 
 
 def _reveal(request, obj, model, phones: dict[str, str]) -> bool:
@@ -830,7 +825,7 @@ def transfer_create(request):
         else:
             messages.success(request, _("Transfer requested."))
             return redirect("transfer_detail", pk=transfer.pk)
-    return _form_page(request, form, _("Request a transfer"), reverse("transfer_list"))
+    return form_page(request, form, _("Request a transfer"), reverse("transfer_list"))
 
 
 @login_required
