@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,12 +90,22 @@ def _text(max_length: int) -> Callable[[Any], str]:
     return parse
 
 
+def _digits(value: Any) -> str | None:
+    """A numeric cell (Excel stores long digit strings as numbers) as its digits; None for anything else,
+    including the non-finite floats a crafted file can carry."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return str(int(value))
+    return None
+
+
 def _phone(value: Any) -> str:
-    return str(int(value)) if isinstance(value, int | float) and not isinstance(value, bool) else _text(32)(value)
+    digits = _digits(value)
+    return digits if digits is not None else _text(32)(value)
 
 
 def _region_code(value: Any) -> str:
-    code = str(int(value)) if isinstance(value, int | float) and not isinstance(value, bool) else str(value).strip()
+    digits = _digits(value)
+    code = digits if digits is not None else str(value).strip()
     if not re.fullmatch(r"\d{6}(\d{3}(\d{3})?)?", code):
         raise RowError("A region code has 6, 9 or 12 digits")
     return code
