@@ -41,9 +41,10 @@ def test_plan_matching_with_levels_and_reasons(api, incident):
     assert not any("防汛" in n for n in names)
     special = next(m for m in matches if "安全生产事故" in m["name"])
     assert special["level"] == "III"
-    assert "level III: grade relatively_large ≥ relatively_large" in special["reasons"]
-    assert "level III: deaths 3 ≥ 3" in special["reasons"]
-    assert special["reasons"][0] == "covers incident type industrial_commercial_accident"
+    assert "Level III response: accident grade Relatively large (at least Relatively large)" in special["reasons"]
+    assert "Level III response: deaths 3 (at least 3)" in special["reasons"]
+    assert special["reasons"][0] == ("covers incident type safety accidents in industrial, mining and commercial "
+                                     "enterprises")
     assert special["hq_name"] == "舞钢市安全生产事故应急救援指挥部"
     assert all(m["level"] == "III" for m in matches)  # the overall plan starts at III too
     assert_error_shape(api("township2").get(f"/api/v1/incidents/{incident.pk}/plans"), 404)
@@ -168,10 +169,10 @@ def test_alarm_level_conditions_follow_the_alarm_the_incident_was_opened_from(de
     flood = Plan.objects.get(name__contains="防汛抗旱")
     assert incident.event_type in flood.event_types and alarm.level == "red"
     level, reasons = plans.evaluate(flood, Incident.objects.get(pk=incident.pk))
-    assert level == "II" and "level II: alarm level red ≥ red" in reasons
+    assert level == "II" and "Ⅱ级响应：报警级别 红色（不低于红色）" in reasons
 
     Alarm.objects.filter(pk=alarm.pk).update(level="yellow")
     level, reasons = plans.evaluate(flood, Incident.objects.get(pk=incident.pk))
-    assert level == "IV" and "level IV: alarm level yellow ≥ yellow" in reasons
+    assert level == "IV" and "Ⅳ级响应：报警级别 黄色（不低于黄色）" in reasons
     Alarm.objects.filter(pk=alarm.pk).update(incident=None)
     assert plans.evaluate(flood, Incident.objects.get(pk=incident.pk))[0] is None

@@ -60,7 +60,7 @@ class OrganisationForm(forms.ModelForm):
 
 class ContactForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
-    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    title = forms.CharField(label=pgettext_lazy("person", "Title"), max_length=100, required=False)
     mobile = forms.CharField(label=_("Mobile"), max_length=11, required=False)
     office_phone = forms.CharField(label=_("Office phone"), max_length=32, required=False)
     notes = forms.CharField(label=_("Notes"), max_length=200, required=False)

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import AuditAction, OrganisationKind, RegionKind, RegionLevel, Role
 
@@ -188,8 +189,8 @@ class Contact(Scoped):
 
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
                                      related_name="contacts")
-    name = models.CharField(_("name"), max_length=50)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=100, blank=True)
     mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[mobile_validator])
     office_phone = models.CharField(_("office phone"), max_length=32, blank=True, validators=[phone_validator])
     region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)

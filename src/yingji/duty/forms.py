@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.incidents.services import InformationSource
 from yingji.standards import events
@@ -21,7 +22,7 @@ class LogEntryForm(forms.Form):
 
 
 class EscalateForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     event_type = forms.ChoiceField(label=_("Type"))
     occurred_at = forms.DateTimeField(label=_("Occurred"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)

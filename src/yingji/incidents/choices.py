@@ -1,8 +1,33 @@
 """Choice sets of incidents: states, accident grades, reporting levels, information sources, timeline kinds."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.choices import ChoiceSet
+from yingji.standards import events
+
+
+def _chinese() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
+
+
+def event_type_label(key: str) -> str:
+    """The incident type's name in the active language (the key itself when unknown)."""
+    try:
+        info = events.type_info(key)
+    except ValueError:
+        return key
+    return info.name_zh if _chinese() else info.name_en
+
+
+def event_type_choices() -> list[tuple[str, str]]:
+    """Incident types as (key, name in the active language); callable so forms build it per request."""
+    return [(t.key, t.name_zh if _chinese() else t.name_en) for t in events.types()]
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """Incident categories as (key, name in the active language)."""
+    return [(c.key, c.name_zh if _chinese() else c.name_en) for c in events.categories()]
 
 
 class IncidentState(ChoiceSet):

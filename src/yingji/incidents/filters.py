@@ -7,9 +7,8 @@ from yingji.core import policy
 from yingji.core.choices import RegionLevel
 from yingji.core.filters import SearchFilterSet, yes_no_filter
 from yingji.core.models import Region
-from yingji.standards import events
 
-from .choices import AccidentGrade, IncidentState, InformationSource, PlanKind
+from .choices import AccidentGrade, IncidentState, InformationSource, PlanKind, category_choices, event_type_choices
 from .models import Incident, Plan
 
 
@@ -17,9 +16,8 @@ class IncidentFilterSet(SearchFilterSet):
     SEARCH_FIELDS = ("title", "address", "description", "reporter_name")
     state = django_filters.ChoiceFilter(choices=IncidentState.choices(), label=_("State"))
     grade = django_filters.ChoiceFilter(choices=AccidentGrade.choices(), label=_("Grade"))
-    category = django_filters.ChoiceFilter(choices=[(c.key, c.name_en) for c in events.categories()],
-                                           label=_("Category"))
-    event_type = django_filters.ChoiceFilter(choices=[(t.key, t.name_en) for t in events.types()], label=_("Type"))
+    category = django_filters.ChoiceFilter(choices=category_choices, label=_("Category"))
+    event_type = django_filters.ChoiceFilter(choices=event_type_choices, label=_("Type"))
     source = django_filters.ChoiceFilter(choices=InformationSource.choices(), label=_("Source"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("Open only"))
     township = django_filters.ChoiceFilter(field_name="region_code", lookup_expr="startswith", label=_("Township"),
@@ -53,7 +51,7 @@ class IncidentFilterSet(SearchFilterSet):
 class PlanFilterSet(SearchFilterSet):
     SEARCH_FIELDS = ("name",)
     kind = django_filters.ChoiceFilter(choices=PlanKind.choices(), label=_("Kind"))
-    event_type = django_filters.ChoiceFilter(choices=[(t.key, t.name_zh) for t in events.types()],
+    event_type = django_filters.ChoiceFilter(choices=event_type_choices,
                                              method="filter_event_type", label=_("Covers incident type"))
     is_active = yes_no_filter(_("In force"))
 

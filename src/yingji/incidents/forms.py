@@ -8,15 +8,15 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core import policy
 from yingji.core.choices import OrganisationKind
 from yingji.core.models import Organisation, Region, User
-from yingji.standards import events
 
-from .choices import PlanKind, ReportingLevel, ResponseLevel
+from .choices import PlanKind, ReportingLevel, ResponseLevel, event_type_choices
 from .models import Plan
-from .plans import CONDITION_FIELDS, RANKED_FIELDS
+from .plans import CONDITION_FIELDS, RANKED_FIELDS, field_label, parse_field, parse_rank, value_label
 
 
 class ActivationForm(forms.Form):
@@ -156,7 +156,9 @@ class PlanForm(forms.Form):
     hq_id = forms.ChoiceField(label=_("Command headquarters stood up"), required=False)
     conditions_I = forms.CharField(label=_("Level I activation conditions"), required=False,  # noqa: N815
                                    widget=forms.Textarea(attrs={"rows": 2}),
-                                   help_text=_("One condition a line, e.g. deaths >= 30 or grade >= serious."))
+                                   help_text=_("One condition a line, e.g. “deaths >= 30” or “accident grade >= "
+                                               "serious”: the fields are deaths, missing, serious injuries, "
+                                               "trapped, direct loss (CNY), accident grade and alarm level."))
     conditions_II = forms.CharField(label=_("Level II activation conditions"), required=False,  # noqa: N815
                                     widget=forms.Textarea(attrs={"rows": 2}))
     conditions_III = forms.CharField(label=_("Level III activation conditions"), required=False,  # noqa: N815
@@ -177,12 +179,13 @@ class PlanForm(forms.Form):
                            .rstrip(" |") for t in plan.standard_tasks or [])}
             for level in ResponseLevel.ORDER:
                 initial[f"conditions_{level}"] = "\n".join(
-                    f"{c.get('field')} >= {c.get('min')}" for c in (plan.conditions or {}).get(level, []))
+                    f"{field_label(c.get('field', ''))} >= {value_label(c.get('field', ''), c.get('min'))}"
+                    for c in (plan.conditions or {}).get(level, []))
             kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         regions = Region.objects.filter(policy.scope_q(user, Region)).order_by("code")
         self.fields["region_code"].choices = [(r.code, f"{r.code} {r.name}") for r in regions]
-        self.fields["event_types"].choices = [(t.key, t.name_zh) for t in events.types()]
+        self.fields["event_types"].choices = event_type_choices()
         hqs = Organisation.objects.filter(policy.scope_q(user, Organisation),
                                           kind=OrganisationKind.COMMAND_HQ).order_by("name")
         self.fields["hq_id"].choices = [("", "—")] + [(o.pk, o.name) for o in hqs]
@@ -194,12 +197,14 @@ class PlanForm(forms.Form):
             if not line:
                 continue
             match = CONDITION_LINE.match(line)
-            if match is None:
+            field = parse_field(match.group(1)) if match else None
+            if field is None:
                 raise forms.ValidationError(
                     _("Line %(n)d: write “field >= value”, field one of %(fields)s") % {
-                        "n": n, "fields": ", ".join(CONDITION_FIELDS)})
-            field, value = match.group(1), match.group(2).strip()
-            items.append({"field": field, "min": value if field in RANKED_FIELDS else _number(value)})
+                        "n": n, "fields": "、".join(field_label(f) for f in CONDITION_FIELDS)})
+            value = match.group(2).strip()
+            items.append({"field": field, "min": parse_rank(field, value) if field in RANKED_FIELDS
+                          else _number(value)})
         return items
 
     def _clean_tasks(self) -> list[dict]:
@@ -248,7 +253,7 @@ class PlanForm(forms.Form):
             self.add_error(field if field in self.fields else None, error["message"])
 
 
-CONDITION_LINE = re.compile(r"^([a-z_]+)\s*(?:>=|≥)\s*(\S.*)$")
+CONDITION_LINE = re.compile(r"^(.+?)\s*(?:>=|≥)\s*(\S.*)$")
 
 
 def _number(value: str):
@@ -260,7 +265,7 @@ def _number(value: str):
 
 
 class SitrepForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     situation = forms.CharField(label=_("Basic situation"), max_length=20000, required=False,
                                 widget=forms.Textarea(attrs={"rows": 4}))
     casualties = forms.CharField(label=_("Casualties and losses"), max_length=20000, required=False,

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import Role
 from yingji.core.models import PII_ROLES, STAFF_ROLES, Scoped, region_code_validator
@@ -42,7 +43,7 @@ class Incident(Scoped, Versioned):
                                    on_delete=models.PROTECT, related_name="incidents")
     category = models.CharField(_("category"), max_length=32, db_index=True)
     event_type = models.CharField(_("type"), max_length=48, db_index=True)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     occurred_at = models.DateTimeField(_("occurred"), db_index=True)
     received_at = models.DateTimeField(_("received"))
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -231,7 +232,7 @@ class Task(Scoped, Versioned):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="tasks")
     region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     unit = models.ForeignKey("core.Organisation", verbose_name=_("assigned unit"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
@@ -273,7 +274,7 @@ class Sitrep(Scoped, Versioned):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sitreps")
     region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
     seq = models.PositiveIntegerField(_("number"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     situation = models.TextField(_("basic situation"), blank=True)
     casualties = models.TextField(_("casualties and losses"), blank=True)
     response = models.TextField(_("response and actions taken"), blank=True)

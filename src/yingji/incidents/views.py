@@ -13,21 +13,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from yingji.core import policy
 from yingji.core.errors import Conflict, NotAllowed, NotFound, ServiceError
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
-from yingji.standards import events
 
 from . import forms, services
-from .choices import ResponseLevel
+from . import plans as plans_module
+from .choices import ResponseLevel, event_type_label
 from .filters import IncidentFilterSet, PlanFilterSet
 from .models import Activation, Incident, Plan, ReportingDeadline, Sitrep, Task
 from .printing import pdf_available, render_pdf
 
 INCIDENT_COLUMNS = [
-    ("title", _l("Title")), ("category", _l("Category")), ("event_type", _l("Type")),
+    ("title", pgettext_lazy("heading", "Title")), ("category", _l("Category")), ("event_type", _l("Type")),
     ("region_code", _l("Region code")), ("occurred_at", _l("Occurred")), ("received_at", _l("Received")),
     ("deaths", _l("Deaths")), ("missing", _l("Missing")), ("serious_injuries", _l("Serious injuries")),
     ("minor_injuries", _l("Minor injuries")),
@@ -253,11 +254,10 @@ def plan_list(request):
 @login_required
 def plan_detail(request, pk: int):
     plan = _get(request, Plan, pk, queryset=Plan.objects.select_related("hq"))
-    types = {t.key: t.name_zh for t in events.types()}
-    conditions = [(level, plan.conditions.get(level, [])) for level in ResponseLevel.ORDER
-                  if plan.conditions.get(level)]
+    conditions = [(level, [plans_module.describe_condition(c) for c in plan.conditions.get(level, [])])
+                  for level in ResponseLevel.ORDER if plan.conditions.get(level)]
     return render(request, "incidents/plan_detail.html", {
-        "plan": plan, "event_type_names": [types.get(k, k) for k in plan.event_types], "conditions": conditions,
+        "plan": plan, "event_type_names": [event_type_label(k) for k in plan.event_types], "conditions": conditions,
         "can_change": policy.can(request.user, "change", Plan)})
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core import policy
 from yingji.core.models import User
@@ -35,9 +36,9 @@ def _text_area(rows=3):
 
 class HazardReportForm(forms.Form):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=_text_area(4), max_length=services.MAX_TEXT)
-    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    location = forms.CharField(label=pgettext_lazy("place", "Location"), max_length=200, required=False)
     found_at = forms.DateTimeField(label=_("Found"), required=False, widget=forms.DateTimeInput,
                                    help_text=_("Leave empty for now."))
     source = forms.ChoiceField(label=_("Source"))

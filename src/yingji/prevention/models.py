@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import Role
 from yingji.core.models import ALL_ROLES, CRUD, Scoped
@@ -169,9 +170,9 @@ class Hazard(Scoped, Versioned):
     region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
     risk_point = models.ForeignKey(RiskPoint, verbose_name=_("risk point"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="hazards")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     description = models.TextField(_("description"))
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    location = models.CharField(pgettext_lazy("place", "location"), max_length=200, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=HazardSource.choices(), db_index=True)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reporter"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")

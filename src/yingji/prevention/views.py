@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yingji.core import attachments, policy
@@ -34,7 +34,8 @@ RISK_COLUMNS = [
     ("responsible_person", gettext_lazy("Responsible person")), ("review_date", gettext_lazy("Next review")),
 ]
 HAZARD_COLUMNS = [
-    ("id", gettext_lazy("No.")), ("title", gettext_lazy("Title")), ("enterprise.name", gettext_lazy("Enterprise")),
+    ("id", gettext_lazy("No.")), ("title", pgettext_lazy("heading", "Title")),
+    ("enterprise.name", gettext_lazy("Enterprise")),
     ("region_code", gettext_lazy("Region code")), ("source", gettext_lazy("Source")),
     ("found_at", gettext_lazy("Found")), ("state", gettext_lazy("State")), ("level", gettext_lazy("Hazard level")),
     ("supervised", gettext_lazy("Listed for county supervision")),

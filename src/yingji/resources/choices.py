@@ -161,7 +161,7 @@ class MovementKind(ChoiceSet):
     COUNT = "count"
     CHOICES = (
         (RECEIPT, _("Receipt"), "success"),
-        (ISSUE, _("Issue"), "primary"),
+        (ISSUE, pgettext_lazy("stock", "Issue"), "primary"),
         (TRANSFER_OUT, _("Transfer out"), "info"),
         (TRANSFER_IN, _("Transfer in"), "info"),
         (LOSS, _("Write-off"), "danger"),

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.filters import SearchFilterSet, yes_no_filter
 
@@ -58,7 +59,7 @@ class TeamFilterSet(SearchFilterSet):
 
 class ExpertFilterSet(SearchFilterSet):
     SEARCH_FIELDS = ("name", "specialty", "unit", "title")
-    field = django_filters.ChoiceFilter(choices=Capability.choices(), label=_("Field"))
+    field = django_filters.ChoiceFilter(choices=Capability.choices(), label=pgettext_lazy("expertise", "Field"))
     available = yes_no_filter(_("Available"))
     region_code = region_prefix()
 

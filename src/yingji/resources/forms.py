@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core import policy
 from yingji.core.models import Region
@@ -55,7 +56,7 @@ class TeamForm(ResourceForm):
 
 
 class ExpertForm(ResourceForm):
-    field = forms.ChoiceField(label=_("Field"), choices=Capability.choices())
+    field = forms.ChoiceField(label=pgettext_lazy("expertise", "Field"), choices=Capability.choices())
 
     class Meta:
         model = Expert

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import Role
 from yingji.core.models import CRUD, PII_ROLES, STAFF_ROLES, Scoped, phone_validator, region_code_validator
@@ -195,10 +196,10 @@ class TeamActivity(Scoped):
 class Expert(MaskedPhone, Located, Scoped):
     """A member of the expert pool (专家库)."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     field = models.CharField(_("field"), max_length=32, db_index=True)
     specialty = models.CharField(_("specialty"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=100, blank=True)
     unit = models.CharField(_("unit"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[phone_validator])
     available = models.BooleanField(_("available"), default=True, db_index=True)

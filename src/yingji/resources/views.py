@@ -75,6 +75,10 @@ from .models import (
 MAP_CENTRE_FALLBACK = (33.29, 113.52)
 #: Words English uses for several things, told apart for the translation.
 UNIT_ORG = pgettext_lazy("organisation", "Unit")
+PERSON_TITLE = pgettext_lazy("person", "Title")
+PERSON_NAME = pgettext_lazy("person", "Name")
+EXPERTISE = pgettext_lazy("expertise", "Field")
+COORDINATES = pgettext_lazy("coordinates", "Location")
 UNIT_MEASURE = pgettext_lazy("measure", "Unit")
 RECEIVED_STOCK = pgettext_lazy("stock", "Received")
 RECEIVED_TRANSFER = pgettext_lazy("transfer time", "Received")
@@ -382,7 +386,7 @@ def team_detail(request, pk: int):
               (_("Headcount"), team.headcount), (_("Leader"), team.leader),
               (_("Leader's phone"), _phone(team.leader_phone, reveal)),
               (_("24-hour duty phone"), _phone(team.duty_phone, True)), (_("Region"), team.region_code),
-              (_("Address"), team.address), (_("Location"), _latlon(team)), (_("Notes"), team.notes)]
+              (_("Address"), team.address), (COORDINATES, _latlon(team)), (_("Notes"), team.notes)]
     return render(request, "resources/team_detail.html", {
         "object": team, "team": team, "title": team.name, "kind_label": _("Rescue team"),
         "list_url": reverse("team_list"), "list_label": _("Rescue teams"), "fields": fields,
@@ -453,11 +457,11 @@ def activity_list(request):
 @login_required
 def expert_list(request):
     reveal = policy.reveal_pii(request.user, Expert)
-    table = Table([_("Name"), _("Field"), _("Title"), UNIT_ORG, _("Phone"), _("Available"), _("Region")],
+    table = Table([PERSON_NAME, EXPERTISE, PERSON_TITLE, UNIT_ORG, _("Phone"), _("Available"), _("Region")],
                   lambda e: (reverse("expert_detail", args=[e.pk]), [
                       e.name, _badge(Capability, e.field), e.title or "—", e.unit or "—", _phone(e.phone, reveal),
                       _("Yes") if e.available else _("No"), e.region_code]))
-    columns = [("name", _l("Name")), ("field", _l("Field")), ("specialty", _l("Specialty")), ("title", _l("Title")),
+    columns = [("name", PERSON_NAME), ("field", EXPERTISE), ("specialty", _l("Specialty")), ("title", PERSON_TITLE),
                ("unit", UNIT_ORG), _phone_column("phone", _l("Phone"), reveal), ("available", _l("Available")),
                ("region_code", _l("Region code"))]
     return _registry_page(request, Expert, ExpertFilterSet, title=_("Expert pool"),
@@ -471,10 +475,10 @@ def expert_list(request):
 def expert_detail(request, pk: int):
     expert = _get(request, Expert, pk)
     reveal = _reveal(request, expert, Expert, {"phone": expert.phone})
-    fields = [(_("Field"), _badge(Capability, expert.field)), (_("Specialty"), expert.specialty),
-              (_("Title"), expert.title), (UNIT_ORG, expert.unit), (_("Phone"), _phone(expert.phone, reveal)),
+    fields = [(EXPERTISE, _badge(Capability, expert.field)), (_("Specialty"), expert.specialty),
+              (PERSON_TITLE, expert.title), (UNIT_ORG, expert.unit), (_("Phone"), _phone(expert.phone, reveal)),
               (_("Available"), _("Yes") if expert.available else _("No")), (_("Region"), expert.region_code),
-              (_("Address"), expert.address), (_("Location"), _latlon(expert))]
+              (_("Address"), expert.address), (COORDINATES, _latlon(expert))]
     return render(request, "resources/detail.html", {
         "object": expert, "title": expert.name, "kind_label": _("Expert"), "list_url": reverse("expert_list"),
         "list_label": _("Expert pool"), "fields": fields,
@@ -538,7 +542,7 @@ def equipment_detail(request, pk: int):
     fields = [(_("Item"), _badge(EquipmentItem, e.item)), (_("Model"), e.model_name), (_("Count"), e.count),
               (_("Holder type"), _badge(HolderKind, e.holder_kind)), (_("Holder"), holder),
               (_("Status"), _badge(EquipmentStatus, e.status)), (_("Last check"), e.last_checked),
-              (_("Region"), e.region_code), (_("Address"), e.address), (_("Location"), _latlon(e))]
+              (_("Region"), e.region_code), (_("Address"), e.address), (COORDINATES, _latlon(e))]
     return render(request, "resources/detail.html", {
         "object": e, "title": str(e), "kind_label": _("Equipment"), "list_url": reverse("equipment_list"),
         "list_label": _("Equipment"), "fields": fields,
@@ -604,7 +608,7 @@ def warehouse_detail(request, pk: int):
     fields = [(_("Level"), _badge(WarehouseLevel, warehouse.level)), (_("Region"), warehouse.region_code),
               (_("Manager"), warehouse.manager), (_("Phone"), _phone(warehouse.phone, reveal)),
               (_("Area (m²)"), warehouse.area_m2), (_("Address"), warehouse.address),
-              (_("Location"), _latlon(warehouse))]
+              (COORDINATES, _latlon(warehouse))]
     return render(request, "resources/warehouse_detail.html", {
         "object": warehouse, "title": warehouse.name, "kind_label": _("Warehouse"),
         "list_url": reverse("warehouse_list"), "list_label": _("Warehouses"), "fields": fields,
@@ -877,7 +881,7 @@ def shelter_detail(request, pk: int):
               (_("Manager"), shelter.manager), (_("Phone"), _phone(shelter.phone, reveal)),
               (_("Status"), _badge(ShelterStatus, shelter.status)), (_("Current occupancy"), shelter.occupancy),
               (_("Free capacity"), shelter.free_capacity), (_("Address"), shelter.address),
-              (_("Location"), _latlon(shelter))]
+              (COORDINATES, _latlon(shelter))]
     can_operate = policy.can(request.user, "operate", Shelter)
     return render(request, "resources/shelter_detail.html", {
         "object": shelter, "shelter": shelter, "title": shelter.name, "kind_label": _("Shelter"),

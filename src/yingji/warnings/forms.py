@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core import policy
 from yingji.core.choices import RegionLevel
@@ -83,9 +84,9 @@ def template_choices() -> list[tuple[str, str]]:
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     kind = forms.ChoiceField(label=_("Kind"), choices=PersonKind.choices())
-    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    title = forms.CharField(label=pgettext_lazy("person", "Title"), max_length=100, required=False)
     region_code = forms.ChoiceField(label=_("Jurisdiction"))
     phone = forms.CharField(label=_("Phone"), max_length=32)
     email = forms.EmailField(label=_("Email"), required=False)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import Role
 from yingji.core.models import STAFF_ROLES, Scoped, phone_validator, region_code_validator
@@ -119,9 +120,9 @@ class WarningEvent(models.Model):
 class ResponsiblePerson(Scoped):
     """A responsible person (责任人) in the chain village → township → county, with jurisdiction and contacts."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=16, choices=PersonKind.choices(), db_index=True)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=100, blank=True)
     region_code = models.CharField(_("jurisdiction (region code)"), max_length=12, db_index=True,
                                    validators=[region_code_validator])
     phone = models.CharField(_("phone"), max_length=32, validators=[phone_validator])

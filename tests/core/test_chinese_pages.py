@@ -1,0 +1,264 @@
+"""Every page a user can open is in Chinese, for every demo role.
+
+The pages come from the URL configuration: every pattern without arguments, and every pattern with a primary key
+rendered for sampled objects the role can see (one per workflow state, at most a few per model), plus the links of
+the navigation. Each page's visible text (text nodes outside script/style, and the title, placeholder, aria-label,
+alt and button-value attributes) is searched for ASCII words of letters; anything not on the explicit allow-list
+below (codes, units, acronyms, proper names) fails the test with the page and the words.
+
+A new URL pattern with arguments must be classified in ``OBJECT_PAGES`` or ``NOT_PAGES`` (a guard test checks
+that), so a page cannot silently escape the check.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from yingji.core import policy
+from yingji.core.models import User
+
+ROLES = ["admin", "duty", "section", "inspector", "commander", "approver", "observer", "township1", "township2",
+         "grid1", "enterprise1"]
+
+# Pattern names with arguments that render a page for an object: name -> model label.
+OBJECT_PAGES = {
+    "region_detail": "core.region", "region_edit": "core.region",
+    "organisation_detail": "core.organisation", "organisation_edit": "core.organisation",
+    "contact_create": "core.organisation",
+    "user_detail": "core.user", "user_edit": "core.user",
+    "audit_detail": "core.auditrecord",
+    "enterprise_detail": "enterprises.enterprise", "enterprise_edit": "enterprises.enterprise",
+    "licence_create": "enterprises.enterprise", "unit_create": "enterprises.enterprise",
+    "licence_edit": "enterprises.licence",
+    "unit_detail": "enterprises.unit", "unit_edit": "enterprises.unit",
+    "risk_detail": "prevention.riskpoint", "risk_edit": "prevention.riskpoint",
+    "hazard_detail": "prevention.hazard",
+    "incident_detail": "incidents.incident", "incident_report": "incidents.incident",
+    "plan_detail": "incidents.plan", "plan_edit": "incidents.plan",
+    "sitrep_detail": "incidents.sitrep", "sitrep_edit": "incidents.sitrep", "sitrep_print": "incidents.sitrep",
+    "alarm_detail": "monitoring.alarm",
+    "rule_detail": "monitoring.rule", "rule_edit": "monitoring.rule",
+    "station_detail": "monitoring.station",
+    "team_detail": "resources.team", "team_edit": "resources.team",
+    "expert_detail": "resources.expert", "expert_edit": "resources.expert",
+    "equipment_detail": "resources.equipment", "equipment_edit": "resources.equipment",
+    "warehouse_detail": "resources.warehouse", "warehouse_edit": "resources.warehouse",
+    "warehouse_receive": "resources.warehouse", "warehouse_move": "resources.warehouse",
+    "transfer_detail": "resources.transfer",
+    "shelter_detail": "resources.shelter", "shelter_edit": "resources.shelter",
+    "warning_detail": "warnings.warning", "warning_edit": "warnings.warning", "warning_update": "warnings.warning",
+    "warning_cancel": "warnings.warning",
+    "person_detail": "warnings.responsibleperson", "person_edit": "warnings.responsibleperson",
+    "public_warning_detail": "warnings.warning",
+}
+# Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
+# through their page, the per-recipient acknowledgement link.
+NOT_PAGES = {
+    "user_set_active", "attachment_download", "duty_log_file", "duty_log_escalate", "enterprise_qrcode",
+    "licence_delete", "unit_delete", "risk_delete", "hazard_attach", "hazard_act", "incident_reported",
+    "incident_response_level", "incident_transition", "incident_activate", "incident_task_create", "sitrep_draft",
+    "task_act", "sitrep_issue", "sitrep_download", "alarm_act", "alarm_open_incident", "rule_set_enabled",
+    "team_activity_add", "transfer_act", "shelter_status", "warning_act", "warning_resend", "warning_ack",
+    "resource_import_template",
+}
+# Argument-less patterns that do not answer an HTML page.
+NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",
+            "duty_roster_import_template", "enterprise_import_template", "resource_map_layers"}
+RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
+SAMPLES_PER_MODEL = 4
+
+# ASCII words a Chinese page may show: acronyms, codes, units, product and proper names.
+ALLOWED = {
+    # acronyms and standard names
+    "CAP", "API", "PDF", "Excel", "ID", "QR", "LEC", "LS", "GB", "GB/T", "AQ", "AQ/T", "GIS", "SMS", "WeCom",
+    "DingTalk", "OpenAPI", "JSON", "XML", "CSV", "URL", "IP", "MQTT", "HTTP", "HTTPS", "PNG", "JPG", "JPEG",
+    "xlsx", "xls", "csv", "pdf", "png", "jpg", "OSM", "OpenStreetMap", "Leaflet", "WGS", "CGCS", "TNT", "LNG",
+    "LPG", "PM", "Yingji", "English", "Email", "email", "App", "UTC", "GCJ", "WebHook", "Webhook", "webhook",
+    # units
+    "m", "mm", "cm", "km", "kg", "t", "h", "min", "s", "mm/h", "m/h", "m/s", "km/h", "kPa", "MPa", "Pa", "ha",
+    "ppm", "mg", "L", "kV", "kW", "MW", "m3", "mg/m3", "km2", "m2", "d",
+}
+WORD = re.compile(r"[A-Za-z][A-Za-z_]*(?:/[A-Za-z]+)*")
+CODE_LIKE = re.compile(r"\S*\d\S*|\S*@\S*|\S*://\S*")
+SKIP_ELEMENTS = {"script", "style", "template", "svg"}
+TEXT_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "data-bs-title", "data-confirm"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class VisibleText(HTMLParser):
+    """Text a user can read on the page, and the same-site links (for following the navigation)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self.nav_links: list[str] = []
+        self._skip = 0
+        self._stack: list[str] = []
+        self._in_nav = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in SKIP_ELEMENTS:
+            self._skip += 1
+        if tag not in VOID:
+            self._stack.append(tag)
+            if tag == "nav":
+                self._in_nav += 1
+        if self._skip:
+            return
+        for name in TEXT_ATTRIBUTES:
+            if attributes.get(name):
+                self.parts.append(attributes[name])
+        if tag == "input" and attributes.get("type") in ("submit", "button", "reset") and attributes.get("value"):
+            self.parts.append(attributes["value"])
+        if tag == "a" and attributes.get("href"):
+            (self.nav_links if self._in_nav else self.links).append(attributes["href"])
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag in VOID or tag not in self._stack:
+            return
+        while self._stack:
+            top = self._stack.pop()
+            if top in SKIP_ELEMENTS:
+                self._skip -= 1
+            if top == "nav":
+                self._in_nav -= 1
+            if top == tag:
+                break
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.parts.append(data)
+
+
+def english_words(text: str, names: frozenset[str] = frozenset()) -> set[str]:
+    """ASCII words of letters not on the allow-list or among ``names`` (login names); anything with a digit, an @
+    or a scheme is a code."""
+    found = set()
+    for chunk in re.split(r"[^\x21-\x7e]+", text):
+        if not chunk or CODE_LIKE.fullmatch(chunk):
+            continue
+        for word in WORD.findall(chunk):
+            if len(word.replace("_", "")) < 2 or word in ALLOWED or word in names:
+                continue
+            if "/" in word and all(piece in ALLOWED for piece in word.split("/")):
+                continue
+            found.add(word)
+    return found
+
+
+def parse(html: str) -> VisibleText:
+    parser = VisibleText()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def _patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if route.startswith(("api/", "i18n/")):
+                continue
+            yield from _patterns(entry, route)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield entry.name, route, list(entry.pattern.converters)
+
+
+def _samples(model, user) -> list:
+    if not policy.can(user, "view", model):
+        return []
+    queryset = model.objects.for_user(user)
+    field_names = {field.name for field in model._meta.get_fields()}
+    state_field = next((name for name in ("state", "status") if name in field_names), None)
+    if state_field is None:
+        objects = list(queryset.order_by("pk")[:1]) + list(queryset.order_by("-pk")[:1])
+    else:
+        objects = []
+        for value in queryset.order_by().values_list(state_field, flat=True).distinct():
+            objects.extend(queryset.filter(**{state_field: value}).order_by("-pk")[:1])
+    unique = {obj.pk: obj for obj in objects}
+    return list(unique.values())[:SAMPLES_PER_MODEL]
+
+
+def page_urls(user) -> list[str]:
+    urls = []
+    for name, _route, converters in _patterns():
+        if not converters:
+            if name not in NOT_HTML:
+                urls.append(reverse(name))
+        elif name in OBJECT_PAGES:
+            model = apps.get_model(OBJECT_PAGES[name])
+            if user is None:
+                if name.startswith("public_"):
+                    urls.extend(reverse(name, args=[obj.pk]) for obj in model.objects.order_by("-pk")[:2])
+                continue
+            urls.extend(reverse(name, args=[obj.pk]) for obj in _samples(model, user))
+        elif name == "resource_import":
+            urls.extend(reverse(name, args=[kind]) for kind in RESOURCE_IMPORT_KINDS)
+    return urls
+
+
+def crawl(client: Client, user) -> dict[str, set[str]]:
+    """GET every page (and the navigation's links); answer {url: english words} for pages with any."""
+    pending = page_urls(user)
+    seen: set[str] = set()
+    findings: dict[str, set[str]] = {}
+    login_names = frozenset(User.objects.values_list("username", flat=True))
+    while pending:
+        url = pending.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        page = parse(response.content.decode())
+        words = english_words("\n".join(page.parts), login_names)
+        if words:
+            findings[url] = words
+        for href in page.nav_links:
+            parts = urlsplit(href)
+            if not parts.netloc and parts.path.startswith("/") and not parts.path.startswith(("/api/", "/i18n/")):
+                pending.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return findings
+
+
+def test_every_pattern_with_arguments_is_classified():
+    unclassified = [name for name, _route, converters in _patterns() if converters
+                    and name not in OBJECT_PAGES and name not in NOT_PAGES and name != "resource_import"]
+    assert not unclassified, f"classify these URL names in OBJECT_PAGES or NOT_PAGES: {unclassified}"
+
+
+def test_the_checker_flags_english_and_allows_codes():
+    page = parse('<html><head><title>事故 Incidents</title><script>var x = "Hidden";</script></head><body>'
+                 '<input placeholder="Search"><button aria-label="Close">×</button><select><option>Open</option>'
+                 '</select><p>水位 2.49 m，4.5 mm/h，编码 91410481MA44ABCD1X，water_level，GB/T 2260，CAP，'
+                 'duty@example.cn</p><input type="submit" value="Save"></body></html>')
+    words = english_words("\n".join(page.parts))
+    assert words == {"Incidents", "Search", "Close", "Open", "water_level", "Save"}
+
+
+@pytest.mark.parametrize("username", [*ROLES, None])
+def test_every_page_is_chinese(web, demo_county, username):
+    if username is None:
+        client, user = Client(), None
+    else:
+        client, user = web(username), User.objects.get(username=username)
+    findings = crawl(client, user)
+    report = "\n".join(f"{url}: {' '.join(sorted(words))}" for url, words in sorted(findings.items()))
+    assert not findings, f"English on pages seen by {username or 'an anonymous visitor'}:\n{report}"
