@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 
 from . import context
 from .choices import AuditAction
@@ -15,6 +17,45 @@ from .policy import object_scope
 
 REDACTED = "***"
 SECRET_FIELDS = {"password", "key_hash"}
+
+#: How stored audit messages read on pages: (compiled pattern, sentence with the pattern's named groups). The
+#: stored message stays the English sentence (API, exports); apps register the messages they write.
+MESSAGE_PATTERNS: list[tuple[re.Pattern, object]] = []
+#: Labels of workflow actions by (model label, action), filled by ``core.workflow.Workflow``.
+ACTION_LABELS: dict[tuple[str, str], object] = {}
+
+
+def message_pattern(pattern: str, sentence) -> None:
+    """Register how an audit message written as ``pattern`` (a regular expression with named groups) reads:
+    ``sentence`` is a lazy translation using the same names."""
+    MESSAGE_PATTERNS.append((re.compile(pattern + r"\Z", re.S), sentence))
+
+
+def describe_message(record) -> str:
+    """The record's message in the active language: a workflow action by its label (with the actor's note), a
+    registered message as its sentence, anything else as stored."""
+    message = record.message or ""
+    action, sep, note = message.partition(": ")
+    label = ACTION_LABELS.get((record.object_type, action))
+    if label is not None and (sep or action == message):
+        return f"{label}：{note}" if note else str(label)
+    for pattern, sentence in MESSAGE_PATTERNS:
+        match = pattern.match(message)
+        if match:
+            values = match.groupdict()
+            return sentence(**values) if callable(sentence) else str(sentence) % values
+    return message
+
+
+message_pattern(r"full contact numbers shown", gettext_lazy("full contact numbers shown"))
+message_pattern(r"logout everywhere", gettext_lazy("signed out everywhere"))
+message_pattern(r"Demo county loaded \(seed (?P<seed>\d+), reset=(?P<reset>\w+)\)",
+                lambda seed, reset: (gettext("Demo county reloaded (seed %(seed)s)") if reset == "True"
+                                     else gettext("Demo county loaded (seed %(seed)s)")) % {"seed": seed})
+message_pattern(r"Failed login for '(?P<username>.*)' from (?P<address>.*)",
+                lambda username, address: gettext("Failed login for “%(username)s” from %(address)s") % {
+                    "username": username,
+                    "address": gettext("an unknown address") if address == "unknown address" else address})
 
 
 def _json_value(value):

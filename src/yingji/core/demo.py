@@ -299,6 +299,6 @@ def load_demo(reset: bool = False, seed: int = SEED) -> list[tuple[str, list[str
         for path in DEMO_GENERATORS:
             import_module(path).generate(rng)
         accounts = _accounts()
-        audit.record(AuditAction.CREATE, None, object_type="demo", object_repr="demo county",
+        audit.record(AuditAction.CREATE, None, object_type="core.region", object_repr="演示县",
                      region_code=COUNTY_CODE, message=f"Demo county loaded (seed {seed}, reset={reset})")
     return accounts

@@ -462,6 +462,9 @@ class AuditRecord(Scoped):
 
     @property
     def changed_fields(self) -> list[str]:
+        """The fields the record is about: those changed, or for a personal-data view the fields shown."""
+        if self.action == AuditAction.VIEW_PII and isinstance((self.after or {}).get("fields"), list):
+            return [str(name) for name in self.after["fields"]]
         return changed_keys(self.before, self.after)
 
 

@@ -37,7 +37,7 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     roles: frozenset[str]
-    label: str = ""
+    label: Any = ""  # a (lazy) translation: buttons and the audit trail show it
     check: Check | None = None
     #: Scope rule beyond the role: e.g. an enterprise user may act only on its own enterprise's objects.
     allowed: Callable[[models.Model, Any], bool] | None = None
@@ -57,6 +57,8 @@ class Workflow:
             if t.action in self._by_action:
                 raise ValueError(f"duplicate action {t.action}")
             self._by_action[t.action] = t
+            if t.label:
+                audit.ACTION_LABELS[(self.model._meta.label_lower, t.action)] = t.label
 
     @property
     def actions(self) -> list[str]:

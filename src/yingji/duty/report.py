@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yingji.core import audit, exports, pdf, policy
 from yingji.core.choices import AuditAction
@@ -290,3 +291,9 @@ def as_json(report: DailyReport) -> dict:
         "overdue_tasks": [{"id": t.pk, "incident_id": t.incident_id, "title": t.title, "due_at": t.due_at,
                            "state": t.state} for t in report.overdue_tasks],
     }
+
+
+# How this module's audit messages read on pages.
+audit.message_pattern(r"date=(?P<date>[\d-]+)&shift=(?P<shift>\w+)",
+                      lambda date, shift: gettext_lazy("Report of %(date)s, %(shift)s")
+                      % {"date": date, "shift": Shift.label(shift)})

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from yingji.core import policy
 from yingji.core.errors import NotAllowed, ValidationFailed
@@ -92,9 +93,9 @@ LOG_WORKFLOW = Workflow(
     model=DutyLogEntry,
     transitions=[
         Transition("file", (EntryState.OPEN,), EntryState.FILED, frozenset(LOG_ROLES),
-                   label="File as information only"),
+                   label=gettext_lazy("File as information only")),
         Transition("escalate", (EntryState.OPEN,), EntryState.INCIDENT, frozenset(LOG_ROLES),
-                   label="Turn into an incident", check=_escalate),
+                   label=gettext_lazy("Turn into an incident"), check=_escalate),
     ],
 )
 
@@ -141,7 +142,7 @@ HANDOVER_WORKFLOW = Workflow(
     model=Handover,
     transitions=[
         Transition("acknowledge", (HandoverState.PENDING,), HandoverState.ACKNOWLEDGED, frozenset(DESK_ROLES),
-                   label="Acknowledge as the incoming officer", check=_acknowledge,
+                   label=gettext_lazy("Acknowledge as the incoming officer"), check=_acknowledge,
                    allowed=_not_the_outgoing_officer),
     ],
 )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from yingji.core import audit, policy
 from yingji.core.choices import AuditAction
@@ -389,3 +390,7 @@ def delete_unit(actor, unit: Unit) -> None:
 def unit_history(unit: Unit):
     return MajorHazardAssessment.objects.filter(unit_id=unit.pk).select_related("computed_by")
 
+
+# How this module's audit messages read on pages.
+audit.message_pattern(r"Derived from the units' GB 18218 assessments",
+                      gettext_lazy("Derived from the units' GB 18218 assessments"))

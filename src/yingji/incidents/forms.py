@@ -28,7 +28,8 @@ class ActivationForm(forms.Form):
     def __init__(self, *args, matches=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan_id"].choices = [
-            (m["plan"].pk, f"{m['plan'].name} ({m['level'] or '—'})") for m in matches]
+            (m["plan"].pk, f"{m['plan'].name}（{ResponseLevel.label(m['level']) if m['level'] else '—'}）")
+            for m in matches]
 
 
 class TaskForm(forms.Form):

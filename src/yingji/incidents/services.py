@@ -12,6 +12,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from yingji.core import audit, notifications, policy
 from yingji.core.choices import AuditAction, Role
@@ -286,11 +287,11 @@ INCIDENT_WORKFLOW = Workflow(
     model=Incident,
     transitions=[
         Transition("respond", (IncidentState.REPORTED,), IncidentState.RESPONDING, RESPONDERS,
-                   label="Start the response"),
+                   label=gettext_lazy("Start the response")),
         Transition("close", (IncidentState.REPORTED, IncidentState.RESPONDING), IncidentState.CLOSED, CLOSERS,
-                   label="Close with a summary", check=_close),
+                   label=gettext_lazy("Close with a summary"), check=_close),
         Transition("reopen", (IncidentState.CLOSED,), IncidentState.RESPONDING, CLOSERS,
-                   label="Reopen with a reason", check=_reopen),
+                   label=gettext_lazy("Reopen with a reason"), check=_reopen),
     ],
     on_applied=_on_applied,
 )
@@ -479,11 +480,11 @@ TASK_WORKFLOW = Workflow(
     model=Task,
     transitions=[
         Transition("acknowledge", (TaskState.ASSIGNED,), TaskState.ACKNOWLEDGED, frozenset(STAFF_ROLES),
-                   label="Acknowledge", check=_progress, allowed=_is_assignee),
+                   label=gettext_lazy("Acknowledge"), check=_progress, allowed=_is_assignee),
         Transition("start", (TaskState.ACKNOWLEDGED,), TaskState.IN_PROGRESS, frozenset(STAFF_ROLES),
-                   label="Start", check=_progress, allowed=_may_work),
+                   label=gettext_lazy("Start"), check=_progress, allowed=_may_work),
         Transition("complete", (TaskState.ACKNOWLEDGED, TaskState.IN_PROGRESS), TaskState.DONE,
-                   frozenset(STAFF_ROLES), label="Complete", check=_complete, allowed=_may_work),
+                   frozenset(STAFF_ROLES), label=gettext_lazy("Complete"), check=_complete, allowed=_may_work),
     ],
     on_applied=_on_task_applied,
 )
@@ -732,7 +733,7 @@ def _on_sitrep_issued(sitrep: Sitrep, t: Transition, actor, payload: Mapping[str
 SITREP_WORKFLOW = Workflow(
     model=Sitrep,
     transitions=[Transition("issue", (SitrepState.DRAFT,), SitrepState.ISSUED, frozenset(SITREP_ROLES),
-                            label="Issue", check=_issue)],
+                            label=gettext_lazy("Issue"), check=_issue)],
     on_applied=_on_sitrep_issued,
 )
 
@@ -749,3 +750,15 @@ def issue_sitrep(actor, sitrep: Sitrep, payload: Mapping[str, Any] | None = None
 
 def sitrep_actions(sitrep: Sitrep, actor) -> list[str]:
     return [t.action for t in SITREP_WORKFLOW.available(sitrep, actor)]
+
+
+# How this module's audit messages read on pages.
+audit.message_pattern(r"follow-up report #(?P<seq>\d+)", gettext_lazy("Follow-up report no. %(seq)s"))
+audit.message_pattern(r"reported to (?P<level>\w+)", lambda level: gettext_lazy("Reported to the %(level)s level")
+                      % {"level": ReportingLevel.label(level)})
+audit.message_pattern(r"plan activated: (?P<plan>.*) level (?P<level>\w+)",
+                      lambda plan, level: gettext_lazy("Plan activated: %(plan)s, %(level)s")
+                      % {"plan": plan, "level": ResponseLevel.label(level)})
+audit.message_pattern(r"response level (?P<old>\w+) → (?P<new>\w+): (?P<reason>.*)",
+                      lambda old, new, reason: gettext_lazy("Response level %(old)s → %(new)s: %(reason)s")
+                      % {"old": ResponseLevel.label(old), "new": ResponseLevel.label(new), "reason": reason})

@@ -264,7 +264,7 @@ def get_alarm(request, id: Id):
 def list_alarm_transitions(request, id: Id):
     alarm = policy.get_object(request.auth, Alarm, id, queryset=_alarms())
     return {"state": alarm.state, "version": alarm.version,
-            "available": [{"action": t.action, "label": t.label, "target": t.target}
+            "available": [{"action": t.action, "label": str(t.label), "target": t.target}
                           for t in services.ALARM_WORKFLOW.available(alarm, request.auth)]}
 
 

@@ -97,3 +97,17 @@ class AlarmEventKind(ChoiceSet):
         (INCIDENT, _("Incident opened"), "dark"),
         (WARNING, _("Warning drafted"), "primary"),
     )
+
+
+#: Names of the common sensor keys, for sensors and rules that do not carry a name of their own.
+SENSOR_KEY_LABELS = {
+    "rain": _("Rainfall"), "water_level": _("Water level"), "phreatic_depth": _("Phreatic line depth"),
+    "displacement": _("Displacement"), "pond_level": _("Pond water level"), "gas": _("Combustible gas"),
+    "pressure": _("Pressure"), "temperature": _("Temperature"), "level": _("Liquid level"),
+    "wind_speed": _("Wind speed"),
+}
+
+
+def sensor_key_label(key: str) -> str:
+    """A sensor key as a reader sees it (水位 for ``water_level``); an unknown key is shown as it is."""
+    return str(SENSOR_KEY_LABELS.get(key, key or ""))

@@ -22,17 +22,16 @@ HISTORY_HOURS = 6
 HISTORY_STEP = timedelta(minutes=10)
 
 SENSORS = {
-    StationType.RAIN: [("rain", "Rainfall", "mm", 0, 200, True)],
-    StationType.WATER_LEVEL: [("water_level", "Water level", "m", 0, 30, False)],
-    StationType.TAILINGS: [("phreatic_depth", "Phreatic line depth", "m", 0, 40, False),
-                           ("displacement", "Dam crest displacement", "mm", -500, 500, False),
-                           ("pond_level", "Pond water level", "m", 0, 60, False)],
-    StationType.GEOHAZARD: [("displacement", "Crack displacement", "mm", -2000, 2000, False)],
-    StationType.GAS: [("gas", "Combustible gas", "%LEL", 0, 100, False)],
-    StationType.TANK: [("pressure", "Pressure", "MPa", 0, 10, False), ("temperature", "Temperature", "°C", -40, 200,
-                                                                        False),
-                       ("level", "Liquid level", "%", 0, 100, False)],
-    StationType.WIND: [("wind_speed", "Wind speed", "m/s", 0, 80, False)],
+    StationType.RAIN: [("rain", "雨量", "mm", 0, 200, True)],
+    StationType.WATER_LEVEL: [("water_level", "水位", "m", 0, 30, False)],
+    StationType.TAILINGS: [("phreatic_depth", "浸润线埋深", "m", 0, 40, False),
+                           ("displacement", "坝顶位移", "mm", -500, 500, False),
+                           ("pond_level", "库水位", "m", 0, 60, False)],
+    StationType.GEOHAZARD: [("displacement", "裂缝位移", "mm", -2000, 2000, False)],
+    StationType.GAS: [("gas", "可燃气体浓度", "%LEL", 0, 100, False)],
+    StationType.TANK: [("pressure", "压力", "MPa", 0, 10, False), ("temperature", "温度", "°C", -40, 200, False),
+                       ("level", "液位", "%", 0, 100, False)],
+    StationType.WIND: [("wind_speed", "风速", "m/s", 0, 80, False)],
 }
 
 

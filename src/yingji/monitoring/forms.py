@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.core import policy
 
-from .choices import AlarmLevel, RuleKind, StationType
-from .models import WINDOW_HOURS, Rule, Station
+from .choices import SENSOR_KEY_LABELS, AlarmLevel, RuleKind, StationType, sensor_key_label
+from .models import WINDOW_HOURS, Rule, Sensor, Station
 
 
 class RuleForm(forms.Form):
@@ -20,7 +20,7 @@ class RuleForm(forms.Form):
                                      help_text=_("The rule applies to every station of this type (county-wide)."))
     station = forms.ModelChoiceField(label=_("Station"), required=False, queryset=Station.objects.none(),
                                      help_text=_("…or to this one station only."))
-    sensor_key = forms.SlugField(label=_("Sensor key"), max_length=32, required=False)
+    sensor_key = forms.ChoiceField(label=_("Sensor"), required=False)
     window_hours = forms.TypedChoiceField(label=_("Window (hours)"), required=False, coerce=int, empty_value=None,
                                           choices=[("", "—")] + [(h, f"{h} h") for h in WINDOW_HOURS])
     threshold = forms.FloatField(label=_("Threshold"), required=False,
@@ -38,6 +38,10 @@ class RuleForm(forms.Form):
                                  "level": instance.level, "enabled": instance.enabled}
         super().__init__(*args, **kwargs)
         self.fields["station"].queryset = Station.objects.filter(policy.scope_q(user, Station)).order_by("code")
+        # The common keys, any other key a station has, and the rule's own key: each by its name.
+        keys = dict.fromkeys([*SENSOR_KEY_LABELS, *Sensor.objects.order_by("key").values_list("key", flat=True)
+                              .distinct(), *([instance.sensor_key] if instance is not None else [])])
+        self.fields["sensor_key"].choices = [("", "—")] + [(k, sensor_key_label(k)) for k in keys if k]
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from yingji.core import audit, policy
 from yingji.core.choices import AuditAction
@@ -66,3 +67,8 @@ def record_warning_drafted(actor, alarm_id, warning) -> None:
     alarm = Alarm.objects.get(pk=alarm_id)
     AlarmEvent.objects.create(alarm=alarm, kind=AlarmEventKind.WARNING, actor=actor, level=alarm.level,
                               note=f"{warning.pk} {warning.headline}"[:2000])
+
+
+# How this module's audit messages read on pages.
+audit.message_pattern(r"incident (?P<id>\d+) opened from the alarm",
+                      gettext_lazy("Incident %(id)s opened from the alarm"))

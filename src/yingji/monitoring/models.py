@@ -14,7 +14,7 @@ from yingji.core.choices import Role
 from yingji.core.models import ALL_ROLES, CRUD, Scoped, region_code_validator
 from yingji.core.workflow import Versioned
 
-from .choices import AlarmEventKind, AlarmLevel, AlarmState, RuleKind, StationStatus, StationType
+from .choices import AlarmEventKind, AlarmLevel, AlarmState, RuleKind, StationStatus, StationType, sensor_key_label
 
 #: Roles that handle alarms (acknowledge, close) and may feed readings on behalf of gateways.
 ALARM_HANDLERS = frozenset({Role.ADMIN, Role.DUTY_OFFICER, Role.SECTION_STAFF, Role.TOWNSHIP_STAFF, Role.COMMANDER})
@@ -96,6 +96,11 @@ class Sensor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station.code}/{self.key}"
+
+    @property
+    def label(self) -> str:
+        """The sensor's own name, else the common name of its key."""
+        return self.name or sensor_key_label(self.key)
 
 
 class Reading(models.Model):
@@ -179,6 +184,10 @@ class Rule(Scoped):
         ordering = ["kind", "name"]
         verbose_name = _("rule")
         verbose_name_plural = _("rules")
+
+    @property
+    def sensor_label(self) -> str:
+        return sensor_key_label(self.sensor_key)
 
     def __str__(self) -> str:
         return self.name

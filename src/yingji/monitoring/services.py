@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from yingji.core import policy
 from yingji.core.choices import Role
@@ -558,9 +559,9 @@ ALARM_WORKFLOW = Workflow(
     model=Alarm,
     transitions=[
         Transition("acknowledge", (AlarmState.OPEN,), AlarmState.ACKNOWLEDGED, ALARM_HANDLERS,
-                   label="Acknowledge", check=_acknowledge),
+                   label=gettext_lazy("Acknowledge"), check=_acknowledge),
         Transition("close", (AlarmState.OPEN, AlarmState.ACKNOWLEDGED), AlarmState.CLOSED, ALARM_HANDLERS,
-                   label="Close", check=_close),
+                   label=gettext_lazy("Close"), check=_close),
     ],
     on_applied=_on_applied,
 )

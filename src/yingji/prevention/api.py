@@ -445,7 +445,7 @@ def list_transitions(request, id: Id):
     by_action = {t.action: t for t in services.HAZARD_WORKFLOW.transitions}
     for action in services.available_actions(hazard, request.auth):
         t = by_action.get(action)
-        options.append({"action": action, "label": t.label if t else "Extend the deadline",
+        options.append({"action": action, "label": str(t.label) if t else "Extend the deadline",
                         "target": t.target if t else hazard.state})
     return {"state": hazard.state, "version": hazard.version, "available": options}
 

@@ -52,7 +52,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from yingji.core import attachments, audit, notifications, policy
 from yingji.core.choices import AuditAction, Role
@@ -272,17 +272,17 @@ HAZARD_WORKFLOW = Workflow(
     model=Hazard,
     transitions=[
         Transition("confirm", (HazardState.REPORTED,), HazardState.CONFIRMED, VERIFIER_ROLES,
-                   label="Confirm and classify", check=_confirm),
+                   label=gettext_lazy("Confirm and classify"), check=_confirm),
         Transition("start", (HazardState.CONFIRMED,), HazardState.RECTIFYING, frozenset(ALL_ROLES),
-                   label="Start rectification", check=_start, allowed=_is_rectifier),
+                   label=gettext_lazy("Start rectification"), check=_start, allowed=_is_rectifier),
         Transition("rectify", (HazardState.RECTIFYING,), HazardState.RECTIFIED, frozenset(ALL_ROLES),
-                   label="Report rectification done", check=_rectify, allowed=_is_rectifier),
+                   label=gettext_lazy("Report rectification done"), check=_rectify, allowed=_is_rectifier),
         Transition("verify", (HazardState.RECTIFIED,), HazardState.VERIFIED, VERIFIER_ROLES,
-                   label="Verify", check=_verify, allowed=_not_rectifier),
+                   label=gettext_lazy("Verify"), check=_verify, allowed=_not_rectifier),
         Transition("reject", (HazardState.RECTIFIED,), HazardState.RECTIFYING, VERIFIER_ROLES,
-                   label="Reject rectification", check=_reject, allowed=_not_rectifier),
+                   label=gettext_lazy("Reject rectification"), check=_reject, allowed=_not_rectifier),
         Transition("close", (HazardState.VERIFIED,), HazardState.CLOSED, VERIFIER_ROLES | BUREAU_SIGNOFF_ROLES,
-                   label="Close (销号)", check=_close, allowed=_may_close),
+                   label=gettext_lazy("Close (销号)"), check=_close, allowed=_may_close),
     ],
     on_applied=_on_applied,
 )
@@ -582,3 +582,8 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
                          after={"escalation_level": target}, message="overdue escalation")
             escalated += 1
     return escalated
+
+
+# How this module's audit messages read on pages.
+audit.message_pattern(r"extend: (?P<reason>.*)", gettext_lazy("Deadline extended: %(reason)s"))
+audit.message_pattern(r"overdue escalation", gettext_lazy("Escalated as overdue"))

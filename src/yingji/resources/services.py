@@ -5,6 +5,7 @@ use: ``nearby`` (nearest resources), ``equipment_summary``, ``shortfalls``, ``sh
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from yingji.core import audit, policy
 from yingji.core.choices import AuditAction, RegionLevel, Role
@@ -296,15 +298,15 @@ def _receive(transfer: Transfer, actor, payload) -> dict:
 
 TRANSFER_WORKFLOW = Workflow(Transfer, [
     Transition("approve", (TransferState.REQUESTED,), TransferState.APPROVED, APPROVER_ROLES,
-               check=_check_available, allowed=_in_region("region_code")),
+               label=gettext_lazy("Approve"), check=_check_available, allowed=_in_region("region_code")),
     Transition("reject", (TransferState.REQUESTED,), TransferState.REJECTED, APPROVER_ROLES,
-               allowed=_in_region("region_code")),
+               label=gettext_lazy("Reject"), allowed=_in_region("region_code")),
     Transition("cancel", (TransferState.REQUESTED, TransferState.APPROVED), TransferState.CANCELLED,
-               TRANSFER_ROLES, allowed=_in_region("region_code")),
+               TRANSFER_ROLES, label=gettext_lazy("Cancel"), allowed=_in_region("region_code")),
     Transition("dispatch", (TransferState.APPROVED,), TransferState.DISPATCHED, TRANSFER_ROLES,
-               check=_dispatch, allowed=_in_region("region_code")),
+               label=gettext_lazy("Dispatch"), check=_dispatch, allowed=_in_region("region_code")),
     Transition("receive", (TransferState.DISPATCHED,), TransferState.RECEIVED, TRANSFER_ROLES,
-               check=_receive, allowed=_in_region("target_region_code")),
+               label=gettext_lazy("Receive"), check=_receive, allowed=_in_region("target_region_code")),
 ])
 
 
@@ -631,3 +633,18 @@ def recommend_for_incident(user, incident, limit: int = 5) -> dict:
     if policy.can(user, "view", Shelter):
         result["shelters"] = nearby(user, lat, lon, "shelter", limit)
     return result
+
+
+# How this module's audit messages read on pages.
+audit.message_pattern(r"members replaced", gettext_lazy("Members replaced"))
+
+
+def _movement_message(kind: str, change: str, reason: str) -> str:
+    transfer = re.fullmatch(r"transfer (\d+)", reason)
+    if transfer:
+        reason = gettext("transfer no. %(id)s") % {"id": transfer.group(1)}
+    label = MovementKind.label(kind) if kind in MovementKind.values() else kind
+    return f"{label} {change} {reason}".strip()
+
+
+audit.message_pattern(r"(?P<kind>[a-z_]+) (?P<change>[+-]\d+) ?(?P<reason>.*)", _movement_message)

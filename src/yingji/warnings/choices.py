@@ -31,6 +31,19 @@ CAP_BY_LEVEL = {
 }
 
 
+#: CAP severity and urgency as a reader sees them; the CAP document keeps the English values.
+CAP_SEVERITY_LABELS = {
+    "Extreme": pgettext_lazy("CAP severity", "Extreme"), "Severe": pgettext_lazy("CAP severity", "Severe"),
+    "Moderate": pgettext_lazy("CAP severity", "Moderate"), "Minor": pgettext_lazy("CAP severity", "Minor"),
+    "Unknown": pgettext_lazy("CAP severity", "Unknown"),
+}
+CAP_URGENCY_LABELS = {
+    "Immediate": pgettext_lazy("CAP urgency", "Immediate"), "Expected": pgettext_lazy("CAP urgency", "Expected"),
+    "Future": pgettext_lazy("CAP urgency", "Future"), "Past": pgettext_lazy("CAP urgency", "Past"),
+    "Unknown": pgettext_lazy("CAP urgency", "Unknown"),
+}
+
+
 class WarningState(ChoiceSet):
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -125,6 +138,28 @@ class Channel(ChoiceSet):
         (EMAIL, _("Email"), "info"),
         (INAPP, _("In-app inbox"), "secondary"),
     )
+
+
+#: Kinds of a warning's timeline events (transitions are named by their action).
+EVENT_KIND_LABELS = {
+    "create": pgettext_lazy("warning event", "Drafted"), "submit": pgettext_lazy("warning event", "Submitted"),
+    "approve": pgettext_lazy("warning event", "Approved"), "reject": pgettext_lazy("warning event", "Sent back"),
+    "publish": pgettext_lazy("warning event", "Published"),
+    "fan_out": pgettext_lazy("warning event", "Deliveries queued"),
+    "escalate": pgettext_lazy("warning event", "Escalated"),
+    "acknowledge": pgettext_lazy("warning event", "Confirmed"), "resend": pgettext_lazy("warning event", "Re-sent"),
+}
+#: Sentences of timeline events, by the ``text`` key of the event's parameters (rendered in the reader's language).
+EVENT_TEXTS = {
+    "created": _("%(msg_type)s message %(identifier)s"),
+    "queued": _("%(n)s deliveries queued"),
+    "nobody_up": _("%(person)s: no confirmation and no one further up to tell (%(step)s)"),
+    "superior_told": _("%(person)s: no confirmation, superior %(superior)s told (%(step)s)"),
+    "next_channel": _("%(person)s: no confirmation, trying %(channel)s"),
+    "confirmed": _("%(person)s confirmed (%(via)s)"),
+    "resent": _("re-sent to %(n)s unconfirmed recipients"),
+}
+ESCALATION_STEPS = {"all_channels": _("all channels tried"), "silent_too": _("%(person)s silent as well")}
 
 
 class DeliveryState(ChoiceSet):

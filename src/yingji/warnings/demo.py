@@ -73,8 +73,7 @@ def _warning(template_key: str, *, level: str, codes: list[str], names: str, sen
     problems = cap.validate(cap.build(warning)) if warning.sent else []
     if problems:
         raise RuntimeError(f"demo warning {warning.identifier} is not valid CAP: {problems}")
-    WarningEvent.objects.create(warning=warning, time=sent, kind="publish" if warning.sent else "create",
-                                message="demo")
+    WarningEvent.objects.create(warning=warning, time=sent, kind="publish" if warning.sent else "create")
     return warning
 
 

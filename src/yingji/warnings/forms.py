@@ -3,6 +3,8 @@ the service refuses to change), and the responsible-person registry. Forms parse
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -64,6 +66,7 @@ class WarningForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["area_codes"].choices = _area_choices(user)
         self.locked = tuple(f for f in locked if f in self.fields)
+        self.locked_labels = [str(self.fields[f].label) for f in self.locked]
         for name in self.locked:
             self.fields[name].disabled = True
             self.fields[name].help_text = _("Locked by the template.")
@@ -95,9 +98,7 @@ class PersonForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Account"), queryset=User.objects.none(), required=False)
     superior = forms.ModelChoiceField(label=_("Superior"), queryset=ResponsiblePerson.objects.none(),
                                       required=False)
-    channels = forms.CharField(label=_("Channels"), max_length=60, initial=Channel.SMS,
-                               help_text=_("In the order they are tried, comma-separated: sms, webhook, email, "
-                                           "inapp."))
+    channels = forms.CharField(label=_("Channels"), max_length=200)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, user, instance: ResponsiblePerson | None = None, **kwargs):
@@ -105,8 +106,12 @@ class PersonForm(forms.Form):
             kwargs["initial"] = {f: getattr(instance, f) for f in ("name", "kind", "title", "region_code", "phone",
                                                                    "email", "webhook_url", "is_active")}
             kwargs["initial"] |= {"user": instance.user_id, "superior": instance.superior_id,
-                                  "channels": ", ".join(instance.channels)}
+                                  "channels": "、".join(instance.channel_labels)}
         super().__init__(*args, **kwargs)
+        self.fields["channels"].initial = Channel.label(Channel.SMS)
+        self.fields["channels"].help_text = _("In the order they are tried, separated by “、” or commas: "
+                                              "%(channels)s.") % {"channels": "、".join(
+                                                  str(label) for _value, label in Channel.choices())}
         self.fields["region_code"].choices = _area_choices(user)
         self.fields["user"].queryset = User.objects.filter(policy.scope_q(user, User)).order_by("username")
         # A superior may sit above the user's own jurisdiction (the county head for a township's staff).
@@ -118,7 +123,10 @@ class PersonForm(forms.Form):
         self.fields["superior"].queryset = superiors.order_by("region_code", "name")
 
     def clean_channels(self) -> list[str]:
-        return [c.strip() for c in self.cleaned_data["channels"].split(",") if c.strip()]
+        """Channels typed by name (短信) or key (sms); an unknown one is left for the service to report."""
+        by_label = {str(label): value for value, label in Channel.choices()}
+        parts = re.split(r"[,，、;；\s]+", self.cleaned_data["channels"])
+        return [by_label.get(p.strip(), p.strip()) for p in parts if p.strip()]
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)

@@ -15,6 +15,11 @@ from yingji.core.workflow import Versioned
 
 from .choices import (
     CAP_BY_LEVEL,
+    CAP_SEVERITY_LABELS,
+    CAP_URGENCY_LABELS,
+    ESCALATION_STEPS,
+    EVENT_KIND_LABELS,
+    EVENT_TEXTS,
     CapCategory,
     Certainty,
     Channel,
@@ -96,6 +101,14 @@ class Warning(Scoped, Versioned):  # noqa: A001  (the domain name; Python's buil
         return CAP_BY_LEVEL[self.level][1]
 
     @property
+    def severity_label(self) -> str:
+        return str(CAP_SEVERITY_LABELS.get(self.severity, self.severity))
+
+    @property
+    def urgency_label(self) -> str:
+        return str(CAP_URGENCY_LABELS.get(self.urgency, self.urgency))
+
+    @property
     def is_current(self) -> bool:
         return self.state == WarningState.PUBLISHED and self.expires > timezone.now()
 
@@ -108,13 +121,41 @@ class WarningEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     kind = models.CharField(max_length=32)
+    #: The English sentence (or the actor's note), kept for the API and for events written before ``params``.
     message = models.CharField(max_length=500, blank=True)
+    #: What the sentence says, as data: ``{"text": key of choices.EVENT_TEXTS, ...its values}``; pages render it in
+    #: the reader's language.
+    params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["time", "id"]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.message}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(EVENT_KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def text(self) -> str:
+        """The event's sentence in the active language (the stored message when there is nothing to render)."""
+        sentence = EVENT_TEXTS.get((self.params or {}).get("text"))
+        if sentence is None:
+            return self.message
+        values = dict(self.params)
+        if "msg_type" in values:
+            values["msg_type"] = MessageType.label(values["msg_type"])
+        for key in ("channel", "via"):
+            if key in values:
+                values[key] = Channel.label(values[key]) if values[key] in Channel.values() else values[key]
+        if "step" in values:
+            step = ESCALATION_STEPS.get(values["step"])
+            values["step"] = str(step) % {"person": values.get("step_person", "")} if step else values["step"]
+        try:
+            return str(sentence) % values
+        except (KeyError, TypeError, ValueError):
+            return self.message
 
 
 class ResponsiblePerson(Scoped):
@@ -150,6 +191,10 @@ class ResponsiblePerson(Scoped):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.region_code})"
+
+    @property
+    def channel_labels(self) -> list[str]:
+        return [str(Channel.label(c)) if c in Channel.values() else c for c in self.channels or []]
 
     @property
     def tier(self) -> str:

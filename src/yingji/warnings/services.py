@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from yingji.core import audit, policy
 from yingji.core.choices import AuditAction
@@ -209,7 +210,8 @@ def create_warning(actor, data: Mapping[str, Any], *, references: Warning | None
         "created_by": actor, "msg_type": msg_type, "references": references}
     with transaction.atomic():
         warning = create_object(actor, Warning, fields, check_scope=False)
-        _event(warning, actor, "create", f"{msg_type} {warning.identifier}")
+        _event(warning, actor, "create", f"{msg_type} {warning.identifier}", text="created", msg_type=msg_type,
+               identifier=warning.identifier)
     return warning
 
 
@@ -244,9 +246,11 @@ def derive(actor, original: Warning, msg_type: str, data: Mapping[str, Any]) -> 
 # --- workflow ------------------------------------------------------------------------------------------------
 
 
-def _event(warning: Warning, actor, kind: str, message: str = "") -> None:
+def _event(warning: Warning, actor, kind: str, message: str = "", **params) -> None:
+    """Append a timeline event: ``message`` is the English sentence (or the actor's note); ``params`` carry
+    ``text`` (a key of choices.EVENT_TEXTS) and its values, so pages show the sentence in the reader's language."""
     WarningEvent.objects.create(warning=warning, actor=actor if getattr(actor, "pk", None) else None, kind=kind,
-                                message=message[:500])
+                                message=message[:500], params=params)
 
 
 def _submit(warning, actor, payload):
@@ -295,19 +299,20 @@ _REPLACERS = PUBLISHER_ROLES | {SYSTEM_ROLE}
 WORKFLOW = Workflow(
     model=Warning,
     transitions=[
-        Transition("submit", (WarningState.DRAFT,), WarningState.SUBMITTED, AUTHOR_ROLES, "Submit for approval",
-                   check=_submit),
-        Transition("approve", (WarningState.SUBMITTED,), WarningState.APPROVED, APPROVER_ROLES, "Approve",
+        Transition("submit", (WarningState.DRAFT,), WarningState.SUBMITTED, AUTHOR_ROLES,
+                   gettext_lazy("Submit for approval"), check=_submit),
+        Transition("approve", (WarningState.SUBMITTED,), WarningState.APPROVED, APPROVER_ROLES, gettext_lazy("Approve"),
                    check=_approve, allowed=_not_author),
-        Transition("reject", (WarningState.SUBMITTED,), WarningState.DRAFT, APPROVER_ROLES, "Send back",
-                   check=_reject, allowed=_not_author),
-        Transition("publish", (WarningState.APPROVED,), WarningState.PUBLISHED, PUBLISHER_ROLES, "Publish",
-                   check=_publish),
+        Transition("reject", (WarningState.SUBMITTED,), WarningState.DRAFT, APPROVER_ROLES,
+                   gettext_lazy("Send back"), check=_reject, allowed=_not_author),
+        Transition("publish", (WarningState.APPROVED,), WarningState.PUBLISHED, PUBLISHER_ROLES,
+                   gettext_lazy("Publish"), check=_publish),
         Transition("supersede", (WarningState.PUBLISHED,), WarningState.UPDATED, _REPLACERS,
-                   "Superseded by an update"),
+                   gettext_lazy("Superseded by an update")),
         Transition("withdraw", (WarningState.PUBLISHED,), WarningState.CANCELLED, _REPLACERS,
-                   "Cancelled"),
-        Transition("expire", (WarningState.PUBLISHED,), WarningState.EXPIRED, frozenset({SYSTEM_ROLE}), "Expire"),
+                   gettext_lazy("Cancelled")),
+        Transition("expire", (WarningState.PUBLISHED,), WarningState.EXPIRED, frozenset({SYSTEM_ROLE}),
+                   gettext_lazy("Expire")),
     ],
     on_applied=_on_applied,
 )
@@ -373,7 +378,7 @@ def fan_out(warning: Warning, now: datetime | None = None) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(params), 5000):
             cursor.executemany(sql, params[start:start + 5000])
-    _event(warning, None, "fan_out", f"{len(params)} deliveries queued")
+    _event(warning, None, "fan_out", f"{len(params)} deliveries queued", text="queued", n=len(params))
     from . import tasks
 
     enqueue_on_commit(tasks.dispatch_deliveries)
@@ -485,16 +490,22 @@ def superior_of(person: ResponsiblePerson) -> ResponsiblePerson | None:
 
 def _tell_superior(warning: Warning, silent: ResponsiblePerson, superior: ResponsiblePerson | None,
                    now: datetime, step: str) -> int:
-    """Queue a notice to ``superior`` that ``silent`` has not confirmed; record the step either way."""
+    """Queue a notice to ``superior`` that ``silent`` has not confirmed; record the step either way. ``step`` is
+    ``all_channels`` or ``silent_too:<name>`` (that person stayed silent on an earlier notice as well)."""
+    kind, _sep, step_person = step.partition(":")
+    step_params = {"step": kind, "step_person": step_person}
+    step = "all channels tried" if kind == "all_channels" else f"{step_person} silent as well"
     if superior is None or not superior.channels:
-        _event(warning, None, "escalate", f"{silent.name}: no confirmation and no one further up to tell ({step})")
+        _event(warning, None, "escalate", f"{silent.name}: no confirmation and no one further up to tell ({step})",
+               text="nobody_up", person=silent.name, **step_params)
         return 0
     _notice, created = Delivery.objects.get_or_create(warning=warning, person=superior, about=silent, defaults={
         "channel": superior.channels[0], "next_attempt_at": now, "reason": "superior",
         "region_code": superior.region_code})
     if not created:
         return 0
-    _event(warning, None, "escalate", f"{silent.name}: no confirmation, superior {superior.name} told ({step})")
+    _event(warning, None, "escalate", f"{silent.name}: no confirmation, superior {superior.name} told ({step})",
+           text="superior_told", person=silent.name, superior=superior.name, **step_params)
     return 1
 
 
@@ -525,7 +536,7 @@ def escalate_due(now: datetime | None = None, limit: int = 500) -> int:
             continue
         if d.about_id:
             # The superior was told and stayed silent too: the next level up is told about the same person.
-            steps += _tell_superior(warning, silent, superior_of(person), now, f"{person.name} silent as well")
+            steps += _tell_superior(warning, silent, superior_of(person), now, f"silent_too:{person.name}")
             continue
         used = set(Delivery.objects.filter(warning=warning, person=person, about__isnull=True)
                    .values_list("channel", flat=True))
@@ -533,10 +544,11 @@ def escalate_due(now: datetime | None = None, limit: int = 500) -> int:
         if following:
             Delivery.objects.create(warning=warning, person=person, channel=following[0], next_attempt_at=now,
                                     reason="channel", region_code=person.region_code)
-            _event(warning, None, "escalate", f"{person.name}: no confirmation, trying {following[0]}")
+            _event(warning, None, "escalate", f"{person.name}: no confirmation, trying {following[0]}",
+                   text="next_channel", person=person.name, channel=following[0])
             steps += 1
             continue
-        steps += _tell_superior(warning, person, superior_of(person), now, "all channels tried")
+        steps += _tell_superior(warning, person, superior_of(person), now, "all_channels")
     return steps
 
 
@@ -554,7 +566,8 @@ def acknowledge(warning: Warning, person: ResponsiblePerson, via: str, now: date
             state=DeliveryState.ACKNOWLEDGED, acknowledged_at=now, ack_via=via, escalate_at=None)
         rows += notices
         if rows:
-            _event(warning, person.user, "acknowledge", f"{person.name} confirmed ({via})")
+            _event(warning, person.user, "acknowledge", f"{person.name} confirmed ({via})", text="confirmed",
+                   person=person.name, via=via)
             audit.record(AuditAction.UPDATE, warning, actor=person.user, message=f"acknowledged by {person.name}",
                          username=person.name)
     return bool(rows)
@@ -594,7 +607,7 @@ def resend_silent(actor, warning: Warning) -> int:
                                              about__isnull=True).update(
                 state=DeliveryState.QUEUED, attempts=0, next_attempt_at=now, reason="resend", last_error="",
                 escalate_at=None)
-        _event(warning, actor, "resend", f"re-sent to {count} unconfirmed recipients")
+        _event(warning, actor, "resend", f"re-sent to {count} unconfirmed recipients", text="resent", n=count)
         audit.record(AuditAction.UPDATE, warning, actor=actor, message=f"re-sent to {count} unconfirmed recipients")
         from . import tasks
 
@@ -707,3 +720,9 @@ def draft_from_alarm(actor, alarm_id, data: Mapping[str, Any] | None = None) -> 
 def warnings_from_alarm(actor, alarm_id) -> Any:
     """Warnings drafted from an alarm, as far as the actor may see them."""
     return Warning.objects.for_user(actor).filter(source_alarm=str(alarm_id)).order_by("-created_at")
+
+
+# How this module's audit messages read on pages.
+audit.message_pattern(r"acknowledged by (?P<name>.*)", gettext_lazy("Confirmed by %(name)s"))
+audit.message_pattern(r"re-sent to (?P<n>\d+) unconfirmed recipients",
+                      gettext_lazy("Re-sent to %(n)s recipients who had not confirmed"))

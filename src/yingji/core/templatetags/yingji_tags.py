@@ -313,6 +313,14 @@ def audit_value(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+@register.filter
+def audit_message(record) -> str:
+    """The record's message in the active language (``core.audit.describe_message``)."""
+    from yingji.core.audit import describe_message
+
+    return describe_message(record)
+
+
 @register.simple_tag
 def audit_field_label(record, field_name: str) -> str:
     """The translated verbose name of an audited field, or the field name itself."""
