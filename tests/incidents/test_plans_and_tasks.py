@@ -169,10 +169,10 @@ def test_alarm_level_conditions_follow_the_alarm_the_incident_was_opened_from(de
     flood = Plan.objects.get(name__contains="防汛抗旱")
     assert incident.event_type in flood.event_types and alarm.level == "red"
     level, reasons = plans.evaluate(flood, Incident.objects.get(pk=incident.pk))
-    assert level == "II" and "Ⅱ级响应：报警级别 红色（不低于红色）" in reasons
+    assert level == "II" and "Ⅱ级响应:报警级别 红色(不低于红色)" in reasons
 
     Alarm.objects.filter(pk=alarm.pk).update(level="yellow")
     level, reasons = plans.evaluate(flood, Incident.objects.get(pk=incident.pk))
-    assert level == "IV" and "Ⅳ级响应：报警级别 黄色（不低于黄色）" in reasons
+    assert level == "IV" and "Ⅳ级响应:报警级别 黄色(不低于黄色)" in reasons
     Alarm.objects.filter(pk=alarm.pk).update(incident=None)
     assert plans.evaluate(flood, Incident.objects.get(pk=incident.pk))[0] is None

@@ -45,6 +45,23 @@ ALARM_PLAN_TYPES = {"flood_drought", "meteorological", "geological"}
 ALARM_CONDITIONS = {"II": [{"field": "alarm_level", "min": "red"}], "III": [{"field": "alarm_level", "min": "orange"}],
                     "IV": [{"field": "alarm_level", "min": "yellow"}]}
 TASK_TITLES = ["现场警戒和交通管制", "人员搜救和医疗救治", "现场监测和次生灾害防范", "信息报送和舆情应对"]
+#: Who does each standard task (member units' short names): the police (its traffic brigade) hold the cordon and
+#: control traffic, the fire and rescue brigade searches (health authorities in a public-health event), the
+#: department of the hazard watches for secondary disasters, the bureau (or the lead department) reports.
+MONITORING_UNIT = {
+    "市防汛抗旱指挥部": "水利局", "市森林防灭火指挥部": "林业局", "市抗震救灾指挥部": "住建局",
+    "市地质灾害应急指挥部": "自然资源局", "市安全生产事故应急救援指挥部": "应急管理局",
+    "市道路交通事故应急指挥部": "交通局", "市火灾事故应急指挥部": "消防大队",
+    "市突发公共卫生事件应急指挥部": "卫健委", "市食品药品安全事故应急指挥部": "市场监管局",
+    "市突发环境事件应急指挥部": "生态环境分局", "市城镇燃气和特种设备事故应急指挥部": "市场监管局",
+}
+HEALTH_LED = {"市突发公共卫生事件应急指挥部": "卫健委", "市食品药品安全事故应急指挥部": "市场监管局"}
+
+
+def _task_units(hq_name: str) -> list[str]:
+    lead = HEALTH_LED.get(hq_name)
+    return ["公安局", "卫健委" if lead else "消防大队", MONITORING_UNIT.get(hq_name, "应急管理局"),
+            lead or "应急管理局"]
 
 #: (event type, title, deaths, serious injuries, direct loss, days ago, open?)
 INCIDENTS = [
@@ -67,10 +84,8 @@ def _plans(rng: random.Random) -> None:
                       "I": CONDITIONS["I"], "II": CONDITIONS["II"], "III": CONDITIONS["III"]})]
     for name, types in HQ_PLANS.items():
         hq = hqs.get(name.removeprefix("市"))
-        units = [u.short_name or u.name for u in ([hq.lead_unit] if hq and hq.lead_unit else [])
-                 + (sorted(hq.member_units.all(), key=lambda u: u.name) if hq else [])]
-        tasks = [{"title": title, "unit": units[i % len(units)] if units else "",
-                  "due_minutes": rng.choice([30, 60, 120])} for i, title in enumerate(TASK_TITLES)]
+        tasks = [{"title": title, "unit": unit, "due_minutes": rng.choice([30, 60, 120])}
+                 for title, unit in zip(TASK_TITLES, _task_units(name), strict=True)]
         short = name.removeprefix("市").removesuffix("指挥部")
         plans.append(Plan(region_code=COUNTY_CODE, name=f"{COUNTY_NAME}{short}专项应急预案",
                           kind=PlanKind.SPECIAL, event_types=types, hq=hq,

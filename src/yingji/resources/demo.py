@@ -95,9 +95,27 @@ SUPPLIES = [
 ]
 #: Township reserve standard per item code (the county warehouse holds four times as much).
 STANDARDS = {"SH-001": 40, "SH-003": 200, "FX-001": 2000, "FX-002": 100, "YL-001": 50}
+#: What a township point usually holds of the items without a standard (the county warehouse four times as much);
+#: boats and hydraulic rescue kits are kept at the county warehouse only.
+TYPICAL = {"SH-002": 60, "SH-004": 100, "SH-005": 80, "FX-003": 0, "SL-001": 8, "SL-002": 50, "JY-001": 0,
+           "JY-002": 2, "YL-002": 100, "FH-001": 20, "ZM-001": 4}
+COUNTY_ONLY = {"FX-003": 4, "JY-001": 2}
+#: Items with a shelf life (water, food, first-aid kits, disinfectant); the others carry no expiry date.
+PERISHABLE = {"SH-004", "SH-005", "YL-001", "YL-002"}
 
 SHELTER_NAMES = {ShelterKind.SCHOOL: "小学", ShelterKind.GYM: "体育馆", ShelterKind.SQUARE: "文化广场",
                  ShelterKind.PARK: "公园", ShelterKind.COMMUNITY_CENTRE: "党群服务中心"}
+
+
+ROADS = ["建设路", "人民路", "解放路", "文化路", "朝阳路", "工业路", "光明路", "新华路", "府前街", "滨湖路"]
+
+
+def _address(region: Region, salt: str) -> str:
+    """A street address in the region: 舞钢市 + township (none for the county seat itself) + road + number. Drawn
+    from its own random stream so adding addresses leaves the rest of the demo unchanged."""
+    local = random.Random(f"{region.code}:{salt}")
+    place = "" if region.code == COUNTY_CODE else region.name
+    return f"{COUNTY_NAME}{place}{local.choice(ROADS)}{local.randrange(1, 200)}号"
 
 
 def _d(value: float) -> Decimal:
@@ -131,7 +149,7 @@ def _teams(rng, county: Region, townships: list[Region]) -> list[Team]:
     teams, members, equipment = [], [], []
     for name, kind, n, caps, _radios, _phones, region in specs:
         lat, lon = _near(rng, region.lat, region.lon, 1.5)
-        teams.append(Team(name=name, kind=kind, region_code=region.code, address=f"{COUNTY_NAME}{region.name}",
+        teams.append(Team(name=name, kind=kind, region_code=region.code, address=_address(region, name),
                           lat=lat, lon=lon, capabilities=caps, leader=person_name(rng), leader_phone=mobile(rng),
                           duty_phone=landline(rng), headcount=n,
                           readiness=rng.choices([Readiness.STANDBY, Readiness.RESTING, Readiness.DEPLOYED],
@@ -180,7 +198,7 @@ def _warehouses(rng, county: Region, townships: list[Region], equipment: list[Eq
         lat, lon = _near(rng, region.lat, region.lon, 1.0)
         suffix = "救灾物资储备库" if level == WarehouseLevel.COUNTY else "应急物资储备点"
         warehouses.append(Warehouse(name=f"{region.name}{suffix}", level=level, region_code=region.code,
-                                    address=f"{COUNTY_NAME}{region.name}", lat=lat, lon=lon,
+                                    address=_address(region, suffix), lat=lat, lon=lon,
                                     manager=person_name(rng), phone=mobile(rng),
                                     area_m2=Decimal(rng.randrange(300, 3000)) if level == "county"
                                     else Decimal(rng.randrange(80, 400))))
@@ -207,14 +225,20 @@ def _warehouses(rng, county: Region, townships: list[Region], equipment: list[Eq
         short = SUPPLIES[(n // 3) % len(SUPPLIES)][0] if n % 3 == 1 else None
         for code, *_rest in SUPPLIES:
             required = STANDARDS.get(code, 0) * factor
-            held = required + rng.randint(0, max(required // 2, 20))
+            if required:
+                held = required + rng.randint(0, required // 2)
+            else:
+                base = COUNTY_ONLY[code] if code in COUNTY_ONLY and factor > 1 else TYPICAL.get(code, 0) * factor
+                held = base + rng.randint(0, base // 4) if base else 0
             if code == short or (code in STANDARDS and short and code == "FX-002"):
                 held = required // 2
             if not held:
                 continue
-            near_expiry = rng.random() < 0.08
+            perishable = code in PERISHABLE
+            near_expiry = perishable and rng.random() < 0.15
             first = held // 2 if near_expiry else held
-            expiry = today + datetime.timedelta(days=rng.randint(5, 25) if near_expiry else rng.randint(200, 900))
+            expiry = (today + datetime.timedelta(days=rng.randint(5, 25) if near_expiry else rng.randint(200, 900))
+                      if perishable else None)
             batches.append(StockBatch(warehouse=warehouse, item=by_code[code], batch_no=f"{today.year}-{n:02d}-A",
                                       quantity=first, expires_on=expiry, region_code=warehouse.region_code,
                                       received_on=today - datetime.timedelta(days=rng.randint(30, 300)),
@@ -222,7 +246,8 @@ def _warehouses(rng, county: Region, townships: list[Region], equipment: list[Eq
             if held - first:
                 batches.append(StockBatch(warehouse=warehouse, item=by_code[code],
                                           batch_no=f"{today.year}-{n:02d}-B", quantity=held - first,
-                                          expires_on=today + datetime.timedelta(days=rng.randint(300, 900)),
+                                          expires_on=today + datetime.timedelta(days=rng.randint(300, 900))
+                                          if perishable else None,
                                           region_code=warehouse.region_code))
         for code, required in STANDARDS.items():
             standards.append(ReserveStandard(item=by_code[code], warehouse=warehouse, region_code=warehouse.region_code,
@@ -262,7 +287,7 @@ def _shelters(rng, county: Region, townships: list[Region]) -> None:
             name=name, level=level, kind=kind, space=ShelterSpace.OUTDOOR if outdoor else ShelterSpace.INDOOR,
             region_code=region.code, area_m2=area, area_per_person=per_person, capacity=max(capacity, 1),
             facilities=sorted(rng.sample(Facility.values(), rng.randint(2, 5))), manager=person_name(rng),
-            phone=mobile(rng), lat=lat, lon=lon, address=f"{COUNTY_NAME}{region.name}"))
+            phone=mobile(rng), lat=lat, lon=lon, address=_address(region, name)))
     Shelter.objects.bulk_create(objs)
     opened = Shelter.objects.filter(level=ShelterLevel.TOWNSHIP).order_by("id").first()
     if opened is not None:
