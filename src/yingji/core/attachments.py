@@ -8,6 +8,7 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.utils.translation import gettext
 
 from . import audit
 from .choices import AuditAction
@@ -37,7 +38,7 @@ def attach(actor, owner: models.Model, uploaded, *, purpose: str = "") -> Attach
     """Store one uploaded file for ``owner`` (the caller has checked the actor may change the owner)."""
     size = getattr(uploaded, "size", None)
     if size is None or size <= 0:
-        raise ValidationFailed.from_dict({"file": ["The file is empty"]})
+        raise ValidationFailed.from_dict({"file": [gettext("The file is empty")]})
     if size > MAX_BYTES:
         raise ValidationFailed.from_dict({"file": [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB"]})
     data = uploaded.read(MAX_BYTES + 1)
@@ -45,7 +46,8 @@ def attach(actor, owner: models.Model, uploaded, *, purpose: str = "") -> Attach
         raise ValidationFailed.from_dict({"file": [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB"]})
     kind = sniff(data[:16])
     if kind is None:
-        raise ValidationFailed.from_dict({"file": ["Only JPEG, PNG or WebP images and PDF files are accepted"]})
+        raise ValidationFailed.from_dict(
+            {"file": [gettext("Only JPEG, PNG or WebP images and PDF files are accepted")]})
     content_type, ext = kind
     region_code, enterprise_id = object_scope(owner)
     name = str(getattr(uploaded, "name", "") or f"upload.{ext}")[-200:]

@@ -10,6 +10,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import audit, policy
 from .choices import AuditAction, Role
@@ -120,14 +121,14 @@ def _parent_from_code(data: dict) -> dict:
 def create_region(actor, data: Mapping[str, Any]) -> Region:
     data = _parent_from_code(dict(data))
     if data.get("level") and data.get("level") != "county" and not data.get("parent"):
-        raise ValidationFailed.from_dict({"parent_code": ["A township or village needs its parent region"]})
+        raise ValidationFailed.from_dict({"parent_code": [gettext("A township or village needs its parent region")]})
     return create_object(actor, Region, data)
 
 
 def update_region(actor, region: Region, data: Mapping[str, Any]) -> Region:
     data = _parent_from_code(dict(data))
     if "code" in data and data["code"] != region.code and region.children.exists():
-        raise ValidationFailed.from_dict({"code": ["A region with sub-regions cannot change its code"]})
+        raise ValidationFailed.from_dict({"code": [gettext("A region with sub-regions cannot change its code")]})
     return update_object(actor, region, data)
 
 
@@ -158,7 +159,7 @@ def _check_roles(roles: Iterable[str]) -> list[str]:
         raise ValidationFailed.from_dict({"roles": [f"Unknown role {r!r}; known roles: {', '.join(Role.values())}"
                                                     for r in unknown]})
     if not roles:
-        raise ValidationFailed.from_dict({"roles": ["Give at least one role"]})
+        raise ValidationFailed.from_dict({"roles": [gettext("Give at least one role")]})
     return roles
 
 
@@ -171,7 +172,7 @@ def _check_password(password: str, user: User) -> None:
 
 def _resolve_scope(actor, scope_region_code: str | None, enterprise) -> tuple[str, object]:
     if bool(scope_region_code) == bool(enterprise):
-        raise ValidationFailed.from_dict({"scope": ["Give exactly one scope: a region code or an enterprise"]})
+        raise ValidationFailed.from_dict({"scope": [gettext("Give exactly one scope: a region code or an enterprise")]})
     if scope_region_code:
         if not Region.objects.filter(code=scope_region_code).exists():
             raise ValidationFailed.from_dict({"scope_region_code": [f"No region has code {scope_region_code}"]})
@@ -192,9 +193,10 @@ def create_user(actor, *, username: str, roles: Iterable[str], password: str, sc
         policy.require(actor, "add", User)
     roles = _check_roles(roles)
     if Role.ENTERPRISE_USER in roles and not enterprise:
-        raise ValidationFailed.from_dict({"enterprise": ["An enterprise user is scoped to an enterprise"]})
+        raise ValidationFailed.from_dict({"enterprise": [gettext("An enterprise user is scoped to an enterprise")]})
     if enterprise and set(roles) - {Role.ENTERPRISE_USER}:
-        raise ValidationFailed.from_dict({"roles": ["An enterprise-scoped account can only be an enterprise user"]})
+        raise ValidationFailed.from_dict(
+            {"roles": [gettext("An enterprise-scoped account can only be an enterprise user")]})
     scope_region_code, enterprise = _resolve_scope(actor, scope_region_code, enterprise)
     user = User(username=username, display_name=display_name, phone=phone, email=email,
                 scope_region_code=scope_region_code, enterprise=enterprise, organisation=organisation,
@@ -210,7 +212,8 @@ def create_user(actor, *, username: str, roles: Iterable[str], password: str, sc
         try:
             user.save()
         except IntegrityError:
-            raise ValidationFailed.from_dict({"username": ["A user with that username already exists"]}) from None
+            raise ValidationFailed.from_dict(
+                {"username": [gettext("A user with that username already exists")]}) from None
         UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
         after = audit.snapshot(user) | {"roles": sorted(roles)}
         audit.record_change(AuditAction.CREATE, user, None, after, actor=actor)
@@ -228,7 +231,7 @@ def update_user(actor, user: User, *, roles: Iterable[str] | None = None, **fiel
         if "is_active" in fields:
             policy.require(actor, "disable", user)
             if user.pk == actor.pk and not fields["is_active"]:
-                raise NotAllowed("You cannot disable your own account",
+                raise NotAllowed(gettext("You cannot disable your own account"),
                                  [{"field": "is_active", "message": "You cannot disable your own account"}])
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
@@ -265,9 +268,10 @@ def change_password(user: User, old_password: str | None, new_password: str, *, 
     if actor is not None and actor.pk != user.pk:
         policy.require(actor, "change", user)
     elif not user.check_password(old_password or ""):
-        raise ValidationFailed.from_dict({"old_password": ["The current password is wrong"]})
+        raise ValidationFailed.from_dict({"old_password": [gettext("The current password is wrong")]})
     if old_password and old_password == new_password:
-        raise ValidationFailed.from_dict({"new_password": ["The new password must differ from the current one"]})
+        raise ValidationFailed.from_dict(
+            {"new_password": [gettext("The new password must differ from the current one")]})
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:
@@ -286,7 +290,7 @@ def change_password(user: User, old_password: str | None, new_password: str, *, 
 def issue_token(user: User, *, name: str = "", actor=None) -> tuple[ApiToken, str]:
     """Create an API token; return it with its raw value (shown once; only the hash is kept)."""
     if not user.is_active:
-        raise ValidationFailed.from_dict({"user": ["The account is disabled"]})
+        raise ValidationFailed.from_dict({"user": [gettext("The account is disabled")]})
     with transaction.atomic():
         token, raw = ApiToken.issue(user, name=name)
         audit.record(AuditAction.TOKEN_CREATE, user, actor=actor or user, after={"prefix": token.prefix,

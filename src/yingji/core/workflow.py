@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from . import audit
 from .choices import AuditAction
@@ -100,7 +101,7 @@ class Workflow:
                 pk=obj.pk, **{self.state_field: state}, version=obj.version,
             ).update(**{self.state_field: t.target}, version=F("version") + 1, **changes)
             if rows == 0:
-                raise Conflict("Someone else changed this object first; reload and try again")
+                raise Conflict(gettext("Someone else changed this object first; reload and try again"))
             before = {self.state_field: state, **{k: audit._json_value(getattr(obj, k, None)) for k in changes}}
             obj.refresh_from_db()
             after = {self.state_field: t.target, **{k: audit._json_value(getattr(obj, k, None)) for k in changes}}

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from yingji.core import policy
 from yingji.core.errors import NotAllowed, ValidationFailed
@@ -51,7 +51,7 @@ def create_shift(actor, data: Mapping[str, Any]) -> DutyShift:
     data["officers"] = _users(actor, officer_ids, "officer_ids")
     data["leader"] = _users(actor, [leader_id], "leader_id")[0] if leader_id else None
     if DutyShift.objects.filter(region_code=data["region_code"], date=data["date"], shift=data["shift"]).exists():
-        raise ValidationFailed.from_dict({"shift": ["This shift is already on the roster"]})
+        raise ValidationFailed.from_dict({"shift": [gettext("This shift is already on the roster")]})
     return create_object(actor, DutyShift, {**data, "starts_at": starts_at, "ends_at": ends_at})
 
 
@@ -68,7 +68,7 @@ def log_entry(actor, data: Mapping[str, Any]) -> DutyLogEntry:
         raise ValidationFailed.from_dict({"source": [f"One of {', '.join(SOURCES.values())}"]})
     data["region_code"] = data.get("region_code") or actor.scope_region_code
     if data.get("received_at") and data["received_at"] > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationFailed.from_dict({"received_at": ["Cannot be in the future"]})
+        raise ValidationFailed.from_dict({"received_at": [gettext("Cannot be in the future")]})
     return create_object(actor, DutyLogEntry, {**data, "logged_by": actor})
 
 
@@ -150,5 +150,5 @@ HANDOVER_WORKFLOW = Workflow(
 
 def act_on_handover(actor, handover: Handover, action: str, payload: Mapping[str, Any] | None = None):
     if action == "acknowledge" and actor.pk == handover.handed_over_by_id:
-        raise NotAllowed("The incoming officer acknowledges the handover, not the one handing over")
+        raise NotAllowed(gettext("The incoming officer acknowledges the handover, not the one handing over"))
     return HANDOVER_WORKFLOW.apply(actor, handover, action, payload)

@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from yingji.core import policy
 from yingji.core.errors import ValidationFailed
@@ -385,7 +386,7 @@ def read_rows(uploaded) -> tuple[list[Column], list[tuple[int, dict[str, Any], l
     Raises ValidationFailed (field ``file``) for a file that is not a usable workbook."""
     size = getattr(uploaded, "size", None)
     if not size:
-        raise ValidationFailed.from_dict({"file": ["The file is empty"]}, "The file cannot be imported")
+        raise ValidationFailed.from_dict({"file": [gettext("The file is empty")]}, "The file cannot be imported")
     if size > MAX_BYTES:
         raise ValidationFailed.from_dict({"file": [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB"]},
                                          "The file cannot be imported")
@@ -428,7 +429,8 @@ def read_rows(uploaded) -> tuple[list[Column], list[tuple[int, dict[str, Any], l
                                              "The file is too long")
         parsed.append((number, values, formulas))
     if not parsed:
-        raise ValidationFailed.from_dict({"file": ["The workbook has no data rows"]}, "The file cannot be imported")
+        raise ValidationFailed.from_dict(
+            {"file": [gettext("The workbook has no data rows")]}, "The file cannot be imported")
     return columns, parsed
 
 

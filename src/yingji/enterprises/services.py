@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from yingji.core import audit, policy
 from yingji.core.choices import AuditAction
@@ -195,7 +195,7 @@ def create_licence(actor, enterprise: Enterprise, data: Mapping[str, Any]) -> Li
 
 def update_licence(actor, licence: Licence, data: Mapping[str, Any]) -> Licence:
     if {"enterprise", "enterprise_id"} & set(data):
-        raise ValidationFailed.from_dict({"enterprise": ["A licence cannot move to another enterprise"]})
+        raise ValidationFailed.from_dict({"enterprise": [gettext("A licence cannot move to another enterprise")]})
     return update_object(actor, licence, data)
 
 
@@ -308,7 +308,7 @@ def _clean_unit(unit: Unit) -> None:
         raise validation_failed(exc) from None
     clash = Unit.objects.filter(enterprise_id=unit.enterprise_id, name=unit.name).exclude(pk=unit.pk)
     if clash.exists():
-        raise ValidationFailed.from_dict({"name": ["This enterprise already has a unit with this name"]})
+        raise ValidationFailed.from_dict({"name": [gettext("This enterprise already has a unit with this name")]})
 
 
 def _unit_snapshot(unit: Unit) -> dict:

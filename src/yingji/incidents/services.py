@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from yingji.core import audit, notifications, policy
 from yingji.core.choices import AuditAction, Role
@@ -145,7 +145,7 @@ def _check_version(incident, data: Mapping[str, Any]) -> None:
     """A form or client that read version N may only change what is still version N (409 otherwise)."""
     expected = data.get("version")
     if expected not in (None, "") and str(expected) != str(incident.version):
-        raise Conflict("Someone else changed this incident after you opened it; reload and try again")
+        raise Conflict(gettext("Someone else changed this incident after you opened it; reload and try again"))
 
 
 def create_incident(actor, data: Mapping[str, Any]) -> Incident:
@@ -205,7 +205,7 @@ def file_report(actor, incident: Incident, data: Mapping[str, Any]) -> IncidentR
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if not locked.is_open:
-            raise Conflict("The incident is closed; reopen it before reporting new figures")
+            raise Conflict(gettext("The incident is closed; reopen it before reporting new figures"))
         _check_version(locked, data)
         before = {k: getattr(locked, k) for k in FIGURES}
         figures = _figures(data, before)
@@ -245,7 +245,7 @@ def mark_reported(actor, incident: Incident, level: str, data: Mapping[str, Any]
     require_fields(data, ["method", "reported_to"])
     reported_at = _aware(data.get("reported_at") or timezone.now(), "reported_at")
     if reported_at > timezone.now() + SKEW:
-        raise ValidationFailed.from_dict({"reported_at": ["Cannot be in the future"]})
+        raise ValidationFailed.from_dict({"reported_at": [gettext("Cannot be in the future")]})
     with transaction.atomic():
         rows = ReportingDeadline.objects.filter(pk=row.pk, reported_at__isnull=True).update(
             reported_at=reported_at, reported_by=actor, method=str(data["method"])[:100],
@@ -373,7 +373,7 @@ def activate(actor, incident: Incident, data: Mapping[str, Any]) -> Activation:
     errors = {}
     plan = Plan.objects.for_user(actor).filter(pk=data.get("plan_id"), is_active=True).select_related("hq").first()
     if plan is None:
-        raise ValidationFailed.from_dict({"plan_id": ["No plan in force with this id in your scope"]})
+        raise ValidationFailed.from_dict({"plan_id": [gettext("No plan in force with this id in your scope")]})
     proposed, reasons = plans_module.evaluate(plan, incident)
     if incident.event_type not in (plan.event_types or []):
         errors["plan_id"] = ["The plan does not cover this incident's type"]
@@ -383,12 +383,12 @@ def activate(actor, incident: Incident, data: Mapping[str, Any]) -> Activation:
     if errors:
         raise ValidationFailed.from_dict(errors)
     if not incident.is_open:
-        raise Conflict("The incident is closed")
+        raise Conflict(gettext("The incident is closed"))
     now = timezone.now()
     with transaction.atomic():
         Incident.objects.select_for_update().filter(pk=incident.pk).first()
         if Activation.objects.filter(incident=incident).exists():
-            raise Conflict("A plan is already activated for this incident")
+            raise Conflict(gettext("A plan is already activated for this incident"))
         activation = Activation.objects.create(
             incident=incident, plan=plan, level=level, hq=plan.hq, commander=actor,
             deputy_name=str(data.get("deputy_name") or "")[:50], reasons=reasons)
@@ -418,7 +418,7 @@ def create_task(actor, incident: Incident, data: Mapping[str, Any]) -> Task:
     """Assign a task of the response to a unit and/or a person with a deadline."""
     policy.require(actor, "add", Task)
     if not incident.is_open:
-        raise Conflict("The incident is closed")
+        raise Conflict(gettext("The incident is closed"))
     data = dict(data)
     errors = {}
     unit = assignee = None
@@ -498,8 +498,8 @@ def task_transition(actor, task: Task, action: str, payload: Mapping[str, Any] |
     try:
         return TASK_WORKFLOW.apply(actor, task, action, payload)
     except NotAllowed:
-        raise NotAllowed("Only the assigned person (or a member of the assigned unit) may acknowledge a task; "
-                         "commanders may also start and complete it") from None
+        raise NotAllowed(gettext("Only the assigned person (or a member of the assigned unit) may acknowledge a task; "
+                                 "commanders may also start and complete it")) from None
 
 
 def change_response_level(actor, incident: Incident, data: Mapping[str, Any]) -> Activation:
@@ -509,16 +509,16 @@ def change_response_level(actor, incident: Incident, data: Mapping[str, Any]) ->
     require_fields(data, ["level", "reason"])
     level = data["level"]
     if level not in ResponseLevel.ORDER:
-        raise ValidationFailed.from_dict({"level": ["Choose a response level I-IV"]})
+        raise ValidationFailed.from_dict({"level": [gettext("Choose a response level I-IV")]})
     if not incident.is_open:
-        raise Conflict("The incident is closed")
+        raise Conflict(gettext("The incident is closed"))
     reason = str(data["reason"])[:2000]
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         _check_version(locked, data)
         activation = Activation.objects.filter(incident=locked).select_related("plan").first()
         if activation is None:
-            raise Conflict("No plan is activated for this incident; activate one first")
+            raise Conflict(gettext("No plan is activated for this incident; activate one first"))
         if activation.level == level:
             raise ValidationFailed.from_dict({"level": [f"The response level is already {level}"]})
         rows = Incident.objects.filter(pk=locked.pk, version=locked.version).update(version=locked.version + 1)
@@ -690,7 +690,7 @@ def draft_sitrep(actor, incident: Incident) -> Sitrep:
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if Sitrep.objects.filter(incident=locked, state=SitrepState.DRAFT).exists():
-            raise Conflict("A draft situation report of this incident exists; issue or edit it first")
+            raise Conflict(gettext("A draft situation report of this incident exists; issue or edit it first"))
         seq = (Sitrep.objects.filter(incident=locked).order_by("-seq").values_list("seq", flat=True).first()
                or 0) + 1
         values = _sitrep_prefill(actor, locked)
@@ -705,14 +705,14 @@ def update_sitrep(actor, sitrep: Sitrep, data: Mapping[str, Any]) -> Sitrep:
     policy.require(actor, "change", sitrep)
     values = {k: str(data[k]) for k in SITREP_TEXT_FIELDS if k in data and data[k] is not None}
     if "title" in values and not values["title"].strip():
-        raise ValidationFailed.from_dict({"title": ["This field is required"]})
+        raise ValidationFailed.from_dict({"title": [gettext("This field is required")]})
     with transaction.atomic():
         before = {k: getattr(sitrep, k) for k in values}
         rows = Sitrep.objects.filter(pk=sitrep.pk, state=SitrepState.DRAFT, version=sitrep.version).update(
             version=sitrep.version + 1, **values)
         if rows == 0:
             current = Sitrep.objects.filter(pk=sitrep.pk).values_list("state", flat=True).first()
-            raise Conflict("An issued situation report cannot be changed" if current == SitrepState.ISSUED
+            raise Conflict(gettext("An issued situation report cannot be changed") if current == SitrepState.ISSUED
                            else "Someone else changed this report first; reload and try again")
         sitrep.refresh_from_db()
         audit.record(AuditAction.UPDATE, sitrep, actor=actor, before=before,
@@ -722,7 +722,7 @@ def update_sitrep(actor, sitrep: Sitrep, data: Mapping[str, Any]) -> Sitrep:
 
 def _issue(sitrep: Sitrep, actor, payload: Mapping[str, Any]) -> dict:
     if not sitrep.title.strip():
-        raise ValidationFailed.from_dict({"title": ["This field is required"]})
+        raise ValidationFailed.from_dict({"title": [gettext("This field is required")]})
     return {"issued_at": timezone.now(), "issued_by_id": actor.pk}
 
 
@@ -744,7 +744,7 @@ def issue_sitrep(actor, sitrep: Sitrep, payload: Mapping[str, Any] | None = None
     payload = dict(payload or {})
     expected = payload.get("version")
     if expected not in (None, "") and str(expected) != str(sitrep.version):
-        raise Conflict("Someone else changed this report after you opened it; reload and try again")
+        raise Conflict(gettext("Someone else changed this report after you opened it; reload and try again"))
     return SITREP_WORKFLOW.apply(actor, sitrep, "issue", payload)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from yingji.core import audit, policy
 from yingji.core.choices import AuditAction
@@ -51,7 +51,7 @@ def open_incident(actor, alarm_id, data: Mapping[str, Any] | None = None):
         raise Conflict(f"Alarm {alarm.pk} already has incident {alarm.incident_id}")
     fields = incident_defaults(alarm) | {k: v for k, v in dict(data or {}).items() if v not in (None, "")}
     if not fields["event_type"]:
-        raise ValidationFailed.from_dict({"event_type": ["Choose the incident type"]})
+        raise ValidationFailed.from_dict({"event_type": [gettext("Choose the incident type")]})
     with transaction.atomic():
         incident = incidents.create_incident(actor, fields)
         if not Alarm.objects.filter(pk=alarm.pk, incident__isnull=True).update(incident=incident):

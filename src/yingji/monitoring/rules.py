@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils.translation import gettext
 
 from yingji.core import policy
 from yingji.core.errors import NotAllowed, NotFound, ValidationFailed
@@ -99,7 +100,7 @@ def _check(actor, data: Mapping[str, Any]) -> dict:
         try:
             policy.require_region_in_scope(actor, settings.COUNTY_CODE, "station_type")
         except NotAllowed:
-            raise NotAllowed("Only a county-wide account may change a rule that applies by station type",
+            raise NotAllowed(gettext("Only a county-wide account may change a rule that applies by station type"),
                              [{"field": "station_type",
                                "message": "A rule by station type applies county-wide: choose a station in your "
                                           "jurisdiction"}]) from None

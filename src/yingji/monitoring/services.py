@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from yingji.core import policy
 from yingji.core.choices import Role
@@ -546,7 +546,7 @@ def _acknowledge(alarm: Alarm, actor, payload) -> dict:
 
 def _close(alarm: Alarm, actor, payload) -> dict:
     if not str(payload.get("note") or "").strip():
-        raise ValidationFailed.from_dict({"note": ["Say why the alarm is closed"]})
+        raise ValidationFailed.from_dict({"note": [gettext("Say why the alarm is closed")]})
     return {"closed_at": timezone.now(), "closed_by_id": actor.pk}
 
 

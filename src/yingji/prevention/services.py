@@ -196,7 +196,7 @@ def _confirm(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
     responsible = _user_ref(payload.get("responsible_user_id") or payload.get("responsible_user"),
                             "responsible_user_id")
     if responsible is not None and not policy.in_scope(responsible, hazard):
-        raise ValidationFailed.from_dict({"responsible_user_id": ["That account cannot see this hazard"]})
+        raise ValidationFailed.from_dict({"responsible_user_id": [gettext("That account cannot see this hazard")]})
     if level == HazardLevel.MAJOR:
         errors = {}
         if not measures:
@@ -219,7 +219,7 @@ def _start(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
 def _rectify(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
     description = _text(payload, "description", required=True)
     if not attachments.for_object(hazard).filter(purpose=AttachmentPurpose.EVIDENCE).exists():
-        raise ValidationFailed.from_dict({"evidence": ["Attach at least one photo or PDF as evidence first"]})
+        raise ValidationFailed.from_dict({"evidence": [gettext("Attach at least one photo or PDF as evidence first")]})
     return {"rectification": description, "rectified_by": actor, "rectified_at": timezone.now()}
 
 
@@ -348,17 +348,17 @@ def extend_deadline(actor, hazard: Hazard, due_at, reason) -> Hazard:
                        f"not {hazard.state!r}",
                        [{"field": "action", "message": "allowed from: confirmed, rectifying"}])
     if not actor.has_role(*VERIFIER_ROLES):
-        raise NotAllowed("Only inspectors, section staff or township staff may extend a deadline")
+        raise NotAllowed(gettext("Only inspectors, section staff or township staff may extend a deadline"))
     reason = _text({"reason": reason}, "reason", required=True)
     new_due = _future_deadline(due_at)
     if hazard.due_at is not None and new_due <= hazard.due_at:
-        raise ValidationFailed.from_dict({"due_at": ["An extension must move the deadline later"]})
+        raise ValidationFailed.from_dict({"due_at": [gettext("An extension must move the deadline later")]})
     old_due = hazard.due_at
     with transaction.atomic():
         rows = Hazard.objects.filter(pk=hazard.pk, state=hazard.state, version=hazard.version).update(
             due_at=new_due, version=F("version") + 1, escalation_level=0, overdue_since=None)
         if rows == 0:
-            raise Conflict("Someone else changed this object first; reload and try again")
+            raise Conflict(gettext("Someone else changed this object first; reload and try again"))
         hazard.refresh_from_db()
         before = {"due_at": old_due.isoformat() if old_due else None}
         audit.record(AuditAction.UPDATE, hazard, actor=actor, before=before,
@@ -410,14 +410,14 @@ def report_hazard(actor, data: Mapping[str, Any], photos: Iterable = ()) -> Haza
     found_at = data.pop("found_at", None)
     found_at = as_datetime(found_at, "found_at", end_of_day=False) if found_at else timezone.now()
     if found_at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationFailed.from_dict({"found_at": ["A hazard cannot be found in the future"]})
+        raise ValidationFailed.from_dict({"found_at": [gettext("A hazard cannot be found in the future")]})
     risk_point = data.pop("risk_point", None) or data.pop("risk_point_id", None)
     if risk_point is not None:
         rp_id = risk_point.pk if isinstance(risk_point, RiskPoint) else risk_point
         risk_point = RiskPoint.objects.filter(pk=rp_id, enterprise=enterprise).first() if str(rp_id).isdigit() \
             else None
         if risk_point is None:
-            raise ValidationFailed.from_dict({"risk_point_id": ["No such risk point of this enterprise"]})
+            raise ValidationFailed.from_dict({"risk_point_id": [gettext("No such risk point of this enterprise")]})
     values = {
         "enterprise": enterprise, "region_code": enterprise.region_code, "risk_point": risk_point,
         "title": _text(data, "title", required=True, max_length=200),
@@ -441,9 +441,9 @@ def add_attachment(actor, hazard: Hazard, uploaded, purpose: str = AttachmentPur
     if purpose not in AttachmentPurpose.values():
         raise ValidationFailed.from_dict({"purpose": [f"Choose one of {', '.join(AttachmentPurpose.values())}"]})
     if hazard.state == HazardState.CLOSED:
-        raise Conflict("A closed hazard takes no more files")
+        raise Conflict(gettext("A closed hazard takes no more files"))
     if purpose == AttachmentPurpose.EVIDENCE and hazard.state not in HazardState.DEADLINE_RUNNING:
-        raise Conflict("Rectification evidence is attached while the hazard is confirmed or being rectified",
+        raise Conflict(gettext("Rectification evidence is attached while the hazard is confirmed or being rectified"),
                        [{"field": "purpose", "message": "allowed in: confirmed, rectifying"}])
     with transaction.atomic():
         attachment = attachments.attach(actor, hazard, uploaded, purpose=purpose)

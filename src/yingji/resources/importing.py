@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from yingji.core import policy
 from yingji.core.errors import ServiceError, ValidationFailed
@@ -316,7 +317,7 @@ def _read(kind: str, uploaded) -> list[tuple[int, dict[str, Any]]]:
 
     columns = KINDS[kind][1]
     if getattr(uploaded, "size", 0) > MAX_BYTES:
-        raise ValidationFailed.from_dict({"file": ["The file is larger than 5 MB"]}, "The file is too large")
+        raise ValidationFailed.from_dict({"file": [gettext("The file is larger than 5 MB")]}, "The file is too large")
     try:
         wb = load_workbook(io.BytesIO(uploaded.read()), read_only=True, data_only=False)
         try:
@@ -328,7 +329,7 @@ def _read(kind: str, uploaded) -> list[tuple[int, dict[str, Any]]]:
         raise ValidationFailed.from_dict({"file": [f"The workbook cannot be read ({exc.__class__.__name__})"]},
                                          "The file cannot be imported") from None
     if not rows:
-        raise ValidationFailed.from_dict({"file": ["The first sheet is empty"]}, "The file cannot be imported")
+        raise ValidationFailed.from_dict({"file": [gettext("The first sheet is empty")]}, "The file cannot be imported")
     by_header = {c.header: c for c in columns}
     positions: dict[int, Column] = {}
     for i, (value, _type) in enumerate(rows[0]):

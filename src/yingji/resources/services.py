@@ -97,14 +97,14 @@ def record_activity(actor, team: Team, data: Mapping[str, Any]) -> TeamActivity:
     data = dict(data)
     policy.require(actor, "add", TeamActivity)
     if not policy.in_scope(actor, team):
-        raise ValidationFailed.from_dict({"team_id": ["No such team in your jurisdiction"]})
+        raise ValidationFailed.from_dict({"team_id": [gettext("No such team in your jurisdiction")]})
     incident = data.pop("incident", None)
     incident_id = data.pop("incident_id", None) or (incident.pk if incident is not None else None)
     if incident_id is not None:
         from yingji.incidents.models import Incident
 
         if not Incident.objects.filter(policy.scope_q(actor, Incident), pk=incident_id).exists():
-            raise ValidationFailed.from_dict({"incident_id": ["No such incident in your jurisdiction"]})
+            raise ValidationFailed.from_dict({"incident_id": [gettext("No such incident in your jurisdiction")]})
     return create_object(actor, TeamActivity, {**data, "team": team, "incident_id": incident_id,
                                                "region_code": team.region_code})
 
@@ -128,11 +128,11 @@ def _equipment_data(actor, data: dict, current: Equipment | None = None) -> dict
     if kind == HolderKind.TEAM and data.get("team_id"):
         holder = Team.objects.filter(policy.scope_q(actor, Team), pk=data["team_id"]).first()
         if holder is None:
-            raise ValidationFailed.from_dict({"team_id": ["No such team in your jurisdiction"]})
+            raise ValidationFailed.from_dict({"team_id": [gettext("No such team in your jurisdiction")]})
     elif kind == HolderKind.WAREHOUSE and data.get("warehouse_id"):
         holder = Warehouse.objects.filter(policy.scope_q(actor, Warehouse), pk=data["warehouse_id"]).first()
         if holder is None:
-            raise ValidationFailed.from_dict({"warehouse_id": ["No such warehouse in your jurisdiction"]})
+            raise ValidationFailed.from_dict({"warehouse_id": [gettext("No such warehouse in your jurisdiction")]})
     if holder is not None:
         data["region_code"] = holder.region_code
         data.setdefault("holder_name", holder.name)
@@ -187,13 +187,13 @@ def receive_stock(actor, warehouse: Warehouse, item: SupplyItem, quantity: int, 
     policy.require_region_in_scope(actor, warehouse.region_code, "warehouse_id")
     _positive(quantity)
     if not batch_no or len(batch_no) > 50:
-        raise ValidationFailed.from_dict({"batch_no": ["Give a batch number of up to 50 characters"]})
+        raise ValidationFailed.from_dict({"batch_no": [gettext("Give a batch number of up to 50 characters")]})
     with transaction.atomic():
         batch, created = StockBatch.objects.get_or_create(
             warehouse=warehouse, item=item, batch_no=batch_no,
             defaults={"expires_on": expires_on, "inspect_on": inspect_on, "region_code": warehouse.region_code})
         if not created and expires_on and batch.expires_on and expires_on != batch.expires_on:
-            raise ValidationFailed.from_dict({"expires_on": ["This batch already has another expiry date"]})
+            raise ValidationFailed.from_dict({"expires_on": [gettext("This batch already has another expiry date")]})
         # The sum must stay within the column's range (a 32-bit integer on PostgreSQL).
         rows = StockBatch.objects.filter(pk=batch.pk, quantity__lte=MAX_QUANTITY - quantity).update(
             quantity=F("quantity") + quantity)
@@ -208,7 +208,7 @@ def take_stock(actor, batch: StockBatch, quantity: int, *, kind: str = MovementK
     """出库 / 报损 / 调出: take ``quantity`` from a batch. One conditional UPDATE (``quantity >= n``): of two
     simultaneous takes of the last units exactly one succeeds; the other gets a 409 and nothing changes."""
     if kind not in (MovementKind.ISSUE, MovementKind.LOSS, MovementKind.TRANSFER_OUT):
-        raise ValidationFailed.from_dict({"kind": ["Stock is taken by an issue, a write-off or a transfer"]})
+        raise ValidationFailed.from_dict({"kind": [gettext("Stock is taken by an issue, a write-off or a transfer")]})
     policy.require(actor, "move", StockBatch)
     policy.require_region_in_scope(actor, batch.region_code, "batch")
     _positive(quantity)
@@ -228,11 +228,11 @@ def count_stock(actor, batch: StockBatch, counted: int, *, expected: int, reason
     policy.require(actor, "move", StockBatch)
     policy.require_region_in_scope(actor, batch.region_code, "batch")
     if not isinstance(counted, int) or counted < 0:
-        raise ValidationFailed.from_dict({"counted": ["Give a whole number, zero or more"]})
+        raise ValidationFailed.from_dict({"counted": [gettext("Give a whole number, zero or more")]})
     with transaction.atomic():
         rows = StockBatch.objects.filter(pk=batch.pk, quantity=expected).update(quantity=counted)
         if rows == 0:
-            raise Conflict("The batch changed since it was counted; count again",
+            raise Conflict(gettext("The batch changed since it was counted; count again"),
                            [{"field": "expected", "message": "stock moved meanwhile"}])
         return _movement(actor, batch.pk, MovementKind.COUNT, counted - expected, reason)
 
@@ -276,7 +276,7 @@ def _dispatch(transfer: Transfer, actor, payload) -> dict:
                    reason=f"transfer {transfer.pk}")
         left -= take
     if left:
-        raise Conflict("Stock was issued meanwhile; the transfer cannot be dispatched in full")
+        raise Conflict(gettext("Stock was issued meanwhile; the transfer cannot be dispatched in full"))
     return {"dispatched_at": timezone.now()}
 
 
@@ -315,7 +315,7 @@ def request_transfer(actor, *, source: Warehouse, target: Warehouse, item: Suppl
     policy.require(actor, "add", Transfer)
     _positive(quantity)
     if not (policy.in_scope(actor, source) or policy.in_scope(actor, target)):
-        raise NotAllowed("Neither warehouse lies in your jurisdiction")
+        raise NotAllowed(gettext("Neither warehouse lies in your jurisdiction"))
     transfer = Transfer(source=source, target=target, item=item, quantity=quantity, reason=reason,
                         requested_by=actor)
     try:
@@ -343,7 +343,7 @@ def create_standard(actor, data: Mapping[str, Any]) -> ReserveStandard:
     if data.get("warehouse_id"):
         warehouse = Warehouse.objects.filter(policy.scope_q(actor, Warehouse), pk=data["warehouse_id"]).first()
         if warehouse is None:
-            raise ValidationFailed.from_dict({"warehouse_id": ["No such warehouse in your jurisdiction"]})
+            raise ValidationFailed.from_dict({"warehouse_id": [gettext("No such warehouse in your jurisdiction")]})
         data.setdefault("region_code", warehouse.region_code)
     return create_object(actor, ReserveStandard, data)
 
@@ -412,7 +412,8 @@ def set_shelter_status(actor, shelter: Shelter, status: str, occupancy: int | No
         if status in (ShelterStatus.STANDBY, ShelterStatus.CLOSED):
             occupancy = 0 if occupancy is None else occupancy
             if occupancy:
-                raise ValidationFailed.from_dict({"occupancy": ["A shelter on standby or closed holds nobody"]})
+                raise ValidationFailed.from_dict(
+                    {"occupancy": [gettext("A shelter on standby or closed holds nobody")]})
         if occupancy < 0 or occupancy > locked.capacity:
             raise ValidationFailed.from_dict({"occupancy": [f"Between 0 and the capacity {locked.capacity}"]})
         if status == ShelterStatus.OPEN and occupancy == locked.capacity:
@@ -484,7 +485,7 @@ def _supply_item(item: str | None) -> SupplyItem:
         found = SupplyItem.objects.filter(Q(code=item) | Q(name=item) | (Q(pk=int(item)) if item.isdigit()
                                                                            else Q(pk__in=[]))).first()
     if found is None:
-        raise ValidationFailed.from_dict({"item": ["Name a supply item (id, code or name) for warehouses"]})
+        raise ValidationFailed.from_dict({"item": [gettext("Name a supply item (id, code or name) for warehouses")]})
     return found
 
 

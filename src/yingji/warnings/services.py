@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from yingji.core import audit, policy
 from yingji.core.choices import AuditAction
@@ -218,7 +218,7 @@ def create_warning(actor, data: Mapping[str, Any], *, references: Warning | None
 def update_warning(actor, warning: Warning, data: Mapping[str, Any]) -> Warning:
     """Change a draft (fields its template locked stay as they are)."""
     if warning.state != WarningState.DRAFT:
-        raise ValidationFailed.from_dict({"state": ["Only a draft can be edited"]})
+        raise ValidationFailed.from_dict({"state": [gettext("Only a draft can be edited")]})
     data = {k: v for k, v in dict(data).items() if v is not None}
     locked = {f: ["This field is locked by the template"] for f in warning.locked_fields
               if f in data and data[f] != getattr(warning, f)}
@@ -232,9 +232,10 @@ def update_warning(actor, warning: Warning, data: Mapping[str, Any]) -> Warning:
 def derive(actor, original: Warning, msg_type: str, data: Mapping[str, Any]) -> Warning:
     """Draft an Update or a Cancel of a published warning; it replaces the original when it is published."""
     if msg_type not in (MessageType.UPDATE, MessageType.CANCEL):
-        raise ValidationFailed.from_dict({"msg_type": ["An Update or a Cancel"]})
+        raise ValidationFailed.from_dict({"msg_type": [gettext("An Update or a Cancel")]})
     if original.state != WarningState.PUBLISHED:
-        raise ValidationFailed.from_dict({"references": ["Only a published warning can be updated or cancelled"]})
+        raise ValidationFailed.from_dict(
+            {"references": [gettext("Only a published warning can be updated or cancelled")]})
     base = {k: getattr(original, k) for k in TEXT_FIELDS} | {"template": "", "locked_fields": []}
     if msg_type == MessageType.CANCEL:
         base["headline"] = f"解除{original.headline}"[:200]
@@ -267,16 +268,16 @@ def _approve(warning, actor, payload):
 
 def _reject(warning, actor, payload):
     if not payload.get("note"):
-        raise ValidationFailed.from_dict({"note": ["Say why the warning is sent back"]})
+        raise ValidationFailed.from_dict({"note": [gettext("Say why the warning is sent back")]})
     return {"approved_by": None}
 
 
 def _publish(warning, actor, payload):
     now = timezone.now()
     if warning.expires <= now:
-        raise ValidationFailed.from_dict({"expires": ["The warning has already expired; edit a new one"]})
+        raise ValidationFailed.from_dict({"expires": [gettext("The warning has already expired; edit a new one")]})
     if warning.references_id and warning.references.state != WarningState.PUBLISHED:
-        raise ValidationFailed.from_dict({"references": ["The referenced warning is no longer published"]})
+        raise ValidationFailed.from_dict({"references": [gettext("The referenced warning is no longer published")]})
     warning.sent = now
     problems = cap.validate(cap.build(warning))
     if problems:
@@ -580,7 +581,7 @@ def acknowledge_by_token(token: str, max_age_days: int = 14):
         warning = Warning.objects.get(pk=data["w"], state__in=EVER_PUBLISHED)
         person = ResponsiblePerson.objects.get(pk=data["p"])
     except (signing.BadSignature, KeyError, TypeError, Warning.DoesNotExist, ResponsiblePerson.DoesNotExist):
-        raise ValidationFailed.from_dict({"token": ["This confirmation link is not valid"]}) from None
+        raise ValidationFailed.from_dict({"token": [gettext("This confirmation link is not valid")]}) from None
     return warning, person
 
 
@@ -588,7 +589,7 @@ def acknowledge_in_app(user, warning: Warning) -> int:
     """A logged-in user confirms a warning for every responsible person linked to their account."""
     people = list(ResponsiblePerson.objects.filter(user=user, deliveries__warning=warning).distinct())
     if not people:
-        raise NotAllowed("You are not a recipient of this warning")
+        raise NotAllowed(gettext("You are not a recipient of this warning"))
     return sum(acknowledge(warning, p, Channel.INAPP) for p in people)
 
 
@@ -596,7 +597,7 @@ def resend_silent(actor, warning: Warning) -> int:
     """The duty officer re-sends to everyone who has not confirmed: their first channel is queued again now."""
     policy.require(actor, "resend", warning)
     if warning.state != WarningState.PUBLISHED:
-        raise ValidationFailed.from_dict({"state": ["Only a published warning can be re-sent"]})
+        raise ValidationFailed.from_dict({"state": [gettext("Only a published warning can be re-sent")]})
     now = timezone.now()
     silent = confirmation(warning)["silent_ids"]
     first = {p.pk: p.channels[0] for p in ResponsiblePerson.objects.filter(pk__in=silent) if p.channels}
