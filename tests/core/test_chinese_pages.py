@@ -262,3 +262,43 @@ def test_every_page_is_chinese(web, demo_county, username):
     findings = crawl(client, user)
     report = "\n".join(f"{url}: {' '.join(sorted(words))}" for url, words in sorted(findings.items()))
     assert not findings, f"English on pages seen by {username or 'an anonymous visitor'}:\n{report}"
+
+
+def _visible_english(response) -> set[str]:
+    return english_words("\n".join(parse(response.content.decode()).parts),
+                         frozenset(User.objects.values_list("username", flat=True)))
+
+
+def test_workflow_buttons_flashes_and_refusals_are_chinese(web, demo_county):
+    """Workflow steps done through the pages: the page after each (its flash message, the next buttons, the
+    timeline and the audit trail) and a refusal shown on the page are all Chinese."""
+    from yingji.core.models import AuditRecord
+    from yingji.incidents.models import Incident
+    from yingji.warnings.models import Warning
+
+    duty, approver, admin, commander = web("duty"), web("approver"), web("admin"), web("commander")
+    draft = Warning.objects.filter(state="draft").order_by("pk").first()
+    assert draft is not None
+    steps = [(duty, "submit", "提交审核"), (approver, "approve", "审核通过"), (approver, "publish", "发布")]
+    for client, action, label in steps:
+        response = client.post(f"/warnings/{draft.pk}/actions/{action}/", follow=True)
+        assert response.status_code == 200
+        flashes = [str(m) for m in response.context["messages"]]
+        assert any(f.startswith(label) and "已完成" in f for f in flashes), flashes
+        assert not _visible_english(response), (action, _visible_english(response))
+    assert "CAP" in response.content.decode()
+
+    incident = Incident.objects.filter(state="closed").order_by("pk").first()
+    assert incident is not None
+    response = commander.post(f"/incidents/{incident.pk}/transitions/reopen/",
+                              {"version": incident.version, "reason": "补充调查"}, follow=True)
+    assert response.status_code == 200
+    assert any("重新打开事件" in str(m) for m in response.context["messages"]), list(response.context["messages"])
+    assert not _visible_english(response), _visible_english(response)
+    stale = commander.post(f"/incidents/{incident.pk}/transitions/close/",
+                           {"version": incident.version, "summary": "处置完毕"})
+    assert stale.status_code == 409 and not _visible_english(stale), _visible_english(stale)
+
+    audit_page = admin.get("/audit/")
+    assert not _visible_english(audit_page), _visible_english(audit_page)
+    assert AuditRecord.objects.filter(object_type="warnings.warning", message="publish").exists()

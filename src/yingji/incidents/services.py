@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from yingji.core import audit, notifications, policy
 from yingji.core.choices import AuditAction, Role
@@ -57,6 +57,9 @@ FIGURES = ("deaths", "missing", "serious_injuries", "minor_injuries", "trapped",
 WARN_BEFORE = datetime.timedelta(minutes=30)
 #: Clock skew tolerated for "occurred in the future".
 SKEW = datetime.timedelta(minutes=5)
+
+#: The refusal of a write based on a stale version (the incident page words it for its forms).
+STALE_INCIDENT = gettext_noop("Someone else changed this incident after you opened it; reload and try again")
 
 
 def grade_and_deadlines(deaths: int, serious_injuries: int, direct_loss_yuan, occurred_at: datetime.datetime):
@@ -145,7 +148,7 @@ def _check_version(incident, data: Mapping[str, Any]) -> None:
     """A form or client that read version N may only change what is still version N (409 otherwise)."""
     expected = data.get("version")
     if expected not in (None, "") and str(expected) != str(incident.version):
-        raise Conflict(gettext("Someone else changed this incident after you opened it; reload and try again"))
+        raise Conflict(gettext(STALE_INCIDENT))
 
 
 def create_incident(actor, data: Mapping[str, Any]) -> Incident:

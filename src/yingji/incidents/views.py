@@ -118,7 +118,7 @@ def _refused(request, incident: Incident, key: str, form, exc: ServiceError):
         form.add_error(field, error["message"])
     if not exc.errors or exc.detail != "Validation failed":
         message = (_("Someone else changed this incident after you opened the page; reload it and try again.")
-                   if isinstance(exc, Conflict) and "Someone else" in exc.detail else exc.detail)
+                   if isinstance(exc, Conflict) and exc.detail == _(services.STALE_INCIDENT) else exc.detail)
         form.add_error(None, message)
     return _incident_page(request, incident, bound=(key, form), status=STATUS_OF.get(type(exc), 400))
 
