@@ -1,6 +1,6 @@
 """Choice sets of incidents: states, accident grades, reporting levels, information sources, timeline kinds."""
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.choices import ChoiceSet
@@ -38,7 +38,7 @@ class IncidentState(ChoiceSet):
     CHOICES = (
         (REPORTED, _("Reported"), "warning"),
         (RESPONDING, _("Responding"), "danger"),
-        (CLOSED, _("Closed"), "secondary"),
+        (CLOSED, pgettext_lazy("incident state", "Closed"), "secondary"),
     )
 
 

@@ -2,6 +2,7 @@
 states, levels and sources."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import ChoiceSet
 
@@ -112,7 +113,7 @@ class HazardState(ChoiceSet):
         (RECTIFYING, _("Being rectified"), "warning"),
         (RECTIFIED, _("Rectified, awaiting verification"), "primary"),
         (VERIFIED, _("Verified"), "success"),
-        (CLOSED, _("Closed"), "dark"),
+        (CLOSED, pgettext_lazy("hazard state", "Closed"), "dark"),
     )
 
     #: States in which the rectification deadline runs (a hazard here past its due_at is overdue).
@@ -166,7 +167,7 @@ class HazardAction(ChoiceSet):
         (RECTIFY, _("Rectification completed"), "primary"),
         (VERIFY, _("Verified"), "success"),
         (REJECT, _("Rejected"), "danger"),
-        (CLOSE, _("Closed"), "dark"),
+        (CLOSE, pgettext_lazy("hazard state", "Closed"), "dark"),
         (EXTEND, _("Deadline extended"), "warning"),
         (ATTACH, _("File attached"), "light"),
         (OVERDUE, _("Overdue escalation"), "danger"),

@@ -40,7 +40,7 @@ HAZARD_COLUMNS = [
     ("found_at", gettext_lazy("Found")), ("state", gettext_lazy("State")), ("level", gettext_lazy("Hazard level")),
     ("supervised", gettext_lazy("Listed for county supervision")),
     ("due_at", gettext_lazy("Rectification deadline")), ("responsible_person", gettext_lazy("Responsible person")),
-    ("is_overdue", gettext_lazy("Overdue")), ("closed_at", gettext_lazy("Closed")),
+    ("is_overdue", gettext_lazy("Overdue")), ("closed_at", pgettext_lazy("hazard closed at", "Closed")),
 ]
 STATUS_OF = {Conflict: 409, NotAllowed: 403}
 #: The distribution page lists the enterprises with the most serious risks first, this many of them.

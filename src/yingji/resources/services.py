@@ -306,7 +306,7 @@ TRANSFER_WORKFLOW = Workflow(Transfer, [
     Transition("dispatch", (TransferState.APPROVED,), TransferState.DISPATCHED, TRANSFER_ROLES,
                label=gettext_lazy("Dispatch"), check=_dispatch, allowed=_in_region("region_code")),
     Transition("receive", (TransferState.DISPATCHED,), TransferState.RECEIVED, TRANSFER_ROLES,
-               label=gettext_lazy("Receive"), check=_receive, allowed=_in_region("target_region_code")),
+               label=gettext_lazy("Confirm receipt"), check=_receive, allowed=_in_region("target_region_code")),
 ])
 
 
