@@ -4,11 +4,13 @@ message did not go out (the dispatcher retries with backoff, then escalates)."""
 from __future__ import annotations
 
 import json
+import re
 import smtplib
 import urllib.error
 import urllib.request
 
 from django.core.mail import send_mail
+from django.utils.translation import gettext_lazy as _
 
 from yingji.core.notifications import notify
 
@@ -17,6 +19,30 @@ from .choices import Channel
 
 class ChannelError(Exception):
     pass
+
+
+#: How the stored delivery errors read on pages (the stored text stays English, as the adapters raise it).
+ERROR_TEXTS = [
+    (re.compile(r"no URL configured"), _("no gateway address configured")),
+    (re.compile(r"only http\(s\) URLs are allowed"), _("only http(s) addresses are allowed")),
+    (re.compile(r"HTTP (?P<code>\d+)"), _("the gateway answered HTTP %(code)s")),
+    (re.compile(r"unreachable: (?P<reason>.*)", re.S), _("unreachable: %(reason)s")),
+    (re.compile(r"robot answered with no JSON"), _("the group robot gave no valid answer")),
+    (re.compile(r"robot error (?P<reason>.*)", re.S), _("group robot error %(reason)s")),
+    (re.compile(r"no email address"), _("no email address")),
+    (re.compile(r"SMTP: (?P<reason>.*)", re.S), _("mail server: %(reason)s")),
+    (re.compile(r"no active linked account"), _("no active linked account")),
+    (re.compile(r"unknown channel (?P<channel>.*)"), _("unknown channel %(channel)s")),
+]
+
+
+def describe_error(text: str) -> str:
+    """A stored delivery error in the active language (as stored when it is not one of ours)."""
+    for pattern, sentence in ERROR_TEXTS:
+        match = pattern.fullmatch(text or "")
+        if match:
+            return str(sentence) % match.groupdict()
+    return text
 
 
 class ChannelAdapter:

@@ -25,6 +25,7 @@ from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
 from . import services
 from .catalog import TEMPLATES
+from .channels import describe_error
 from .choices import MessageType, WarningState
 from .filters import ResponsiblePersonFilterSet, WarningFilterSet
 from .forms import PersonForm, WarningForm, template_choices
@@ -52,7 +53,7 @@ def _confirmation_rows(warning: Warning):
                                             "state": d.state, "last_error": ""})
         row["channels"].append(d.get_channel_display())
         row["acknowledged_at"] = row["acknowledged_at"] or d.acknowledged_at
-        row["last_error"] = d.last_error or row["last_error"]
+        row["last_error"] = describe_error(d.last_error) or row["last_error"]
     confirmed = [r for r in rows.values() if r["acknowledged_at"]]
     silent = [r for r in rows.values() if not r["acknowledged_at"]]
     return confirmed, silent
