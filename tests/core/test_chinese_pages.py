@@ -72,7 +72,7 @@ NOT_PAGES = {
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",
             "duty_roster_import_template", "enterprise_import_template", "resource_map_layers"}
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
-SAMPLES_PER_MODEL = 4
+SAMPLES_PER_MODEL = 3
 
 # ASCII words a Chinese page may show: acronyms, codes, units, product and proper names.
 ALLOWED = {
@@ -81,6 +81,9 @@ ALLOWED = {
     "DingTalk", "OpenAPI", "JSON", "XML", "CSV", "URL", "IP", "MQTT", "HTTP", "HTTPS", "PNG", "JPG", "JPEG",
     "xlsx", "xls", "csv", "pdf", "png", "jpg", "OSM", "OpenStreetMap", "Leaflet", "WGS", "CGCS", "TNT", "LNG",
     "LPG", "PM", "Yingji", "English", "Email", "email", "App", "UTC", "GCJ", "WebHook", "Webhook", "webhook",
+    "CAS", "WebP", "GBK", "UTF", "Atom", "LED", "LEL", "KiB", "MB", "GB18218",
+    # prefixes of licence numbers (危化 WH, 烟花 YH, 非煤 FM) and the GB 18218 ratio q/Q
+    "WH", "YH", "FM", "q/Q",
     # units
     "m", "mm", "cm", "km", "kg", "t", "h", "min", "s", "mm/h", "m/h", "m/s", "km/h", "kPa", "MPa", "Pa", "ha",
     "ppm", "mg", "L", "kV", "kW", "MW", "m3", "mg/m3", "km2", "m2", "d",

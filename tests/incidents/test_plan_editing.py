@@ -123,7 +123,8 @@ def test_plan_pages_create_edit_with_field_errors(web, demo_county, hq):
                                    {"title": "调派救援队伍", "unit": "", "due_minutes": None}]
     assert plan.hq_id == hq.pk and plan.event_types == ["industrial_commercial_accident", "geological"]
     edit = client.get(f"/plans/{plan.pk}/edit/")
-    assert edit.status_code == 200 and "deaths &gt;= 3" in edit.content.decode()
+    assert edit.status_code == 200 and "死亡人数 &gt;= 3" in edit.content.decode()
+    assert "事故等级 &gt;= 较大" in edit.content.decode()
     changed = client.post(f"/plans/{plan.pk}/edit/", _form(demo_county, hq, conditions_II="", is_active=""))
     assert changed.status_code == 302
     plan.refresh_from_db()
@@ -146,3 +147,24 @@ def test_plan_list_page_filters_and_exports(web, demo_county):
     export = client.get("/plans/", {"export": "csv"})
     assert export.status_code == 200
     assert web("enterprise1").get("/plans/").status_code == 403
+
+
+def test_plan_conditions_round_trip_in_chinese(web, demo_county, hq):
+    """The edit form shows conditions with Chinese names (死亡人数 >= 3, 事故等级 >= 较大); saving them unchanged keeps
+    the plan's conditions, and a condition may be typed either way."""
+    client = web("section")
+    plan = next(p for p in Plan.objects.order_by("pk") if p.standard_tasks
+                and any(c["field"] == "grade" for cs in p.conditions.values() for c in cs))
+    before = plan.conditions
+    form = client.get(f"/plans/{plan.pk}/edit/").context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("on" if v is True else "" if v in (None, False) else v) for k, v in data.items()}
+    assert any("事故等级 >= " in (data.get(f"conditions_{lv}") or "") for lv in ("I", "II", "III", "IV"))
+    assert client.post(f"/plans/{plan.pk}/edit/", data).status_code == 302
+    plan.refresh_from_db()
+    assert plan.conditions == before
+    mixed = {**data, "conditions_IV": "被困人数 >= 2\nalarm_level >= 橙色\ngrade >= 一般"}
+    assert client.post(f"/plans/{plan.pk}/edit/", mixed).status_code == 302
+    plan.refresh_from_db()
+    assert plan.conditions["IV"] == [{"field": "trapped", "min": 2}, {"field": "alarm_level", "min": "orange"},
+                                     {"field": "grade", "min": "ordinary"}]
