@@ -305,3 +305,41 @@ def test_workflow_buttons_flashes_and_refusals_are_chinese(web, demo_county):
     audit_page = admin.get("/audit/")
     assert not _visible_english(audit_page), _visible_english(audit_page)
     assert AuditRecord.objects.filter(object_type="warnings.warning", message="publish").exists()
+
+
+AMBIGUOUS = {"Title", "title", "Location", "location", "Issue"}
+
+
+def test_words_with_several_meanings_carry_a_context():
+    """Each of these English words means different things on different pages (a report's title 标题 vs a person's
+    title 职务; a hazard's place 位置 vs coordinates 经纬度 …): the catalogue holds them only with a context, and
+    the pages show the right word."""
+    from pathlib import Path
+
+    import yingji
+
+    catalogue = (Path(yingji.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po").read_text()
+    without_context = [m.group(1) for m in re.finditer(r'(?:^msgctxt "[^"]*"\n)?^msgid "([^"]*)"$', catalogue, re.M)
+                       if m.group(1) in AMBIGUOUS and not m.group(0).startswith("msgctxt")]
+    assert not without_context, f"use pgettext / {{% translate … context … %}} for {without_context}"
+
+
+def test_title_and_location_read_right(web, demo_county):
+    from yingji.incidents.models import Incident
+    from yingji.prevention.models import Hazard
+
+    section = web("section")
+    hazard_form = section.get("/hazards/new/").content.decode()
+    assert "标题" in hazard_form and "位置" in hazard_form and "职务" not in hazard_form
+    assert "经纬度" not in hazard_form
+    hazard = Hazard.objects.for_user(User.objects.get(username="section")).order_by("pk").first()
+    detail = section.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert "位置" in detail and "经纬度" not in detail
+    incidents = section.get("/incidents/").content.decode()
+    assert "标题" in incidents and "职务" not in incidents
+    incident = Incident.objects.order_by("pk").first()
+    assert section.get(f"/incidents/{incident.pk}/").status_code == 200
+    persons = web("duty").get("/responsible-persons/").content.decode()
+    assert "职务" in persons and "姓名" in persons
+    experts = web("duty").get("/resources/experts/").content.decode()
+    assert "职务" in experts and "专业领域" in experts

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext_lazy
 
 from yingji.core import audit, notifications, policy
 from yingji.core.choices import AuditAction, Role
@@ -736,7 +736,7 @@ def _on_sitrep_issued(sitrep: Sitrep, t: Transition, actor, payload: Mapping[str
 SITREP_WORKFLOW = Workflow(
     model=Sitrep,
     transitions=[Transition("issue", (SitrepState.DRAFT,), SitrepState.ISSUED, frozenset(SITREP_ROLES),
-                            label=gettext_lazy("Issue"), check=_issue)],
+                            label=pgettext_lazy("document", "Issue"), check=_issue)],
     on_applied=_on_sitrep_issued,
 )
 
