@@ -117,9 +117,9 @@ class VisibleText(HTMLParser):
                 self._in_nav += 1
         if self._skip:
             return
-        for name in TEXT_ATTRIBUTES:
-            if attributes.get(name):
-                self.parts.append(attributes[name])
+        for name, value in attributes.items():
+            if value and (name in TEXT_ATTRIBUTES or name.startswith("data-label")):
+                self.parts.append(value)
         if tag == "input" and attributes.get("type") in ("submit", "button", "reset") and attributes.get("value"):
             self.parts.append(attributes["value"])
         if tag == "a" and attributes.get("href"):
