@@ -93,7 +93,7 @@ def test_call_to_incident_to_plan_to_task(live_server, transactional_db, demo_co
             # The commander activates the proposed plan and assigns a task.
             _log_in(page, base, "commander", DEMO_PASSWORD)
             page.goto(incident_url)
-            assert page.locator("#yj-plan-matches").inner_text().count("III") >= 1
+            assert page.locator("#yj-plan-matches").inner_text().count("Ⅲ级响应") >= 1
             page.select_option("#id_plan_id", str(facts["plan_id"]))
             with page.expect_navigation():
                 page.click("#yj-activate-submit")
