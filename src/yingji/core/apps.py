@@ -11,4 +11,9 @@ class CoreConfig(AppConfig):
         from . import (
             signals,  # noqa: F401  (login/logout audit receivers)
             tasks,  # noqa: F401  (registers the periodic jobs of core)
+            textpolicy,
+            timesafe,
         )
+
+        textpolicy.install()
+        timesafe.install()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yingji.core import policy
+from yingji.core import policy, textpolicy
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import Contact, User
 
@@ -39,7 +39,6 @@ ROLE_WORDS = {"leader": LEADER, "带班领导": LEADER, "领导": LEADER, "带�
               "officer": OFFICER, "值班员": OFFICER, "值班人员": OFFICER}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 PHONE_RE = re.compile(r"^[0-9+\-() ]{3,32}$")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -192,8 +191,8 @@ def _parse_rows(sheet) -> tuple[list[RosterRow], list[Issue]]:
         for i, c in enumerate(cells):
             if c is not None and (c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("="))):
                 row_issues.append(Issue(row_no, _letter(i), _("Formulas are not accepted; enter the value itself")))
-            elif isinstance(c.value, str) and CONTROL_RE.search(c.value):
-                row_issues.append(Issue(row_no, _letter(i), _("Contains control characters")))
+            elif isinstance(c.value, str) and textpolicy.problem(c.value):
+                row_issues.append(Issue(row_no, _letter(i), textpolicy.problem(c.value)))
         if row_issues:
             issues += row_issues
             continue

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from yingji.core import policy
+from yingji.core import policy, textpolicy
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import Organisation, Region
 from yingji.standards import gb32100
@@ -101,7 +101,11 @@ def _as_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
         raise RowError("Expected text, found a date")
-    return str(value).strip()
+    text = str(value).strip()
+    reason = textpolicy.problem(text)
+    if reason:
+        raise RowError(reason)
+    return text
 
 
 def _credit_code(value: Any) -> str:

@@ -16,7 +16,7 @@ from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from yingji.core import policy
+from yingji.core import policy, textpolicy
 from yingji.core.choices import Role
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import User
@@ -158,7 +158,9 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
         policy.require(actor, "ingest", Station)
     now = now or timezone.now()
     result = IngestResult()
-    codes = {item.get("station") for item in items if isinstance(item, dict) and isinstance(item.get("station"), str)}
+    # A code the text policy refuses (a lone surrogate from an MQTT payload) cannot even be looked up: unknown.
+    codes = {item.get("station") for item in items if isinstance(item, dict) and isinstance(item.get("station"), str)
+             and not textpolicy.problem(item["station"])}
     stations = _stations_for(actor, codes)
     station_ids = [s.id for s in stations.values()]
     sensors = {(s.station_id, s.key): s for s in Sensor.objects.filter(station_id__in=station_ids)}
@@ -186,7 +188,7 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
             client_id = item.get("id")
             if client_id is not None:
                 if isinstance(client_id, bool) or not isinstance(client_id, str | int) or not str(client_id) \
-                        or len(str(client_id)) > 64:
+                        or len(str(client_id)) > 64 or textpolicy.problem(str(client_id)):
                     raise ValueError("id must be a string of 1-64 characters")
                 client_id = str(client_id)
         except ValueError as exc:

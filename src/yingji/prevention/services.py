@@ -54,7 +54,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 
-from yingji.core import attachments, audit, notifications, policy
+from yingji.core import attachments, audit, notifications, policy, timesafe
 from yingji.core.choices import AuditAction, Role
 from yingji.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from yingji.core.models import ALL_ROLES, User
@@ -544,7 +544,7 @@ def _escalation_recipients(hazard: Hazard, old_level: int, new_level: int) -> li
 
 
 def escalation_target(due_at: datetime.datetime, now: datetime.datetime) -> int:
-    return max((level for level, after in ESCALATION_STEPS if due_at + after < now), default=0)
+    return max((level for level, after in ESCALATION_STEPS if timesafe.add(due_at, after) < now), default=0)
 
 
 def escalate_overdue(now: datetime.datetime | None = None) -> int:

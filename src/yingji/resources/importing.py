@@ -26,7 +26,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from yingji.core import policy
+from yingji.core import policy, textpolicy
 from yingji.core.errors import ServiceError, ValidationFailed
 from yingji.core.models import Region
 from yingji.core.services import create_object
@@ -85,6 +85,9 @@ def _text(max_length: int) -> Callable[[Any], str]:
         text = str(value).strip()
         if len(text) > max_length:
             raise RowError(f"At most {max_length} characters")
+        reason = textpolicy.problem(text)
+        if reason:
+            raise RowError(reason)
         return text
 
     return parse
