@@ -144,6 +144,8 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, ServiceError):  # raised by the parser (text policy), wrapped by ninja as 400
+            return service_error(request, exc.__cause__)
         return respond(request, exc.status_code, str(exc))
 
     @api.exception_handler(Http404)

@@ -191,7 +191,7 @@ def _parse_rows(sheet) -> tuple[list[RosterRow], list[Issue]]:
         for i, c in enumerate(cells):
             if c is not None and (c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("="))):
                 row_issues.append(Issue(row_no, _letter(i), _("Formulas are not accepted; enter the value itself")))
-            elif isinstance(c.value, str) and textpolicy.problem(c.value):
+            elif c is not None and isinstance(c.value, str) and textpolicy.problem(c.value):
                 row_issues.append(Issue(row_no, _letter(i), textpolicy.problem(c.value)))
         if row_issues:
             issues += row_issues
