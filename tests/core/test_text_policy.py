@@ -65,7 +65,7 @@ def test_api_body_with_lone_surrogate_or_nul_is_422(api):
     client = api("section")
     org = Organisation.objects.filter(region_code="410481").first()
     for bad in ("\\ud800", "\\u0000"):
-        raw = '{"name": "坏%s名"}' % bad
+        raw = '{"name": "坏' + bad + '名"}'
         response = client.client.patch(f"/api/v1/organisations/{org.pk}", raw, content_type="application/json",
                                        headers=client.headers)
         body = assert_error_shape(response, 422)
@@ -108,7 +108,8 @@ def test_services_refuse_on_save_whatever_the_caller(demo_county):
     from yingji.core.services import create_object
 
     with pytest.raises(ValidationFailed) as caught:
-        create_object(User.objects.get(username="admin"), Organisation, {"name": "服务\x0c层", "kind": "member_unit", "region_code": "410481"})
+        create_object(User.objects.get(username="admin"), Organisation,
+                      {"name": "服务\x0c层", "kind": "member_unit", "region_code": "410481"})
     assert caught.value.errors[0]["field"] == "name"
     assert not Organisation.objects.filter(name__startswith="服务").exists()
 
@@ -209,3 +210,16 @@ def test_cap_document_of_a_legacy_warning_is_well_formed(api):
     texts = " ".join(root.itertext())
     assert "旧\ufffd预警" in texts and "\x1b" not in texts
     assert json.loads(json.dumps(texts))  # plain text survives a round trip
+
+
+def test_clean_text_command(demo_county):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    org = Organisation.objects.filter(region_code="410481").first()
+    Organisation.objects.filter(pk=org.pk).update(address="地址\x1b")
+    out = StringIO()
+    call_command("clean_text", stdout=out)
+    org.refresh_from_db()
+    assert org.address == "地址" and "core.organisation.address: 1 rows" in out.getvalue()
