@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.utils import timezone
 
 from tests.conftest import assert_error_shape
@@ -203,7 +204,8 @@ def test_cap_document_of_a_legacy_warning_is_well_formed(api):
     from yingji.warnings.models import Warning
 
     warning = Warning.objects.exclude(sent=None).first()
-    Warning.objects.filter(pk=warning.pk).update(headline="旧\x1b预警", description="说明\x00\x08")
+    nul = "\x00" if connection.vendor == "sqlite" else ""  # PostgreSQL cannot store NUL at all
+    Warning.objects.filter(pk=warning.pk).update(headline="旧\x1b预警", description=f"说明{nul}\x08")
     response = api("duty").get(f"/api/v1/warnings/{warning.pk}/cap.xml")
     assert response.status_code == 200
     root = etree.fromstring(response.content)
@@ -223,3 +225,23 @@ def test_clean_text_command(demo_county):
     call_command("clean_text", stdout=out)
     org.refresh_from_db()
     assert org.address == "地址" and "core.organisation.address: 1 rows" in out.getvalue()
+
+
+def test_cleaning_leaves_the_append_only_audit_trail_as_recorded(demo_county):
+    from importlib import import_module
+
+    from yingji.core.models import AuditRecord
+
+    migration = import_module("yingji.core.migrations.0002_audit_append_only")
+    record = AuditRecord.objects.order_by("pk").first()
+    with connection.cursor() as cursor:  # a legacy row, written before the trigger existed
+        if connection.vendor == "sqlite":
+            cursor.execute(migration.SQLITE_DOWN)
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS core_auditrecord_no_update ON core_auditrecord")
+    AuditRecord.objects.filter(pk=record.pk).update(object_repr="旧\x1b记录")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.SQLITE_UP if connection.vendor == "sqlite" else migration.POSTGRES_UP)
+    changed = textpolicy.clean_stored_text(apps)
+    assert "core.auditrecord.object_repr" not in changed
+    assert AuditRecord.objects.get(pk=record.pk).object_repr == "旧\x1b记录"

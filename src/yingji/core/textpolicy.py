@@ -14,6 +14,7 @@ Migration ``core.0008_clean_stored_text`` removed the refused characters from th
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,8 @@ REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 #: Characters XML 1.0 (and so CAP, Atom, xlsx and docx) cannot carry at all.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
+
+logger = logging.getLogger(__name__)
 
 
 def problem(value: str) -> str | None:
@@ -125,8 +128,9 @@ _DB_PATTERN = "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
 def clean_stored_text(registry, using: str = "default") -> dict[str, int]:
     """Remove refused characters from every string column of every model of ``registry`` (the app registry, or
     a migration's historical one); returns ``{"app.model.field": rows}`` for what changed. Row by row through
-    ``update()``, so no signal, timestamp or audit record is touched."""
-    from django.db import connections
+    ``update()``, so no signal, timestamp or audit record is touched. A table that refuses updates (the
+    append-only audit trail) is left as it is."""
+    from django.db import DatabaseError, connections, transaction
 
     vendor = connections[using].vendor
     changed: dict[str, int] = {}
@@ -138,11 +142,19 @@ def clean_stored_text(registry, using: str = "default") -> dict[str, int]:
             pattern = _DB_PATTERN.replace("[", "[\x00", 1) if vendor == "sqlite" else _DB_PATTERN
             rows = manager.filter(**{f"{field.attname}__regex": pattern})
             count = 0
-            for pk, value in rows.values_list("pk", field.attname).iterator():
-                if value is None:
-                    continue
-                manager.filter(pk=pk).update(**{field.attname: cleaned(value)})
-                count += 1
+            try:
+                with transaction.atomic(using=using):
+                    for pk, value in list(rows.values_list("pk", field.attname)):
+                        if value is None:
+                            continue
+                        manager.filter(pk=pk).update(**{field.attname: cleaned(value)})
+                        count += 1
+            except DatabaseError:
+                # A table the database keeps append-only (the audit trail) stays as recorded; its renderers
+                # pass every value through for_xml.
+                logger.warning("text policy: %s.%s refuses updates; left as stored", model._meta.label_lower,
+                               field.name)
+                continue
             if count:
                 changed[f"{model._meta.label_lower}.{field.name}"] = count
     return changed
