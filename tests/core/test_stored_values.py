@@ -310,13 +310,23 @@ def _report(name, tried, failures):
     return text
 
 
-def _a_sitrep_in_scope(user):
+def _outputs_in_scope(user) -> list[str]:
+    """The demo county has no situation report and no task: add one of each to an open incident in the user's
+    scope (through the services), so the walk reaches them; returns the URLs to start from."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from yingji.core import policy
     from yingji.incidents import services as incident_services
     from yingji.incidents.models import Incident
 
-    incident = Incident.objects.filter(policy.scope_q(user, Incident)).order_by("pk").first()
-    return incident_services.draft_sitrep(User.objects.get(username="duty"), incident)
+    incident = next(i for i in Incident.objects.filter(policy.scope_q(user, Incident)).order_by("pk") if i.is_open)
+    incident_services.create_task(User.objects.get(username="commander"), incident, {
+        "title": "核实伤亡人数", "assignee_id": User.objects.get(username="section").pk,
+        "due_at": timezone.now() + timedelta(hours=1)})
+    sitrep = incident_services.draft_sitrep(User.objects.get(username="duty"), incident)
+    return [f"/incidents/{incident.pk}/", f"/sitreps/{sitrep.pk}/"]
 
 
 SCENARIOS = {
@@ -336,11 +346,11 @@ def test_every_page_export_report_and_feed_survives_stored_values(demo_county, s
     _token, raw = issue_token(user)
     client = Client(raise_request_exception=False)
     client.force_login(user)
-    sitrep = _a_sitrep_in_scope(user)  # the demo county has none; a situation report is an output to walk
+    seeds = _outputs_in_scope(user)
     changed = SCENARIOS[scenario]()
     assert changed > 100, "the corruption must reach the demo rows"
     # force_login's session hash survives: the password field is never touched.
-    tried, failures, visited = walk(client, {"Authorization": f"Bearer {raw}"}, [f"/sitreps/{sitrep.pk}/"])
+    tried, failures, visited = walk(client, {"Authorization": f"Bearer {raw}"}, seeds)
     report = _report(f"{scenario}/{username}", tried, failures)
     assert sum(tried.values()) > 60 and tried["page"] > 30, report
     # The outputs the issue named are among what was walked.
