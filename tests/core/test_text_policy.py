@@ -239,7 +239,7 @@ def test_cleaning_leaves_the_append_only_audit_trail_as_recorded(demo_county):
             cursor.execute(migration.SQLITE_DOWN)
         else:
             cursor.execute("DROP TRIGGER IF EXISTS core_auditrecord_no_update ON core_auditrecord")
-    AuditRecord.objects.filter(pk=record.pk).update(object_repr="旧\x1b记录")
+    AuditRecord._base_manager.filter(pk=record.pk).update(object_repr="旧\x1b记录")
     with connection.cursor() as cursor:
         cursor.execute(migration.SQLITE_UP if connection.vendor == "sqlite" else migration.POSTGRES_UP)
     changed = textpolicy.clean_stored_text(apps)
