@@ -269,3 +269,7 @@ if not 0 < WARNING_DISSEMINATION["confirm_share"] <= 1:
 # Monitoring data retention (yingji.monitoring.retention): raw readings, then hourly aggregates.
 MONITORING_RETENTION = {"raw_days": int(os.environ.get("YINGJI_READING_RETENTION_DAYS", "90")),
                         "hourly_days": int(os.environ.get("YINGJI_HOURLY_RETENTION_DAYS", "3650"))}
+
+#: The one accepted range of every date and date-time written or filtered on (API, forms, filters, imports, MQTT);
+#: a value outside answers a field error instead of overflowing time-zone arithmetic or the database.
+YINGJI_DATE_RANGE = tuple(os.environ.get("YINGJI_DATE_RANGE", "1900-01-01,2100-12-31").split(",", 1))

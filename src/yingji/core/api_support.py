@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any
 
 import django_filters
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import AfterValidator, create_model
+from pydantic import AfterValidator, ConfigDict, create_model, field_validator
 
-from . import context
+from . import context, values
 from .errors import NotAllowed, ServiceError, ValidationFailed
 from .middleware import client_address
 from .models import ApiToken, hash_token
@@ -35,6 +37,56 @@ def ShortText(max_length: int, min_length: int = 0):  # noqa: N802  (reads as a 
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+#: A date within the accepted range (``YINGJI_DATE_RANGE``, see core.values).
+Date = Annotated[datetime.date, AfterValidator(values.check_date)]
+#: A date-time within the accepted range; one without a zone is read in the county's time zone (``TIME_ZONE``).
+DateTime = Annotated[datetime.datetime, AfterValidator(values.check_datetime)]
+#: A mobile number, a landline with its area code (and extension), or a short service number; "" allowed.
+Phone = Annotated[str, Field(max_length=32), AfterValidator(_no_nul), AfterValidator(values.check_phone)]
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _checked(value):
+    """The request-side rules every value of a request body obeys, however deeply nested: text is valid Unicode
+    (no lone surrogates, which no database column can store), integers fit a 64-bit column, dates and date-times
+    are in the accepted range (date-times made zone-aware)."""
+    if isinstance(value, str):
+        if _has_lone_surrogate(value):
+            raise values.ValueRejected(gettext("Text must not contain lone surrogate code points."))
+        return value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return values.check_int(value)
+    if isinstance(value, datetime.datetime):
+        return values.check_datetime(value)
+    if isinstance(value, datetime.date):
+        return values.check_date(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_checked(v) for v in value)
+    if isinstance(value, dict):
+        return {_checked(k): _checked(v) for k, v in value.items()}
+    return value
+
+
+class InSchema(Schema):
+    """The base of every request body schema (response schemas stay on ``Schema``): a field the schema does not
+    declare is refused with a 422 naming it, and every value passes the request-side checks of ``_checked``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _request_side_rules(cls, value):
+        return _checked(value)
 
 
 # --- authentication ----------------------------------------------------------------------------------------
@@ -104,6 +156,13 @@ def _loc_to_field(loc: list | tuple) -> str:
     return ".".join(parts)
 
 
+def _message(error: dict) -> str:
+    """pydantic's message, without the "Value error, " it puts before our own (translated) ones."""
+    if error.get("type") == "extra_forbidden":
+        return gettext("Unknown field.")
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+
+
 def install_error_handlers(api) -> None:
     def respond(request, status: int, detail: str, errors=()):
         response = api.create_response(request, {"detail": detail, "errors": list(errors)}, status=status)
@@ -117,8 +176,7 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc: NinjaValidationError):
-        errors = [{"field": _loc_to_field(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
-                  for e in exc.errors]
+        errors = [{"field": _loc_to_field(e.get("loc", ())), "message": _message(e)} for e in exc.errors]
         return respond(request, 422, "Validation failed", errors)
 
     @api.exception_handler(AuthenticationError)

@@ -11,4 +11,7 @@ class CoreConfig(AppConfig):
         from . import (
             signals,  # noqa: F401  (login/logout audit receivers)
             tasks,  # noqa: F401  (registers the periodic jobs of core)
+            values,
         )
+
+        values.install_form_rules()
