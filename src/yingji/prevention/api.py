@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from yingji.core import attachments, policy
 from yingji.core.api_support import (
     ERRORS,
+    Date,
     DateTime,
     Id,
     InSchema,
@@ -34,7 +35,6 @@ from .models import Hazard, RiskPoint, grade_of
 router = Router(tags=["prevention"])
 
 ScaleValue = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1000)]
-Day = Annotated[datetime.date, Field(ge=datetime.date(2000, 1, 1), le=datetime.date(2099, 12, 31))]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 LongText = ShortText(services.MAX_TEXT)
 
@@ -132,7 +132,7 @@ class RiskPointIn(InSchema):
     responsible_tier: _literal(ControlTier.values())
     responsible_person: ShortText(50, 1)
     responsible_phone: Phone = ""
-    review_date: Day | None = None
+    review_date: Date | None = None
 
 
 class RiskPointPatch(InSchema):
@@ -151,7 +151,7 @@ class RiskPointPatch(InSchema):
     responsible_tier: _literal(ControlTier.values()) | None = None
     responsible_person: ShortText(50, 1) | None = None
     responsible_phone: Phone | None = None
-    review_date: Day | None = None
+    review_date: Date | None = None
 
 
 class RiskDistributionRow(Schema):
@@ -426,8 +426,8 @@ def list_hazards(request, filters: Query[filter_params(HazardFilterSet)], page: 
 
 @router.get("/hazards/statistics", response={200: HazardStatisticsOut, **ERRORS}, tags=["hazards"],
             summary="Found, closed, overdue and closure rate by township, industry, source or period")
-def hazard_statistics(request, group_by: _literal(stats.HAZARD_GROUPS) = "township", since: Day | None = None,
-                      until: Day | None = None):
+def hazard_statistics(request, group_by: _literal(stats.HAZARD_GROUPS) = "township", since: Date | None = None,
+                      until: Date | None = None):
     """``since`` and ``until`` are dates of finding, both included."""
     start = services.as_datetime(since, "since", end_of_day=False) if since else None
     end = services.as_datetime(until + datetime.timedelta(days=1), "until", end_of_day=False) if until else None
