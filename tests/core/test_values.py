@@ -176,6 +176,18 @@ def test_every_number_form_field_refuses_what_no_column_holds(field):
     assert field.clean("42") == 42
 
 
+def test_model_choice_fields_refuse_ids_beyond_64_bits(demo_county):
+    from yingji.core.models import Organisation
+
+    for field in (forms.ModelChoiceField(queryset=Organisation.objects.all()),
+                  forms.ModelMultipleChoiceField(queryset=Organisation.objects.all())):
+        for value in ("9" * 20, "-" + "9" * 20):
+            with pytest.raises(ValidationError):
+                field.clean([value] if isinstance(field, forms.ModelMultipleChoiceField) else value)
+    first = Organisation.objects.order_by("pk").first()
+    assert forms.ModelChoiceField(queryset=Organisation.objects.all()).clean(str(first.pk)) == first
+
+
 def test_phone_form_field():
     field = PhoneField(required=False)
     assert field.clean(" 0375-8123456-12 ") == "0375-8123456-12"
@@ -201,7 +213,8 @@ def test_filters_answer_422_naming_the_parameter(api, path, param, value):
 
 def test_list_pages_with_far_dates_in_filters_are_not_server_errors(web):
     client = web("admin")
-    for url in ("/audit/?since=0001-01-01", "/audit/?until=9999-12-31T23:59:59", "/incidents/?occurred_after=0001-01-01"):
+    for url in ("/audit/?since=0001-01-01", "/audit/?until=9999-12-31T23:59:59",
+                "/incidents/?occurred_after=0001-01-01"):
         assert client.get(url).status_code < 500, url
 
 

@@ -118,3 +118,34 @@ def install_form_rules() -> None:
     forms.DateTimeField.default_validators = [validate_datetime]
     forms.IntegerField.default_validators = [validate_int]
     forms.DecimalField.default_validators = [validate_int]
+    _guard_model_choices(forms)
+
+
+def _too_big(value) -> bool:
+    text = str(value).strip()
+    return text.lstrip("+-").isdigit() and not -MAX_BIGINT - 1 <= int(text) <= MAX_BIGINT
+
+
+def _guard_model_choices(forms) -> None:
+    """Model choice fields look the submitted ids up before any validator runs, and SQLite's driver overflows on
+    ids beyond 64 bits (Django's own guard covers single lookups, not ``pk__in``): such an id is an invalid
+    choice, as an unknown one is."""
+    if getattr(forms.ModelChoiceField, "_yingji_guarded", False):
+        return
+    to_python, check_values = forms.ModelChoiceField.to_python, forms.ModelMultipleChoiceField._check_values
+
+    def guarded_to_python(self, value):
+        if value not in self.empty_values and _too_big(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return to_python(self, value)
+
+    def guarded_check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if _too_big(pk):
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                      params={"pk": pk})
+        return check_values(self, value)
+
+    forms.ModelChoiceField.to_python = guarded_to_python
+    forms.ModelMultipleChoiceField._check_values = guarded_check_values
+    forms.ModelChoiceField._yingji_guarded = True
