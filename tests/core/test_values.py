@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import json
 import string
+from typing import Annotated, get_args, get_origin, get_type_hints
 from zoneinfo import ZoneInfo
 
 import django_filters
@@ -156,6 +157,35 @@ def test_response_schemas_keep_accepting_extra_attributes():
                           if schemas[name].get("type") == "object"), bodies
     assert not any(schemas[name].get("additionalProperties") is False for name in schemas
                    if name.endswith("Out") or name.endswith("Page"))
+
+
+def _bare_dates(annotation, wrapped: bool = False) -> list:
+    """The date/datetime types in ``annotation`` not wrapped in an Annotated carrying a core.values check."""
+    if annotation in (datetime.date, datetime.datetime):
+        return [] if wrapped else [annotation]
+    if get_origin(annotation) is Annotated:
+        base, *metadata = get_args(annotation)
+        checks = {getattr(m, "func", None) for m in metadata}
+        return _bare_dates(base, wrapped or bool(checks & {values.check_date, values.check_datetime}))
+    return [bare for arg in get_args(annotation) for bare in _bare_dates(arg, wrapped)]
+
+
+def test_every_input_schema_uses_the_checked_date_types():
+    import yingji.api  # noqa: F401  (imports every router and its schemas)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    assert _bare_dates(datetime.datetime | None) and _bare_dates(list[datetime.date])
+    assert not _bare_dates(DateTime | None) and not _bare_dates(list[Date])
+    schemas = list(subclasses(InSchema))
+    assert len(schemas) > 50
+    offenders = {f"{cls.__module__}.{cls.__name__}.{name}"
+                 for cls in schemas for name, hint in get_type_hints(cls, include_extras=True).items()
+                 if name in cls.model_fields and _bare_dates(hint)}
+    assert not offenders
 
 
 # --- forms and FilterSets -----------------------------------------------------------------------------------------
