@@ -2,7 +2,7 @@
 each parameter (and each body property) in turn gets the values that once answered 500 — years 0001 and 9999,
 time-zone-less date-times, huge integers, NUL, lone surrogates, objects and arrays in place of scalars — and must
 answer below 500. Unknown body fields must answer 422 naming the field, and so must a date out of the accepted range
-in a date field or non-phone text in a phone field.
+in a date field, text with a lone surrogate, or non-phone text in a phone field.
 
 The other properties of a body keep plausible values (drawn from the demo county), so a bad value reaches the
 service rather than stopping at a sibling's validation. Set ``YINGJI_FUZZ_REPORT=FILE`` to append the tried and
@@ -110,7 +110,7 @@ def mutations(name: str, schema: dict):
     if kind in ("integer", "number"):
         out += [("huge_int", v, "no5xx") for v in HUGE_INTS]
     if kind == "string" or kind is None:
-        out += [("nul", v, "no5xx") for v in NUL] + [("surrogate", v, "no5xx") for v in SURROGATES]
+        out += [("nul", v, "no5xx") for v in NUL] + [("surrogate", v, "422") for v in SURROGATES]
         if schema.get("format") in DATE_FORMATS:  # a declared date: out of range is a 422 naming the field
             out += [("far_date", v, "422") for v in FAR_DATES]
             out += [("naive_datetime", v, "no5xx") for v in NAIVE_DATETIMES]
@@ -124,7 +124,7 @@ def mutations(name: str, schema: dict):
         if item.get("type") in ("integer", "number"):
             out += [("huge_int", [v], "no5xx") for v in HUGE_INTS]
         elif item.get("type") == "string":
-            out += [("nul", [v], "no5xx") for v in NUL] + [("surrogate", [v], "no5xx") for v in SURROGATES]
+            out += [("nul", [v], "no5xx") for v in NUL] + [("surrogate", [v], "422") for v in SURROGATES]
     return out
 
 
@@ -210,7 +210,8 @@ class Trial:
                 response = self.send(method, url, {**base, name: value})
                 if expect == "422":
                     ok = response.status_code == 422 and any(
-                        e.get("field", "").split(".")[-1] == name for e in response.json().get("errors", []))
+                        e.get("field", "") == name or e.get("field", "").startswith(f"{name}.")
+                        for e in response.json().get("errors", []))
                 else:
                     ok = response.status_code < 500
                 self.record(category, ok, f"{method} {path} {name}={value!r} -> {response.status_code} "
