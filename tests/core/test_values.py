@@ -218,6 +218,43 @@ def test_model_choice_fields_refuse_ids_beyond_64_bits(demo_county):
     assert forms.ModelChoiceField(queryset=Organisation.objects.all()).clean(str(first.pk)) == first
 
 
+def _classes(module_name: str, base: type) -> list[type]:
+    import importlib
+    import inspect
+
+    from django.apps import apps
+
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("yingji."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.{module_name}")
+        except ModuleNotFoundError:
+            continue
+        found += [c for _n, c in inspect.getmembers(module, inspect.isclass)
+                  if issubclass(c, base) and c.__module__ == module.__name__]
+    return found
+
+
+def test_every_date_and_number_field_of_every_form_and_filterset_carries_the_checks():
+    checked = 0
+    fields = [(f"{form.__name__}.{name}", field) for form in _classes("forms", forms.BaseForm)
+              for name, field in form.base_fields.items()]
+    fields += [(f"{fs.__name__}.{name}", flt.field) for fs in _classes("filters", django_filters.FilterSet)
+               for name, flt in fs.base_filters.items()
+               if not isinstance(flt, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter)]
+    for label, field in fields:
+        expected = {forms.DateTimeField: values.validate_datetime, forms.DateField: values.validate_date,
+                    forms.IntegerField: values.validate_int, forms.DecimalField: values.validate_int}
+        for kind, validator in expected.items():
+            if isinstance(field, kind):
+                assert validator in field.validators, label
+                checked += 1
+                break
+    assert checked >= 10
+
+
 def test_phone_form_field():
     field = PhoneField(required=False)
     assert field.clean(" 0375-8123456-12 ") == "0375-8123456-12"
@@ -343,3 +380,14 @@ def test_resource_import_dates_use_the_same_range():
     with pytest.raises(importing.RowError):
         importing._date(datetime.date(9999, 12, 31))
     assert importing._date("2026/06/30") == datetime.date(2026, 6, 30)
+
+
+def test_pages_refuse_non_phones_with_a_message_and_write_nothing(web):
+    client = web("duty")
+    response = client.post("/duty/log/new/", {"source": "phone", "kind": "call", "caller_phone": "call me maybe",
+                                              "content": "页面电话测试"}, follow=True)
+    assert response.status_code == 200
+    assert not DutyLogEntry.objects.filter(content="页面电话测试").exists()
+    client.post("/duty/log/new/", {"source": "phone", "kind": "call", "caller_phone": "0375-8123456",
+                                   "content": "页面电话测试"})
+    assert DutyLogEntry.objects.get(content="页面电话测试").caller_phone == "0375-8123456"
