@@ -372,6 +372,15 @@ def test_roster_import_with_far_dates_is_a_row_error(api, demo_county):
     assert {(row, column) for row, column, _message in found} >= {(2, "A"), (3, "A"), (4, "E")}
 
 
+def test_enterprise_import_dates_use_the_same_range():
+    from yingji.enterprises import importing
+
+    for far in ("0001年1月1日", "9999-12-31", datetime.date(1, 1, 1)):
+        with pytest.raises(importing.RowError):
+            importing._date(far)
+    assert importing._date("2027年6月30日") == datetime.date(2027, 6, 30)
+
+
 def test_resource_import_dates_use_the_same_range():
     from yingji.resources import importing
 
