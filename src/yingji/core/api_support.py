@@ -43,7 +43,8 @@ Date = Annotated[datetime.date, AfterValidator(values.check_date)]
 #: A date-time within the accepted range; one without a zone is read in the county's time zone (``TIME_ZONE``).
 DateTime = Annotated[datetime.datetime, AfterValidator(values.check_datetime)]
 #: A mobile number, a landline with its area code (and extension), or a short service number; "" allowed.
-Phone = Annotated[str, Field(max_length=32), AfterValidator(_no_nul), AfterValidator(values.check_phone)]
+Phone = Annotated[str, Field(max_length=32, json_schema_extra={"pattern": values.PHONE_RE.pattern.replace("^(", "^(|")}),
+                  AfterValidator(_no_nul), AfterValidator(values.check_phone)]
 
 
 def _has_lone_surrogate(text: str) -> bool:
