@@ -43,7 +43,8 @@ Date = Annotated[datetime.date, AfterValidator(values.check_date)]
 #: A date-time within the accepted range; one without a zone is read in the county's time zone (``TIME_ZONE``).
 DateTime = Annotated[datetime.datetime, AfterValidator(values.check_datetime)]
 #: A mobile number, a landline with its area code (and extension), or a short service number; "" allowed.
-Phone = Annotated[str, Field(max_length=32, json_schema_extra={"pattern": values.PHONE_RE.pattern.replace("^(", "^(|")}),
+_PHONE_OR_EMPTY = values.PHONE_RE.pattern.replace("^(", "^(|")
+Phone = Annotated[str, Field(max_length=32, json_schema_extra={"pattern": _PHONE_OR_EMPTY}),
                   AfterValidator(_no_nul), AfterValidator(values.check_phone)]
 
 
