@@ -7,6 +7,7 @@ Everything a deployment changes comes from environment variables (documented in 
 
 import os
 import secrets
+from datetime import date as _date
 from pathlib import Path
 
 import dj_database_url
@@ -269,3 +270,14 @@ if not 0 < WARNING_DISSEMINATION["confirm_share"] <= 1:
 # Monitoring data retention (yingji.monitoring.retention): raw readings, then hourly aggregates.
 MONITORING_RETENTION = {"raw_days": int(os.environ.get("YINGJI_READING_RETENTION_DAYS", "90")),
                         "hourly_days": int(os.environ.get("YINGJI_HOURLY_RETENTION_DAYS", "3650"))}
+
+#: The one accepted range of every date and date-time written or filtered on (API, forms, filters, imports, MQTT);
+#: a value outside answers a field error instead of overflowing time-zone arithmetic or the database.
+YINGJI_DATE_RANGE = tuple(p.strip() for p in os.environ.get("YINGJI_DATE_RANGE", "1900-01-01,2100-12-31").split(","))
+try:
+    _first, _last = (_date.fromisoformat(p) for p in YINGJI_DATE_RANGE)
+except ValueError as _exc:
+    raise ImproperlyConfigured("YINGJI_DATE_RANGE must be FIRST,LAST as ISO dates, e.g. 1900-01-01,2100-12-31") \
+        from _exc
+if not _first < _last or _first.year < 2 or _last.year > 9998:
+    raise ImproperlyConfigured("YINGJI_DATE_RANGE: FIRST must come before LAST, both within years 2-9998")

@@ -9,6 +9,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -19,6 +20,14 @@ from schemathesis.specs.openapi.checks import (
 from tests.conftest import ApiClient, assert_error_shape
 from yingji.core.models import Organisation, Region, User
 
+# The generators of the values trial (test_fuzz_values.py) in the schema-valid cases as well: dates and date-times
+# at and beyond the accepted range, years 0001 and 9999, date-times without a zone, and any time zone.
+FAR_DATES = ["0001-01-01", "9999-12-31", "1899-12-31", "1900-01-01", "2100-12-31", "2101-01-01"]
+schemathesis.openapi.format("date", st.sampled_from(FAR_DATES) | st.dates().map(lambda d: d.isoformat()))
+schemathesis.openapi.format("date-time", st.one_of(
+    st.sampled_from(["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59-12:00",
+                     "0001-01-01T00:00:00", "2026-06-01T08:00:00"]),
+    st.datetimes(timezones=st.none() | st.timezones()).map(lambda t: t.isoformat())))
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

@@ -86,9 +86,9 @@ def test_validation_names_each_field(api, demo_county):
 def test_major_hazard_cannot_be_set_by_hand(api, own_enterprise, demo_county):
     client = api("admin")
     response = client.patch(f"/api/v1/enterprises/{own_enterprise.pk}", {"major_hazard": True})
-    # Not part of the input schema: ignored, and the derived value stays.
-    assert response.status_code == 200
-    assert response.json()["major_hazard"] is False
+    # Not part of the input schema: refused, naming the field, and the derived value stays.
+    assert [e["field"] for e in assert_error_shape(response, 422)["errors"]] == ["major_hazard"]
+    assert client.get(f"/api/v1/enterprises/{own_enterprise.pk}").json()["major_hazard"] is False
     from yingji.core.errors import ValidationFailed
     from yingji.core.models import User
     from yingji.enterprises import services

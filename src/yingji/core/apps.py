@@ -13,7 +13,9 @@ class CoreConfig(AppConfig):
             tasks,  # noqa: F401  (registers the periodic jobs of core)
             textpolicy,
             timesafe,
+            values,
         )
 
         textpolicy.install()
         timesafe.install()
+        values.install_form_rules()

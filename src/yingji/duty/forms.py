@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yingji.core.forms import PhoneField
 from yingji.incidents.services import InformationSource
 from yingji.standards import events
 
@@ -16,7 +17,7 @@ class LogEntryForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=InformationSource.choices())
     kind = forms.ChoiceField(label=_("Kind"), choices=EntryKind.choices())
     caller_name = forms.CharField(label=_("Caller"), max_length=50, required=False)
-    caller_phone = forms.CharField(label=_("Caller's phone"), max_length=32, required=False)
+    caller_phone = PhoneField(label=_("Caller's phone"), required=False)
     content = forms.CharField(label=_("Content"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from yingji.core import policy, textpolicy
+from yingji.core import values as value_rules
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import Organisation, Region
 from yingji.standards import gb32100
@@ -182,6 +183,13 @@ def _flag(value: Any) -> bool:
 
 
 def _date(value: Any) -> datetime.date:
+    try:
+        return value_rules.check_date(_parse_date(value))
+    except value_rules.ValueRejected as exc:
+        raise RowError(str(exc)) from None
+
+
+def _parse_date(value: Any) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from yingji.core import audit, notifications, policy
+from yingji.core import audit, notifications, policy, values
 from yingji.core.choices import AuditAction, Role
 from yingji.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from yingji.core.models import STAFF_ROLES, Organisation, Region, User
@@ -106,9 +106,10 @@ def _aware(value, field: str) -> datetime.datetime:
             raise ValidationFailed.from_dict({field: ["Enter a date and time"]}) from None
     if not isinstance(value, datetime.datetime):
         raise ValidationFailed.from_dict({field: ["Enter a date and time"]})
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    try:
+        return values.check_datetime(value)
+    except values.ValueRejected as exc:
+        raise ValidationFailed.from_dict({field: [str(exc)]}) from None
 
 
 def _sync_deadlines(incident: Incident, chain: list[tuple[str, datetime.datetime]]) -> list[str]:

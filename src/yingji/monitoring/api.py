@@ -10,7 +10,18 @@ from django.db.models import Prefetch
 from ninja import Body, Field, Query, Router, Schema, Status
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
+from yingji.core.api_support import (
+    ERRORS,
+    Id,
+    InSchema,
+    PageParams,
+    ShortText,
+    TextPolicyParser,
+    apply_filters,
+    filter_params,
+    page_of,
+    paginate,
+)
 from yingji.core.errors import ValidationFailed
 
 from . import links, rules, services
@@ -29,7 +40,7 @@ Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
 # --- stations -----------------------------------------------------------------------------------------------
 
 
-class SensorIn(Schema):
+class SensorIn(InSchema):
     key: Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{1,32}$")]
     name: ShortText(100) = ""
     unit: ShortText(16) = ""
@@ -65,7 +76,7 @@ class StationOut(Schema):
     sensors: list[SensorOut]
 
 
-class StationIn(Schema):
+class StationIn(InSchema):
     code: Annotated[str, Field(pattern=r"^[-A-Za-z0-9_.]{1,32}$")]
     name: ShortText(100, 1)
     type: Literal[tuple(StationType.values())]  # type: ignore[valid-type]
@@ -79,7 +90,7 @@ class StationIn(Schema):
     sensors: Annotated[list[SensorIn], Field(max_length=50)] = []
 
 
-class StationPatch(Schema):
+class StationPatch(InSchema):
     name: ShortText(100, 1) | None = None
     lat: Lat | None = None
     lon: Lon | None = None
@@ -149,6 +160,9 @@ def update_station(request, id: Id, payload: StationPatch):
 
 # --- readings -----------------------------------------------------------------------------------------------
 
+# services.ingest holds each reading to the text policy itself and rejects only the bad ones, by index.
+TextPolicyParser.ITEMWISE_BODIES.add("/api/v1/readings")
+
 
 class Rejection(Schema):
     index: int
@@ -211,7 +225,7 @@ class AlarmDetailOut(AlarmOut):
     events: list[AlarmEventOut]
 
 
-class AlarmTransitionIn(Schema):
+class AlarmTransitionIn(InSchema):
     action: Literal[tuple(services.ALARM_WORKFLOW.actions)]  # type: ignore[valid-type]
     note: ShortText(2000) = ""
 
@@ -282,7 +296,7 @@ class IncidentLinkOut(Schema):
     incident_url: str
 
 
-class IncidentFromAlarmIn(Schema):
+class IncidentFromAlarmIn(InSchema):
     event_type: ShortText(48) | None = Field(None, description="incident type; by default from the station type")
     title: ShortText(200) | None = None
     description: ShortText(2000) | None = None
@@ -317,7 +331,7 @@ class RuleOut(Schema):
     enabled: bool
 
 
-class RuleIn(Schema):
+class RuleIn(InSchema):
     name: ShortText(100, 1)
     kind: Literal[tuple(RuleKind.values())]  # type: ignore[valid-type]
     station_type: Literal[("", *StationType.values())] = ""  # type: ignore[valid-type]
@@ -330,7 +344,7 @@ class RuleIn(Schema):
     enabled: bool = True
 
 
-class RulePatch(Schema):
+class RulePatch(InSchema):
     name: ShortText(100, 1) | None = None
     kind: Literal[tuple(RuleKind.values())] | None = None  # type: ignore[valid-type]
     station_type: Literal[("", *StationType.values())] | None = None  # type: ignore[valid-type]

@@ -16,7 +16,7 @@ from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from yingji.core import policy, textpolicy
+from yingji.core import policy, textpolicy, values
 from yingji.core.choices import Role
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import User
@@ -123,9 +123,15 @@ def _parse_ts(value: Any) -> datetime:
         ts = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError("ts is not an ISO-8601 date-time") from None
-    if ts.tzinfo is None:  # fromisoformat gives a fixed offset or none
-        ts = timezone.make_aware(ts)
-    return ts
+    try:
+        return values.check_datetime(ts)  # the accepted range; without an offset: the county's time zone
+    except values.ValueRejected as exc:
+        raise ValueError(f"ts: {exc}") from None
+
+
+def _is_text(value: Any) -> bool:
+    """A string the text policy accepts (no lone surrogate, which JSON can carry, no NUL or control character)."""
+    return isinstance(value, str) and not textpolicy.problem(value)
 
 
 def _parse_value(value: Any) -> float:
@@ -158,9 +164,7 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
         policy.require(actor, "ingest", Station)
     now = now or timezone.now()
     result = IngestResult()
-    # A code the text policy refuses (a lone surrogate from an MQTT payload) cannot even be looked up: unknown.
-    codes = {item.get("station") for item in items if isinstance(item, dict) and isinstance(item.get("station"), str)
-             and not textpolicy.problem(item["station"])}
+    codes = {item.get("station") for item in items if isinstance(item, dict) and _is_text(item.get("station"))}
     stations = _stations_for(actor, codes)
     station_ids = [s.id for s in stations.values()]
     sensors = {(s.station_id, s.key): s for s in Sensor.objects.filter(station_id__in=station_ids)}
@@ -171,10 +175,10 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
         try:
             if not isinstance(item, dict):
                 raise ValueError("each reading must be an object")
-            station = stations.get(item.get("station")) if isinstance(item.get("station"), str) else None
+            station = stations.get(item.get("station")) if _is_text(item.get("station")) else None
             if station is None:
                 raise ValueError("unknown station")
-            sensor = sensors.get((station.id, item.get("sensor")))
+            sensor = sensors.get((station.id, item.get("sensor"))) if _is_text(item.get("sensor")) else None
             if sensor is None:
                 raise ValueError("unknown sensor")
             ts = _parse_ts(item.get("ts"))
@@ -188,7 +192,7 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
             client_id = item.get("id")
             if client_id is not None:
                 if isinstance(client_id, bool) or not isinstance(client_id, str | int) or not str(client_id) \
-                        or len(str(client_id)) > 64 or textpolicy.problem(str(client_id)):
+                        or len(str(client_id)) > 64 or not _is_text(str(client_id)):
                     raise ValueError("id must be a string of 1-64 characters")
                 client_id = str(client_id)
         except ValueError as exc:

@@ -54,7 +54,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 
-from yingji.core import attachments, audit, notifications, policy, timesafe
+from yingji.core import attachments, audit, notifications, policy, timesafe, values
 from yingji.core.choices import AuditAction, Role
 from yingji.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from yingji.core.models import ALL_ROLES, User
@@ -136,11 +136,10 @@ def as_datetime(value, field: str = "due_at", *, end_of_day: bool = True) -> dat
         result = datetime.datetime.combine(value, datetime.time(23, 59, 59) if end_of_day else datetime.time())
     else:
         raise ValidationFailed.from_dict({field: ["This field is required for this action"]})
-    if not 2000 <= result.year <= 2100:
-        raise ValidationFailed.from_dict({field: ["The date must lie between 2000 and 2100"]})
-    if timezone.is_naive(result):
-        result = timezone.make_aware(result)
-    return result
+    try:
+        return values.check_datetime(result)
+    except values.ValueRejected as exc:
+        raise ValidationFailed.from_dict({field: [str(exc)]}) from None
 
 
 def _future_deadline(value, field: str = "due_at") -> datetime.datetime:

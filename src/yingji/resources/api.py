@@ -13,7 +13,19 @@ from ninja.files import UploadedFile
 
 from yingji.core import policy
 from yingji.core.api import Lat, Lon, RegionCode
-from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
+from yingji.core.api_support import (
+    ERRORS,
+    Date,
+    Id,
+    InSchema,
+    PageParams,
+    Phone,
+    ShortText,
+    apply_filters,
+    filter_params,
+    page_of,
+    paginate,
+)
 from yingji.core.errors import NotFound, ValidationFailed
 from yingji.core.services import create_object, update_object
 
@@ -150,7 +162,6 @@ def _lit(choice_set):
 
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Quantity = Annotated[int, Field(ge=1, le=2**31 - 1)]
-Phone = ShortText(32)
 TextList = Annotated[list[ShortText(100, 1)], Field(max_length=50)]
 
 
@@ -198,7 +209,7 @@ class LocatedOut(Schema):
 # --- teams -----------------------------------------------------------------------------------------------------
 
 
-class MemberIn(Schema):
+class MemberIn(InSchema):
     name: ShortText(50, 1)
     position: ShortText(50) = ""
     phone: Phone = ""
@@ -206,8 +217,13 @@ class MemberIn(Schema):
     certificates: TextList = []
 
 
-class MemberOut(MemberIn):
+class MemberOut(Schema):
     id: int
+    name: str
+    position: str
+    phone: str
+    skills: list[str]
+    certificates: list[str]
 
 
 class TeamOut(LocatedOut):
@@ -223,7 +239,7 @@ class TeamOut(LocatedOut):
     members: list[MemberOut] | None = None
 
 
-class TeamIn(Schema):
+class TeamIn(InSchema):
     name: ShortText(200, 1)
     kind: _lit(TeamKind)
     region_code: RegionCode
@@ -240,7 +256,7 @@ class TeamIn(Schema):
     members: Annotated[list[MemberIn], Field(max_length=500)] | None = None
 
 
-class TeamPatch(Schema):
+class TeamPatch(InSchema):
     name: ShortText(200, 1) | None = None
     kind: _lit(TeamKind) | None = None
     region_code: RegionCode | None = None
@@ -319,10 +335,10 @@ class TeamActivityOut(Schema):
     region_code: str
 
 
-class TeamActivityIn(Schema):
+class TeamActivityIn(InSchema):
     team_id: Id
     kind: _lit(ActivityKind)
-    date: datetime.date
+    date: Date
     incident_id: Id | None = None
     notes: ShortText(2000) = ""
 
@@ -372,7 +388,7 @@ class ExpertOut(LocatedOut):
     available: bool
 
 
-class ExpertIn(Schema):
+class ExpertIn(InSchema):
     name: ShortText(50, 1)
     field: _lit(Capability)
     region_code: RegionCode
@@ -386,7 +402,7 @@ class ExpertIn(Schema):
     lon: Lon | None = None
 
 
-class ExpertPatch(Schema):
+class ExpertPatch(InSchema):
     name: ShortText(50, 1) | None = None
     field: _lit(Capability) | None = None
     region_code: RegionCode | None = None
@@ -444,7 +460,7 @@ class EquipmentOut(LocatedOut):
     last_checked: datetime.date | None
 
 
-class EquipmentIn(Schema):
+class EquipmentIn(InSchema):
     item: _lit(EquipmentItem)
     model_name: ShortText(100) = ""
     count: Quantity = 1
@@ -453,18 +469,18 @@ class EquipmentIn(Schema):
     warehouse_id: Id | None = None
     holder_name: ShortText(200) = ""
     status: _lit(EquipmentStatus) = EquipmentStatus.IN_USE
-    last_checked: datetime.date | None = None
+    last_checked: Date | None = None
     region_code: RegionCode | None = Field(None, description="Taken from the team or warehouse holding it")
     address: ShortText(200) = ""
     lat: Lat | None = None
     lon: Lon | None = None
 
 
-class EquipmentPatch(Schema):
+class EquipmentPatch(InSchema):
     model_name: ShortText(100) | None = None
     count: Count | None = None
     status: _lit(EquipmentStatus) | None = None
-    last_checked: datetime.date | None = None
+    last_checked: Date | None = None
     holder_name: ShortText(200) | None = None
     address: ShortText(200) | None = None
     lat: Lat | None = None
@@ -528,7 +544,7 @@ class WarehouseOut(LocatedOut):
     area_m2: float | None
 
 
-class WarehouseIn(Schema):
+class WarehouseIn(InSchema):
     name: ShortText(200, 1)
     level: _lit(WarehouseLevel)
     region_code: RegionCode
@@ -540,7 +556,7 @@ class WarehouseIn(Schema):
     lon: Lon | None = None
 
 
-class WarehousePatch(Schema):
+class WarehousePatch(InSchema):
     name: ShortText(200, 1) | None = None
     level: _lit(WarehouseLevel) | None = None
     manager: ShortText(50) | None = None
@@ -594,7 +610,7 @@ class SupplyOut(Schema):
     unit: str
 
 
-class SupplyIn(Schema):
+class SupplyIn(InSchema):
     code: ShortText(20, 1)
     category: _lit(SupplyCategory)
     name: ShortText(100, 1)
@@ -602,7 +618,7 @@ class SupplyIn(Schema):
     unit: ShortText(16, 1)
 
 
-class SupplyPatch(Schema):
+class SupplyPatch(InSchema):
     category: _lit(SupplyCategory) | None = None
     name: ShortText(100, 1) | None = None
     spec: ShortText(100) | None = None
@@ -664,22 +680,22 @@ class StockOut(Schema):
     lon: float | None
 
 
-class ReceiptIn(Schema):
+class ReceiptIn(InSchema):
     warehouse_id: Id
     item_id: Id
     batch_no: ShortText(50, 1)
     quantity: Quantity
-    expires_on: datetime.date | None = None
-    inspect_on: datetime.date | None = None
+    expires_on: Date | None = None
+    inspect_on: Date | None = None
     reason: ShortText(500) = ""
 
 
-class StockPatch(Schema):
-    expires_on: datetime.date | None = None
-    inspect_on: datetime.date | None = None
+class StockPatch(InSchema):
+    expires_on: Date | None = None
+    inspect_on: Date | None = None
 
 
-class MovementIn(Schema):
+class MovementIn(InSchema):
     kind: Literal["issue", "loss", "count"]
     quantity: Quantity | None = Field(None, description="Units taken (issue, loss)")
     counted: Count | None = Field(None, description="Units counted (count)")
@@ -807,7 +823,7 @@ class StandardOut(Schema):
     required_quantity: int
 
 
-class StandardIn(Schema):
+class StandardIn(InSchema):
     item_id: Id
     warehouse_id: Id | None = None
     region_code: RegionCode | None = None
@@ -862,7 +878,7 @@ class TransferOut(Schema):
     actions: list[str]
 
 
-class TransferIn(Schema):
+class TransferIn(InSchema):
     source_id: Id
     target_id: Id
     item_id: Id
@@ -870,7 +886,7 @@ class TransferIn(Schema):
     reason: ShortText(500) = ""
 
 
-class TransferTransitionIn(Schema):
+class TransferTransitionIn(InSchema):
     action: ShortText(32, 1)
     note: ShortText(500) = ""
 
@@ -953,7 +969,7 @@ class ShelterOut(LocatedOut):
     events: list[ShelterEventOut] | None = None
 
 
-class ShelterIn(Schema):
+class ShelterIn(InSchema):
     name: ShortText(200, 1)
     level: _lit(ShelterLevel)
     kind: _lit(ShelterKind)
@@ -970,7 +986,7 @@ class ShelterIn(Schema):
     lon: Lon | None = None
 
 
-class ShelterPatch(Schema):
+class ShelterPatch(InSchema):
     name: ShortText(200, 1) | None = None
     level: _lit(ShelterLevel) | None = None
     kind: _lit(ShelterKind) | None = None
@@ -986,7 +1002,7 @@ class ShelterPatch(Schema):
     lon: Lon | None = None
 
 
-class ShelterStatusIn(Schema):
+class ShelterStatusIn(InSchema):
     status: _lit(ShelterStatus)
     occupancy: Count | None = None
     note: ShortText(500) = ""

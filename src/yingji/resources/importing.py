@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yingji.core import policy, textpolicy
+from yingji.core import values as value_rules
 from yingji.core.errors import ServiceError, ValidationFailed
 from yingji.core.models import Region
 from yingji.core.services import create_object
@@ -142,6 +143,13 @@ def _count(value: Any) -> int:
 
 
 def _date(value: Any) -> datetime.date:
+    try:
+        return value_rules.check_date(_parse_date(value))
+    except value_rules.ValueRejected as exc:
+        raise RowError(str(exc)) from None
+
+
+def _parse_date(value: Any) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.core import policy
 from yingji.core.choices import RegionLevel
+from yingji.core.forms import PhoneField
 from yingji.core.models import Region, User
 
 from . import services
@@ -87,7 +88,7 @@ class PersonForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PersonKind.choices())
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
     region_code = forms.ChoiceField(label=_("Jurisdiction"))
-    phone = forms.CharField(label=_("Phone"), max_length=32)
+    phone = PhoneField(label=_("Phone"))
     email = forms.EmailField(label=_("Email"), required=False)
     webhook_url = forms.URLField(label=_("Group robot webhook"), max_length=300, required=False,
                                  assume_scheme="https")
