@@ -436,7 +436,8 @@ def update_user(request, id: Id, payload: UserPatch):
 
 
 @router.post("/users/{id}/password", response={204: None, **ERRORS}, tags=["users"],
-             summary="Reset a user's password (administrator); the user must change it at next login")
+             summary="Reset a user's password (administrator); the user's tokens and sessions end, and the user must "
+                     "change the password at next login")
 def reset_password(request, id: Id, payload: PasswordReset):
     user = policy.get_object(request.auth, User, id, "change")
     services.change_password(user, None, payload.new_password, actor=request.auth)
@@ -520,9 +521,12 @@ def me(request):
     return {**_user_out(user), "scope_label": user.scope_label, "permissions": _permissions(user)}
 
 
-@router.post("/me/password", response={204: None, **ERRORS}, tags=["me"])
+@router.post("/me/password", response={204: None, **ERRORS}, tags=["me"],
+             summary="Change your password; your other API tokens and your sessions end, the calling token stays")
 def change_my_password(request, payload: PasswordChange):
-    services.change_password(request.auth, payload.old_password, payload.new_password)
+    # The token this call came with stays valid; every other token (and every session) of the user ends.
+    services.change_password(request.auth, payload.old_password, payload.new_password,
+                             keep_token=getattr(request, "api_token", None))
     return Status(204, None)
 
 

@@ -260,8 +260,12 @@ def update_user(actor, user: User, *, roles: Iterable[str] | None = None, **fiel
     return locked
 
 
-def change_password(user: User, old_password: str | None, new_password: str, *, actor=None) -> None:
-    """Change a password: users give their old one; an administrator (actor) resets without it."""
+def change_password(user: User, old_password: str | None, new_password: str, *, actor=None,
+                    keep_token: ApiToken | None = None) -> None:
+    """Change a password: users give their old one; an administrator (actor) resets without it.
+
+    Either way the user's API tokens are revoked (like the sessions, which end with the password hash), except
+    ``keep_token``: the token of an API caller changing its own password, so that client carries on."""
     if actor is not None and actor.pk != user.pk:
         policy.require(actor, "change", user)
     elif not user.check_password(old_password or ""):
@@ -281,6 +285,14 @@ def change_password(user: User, old_password: str | None, new_password: str, *, 
         user.must_change_password = actor is not None and actor.pk != user.pk
         user.save(update_fields=["password", "must_change_password"])
         audit.record(AuditAction.PASSWORD_CHANGE, user, actor=actor or user)
+        tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+        if keep_token is not None and keep_token.user_id == user.pk and (actor is None or actor.pk == user.pk):
+            tokens = tokens.exclude(pk=keep_token.pk)
+        prefixes = sorted(tokens.values_list("prefix", flat=True))
+        if prefixes:
+            tokens.update(revoked_at=timezone.now())
+            audit.record(AuditAction.TOKEN_REVOKE, user, actor=actor or user, before={"prefixes": prefixes},
+                         message="password changed")
 
 
 def issue_token(user: User, *, name: str = "", actor=None) -> tuple[ApiToken, str]:
