@@ -24,8 +24,24 @@ def validation_failed(exc: ValidationError) -> ValidationFailed:
     return ValidationFailed.from_dict({"": exc.messages})
 
 
-def _assign(obj: models.Model, data: Mapping[str, Any]) -> dict[str, Iterable]:
-    """Set plain fields on obj; return many-to-many values to set after saving."""
+def _reference(actor, field: models.Field, key: str, value):
+    """A raw id given for a relation to a scoped model becomes the object, when it lies in the actor's scope; an
+    unknown or out-of-scope id answers the same field error (``policy.get_in_scope_or_field_error``)."""
+    related = field.related_model
+    if actor is None or value is None or not policy.is_scoped(related):
+        return value
+    if field.many_to_many:
+        if all(isinstance(v, models.Model) for v in value or ()):
+            return value
+        return policy.get_many_in_scope_or_field_error(related, value, actor, key)
+    if isinstance(value, models.Model):
+        return value
+    return policy.get_in_scope_or_field_error(related, value, actor, key)
+
+
+def _assign(obj: models.Model, data: Mapping[str, Any], actor=None) -> dict[str, Iterable]:
+    """Set plain fields on obj; return many-to-many values to set after saving. Relations given by raw id are
+    resolved in the actor's scope (see ``_reference``)."""
     m2m = {}
     field_names = {f.name: f for f in obj._meta.get_fields() if getattr(f, "concrete", False)}
     for key, value in data.items():
@@ -34,8 +50,12 @@ def _assign(obj: models.Model, data: Mapping[str, Any]) -> dict[str, Iterable]:
             field = field_names[key[:-3]]
         if field is None:
             raise ValidationFailed.from_dict({key: ["Unknown field"]})
+        if field.is_relation:
+            value = _reference(actor, field, key, value)
         if field.many_to_many:
             m2m[field.name] = value
+        elif field.is_relation and isinstance(value, models.Model):
+            setattr(obj, field.name, value)
         else:
             setattr(obj, key, value)
     return m2m
@@ -65,7 +85,7 @@ def create_object(actor, model: type[models.Model], data: Mapping[str, Any], *, 
     """Create one object of ``model`` from field values, as ``actor``."""
     policy.require(actor, "add", model)
     obj = model()
-    m2m = _assign(obj, data)
+    m2m = _assign(obj, data, actor)
     region = _region_of(obj)
     if check_scope and region is not None and getattr(model, "SCOPE_REGION_FIELD", None):
         policy.require_region_in_scope(actor, region or "", getattr(model, "SCOPE_REGION_FIELD", "region_code"))
@@ -80,7 +100,7 @@ def update_object(actor, obj: models.Model, data: Mapping[str, Any], *, exclude:
     policy.require(actor, "change", obj)
     with transaction.atomic():
         before = audit.snapshot(obj)
-        m2m = _assign(obj, data)
+        m2m = _assign(obj, data, actor)
         field = getattr(obj, "SCOPE_REGION_FIELD", None)
         if field and field in data:
             policy.require_region_in_scope(actor, getattr(obj, field) or "", field)

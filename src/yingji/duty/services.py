@@ -30,13 +30,9 @@ def shift_bounds(date: datetime.date, shift: str) -> tuple[datetime.datetime, da
 
 
 def _users(actor, ids: Iterable[int], field: str) -> list[User]:
-    ids = list(dict.fromkeys(ids or []))
     # Desk staff cannot browse accounts; they may still name colleagues of their own jurisdiction.
-    users = list(User.objects.filter(pk__in=ids, is_active=True,
-                                     scope_region_code__startswith=actor.scope_region_code or "-"))
-    if len(users) != len(ids):
-        raise ValidationFailed.from_dict({field: ["Unknown account, or outside your jurisdiction"]})
-    return users
+    return policy.get_many_in_scope_or_field_error(
+        User, ids or [], actor, field, queryset=User.objects.filter(is_active=True, enterprise__isnull=True))
 
 
 def create_shift(actor, data: Mapping[str, Any]) -> DutyShift:
