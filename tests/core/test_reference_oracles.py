@@ -22,6 +22,7 @@ from yingji.resources.models import SupplyItem, Team, Warehouse
 from yingji.warnings.models import ResponsiblePerson
 
 NOWHERE = 10**12
+EVENT = "industrial_commercial_accident"
 ROLES = ["admin", "section_staff", "duty_officer", "commander", "township_staff", "inspector"]
 
 
@@ -44,10 +45,10 @@ def world(demo_county):
     from yingji.incidents import services as incidents
 
     incident = incidents.create_incident(actor, {
-        "event_type": "industrial_commercial_accident", "title": "仓库起火", "occurred_at": timezone.now() - datetime.timedelta(hours=1),
+        "event_type": EVENT, "title": "仓库起火", "occurred_at": timezone.now() - datetime.timedelta(hours=1),
         "source": "phone", "region_code": t1})
     foreign_incident = incidents.create_incident(admin, {
-        "event_type": "industrial_commercial_accident", "title": "厂房起火", "occurred_at": timezone.now() - datetime.timedelta(hours=1),
+        "event_type": EVENT, "title": "厂房起火", "occurred_at": timezone.now() - datetime.timedelta(hours=1),
         "source": "phone", "region_code": t2})
     outside = {
         "organisation": Organisation.objects.exclude(region_code__startswith=t1).first(),
@@ -72,7 +73,8 @@ def world(demo_county):
 
 def _cases(w):
     """(name, method, path, payload builder taking the reference id, field, kind of the outside object)."""
-    t1, o = w["t1"], w["outside"]
+    t1 = w["t1"]
+    roster = {"date": timezone.localdate().isoformat(), "shift": "day", "leader_name": "刘", "officer_names": "王"}
     return [
         ("organisation parent", "post", "/api/v1/organisations",
          lambda r: {"name": "测试办", "kind": "member_unit", "region_code": t1, "parent_id": r}, "parent_id",
@@ -101,9 +103,10 @@ def _cases(w):
                     "responsible_user_id": r}, "responsible_user_id", "user"),
         ("risk point enterprise", "post", "/api/v1/risks",
          lambda r: {"enterprise_id": r, "name": "喷漆房", "accident_type": "poisoning", "method": "LEC", "l": 3,
-                    "e": 6, "c": 40, "responsible_tier": "company", "responsible_person": "张伟"}, "enterprise", "enterprise"),
+                    "e": 6, "c": 40, "responsible_tier": "company", "responsible_person": "张伟"},
+         "enterprise", "enterprise"),
         ("incident enterprise", "post", "/api/v1/incidents",
-         lambda r: {"event_type": "industrial_commercial_accident", "title": "t", "occurred_at": _soon(-1), "source": "phone",
+         lambda r: {"event_type": EVENT, "title": "t", "occurred_at": _soon(-1), "source": "phone",
                     "region_code": t1, "enterprise_id": r}, "enterprise_id", "enterprise"),
         ("task unit", "post", f"/api/v1/incidents/{w['incident'].pk}/tasks",
          lambda r: {"title": "疏散", "unit_id": r}, "unit_id", "organisation"),
@@ -112,15 +115,13 @@ def _cases(w):
         ("plan activation", "post", f"/api/v1/incidents/{w['incident'].pk}/activation",
          lambda r: {"plan_id": r}, "plan_id", "plan"),
         ("plan headquarters", "post", "/api/v1/plans",
-         lambda r: {"name": "预案", "kind": "special", "region_code": t1, "event_types": ["industrial_commercial_accident"], "hq_id": r},
+         lambda r: {"name": "预案", "kind": "special", "region_code": t1, "event_types": [EVENT], "hq_id": r},
          "hq_id", "organisation"),
         ("roster officers", "post", "/api/v1/duty/rosters",
-         lambda r: {"date": timezone.localdate().isoformat(), "shift": "day", "leader_name": "刘", "officer_names": "王",
-                    "officer_ids": [r]},
+         lambda r: {**roster, "officer_ids": [r]},
          "officer_ids", "user"),
         ("roster leader", "post", "/api/v1/duty/rosters",
-         lambda r: {"date": timezone.localdate().isoformat(), "shift": "day", "leader_name": "刘", "officer_names": "王",
-                    "leader_id": r}, "leader_id", "user"),
+         lambda r: {**roster, "leader_id": r}, "leader_id", "user"),
         ("team activity team", "post", "/api/v1/team-activities",
          lambda r: {"team_id": r, "kind": "drill", "date": timezone.localdate().isoformat()}, "team_id", "team"),
         ("stock receipt warehouse", "post", "/api/v1/stock",
