@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import audit, policy
 from .choices import AuditAction, Role
@@ -17,7 +18,12 @@ from .errors import Conflict, NotAllowed, ValidationFailed
 from .models import ApiToken, Contact, Organisation, PasswordHistory, Region, User, UserRole
 
 
-def validation_failed(exc: ValidationError) -> ValidationFailed:
+def validation_failed(exc: ValidationError) -> ValidationFailed | Conflict:
+    """The service error for a model's ValidationError: 409 when it only reports existing duplicates
+    (``unique_conflict``), 422 otherwise."""
+    conflict = unique_conflict(exc)
+    if conflict is not None:
+        return conflict
     if hasattr(exc, "error_dict"):
         return ValidationFailed.from_dict({k: [m for e in v for m in e.messages] for k, v in
                                            exc.error_dict.items()})
@@ -37,6 +43,25 @@ def _reference(actor, field: models.Field, key: str, value):
     if isinstance(value, models.Model):
         return value
     return policy.get_in_scope_or_field_error(related, value, actor, key)
+
+
+UNIQUE_CODES = ("unique", "unique_together")
+
+
+def unique_conflict(exc: ValidationError) -> Conflict | None:
+    """A model validation error that only says "this already exists" is a conflict with existing data (409,
+    naming the field), not invalid input (422). None when any other error is among them."""
+    if not hasattr(exc, "error_dict"):
+        return None
+    errors = []
+    for field, items in exc.error_dict.items():
+        for item in items:
+            if item.code not in UNIQUE_CODES:
+                return None
+            check = (item.params or {}).get("unique_check") or ()
+            name = check[-1] if field == NON_FIELD_ERRORS and check else field
+            errors.append({"field": "" if name == NON_FIELD_ERRORS else name, "message": item.messages[0]})
+    return Conflict(_("This already exists"), errors) if errors else None
 
 
 def _assign(obj: models.Model, data: Mapping[str, Any], actor=None) -> dict[str, Iterable]:
@@ -230,7 +255,8 @@ def create_user(actor, *, username: str, roles: Iterable[str], password: str, sc
         try:
             user.save()
         except IntegrityError:
-            raise ValidationFailed.from_dict({"username": ["A user with that username already exists"]}) from None
+            raise Conflict(_("This already exists"), [{"field": "username", "message": _(
+                "A user with that username already exists")}]) from None
         UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
         after = audit.snapshot(user) | {"roles": sorted(roles)}
         audit.record_change(AuditAction.CREATE, user, None, after, actor=actor)

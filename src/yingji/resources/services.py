@@ -339,9 +339,20 @@ def transition_transfer(actor, transfer: Transfer, action: str, payload: Mapping
 
 def create_standard(actor, data: Mapping[str, Any]) -> ReserveStandard:
     data = dict(data)
+    policy.require(actor, "add", ReserveStandard)
     if data.get("warehouse_id"):
         warehouse = policy.get_in_scope_or_field_error(Warehouse, data["warehouse_id"], actor, "warehouse_id")
         data.setdefault("region_code", warehouse.region_code)
+        same = ReserveStandard.objects.filter(item_id=data.get("item_id"), warehouse=warehouse)
+    else:
+        policy.require_region_in_scope(actor, str(data.get("region_code") or ""))
+        same = ReserveStandard.objects.filter(item_id=data.get("item_id"), warehouse__isnull=True,
+                                              region_code=data.get("region_code"))
+    if same.exists():
+        # Only reached for a warehouse or region in the actor's scope, so this tells nothing about what the actor
+        # cannot see. The database constraint catches a concurrent twin (409 as well).
+        message = _("A reserve standard for this item exists already; change its quantity instead")
+        raise Conflict(message, [{"field": "item_id", "message": message}])
     return create_object(actor, ReserveStandard, data)
 
 
