@@ -74,3 +74,22 @@ def test_the_enterprise_edit_page_shows_the_bureau_fields_locked(web, own_enterp
     for name in BUREAU_FIELDS & set(form.fields):
         assert form.fields[name].disabled, name
     assert {"name", "sector", "fireworks"} <= {n for n in form.fields if form.fields[n].disabled}
+
+
+def test_the_enterprise_saves_its_edit_page_and_posted_bureau_values_are_ignored(web, own_enterprise):
+    client = web("enterprise1")
+    form = client.get(f"/enterprises/{own_enterprise.pk}/edit/").context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    data.update(address="工业园区九号", name="伪造的名称", fireworks="on")
+    response = client.post(f"/enterprises/{own_enterprise.pk}/edit/", data)
+    assert response.status_code == 302, response.content[:2000]
+    after = Enterprise.objects.get(pk=own_enterprise.pk)
+    assert after.address == "工业园区九号"
+    assert after.name == own_enterprise.name and after.fireworks == own_enterprise.fireworks
