@@ -52,6 +52,9 @@ def world(demo_county):
         "source": "phone", "region_code": t2})
     outside = {
         "organisation": Organisation.objects.exclude(region_code__startswith=t1).first(),
+        # Supervisors (bureau, member units) are county-wide; any other organisation outside is unseen.
+        "non_supervisor": Organisation.objects.exclude(region_code__startswith=t1).exclude(
+            kind__in=["bureau", "member_unit"]).first(),
         "enterprise": Enterprise.objects.exclude(region_code__startswith=t1).first(),
         "user": User.objects.get(username="township2"),
         "risk_point": RiskPoint.objects.exclude(enterprise=own_enterprise).first(),
@@ -101,6 +104,8 @@ def _cases(w):
         ("hazard responsible account", "post", f"/api/v1/hazards/{w['hazard'].pk}/transitions",
          lambda r: {"action": "confirm", "level": "general", "due_at": _soon(), "responsible_person": "王强",
                     "responsible_user_id": r}, "responsible_user_id", "user"),
+        ("enterprise supervising unit", "patch", f"/api/v1/enterprises/{w['enterprise'].pk}",
+         lambda r: {"supervising_unit_id": r}, "supervising_unit_id", "non_supervisor"),
         ("risk point enterprise", "post", "/api/v1/risks",
          lambda r: {"enterprise_id": r, "name": "喷漆房", "accident_type": "poisoning", "method": "LEC", "l": 3,
                     "e": 6, "c": 40, "responsible_tier": "company", "responsible_person": "张伟"},

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from yingji.core import audit, policy
 from yingji.core.choices import AuditAction
 from yingji.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from yingji.core.models import Organisation
 from yingji.core.services import create_object, delete_object, update_object, validation_failed
 from yingji.standards import gb18218
 
 from . import industries
 from .choices import AssessmentReason
-from .models import Enterprise, Licence, MajorHazardAssessment, Unit, UnitChemical
+from .models import SUPERVISOR_KINDS, Enterprise, Licence, MajorHazardAssessment, Unit, UnitChemical
 
 #: Derived from the units' assessments; nobody sets them by hand.
 DERIVED_FIELDS = {"major_hazard", "major_hazard_level"}
@@ -64,9 +65,20 @@ def _require_enterprise_in_scope(actor, enterprise: Enterprise) -> None:
 # --- enterprises -----------------------------------------------------------------------------------------------
 
 
+def _supervisor(actor, data: Mapping[str, Any]) -> dict:
+    """The supervising department by id: the bureau and the safety-committee member units are county-wide and
+    may be named from any jurisdiction; any other id answers like an unknown one."""
+    data = dict(data)
+    if data.get("supervising_unit_id") is not None:
+        supervisors = models.Q(kind__in=SUPERVISOR_KINDS)
+        data["supervising_unit"] = policy.get_in_scope_or_field_error(
+            Organisation, data.pop("supervising_unit_id"), actor, "supervising_unit_id", widen=supervisors)
+    return data
+
+
 def create_enterprise(actor, data: Mapping[str, Any]) -> Enterprise:
     _refuse_derived(data)
-    return create_object(actor, Enterprise, data)
+    return create_object(actor, Enterprise, _supervisor(actor, data))
 
 
 def update_enterprise(actor, enterprise: Enterprise, data: Mapping[str, Any]) -> Enterprise:
@@ -77,7 +89,7 @@ def update_enterprise(actor, enterprise: Enterprise, data: Mapping[str, Any]) ->
             message = _("Only the supervising bureau changes this field")
             raise NotAllowed(_("These fields are the bureau's record: %(fields)s") % {"fields": ", ".join(changed)},
                              [{"field": name, "message": message} for name in changed])
-    return update_object(actor, enterprise, data)
+    return update_object(actor, enterprise, _supervisor(actor, data))
 
 
 def _differs(enterprise: Enterprise, name: str, value) -> bool:
