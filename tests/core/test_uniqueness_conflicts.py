@@ -109,3 +109,21 @@ def test_a_duplicate_in_another_scope_is_not_probed_through_reserve_standards(ap
                                                         "region_code": demo_county["township2"][:6] + "399",
                                                         "required_quantity": 5})
     assert existing.status_code == missing.status_code == 403
+
+
+def test_a_twin_slipping_past_the_checks_is_a_409_without_database_wording(demo_county, standard_ends,
+                                                                           monkeypatch):
+    """Two requests racing past the checks: the database constraint refuses the second, answered as 409."""
+    from yingji.core import services as core_services
+    from yingji.core.errors import Conflict
+
+    warehouse, item = standard_ends
+    section = User.objects.get(username="section")
+    values = {"item": item, "warehouse": warehouse, "region_code": warehouse.region_code, "required_quantity": 3}
+    core_services.create_object(section, ReserveStandard, values)
+    monkeypatch.setattr(ReserveStandard, "full_clean", lambda self, *a, **k: None)  # the race: checks saw nothing
+    with pytest.raises(Conflict) as exc:
+        core_services.create_object(section, ReserveStandard, values)
+    assert exc.value.status == 409
+    assert "UNIQUE" not in exc.value.detail.upper() and "resources_" not in exc.value.detail
+    assert ReserveStandard.objects.filter(item=item, warehouse=warehouse).count() == 1

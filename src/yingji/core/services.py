@@ -3,6 +3,7 @@ transaction and appends the audit record. Other apps build their services on ``c
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -16,6 +17,8 @@ from . import audit, policy
 from .choices import AuditAction, Role
 from .errors import Conflict, NotAllowed, ValidationFailed
 from .models import ApiToken, Contact, Organisation, PasswordHistory, Region, User, UserRole
+
+logger = logging.getLogger(__name__)
 
 
 def validation_failed(exc: ValidationError) -> ValidationFailed | Conflict:
@@ -102,7 +105,10 @@ def _save_validated(obj: models.Model, m2m: Mapping[str, Iterable], exclude: Ite
             for name, values in m2m.items():
                 getattr(obj, name).set(values)
     except IntegrityError as exc:
-        raise Conflict(f"The change conflicts with existing data: {exc}") from None
+        # A twin written concurrently (the unique checks above passed) or another constraint: a conflict, told
+        # without the database's wording (table and column names are not the client's business).
+        logger.info("integrity error saving %s: %s", obj._meta.label, exc)
+        raise Conflict(_("The change conflicts with existing data; reload and try again")) from None
 
 
 def create_object(actor, model: type[models.Model], data: Mapping[str, Any], *, check_scope: bool = True,
