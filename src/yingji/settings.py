@@ -141,10 +141,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout: 5 failures lock the account and the address for 15 minutes.
+# Lockout (yingji.core.lockout): 5 failures for one account from one address lock that pair for 15 minutes;
+# an address alone is locked only after failures for LOCKOUT_ADDRESS_USERNAMES distinct usernames (spraying).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "yingji.core.lockout.LockoutHandler"
+LOCKOUT_ADDRESS_USERNAMES = int(os.environ.get("YINGJI_LOCKOUT_ADDRESS_USERNAMES", "10"))
+# The client address (lockout and audit): REMOTE_ADDR, or, only when REMOTE_ADDR is one of these reverse proxies,
+# the nearest X-Forwarded-For entry that is not a trusted proxy itself (addresses or networks, comma-separated).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("YINGJI_TRUSTED_PROXIES", "").split(",") if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "yingji.core.middleware.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yingji.core.views.lockout_response"
 AXES_VERBOSE = False

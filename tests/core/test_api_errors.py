@@ -100,8 +100,8 @@ def test_validation_errors_name_the_field(api, demo_county):
                             content_type="application/json", headers={**client.headers, "Accept-Language": "zh-hans"})
     assert "开头" in zh.json()["errors"][0]["message"]
     body = assert_error_shape(client.post("/api/v1/regions", {"code": "410481001", "name": "重复", "level": "township",
-                                                              "parent_code": "410481"}), 422)
-    assert body["errors"][0]["field"] == "code"
+                                                              "parent_code": "410481"}), 409)
+    assert body["errors"][0]["field"] == "code"  # an existing code is a conflict (409), naming the field
 
 
 def test_malformed_json_unknown_ids_and_wrong_types_are_4xx(api):
@@ -132,7 +132,7 @@ def test_weak_passwords_unknown_scopes_and_duplicates_are_field_errors(api):
     assert body["errors"][0]["field"] == "scope_region_code"
     body = assert_error_shape(client.post("/api/v1/users", {"username": "admin", "password": "Str0ng!pass",
                                                             "roles": ["observer"],
-                                                            "scope_region_code": "410481"}), 422)
+                                                            "scope_region_code": "410481"}), 409)
     assert body["errors"][0]["field"] == "username"
     body = assert_error_shape(client.post("/api/v1/users", {"username": "both", "password": "Str0ng!pass",
                                                             "roles": ["enterprise_user"],

@@ -134,11 +134,13 @@ def test_enterprise_user_sees_and_edits_only_its_own(api, own_enterprise, townsh
     assert_error_shape(client.get(f"/api/v1/enterprises/{township_enterprise.pk}"), 404)
     assert_error_shape(client.patch(f"/api/v1/enterprises/{township_enterprise.pk}", {"address": "x"}), 404)
     response = client.patch(f"/api/v1/enterprises/{own_enterprise.pk}",
-                            {"principal": "赵敏", "principal_phone": "13900000001", "combustible_dust": True})
+                            {"principal": "赵敏", "principal_phone": "13900000001"})
     assert response.status_code == 200, response.content
     assert response.json()["principal"] == "赵敏"
+    other_unit = Organisation.objects.filter(kind="member_unit").exclude(pk=own_enterprise.supervising_unit_id).first()
     for field, value in (("credit_code", new_credit_code()), ("region_code", own_enterprise.region_code[:9]),
-                         ("status", "closed"), ("supervising_unit_id", member_unit().pk)):
+                         ("status", "closed"), ("supervising_unit_id", other_unit.pk), ("name", "别名"),
+                         ("combustible_dust", not own_enterprise.combustible_dust)):
         assert_error_shape(client.patch(f"/api/v1/enterprises/{own_enterprise.pk}", {field: value}), 403)
     assert_error_shape(client.post("/api/v1/enterprises", {"name": "x", "credit_code": new_credit_code(),
                                                            "region_code": own_enterprise.region_code}), 403)

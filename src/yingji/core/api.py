@@ -234,13 +234,9 @@ def _org_detail(user, org: Organisation) -> dict:
 
 def _resolve_orgs(user, data: dict) -> dict:
     """Turn related-organisation ids into objects the user can see (invisible ones are reported as missing)."""
-    visible = Organisation.objects.filter(policy.scope_q(user, Organisation))
     for key in ("parent_id", "lead_unit_id"):
         if data.get(key) is not None:
-            obj = visible.filter(pk=data[key]).first()
-            if obj is None:
-                raise ValidationFailed.from_dict({key: [f"No organisation {data[key]}"]})
-            data[key.removesuffix("_id")] = obj
+            data[key.removesuffix("_id")] = policy.get_in_scope_or_field_error(Organisation, data[key], user, key)
             del data[key]
         elif key in data:
             data[key.removesuffix("_id")] = None
@@ -249,11 +245,7 @@ def _resolve_orgs(user, data: dict) -> dict:
         ids = data.pop("member_unit_ids")
         if ids is None:
             raise ValidationFailed.from_dict({"member_unit_ids": ["This field cannot be null"]})
-        found = list(visible.filter(pk__in=ids))
-        missing = sorted(set(ids) - {o.pk for o in found})
-        if missing:
-            raise ValidationFailed.from_dict({"member_unit_ids": [f"No organisation {m}" for m in missing]})
-        data["member_units"] = found
+        data["member_units"] = policy.get_many_in_scope_or_field_error(Organisation, ids, user, "member_unit_ids")
     return data
 
 
@@ -385,19 +377,13 @@ def _lookup_enterprise(user, enterprise_id):
 
     if enterprise_id is None:
         return None
-    enterprise = Enterprise.objects.filter(policy.scope_q(user, Enterprise)).filter(pk=enterprise_id).first()
-    if enterprise is None:
-        raise ValidationFailed.from_dict({"enterprise_id": [f"No enterprise {enterprise_id}"]})
-    return enterprise
+    return policy.get_in_scope_or_field_error(Enterprise, enterprise_id, user, "enterprise_id")
 
 
 def _lookup_organisation(user, organisation_id):
     if organisation_id is None:
         return None
-    org = Organisation.objects.filter(policy.scope_q(user, Organisation)).filter(pk=organisation_id).first()
-    if org is None:
-        raise ValidationFailed.from_dict({"organisation_id": [f"No organisation {organisation_id}"]})
-    return org
+    return policy.get_in_scope_or_field_error(Organisation, organisation_id, user, "organisation_id")
 
 
 @router.get("/users", response={200: page_of(UserOut), **ERRORS}, tags=["users"])
@@ -447,7 +433,8 @@ def update_user(request, id: Id, payload: UserPatch):
 
 
 @router.post("/users/{id}/password", response={204: None, **ERRORS}, tags=["users"],
-             summary="Reset a user's password (administrator); the user must change it at next login")
+             summary="Reset a user's password (administrator); the user's tokens and sessions end, and the user must "
+                     "change the password at next login")
 def reset_password(request, id: Id, payload: PasswordReset):
     user = policy.get_object(request.auth, User, id, "change")
     services.change_password(user, None, payload.new_password, actor=request.auth)
@@ -531,9 +518,12 @@ def me(request):
     return {**_user_out(user), "scope_label": user.scope_label, "permissions": _permissions(user)}
 
 
-@router.post("/me/password", response={204: None, **ERRORS}, tags=["me"])
+@router.post("/me/password", response={204: None, **ERRORS}, tags=["me"],
+             summary="Change your password; your other API tokens and your sessions end, the calling token stays")
 def change_my_password(request, payload: PasswordChange):
-    services.change_password(request.auth, payload.old_password, payload.new_password)
+    # The token this call came with stays valid; every other token (and every session) of the user ends.
+    services.change_password(request.auth, payload.old_password, payload.new_password,
+                             keep_token=getattr(request, "api_token", None))
     return Status(204, None)
 
 

@@ -138,7 +138,17 @@ class BearerTokenAuth(HttpBearer):
 
 
 class ActiveSessionAuth(SessionAuth):
-    """The browser session (CSRF-checked for unsafe methods), for pages that call the API with htmx."""
+    """The browser session (CSRF-checked for unsafe methods), for pages that call the API with htmx.
+
+    Authentication comes before the CSRF check: a request without a logged-in session is simply not a session
+    request, so it ends as 401 (no other method matched) rather than 403 "CSRF check failed". A logged-in session
+    still needs its CSRF token for unsafe methods (403 without)."""
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request, key):
         user = getattr(request, "user", None)

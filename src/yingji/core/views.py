@@ -42,7 +42,7 @@ def form_page(request, form, title, cancel_url: str, obj=None):
 
 def lockout_response(request, credentials=None, *args, **kwargs):
     """django-axes: what a locked-out login sees (HTTP 429, no hint whether the account exists)."""
-    message = _("Too many failed logins. This account and address are locked for 15 minutes.")
+    message = _("Too many failed logins. Logging in from here is blocked for 15 minutes.")
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 

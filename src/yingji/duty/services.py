@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yingji.core import policy
-from yingji.core.errors import NotAllowed, ValidationFailed
+from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import User
 from yingji.core.services import create_object
 from yingji.core.workflow import Transition, Workflow
@@ -30,13 +30,9 @@ def shift_bounds(date: datetime.date, shift: str) -> tuple[datetime.datetime, da
 
 
 def _users(actor, ids: Iterable[int], field: str) -> list[User]:
-    ids = list(dict.fromkeys(ids or []))
     # Desk staff cannot browse accounts; they may still name colleagues of their own jurisdiction.
-    users = list(User.objects.filter(pk__in=ids, is_active=True,
-                                     scope_region_code__startswith=actor.scope_region_code or "-"))
-    if len(users) != len(ids):
-        raise ValidationFailed.from_dict({field: ["Unknown account, or outside your jurisdiction"]})
-    return users
+    return policy.get_many_in_scope_or_field_error(
+        User, ids or [], actor, field, queryset=User.objects.filter(is_active=True, enterprise__isnull=True))
 
 
 def create_shift(actor, data: Mapping[str, Any]) -> DutyShift:
@@ -50,7 +46,8 @@ def create_shift(actor, data: Mapping[str, Any]) -> DutyShift:
     data["officers"] = _users(actor, officer_ids, "officer_ids")
     data["leader"] = _users(actor, [leader_id], "leader_id")[0] if leader_id else None
     if DutyShift.objects.filter(region_code=data["region_code"], date=data["date"], shift=data["shift"]).exists():
-        raise ValidationFailed.from_dict({"shift": ["This shift is already on the roster"]})
+        raise Conflict("This shift is already on the roster",
+                       [{"field": "shift", "message": "This shift is already on the roster"}])
     return create_object(actor, DutyShift, {**data, "starts_at": starts_at, "ends_at": ends_at})
 
 

@@ -123,8 +123,7 @@ def _enterprise(request, data: dict) -> dict:
     if data.get("enterprise_id") is not None:
         from yingji.enterprises.models import Enterprise
 
-        if not Enterprise.objects.for_user(request.auth).filter(pk=data["enterprise_id"]).exists():
-            raise ValidationFailed.from_dict({"enterprise_id": ["No such enterprise in your scope"]})
+        policy.get_in_scope_or_field_error(Enterprise, data["enterprise_id"], request.auth, "enterprise_id")
     return data
 
 

@@ -164,19 +164,12 @@ def _money(value, field: str = "funds") -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def _user_ref(value, field: str):
+def _user_ref(actor, value, field: str):
+    """An active account of the actor's scope; any other id answers like an unknown one."""
     if value in (None, ""):
         return None
-    if isinstance(value, User):
-        return value
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed.from_dict({field: ["Give an account id"]}) from None
-    user = User.objects.filter(pk=pk, is_active=True).first() if 0 < pk < 2**63 else None
-    if user is None:
-        raise ValidationFailed.from_dict({field: [f"No active account {value}"]})
-    return user
+    return policy.get_in_scope_or_field_error(User, value, actor, field,
+                                              queryset=User.objects.filter(is_active=True))
 
 
 # --- workflow checks ------------------------------------------------------------------------------------------
@@ -192,7 +185,7 @@ def _confirm(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
     measures = _text(payload, "measures")
     interim = _text(payload, "interim_measures")
     funds = _money(payload.get("funds"))
-    responsible = _user_ref(payload.get("responsible_user_id") or payload.get("responsible_user"),
+    responsible = _user_ref(actor, payload.get("responsible_user_id") or payload.get("responsible_user"),
                             "responsible_user_id")
     if responsible is not None and not policy.in_scope(responsible, hazard):
         raise ValidationFailed.from_dict({"responsible_user_id": ["That account cannot see this hazard"]})
@@ -384,17 +377,9 @@ def sources_for(actor) -> list[str]:
 
 
 def _enterprise_in_scope(actor, value, field: str = "enterprise") -> Enterprise:
-    if isinstance(value, Enterprise):
-        value = value.pk
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed.from_dict({field: ["Choose an enterprise"]}) from None
-    enterprise = (Enterprise.objects.filter(policy.scope_q(actor, Enterprise)).filter(pk=pk).first()
-                  if 0 < pk < 2**63 else None)
-    if enterprise is None:
-        raise ValidationFailed.from_dict({field: [f"No enterprise {value} in your scope"]})
-    return enterprise
+    if value in (None, ""):
+        raise ValidationFailed.from_dict({field: ["Choose an enterprise"]})
+    return policy.get_in_scope_or_field_error(Enterprise, value, actor, field)
 
 
 def report_hazard(actor, data: Mapping[str, Any], photos: Iterable = ()) -> Hazard:
@@ -412,11 +397,8 @@ def report_hazard(actor, data: Mapping[str, Any], photos: Iterable = ()) -> Haza
         raise ValidationFailed.from_dict({"found_at": ["A hazard cannot be found in the future"]})
     risk_point = data.pop("risk_point", None) or data.pop("risk_point_id", None)
     if risk_point is not None:
-        rp_id = risk_point.pk if isinstance(risk_point, RiskPoint) else risk_point
-        risk_point = RiskPoint.objects.filter(pk=rp_id, enterprise=enterprise).first() if str(rp_id).isdigit() \
-            else None
-        if risk_point is None:
-            raise ValidationFailed.from_dict({"risk_point_id": ["No such risk point of this enterprise"]})
+        risk_point = policy.get_in_scope_or_field_error(RiskPoint, risk_point, actor, "risk_point_id",
+                                                        queryset=RiskPoint.objects.filter(enterprise=enterprise))
     values = {
         "enterprise": enterprise, "region_code": enterprise.region_code, "risk_point": risk_point,
         "title": _text(data, "title", required=True, max_length=200),

@@ -367,9 +367,7 @@ def get_team_activity(request, id: Id):
              summary="Record a drill or deployment a team took part in")
 def create_team_activity(request, payload: TeamActivityIn):
     policy.require(request.auth, "add", TeamActivity)
-    team = Team.objects.filter(policy.scope_q(request.auth, Team), pk=payload.team_id).first()
-    if team is None:
-        raise ValidationFailed.from_dict({"team_id": ["No such team in your jurisdiction"]})
+    team = policy.get_in_scope_or_field_error(Team, payload.team_id, request.auth, "team_id")
     data = payload.model_dump(exclude={"team_id"})
     activity = services.record_activity(request.auth, team, data)
     return Status(201, _activity_out(ACTIVITY_QS.get(pk=activity.pk)))
@@ -764,16 +762,9 @@ def get_stock(request, id: Id):
 
 @router.post("/stock", response={201: StockOut, **ERRORS}, tags=["stock"], summary="Receive stock (入库)")
 def receive_stock(request, payload: ReceiptIn):
-    warehouse = Warehouse.objects.filter(policy.scope_q(request.auth, Warehouse), pk=payload.warehouse_id).first()
-    item = SupplyItem.objects.filter(pk=payload.item_id).first()
-    errors = {}
-    if warehouse is None:
-        errors["warehouse_id"] = ["No such warehouse in your jurisdiction"]
-    if item is None:
-        errors["item_id"] = ["No such supply item"]
-    if errors:
-        policy.require(request.auth, "move", StockBatch)
-        raise ValidationFailed.from_dict(errors)
+    policy.require(request.auth, "move", StockBatch)
+    warehouse = policy.get_in_scope_or_field_error(Warehouse, payload.warehouse_id, request.auth, "warehouse_id")
+    item = policy.get_in_scope_or_field_error(SupplyItem, payload.item_id, request.auth, "item_id")
     movement = services.receive_stock(request.auth, warehouse, item, payload.quantity, batch_no=payload.batch_no,
                                       expires_on=payload.expires_on, inspect_on=payload.inspect_on,
                                       reason=payload.reason)
@@ -849,8 +840,7 @@ def create_standard(request, payload: StandardIn):
             raise ValidationFailed.from_dict({"region_code": ["Give a warehouse or a region"]})
     elif data["region_code"] is None:
         data.pop("region_code")
-    if not SupplyItem.objects.filter(pk=data["item_id"]).exists():
-        raise ValidationFailed.from_dict({"item_id": ["No such supply item"]})
+    policy.get_in_scope_or_field_error(SupplyItem, data["item_id"], request.auth, "item_id")
     return Status(201, _standard_out(services.create_standard(request.auth, data)))
 
 
@@ -917,19 +907,12 @@ def get_transfer(request, id: Id):
 @router.post("/transfers", response={201: TransferOut, **ERRORS}, tags=["transfers"])
 def create_transfer(request, payload: TransferIn):
     policy.require(request.auth, "add", Transfer)
-    warehouses = Warehouse.objects.in_bulk([payload.source_id, payload.target_id])
-    item = SupplyItem.objects.filter(pk=payload.item_id).first()
-    errors = {}
-    for field, pk in (("source_id", payload.source_id), ("target_id", payload.target_id)):
-        if pk not in warehouses:
-            errors[field] = ["No such warehouse"]
-    if item is None:
-        errors["item_id"] = ["No such supply item"]
-    if errors:
-        raise ValidationFailed.from_dict(errors)
-    transfer = services.request_transfer(request.auth, source=warehouses[payload.source_id],
-                                         target=warehouses[payload.target_id], item=item,
-                                         quantity=payload.quantity, reason=payload.reason)
+    user = request.auth
+    transfer = services.request_transfer(
+        user, source=policy.get_in_scope_or_field_error(Warehouse, payload.source_id, user, "source_id"),
+        target=policy.get_in_scope_or_field_error(Warehouse, payload.target_id, user, "target_id"),
+        item=policy.get_in_scope_or_field_error(SupplyItem, payload.item_id, user, "item_id"),
+        quantity=payload.quantity, reason=payload.reason)
     return Status(201, _transfer_out(TRANSFER_QS.get(pk=transfer.pk), request.auth))
 
 

@@ -214,19 +214,16 @@ def _person_refs(request, data: dict) -> dict:
         user_id = data.pop("user_id")
         data["user"] = None
         if user_id is not None:
-            data["user"] = User.objects.filter(policy.scope_q(request.user, User)).filter(pk=user_id).first()
-            if data["user"] is None:
-                raise ValidationFailed.from_dict({"user_id": [f"No account {user_id} in your scope"]})
+            data["user"] = policy.get_in_scope_or_field_error(User, user_id, request.user, "user_id")
     if "superior_id" in data:
         superior_id = data.pop("superior_id")
         data["superior"] = None
         if superior_id is not None:
-            superior = ResponsiblePerson.objects.filter(
-                policy.scope_q(request.user, ResponsiblePerson) | services.covers_q(
-                    [request.user.scope_region_code or "-"])).filter(pk=superior_id).first()
-            if superior is None:
-                raise ValidationFailed.from_dict({"superior_id": [f"No responsible person {superior_id}"]})
-            data["superior"] = superior
+            # A superior may sit above the user's jurisdiction (the persons covering it), so the lookup widens the
+            # scope by those; anything else answers like an unknown id.
+            data["superior"] = policy.get_in_scope_or_field_error(
+                ResponsiblePerson, superior_id, request.user, "superior_id",
+                widen=services.covers_q([request.user.scope_region_code or "-"]))
     return data
 
 
