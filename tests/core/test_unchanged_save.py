@@ -55,11 +55,13 @@ USERS = ["admin", "section", "duty", "inspector", "commander", "approver", "town
 
 def _draft_sitrep():
     from yingji.incidents.models import Incident
-    from yingji.incidents.services import draft_sitrep
+    from yingji.incidents.services import draft_sitrep, update_sitrep
 
     commander = User.objects.get(username="commander")
     incident = Incident.objects.filter(policy.scope_q(commander, Incident)).order_by("pk").first()
-    draft_sitrep(commander, incident)
+    sitrep = draft_sitrep(commander, incident)
+    # Multi-line text: a browser submits its line breaks as CR LF, which must not count as a change.
+    update_sitrep(commander, sitrep, {"next_steps": "继续搜救。\n做好善后。", "resources": "消防救援大队\n\n医疗队"})
 
 
 # Objects the demo county does not hold, made through their services for the walk.
