@@ -46,6 +46,7 @@ NOT_EDIT_PAGES = {
     # A CAP update or cancellation is a new warning prefilled from the original, not an edit of it.
     "warning_detail", "warning_update", "warning_cancel", "warning_act", "warning_resend",
     "person_detail", "public_warning_detail",
+    "duty_handover_acknowledge",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import uuid
@@ -41,10 +42,8 @@ def snapshot(obj: models.Model) -> dict:
         value = getattr(obj, key)
         if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
             # As stored: a form's Decimal('7') is the column's 7.0.
-            try:
+            with contextlib.suppress(decimal.InvalidOperation):
                 value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
-            except decimal.InvalidOperation:
-                pass
         data[field.name] = REDACTED if field.name in SECRET_FIELDS and value else _json_value(value)
     if obj.pk is not None:
         for field in obj._meta.many_to_many:

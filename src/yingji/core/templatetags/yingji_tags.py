@@ -228,11 +228,10 @@ NATIVE_INPUT_TYPES = (
 def _native_input(field, widget, attrs: dict) -> None:
     """Make a date, datetime or time widget a native picker holding an ISO value (local time for datetimes:
     the field's ``prepare_value`` has already moved aware values into the current time zone)."""
-    for widget_class, input_type, iso_format in NATIVE_INPUT_TYPES:
-        if isinstance(widget, widget_class):
-            break
-    else:
+    native = next(((t, f) for cls, t, f in NATIVE_INPUT_TYPES if isinstance(widget, cls)), None)
+    if native is None:
         return
+    input_type, iso_format = native
     # The widget belongs to this form instance (forms deep-copy their fields), so changing it here changes no
     # other form.
     widget.input_type = input_type
