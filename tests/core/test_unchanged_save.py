@@ -14,7 +14,7 @@ is not (detail pages, downloads, action endpoints). A new edit page that loses d
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -28,12 +28,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from yingji.core import policy
 from yingji.core.models import AuditRecord, User
 
-# Pages with an object id that are not edit pages: they show, download or act, and never render the object's
-# fields into a form to be saved back. A page missing here and from the edit pages fails the classification test.
+# Pages with parameters in their address that are not edit pages: they show, download or act, and never render
+# an object's fields into a form to be saved back. Every other page with an object id is walked as an edit page.
 NOT_EDIT_PAGES = {
     "region_detail", "organisation_detail", "contact_create", "user_detail", "user_set_active", "audit_detail",
     "attachment_download",
-    "duty_log_file", "duty_log_escalate",
+    "duty_log_file", "duty_log_escalate", "duty_handover_acknowledge",
     "enterprise_detail", "enterprise_qrcode", "licence_create", "unit_create", "licence_delete", "unit_detail",
     "unit_delete",
     "incident_detail", "incident_report", "incident_reported", "incident_response_level", "incident_transition",
@@ -43,10 +43,10 @@ NOT_EDIT_PAGES = {
     "risk_detail", "risk_delete", "hazard_detail", "hazard_attach", "hazard_act",
     "team_detail", "team_activity_add", "expert_detail", "equipment_detail", "warehouse_detail",
     "warehouse_receive", "warehouse_move", "transfer_detail", "transfer_act", "shelter_detail", "shelter_status",
+    "resource_import", "resource_import_template",
     # A CAP update or cancellation is a new warning prefilled from the original, not an edit of it.
-    "warning_detail", "warning_update", "warning_cancel", "warning_act", "warning_resend",
+    "warning_detail", "warning_update", "warning_cancel", "warning_act", "warning_resend", "warning_ack",
     "person_detail", "public_warning_detail",
-    "duty_handover_acknowledge",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.
@@ -76,10 +76,13 @@ MAX_CANDIDATES = 12
 class EditPage:
     name: str
     route: str
-    kwargs: dict = field(default_factory=dict)
+    id_name: str  # the name of the object id in the route (``<int:pk>``)
 
     def url(self, pk: int) -> str:
-        return reverse(self.name, kwargs={**self.kwargs, "pk": pk})
+        return reverse(self.name, kwargs={self.id_name: pk})
+
+
+PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
 def _patterns(resolver, prefix=""):
@@ -92,24 +95,31 @@ def _patterns(resolver, prefix=""):
             yield entry, prefix + str(entry.pattern)
 
 
-def object_pages() -> list[tuple[str, str]]:
-    """(url name, route) of every web page that takes an object id."""
-    return sorted({(p.name, route) for p, route in _patterns(get_resolver()) if "<int:pk>" in route})
+def parameterised_pages() -> list[tuple[str, str]]:
+    """(url name, route) of every web page whose address carries parameters."""
+    return sorted({(p.name, route) for p, route in _patterns(get_resolver()) if PARAMETER.search(route)})
 
 
 def edit_pages() -> list[EditPage]:
-    return [EditPage(name, route) for name, route in object_pages() if name not in NOT_EDIT_PAGES]
+    """Every page whose only parameter is an object id, unless listed as not an edit page."""
+    pages = []
+    for name, route in parameterised_pages():
+        params = PARAMETER.findall(route)
+        if name not in NOT_EDIT_PAGES and len(params) == 1 and params[0][0] == "int":
+            pages.append(EditPage(name, route, params[0][1]))
+    return pages
 
 
 def test_edit_pages_are_discovered():
-    """Every object page not listed as something else is walked as an edit page; the list holds no stale names."""
-    names = {name for name, _route in object_pages()}
+    """Every page with parameters is walked as an edit page or listed as not one; the list has no stale names."""
+    names = {name for name, _route in parameterised_pages()}
     stale = NOT_EDIT_PAGES - names
     assert not stale, f"NOT_EDIT_PAGES lists pages that no longer exist: {sorted(stale)}"
     walked = {page.name for page in edit_pages()}
-    assert {"licence_edit", "risk_edit", "equipment_edit", "warning_edit", "region_edit"} <= walked
-    assert all(route.endswith("edit/") for name, route in object_pages() if name in walked), (
-        "an object page that is not an edit page: list it in NOT_EDIT_PAGES")
+    unclassified = names - walked - NOT_EDIT_PAGES
+    assert not unclassified, (f"pages whose address carries more than an object id: walk them here or list them "
+                              f"in NOT_EDIT_PAGES: {sorted(unclassified)}")
+    assert {"licence_edit", "risk_edit", "equipment_edit", "warning_edit", "region_edit", "sitrep_edit"} <= walked
 
 
 # --- the browser side --------------------------------------------------------------------------------------
