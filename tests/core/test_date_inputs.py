@@ -91,6 +91,10 @@ def test_a_bound_form_shows_what_was_submitted():
     assert inputs["day"] == ("date", "2026-03-01")
     assert inputs["moment"] == ("datetime-local", "2026-03-01T08:00")
     assert inputs["clock"] == ("time", "xx")  # an invalid value is shown back with its error, not replaced
+    with translation.override("zh-hans"):
+        html = _render(DatesForm({"moment_with_seconds": "2026-03-01T08:00:05", "moment": "2026-03-01T08:00"}))
+    # Shown back with its seconds, which the picker then accepts.
+    assert re.search(r'step="1"[^>]*value="2026-03-01T08:00:05"|value="2026-03-01T08:00:05"[^>]*step="1"', html)
 
 
 # --- every page's own pickers ---------------------------------------------------------------------------------

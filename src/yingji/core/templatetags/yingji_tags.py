@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, time
 
 from django import forms, template
@@ -225,6 +226,9 @@ NATIVE_INPUT_TYPES = (
 )
 
 
+_WITH_SECONDS = re.compile(r"\d:\d\d:\d\d")
+
+
 def _native_input(field, widget, attrs: dict) -> None:
     """Make a date, datetime or time widget a native picker holding an ISO value (local time for datetimes:
     the field's ``prepare_value`` has already moved aware values into the current time zone)."""
@@ -236,9 +240,10 @@ def _native_input(field, widget, attrs: dict) -> None:
     # other form.
     widget.input_type = input_type
     value = field.value()
-    if input_type != "date" and isinstance(value, datetime | time) and value.second:
-        # A stored value with seconds keeps them (the picker's default step of a minute would reject it, and
-        # cutting them would change the value on an unchanged save).
+    if input_type != "date" and (isinstance(value, datetime | time) and value.second
+                                 or isinstance(value, str) and _WITH_SECONDS.search(value)):
+        # A value with seconds keeps them (the picker's default step of a minute would reject it, and cutting
+        # them would change the value on an unchanged save). A string is what was submitted, shown back as is.
         iso_format += ":%S"
         attrs.setdefault("step", "1")
     widget.format = iso_format
