@@ -156,3 +156,20 @@ def test_duty_report_picker_defaults_to_todays_iso_date(web):
     dates = [value for _f, kind, name, value in _pickers(response.content.decode()) if name == "date"]
     assert dates, "the report has a date picker"
     assert dates[0] == timezone.localdate().isoformat()
+
+
+def test_a_datetime_filter_reads_the_picker_in_local_time(web):
+    """``occurred_after=2026-02-22T08:30`` means 08:30 in Asia/Shanghai, not UTC: the boundary falls exactly on the
+    incident's own local minute."""
+    from yingji.incidents.models import Incident
+
+    client = web("admin")
+    incident = Incident.objects.exclude(occurred_at=None).order_by("pk").first()
+    local = timezone.localtime(incident.occurred_at, SHANGHAI).replace(second=0, microsecond=0)
+    link = f'href="{reverse("incident_detail", args=[incident.pk])}"'
+    for after, shown in ((local, True), (local + dt.timedelta(minutes=1), False)):
+        before = local + dt.timedelta(minutes=2)
+        response = client.get(reverse("incident_list"), {"occurred_after": after.strftime("%Y-%m-%dT%H:%M"),
+                                                         "occurred_before": before.strftime("%Y-%m-%dT%H:%M")})
+        assert response.status_code == 200
+        assert (link in response.content.decode()) is shown, (after, incident.occurred_at)
