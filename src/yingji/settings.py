@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "yingji.core.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "yingji.core.middleware.FormLineBreakMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "yingji.core.middleware.RequestContextMiddleware",
     "yingji.core.middleware.ServiceErrorMiddleware",

@@ -11,6 +11,8 @@ MODULES = [
     ("home", _("Overview"), "speedometer2", "home", None),
     ("duty", _("Duty desk"), "telephone", "duty_console", "duty.dutylogentry"),
     ("duty_report", _("Daily duty report"), "file-earmark-text", "duty_report", "duty.dutylogentry"),
+    ("duty_roster", _("Duty roster"), "calendar-week", "duty_roster", "duty.dutyshift"),
+    ("duty_handovers", _("Shift handovers"), "arrow-left-right", "duty_handover_list", "duty.handover"),
     ("incidents", _("Incidents"), "exclamation-octagon", "incident_list", "incidents.incident"),
     ("enterprises", _("Enterprises"), "building", "enterprise_list", "enterprises.enterprise"),
     ("prevention", _("Risks and hazards"), "shield-check", "hazard_list", "prevention.hazard"),
@@ -50,6 +52,10 @@ def navigation(request):
         items.append({"key": key, "label": label, "icon": icon, "url": url,
                       "active": url is not None and (request.path == url if url == "/" else
                                                      request.path.startswith(url))})
+    # Only the most specific entry is current (/duty/rosters/ is the roster, not also the duty console at /duty/).
+    longest = max((len(item["url"]) for item in items if item["active"]), default=0)
+    for item in items:
+        item["active"] = item["active"] and len(item["url"]) == longest
     from .notifications import unread
 
     return {"nav_items": items, "unread_notifications": unread(user).count()}

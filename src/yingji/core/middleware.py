@@ -107,3 +107,28 @@ class PasswordChangeRequiredMiddleware:
 
             return redirect("password_change")
         return self.get_response(request)
+
+
+class FormLineBreakMiddleware:
+    """Pages: form fields as the platform stores them, with LF line breaks.
+
+    Browsers submit every line break of a form field as CR LF (HTML form submission normalises them), so saving
+    a page unchanged would turn each stored "\\n" into "\\r\\n": a changed value and a spurious audit record on
+    every multi-line text. The API's JSON carries line breaks as sent and is left alone."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (request.method == "POST" and request.content_type in self.FORM_TYPES
+                and not request.path.startswith("/api/")):
+            post = request.POST
+            if any("\r" in value for _name, values in post.lists() for value in values):
+                normalised = post.copy()
+                for name, values in post.lists():
+                    normalised.setlist(name, [v.replace("\r\n", "\n").replace("\r", "\n") for v in values])
+                normalised._mutable = False
+                request.POST = normalised
+        return self.get_response(request)

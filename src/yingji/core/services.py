@@ -111,6 +111,28 @@ def _save_validated(obj: models.Model, m2m: Mapping[str, Iterable], exclude: Ite
         raise Conflict(_("The change conflicts with existing data; reload and try again")) from None
 
 
+def _differs(obj: models.Model, stored: Mapping[str, Any], m2m: Mapping[str, Iterable]) -> bool:
+    """Whether assigned values differ from the stored ones as the fields read them (``Decimal('7')`` is
+    ``7.0``, ``"5"`` is ``5``, an aware time is the same instant in any zone)."""
+    for field in obj._meta.concrete_fields:
+        old, new = stored[field.attname], getattr(obj, field.attname)
+        if new == old:
+            continue
+        try:
+            if field.to_python(new) == field.to_python(old):
+                continue
+        except ValidationError:
+            pass
+        return True
+    if obj.pk is None:
+        return True
+    for name, values in m2m.items():
+        current = set(getattr(obj, name).values_list("pk", flat=True))
+        if {v.pk if isinstance(v, models.Model) else v for v in values} != current:
+            return True
+    return False
+
+
 def create_object(actor, model: type[models.Model], data: Mapping[str, Any], *, check_scope: bool = True,
                   exclude: Iterable[str] = ()):
     """Create one object of ``model`` from field values, as ``actor``."""
@@ -131,7 +153,11 @@ def update_object(actor, obj: models.Model, data: Mapping[str, Any], *, exclude:
     policy.require(actor, "change", obj)
     with transaction.atomic():
         before = audit.snapshot(obj)
+        stored = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
         m2m = _assign(obj, data, actor)
+        if not _differs(obj, stored, m2m):
+            # Saving a form unchanged writes nothing: no save (which may stamp times), no audit record.
+            return obj
         field = getattr(obj, "SCOPE_REGION_FIELD", None)
         if field and field in data:
             policy.require_region_in_scope(actor, getattr(obj, field) or "", field)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.choices import Role
-from yingji.core.models import STAFF_ROLES, Scoped, region_code_validator
+from yingji.core.models import PII_ROLES, STAFF_ROLES, Scoped, region_code_validator
 from yingji.core.workflow import Versioned
 
 from .choices import EntryKind, EntryState, HandoverState, Shift
@@ -35,7 +35,9 @@ class DutyShift(Scoped):
                                       related_name="duty_shifts")
     notes = models.CharField(_("notes"), max_length=200, blank=True)
 
-    GRANTS = {role: {"view"} | ({"add", "change"} if role in ROSTER_ROLES else set()) for role in STAFF_ROLES}
+    # Desk roles call the leader on duty: full phone numbers for the roles whose work needs them.
+    GRANTS = {role: {"view"} | ({"add", "change"} if role in ROSTER_ROLES else set())
+              | ({"view_pii"} if role in PII_ROLES else set()) for role in STAFF_ROLES}
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -58,6 +58,36 @@ def on_duty(actor, now: datetime.datetime | None = None):
             .select_related("leader").prefetch_related("officers"))
 
 
+def roster(actor, first: datetime.date, last: datetime.date):
+    """The roster of the actor's jurisdiction from ``first`` to ``last`` (both included), in running order."""
+    return (DutyShift.objects.for_user(actor).filter(date__gte=first, date__lte=last)
+            .select_related("leader").prefetch_related("officers").order_by("starts_at", "region_code", "id"))
+
+
+def current_shift(actor, now: datetime.datetime | None = None) -> DutyShift | None:
+    """The running shift of the actor's own desk (the one handing over), if the roster has it."""
+    if not policy.can(actor, "view", DutyShift):
+        return None
+    return on_duty(actor, now).filter(region_code=actor.scope_region_code).first()
+
+
+def next_shift(actor, now: datetime.datetime | None = None) -> DutyShift | None:
+    """The shift of the actor's own desk that takes over from the running one (or the next to start)."""
+    if not policy.can(actor, "view", DutyShift):
+        return None
+    now = now or timezone.now()
+    running = current_shift(actor, now)
+    start = running.ends_at if running is not None else now
+    return (DutyShift.objects.for_user(actor).filter(region_code=actor.scope_region_code, starts_at__gte=start)
+            .select_related("leader").prefetch_related("officers").order_by("starts_at").first())
+
+
+def open_entries(actor):
+    """Log entries still open in the actor's jurisdiction: what a handover carries over."""
+    return (DutyLogEntry.objects.filter(policy.scope_q(actor, DutyLogEntry), state=EntryState.OPEN)
+            .order_by("received_at", "id"))
+
+
 def log_entry(actor, data: Mapping[str, Any]) -> DutyLogEntry:
     data = dict(data)
     if data.get("source") not in SOURCES.values():
@@ -113,16 +143,14 @@ def hand_over(actor, data: Mapping[str, Any]) -> Handover:
     """Hand the desk over: the given items plus every log entry still open in the actor's jurisdiction."""
     data = dict(data)
     items = [str(t).strip()[:500] for t in data.pop("items", []) if str(t).strip()]
-    shift = on_duty(actor).filter(region_code=actor.scope_region_code).first() if policy.can(
-        actor, "view", DutyShift) else None
+    shift = current_shift(actor)
     with transaction.atomic():
         handover = create_object(actor, Handover, {
             "region_code": actor.scope_region_code, "shift": shift, "handed_over_by": actor,
             "notes": str(data.get("notes") or "")})
-        open_entries = DutyLogEntry.objects.filter(policy.scope_q(actor, DutyLogEntry), state=EntryState.OPEN)
         HandoverItem.objects.bulk_create(
             [HandoverItem(handover=handover, text=t) for t in items]
-            + [HandoverItem(handover=handover, text=e.content[:500], log_entry=e) for e in open_entries])
+            + [HandoverItem(handover=handover, text=e.content[:500], log_entry=e) for e in open_entries(actor)])
     return handover
 
 
@@ -142,6 +170,10 @@ HANDOVER_WORKFLOW = Workflow(
                    allowed=_not_the_outgoing_officer),
     ],
 )
+
+
+def handover_actions(handover: Handover, actor) -> list[str]:
+    return [t.action for t in HANDOVER_WORKFLOW.available(handover, actor)]
 
 
 def act_on_handover(actor, handover: Handover, action: str, payload: Mapping[str, Any] | None = None):

@@ -707,6 +707,9 @@ def update_sitrep(actor, sitrep: Sitrep, data: Mapping[str, Any]) -> Sitrep:
     values = {k: str(data[k]) for k in SITREP_TEXT_FIELDS if k in data and data[k] is not None}
     if "title" in values and not values["title"].strip():
         raise ValidationFailed.from_dict({"title": ["This field is required"]})
+    values = {k: v for k, v in values.items() if v != getattr(sitrep, k)}
+    if not values and sitrep.is_draft:
+        return sitrep  # saved unchanged: no new version, no audit record
     with transaction.atomic():
         before = {k: getattr(sitrep, k) for k in values}
         rows = Sitrep.objects.filter(pk=sitrep.pk, state=SitrepState.DRAFT, version=sitrep.version).update(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime, time
 
 from django import forms, template
 from django.apps import apps
@@ -214,22 +216,43 @@ def _widget_class(field, small: bool) -> str:
     return css
 
 
+# Native pickers and the value syntax the browser accepts for each (HTML "valid normalized" strings). A value in
+# any other syntax, such as the display locale's 2026/02/22, is shown blank and submitted blank, which silently
+# erased stored dates on save. So the value is always ISO, whatever the language; the fields parse ISO back.
 NATIVE_INPUT_TYPES = (
-    (forms.DateTimeInput, "datetime-local"),
-    (forms.DateInput, "date"),
-    (forms.TimeInput, "time"),
+    (forms.DateTimeInput, "datetime-local", "%Y-%m-%dT%H:%M"),
+    (forms.DateInput, "date", "%Y-%m-%d"),
+    (forms.TimeInput, "time", "%H:%M"),
 )
+
+
+_WITH_SECONDS = re.compile(r"\d:\d\d:\d\d")
+
+
+def _native_input(field, widget, attrs: dict) -> None:
+    """Make a date, datetime or time widget a native picker holding an ISO value (local time for datetimes:
+    the field's ``prepare_value`` has already moved aware values into the current time zone)."""
+    native = next(((t, f) for cls, t, f in NATIVE_INPUT_TYPES if isinstance(widget, cls)), None)
+    if native is None:
+        return
+    input_type, iso_format = native
+    # The widget belongs to this form instance (forms deep-copy their fields), so changing it here changes no
+    # other form.
+    widget.input_type = input_type
+    value = field.value()
+    if input_type != "date" and (isinstance(value, datetime | time) and value.second
+                                 or isinstance(value, str) and _WITH_SECONDS.search(value)):
+        # A value with seconds keeps them (the picker's default step of a minute would reject it, and cutting
+        # them would change the value on an unchanged save). A string is what was submitted, shown back as is.
+        iso_format += ":%S"
+        attrs.setdefault("step", "1")
+    widget.format = iso_format
 
 
 def _widget_attrs(field, small: bool) -> dict:
     widget = field.field.widget
     attrs = {"class": " ".join(filter(None, [widget.attrs.get("class", ""), _widget_class(field, small)]))}
-    # Native pickers; Django's date/time fields parse the ISO values they send. The widget belongs to this
-    # form instance (forms deep-copy their fields), so setting its input type here changes no other form.
-    for widget_class, input_type in NATIVE_INPUT_TYPES:
-        if isinstance(widget, widget_class):
-            widget.input_type = input_type
-            break
+    _native_input(field, widget, attrs)
     if isinstance(widget, forms.PasswordInput) and "autocomplete" not in widget.attrs:
         # Lets password managers tell the current password from a new one.
         current = field.name.startswith(("old", "current"))
