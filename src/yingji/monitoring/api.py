@@ -248,7 +248,7 @@ def _alarm_out(a: Alarm, events: bool = False) -> dict:
 
 
 @router.get("/alarms", response={200: page_of(AlarmOut), **ERRORS}, tags=["monitoring"],
-            summary="List alarms in your scope (newest first)")
+            summary="List alarms in your scope (most severe first, then newest)")
 def list_alarms(request, filters: Query[filter_params(AlarmFilterSet)], page: Query[PageParams]):
     qs = Alarm.objects.for_user(request.auth).select_related("station", "rule", "sensor")
     return paginate(apply_filters(AlarmFilterSet, request, qs), page, _alarm_out)
