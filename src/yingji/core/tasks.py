@@ -76,7 +76,8 @@ def run_sweeper(tick_seconds: float = 30.0, stop=None) -> None:
         try:
             names = sweep_once()
             if names:
-                log.info("sweeper enqueued %s", ", ".join(names))
+                # Enqueueing is routine (a line a minute at INFO); the jobs log what they actually do.
+                log.debug("sweeper enqueued %s", ", ".join(names))
         except Exception:  # a broken tick must not kill the sweeper; the next tick retries what is due
             log.exception("sweeper tick failed")
         deadline = time.monotonic() + tick_seconds

@@ -169,8 +169,9 @@ class Simulator:
             target = 1.5 + 2.0 * base + 0.025 * self.rain_sum(s, ts, 6)
             old, hours = previous("water_level", target)
             value, _ = relax("water_level", target, 0.75, None)
-            step = max(-MAX_WATER_RATE * hours, min(MAX_WATER_RATE * hours, value - old))
-            return {"water_level": round(old + step + rng.uniform(-0.004, 0.004), 3)}
+            step = value - old + rng.uniform(-0.004, 0.004)
+            step = max(-MAX_WATER_RATE * hours, min(MAX_WATER_RATE * hours, step))
+            return {"water_level": round(old + step, 3)}
         if s.type == StationType.TAILINGS:
             rain_24h = self.rain_sum(s, ts, 24)
             phreatic, _ = relax("phreatic_depth", max(0.5, 6 + 2 * base - 0.03 * rain_24h), 3.0, None)
