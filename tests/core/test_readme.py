@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 #: Python reads of an environment variable: os.environ.get("X"), os.environ["X"], os.getenv("X"), env_bool("X"),
 #: os.environ.setdefault("X"); shell reads: $X or ${X…}.
-PY_READ = re.compile(r"""(?:environ\.get|environ\.setdefault|getenv|env_bool|env_int|environ)\s*[(\[]\s*["'](YINGJI_\w+)""")
+PY_READ = re.compile(
+    r"""(?:environ\.get|environ\.setdefault|getenv|env_bool|env_int|environ)\s*[(\[]\s*["'](YINGJI_\w+)""")
 SH_READ = re.compile(r"\$\{?(YINGJI_\w+)")
 
 

@@ -566,12 +566,11 @@ def check_offline(now: datetime | None = None) -> list[int]:
                 if silent <= station.expected_interval * rule.threshold:
                     continue
                 if Alarm.objects.filter(rule=rule, station=station, state=AlarmState.CLOSED,
-                                        closed_at__gt=station.last_reading_at).exists():
+                                        closed_by__isnull=False, closed_at__gt=station.last_reading_at).exists():
                     continue
-                minutes = silent / 60
-                text = _("no data for %(minutes)d min") % {"minutes": round(minutes)}
-                alarm_id = raise_alarm(rule, station, None, [Trigger(rule.level, round(minutes, 1), now, text)],
-                                       now)
+                minutes = round(silent / 60, 1)
+                text = _("no data for %(minutes)s min") % {"minutes": f"{minutes:.0f}"}
+                alarm_id = raise_alarm(rule, station, None, [Trigger(rule.level, minutes, now, text)], now)
                 if alarm_id:
                     raised.append(alarm_id)
     return raised
