@@ -40,6 +40,8 @@ MAX_CATCH_UP = timedelta(hours=6)
 #: The fastest a simulated river rises or falls (m/h): a flash flood in a small mountain river.
 MAX_WATER_RATE = 1.5
 RAIN_LOG = timedelta(hours=24)
+#: A following simulator re-reads the stations this often.
+RELOAD_EVERY = timedelta(minutes=10)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -354,6 +356,7 @@ def run(*, storm: bool = False, hours: float = 0.0, follow: bool = False, url: s
             write_weather(weather if storm else Weather())
         sim = Simulator(seed=seed, weather=weather)
         sim.load_last_readings(now)
+        loaded_at = now
         end = None if follow else now + timedelta(hours=hours)
         alarms_before = set(Alarm.objects.values_list("pk", flat=True))
         totals = {"batches": 0, "accepted": 0, "duplicates": 0, "rejected": 0}
@@ -376,6 +379,11 @@ def run(*, storm: bool = False, hours: float = 0.0, follow: bool = False, url: s
                 due = min(due, end)
             # Short naps: a stop request or a storm handed over by another command is seen within a second.
             sleep(max(0.05, min(1.0, (due - clock()).total_seconds())))
+            if clock() - loaded_at >= RELOAD_EVERY:
+                # Stations added, retired or reloaded (``yingji demo --reset``) while the simulator runs.
+                loaded_at = clock()
+                sim = Simulator(seed=seed)
+                sim.load_last_readings(loaded_at)
             sim.weather = read_weather()
         new = Alarm.objects.exclude(pk__in=alarms_before).select_related("station", "rule").order_by(
             "-severity", "raised_at")
