@@ -319,6 +319,18 @@ def serve_children(args) -> dict[str, list[str]]:
     return children
 
 
+def _catch_up_demo_readings() -> None:
+    """Bring the demo stations up to now before the sweeper's first offline check (after the platform was down,
+    every station would otherwise be raised offline, then closed a moment later)."""
+    import contextlib
+
+    from yingji.monitoring import simulate
+
+    print("Catching up the demo stations' readings…", flush=True)
+    with contextlib.suppress(simulate.SimulatorBusy):  # another simulator writes them already
+        simulate.run()
+
+
 def cmd_serve(args) -> int:
     _setup()
     from yingji.core import demo
@@ -330,6 +342,8 @@ def cmd_serve(args) -> int:
         _print_accounts(demo.load_demo())
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="yingji.settings")
     children = serve_children(args)
+    if "simulator" in children:
+        _catch_up_demo_readings()
     procs = {name: subprocess.Popen(cmd, env=env) for name, cmd in children.items()}  # noqa: S603
     print(f"Yingji is running at http://{args.host}:{args.port}/  (API docs: /api/v1/docs). Ctrl-C stops it.",
           flush=True)

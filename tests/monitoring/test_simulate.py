@@ -237,3 +237,16 @@ def test_offline_job_logs_only_when_it_raises(demo_county, caplog):
     assert len(caplog.records) == 1 and "offline" in caplog.records[0].getMessage()
     assert Alarm.objects.filter(station__code="RG410481001", state=AlarmState.OPEN,
                                 rule__kind=RuleKind.NO_DATA).exists()
+
+
+def test_serve_catches_the_demo_stations_up_before_the_first_offline_check(demo_county, capsys):
+    from yingji.monitoring import services
+
+    later = timezone.now() + timedelta(minutes=20)
+    with time_machine.travel(later, tick=False):
+        cli._catch_up_demo_readings()
+        assert "Catching up" in capsys.readouterr().out
+        assert not services.check_offline()
+        stale = [s.code for s in Station.objects.filter(status="active").exclude(type="video")
+                 if (timezone.now() - s.last_reading_at).total_seconds() >= s.expected_interval]
+        assert not stale
