@@ -474,15 +474,16 @@ def _evaluate(rules, by_sensor, previous, stations, now) -> list[int]:
             triggers = _rate_triggers(rule, rows, previous.get(sid))
         elif rule.kind == RuleKind.ROLLING_SUM:
             total = sums[sid][rule.window_hours]
-            text = _("%(value)s %(unit)s in %(hours)s h") % {
-                "value": f"{total:.1f}", "unit": rows[0].sensor_obj.unit, "hours": rule.window_hours}
-            triggers = [Trigger(rule.level, round(total, 3), rows[-1].ts, text)] if total >= rule.threshold else []
+            triggers = [Trigger(rule.level, round(total, 3), rows[-1].ts, _("%(value)s %(unit)s in %(hours)s h") % {
+                "value": f"{total:.1f}", "unit": rows[0].sensor_obj.unit, "hours": rule.window_hours})] \
+                if total >= rule.threshold else []
         else:
             s = sums[sid]
             colour = rainstorm.signal(mm_3h=round(s[3], 6), mm_6h=round(s[6], 6), mm_12h=round(s[12], 6))
-            text = _("rain in 3 h %(mm3)s mm, 6 h %(mm6)s mm, 12 h %(mm12)s mm") % {
-                "mm3": f"{s[3]:.1f}", "mm6": f"{s[6]:.1f}", "mm12": f"{s[12]:.1f}"}
-            triggers = [Trigger(colour, round(s[3], 3), rows[-1].ts, text)] if colour else []
+            triggers = [Trigger(colour, round(s[3], 3), rows[-1].ts,
+                                _("rain in 3 h %(mm3)s mm, 6 h %(mm6)s mm, 12 h %(mm12)s mm") % {
+                                    "mm3": f"{s[3]:.1f}", "mm6": f"{s[6]:.1f}", "mm12": f"{s[12]:.1f}"})] \
+                if colour else []
         if triggers:
             alarm_id = raise_alarm(rule, station, rows[0].sensor_obj, triggers, now)
             if alarm_id:
