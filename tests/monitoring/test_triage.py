@@ -67,6 +67,7 @@ def test_api_lists_alarms_most_severe_first(api, demo_county):
     levels = [RANK[item["level"]] for item in body["items"]]
     assert levels == sorted(levels, reverse=True) and body["count"] >= 18
     reds = [item for item in body["items"] if item["level"] == "red"]
+    assert {item["value_text"] for item in reds} == {"5.81 m"}
     assert [r["raised_at"] for r in reds] == sorted((r["raised_at"] for r in reds), reverse=True)
 
 
