@@ -1,8 +1,7 @@
 """Django settings for Yingji.
 
-Everything a deployment changes comes from environment variables (documented in the README):
-``DATABASE_URL``, ``YINGJI_DATA_DIR``, ``YINGJI_SECRET_KEY``, ``YINGJI_DEBUG``, ``YINGJI_ALLOWED_HOSTS``,
-``YINGJI_SESSION_IDLE_MINUTES``, ``YINGJI_DEMO_MODE``, ``YINGJI_TASK_BACKEND``.
+Everything a deployment changes comes from environment variables, each documented in the README's configuration
+tables (``tests/core/test_readme.py`` fails on a ``YINGJI_*`` variable read here but missing there).
 """
 
 import os
@@ -235,6 +234,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # PDF rendering reports every font and subset at INFO (lines per PDF): only problems are logged.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -49,17 +49,15 @@ def _console_context(request) -> dict:
 RECENT_ALARMS = 10
 
 
-def recent_alarms(user) -> list:
-    """Open (not yet closed) monitoring alarms in the user's scope, newest first, for the console."""
+def recent_alarms(user) -> dict:
+    """Active monitoring alarms in the user's scope for the console: most severe first, then newest (every red
+    one, whatever the limit), and how many there are in all."""
     try:
-        from yingji.monitoring.choices import AlarmState
-        from yingji.monitoring.models import Alarm
+        from yingji.monitoring import services as monitoring
     except ImportError:
-        return []
-    if not policy.can(user, "view", Alarm):
-        return []
-    return list(Alarm.objects.for_user(user).filter(state__in=AlarmState.ACTIVE).select_related("station")
-                .order_by("-raised_at", "-id")[:RECENT_ALARMS])
+        return {"alarms": [], "total": 0}
+    items, total = monitoring.active_alarms(user, RECENT_ALARMS)
+    return {"alarms": items, "total": total}
 
 
 @login_required

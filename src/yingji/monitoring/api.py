@@ -212,6 +212,7 @@ class AlarmOut(Schema):
     first_value: float | None
     first_at: datetime
     last_value: float | None
+    value_text: str = Field(description="The last value with its unit as the rule measures it, e.g. '0.84 m/h'")
     last_at: datetime
     trigger_count: int
     raised_at: datetime
@@ -250,7 +251,8 @@ def _alarm_out(a: Alarm, events: bool = False) -> dict:
            "sensor": a.sensor.key if a.sensor_id else None, "rule_id": a.rule_id, "rule": a.rule.name,
            "region_code": a.region_code, "level": a.level, "state": a.state, "version": a.version,
            "message": a.message, "first_value": a.first_value, "first_at": a.first_at,
-           "last_value": a.last_value, "last_at": a.last_at, "trigger_count": a.trigger_count,
+           "last_value": a.last_value, "value_text": a.value_text, "last_at": a.last_at,
+           "trigger_count": a.trigger_count,
            "raised_at": a.raised_at, "acknowledged_at": a.acknowledged_at, "closed_at": a.closed_at,
            "incident_id": a.incident_id}
     if events:
@@ -261,7 +263,7 @@ def _alarm_out(a: Alarm, events: bool = False) -> dict:
 
 
 @router.get("/alarms", response={200: page_of(AlarmOut), **ERRORS}, tags=["monitoring"],
-            summary="List alarms in your scope (newest first)")
+            summary="List alarms in your scope (most severe first, then newest)")
 def list_alarms(request, filters: Query[filter_params(AlarmFilterSet)], page: Query[PageParams]):
     qs = Alarm.objects.for_user(request.auth).select_related("station", "rule", "sensor")
     return paginate(apply_filters(AlarmFilterSet, request, qs), page, _alarm_out)
