@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.filters import SearchFilterSet
+from yingji.core.filters import RegionFilter, SearchFilterSet
 
 from .choices import MessageType, PersonKind, WarningLevel, WarningState
 from .models import ResponsiblePerson, Warning
@@ -23,8 +23,7 @@ class WarningFilterSet(SearchFilterSet):
 class ResponsiblePersonFilterSet(SearchFilterSet):
     SEARCH_FIELDS = ("name", "title", "region_code")
     kind = django_filters.ChoiceFilter(choices=PersonKind.choices(), label=_("Kind"))
-    region_code = django_filters.CharFilter(field_name="region_code", lookup_expr="startswith", max_length=12,
-                                            label=_("Within region (code prefix)"))
+    region_code = RegionFilter()
 
     class Meta:
         model = ResponsiblePerson
