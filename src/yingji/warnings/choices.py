@@ -15,10 +15,10 @@ class WarningLevel(ChoiceSet):
     YELLOW = "yellow"
     BLUE = "blue"
     CHOICES = (
-        (RED, _("Red"), "danger"),
-        (ORANGE, _("Orange"), "warning"),
+        (RED, _("Red"), "red"),
+        (ORANGE, _("Orange"), "orange"),
         (YELLOW, _("Yellow"), "yellow"),
-        (BLUE, _("Blue"), "primary"),
+        (BLUE, _("Blue"), "blue"),
     )
 
 

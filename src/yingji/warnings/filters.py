@@ -14,10 +14,18 @@ class WarningFilterSet(SearchFilterSet):
     state = django_filters.ChoiceFilter(choices=WarningState.choices(), label=_("State"))
     level = django_filters.ChoiceFilter(choices=WarningLevel.choices(), label=_("Level"))
     msg_type = django_filters.ChoiceFilter(choices=MessageType.choices(), label=_("Message type"))
+    in_force = django_filters.BooleanFilter(method="filter_in_force", label=_("In force"))
 
     class Meta:
         model = Warning
-        fields = ["state", "level", "msg_type"]
+        fields = ["state", "level", "msg_type", "in_force"]
+
+    def filter_in_force(self, queryset, name, value):
+        from .services import in_force_q
+
+        if value is None:
+            return queryset
+        return queryset.filter(in_force_q()) if value else queryset.exclude(in_force_q())
 
 
 class ResponsiblePersonFilterSet(SearchFilterSet):
