@@ -157,7 +157,8 @@ class Organisation(Scoped):
                                   validators=[phone_validator])
     is_active = models.BooleanField(_("active"), default=True)
 
-    GRANTS = ({role: {"view"} for role in STAFF_ROLES}
+    # The organisation chart is the bureau's and the townships' tool; a village grid member has no use for it.
+    GRANTS = ({role: {"view"} for role in STAFF_ROLES - {Role.GRID_MEMBER}}
               | {Role.ADMIN: CRUD, Role.SECTION_STAFF: {"view", "add", "change"}})
 
     class Meta:
