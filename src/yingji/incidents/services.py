@@ -413,6 +413,13 @@ def activate(actor, incident: Incident, data: Mapping[str, Any]) -> Activation:
     return activation
 
 
+def task_assignees(actor, incident: Incident | None = None):
+    """Accounts a task may be given to: those who may act in the incident's jurisdiction (never observers or
+    administrators), inside the assigning user's jurisdiction (``policy.acting_users``)."""
+    region = (incident.region_code if incident is not None else "") or actor.scope_region_code or ""
+    return policy.acting_users(region, within=actor.scope_region_code or "", model=Task)
+
+
 def create_task(actor, incident: Incident, data: Mapping[str, Any]) -> Task:
     """Assign a task of the response to a unit and/or a person with a deadline."""
     policy.require(actor, "add", Task)
@@ -426,8 +433,7 @@ def create_task(actor, incident: Incident, data: Mapping[str, Any]) -> Task:
         if unit is None:
             errors["unit_id"] = ["No organisation with this id in your scope"]
     if data.get("assignee_id"):
-        assignee = User.objects.filter(pk=data["assignee_id"], is_active=True,
-                                       scope_region_code__startswith=actor.scope_region_code or "-").first()
+        assignee = task_assignees(actor, incident).filter(pk=data["assignee_id"]).first()
         if assignee is None:
             errors["assignee_id"] = ["No active account with this id in your jurisdiction"]
     if not data.get("unit_id") and not data.get("assignee_id"):

@@ -93,7 +93,7 @@ def _incident_page(request, incident: Incident, *, bound: tuple[str, object] | N
         "actions": services.available_actions(incident, user),
         "activation": activation, "matches": matches,
         "activation_form": forms.ActivationForm(matches=matches) if can_activate and matches else None,
-        "tasks": tasks, "task_form": forms.TaskForm(user=user) if can_assign else None,
+        "tasks": tasks, "task_form": forms.TaskForm(user=user, incident=incident) if can_assign else None,
         "report_form": pick("report", lambda: forms.FollowUpForm(incident=incident)) if can_report else None,
         "reported_form": pick("reported", lambda: forms.ReportedForm(incident=incident)) if can_report_up else None,
         "level_form": pick("level", lambda: forms.ResponseLevelForm(
@@ -204,7 +204,7 @@ def task_create(request, pk: int):
     denied = _require(request, "add", Task)
     if denied:
         return denied
-    form = forms.TaskForm(request.POST, user=request.user)
+    form = forms.TaskForm(request.POST, user=request.user, incident=incident)
     if form.is_valid():
         try:
             services.create_task(request.user, incident, form.service_data())

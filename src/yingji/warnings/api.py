@@ -24,7 +24,6 @@ from yingji.core.api_support import (
     paginate,
 )
 from yingji.core.errors import NotFound, ValidationFailed
-from yingji.core.models import User
 
 from . import cap, feed, services
 from .catalog import TEMPLATES
@@ -211,7 +210,7 @@ def _person_refs(request, data: dict) -> dict:
         user_id = data.pop("user_id")
         data["user"] = None
         if user_id is not None:
-            data["user"] = User.objects.filter(policy.scope_q(request.user, User)).filter(pk=user_id).first()
+            data["user"] = services.person_accounts(request.user).filter(pk=user_id).first()
             if data["user"] is None:
                 raise ValidationFailed.from_dict({"user_id": [f"No account {user_id} in your scope"]})
     if "superior_id" in data:

@@ -107,7 +107,7 @@ class PersonForm(forms.Form):
                                   "channels": ", ".join(instance.channels)}
         super().__init__(*args, **kwargs)
         self.fields["region_code"].choices = _area_choices(user)
-        self.fields["user"].queryset = User.objects.filter(policy.scope_q(user, User)).order_by("username")
+        self.fields["user"].queryset = services.person_accounts(user)
         # A superior may sit above the user's own jurisdiction (the county head for a township's staff).
         superiors = ResponsiblePerson.objects.filter(
             policy.scope_q(user, ResponsiblePerson) | services.covers_q([user.scope_region_code or "-"]),

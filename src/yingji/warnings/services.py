@@ -624,6 +624,12 @@ def resend_silent(actor, warning: Warning) -> int:
 # --- responsible persons ---------------------------------------------------------------------------------------
 
 
+def person_accounts(actor):
+    """Accounts a responsible person may be linked to (for the in-app channel): people who may act, inside the
+    acting user's jurisdiction (``policy.acting_users``; never observers or administrators)."""
+    return policy.acting_users(actor.scope_region_code or "", inside=True)
+
+
 def _check_person(data: Mapping[str, Any]) -> None:
     errors: dict[str, list[str]] = {}
     channels = data.get("channels")
@@ -649,8 +655,17 @@ def _check_person(data: Mapping[str, Any]) -> None:
         raise ValidationFailed.from_dict(errors)
 
 
+def _check_account(actor, account, current=None) -> None:
+    if account is None or account == current or actor is None:
+        return
+    if not person_accounts(actor).filter(pk=account.pk).exists():
+        raise ValidationFailed.from_dict({"user_id": ["That account cannot act here (an observer, an administrator, "
+                                                      "or outside your jurisdiction)"]})
+
+
 def create_person(actor, data: Mapping[str, Any]) -> ResponsiblePerson:
     _check_person(data)
+    _check_account(actor, data.get("user"))
     return create_object(actor, ResponsiblePerson, data)
 
 
@@ -658,6 +673,7 @@ def update_person(actor, person: ResponsiblePerson, data: Mapping[str, Any]) -> 
     merged = {f: getattr(person, f) for f in ("channels", "email", "webhook_url", "user", "region_code",
                                               "superior")} | dict(data)
     _check_person(merged)
+    _check_account(actor, data.get("user"), person.user)
     return update_object(actor, person, data)
 
 
