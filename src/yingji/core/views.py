@@ -394,6 +394,18 @@ def audit_detail(request, pk: int):
 # --- own account ---------------------------------------------------------------------------------------------
 
 
+PASSWORD_CHANGE_NOTICES = {
+    services.PasswordChangeReason.INITIAL: _l(
+        "You are signed in with the initial password your account was created with. Choose your own password "
+        "before you go on."),
+    services.PasswordChangeReason.RESET: _l(
+        "An administrator has reset your password. Choose a new password of your own before you go on."),
+    services.PasswordChangeReason.RENEWAL: _l(
+        "Your password has expired or an administrator asked you to renew it. Choose a new password before you "
+        "go on."),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
@@ -410,8 +422,12 @@ def password_change(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password was changed."))
             return redirect("home")
-    return render(request, "core/form.html", {"form": form, "title": _("Change password"),
-                                              "cancel_url": reverse("home")})
+    reason = services.password_change_reason(request.user)
+    return render(request, "core/form.html", {
+        "form": form, "title": _("Change password"),
+        "notice": PASSWORD_CHANGE_NOTICES.get(reason), "notice_id": "yj-password-reason",
+        # Leaving is no way out while a change is required.
+        "cancel_url": None if reason else reverse("home")})
 
 
 @login_required
