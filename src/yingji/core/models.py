@@ -295,8 +295,9 @@ class User(AbstractUser, Scoped):
     def scope_label(self) -> str:
         if self.enterprise_id:
             return str(self.enterprise)
-        region = Region.objects.filter(code=self.scope_region_code).first()
-        return str(region) if region else self.scope_region_code
+        from .regions import region_path
+
+        return region_path(self.scope_region_code)
 
     def clean(self) -> None:
         super().clean()
