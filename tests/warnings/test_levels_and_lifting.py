@@ -135,3 +135,32 @@ def test_a_cancel_does_not_repeat_the_warning_or_its_guidance(demo_county):
 
     with pytest.raises(ValidationFailed):
         services.derive(duty, Warning.objects.get(pk=cancel.pk), MessageType.CANCEL, {})
+
+
+def test_daily_report_pdf_prints_alarm_levels_in_their_colours(demo_county):
+    """Printouts too: the daily report's PDF draws an orange alarm's badge in the one orange of levels.css."""
+    import datetime
+    import zlib
+
+    from django.utils import timezone
+
+    from tests.duty.conftest import alarm
+    from yingji.duty import report as daily_report
+
+    if not pdf.available():
+        pytest.skip("WeasyPrint's system libraries are not installed")
+    day = timezone.localdate() - datetime.timedelta(days=10)
+    start, _end = daily_report.period(day)
+    alarm(demo_county["township"], start + datetime.timedelta(hours=2), level="orange", message="水位超警戒")
+    report = daily_report.build(User.objects.get(username="duty"), day)
+    assert 'class="badge text-bg-orange"' in daily_report.render_body(report)
+    document = daily_report.render_pdf(report)
+    fills = set()
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", document, re.S):
+        try:
+            fills |= set(re.findall(rb"([0-9.]+ [0-9.]+ [0-9.]+) rg", zlib.decompress(stream)))
+        except zlib.error:
+            continue
+    orange = tuple(int("f76b00"[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    assert any(all(abs(float(v) - o) < 0.01 for v, o in zip(fill.split(), orange, strict=True)) for fill in fills), \
+        fills
