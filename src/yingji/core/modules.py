@@ -96,7 +96,8 @@ class ModuleAccessMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = getattr(request, "resolver_match", None)
-        module = _BY_URL_NAME.get(match.url_name) if match is not None else None
+        # Pages only (the API, namespaced, answers its own 403/404 in its error shape).
+        module = _BY_URL_NAME.get(match.url_name) if match is not None and not match.namespace else None
         user = getattr(request, "user", None)
         if module is not None and user is not None and user.is_authenticated and not module.allowed(user):
             raise PermissionDenied
