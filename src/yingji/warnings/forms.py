@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from yingji.core import policy
 from yingji.core.choices import RegionLevel
 from yingji.core.models import Region, User
+from yingji.core.regions import region_path
 
 from . import services
 from .catalog import TEMPLATES
@@ -26,7 +27,7 @@ def _area_choices(user) -> list[tuple[str, str]]:
     regions = (Region.objects.filter(policy.scope_q(user, Region))
                .filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
                .order_by("code").values_list("code", "name"))
-    return [(code, f"{code} {name}") for code, name in regions]
+    return [(code, region_path(code)) for code, _name in regions]
 
 
 class WarningForm(forms.Form):

@@ -154,7 +154,9 @@ class ResponsiblePerson(Scoped):
         verbose_name_plural = _("responsible persons")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.region_code})"
+        from yingji.core.regions import region_path
+
+        return f"{self.name}（{region_path(self.region_code)}）"
 
     @property
     def tier(self) -> str:
