@@ -45,7 +45,7 @@ class WarningState(ChoiceSet):
         (APPROVED, _("Approved"), "primary"),
         (PUBLISHED, _("Published"), "success"),
         (UPDATED, _("Superseded by an update"), "light"),
-        (CANCELLED, _("Cancelled"), "dark"),
+        (CANCELLED, pgettext_lazy("warning state", "Cancelled"), "dark"),
         (EXPIRED, _("Expired"), "light"),
     )
 
@@ -64,7 +64,7 @@ class MessageType(ChoiceSet):
         # Neutral colours: next to a level badge, a red or yellow message type would read as a warning level.
         (ALERT, _("Alert"), "secondary"),
         (UPDATE, pgettext_lazy("CAP message type", "Update"), "info"),
-        (CANCEL, _("Cancel"), "dark"),
+        (CANCEL, pgettext_lazy("CAP message type", "Cancel"), "dark"),
     )
 
 
