@@ -200,3 +200,16 @@ def test_password_page_says_why(demo_county):
 def test_password_page_without_a_required_change_has_no_notice(web):
     html = web("duty").get("/account/password/").content.decode()
     assert 'id="yj-password-reason"' not in html
+
+
+def test_overview_counts_only_regions_below_the_users_own(web):
+    def titles(username):
+        return [str(card["title"]) for card in web(username).get("/").context["cards"]]
+
+    from yingji.core.views import _
+
+    townships, villages = _("Townships / streets"), _("Villages / communities")
+    assert {townships, villages} <= set(titles("duty"))
+    assert townships not in titles("township1") and villages in titles("township1")
+    assert not {townships, villages} & set(titles("grid1"))
+    assert not {townships, villages} & set(titles("enterprise1"))

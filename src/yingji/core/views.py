@@ -115,11 +115,14 @@ def _get(request, model, pk, action="view", queryset=None):
 def home(request):
     user = request.user
     cards = []
-    if policy.can(user, "view", Region):
+    # Counts of the regions below the user's own level only (a village grid member has no townships to count).
+    scope_length = len(user.scope_region_code or "") if not user.enterprise_id else 12
+    if policy.can(user, "view", Region) and scope_length < 12:
         regions = Region.objects.for_user(user).values("level").annotate(n=Count("id"))
         by_level = {r["level"]: r["n"] for r in regions}
-        cards.append({"title": _("Townships / streets"), "value": by_level.get(RegionLevel.TOWNSHIP, 0),
-                      "url": reverse("region_list") + "?level=township"})
+        if scope_length < 9:
+            cards.append({"title": _("Townships / streets"), "value": by_level.get(RegionLevel.TOWNSHIP, 0),
+                          "url": reverse("region_list") + "?level=township"})
         cards.append({"title": _("Villages / communities"), "value": by_level.get(RegionLevel.VILLAGE, 0),
                       "url": reverse("region_list") + "?level=village"})
     if policy.can(user, "view", Organisation):
