@@ -115,7 +115,7 @@ class SearchFilterSet(FilterSet):
 class RegionFilterSet(SearchFilterSet):
     SEARCH_FIELDS = ("name", "code")
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices(), label=_("Level"))
-    parent_code = django_filters.CharFilter(field_name="parent__code", label=_("Parent code"), max_length=12)
+    parent_code = RegionFilter(field_name="parent__code", lookup_expr="exact", label=_("Parent"))
     under = RegionFilter(field_name="code", label=_("Within region"))
 
     class Meta:
