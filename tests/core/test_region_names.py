@@ -236,3 +236,15 @@ def test_region_filter_is_a_region_filter_everywhere(demo_county):
             if name in ("region_code", "township") and not isinstance(flt, RegionFilter):
                 prefix_text_boxes.append((filterset_class.__name__, name))
     assert not prefix_text_boxes
+
+
+def test_exports_carry_the_region_name_beside_the_code(web):
+    import csv
+
+    response = web("duty").get("/resources/teams/", {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    by_name = {team.name: team for team in Team.objects.all()}
+    for row in rows[1:]:
+        team = by_name[row[0]]
+        assert team.region_code in row and regions.region_name(team.region_code) in row
+    assert len(rows) == Team.objects.count() + 1

@@ -48,6 +48,13 @@ class Scoped(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def region_name(self) -> str:
+        """The region's name for display and exports (``yingji.core.regions``; one lookup per request)."""
+        from .regions import region_path
+
+        return region_path(getattr(self, "region_code", "") or "")
+
 
 ALL_ROLES = set(Role.values())
 STAFF_ROLES = ALL_ROLES - {Role.ENTERPRISE_USER}

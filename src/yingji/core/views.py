@@ -193,7 +193,7 @@ def region_edit(request, pk: int):
 # --- organisations -------------------------------------------------------------------------------------------
 
 ORGANISATION_COLUMNS = [
-    ("name", _l("Name")), ("kind", _l("Kind")), ("region_code", _l("Region code")),
+    ("name", _l("Name")), ("kind", _l("Kind")), ("region_code", _l("Region code")), ("region_name", _l("Region")),
     ("lead_unit.name", _l("Lead unit")), ("duty_phone", _l("24-hour duty phone")), ("address", _l("Address")),
 ]
 
@@ -367,7 +367,8 @@ AUDIT_COLUMNS = [
     ("time", _l("Time")), ("username", _l("User")), ("address", pgettext_lazy("network", "Address")),
     ("action", _l("Action")),
     ("object_type", _l("Object type")), ("object_id", _l("Object id")), ("object_repr", _l("Object")),
-    ("region_code", _l("Region code")), ("before", _l("Before")), ("after", _l("After")), ("message", _l("Message")),
+    ("region_code", _l("Region code")),
+    ("region_name", _l("Region")), ("before", _l("Before")), ("after", _l("After")), ("message", _l("Message")),
     ("request_id", _l("Request id")),
 ]
 

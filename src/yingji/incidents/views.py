@@ -28,7 +28,8 @@ from .printing import pdf_available, render_pdf
 
 INCIDENT_COLUMNS = [
     ("title", _l("Title")), ("category", _l("Category")), ("event_type", _l("Type")),
-    ("region_code", _l("Region code")), ("occurred_at", _l("Occurred")), ("received_at", _l("Received")),
+    ("region_code", _l("Region code")),
+    ("region_name", _l("Region")), ("occurred_at", _l("Occurred")), ("received_at", _l("Received")),
     ("deaths", _l("Deaths")), ("missing", _l("Missing")), ("serious_injuries", _l("Serious injuries")),
     ("minor_injuries", _l("Minor injuries")),
     ("direct_loss_yuan", _l("Direct loss (CNY)")), ("grade", _l("Grade")), ("state", _l("State")),
@@ -234,7 +235,7 @@ def task_act(request, pk: int, action: str):
 # --- plans ---------------------------------------------------------------------------------------------------
 
 PLAN_COLUMNS = [
-    ("name", _l("Name")), ("kind", _l("Kind")), ("region_code", _l("Region code")),
+    ("name", _l("Name")), ("kind", _l("Kind")), ("region_code", _l("Region code")), ("region_name", _l("Region")),
     ("event_types", _l("Incident types covered")), ("conditions", _l("Activation conditions")),
     ("hq.name", _l("Command headquarters")), ("is_active", _l("In force")),
 ]

@@ -360,6 +360,7 @@ def team_list(request):
                       _badge(Readiness, t.readiness), t.leader or "—", _phone(t.leader_phone, reveal),
                       t.duty_phone or "—"]))
     columns = [("name", _l("Name")), ("kind", _l("Type")), ("region_code", _l("Region code")),
+               ("region_name", _l("Region")),
                ("capabilities", _l("Capabilities")), ("headcount", _l("Headcount")), ("readiness", _l("Readiness")),
                ("leader", _l("Leader")), _phone_column("leader_phone", _l("Leader's phone"), reveal),
                ("duty_phone", _l("24-hour duty phone")), ("address", _l("Address")), ("lat", _l("Latitude")),
@@ -439,7 +440,8 @@ def activity_list(request):
                       a.date, _badge(ActivityKind, a.kind), a.team.name,
                       a.incident.title if a.incident_id else "—", a.notes or "—"]))
     columns = [("date", _l("Date")), ("kind", _l("Kind")), ("team.name", _l("Team")),
-               ("incident.title", _l("Incident")), ("notes", _l("Notes")), ("region_code", _l("Region code"))]
+               ("incident.title", _l("Incident")), ("notes", _l("Notes")), ("region_code", _l("Region code")),
+               ("region_name", _l("Region"))]
     qs = TeamActivity.objects.for_user(request.user).select_related("team", "incident") \
         if policy.can(request.user, "view", TeamActivity) else None
     return _registry_page(request, TeamActivity, TeamActivityFilterSet, title=_("Drills and deployments"),
@@ -460,7 +462,7 @@ def expert_list(request):
                       _("Yes") if e.available else _("No"), region_path(e.region_code)]))
     columns = [("name", _l("Name")), ("field", _l("Field")), ("specialty", _l("Specialty")), ("title", _l("Title")),
                ("unit", UNIT_ORG), _phone_column("phone", _l("Phone"), reveal), ("available", _l("Available")),
-               ("region_code", _l("Region code"))]
+               ("region_code", _l("Region code")), ("region_name", _l("Region"))]
     return _registry_page(request, Expert, ExpertFilterSet, title=_("Expert pool"),
                           subtitle=_("Experts by field, with unit, title and availability."), table=table,
                           columns=columns, export_name="experts",
@@ -515,7 +517,7 @@ def equipment_list(request):
                       region_path(e.region_code)]))
     columns = [("item", _l("Item")), ("model_name", _l("Model")), ("count", _l("Count")),
                ("holder_kind", _l("Holder type")), ("holder_name", _l("Holder")), ("status", _l("Status")),
-               ("last_checked", _l("Last check")), ("region_code", _l("Region code"))]
+               ("last_checked", _l("Last check")), ("region_code", _l("Region code")), ("region_name", _l("Region"))]
     summary = []
     if policy.can(request.user, "view", Equipment):
         summary = [{**row, "label": EquipmentItem.label(row["item"]),
@@ -576,6 +578,7 @@ def warehouse_list(request):
                       w.name, _badge(WarehouseLevel, w.level), region_path(w.region_code), w.manager or "—",
                       _phone(w.phone, reveal), w.address or "—"]))
     columns = [("name", _l("Name")), ("level", _l("Level")), ("region_code", _l("Region code")),
+               ("region_name", _l("Region")),
                ("manager", _l("Manager")), _phone_column("phone", _l("Phone"), reveal),
                ("area_m2", _l("Area (m²)")), ("address", _l("Address")), ("lat", _l("Latitude")),
                ("lon", _l("Longitude"))]
@@ -714,7 +717,7 @@ def stock_list(request):
     columns = [("warehouse.name", _l("Warehouse")), ("item.code", _l("Item code")), ("item.name", _l("Item")),
                ("item.spec", _l("Specification")), ("batch_no", _l("Batch")), ("quantity", _l("Quantity")),
                ("item.unit", UNIT_MEASURE), ("received_on", RECEIVED_STOCK), ("expires_on", _l("Expires")),
-               ("inspect_on", _l("Next inspection")), ("region_code", _l("Region code"))]
+               ("inspect_on", _l("Next inspection")), ("region_code", _l("Region code")), ("region_name", _l("Region"))]
     qs = StockBatch.objects.select_related("warehouse", "item").for_user(request.user) \
         if policy.can(request.user, "view", StockBatch) else None
     return _registry_page(request, StockBatch, StockFilterSet, title=_("Stock"),
@@ -853,7 +856,7 @@ def shelter_list(request):
                       s.capacity, s.occupancy, _badge(ShelterStatus, s.status), s.manager or "—",
                       _phone(s.phone, reveal)]))
     columns = [("name", _l("Name")), ("level", _l("Level")), ("kind", _l("Type")), ("space", _l("Space")),
-               ("region_code", _l("Region code")), ("area_m2", _l("Usable area (m²)")),
+               ("region_code", _l("Region code")), ("region_name", _l("Region")), ("area_m2", _l("Usable area (m²)")),
                ("area_per_person", _l("Area per person (m²)")), ("capacity", _l("Capacity (persons)")),
                ("facilities", _l("Facilities")), ("manager", _l("Manager")),
                _phone_column("phone", _l("Phone"), reveal), ("status", _l("Status")),
