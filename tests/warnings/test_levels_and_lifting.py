@@ -43,7 +43,8 @@ def test_one_css_definition_readable_on_white(colour):
     css = LEVELS_CSS.read_text()
     rule = _rule(css, f".text-bg-{colour}")
     text = re.search(r"(?<!-)color:\s*(#[0-9a-fA-F]{6}|#fff)\b", rule).group(1)
-    background = re.search(r"background-color:\s*(#[0-9a-fA-F]{6})", rule).group(1)
+    variable = re.search(r"background-color:\s*var\((--yj-level-[a-z]+)\)", rule).group(1)
+    background = re.search(re.escape(variable) + r":\s*(#[0-9a-fA-F]{6})", _rule(css, ":root")).group(1)
     text = "#ffffff" if text == "#fff" else text
     lighter, darker = sorted((_luminance(text), _luminance(background)), reverse=True)
     assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (colour, text, background)
