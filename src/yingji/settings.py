@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "yingji.core.middleware.RequestContextMiddleware",
     "yingji.core.middleware.ServiceErrorMiddleware",
     "yingji.core.middleware.PasswordChangeRequiredMiddleware",
+    "yingji.core.modules.ModuleAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

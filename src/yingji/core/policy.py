@@ -189,3 +189,42 @@ def mask_phone(value: str) -> str:
 
 def reveal_pii(user, model) -> bool:
     return can(user, "view_pii", model)
+
+
+#: Roles that do not carry out work by default: observers only read, administrators run the system.
+NON_ACTING_ROLES = frozenset({"observer", "admin"})
+
+
+def acting_users(region_code: str = "", *, enterprise_id: int | None = None, within: str | None = None,
+                 model: type[Model] | None = None, action: str = "change", inside: bool = False):
+    """Accounts that may be given work on an object of ``region_code`` (and of ``enterprise_id``): the one
+    place every assignee and responsible-person picker, and the service that checks the choice, take them from.
+
+    Active accounts holding at least one acting role (never observers or administrators only; with ``model``,
+    a role granted ``action`` on it), whose jurisdiction covers the object's region (the county, its township,
+    the village itself: they can see the object), plus the accounts of the object's enterprise. ``inside``: the
+    accounts whose jurisdiction lies inside ``region_code`` instead (people of a jurisdiction, e.g. the account of
+    a village's responsible person). ``within`` cuts them to a jurisdiction (the assigning user's, where the
+    service allows assigning only inside it)."""
+    from django.contrib.auth import get_user_model
+
+    from .choices import Role
+
+    user_model = get_user_model()
+    if not region_code:
+        place = NOTHING
+    elif inside:
+        place = Q(scope_region_code__startswith=region_code, enterprise__isnull=True)
+    else:
+        place = Q(scope_region_code__in=region_ancestors(region_code), enterprise__isnull=True)
+    if enterprise_id:
+        place |= Q(enterprise_id=enterprise_id)
+    grants = getattr(model, "GRANTS", None) if model is not None else None
+    acting = [role for role in Role.values() if role not in NON_ACTING_ROLES
+              and (grants is None or action in grants.get(role, ()))]
+    ids = user_model.objects.filter(place, is_active=True, roles__role__in=acting).values("pk")
+    qs = user_model.objects.filter(pk__in=ids)
+    if within is not None:
+        inside = Q(scope_region_code__startswith=within or "-", enterprise__isnull=True)
+        qs = qs.filter(inside | Q(enterprise_id=enterprise_id) if enterprise_id else inside)
+    return qs.order_by("username")

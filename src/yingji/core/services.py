@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from . import audit, policy
 from .choices import AuditAction, Role
 from .errors import Conflict, NotAllowed, ValidationFailed
-from .models import ApiToken, Contact, Organisation, PasswordHistory, Region, User, UserRole
+from .models import ApiToken, AuditRecord, Contact, Organisation, PasswordHistory, Region, User, UserRole
 
 logger = logging.getLogger(__name__)
 
@@ -371,6 +371,28 @@ def change_password(user: User, old_password: str | None, new_password: str, *, 
             tokens.update(revoked_at=timezone.now())
             audit.record(AuditAction.TOKEN_REVOKE, user, actor=actor or user, before={"prefixes": prefixes},
                          message="password changed")
+
+
+class PasswordChangeReason:
+    """Why an account must change its password before it goes on (shown on the password page)."""
+
+    INITIAL = "initial"  # the password it was given when the account was created
+    RESET = "reset"  # an administrator set a new password
+    RENEWAL = "renewal"  # it has expired, or an administrator asked for a new one
+
+
+def password_change_reason(user: User) -> str | None:
+    """Read from the audit trail: no password change yet means the initial password; the last change made by
+    someone else means a reset; otherwise the password must be renewed."""
+    if not user.must_change_password:
+        return None
+    last = (AuditRecord.objects.filter(action=AuditAction.PASSWORD_CHANGE, object_type=User._meta.label_lower,
+                                       object_id=str(user.pk)).order_by("-time", "-pk").first())
+    if last is None:
+        return PasswordChangeReason.INITIAL
+    if last.user_id != user.pk:
+        return PasswordChangeReason.RESET
+    return PasswordChangeReason.RENEWAL
 
 
 def issue_token(user: User, *, name: str = "", actor=None) -> tuple[ApiToken, str]:

@@ -16,6 +16,9 @@ from .choices import EntryKind, EntryState, HandoverState, Shift
 DESK_ROLES = {Role.ADMIN, Role.DUTY_OFFICER}
 LOG_ROLES = DESK_ROLES | {Role.COMMANDER, Role.TOWNSHIP_STAFF}
 ROSTER_ROLES = DESK_ROLES | {Role.SECTION_STAFF}
+#: The duty desk is the bureau's and the townships' work; a village grid member reports through incidents and
+#: hazards instead.
+VIEW_ROLES = STAFF_ROLES - {Role.GRID_MEMBER}
 
 
 class DutyShift(Scoped):
@@ -37,7 +40,7 @@ class DutyShift(Scoped):
 
     # Desk roles call the leader on duty: full phone numbers for the roles whose work needs them.
     GRANTS = {role: {"view"} | ({"add", "change"} if role in ROSTER_ROLES else set())
-              | ({"view_pii"} if role in PII_ROLES else set()) for role in STAFF_ROLES}
+              | ({"view_pii"} if role in PII_ROLES else set()) for role in VIEW_ROLES}
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -66,7 +69,7 @@ class DutyLogEntry(Scoped, Versioned):
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("logged by"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
 
-    GRANTS = {role: {"view"} | ({"add", "change"} if role in LOG_ROLES else set()) for role in STAFF_ROLES}
+    GRANTS = {role: {"view"} | ({"add", "change"} if role in LOG_ROLES else set()) for role in VIEW_ROLES}
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -93,7 +96,7 @@ class Handover(Scoped, Versioned):
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
 
-    GRANTS = {role: {"view"} | ({"add", "change"} if role in DESK_ROLES else set()) for role in STAFF_ROLES}
+    GRANTS = {role: {"view"} | ({"add", "change"} if role in DESK_ROLES else set()) for role in VIEW_ROLES}
 
     class Meta:
         ordering = ["-handed_over_at", "-id"]

@@ -410,6 +410,13 @@ def activate(actor, incident: Incident, data: Mapping[str, Any]) -> Activation:
     return activation
 
 
+def task_assignees(actor, incident: Incident | None = None):
+    """Accounts a task may be given to: those who may act in the incident's jurisdiction (never observers or
+    administrators), inside the assigning user's jurisdiction (``policy.acting_users``)."""
+    region = (incident.region_code if incident is not None else "") or actor.scope_region_code or ""
+    return policy.acting_users(region, within=actor.scope_region_code or "", model=Task)
+
+
 def create_task(actor, incident: Incident, data: Mapping[str, Any]) -> Task:
     """Assign a task of the response to a unit and/or a person with a deadline."""
     policy.require(actor, "add", Task)
@@ -425,10 +432,9 @@ def create_task(actor, incident: Incident, data: Mapping[str, Any]) -> Task:
             errors["unit_id"] = [e["message"] for e in exc.errors]
     if data.get("assignee_id"):
         try:
-            # Tasks go to staff of the jurisdiction (not to enterprise accounts).
+            # Tasks go to accounts that may act in the incident's jurisdiction (services.task_assignees).
             assignee = policy.get_in_scope_or_field_error(
-                User, data["assignee_id"], actor, "assignee_id",
-                queryset=User.objects.filter(is_active=True, enterprise__isnull=True))
+                User, data["assignee_id"], actor, "assignee_id", queryset=task_assignees(actor, incident))
         except ValidationFailed as exc:
             errors["assignee_id"] = [e["message"] for e in exc.errors]
     if not data.get("unit_id") and not data.get("assignee_id"):

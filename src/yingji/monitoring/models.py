@@ -171,7 +171,8 @@ class Rule(Scoped):
     enabled = models.BooleanField(_("enabled"), default=True)
 
     SCOPE_REGION_FIELD = None
-    GRANTS = ({role: {"view"} for role in ALL_ROLES - {Role.ENTERPRISE_USER}}
+    # Rules are the bureau's configuration; a village grid member has no use for them.
+    GRANTS = ({role: {"view"} for role in ALL_ROLES - {Role.ENTERPRISE_USER, Role.GRID_MEMBER}}
               | {Role.ADMIN: {"view", "add", "change"}, Role.SECTION_STAFF: {"view", "add", "change"},
                  Role.ENTERPRISE_USER: {"view"}})
 

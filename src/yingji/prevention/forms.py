@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core import policy
@@ -97,10 +96,7 @@ class ConfirmForm(_ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         hazard = self.hazard
-        codes = policy.region_ancestors(hazard.region_code)
-        self.fields["responsible_user"].queryset = User.objects.filter(
-            Q(enterprise_id=hazard.enterprise_id) | Q(enterprise__isnull=True, scope_region_code__in=codes),
-            is_active=True).order_by("username")
+        self.fields["responsible_user"].queryset = services.hazard_responsibles(hazard)
         self.fields["responsible_user"].label_from_instance = lambda u: f"{u} ({u.username})"
 
     def payload(self) -> dict:

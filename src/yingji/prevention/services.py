@@ -175,6 +175,12 @@ def _user_ref(actor, value, field: str):
 # --- workflow checks ------------------------------------------------------------------------------------------
 
 
+def hazard_responsibles(hazard: Hazard):
+    """Accounts that may be made responsible for rectifying a hazard: the enterprise's accounts and the staff
+    covering its place who may act (``policy.acting_users``; never observers or administrators)."""
+    return policy.acting_users(hazard.region_code, enterprise_id=hazard.enterprise_id)
+
+
 def _confirm(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
     level = payload.get("level")
     if level not in HazardLevel.values():
@@ -187,8 +193,10 @@ def _confirm(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
     funds = _money(payload.get("funds"))
     responsible = _user_ref(actor, payload.get("responsible_user_id") or payload.get("responsible_user"),
                             "responsible_user_id")
-    if responsible is not None and not policy.in_scope(responsible, hazard):
-        raise ValidationFailed.from_dict({"responsible_user_id": ["That account cannot see this hazard"]})
+    if responsible is not None and not hazard_responsibles(hazard).filter(pk=responsible.pk).exists():
+        raise ValidationFailed.from_dict({"responsible_user_id": [
+            "That account cannot be responsible for this hazard (an account of the enterprise, or staff of its "
+            "jurisdiction who may act)"]})
     if level == HazardLevel.MAJOR:
         errors = {}
         if not measures:

@@ -35,7 +35,8 @@ RISK_COLUMNS = [
 ]
 HAZARD_COLUMNS = [
     ("id", gettext_lazy("No.")), ("title", gettext_lazy("Title")), ("enterprise.name", gettext_lazy("Enterprise")),
-    ("region_code", gettext_lazy("Region code")), ("source", gettext_lazy("Source")),
+    ("region_code", gettext_lazy("Region code")),
+    ("region_name", gettext_lazy("Region")), ("source", gettext_lazy("Source")),
     ("found_at", gettext_lazy("Found")), ("state", gettext_lazy("State")), ("level", gettext_lazy("Hazard level")),
     ("supervised", gettext_lazy("Listed for county supervision")),
     ("due_at", gettext_lazy("Rectification deadline")), ("responsible_person", gettext_lazy("Responsible person")),

@@ -375,7 +375,8 @@ class Transfer(Versioned, Scoped):
     region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
     target_region_code = models.CharField(max_length=12, db_index=True, editable=False)
 
-    GRANTS = RESOURCE_GRANTS
+    # A village grid member keeps no warehouse: transfers are not its work.
+    GRANTS = {role: actions for role, actions in RESOURCE_GRANTS.items() if role != Role.GRID_MEMBER}
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -27,7 +27,6 @@ from yingji.core.api_support import (
     paginate,
 )
 from yingji.core.errors import NotFound, ValidationFailed
-from yingji.core.models import User
 
 from . import cap, feed, services
 from .catalog import TEMPLATES
@@ -214,7 +213,8 @@ def _person_refs(request, data: dict) -> dict:
         user_id = data.pop("user_id")
         data["user"] = None
         if user_id is not None:
-            data["user"] = policy.get_in_scope_or_field_error(User, user_id, request.user, "user_id")
+            data["user"] = policy.get_in_scope_or_field_error(User, user_id, request.user, "user_id",
+                                                              queryset=services.person_accounts(request.user))
     if "superior_id" in data:
         superior_id = data.pop("superior_id")
         data["superior"] = None

@@ -10,6 +10,7 @@ from yingji.core import policy
 from yingji.core.choices import RegionLevel
 from yingji.core.forms import PhoneField
 from yingji.core.models import Region, User
+from yingji.core.regions import region_path
 
 from . import services
 from .catalog import TEMPLATES
@@ -27,7 +28,7 @@ def _area_choices(user) -> list[tuple[str, str]]:
     regions = (Region.objects.filter(policy.scope_q(user, Region))
                .filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
                .order_by("code").values_list("code", "name"))
-    return [(code, f"{code} {name}") for code, name in regions]
+    return [(code, region_path(code)) for code, _name in regions]
 
 
 class WarningForm(forms.Form):
@@ -108,7 +109,7 @@ class PersonForm(forms.Form):
                                   "channels": ", ".join(instance.channels)}
         super().__init__(*args, **kwargs)
         self.fields["region_code"].choices = _area_choices(user)
-        self.fields["user"].queryset = User.objects.filter(policy.scope_q(user, User)).order_by("username")
+        self.fields["user"].queryset = services.person_accounts(user)
         # A superior may sit above the user's own jurisdiction (the county head for a township's staff).
         superiors = ResponsiblePerson.objects.filter(
             policy.scope_q(user, ResponsiblePerson) | services.covers_q([user.scope_region_code or "-"]),

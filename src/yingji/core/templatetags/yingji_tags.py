@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from yingji.core import regions
 from yingji.core.choices import AuditAction, ChoiceSet, OrganisationKind, RegionKind, RegionLevel, Role
 from yingji.duty.choices import EntryKind, EntryState, HandoverState, Shift
 from yingji.enterprises.choices import MajorHazardLevel
@@ -282,8 +283,9 @@ def form_field(field, small=False):
 
 @register.simple_tag
 def filter_fields(form):
-    """The filter form's fields, free-text search first (FilterSets declare it on their base class)."""
-    fields = list(form)
+    """The filter form's visible fields, free-text search first (FilterSets declare it on their base class);
+    filters hidden for the user's role are rendered as hidden inputs by ``filter_form.html``."""
+    fields = form.visible_fields()
     return sorted(fields, key=lambda f: f.name != "q")
 
 
@@ -304,21 +306,23 @@ def page_range(page, on_each_side=2, on_ends=1):
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=on_each_side, on_ends=on_ends))
 
 
-@register.simple_tag(takes_context=True)
-def region_label(context, code: str):
-    """``name (code)`` for a region code; the names are read once per request."""
-    if not code:
-        return ""
-    request = context.get("request")
-    names = getattr(request, "_yingji_region_names", None) if request is not None else None
-    if names is None:
-        from yingji.core.models import Region
+@register.simple_tag
+def region_label(code: str):
+    """The name of a region (village names with their township); the code itself only where a code column is
+    meant. One lookup for the whole request (``yingji.core.regions``)."""
+    return regions.region_path(code)
 
-        names = dict(Region.objects.values_list("code", "name"))
-        if request is not None:
-            request._yingji_region_names = names
-    name = names.get(code)
-    return f"{name} ({code})" if name else code
+
+@register.filter
+def region_name(code: str) -> str:
+    """``{{ shift.region_code|region_name }}``: as ``region_label``, as a filter."""
+    return regions.region_path(code)
+
+
+@register.filter
+def region_names(codes) -> str:
+    """``{{ warning.area_codes|region_names }}``: several regions by name."""
+    return regions.region_names_list(codes)
 
 
 # --- audit ------------------------------------------------------------------------------------------------
