@@ -27,6 +27,7 @@ from yingji.core.api_support import (
     paginate,
 )
 from yingji.core.errors import NotFound, ValidationFailed
+from yingji.core.models import User
 
 from . import cap, feed, services
 from .catalog import TEMPLATES
