@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from yingji.core import policy
 from yingji.core.errors import Conflict, NotAllowed, ServiceError
-from yingji.core.models import Region
+from yingji.core.regions import region_name
 from yingji.core.views import _get, _require, service_errors_to_form
 from yingji.incidents import services as incident_services
 
@@ -250,16 +250,13 @@ def roster_calendar(request):
     today = timezone.localdate()
     shifts = list(services.roster(request.user, first, last))
     codes = sorted({s.region_code for s in shifts})
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-    for s in shifts:
-        s.region_name = names.get(s.region_code, s.region_code)
     by_cell: dict[tuple[datetime.date, str, str], DutyShift] = {(s.date, s.region_code, s.shift): s for s in shifts}
     dates = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
     shift_keys = Shift.values()
     days = [{"date": d, "today": d == today, "in_period": period_first <= d <= period_last,
              "shifts": [by_cell[(d, code, key)] for code in codes for key in shift_keys
                         if (d, code, key) in by_cell]} for d in dates]
-    rows = [{"region": names.get(code, code), "shift": key, "shift_label": Shift.label(key),
+    rows = [{"region": region_name(code), "shift": key, "shift_label": Shift.label(key),
              "colour": Shift.colour(key),
              "cells": [{"date": d, "today": d == today, "shift": by_cell.get((d, code, key))} for d in dates]}
             for code in codes for key in shift_keys]
