@@ -67,8 +67,8 @@ class Server:
         # Writes go as an inspector: hazard reports are an inspector's act (administrators may not report them).
         self.writer_token = self.yingji("token", "inspector").strip()
         self.proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "yingji.cli", "serve", "--no-demo", "--no-worker", "--port", str(self.port),
-             "--threads", "4"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [sys.executable, "-m", "yingji.cli", "serve", "--no-demo", "--no-worker", "--no-simulate", "--port",
+             str(self.port), "--threads", "4"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:

@@ -17,6 +17,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
             demo.load_demo()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_region_names():
+    """Region names are cached per request; a rolled-back test must not leave its names to the next one."""
+    from yingji.core import regions
+
+    regions.clear_cache()
+    yield
+    regions.clear_cache()
+
+
 @pytest.fixture
 def demo_county(db):
     """The demo county (reloaded if a transactional test flushed it)."""

@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from yingji.core.api import router as core_router
-from yingji.core.api_support import ActiveSessionAuth, BearerTokenAuth, install_error_handlers
+from yingji.core.api_support import ActiveSessionAuth, BearerTokenAuth, TextPolicyParser, install_error_handlers
 from yingji.duty.api import router as duty_router
 from yingji.enterprises.api import router as enterprises_router
 from yingji.incidents.api import router as incidents_router
@@ -20,6 +20,7 @@ api = NinjaAPI(
                 '`{"detail": ..., "errors": [{"field": ..., "message": ...}]}`.',
     urls_namespace="api-v1",
     auth=[BearerTokenAuth(), ActiveSessionAuth()],
+    parser=TextPolicyParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

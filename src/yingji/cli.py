@@ -259,19 +259,36 @@ def cmd_simulate(args) -> int:
     _setup()
     from yingji.monitoring import simulate
 
-    if args.hours <= 0 or args.hours > 48:
+    if args.hours is not None and not 0 <= args.hours <= 48:
         raise CommandError("--hours must be between 0 and 48")
     if args.url and not args.token:
         raise CommandError("--url needs --token (an API token of an account allowed to ingest)")
+    hours = args.hours if args.hours is not None else (simulate.STORM_HOURS if args.storm else 0.0)
+    stopping = {"flag": False}
+    if args.follow:
+        def stop(signum, frame):
+            stopping["flag"] = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
     try:
-        totals = simulate.run(hours=args.hours, storm=args.storm, url=args.url, token=args.token,
-                              interval=args.interval, seed=args.seed, out=sys.stdout)
+        totals = simulate.run(storm=args.storm, hours=hours, follow=args.follow, url=args.url, token=args.token,
+                              seed=args.seed, out=None if args.quiet else sys.stdout,
+                              stop=lambda: stopping["flag"])
+    except simulate.SimulatorBusy as busy:
+        raise CommandError(f"another simulator is writing readings (process {busy.pid or 'unknown'}, e.g. the one "
+                           "`yingji serve` runs beside the demo); `--storm` hands it a storm", code=1) from None
     except OSError as exc:
         raise CommandError(f"ingestion failed: {exc}", code=1) from None
-    print(f"{totals['batches']} batches: {totals['accepted']} readings stored, {totals['duplicates']} duplicates, "
-          f"{totals['rejected']} rejected; {len(totals['new_alarms'])} new alarms")
-    for line in totals["new_alarms"]:
-        print(f"  {line}")
+    if "handed_to" in totals:
+        print(f"The running simulator (process {totals['handed_to'] or 'unknown'}) plays a storm from "
+              f"{totals['storm_start']:%H:%M} for {simulate.STORM_HOURS:g} h; watch the alarms.")
+        return 0
+    if not args.quiet:
+        print(f"{totals['batches']} batches: {totals['accepted']} readings stored, {totals['duplicates']} "
+              f"duplicates, {totals['rejected']} rejected; {len(totals['new_alarms'])} new alarms")
+        for line in totals["new_alarms"]:
+            print(f"  {line}")
     return 0
 
 
@@ -281,6 +298,37 @@ def cmd_manage(args) -> int:
 
     execute_from_command_line(["yingji manage", *args.rest])
     return 0
+
+
+def serve_children(args) -> dict[str, list[str]]:
+    """The processes ``serve`` runs: the web server; a worker and the sweeper unless ``--no-worker``; the readings
+    simulator when the demo county is loaded, unless ``--no-simulate`` (it keeps the demo stations reporting on
+    their own grid, so they do not all go offline)."""
+    from yingji.core import demo
+
+    children = {
+        "web": [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", args.host, "--port",
+                str(args.port), "--workers", str(args.workers), "--blocking-threads", str(args.threads),
+                "--no-ws", "--log-level", "warning", "yingji.wsgi:application"],
+    }
+    if not args.no_worker:
+        children["worker"] = [sys.executable, "-m", "yingji.cli", "worker"]
+        children["sweeper"] = [sys.executable, "-m", "yingji.cli", "sweeper"]
+    if not args.no_simulate and demo.is_loaded():
+        children["simulator"] = [sys.executable, "-m", "yingji.cli", "simulate", "--follow", "--quiet"]
+    return children
+
+
+def _catch_up_demo_readings() -> None:
+    """Bring the demo stations up to now before the sweeper's first offline check (after the platform was down,
+    every station would otherwise be raised offline, then closed a moment later)."""
+    import contextlib
+
+    from yingji.monitoring import simulate
+
+    print("Catching up the demo stations' readings…", flush=True)
+    with contextlib.suppress(simulate.SimulatorBusy):  # another simulator writes them already
+        simulate.run()
 
 
 def cmd_serve(args) -> int:
@@ -293,17 +341,15 @@ def cmd_serve(args) -> int:
         print("Empty database: loading the demo county…", flush=True)
         _print_accounts(demo.load_demo())
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="yingji.settings")
-    children = {
-        "web": [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", args.host, "--port",
-                str(args.port), "--workers", str(args.workers), "--blocking-threads", str(args.threads),
-                "--no-ws", "--log-level", "warning", "yingji.wsgi:application"],
-    }
-    if not args.no_worker:
-        children["worker"] = [sys.executable, "-m", "yingji.cli", "worker"]
-        children["sweeper"] = [sys.executable, "-m", "yingji.cli", "sweeper"]
+    children = serve_children(args)
+    if "simulator" in children:
+        _catch_up_demo_readings()
     procs = {name: subprocess.Popen(cmd, env=env) for name, cmd in children.items()}  # noqa: S603
     print(f"Yingji is running at http://{args.host}:{args.port}/  (API docs: /api/v1/docs). Ctrl-C stops it.",
           flush=True)
+    if "simulator" in procs:
+        print("The demo stations keep reporting simulated readings (`--no-simulate` turns this off; "
+              "`yingji simulate --storm` brings a rainstorm).", flush=True)
     stopping = {"signal": None}
 
     def on_signal(signum, frame):
@@ -315,6 +361,12 @@ def cmd_serve(args) -> int:
     try:
         while stopping["signal"] is None:
             for name, proc in procs.items():
+                if proc.poll() is not None and name == "simulator":
+                    # Only demo data stops: the platform itself keeps running.
+                    print(f"the simulator exited with status {proc.returncode}; the platform keeps running.",
+                          file=sys.stderr)
+                    del procs[name]
+                    break
                 if proc.poll() is not None:
                     print(f"{name} exited with status {proc.returncode}; stopping.", file=sys.stderr)
                     exit_code = 1
@@ -338,16 +390,21 @@ def cmd_serve(args) -> int:
 
 # --- parser ----------------------------------------------------------------------------------------------------
 
+STORM_HELP = "3.5 h: short-duration heavy rain within the hour, rainstorm orange, red on the wetter gauges"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yingji", description="Yingji emergency management platform")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("serve", help="migrate, load the demo county if empty, run web server, worker and sweeper")
+    p = sub.add_parser("serve", help="migrate, load the demo county if empty, run web server, worker and sweeper "
+                                     "(and, with the demo county, the readings simulator)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--no-demo", action="store_true", help="do not load the demo county into an empty database")
     p.add_argument("--no-worker", action="store_true", help="run only the web server (workers run elsewhere)")
+    p.add_argument("--no-simulate", action="store_true",
+                   help="do not run the readings simulator beside a loaded demo county")
     p.add_argument("--workers", type=int, default=1, help="web server processes")
     p.add_argument("--threads", type=int, default=4, help="request threads per web server process")
     p.set_defaults(func=cmd_serve)
@@ -405,14 +462,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="log every message")
     p.set_defaults(func=cmd_ingest_mqtt)
 
-    p = sub.add_parser("simulate", help="stream realistic readings for every station (--storm: a rainstorm)")
+    p = sub.add_parser("simulate", help="write realistic readings for every station on its own time grid, "
+                                        "continuing each sensor from its last reading (--storm: a rainstorm)")
     p.add_argument("--storm", action="store_true",
-                   help="a storm crossing the rainstorm thresholds (yellow, orange, red)")
-    p.add_argument("--hours", type=float, default=9.0, help="hours of readings, in 5-minute steps ending now")
+                   help=f"a storm starting now ({STORM_HELP}); handed to the simulator of `yingji serve` if it runs")
+    p.add_argument("--hours", type=float, default=None,
+                   help="after catching up to now, keep writing in real time this long (default: the storm's "
+                        "length with --storm, else 0)")
+    p.add_argument("--follow", action="store_true", help="keep writing until stopped (Ctrl-C)")
     p.add_argument("--url", help="send through the HTTP API at this base URL (default: in-process service)")
     p.add_argument("--token", help="API token for --url")
-    p.add_argument("--interval", type=float, default=0.0, help="seconds to wait between batches")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--quiet", action="store_true", help="no line per batch")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("manage", help="run a Django management command")

@@ -1,12 +1,12 @@
 """Django settings for Yingji.
 
-Everything a deployment changes comes from environment variables (documented in the README):
-``DATABASE_URL``, ``YINGJI_DATA_DIR``, ``YINGJI_SECRET_KEY``, ``YINGJI_DEBUG``, ``YINGJI_ALLOWED_HOSTS``,
-``YINGJI_SESSION_IDLE_MINUTES``, ``YINGJI_DEMO_MODE``, ``YINGJI_TASK_BACKEND``.
+Everything a deployment changes comes from environment variables, each documented in the README's configuration
+tables (``tests/core/test_readme.py`` fails on a ``YINGJI_*`` variable read here but missing there).
 """
 
 import os
 import secrets
+from datetime import date as _date
 from pathlib import Path
 
 import dj_database_url
@@ -79,10 +79,12 @@ MIDDLEWARE = [
     "yingji.core.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "yingji.core.middleware.FormLineBreakMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "yingji.core.middleware.RequestContextMiddleware",
     "yingji.core.middleware.ServiceErrorMiddleware",
     "yingji.core.middleware.PasswordChangeRequiredMiddleware",
+    "yingji.core.modules.ModuleAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -140,10 +142,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout: 5 failures lock the account and the address for 15 minutes.
+# Lockout (yingji.core.lockout): 5 failures for one account from one address lock that pair for 15 minutes;
+# an address alone is locked only after failures for LOCKOUT_ADDRESS_USERNAMES distinct usernames (spraying).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "yingji.core.lockout.LockoutHandler"
+LOCKOUT_ADDRESS_USERNAMES = int(os.environ.get("YINGJI_LOCKOUT_ADDRESS_USERNAMES", "10"))
+# The client address (lockout and audit): REMOTE_ADDR, or, only when REMOTE_ADDR is one of these reverse proxies,
+# the nearest X-Forwarded-For entry that is not a trusted proxy itself (addresses or networks, comma-separated).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("YINGJI_TRUSTED_PROXIES", "").split(",") if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "yingji.core.middleware.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yingji.core.views.lockout_response"
 AXES_VERBOSE = False
@@ -226,6 +235,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # PDF rendering reports every font and subset at INFO (lines per PDF): only problems are logged.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -269,3 +281,14 @@ if not 0 < WARNING_DISSEMINATION["confirm_share"] <= 1:
 # Monitoring data retention (yingji.monitoring.retention): raw readings, then hourly aggregates.
 MONITORING_RETENTION = {"raw_days": int(os.environ.get("YINGJI_READING_RETENTION_DAYS", "90")),
                         "hourly_days": int(os.environ.get("YINGJI_HOURLY_RETENTION_DAYS", "3650"))}
+
+#: The one accepted range of every date and date-time written or filtered on (API, forms, filters, imports, MQTT);
+#: a value outside answers a field error instead of overflowing time-zone arithmetic or the database.
+YINGJI_DATE_RANGE = tuple(p.strip() for p in os.environ.get("YINGJI_DATE_RANGE", "1900-01-01,2100-12-31").split(","))
+try:
+    _first, _last = (_date.fromisoformat(p) for p in YINGJI_DATE_RANGE)
+except ValueError as _exc:
+    raise ImproperlyConfigured("YINGJI_DATE_RANGE must be FIRST,LAST as ISO dates, e.g. 1900-01-01,2100-12-31") \
+        from _exc
+if not _first < _last or _first.year < 2 or _last.year > 9998:
+    raise ImproperlyConfigured("YINGJI_DATE_RANGE: FIRST must come before LAST, both within years 2-9998")

@@ -9,6 +9,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -19,6 +20,14 @@ from schemathesis.specs.openapi.checks import (
 from tests.conftest import ApiClient, assert_error_shape
 from yingji.core.models import Organisation, Region, User
 
+# The generators of the values trial (test_fuzz_values.py) in the schema-valid cases as well: dates and date-times
+# at and beyond the accepted range, years 0001 and 9999, date-times without a zone, and any time zone.
+FAR_DATES = ["0001-01-01", "9999-12-31", "1899-12-31", "1900-01-01", "2100-12-31", "2101-01-01"]
+schemathesis.openapi.format("date", st.sampled_from(FAR_DATES) | st.dates().map(lambda d: d.isoformat()))
+schemathesis.openapi.format("date-time", st.one_of(
+    st.sampled_from(["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59-12:00",
+                     "0001-01-01T00:00:00", "2026-06-01T08:00:00"]),
+    st.datetimes(timezones=st.none() | st.timezones()).map(lambda t: t.isoformat())))
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -91,8 +100,8 @@ def test_validation_errors_name_the_field(api, demo_county):
                             content_type="application/json", headers={**client.headers, "Accept-Language": "zh-hans"})
     assert "开头" in zh.json()["errors"][0]["message"]
     body = assert_error_shape(client.post("/api/v1/regions", {"code": "410481001", "name": "重复", "level": "township",
-                                                              "parent_code": "410481"}), 422)
-    assert body["errors"][0]["field"] == "code"
+                                                              "parent_code": "410481"}), 409)
+    assert body["errors"][0]["field"] == "code"  # an existing code is a conflict (409), naming the field
 
 
 def test_malformed_json_unknown_ids_and_wrong_types_are_4xx(api):
@@ -123,7 +132,7 @@ def test_weak_passwords_unknown_scopes_and_duplicates_are_field_errors(api):
     assert body["errors"][0]["field"] == "scope_region_code"
     body = assert_error_shape(client.post("/api/v1/users", {"username": "admin", "password": "Str0ng!pass",
                                                             "roles": ["observer"],
-                                                            "scope_region_code": "410481"}), 422)
+                                                            "scope_region_code": "410481"}), 409)
     assert body["errors"][0]["field"] == "username"
     body = assert_error_shape(client.post("/api/v1/users", {"username": "both", "password": "Str0ng!pass",
                                                             "roles": ["enterprise_user"],

@@ -4,8 +4,8 @@ use), never a server error."""
 import pytest
 from django.test import Client
 
-from yingji.core.context_processors import MODULES
 from yingji.core.models import User
+from yingji.core.modules import MODULES
 
 ACCOUNTS = ["admin", "duty", "section", "inspector", "commander", "approver", "observer", "township1", "grid1",
             "enterprise1"]
@@ -19,9 +19,10 @@ def test_every_navigation_page_renders_for_every_role(web, username):
     home = client.get("/")
     assert home.status_code == 200
     shown = {item["key"] for item in home.context["nav_items"]}
-    for key, _label, _icon, url_name, _model in MODULES:
+    for module in MODULES:
+        key = module.key
         try:
-            url = reverse(url_name)
+            url = reverse(module.url_name)
         except NoReverseMatch:
             continue
         response = client.get(url)

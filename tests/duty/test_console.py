@@ -1,5 +1,5 @@
-"""Duty console: the recent-alarms panel (open alarms in scope, newest first, level colour, link to the alarm),
-the new-item cue's static script and mute toggle (no inline script), the links to the report and the import."""
+"""Duty console: the alarms panel (open alarms in scope, most severe first, then newest, level colour, link to the
+alarm), the new-item cue's static script and mute toggle (no inline script), the links to the report and the import."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _alarm_ids(html: str) -> list[int]:
     return [int(i) for i in re.findall(r'data-alarm="(\d+)"', panel)]
 
 
-def test_recent_alarms_panel_in_scope_newest_first(web, demo_county):
+def test_alarms_panel_in_scope_most_severe_first(web, demo_county):
     now = timezone.now()
     older = alarm(demo_county["township"], now - datetime.timedelta(minutes=30), "orange", "一号镇旧报警")
     newer = alarm(demo_county["township"], now - datetime.timedelta(minutes=1), "red", "一号镇新报警")
@@ -32,7 +32,7 @@ def test_recent_alarms_panel_in_scope_newest_first(web, demo_county):
     assert closed.pk not in ids and other.pk not in ids and "二号镇报警" not in html
     expected = list(Alarm.objects.filter(region_code__startswith=demo_county["township"],
                                          state__in=["open", "acknowledged"])
-                    .order_by("-raised_at", "-id").values_list("pk", flat=True)[:10])
+                    .order_by("-severity", "-raised_at", "-id").values_list("pk", flat=True)[:10])
     assert ids == expected
     assert f'href="/alarms/{newer.pk}/"' in html
     assert re.search(rf'class="[^"]*yj-alarm-red[^"]*" data-alarm="{newer.pk}"', html)

@@ -34,7 +34,7 @@ def test_roster_create_list_and_now(api, demo_county):
     assert body["officer_ids"] == [officer.pk]
     assert body["starts_at"].endswith("T12:00:00Z")  # 20:00 Beijing time
     assert_error_shape(client.post("/api/v1/duty/rosters", {"date": date, "shift": "night", "leader_name": "x",
-                                                            "officer_names": "y"}), 422)
+                                                            "officer_names": "y"}), 409)
     assert_error_shape(client.post("/api/v1/duty/rosters", {"date": date, "shift": "noon", "leader_name": "x",
                                                             "officer_names": "y"}), 422)
     assert_error_shape(client.post("/api/v1/duty/rosters", {"date": date, "shift": "day", "leader_name": "x",

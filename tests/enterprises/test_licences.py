@@ -57,7 +57,7 @@ def test_validation(api, own_enterprise):
                               422)
     assert body["errors"][0]["field"] == "expires_on"
     assert client.post(path, licence_payload()).status_code == 201
-    assert_error_shape(client.post(path, licence_payload()), 422)  # the same number of the same kind
+    assert_error_shape(client.post(path, licence_payload()), 409)  # the same number of the same kind
     licence = own_enterprise.licences.first()
     assert_error_shape(client.patch(f"/api/v1/licences/{licence.pk}", {"number": None}), 422)
 

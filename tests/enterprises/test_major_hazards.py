@@ -124,7 +124,7 @@ def test_unknown_chemicals_and_bad_items_are_422_naming_the_item(api, own_enterp
     assert {"kind", "name"} <= {e["field"] for e in body["errors"]}
     assert not Unit.objects.filter(enterprise=own_enterprise, name="液氯液氨罐区").exists()
     existing = own_enterprise.units.first()
-    body = assert_error_shape(client.post(path, unit_payload(name=existing.name)), 422)
+    body = assert_error_shape(client.post(path, unit_payload(name=existing.name)), 409)
     assert body["errors"][0]["field"] == "name"
 
 

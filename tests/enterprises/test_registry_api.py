@@ -86,9 +86,9 @@ def test_validation_names_each_field(api, demo_county):
 def test_major_hazard_cannot_be_set_by_hand(api, own_enterprise, demo_county):
     client = api("admin")
     response = client.patch(f"/api/v1/enterprises/{own_enterprise.pk}", {"major_hazard": True})
-    # Not part of the input schema: ignored, and the derived value stays.
-    assert response.status_code == 200
-    assert response.json()["major_hazard"] is False
+    # Not part of the input schema: refused, naming the field, and the derived value stays.
+    assert [e["field"] for e in assert_error_shape(response, 422)["errors"]] == ["major_hazard"]
+    assert client.get(f"/api/v1/enterprises/{own_enterprise.pk}").json()["major_hazard"] is False
     from yingji.core.errors import ValidationFailed
     from yingji.core.models import User
     from yingji.enterprises import services
@@ -134,11 +134,13 @@ def test_enterprise_user_sees_and_edits_only_its_own(api, own_enterprise, townsh
     assert_error_shape(client.get(f"/api/v1/enterprises/{township_enterprise.pk}"), 404)
     assert_error_shape(client.patch(f"/api/v1/enterprises/{township_enterprise.pk}", {"address": "x"}), 404)
     response = client.patch(f"/api/v1/enterprises/{own_enterprise.pk}",
-                            {"principal": "赵敏", "principal_phone": "13900000001", "combustible_dust": True})
+                            {"principal": "赵敏", "principal_phone": "13900000001"})
     assert response.status_code == 200, response.content
     assert response.json()["principal"] == "赵敏"
+    other_unit = Organisation.objects.filter(kind="member_unit").exclude(pk=own_enterprise.supervising_unit_id).first()
     for field, value in (("credit_code", new_credit_code()), ("region_code", own_enterprise.region_code[:9]),
-                         ("status", "closed"), ("supervising_unit_id", member_unit().pk)):
+                         ("status", "closed"), ("supervising_unit_id", other_unit.pk), ("name", "别名"),
+                         ("combustible_dust", not own_enterprise.combustible_dust)):
         assert_error_shape(client.patch(f"/api/v1/enterprises/{own_enterprise.pk}", {field: value}), 403)
     assert_error_shape(client.post("/api/v1/enterprises", {"name": "x", "credit_code": new_credit_code(),
                                                            "region_code": own_enterprise.region_code}), 403)

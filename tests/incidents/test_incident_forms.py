@@ -169,10 +169,12 @@ def test_list_filters_by_township_and_dates_and_exports(web, api, demo_county, i
     assert "另一乡镇火灾" in text and "机加工车间爆炸" not in text
     listed = api("duty").get("/api/v1/incidents", township=demo_county["township2"]).json()
     assert [i["title"] for i in listed["items"]] == ["另一乡镇火灾"]
-    # A township user is offered only its own township and cannot filter its way into another.
+    # A township user is offered only its own township (and its villages) and cannot filter its way into another.
     own = web("township1").get("/incidents/")
-    choices = [c for c, _label in own.context["filter"].form.fields["township"].choices if c]
-    assert choices == [demo_county["township"]]
+    grouped = [c for c in own.context["filter"].form.fields["township"].choices if c[0]]
+    choices = [code for _group, options in grouped for code, _label in options]
+    assert choices[0] == demo_county["township"] and len(choices) > 1
+    assert all(code.startswith(demo_county["township"]) for code in choices)
     assert "另一乡镇火灾" not in web("township1").get("/incidents/", {"township": demo_county["township2"]}
                                                        ).content.decode()
 

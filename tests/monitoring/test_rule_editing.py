@@ -164,7 +164,7 @@ def test_rule_pages(web, demo_county):
     make_station("T-GAS", "gas", sensors=[("gas", 0, 100, False)])
     client = web("section")
     listing = client.get("/rules/")
-    assert listing.status_code == 200 and "Rainstorm signal" in listing.content.decode()
+    assert listing.status_code == 200 and "暴雨预警信号" in listing.content.decode()
     form = client.get("/rules/new/")
     assert form.status_code == 200
     bad = client.post("/rules/new/", {"name": "坏", "kind": "rolling_sum", "station_type": "rain",

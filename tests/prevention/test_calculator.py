@@ -66,7 +66,9 @@ def _risk_body(**extra):
 
 def test_risk_points_are_graded_from_their_inputs_never_by_hand(api, users):
     client = api("enterprise1")
-    created = client.post("/api/v1/risks", _risk_body(score=1, level=4, colour="blue"))
+    by_hand = client.post("/api/v1/risks", _risk_body(score=1, level=4, colour="blue"))
+    assert {e["field"] for e in assert_error_shape(by_hand, 422)["errors"]} == {"score", "level", "colour"}
+    created = client.post("/api/v1/risks", _risk_body())
     assert created.status_code == 201, created.content
     data = created.json()
     assert (data["score"], data["level"], data["colour"], data["control_tier"]) == (720, 1, "red", "company")

@@ -98,7 +98,8 @@ def test_hazard_statistics_match_an_independent_count(api, username, group_by):
 def test_statistics_validate_their_parameters(api):
     client = api("admin")
     assert_error_shape(client.get("/api/v1/hazards/statistics", group_by="colour"), 422)
-    assert_error_shape(client.get("/api/v1/hazards/statistics", since="1900-01-01"), 422)
+    assert_error_shape(client.get("/api/v1/hazards/statistics", since="1899-12-31"), 422)
+    assert_error_shape(client.get("/api/v1/hazards/statistics", until="0001-01-01"), 422)
     assert_error_shape(client.get("/api/v1/hazards/statistics", until="yesterday"), 422)
     empty = client.get("/api/v1/hazards/statistics", since="2099-01-01").json()
     assert empty["rows"] == [] and empty["total"]["closure_rate"] is None

@@ -170,7 +170,7 @@ def test_supply_catalogue(api):
     assert_error_shape(api("township1").post("/api/v1/supplies", {"code": "X", "category": "living",
                                                                   "name": "x", "unit": "个"}), 403)
     assert_error_shape(api("section").post("/api/v1/supplies", {"code": "SH-099", "category": "living",
-                                                                "name": "重复", "unit": "个"}), 422)
+                                                                "name": "重复", "unit": "个"}), 409)
     assert_error_shape(api("observer").get("/api/v1/supplies/999999"), 404)
 
 

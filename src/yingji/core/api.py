@@ -10,7 +10,18 @@ from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
 from . import notifications, policy, services
-from .api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
+from .api_support import (
+    ERRORS,
+    Id,
+    InSchema,
+    PageParams,
+    Phone,
+    ShortText,
+    apply_filters,
+    filter_params,
+    page_of,
+    paginate,
+)
 from .choices import OrganisationKind, RegionKind, RegionLevel, Role
 from .errors import NotFound, ValidationFailed
 from .filters import AuditFilterSet, OrganisationFilterSet, RegionFilterSet, UserFilterSet
@@ -45,7 +56,7 @@ class RegionOut(Schema):
     area_km2: float | None
 
 
-class RegionIn(Schema):
+class RegionIn(InSchema):
     code: RegionCode
     name: ShortText(100, 1)
     level: Literal[tuple(RegionLevel.values())]  # type: ignore[valid-type]
@@ -58,7 +69,7 @@ class RegionIn(Schema):
     area_km2: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)] | None = None
 
 
-class RegionPatch(Schema):
+class RegionPatch(InSchema):
     name: ShortText(100, 1) | None = None
     kind: Literal[tuple(RegionKind.values())] | None = None  # type: ignore[valid-type]
     lat: Lat | None = None
@@ -132,19 +143,19 @@ class ContactOut(Schema):
     notes: str
 
 
-class ContactIn(Schema):
+class ContactIn(InSchema):
     name: ShortText(50, 1)
     title: ShortText(100) = ""
     mobile: ShortText(11) = ""
-    office_phone: ShortText(32) = ""
+    office_phone: Phone = ""
     notes: ShortText(200) = ""
 
 
-class ContactPatch(Schema):
+class ContactPatch(InSchema):
     name: ShortText(50, 1) | None = None
     title: ShortText(100) | None = None
     mobile: ShortText(11) | None = None
-    office_phone: ShortText(32) | None = None
+    office_phone: Phone | None = None
     notes: ShortText(200) | None = None
 
 
@@ -164,7 +175,7 @@ class OrganisationOut(Schema):
     contacts: list[ContactOut]
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(InSchema):
     name: ShortText(200, 1)
     short_name: ShortText(50) = ""
     kind: Literal[tuple(OrganisationKind.values())]  # type: ignore[valid-type]
@@ -174,11 +185,11 @@ class OrganisationIn(Schema):
     member_unit_ids: list[Id] = []
     duties: ShortText(5000) = ""
     address: ShortText(200) = ""
-    duty_phone: ShortText(32) = ""
+    duty_phone: Phone = ""
     is_active: bool = True
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(InSchema):
     name: ShortText(200, 1) | None = None
     short_name: ShortText(50) | None = None
     parent_id: Id | None = None
@@ -186,7 +197,7 @@ class OrganisationPatch(Schema):
     member_unit_ids: list[Id] | None = None
     duties: ShortText(5000) | None = None
     address: ShortText(200) | None = None
-    duty_phone: ShortText(32) | None = None
+    duty_phone: Phone | None = None
     is_active: bool | None = None
 
 
@@ -223,13 +234,9 @@ def _org_detail(user, org: Organisation) -> dict:
 
 def _resolve_orgs(user, data: dict) -> dict:
     """Turn related-organisation ids into objects the user can see (invisible ones are reported as missing)."""
-    visible = Organisation.objects.filter(policy.scope_q(user, Organisation))
     for key in ("parent_id", "lead_unit_id"):
         if data.get(key) is not None:
-            obj = visible.filter(pk=data[key]).first()
-            if obj is None:
-                raise ValidationFailed.from_dict({key: [f"No organisation {data[key]}"]})
-            data[key.removesuffix("_id")] = obj
+            data[key.removesuffix("_id")] = policy.get_in_scope_or_field_error(Organisation, data[key], user, key)
             del data[key]
         elif key in data:
             data[key.removesuffix("_id")] = None
@@ -238,11 +245,7 @@ def _resolve_orgs(user, data: dict) -> dict:
         ids = data.pop("member_unit_ids")
         if ids is None:
             raise ValidationFailed.from_dict({"member_unit_ids": ["This field cannot be null"]})
-        found = list(visible.filter(pk__in=ids))
-        missing = sorted(set(ids) - {o.pk for o in found})
-        if missing:
-            raise ValidationFailed.from_dict({"member_unit_ids": [f"No organisation {m}" for m in missing]})
-        data["member_units"] = found
+        data["member_units"] = policy.get_many_in_scope_or_field_error(Organisation, ids, user, "member_unit_ids")
     return data
 
 
@@ -322,36 +325,36 @@ class UserOut(Schema):
     date_joined: datetime
 
 
-class UserIn(Schema):
+class UserIn(InSchema):
     username: Annotated[str, Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")]
     password: ShortText(128, 1)
     roles: Annotated[list[RoleKey], Field(min_length=1)]
     scope_region_code: RegionCode | None = None
     enterprise_id: Id | None = None
     display_name: ShortText(50) = ""
-    phone: ShortText(11) = ""
+    phone: Phone = ""
     email: ShortText(254) = ""
     organisation_id: Id | None = None
     must_change_password: bool = True
 
 
-class UserPatch(Schema):
+class UserPatch(InSchema):
     roles: Annotated[list[RoleKey], Field(min_length=1)] | None = None
     scope_region_code: RegionCode | None = None
     enterprise_id: Id | None = None
     display_name: ShortText(50) | None = None
-    phone: ShortText(11) | None = None
+    phone: Phone | None = None
     email: ShortText(254) | None = None
     organisation_id: Id | None = None
     is_active: bool | None = None
     must_change_password: bool | None = None
 
 
-class PasswordReset(Schema):
+class PasswordReset(InSchema):
     new_password: ShortText(128, 1)
 
 
-class PasswordChange(Schema):
+class PasswordChange(InSchema):
     old_password: ShortText(128)
     new_password: ShortText(128, 1)
 
@@ -374,19 +377,13 @@ def _lookup_enterprise(user, enterprise_id):
 
     if enterprise_id is None:
         return None
-    enterprise = Enterprise.objects.filter(policy.scope_q(user, Enterprise)).filter(pk=enterprise_id).first()
-    if enterprise is None:
-        raise ValidationFailed.from_dict({"enterprise_id": [f"No enterprise {enterprise_id}"]})
-    return enterprise
+    return policy.get_in_scope_or_field_error(Enterprise, enterprise_id, user, "enterprise_id")
 
 
 def _lookup_organisation(user, organisation_id):
     if organisation_id is None:
         return None
-    org = Organisation.objects.filter(policy.scope_q(user, Organisation)).filter(pk=organisation_id).first()
-    if org is None:
-        raise ValidationFailed.from_dict({"organisation_id": [f"No organisation {organisation_id}"]})
-    return org
+    return policy.get_in_scope_or_field_error(Organisation, organisation_id, user, "organisation_id")
 
 
 @router.get("/users", response={200: page_of(UserOut), **ERRORS}, tags=["users"])
@@ -436,7 +433,8 @@ def update_user(request, id: Id, payload: UserPatch):
 
 
 @router.post("/users/{id}/password", response={204: None, **ERRORS}, tags=["users"],
-             summary="Reset a user's password (administrator); the user must change it at next login")
+             summary="Reset a user's password (administrator); the user's tokens and sessions end, and the user must "
+                     "change the password at next login")
 def reset_password(request, id: Id, payload: PasswordReset):
     user = policy.get_object(request.auth, User, id, "change")
     services.change_password(user, None, payload.new_password, actor=request.auth)
@@ -497,7 +495,7 @@ class TokenCreated(TokenOut):
     token: str = Field(description="The raw token: shown only this once")
 
 
-class TokenIn(Schema):
+class TokenIn(InSchema):
     name: ShortText(100) = ""
 
 
@@ -520,9 +518,12 @@ def me(request):
     return {**_user_out(user), "scope_label": user.scope_label, "permissions": _permissions(user)}
 
 
-@router.post("/me/password", response={204: None, **ERRORS}, tags=["me"])
+@router.post("/me/password", response={204: None, **ERRORS}, tags=["me"],
+             summary="Change your password; your other API tokens and your sessions end, the calling token stays")
 def change_my_password(request, payload: PasswordChange):
-    services.change_password(request.auth, payload.old_password, payload.new_password)
+    # The token this call came with stays valid; every other token (and every session) of the user ends.
+    services.change_password(request.auth, payload.old_password, payload.new_password,
+                             keep_token=getattr(request, "api_token", None))
     return Status(204, None)
 
 
@@ -570,7 +571,7 @@ class NotificationOut(Schema):
     read_at: datetime | None
 
 
-class MarkReadIn(Schema):
+class MarkReadIn(InSchema):
     ids: list[Id] | None = Field(None, max_length=500, description="Omit to mark all as read")
 
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any
 
 import django_filters
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import AfterValidator, create_model
+from pydantic import AfterValidator, ConfigDict, create_model, field_validator
 
-from . import context
+from . import context, textpolicy, values
 from .errors import NotAllowed, ServiceError, ValidationFailed
 from .middleware import client_address
 from .models import ApiToken, hash_token
@@ -21,20 +24,85 @@ from .models import ApiToken, hash_token
 MAX_ID = 2**63 - 1
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
+#: Free text under the text policy (core.textpolicy): no NUL, other control characters or lone surrogates.
+Text = Annotated[str, AfterValidator(textpolicy.check)]
 
 
 def ShortText(max_length: int, min_length: int = 0):  # noqa: N802  (reads as a type)
-    return Annotated[str, Field(max_length=max_length, min_length=min_length), AfterValidator(_no_nul)]
+    return Annotated[str, Field(max_length=max_length, min_length=min_length), AfterValidator(textpolicy.check)]
+
+
+class TextPolicyParser(Parser):
+    """The API's request parser: every string of a JSON body or query string is held to the text policy before
+    any schema sees it, so a plain ``str`` field is as safe as ``Text`` (422 naming the field).
+
+    A batch endpoint whose service judges each item on its own (and reports the bad ones by index while storing
+    the rest, like readings ingestion) registers its path in ``ITEMWISE_BODIES``; its body is left to that
+    service, which applies the same policy per item."""
+
+    ITEMWISE_BODIES: set[str] = set()
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if request.path not in self.ITEMWISE_BODIES:
+            self._check(data, "")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        self._check(result, "")
+        return result
+
+    @staticmethod
+    def _check(data, prefix):
+        errors = textpolicy.field_errors(data, prefix)
+        if errors:
+            raise ValidationFailed("Validation failed", errors)
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+#: A date within the accepted range (``YINGJI_DATE_RANGE``, see core.values).
+Date = Annotated[datetime.date, AfterValidator(values.check_date)]
+#: A date-time within the accepted range; one without a zone is read in the county's time zone (``TIME_ZONE``).
+DateTime = Annotated[datetime.datetime, AfterValidator(values.check_datetime)]
+#: A mobile number, a landline with its area code (and extension), or a short service number; "" allowed.
+_PHONE_OR_EMPTY = values.PHONE_RE.pattern.replace("^(", "^(|")
+Phone = Annotated[str, Field(max_length=32, json_schema_extra={"pattern": _PHONE_OR_EMPTY}),
+                  AfterValidator(textpolicy.check), AfterValidator(values.check_phone)]
+
+
+def _checked(value):
+    """The request-side rules every value of a request body obeys, however deeply nested: text obeys the text
+    policy (no lone surrogates, which no database column can store, nor control characters), integers fit a
+    64-bit column, dates and date-times are in the accepted range (date-times made zone-aware)."""
+    if isinstance(value, str):
+        return textpolicy.check(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return values.check_int(value)
+    if isinstance(value, datetime.datetime):
+        return values.check_datetime(value)
+    if isinstance(value, datetime.date):
+        return values.check_date(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_checked(v) for v in value)
+    if isinstance(value, dict):
+        return {_checked(k): _checked(v) for k, v in value.items()}
+    return value
+
+
+class InSchema(Schema):
+    """The base of every request body schema (response schemas stay on ``Schema``): a field the schema does not
+    declare is refused with a 422 naming it, and every value passes the request-side checks of ``_checked``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _request_side_rules(cls, value):
+        return _checked(value)
 
 
 # --- authentication ----------------------------------------------------------------------------------------
@@ -70,7 +138,17 @@ class BearerTokenAuth(HttpBearer):
 
 
 class ActiveSessionAuth(SessionAuth):
-    """The browser session (CSRF-checked for unsafe methods), for pages that call the API with htmx."""
+    """The browser session (CSRF-checked for unsafe methods), for pages that call the API with htmx.
+
+    Authentication comes before the CSRF check: a request without a logged-in session is simply not a session
+    request, so it ends as 401 (no other method matched) rather than 403 "CSRF check failed". A logged-in session
+    still needs its CSRF token for unsafe methods (403 without)."""
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
@@ -104,6 +182,13 @@ def _loc_to_field(loc: list | tuple) -> str:
     return ".".join(parts)
 
 
+def _message(error: dict) -> str:
+    """pydantic's message, without the "Value error, " it puts before our own (translated) ones."""
+    if error.get("type") == "extra_forbidden":
+        return gettext("Unknown field.")
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+
+
 def install_error_handlers(api) -> None:
     def respond(request, status: int, detail: str, errors=()):
         response = api.create_response(request, {"detail": detail, "errors": list(errors)}, status=status)
@@ -117,8 +202,7 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc: NinjaValidationError):
-        errors = [{"field": _loc_to_field(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
-                  for e in exc.errors]
+        errors = [{"field": _loc_to_field(e.get("loc", ())), "message": _message(e)} for e in exc.errors]
         return respond(request, 422, "Validation failed", errors)
 
     @api.exception_handler(AuthenticationError)
@@ -127,6 +211,8 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, ServiceError):  # raised by the parser (text policy), wrapped by ninja as 400
+            return service_error(request, exc.__cause__)
         return respond(request, exc.status_code, str(exc))
 
     @api.exception_handler(Http404)

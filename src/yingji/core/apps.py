@@ -9,6 +9,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            regions,  # noqa: F401  (drops cached region names when a region changes)
             signals,  # noqa: F401  (login/logout audit receivers)
             tasks,  # noqa: F401  (registers the periodic jobs of core)
+            textpolicy,
+            timesafe,
+            values,
         )
+
+        textpolicy.install()
+        timesafe.install()
+        values.install_form_rules()

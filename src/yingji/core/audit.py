@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import re
@@ -59,6 +60,10 @@ message_pattern(r"Failed login for '(?P<username>.*)' from (?P<address>.*)",
 
 
 def _json_value(value):
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        # One zone for every instant, so a value read from the database (UTC) and the same instant parsed from
+        # a form (Asia/Shanghai) are not recorded as a change.
+        return value.astimezone(datetime.UTC).isoformat()
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -76,6 +81,10 @@ def snapshot(obj: models.Model) -> dict:
     for field in obj._meta.concrete_fields:
         key = field.attname
         value = getattr(obj, key)
+        if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
+            # As stored: a form's Decimal('7') is the column's 7.0.
+            with contextlib.suppress(decimal.InvalidOperation):
+                value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
         data[field.name] = REDACTED if field.name in SECRET_FIELDS and value else _json_value(value)
     if obj.pk is not None:
         for field in obj._meta.many_to_many:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext
 
-from . import audit
+from . import audit, textpolicy
 from .choices import AuditAction
 from .errors import ValidationFailed
 
@@ -34,7 +34,8 @@ def _resolve(obj, path: str):
 
 
 def cell(value):
-    """A safe, readable cell: dates in local time, JSON for structures, formula-looking text neutralised."""
+    """A safe, readable cell: dates in local time, JSON for structures, formula-looking text neutralised, and no
+    character a spreadsheet cannot hold (``textpolicy.for_xml``: rows stored before the text policy)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -45,7 +46,7 @@ def cell(value):
         value = json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, int | float):
         return value
-    text = str(value)
+    text = textpolicy.for_xml(str(value))
     if text.startswith(FORMULA_START):
         text = "'" + text
     return text

@@ -7,9 +7,28 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import policy
+from . import policy, values
 from .choices import Role
-from .models import Organisation, Region, User
+from .models import Organisation, Region, User, mobile_validator
+
+
+class PhoneField(forms.CharField):
+    """A phone number as everywhere else (core.values.check_phone): mobile, landline with area code, or a short
+    service number. The one form field for every phone a page writes."""
+
+    default_validators = [values.validate_phone]
+
+    def __init__(self, *, max_length: int = 32, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+
+
+class MobileField(forms.CharField):
+    """An 11-digit mainland mobile number (an account's phone, a contact's mobile)."""
+
+    default_validators = [mobile_validator]
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=11, **kwargs)
 
 
 class LoginForm(AuthenticationForm):
@@ -61,8 +80,8 @@ class OrganisationForm(forms.ModelForm):
 class ContactForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     title = forms.CharField(label=pgettext_lazy("person", "Title"), max_length=100, required=False)
-    mobile = forms.CharField(label=_("Mobile"), max_length=11, required=False)
-    office_phone = forms.CharField(label=_("Office phone"), max_length=32, required=False)
+    mobile = MobileField(label=_("Mobile"), required=False)
+    office_phone = PhoneField(label=_("Office phone"), required=False)
     notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
 
 
@@ -73,7 +92,7 @@ def _scope_choices(user):
 
 class _AccountFields(forms.Form):
     display_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
-    phone = forms.CharField(label=_("Mobile"), max_length=11, required=False)
+    phone = MobileField(label=_("Mobile"), required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices(),
                                       widget=forms.CheckboxSelectMultiple)

@@ -1,15 +1,51 @@
+import ipaddress
 import re
 import uuid
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from . import context
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+@lru_cache(maxsize=4)
+def _networks(entries: tuple[str, ...]) -> tuple:
+    try:
+        return tuple(ipaddress.ip_network(e, strict=False) for e in entries)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"YINGJI_TRUSTED_PROXIES: {exc}") from None
+
+
+def _trusted(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in n for n in networks)
+
+
 def client_address(request) -> str | None:
-    """The peer address. Behind a reverse proxy, set the proxy to overwrite REMOTE_ADDR (e.g. granian's
-    --respect-forwarded-headers), never trust X-Forwarded-For from the client."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, for the login lockout and the audit trail.
+
+    ``REMOTE_ADDR`` unless the peer is one of ``settings.TRUSTED_PROXIES``; only then is ``X-Forwarded-For`` read,
+    from the right, skipping trusted proxies: the first other entry is the address the nearest trusted proxy saw.
+    A client talking to us directly cannot choose its address by sending the header."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    if not remote or not networks or not _trusted(remote, networks):
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if _trusted(hop, networks):
+            continue
+        try:
+            return str(ipaddress.ip_address(hop))
+        except ValueError:
+            return remote
+    return remote
 
 
 class RequestContextMiddleware:
@@ -70,4 +106,29 @@ class PasswordChangeRequiredMiddleware:
             from django.shortcuts import redirect
 
             return redirect("password_change")
+        return self.get_response(request)
+
+
+class FormLineBreakMiddleware:
+    """Pages: form fields as the platform stores them, with LF line breaks.
+
+    Browsers submit every line break of a form field as CR LF (HTML form submission normalises them), so saving
+    a page unchanged would turn each stored "\\n" into "\\r\\n": a changed value and a spurious audit record on
+    every multi-line text. The API's JSON carries line breaks as sent and is left alone."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (request.method == "POST" and request.content_type in self.FORM_TYPES
+                and not request.path.startswith("/api/")):
+            post = request.POST
+            if any("\r" in value for _name, values in post.lists() for value in values):
+                normalised = post.copy()
+                for name, values in post.lists():
+                    normalised.setlist(name, [v.replace("\r\n", "\n").replace("\r", "\n") for v in values])
+                normalised._mutable = False
+                request.POST = normalised
         return self.get_response(request)

@@ -49,6 +49,13 @@ class Scoped(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def region_name(self) -> str:
+        """The region's name for display and exports (``yingji.core.regions``; one lookup per request)."""
+        from .regions import region_path
+
+        return region_path(getattr(self, "region_code", "") or "")
+
 
 ALL_ROLES = set(Role.values())
 STAFF_ROLES = ALL_ROLES - {Role.ENTERPRISE_USER}
@@ -158,7 +165,8 @@ class Organisation(Scoped):
                                   validators=[phone_validator])
     is_active = models.BooleanField(_("active"), default=True)
 
-    GRANTS = ({role: {"view"} for role in STAFF_ROLES}
+    # The organisation chart is the bureau's and the townships' tool; a village grid member has no use for it.
+    GRANTS = ({role: {"view"} for role in STAFF_ROLES - {Role.GRID_MEMBER}}
               | {Role.ADMIN: CRUD, Role.SECTION_STAFF: {"view", "add", "change"}})
 
     class Meta:
@@ -295,8 +303,9 @@ class User(AbstractUser, Scoped):
     def scope_label(self) -> str:
         if self.enterprise_id:
             return str(self.enterprise)
-        region = Region.objects.filter(code=self.scope_region_code).first()
-        return str(region) if region else self.scope_region_code
+        from .regions import region_path
+
+        return region_path(self.scope_region_code)
 
     def clean(self) -> None:
         super().clean()

@@ -15,6 +15,8 @@ from .errors import ServiceError
 #: Noto Sans CJK SC as shipped by the mplfonts wheel: always installed, so Chinese renders without system fonts.
 BUNDLED_CJK_FONT = "NotoSansCJKsc-Regular.otf"
 CJK_FAMILY = "Yingji CJK"
+#: The warning-level colours, shared with the pages (base.html loads the same file).
+LEVELS_STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "yingji" / "levels.css"
 
 
 class PdfUnavailable(ServiceError):
@@ -78,5 +80,6 @@ def render(html: str, stylesheet: Path, base_url: Path) -> bytes:
         raise PdfUnavailable(f"{PdfUnavailable.default_detail}: {exc}") from None
     # @font-face rules only load through a FontConfiguration shared by the stylesheets and the writer.
     fonts = FontConfiguration()
-    stylesheets = [CSS(string=font_css(), font_config=fonts), CSS(filename=str(stylesheet), font_config=fonts)]
+    stylesheets = [CSS(string=font_css(), font_config=fonts), CSS(filename=str(LEVELS_STYLESHEET), font_config=fonts),
+                   CSS(filename=str(stylesheet), font_config=fonts)]
     return HTML(string=html, base_url=str(base_url)).write_pdf(stylesheets=stylesheets, font_config=fonts)

@@ -9,9 +9,12 @@ Two questions, answered separately:
 
 from __future__ import annotations
 
-from django.db.models import Model, Q, QuerySet
+from collections.abc import Iterable
 
-from .errors import NotAllowed, NotFound
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from .errors import NotAllowed, NotFound, ValidationFailed
 
 NOTHING = Q(pk__in=[])
 
@@ -96,6 +99,71 @@ def get_object(user, model: type[Model], pk, action: str = "view", queryset: Que
     return obj
 
 
+MAX_PK = 2**63 - 1
+
+
+def is_scoped(model: type[Model]) -> bool:
+    """Whether the model's objects belong to places or enterprises (reference data such as the supply catalogue
+    does not, and is the same for everyone)."""
+    return any(getattr(model, a, None) for a in ("scope_q_for", "SCOPE_REGION_FIELD", "SCOPE_ENTERPRISE_FIELD"))
+
+
+def _as_pk(value) -> int | None:
+    if isinstance(value, Model):
+        value = value.pk
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    return value if isinstance(value, int) and 0 < value <= MAX_PK else None
+
+
+def reference_error(model: type[Model], field: str) -> ValidationFailed:
+    """The one answer to a reference that is unknown *or* outside the user's scope: the same status and the same
+    body for both (the id is not echoed), so validation never tells an out-of-scope object from a missing one."""
+    message = _("No such %(object)s in your scope") % {"object": model._meta.verbose_name}
+    return ValidationFailed.from_dict({field: [message]})
+
+
+def _reference_queryset(model, user, queryset, widen: Q | None) -> QuerySet:
+    qs = queryset if queryset is not None else model._default_manager.all()
+    if is_scoped(model):
+        qs = qs.filter(scope_q(user, model) | widen if widen is not None else scope_q(user, model))
+    return qs
+
+
+def get_in_scope_or_field_error(model: type[Model], pk, user, field: str, *, queryset: QuerySet | None = None,
+                                widen: Q | None = None):
+    """The object of ``model`` that the input field ``field`` refers to by ``pk`` (an id, a digit string or an
+    instance), provided it lies in ``user``'s scope; otherwise :func:`reference_error` (422 naming ``field``).
+
+    Every service (and API) lookup of a referenced object goes through here or :func:`get_many_in_scope_or_field_error`.
+    ``queryset`` narrows further (e.g. active accounts only); whatever it excludes answers the same as unknown.
+    ``widen`` admits objects beyond the scope that the reference may name (e.g. the superiors above a jurisdiction).
+    Roles are not consulted: naming a colleague or a unit of one's own jurisdiction does not need the right to
+    browse them. Unscoped reference data (see :func:`is_scoped`) is looked up as is."""
+    key = _as_pk(pk)
+    obj = _reference_queryset(model, user, queryset, widen).filter(pk=key).first() if key is not None else None
+    if obj is None:
+        raise reference_error(model, field)
+    return obj
+
+
+def get_many_in_scope_or_field_error(model: type[Model], pks: Iterable, user, field: str, *,
+                                     queryset: QuerySet | None = None, widen: Q | None = None) -> list:
+    """Like :func:`get_in_scope_or_field_error` for a list of ids (duplicates collapse, order is kept)."""
+    if pks is None or isinstance(pks, (str, bytes)):
+        raise reference_error(model, field)
+    keys = [_as_pk(p) for p in pks]
+    if any(k is None for k in keys):
+        raise reference_error(model, field)
+    keys = list(dict.fromkeys(keys))
+    found = _reference_queryset(model, user, queryset, widen).in_bulk(keys) if keys else {}
+    if len(found) != len(keys):
+        raise reference_error(model, field)
+    return [found[k] for k in keys]
+
+
 def require(user, action: str, model: type[Model] | Model) -> None:
     if not can(user, action, model):
         raise NotAllowed()
@@ -121,3 +189,42 @@ def mask_phone(value: str) -> str:
 
 def reveal_pii(user, model) -> bool:
     return can(user, "view_pii", model)
+
+
+#: Roles that do not carry out work by default: observers only read, administrators run the system.
+NON_ACTING_ROLES = frozenset({"observer", "admin"})
+
+
+def acting_users(region_code: str = "", *, enterprise_id: int | None = None, within: str | None = None,
+                 model: type[Model] | None = None, action: str = "change", inside: bool = False):
+    """Accounts that may be given work on an object of ``region_code`` (and of ``enterprise_id``): the one
+    place every assignee and responsible-person picker, and the service that checks the choice, take them from.
+
+    Active accounts holding at least one acting role (never observers or administrators only; with ``model``,
+    a role granted ``action`` on it), whose jurisdiction covers the object's region (the county, its township,
+    the village itself: they can see the object), plus the accounts of the object's enterprise. ``inside``: the
+    accounts whose jurisdiction lies inside ``region_code`` instead (people of a jurisdiction, e.g. the account of
+    a village's responsible person). ``within`` cuts them to a jurisdiction (the assigning user's, where the
+    service allows assigning only inside it)."""
+    from django.contrib.auth import get_user_model
+
+    from .choices import Role
+
+    user_model = get_user_model()
+    if not region_code:
+        place = NOTHING
+    elif inside:
+        place = Q(scope_region_code__startswith=region_code, enterprise__isnull=True)
+    else:
+        place = Q(scope_region_code__in=region_ancestors(region_code), enterprise__isnull=True)
+    if enterprise_id:
+        place |= Q(enterprise_id=enterprise_id)
+    grants = getattr(model, "GRANTS", None) if model is not None else None
+    acting = [role for role in Role.values() if role not in NON_ACTING_ROLES
+              and (grants is None or action in grants.get(role, ()))]
+    ids = user_model.objects.filter(place, is_active=True, roles__role__in=acting).values("pk")
+    qs = user_model.objects.filter(pk__in=ids)
+    if within is not None:
+        inside = Q(scope_region_code__startswith=within or "-", enterprise__isnull=True)
+        qs = qs.filter(inside | Q(enterprise_id=enterprise_id) if enterprise_id else inside)
+    return qs.order_by("username")

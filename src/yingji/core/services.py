@@ -3,30 +3,74 @@ transaction and appends the audit record. Other apps build their services on ``c
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from . import audit, policy
 from .choices import AuditAction, Role
 from .errors import Conflict, NotAllowed, ValidationFailed
-from .models import ApiToken, Contact, Organisation, PasswordHistory, Region, User, UserRole
+from .models import ApiToken, AuditRecord, Contact, Organisation, PasswordHistory, Region, User, UserRole
+
+logger = logging.getLogger(__name__)
 
 
-def validation_failed(exc: ValidationError) -> ValidationFailed:
+def validation_failed(exc: ValidationError) -> ValidationFailed | Conflict:
+    """The service error for a model's ValidationError: 409 when it only reports existing duplicates
+    (``unique_conflict``), 422 otherwise."""
+    conflict = unique_conflict(exc)
+    if conflict is not None:
+        return conflict
     if hasattr(exc, "error_dict"):
         return ValidationFailed.from_dict({k: [m for e in v for m in e.messages] for k, v in
                                            exc.error_dict.items()})
     return ValidationFailed.from_dict({"": exc.messages})
 
 
-def _assign(obj: models.Model, data: Mapping[str, Any]) -> dict[str, Iterable]:
-    """Set plain fields on obj; return many-to-many values to set after saving."""
+def _reference(actor, field: models.Field, key: str, value):
+    """A raw id given for a relation to a scoped model becomes the object, when it lies in the actor's scope; an
+    unknown or out-of-scope id answers the same field error (``policy.get_in_scope_or_field_error``)."""
+    related = field.related_model
+    if actor is None or value is None or not policy.is_scoped(related):
+        return value
+    if field.many_to_many:
+        if all(isinstance(v, models.Model) for v in value or ()):
+            return value
+        return policy.get_many_in_scope_or_field_error(related, value, actor, key)
+    if isinstance(value, models.Model):
+        return value
+    return policy.get_in_scope_or_field_error(related, value, actor, key)
+
+
+UNIQUE_CODES = ("unique", "unique_together")
+
+
+def unique_conflict(exc: ValidationError) -> Conflict | None:
+    """A model validation error that only says "this already exists" is a conflict with existing data (409,
+    naming the field), not invalid input (422). None when any other error is among them."""
+    if not hasattr(exc, "error_dict"):
+        return None
+    errors = []
+    for field, items in exc.error_dict.items():
+        for item in items:
+            if item.code not in UNIQUE_CODES:
+                return None
+            check = (item.params or {}).get("unique_check") or ()
+            name = check[-1] if field == NON_FIELD_ERRORS and check else field
+            errors.append({"field": "" if name == NON_FIELD_ERRORS else name, "message": item.messages[0]})
+    return Conflict(_("This already exists"), errors) if errors else None
+
+
+def _assign(obj: models.Model, data: Mapping[str, Any], actor=None) -> dict[str, Iterable]:
+    """Set plain fields on obj; return many-to-many values to set after saving. Relations given by raw id are
+    resolved in the actor's scope (see ``_reference``)."""
     m2m = {}
     field_names = {f.name: f for f in obj._meta.get_fields() if getattr(f, "concrete", False)}
     for key, value in data.items():
@@ -35,8 +79,12 @@ def _assign(obj: models.Model, data: Mapping[str, Any]) -> dict[str, Iterable]:
             field = field_names[key[:-3]]
         if field is None:
             raise ValidationFailed.from_dict({key: ["Unknown field"]})
+        if field.is_relation:
+            value = _reference(actor, field, key, value)
         if field.many_to_many:
             m2m[field.name] = value
+        elif field.is_relation and isinstance(value, models.Model):
+            setattr(obj, field.name, value)
         else:
             setattr(obj, key, value)
     return m2m
@@ -58,7 +106,32 @@ def _save_validated(obj: models.Model, m2m: Mapping[str, Iterable], exclude: Ite
             for name, values in m2m.items():
                 getattr(obj, name).set(values)
     except IntegrityError as exc:
-        raise Conflict(f"The change conflicts with existing data: {exc}") from None
+        # A twin written concurrently (the unique checks above passed) or another constraint: a conflict, told
+        # without the database's wording (table and column names are not the client's business).
+        logger.info("integrity error saving %s: %s", obj._meta.label, exc)
+        raise Conflict(_("The change conflicts with existing data; reload and try again")) from None
+
+
+def _differs(obj: models.Model, stored: Mapping[str, Any], m2m: Mapping[str, Iterable]) -> bool:
+    """Whether assigned values differ from the stored ones as the fields read them (``Decimal('7')`` is
+    ``7.0``, ``"5"`` is ``5``, an aware time is the same instant in any zone)."""
+    for field in obj._meta.concrete_fields:
+        old, new = stored[field.attname], getattr(obj, field.attname)
+        if new == old:
+            continue
+        try:
+            if field.to_python(new) == field.to_python(old):
+                continue
+        except ValidationError:
+            pass
+        return True
+    if obj.pk is None:
+        return True
+    for name, values in m2m.items():
+        current = set(getattr(obj, name).values_list("pk", flat=True))
+        if {v.pk if isinstance(v, models.Model) else v for v in values} != current:
+            return True
+    return False
 
 
 def create_object(actor, model: type[models.Model], data: Mapping[str, Any], *, check_scope: bool = True,
@@ -66,7 +139,7 @@ def create_object(actor, model: type[models.Model], data: Mapping[str, Any], *, 
     """Create one object of ``model`` from field values, as ``actor``."""
     policy.require(actor, "add", model)
     obj = model()
-    m2m = _assign(obj, data)
+    m2m = _assign(obj, data, actor)
     region = _region_of(obj)
     if check_scope and region is not None and getattr(model, "SCOPE_REGION_FIELD", None):
         policy.require_region_in_scope(actor, region or "", getattr(model, "SCOPE_REGION_FIELD", "region_code"))
@@ -81,7 +154,11 @@ def update_object(actor, obj: models.Model, data: Mapping[str, Any], *, exclude:
     policy.require(actor, "change", obj)
     with transaction.atomic():
         before = audit.snapshot(obj)
-        m2m = _assign(obj, data)
+        stored = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+        m2m = _assign(obj, data, actor)
+        if not _differs(obj, stored, m2m):
+            # Saving a form unchanged writes nothing: no save (which may stamp times), no audit record.
+            return obj
         field = getattr(obj, "SCOPE_REGION_FIELD", None)
         if field and field in data:
             policy.require_region_in_scope(actor, getattr(obj, field) or "", field)
@@ -212,8 +289,8 @@ def create_user(actor, *, username: str, roles: Iterable[str], password: str, sc
         try:
             user.save()
         except IntegrityError:
-            raise ValidationFailed.from_dict(
-                {"username": [gettext("A user with that username already exists")]}) from None
+            raise Conflict(_("This already exists"), [{"field": "username", "message": _(
+                "A user with that username already exists")}]) from None
         UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
         after = audit.snapshot(user) | {"roles": sorted(roles)}
         audit.record_change(AuditAction.CREATE, user, None, after, actor=actor)
@@ -263,8 +340,12 @@ def update_user(actor, user: User, *, roles: Iterable[str] | None = None, **fiel
     return locked
 
 
-def change_password(user: User, old_password: str | None, new_password: str, *, actor=None) -> None:
-    """Change a password: users give their old one; an administrator (actor) resets without it."""
+def change_password(user: User, old_password: str | None, new_password: str, *, actor=None,
+                    keep_token: ApiToken | None = None) -> None:
+    """Change a password: users give their old one; an administrator (actor) resets without it.
+
+    Either way the user's API tokens are revoked (like the sessions, which end with the password hash), except
+    ``keep_token``: the token of an API caller changing its own password, so that client carries on."""
     if actor is not None and actor.pk != user.pk:
         policy.require(actor, "change", user)
     elif not user.check_password(old_password or ""):
@@ -285,6 +366,36 @@ def change_password(user: User, old_password: str | None, new_password: str, *, 
         user.must_change_password = actor is not None and actor.pk != user.pk
         user.save(update_fields=["password", "must_change_password"])
         audit.record(AuditAction.PASSWORD_CHANGE, user, actor=actor or user)
+        tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+        if keep_token is not None and keep_token.user_id == user.pk and (actor is None or actor.pk == user.pk):
+            tokens = tokens.exclude(pk=keep_token.pk)
+        prefixes = sorted(tokens.values_list("prefix", flat=True))
+        if prefixes:
+            tokens.update(revoked_at=timezone.now())
+            audit.record(AuditAction.TOKEN_REVOKE, user, actor=actor or user, before={"prefixes": prefixes},
+                         message="password changed")
+
+
+class PasswordChangeReason:
+    """Why an account must change its password before it goes on (shown on the password page)."""
+
+    INITIAL = "initial"  # the password it was given when the account was created
+    RESET = "reset"  # an administrator set a new password
+    RENEWAL = "renewal"  # it has expired, or an administrator asked for a new one
+
+
+def password_change_reason(user: User) -> str | None:
+    """Read from the audit trail: no password change yet means the initial password; the last change made by
+    someone else means a reset; otherwise the password must be renewed."""
+    if not user.must_change_password:
+        return None
+    last = (AuditRecord.objects.filter(action=AuditAction.PASSWORD_CHANGE, object_type=User._meta.label_lower,
+                                       object_id=str(user.pk)).order_by("-time", "-pk").first())
+    if last is None:
+        return PasswordChangeReason.INITIAL
+    if last.user_id != user.pk:
+        return PasswordChangeReason.RESET
+    return PasswordChangeReason.RENEWAL
 
 
 def issue_token(user: User, *, name: str = "", actor=None) -> tuple[ApiToken, str]:

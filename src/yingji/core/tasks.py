@@ -67,6 +67,15 @@ def sweep_once(now=None) -> list[str]:
     return enqueued
 
 
+def sweep_tick() -> list[str]:
+    """One tick of the sweeper. Enqueueing is routine (it would be a line a minute at INFO), so it is logged at
+    DEBUG; the jobs log what they actually change."""
+    names = sweep_once()
+    if names:
+        log.debug("sweeper enqueued %s", ", ".join(names))
+    return names
+
+
 def run_sweeper(tick_seconds: float = 30.0, stop=None) -> None:
     """Loop until ``stop()`` is true (or forever), enqueueing due periodic jobs each tick."""
     from django.db import close_old_connections
@@ -74,9 +83,7 @@ def run_sweeper(tick_seconds: float = 30.0, stop=None) -> None:
     while not (stop and stop()):
         close_old_connections()
         try:
-            names = sweep_once()
-            if names:
-                log.info("sweeper enqueued %s", ", ".join(names))
+            sweep_tick()
         except Exception:  # a broken tick must not kill the sweeper; the next tick retries what is due
             log.exception("sweeper tick failed")
         deadline = time.monotonic() + tick_seconds

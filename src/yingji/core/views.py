@@ -42,7 +42,7 @@ def form_page(request, form, title, cancel_url: str, obj=None):
 
 def lockout_response(request, credentials=None, *args, **kwargs):
     """django-axes: what a locked-out login sees (HTTP 429, no hint whether the account exists)."""
-    message = _("Too many failed logins. This account and address are locked for 15 minutes.")
+    message = _("Too many failed logins. Logging in from here is blocked for 15 minutes.")
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
@@ -115,11 +115,14 @@ def _get(request, model, pk, action="view", queryset=None):
 def home(request):
     user = request.user
     cards = []
-    if policy.can(user, "view", Region):
+    # Counts of the regions below the user's own level only (a village grid member has no townships to count).
+    scope_length = len(user.scope_region_code or "") if not user.enterprise_id else 12
+    if policy.can(user, "view", Region) and scope_length < 12:
         regions = Region.objects.for_user(user).values("level").annotate(n=Count("id"))
         by_level = {r["level"]: r["n"] for r in regions}
-        cards.append({"title": _("Townships / streets"), "value": by_level.get(RegionLevel.TOWNSHIP, 0),
-                      "url": reverse("region_list") + "?level=township"})
+        if scope_length < 9:
+            cards.append({"title": _("Townships / streets"), "value": by_level.get(RegionLevel.TOWNSHIP, 0),
+                          "url": reverse("region_list") + "?level=township"})
         cards.append({"title": _("Villages / communities"), "value": by_level.get(RegionLevel.VILLAGE, 0),
                       "url": reverse("region_list") + "?level=village"})
     if policy.can(user, "view", Organisation):
@@ -190,7 +193,7 @@ def region_edit(request, pk: int):
 # --- organisations -------------------------------------------------------------------------------------------
 
 ORGANISATION_COLUMNS = [
-    ("name", _l("Name")), ("kind", _l("Kind")), ("region_code", _l("Region code")),
+    ("name", _l("Name")), ("kind", _l("Kind")), ("region_code", _l("Region code")), ("region_name", _l("Region")),
     ("lead_unit.name", _l("Lead unit")), ("duty_phone", _l("24-hour duty phone")), ("address", _l("Address")),
 ]
 
@@ -364,7 +367,8 @@ AUDIT_COLUMNS = [
     ("time", _l("Time")), ("username", _l("User")), ("address", pgettext_lazy("network", "Address")),
     ("action", _l("Action")),
     ("object_type", _l("Object type")), ("object_id", _l("Object id")), ("object_repr", _l("Object")),
-    ("region_code", _l("Region code")), ("before", _l("Before")), ("after", _l("After")), ("message", _l("Message")),
+    ("region_code", _l("Region code")),
+    ("region_name", _l("Region")), ("before", _l("Before")), ("after", _l("After")), ("message", _l("Message")),
     ("request_id", _l("Request id")),
 ]
 
@@ -394,6 +398,18 @@ def audit_detail(request, pk: int):
 # --- own account ---------------------------------------------------------------------------------------------
 
 
+PASSWORD_CHANGE_NOTICES = {
+    services.PasswordChangeReason.INITIAL: _l(
+        "You are signed in with the initial password your account was created with. Choose your own password "
+        "before you go on."),
+    services.PasswordChangeReason.RESET: _l(
+        "An administrator has reset your password. Choose a new password of your own before you go on."),
+    services.PasswordChangeReason.RENEWAL: _l(
+        "Your password has expired or an administrator asked you to renew it. Choose a new password before you "
+        "go on."),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
@@ -410,8 +426,12 @@ def password_change(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password was changed."))
             return redirect("home")
-    return render(request, "core/form.html", {"form": form, "title": _("Change password"),
-                                              "cancel_url": reverse("home")})
+    reason = services.password_change_reason(request.user)
+    return render(request, "core/form.html", {
+        "form": form, "title": _("Change password"),
+        "notice": PASSWORD_CHANGE_NOTICES.get(reason), "notice_id": "yj-password-reason",
+        # Leaving is no way out while a change is required.
+        "cancel_url": None if reason else reverse("home")})
 
 
 @login_required

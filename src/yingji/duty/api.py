@@ -13,9 +13,13 @@ from ninja.files import UploadedFile
 from yingji.core import policy
 from yingji.core.api_support import (
     ERRORS,
+    Date,
+    DateTime,
     ErrorOut,
     Id,
+    InSchema,
     PageParams,
+    Phone,
     ShortText,
     apply_filters,
     filter_params,
@@ -46,11 +50,11 @@ class ShiftOut(Schema):
     notes: str
 
 
-class ShiftIn(Schema):
-    date: datetime.date
+class ShiftIn(InSchema):
+    date: Date
     shift: Literal[tuple(Shift.values())]  # type: ignore[valid-type]
     leader_name: ShortText(50, 1)
-    leader_phone: ShortText(32) = ""
+    leader_phone: Phone = ""
     leader_id: Id | None = None
     officer_names: ShortText(200, 1)
     officer_ids: list[Id] = []
@@ -78,17 +82,17 @@ class EntryOut(Schema):
     available_actions: list[str]
 
 
-class EntryIn(Schema):
+class EntryIn(InSchema):
     source: Literal[tuple(services.SOURCES.values())]  # type: ignore[valid-type]
     kind: Literal[tuple(EntryKind.values())] = EntryKind.CALL  # type: ignore[valid-type]
-    received_at: datetime.datetime | None = None
+    received_at: DateTime | None = None
     region_code: ShortText(12) | None = None
     caller_name: ShortText(50) = ""
-    caller_phone: ShortText(32) = ""
+    caller_phone: Phone = ""
     content: ShortText(5000, 1)
 
 
-class EntryTransitionIn(Schema):
+class EntryTransitionIn(InSchema):
     action: ShortText(32, 1)
     note: ShortText(2000) | None = None
     incident: dict | None = None
@@ -112,12 +116,12 @@ class HandoverOut(Schema):
     items: list[HandoverItemOut]
 
 
-class HandoverIn(Schema):
+class HandoverIn(InSchema):
     notes: ShortText(5000) = ""
     items: list[ShortText(500)] = []
 
 
-class HandoverTransitionIn(Schema):
+class HandoverTransitionIn(InSchema):
     action: ShortText(32, 1)
     note: ShortText(2000) | None = None
 

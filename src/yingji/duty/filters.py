@@ -3,14 +3,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.filters import SearchFilterSet
+from yingji.core.filters import FilterSet, SearchFilterSet
 from yingji.incidents.services import InformationSource
 
 from .choices import EntryKind, EntryState, Shift
 from .models import DutyLogEntry, DutyShift
 
 
-class DutyShiftFilterSet(django_filters.FilterSet):
+class DutyShiftFilterSet(FilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
     shift = django_filters.ChoiceFilter(choices=Shift.choices(), label=_("Shift"))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yingji.core.forms import PhoneField
 from yingji.incidents.services import InformationSource
 from yingji.standards import events
 
@@ -17,7 +18,7 @@ class LogEntryForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=InformationSource.choices())
     kind = forms.ChoiceField(label=_("Kind"), choices=EntryKind.choices())
     caller_name = forms.CharField(label=_("Caller"), max_length=50, required=False)
-    caller_phone = forms.CharField(label=_("Caller's phone"), max_length=32, required=False)
+    caller_phone = PhoneField(label=_("Caller's phone"), required=False)
     content = forms.CharField(label=_("Content"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -51,3 +52,19 @@ class RosterImportForm(forms.Form):
     file = forms.FileField(label=_("Excel workbook (.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
     dry_run = forms.BooleanField(label=_("Only check the file, write nothing"), required=False)
+
+
+class HandoverForm(forms.Form):
+    items = forms.CharField(label=_("Further items to hand over (one per line)"), required=False, max_length=10000,
+                            widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("Open log entries are carried over automatically."))
+    notes = forms.CharField(label=_("Notes for the incoming officer"), required=False, max_length=5000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def service_data(self) -> dict:
+        lines = [line.strip() for line in self.cleaned_data["items"].splitlines()]
+        return {"items": [line for line in lines if line], "notes": self.cleaned_data["notes"]}
+
+
+class HandoverAcknowledgeForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.choices import Role
-from yingji.core.models import STAFF_ROLES, Scoped, region_code_validator
+from yingji.core.models import PII_ROLES, STAFF_ROLES, Scoped, region_code_validator
 from yingji.core.workflow import Versioned
 
 from .choices import EntryKind, EntryState, HandoverState, Shift
@@ -16,6 +16,9 @@ from .choices import EntryKind, EntryState, HandoverState, Shift
 DESK_ROLES = {Role.ADMIN, Role.DUTY_OFFICER}
 LOG_ROLES = DESK_ROLES | {Role.COMMANDER, Role.TOWNSHIP_STAFF}
 ROSTER_ROLES = DESK_ROLES | {Role.SECTION_STAFF}
+#: The duty desk is the bureau's and the townships' work; a village grid member reports through incidents and
+#: hazards instead.
+VIEW_ROLES = STAFF_ROLES - {Role.GRID_MEMBER}
 
 
 class DutyShift(Scoped):
@@ -35,7 +38,9 @@ class DutyShift(Scoped):
                                       related_name="duty_shifts")
     notes = models.CharField(_("notes"), max_length=200, blank=True)
 
-    GRANTS = {role: {"view"} | ({"add", "change"} if role in ROSTER_ROLES else set()) for role in STAFF_ROLES}
+    # Desk roles call the leader on duty: full phone numbers for the roles whose work needs them.
+    GRANTS = {role: {"view"} | ({"add", "change"} if role in ROSTER_ROLES else set())
+              | ({"view_pii"} if role in PII_ROLES else set()) for role in VIEW_ROLES}
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -64,7 +69,7 @@ class DutyLogEntry(Scoped, Versioned):
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("logged by"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
 
-    GRANTS = {role: {"view"} | ({"add", "change"} if role in LOG_ROLES else set()) for role in STAFF_ROLES}
+    GRANTS = {role: {"view"} | ({"add", "change"} if role in LOG_ROLES else set()) for role in VIEW_ROLES}
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -91,7 +96,7 @@ class Handover(Scoped, Versioned):
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
 
-    GRANTS = {role: {"view"} | ({"add", "change"} if role in DESK_ROLES else set()) for role in STAFF_ROLES}
+    GRANTS = {role: {"view"} | ({"add", "change"} if role in DESK_ROLES else set()) for role in VIEW_ROLES}
 
     class Meta:
         ordering = ["-handed_over_at", "-id"]

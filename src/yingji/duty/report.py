@@ -21,7 +21,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yingji.core import audit, exports, pdf, policy
+from yingji.core import audit, exports, pdf, policy, values
 from yingji.core.choices import AuditAction
 from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.incidents.choices import AccidentGrade, IncidentState, InformationSource, ReportingLevel, TaskState
@@ -72,7 +72,9 @@ def parse_params(date_text: str | None, shift: str | None) -> tuple[datetime.dat
     date = None
     if date_text:
         try:
-            date = datetime.date.fromisoformat(date_text)
+            date = values.check_date(datetime.date.fromisoformat(date_text))
+        except values.ValueRejected as exc:
+            errors["date"] = [str(exc)]
         except ValueError:
             errors["date"] = ["Use YYYY-MM-DD"]
     else:

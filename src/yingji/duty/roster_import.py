@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yingji.core import policy
+from yingji.core import policy, textpolicy, values
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import Contact, User
 
@@ -38,8 +38,6 @@ SHIFT_WORDS = {"day": Shift.DAY, "白班": Shift.DAY, "日班": Shift.DAY, "nigh
 ROLE_WORDS = {"leader": LEADER, "带班领导": LEADER, "领导": LEADER, "带班": LEADER,
               "officer": OFFICER, "值班员": OFFICER, "值班人员": OFFICER}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
-PHONE_RE = re.compile(r"^[0-9+\-() ]{3,32}$")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -100,10 +98,11 @@ def _text(value) -> str:
 
 
 def _parse_date(value) -> datetime.date | None:
+    """The cell's date (None: not a date); ``values.ValueRejected`` when out of the accepted range."""
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):
-        return value if 2000 <= value.year <= 2100 else None
+        return values.check_date(value)
     if isinstance(value, str):
         text = value.strip()
         for fmt in DATE_FORMATS:
@@ -111,7 +110,7 @@ def _parse_date(value) -> datetime.date | None:
                 parsed = datetime.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-            return parsed if 2000 <= parsed.year <= 2100 else None
+            return values.check_date(parsed)
     return None
 
 
@@ -184,24 +183,29 @@ def _parse_rows(sheet) -> tuple[list[RosterRow], list[Issue]]:
     seen: dict[tuple, int] = {}
     for cells in sheet.iter_rows(min_row=2, max_col=len(COLUMNS)):
         cells = list(cells) + [None] * (len(COLUMNS) - len(cells))
-        values = [c.value if c is not None else None for c in cells]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        row_values = [c.value if c is not None else None for c in cells]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row_values):
             continue
         row_no = next(c.row for c in cells if c is not None)
         row_issues = []
         for i, c in enumerate(cells):
             if c is not None and (c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("="))):
                 row_issues.append(Issue(row_no, _letter(i), _("Formulas are not accepted; enter the value itself")))
-            elif isinstance(c.value, str) and CONTROL_RE.search(c.value):
-                row_issues.append(Issue(row_no, _letter(i), _("Contains control characters")))
+            elif c is not None and isinstance(c.value, str) and textpolicy.problem(c.value):
+                row_issues.append(Issue(row_no, _letter(i), textpolicy.problem(c.value)))
         if row_issues:
             issues += row_issues
             continue
-        date_value, shift_value, role_value, person_value, phone_value = values
-        date = _parse_date(date_value)
-        if date is None:
-            row_issues.append(Issue(row_no, "A", _("Not a date (use YYYY-MM-DD): “%(value)s”")
-                                    % {"value": _text(date_value)[:40]}))
+        date_value, shift_value, role_value, person_value, phone_value = row_values
+        try:
+            date = _parse_date(date_value)
+        except values.ValueRejected as exc:
+            date = None
+            row_issues.append(Issue(row_no, "A", str(exc)))
+        else:
+            if date is None:
+                row_issues.append(Issue(row_no, "A", _("Not a date (use YYYY-MM-DD): “%(value)s”")
+                                        % {"value": _text(date_value)[:40]}))
         shift = SHIFT_WORDS.get(_normalise(shift_value))
         if shift is None:
             row_issues.append(Issue(row_no, "B", _("Unknown shift “%(value)s” (白班 or 夜班)")
@@ -216,7 +220,7 @@ def _parse_rows(sheet) -> tuple[list[RosterRow], list[Issue]]:
         elif len(person) > 50:
             row_issues.append(Issue(row_no, "D", _("At most 50 characters")))
         phone = _text(phone_value)
-        if phone and not PHONE_RE.match(phone):
+        if phone and not values.PHONE_RE.match(phone):
             row_issues.append(Issue(row_no, "E", _("Not a phone number: “%(value)s”") % {"value": phone[:40]}))
         if row_issues:
             issues += row_issues

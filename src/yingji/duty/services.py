@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from yingji.core import policy
-from yingji.core.errors import NotAllowed, ValidationFailed
+from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import User
 from yingji.core.services import create_object
 from yingji.core.workflow import Transition, Workflow
@@ -31,13 +31,9 @@ def shift_bounds(date: datetime.date, shift: str) -> tuple[datetime.datetime, da
 
 
 def _users(actor, ids: Iterable[int], field: str) -> list[User]:
-    ids = list(dict.fromkeys(ids or []))
     # Desk staff cannot browse accounts; they may still name colleagues of their own jurisdiction.
-    users = list(User.objects.filter(pk__in=ids, is_active=True,
-                                     scope_region_code__startswith=actor.scope_region_code or "-"))
-    if len(users) != len(ids):
-        raise ValidationFailed.from_dict({field: ["Unknown account, or outside your jurisdiction"]})
-    return users
+    return policy.get_many_in_scope_or_field_error(
+        User, ids or [], actor, field, queryset=User.objects.filter(is_active=True, enterprise__isnull=True))
 
 
 def create_shift(actor, data: Mapping[str, Any]) -> DutyShift:
@@ -51,7 +47,8 @@ def create_shift(actor, data: Mapping[str, Any]) -> DutyShift:
     data["officers"] = _users(actor, officer_ids, "officer_ids")
     data["leader"] = _users(actor, [leader_id], "leader_id")[0] if leader_id else None
     if DutyShift.objects.filter(region_code=data["region_code"], date=data["date"], shift=data["shift"]).exists():
-        raise ValidationFailed.from_dict({"shift": [gettext("This shift is already on the roster")]})
+        raise Conflict(gettext("This shift is already on the roster"),
+                       [{"field": "shift", "message": gettext("This shift is already on the roster")}])
     return create_object(actor, DutyShift, {**data, "starts_at": starts_at, "ends_at": ends_at})
 
 
@@ -60,6 +57,36 @@ def on_duty(actor, now: datetime.datetime | None = None):
     now = now or timezone.now()
     return (DutyShift.objects.for_user(actor).filter(starts_at__lte=now, ends_at__gt=now)
             .select_related("leader").prefetch_related("officers"))
+
+
+def roster(actor, first: datetime.date, last: datetime.date):
+    """The roster of the actor's jurisdiction from ``first`` to ``last`` (both included), in running order."""
+    return (DutyShift.objects.for_user(actor).filter(date__gte=first, date__lte=last)
+            .select_related("leader").prefetch_related("officers").order_by("starts_at", "region_code", "id"))
+
+
+def current_shift(actor, now: datetime.datetime | None = None) -> DutyShift | None:
+    """The running shift of the actor's own desk (the one handing over), if the roster has it."""
+    if not policy.can(actor, "view", DutyShift):
+        return None
+    return on_duty(actor, now).filter(region_code=actor.scope_region_code).first()
+
+
+def next_shift(actor, now: datetime.datetime | None = None) -> DutyShift | None:
+    """The shift of the actor's own desk that takes over from the running one (or the next to start)."""
+    if not policy.can(actor, "view", DutyShift):
+        return None
+    now = now or timezone.now()
+    running = current_shift(actor, now)
+    start = running.ends_at if running is not None else now
+    return (DutyShift.objects.for_user(actor).filter(region_code=actor.scope_region_code, starts_at__gte=start)
+            .select_related("leader").prefetch_related("officers").order_by("starts_at").first())
+
+
+def open_entries(actor):
+    """Log entries still open in the actor's jurisdiction: what a handover carries over."""
+    return (DutyLogEntry.objects.filter(policy.scope_q(actor, DutyLogEntry), state=EntryState.OPEN)
+            .order_by("received_at", "id"))
 
 
 def log_entry(actor, data: Mapping[str, Any]) -> DutyLogEntry:
@@ -117,16 +144,14 @@ def hand_over(actor, data: Mapping[str, Any]) -> Handover:
     """Hand the desk over: the given items plus every log entry still open in the actor's jurisdiction."""
     data = dict(data)
     items = [str(t).strip()[:500] for t in data.pop("items", []) if str(t).strip()]
-    shift = on_duty(actor).filter(region_code=actor.scope_region_code).first() if policy.can(
-        actor, "view", DutyShift) else None
+    shift = current_shift(actor)
     with transaction.atomic():
         handover = create_object(actor, Handover, {
             "region_code": actor.scope_region_code, "shift": shift, "handed_over_by": actor,
             "notes": str(data.get("notes") or "")})
-        open_entries = DutyLogEntry.objects.filter(policy.scope_q(actor, DutyLogEntry), state=EntryState.OPEN)
         HandoverItem.objects.bulk_create(
             [HandoverItem(handover=handover, text=t) for t in items]
-            + [HandoverItem(handover=handover, text=e.content[:500], log_entry=e) for e in open_entries])
+            + [HandoverItem(handover=handover, text=e.content[:500], log_entry=e) for e in open_entries(actor)])
     return handover
 
 
@@ -146,6 +171,10 @@ HANDOVER_WORKFLOW = Workflow(
                    allowed=_not_the_outgoing_officer),
     ],
 )
+
+
+def handover_actions(handover: Handover, actor) -> list[str]:
+    return [t.action for t in HANDOVER_WORKFLOW.available(handover, actor)]
 
 
 def act_on_handover(actor, handover: Handover, action: str, payload: Mapping[str, Any] | None = None):

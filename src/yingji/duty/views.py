@@ -1,10 +1,14 @@
 """Pages of the duty desk: the console (polled by htmx, with recent alarms), logging an item, filing it or turning
-it into an incident, the daily duty report, the roster import."""
+it into an incident, the daily duty report, the roster calendar and its import, shift handovers."""
 
 from __future__ import annotations
 
+import calendar
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from yingji.core import policy
-from yingji.core.errors import ServiceError
+from yingji.core.errors import Conflict, NotAllowed, ServiceError
+from yingji.core.regions import region_name
 from yingji.core.views import _get, _require, service_errors_to_form
 from yingji.incidents import services as incident_services
 
 from . import forms, report, roster_import, services
-from .choices import EntryState, Shift
-from .models import DutyLogEntry, DutyShift
+from .choices import EntryState, HandoverState, Shift
+from .models import DutyLogEntry, DutyShift, Handover
 
 
 def _console_context(request) -> dict:
@@ -44,17 +49,15 @@ def _console_context(request) -> dict:
 RECENT_ALARMS = 10
 
 
-def recent_alarms(user) -> list:
-    """Open (not yet closed) monitoring alarms in the user's scope, newest first, for the console."""
+def recent_alarms(user) -> dict:
+    """Active monitoring alarms in the user's scope for the console: most severe first, then newest (every red
+    one, whatever the limit), and how many there are in all."""
     try:
-        from yingji.monitoring.choices import AlarmState
-        from yingji.monitoring.models import Alarm
+        from yingji.monitoring import services as monitoring
     except ImportError:
-        return []
-    if not policy.can(user, "view", Alarm):
-        return []
-    return list(Alarm.objects.for_user(user).filter(state__in=AlarmState.ACTIVE).select_related("station")
-                .order_by("-raised_at", "-id")[:RECENT_ALARMS])
+        return {"alarms": [], "total": 0}
+    items, total = monitoring.active_alarms(user, RECENT_ALARMS)
+    return {"alarms": items, "total": total}
 
 
 @login_required
@@ -192,3 +195,137 @@ def roster_import_template(request):
     response = HttpResponse(roster_import.template_workbook(), content_type=report.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = "attachment; filename*=UTF-8''duty-roster-template.xlsx"
     return response
+
+
+# --- roster calendar ------------------------------------------------------------------------------------------
+
+CALENDAR_VIEWS = ("week", "month")
+#: Dates the calendar pages through (beyond them there is no roster, and date arithmetic would overflow).
+CALENDAR_YEARS = (1900, 2100)
+
+
+def _calendar_date(value: str | None) -> tuple[datetime.date, bool]:
+    """The requested ISO date, or today (and whether the request was refused)."""
+    today = timezone.localdate()
+    if not value:
+        return today, False
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return today, True
+    if not CALENDAR_YEARS[0] <= day.year <= CALENDAR_YEARS[1]:
+        return today, True
+    return day, False
+
+
+def _month_start(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _range(view: str, day: datetime.date):
+    """(first, last) day shown, (prev, next) anchors, and the days of the period proper."""
+    if view == "month":
+        first_of_month = day.replace(day=1)
+        last_of_month = first_of_month.replace(day=calendar.monthrange(day.year, day.month)[1])
+        first = first_of_month - datetime.timedelta(days=first_of_month.weekday())
+        last = last_of_month + datetime.timedelta(days=6 - last_of_month.weekday())
+        return (first, last, _month_start(day, -1), _month_start(day, 1), (first_of_month, last_of_month))
+    first = day - datetime.timedelta(days=day.weekday())
+    last = first + datetime.timedelta(days=6)
+    return first, last, first - datetime.timedelta(days=7), first + datetime.timedelta(days=7), (first, last)
+
+
+@login_required
+def roster_calendar(request):
+    """The duty roster (排班) as a week or month calendar: who leads and who keeps watch on each shift."""
+    denied = _require(request, "view", DutyShift)
+    if denied:
+        return denied
+    view = request.GET.get("view") if request.GET.get("view") in CALENDAR_VIEWS else "week"
+    day, refused = _calendar_date(request.GET.get("date"))
+    if refused:
+        messages.error(request, _("Not a date the roster can show; showing today."))
+    first, last, prev_day, next_day, (period_first, period_last) = _range(view, day)
+    today = timezone.localdate()
+    shifts = list(services.roster(request.user, first, last))
+    codes = sorted({s.region_code for s in shifts})
+    by_cell: dict[tuple[datetime.date, str, str], DutyShift] = {(s.date, s.region_code, s.shift): s for s in shifts}
+    dates = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+    shift_keys = Shift.values()
+    days = [{"date": d, "today": d == today, "in_period": period_first <= d <= period_last,
+             "shifts": [by_cell[(d, code, key)] for code in codes for key in shift_keys
+                        if (d, code, key) in by_cell]} for d in dates]
+    rows = [{"region": region_name(code), "shift": key, "shift_label": Shift.label(key),
+             "colour": Shift.colour(key),
+             "cells": [{"date": d, "today": d == today, "shift": by_cell.get((d, code, key))} for d in dates]}
+            for code in codes for key in shift_keys]
+    return render(request, "duty/roster.html", {
+        "view": view, "day": day, "today": today, "first": first, "last": last, "days": days,
+        "week_number": first.isocalendar()[1],
+        "weeks": [days[i:i + 7] for i in range(0, len(days), 7)], "rows": rows, "week_days": days[:7],
+        "multiple_regions": len(codes) > 1,
+        "prev": prev_day.isoformat(), "next": next_day.isoformat(), "shift_count": len(shifts),
+        "reveal_phones": policy.reveal_pii(request.user, DutyShift),
+        "can_import": policy.can(request.user, "add", DutyShift)})
+
+
+# --- shift handovers ------------------------------------------------------------------------------------------
+
+
+HANDOVERS_PER_PAGE = 20
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover_list(request):
+    """Shift handovers (交接班): hand the desk over with its open items; the incoming officer acknowledges."""
+    denied = _require(request, "view", Handover)
+    if denied:
+        return denied
+    user = request.user
+    can_hand_over = policy.can(user, "add", Handover)
+    form = forms.HandoverForm(request.POST or None) if can_hand_over else None
+    if request.method == "POST":
+        if form is None:
+            return render(request, "403.html", status=403)
+        if form.is_valid():
+            try:
+                handover = services.hand_over(user, form.service_data())
+            except ServiceError as exc:
+                service_errors_to_form(form, exc)
+            else:
+                messages.success(request, _("Handed over with %(count)d open items; waiting for the incoming "
+                                            "officer to acknowledge.") % {"count": handover.items.count()})
+                return redirect(reverse("duty_handover_list") + f"#handover-{handover.pk}")
+    handovers = (Handover.objects.for_user(user).select_related("handed_over_by", "received_by", "shift")
+                 .prefetch_related("items__log_entry"))
+    page = Paginator(handovers, HANDOVERS_PER_PAGE).get_page(request.GET.get("page"))
+    for handover in page:
+        handover.actions = services.handover_actions(handover, user)
+    return render(request, "duty/handovers.html", {
+        "form": form, "page": page, "query": "",
+        "current_shift": services.current_shift(user) if can_hand_over else None,
+        "next_shift": services.next_shift(user) if can_hand_over else None,
+        "open_entries": list(services.open_entries(user)) if can_hand_over else [],
+        "pending": HandoverState.PENDING,
+        "reveal_phones": policy.reveal_pii(user, DutyShift)}, status=400 if form is not None and form.errors else 200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def handover_acknowledge(request, pk: int):
+    handover = _get(request, Handover, pk, "change")
+    form = forms.HandoverAcknowledgeForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.act_on_handover(request.user, handover, "acknowledge", {"note": note} if note else {})
+    except NotAllowed:
+        messages.error(request, _("The incoming officer acknowledges a handover, not the one who handed over."))
+    except Conflict:
+        messages.error(request, _("This handover was already acknowledged."))
+    except ServiceError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Handover acknowledged: you have the desk."))
+    return redirect(reverse("duty_handover_list") + f"#handover-{handover.pk}")

@@ -14,10 +14,13 @@ from ninja.files import UploadedFile
 from yingji.core import policy
 from yingji.core.api_support import (
     ERRORS,
+    Date,
     ErrorOut,
     FieldError,
     Id,
+    InSchema,
     PageParams,
+    Phone,
     ShortText,
     apply_filters,
     filter_params,
@@ -98,7 +101,7 @@ class EnterpriseOut(Schema):
     major_hazard_level: int | None = Field(description="Derived: the highest level (1 is the highest) of its units")
 
 
-class _EnterpriseFields(Schema):
+class _EnterpriseFields(InSchema):
     address: ShortText(200) | None = None
     lat: Lat | None = None
     lon: Lon | None = None
@@ -109,11 +112,11 @@ class _EnterpriseFields(Schema):
     supervising_unit_id: Id | None = Field(None, description="The bureau or a safety-committee member unit")
     scale: ScaleKey | None = None
     legal_representative: ShortText(50) | None = None
-    legal_representative_phone: ShortText(32) | None = None
+    legal_representative_phone: Phone | None = None
     principal: ShortText(50) | None = None
-    principal_phone: ShortText(32) | None = None
+    principal_phone: Phone | None = None
     safety_manager: ShortText(50) | None = None
-    safety_manager_phone: ShortText(11) | None = None
+    safety_manager_phone: Phone | None = None
     employee_count: Count | None = None
     hazchem_production: bool | None = None
     hazchem_business: bool | None = None
@@ -264,24 +267,24 @@ class EnterpriseLicenceOut(Schema):
     days_left: int | None
 
 
-class EnterpriseLicenceIn(Schema):
+class EnterpriseLicenceIn(InSchema):
     kind: LicenceKindKey
     number: ShortText(64, 1)
     issuer: ShortText(100) = ""
     holder: ShortText(50) = ""
     licensed_scope: ShortText(300) = ""
-    issued_on: date | None = None
-    expires_on: date | None = None
+    issued_on: Date | None = None
+    expires_on: Date | None = None
 
 
-class EnterpriseLicencePatch(Schema):
+class EnterpriseLicencePatch(InSchema):
     kind: LicenceKindKey | None = None
     number: ShortText(64, 1) | None = None
     issuer: ShortText(100) | None = None
     holder: ShortText(50) | None = None
     licensed_scope: ShortText(300) | None = None
-    issued_on: date | None = None
-    expires_on: date | None = None
+    issued_on: Date | None = None
+    expires_on: Date | None = None
 
 
 def _licence_out(licence: Licence) -> dict:
@@ -346,7 +349,7 @@ def delete_licence(request, id: Id):
 # --- units and major hazard sources ----------------------------------------------------------------------------
 
 
-class UnitChemicalIn(Schema):
+class UnitChemicalIn(InSchema):
     """One hazardous chemical: exactly one of ``name`` (GB 18218 Table 1), ``cas`` or ``category`` (Table 2)."""
 
     name: ShortText(100) | None = Field(None, description="Chinese name as in GB 18218 Table 1, e.g. 液氯 → 氯")
@@ -382,7 +385,7 @@ class EnterpriseUnitOut(Schema):
     assessed_at: datetime | None
 
 
-class EnterpriseUnitIn(Schema):
+class EnterpriseUnitIn(InSchema):
     kind: UnitKindKey
     name: ShortText(100, 1)
     description: ShortText(300) = ""
@@ -390,7 +393,7 @@ class EnterpriseUnitIn(Schema):
     chemicals: list[UnitChemicalIn] = Field([], max_length=200)
 
 
-class EnterpriseUnitPatch(Schema):
+class EnterpriseUnitPatch(InSchema):
     kind: UnitKindKey | None = None
     name: ShortText(100, 1) | None = None
     description: ShortText(300) | None = None
@@ -452,7 +455,7 @@ class MajorHazardRecordOut(Schema):
     results: list[dict]
 
 
-class MajorHazardAssessIn(Schema):
+class MajorHazardAssessIn(InSchema):
     items: list[UnitChemicalIn] = Field(max_length=200)
     exposed_population: Count = Field(description="People outside the plant within 500 m (for α)")
 

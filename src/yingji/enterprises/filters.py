@@ -7,9 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.choices import RegionLevel
-from yingji.core.filters import SearchFilterSet
-from yingji.core.models import Organisation, Region
+from yingji.core.filters import RegionFilter, SearchFilterSet
+from yingji.core.models import Organisation
 
 from . import industries
 from .choices import (
@@ -29,18 +28,13 @@ def flag_choices():
     return [(name, Enterprise._meta.get_field(name).verbose_name) for name in (*FLAG_FIELDS, "major_hazard")]
 
 
-def township_choices():
-    return [(r.code, f"{r.name} ({r.code})")
-            for r in Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code")]
-
-
 def level_choices():
     return [(str(value), label) for value, label in MajorHazardLevel.choices()]
 
 
 class EnterpriseFilterSet(SearchFilterSet):
     SEARCH_FIELDS = ("name", "credit_code", "address", "industry", "principal", "safety_manager")
-    region_code = django_filters.CharFilter(lookup_expr="startswith", max_length=12, label=_("Within region"))
+    region_code = RegionFilter()
     status = django_filters.ChoiceFilter(choices=EnterpriseStatus.choices(), label=_("Status"))
     sector = django_filters.ChoiceFilter(choices=Sector.choices(), label=_("Supervision sector"))
     industry_section = django_filters.ChoiceFilter(choices=industries.section_choices(), label=_("Industry section"))
@@ -71,8 +65,7 @@ class LicenceFilterSet(SearchFilterSet):
     state = django_filters.ChoiceFilter(choices=LicenceState.choices(), method="in_state", label=_("Validity"))
     expiring_within_days = django_filters.NumberFilter(method="expiring_within", min_value=0, max_value=3650,
                                                        label=_("Expiring within (days)"))
-    region_code = django_filters.CharFilter(field_name="enterprise__region_code", lookup_expr="startswith",
-                                            max_length=12, label=_("Within region"))
+    region_code = RegionFilter(field_name="enterprise__region_code")
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise (id)"))
 
     class Meta:
@@ -100,8 +93,7 @@ class MajorHazardFilterSet(SearchFilterSet):
     """The county-wide list of major hazard sources (units whose assessment says S ≥ 1)."""
 
     SEARCH_FIELDS = ("name", "enterprise__name", "enterprise__credit_code")
-    township = django_filters.ChoiceFilter(choices=township_choices, field_name="enterprise__region_code",
-                                           lookup_expr="startswith", label=_("Township"))
+    township = RegionFilter(field_name="enterprise__region_code")
     level = django_filters.ChoiceFilter(choices=level_choices, label=_("Level"))
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices(), label=_("Kind"))
     sector = django_filters.ChoiceFilter(choices=Sector.choices(), field_name="enterprise__sector",

@@ -33,7 +33,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
-from yingji.core import policy
+from yingji.core import policy, textpolicy
+from yingji.core import values as value_rules
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import Organisation, Region
 from yingji.standards import gb32100
@@ -102,7 +103,11 @@ def _as_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
         raise RowError("Expected text, found a date")
-    return str(value).strip()
+    text = str(value).strip()
+    reason = textpolicy.problem(text)
+    if reason:
+        raise RowError(reason)
+    return text
 
 
 def _credit_code(value: Any) -> str:
@@ -179,6 +184,13 @@ def _flag(value: Any) -> bool:
 
 
 def _date(value: Any) -> datetime.date:
+    try:
+        return value_rules.check_date(_parse_date(value))
+    except value_rules.ValueRejected as exc:
+        raise RowError(str(exc)) from None
+
+
+def _parse_date(value: Any) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):

@@ -9,26 +9,34 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
 from yingji.core import audit, policy
 from yingji.core.choices import AuditAction
-from yingji.core.errors import Conflict, NotFound, ValidationFailed
+from yingji.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from yingji.core.models import Organisation
 from yingji.core.services import create_object, delete_object, update_object, validation_failed
 from yingji.standards import gb18218
 
 from . import industries
 from .choices import AssessmentReason
-from .models import Enterprise, Licence, MajorHazardAssessment, Unit, UnitChemical
+from .models import SUPERVISOR_KINDS, Enterprise, Licence, MajorHazardAssessment, Unit, UnitChemical
 
 #: Derived from the units' assessments; nobody sets them by hand.
 DERIVED_FIELDS = {"major_hazard", "major_hazard_level"}
-#: An enterprise keeps its own profile current; its identity, place, status and supervising department are the
-#: bureau's record.
-BUREAU_FIELDS = {"credit_code", "region_code", "status", "supervising_unit", "supervising_unit_id"}
+#: The supervision classification (监管分类): the sector and the special-hazard flags that decide which rules and
+#: inspections apply to an enterprise.
+SUPERVISION_FIELDS = {"sector", "hazchem_production", "hazchem_business", "hazchem_use", "fireworks",
+                      "non_coal_mine", "tailings_pond", "metallurgy", "ammonia_refrigeration", "combustible_dust",
+                      "confined_space"}
+#: An enterprise keeps its own profile current; its identity (name, credit code), place, status, supervising
+#: department and supervision classification are the bureau's record, changed by the regulator.
+BUREAU_FIELDS = {"name", "credit_code", "region_code", "status", "supervising_unit", "supervising_unit_id"} \
+    | SUPERVISION_FIELDS
 
 
 def record_contact_view(actor, enterprise: Enterprise) -> None:
@@ -58,16 +66,40 @@ def _require_enterprise_in_scope(actor, enterprise: Enterprise) -> None:
 # --- enterprises -----------------------------------------------------------------------------------------------
 
 
+def _supervisor(actor, data: Mapping[str, Any]) -> dict:
+    """The supervising department by id: the bureau and the safety-committee member units are county-wide and
+    may be named from any jurisdiction; any other id answers like an unknown one."""
+    data = dict(data)
+    if data.get("supervising_unit_id") is not None:
+        supervisors = models.Q(kind__in=SUPERVISOR_KINDS)
+        data["supervising_unit"] = policy.get_in_scope_or_field_error(
+            Organisation, data.pop("supervising_unit_id"), actor, "supervising_unit_id", widen=supervisors)
+    return data
+
+
 def create_enterprise(actor, data: Mapping[str, Any]) -> Enterprise:
     _refuse_derived(data)
-    return create_object(actor, Enterprise, data)
+    return create_object(actor, Enterprise, _supervisor(actor, data))
 
 
 def update_enterprise(actor, enterprise: Enterprise, data: Mapping[str, Any]) -> Enterprise:
     _refuse_derived(data)
-    if actor.enterprise_id and BUREAU_FIELDS & set(data):
-        policy.require(actor, "manage", Enterprise)
-    return update_object(actor, enterprise, data)
+    if actor.enterprise_id and not policy.can(actor, "manage", Enterprise):
+        changed = sorted(name for name in BUREAU_FIELDS & set(data) if _differs(enterprise, name, data[name]))
+        if changed:
+            message = _("Only the supervising bureau changes this field")
+            raise NotAllowed(_("These fields are the bureau's record: %(fields)s") % {"fields": ", ".join(changed)},
+                             [{"field": name, "message": message} for name in changed])
+    return update_object(actor, enterprise, _supervisor(actor, data))
+
+
+def _differs(enterprise: Enterprise, name: str, value) -> bool:
+    """Whether setting ``name`` to ``value`` changes the enterprise (resending an unchanged value is harmless)."""
+    if name in ("supervising_unit", "supervising_unit_id"):
+        current = enterprise.supervising_unit_id
+        value = value.pk if isinstance(value, models.Model) else value
+        return str(value or "") != str(current or "")
+    return getattr(enterprise, name) != value
 
 
 def find_by_credit_code(code: str) -> Enterprise | None:
@@ -308,7 +340,8 @@ def _clean_unit(unit: Unit) -> None:
         raise validation_failed(exc) from None
     clash = Unit.objects.filter(enterprise_id=unit.enterprise_id, name=unit.name).exclude(pk=unit.pk)
     if clash.exists():
-        raise ValidationFailed.from_dict({"name": [gettext("This enterprise already has a unit with this name")]})
+        raise Conflict(gettext("This enterprise already has a unit with this name"),
+                       [{"field": "name", "message": gettext("This enterprise already has a unit with this name")}])
 
 
 def _unit_snapshot(unit: Unit) -> dict:

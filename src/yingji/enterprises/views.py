@@ -27,7 +27,8 @@ from .models import Enterprise, Licence, Unit
 
 ENTERPRISE_COLUMNS = [
     ("name", gettext_lazy("Name")), ("credit_code", gettext_lazy("Unified social credit code")),
-    ("region_code", gettext_lazy("Region code")), ("address", gettext_lazy("Address")),
+    ("region_code", gettext_lazy("Region code")),
+    ("region_name", gettext_lazy("Region")), ("address", gettext_lazy("Address")),
     ("lon", gettext_lazy("Longitude")), ("lat", gettext_lazy("Latitude")),
     ("industry_section_label", gettext_lazy("Industry section")),
     ("industry_division_label", gettext_lazy("Industry division")), ("industry", gettext_lazy("Industry")),
@@ -56,6 +57,7 @@ LICENCE_COLUMNS = [
 ]
 MAJOR_HAZARD_COLUMNS = [
     ("enterprise.name", gettext_lazy("Enterprise")), ("enterprise.region_code", gettext_lazy("Region code")),
+    ("enterprise.region_name", gettext_lazy("Region")),
     ("name", gettext_lazy("Unit")), ("kind", gettext_lazy("Kind")), ("level", gettext_lazy("Level")),
     ("r_value", gettext_lazy("R value")), ("sum_ratio", gettext_lazy("Sum of q/Q")),
     ("exposed_population", gettext_lazy("People exposed within 500 m")), ("assessed_at", gettext_lazy("Assessed")),

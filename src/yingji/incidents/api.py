@@ -11,7 +11,19 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
+from yingji.core.api_support import (
+    ERRORS,
+    DateTime,
+    Id,
+    InSchema,
+    PageParams,
+    Phone,
+    ShortText,
+    apply_filters,
+    filter_params,
+    page_of,
+    paginate,
+)
 from yingji.core.errors import NotFound
 
 from . import plans as plans_module
@@ -96,12 +108,12 @@ class IncidentDetailOut(IncidentOut):
     timeline: list[EventOut]
 
 
-class IncidentIn(Schema):
+class IncidentIn(InSchema):
     category: ShortText(32) | None = None
     event_type: ShortText(48, 1)
     title: ShortText(200, 1)
-    occurred_at: datetime.datetime
-    received_at: datetime.datetime | None = None
+    occurred_at: DateTime
+    received_at: DateTime | None = None
     region_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")] | None = None
     enterprise_id: Id | None = None
     address: ShortText(200) = ""
@@ -115,11 +127,11 @@ class IncidentIn(Schema):
     direct_loss_yuan: Money = Decimal(0)
     description: ShortText(10000) = ""
     reporter_name: ShortText(50) = ""
-    reporter_phone: ShortText(32) = ""
+    reporter_phone: Phone = ""
     source: Literal[tuple(InformationSource.values())]  # type: ignore[valid-type]
 
 
-class ReportIn(Schema):
+class ReportIn(InSchema):
     deaths: Count | None = None
     missing: Count | None = None
     serious_injuries: Count | None = None
@@ -130,13 +142,13 @@ class ReportIn(Schema):
     version: int | None = Field(None, ge=0, description="The incident version the figures are based on (409 if stale)")
 
 
-class ReportedIn(Schema):
+class ReportedIn(InSchema):
     method: ShortText(100, 1)
     reported_to: ShortText(100, 1)
-    reported_at: datetime.datetime | None = None
+    reported_at: DateTime | None = None
 
 
-class IncidentTransitionIn(Schema):
+class IncidentTransitionIn(InSchema):
     action: ShortText(32, 1)
     summary: ShortText(10000) | None = None
     reason: ShortText(2000) | None = None
@@ -144,11 +156,11 @@ class IncidentTransitionIn(Schema):
     version: int | None = Field(None, ge=0, description="The incident version the action is based on (409 if stale)")
 
 
-class GradeIn(Schema):
+class GradeIn(InSchema):
     deaths: Count = 0
     serious_injuries: Count = 0
     direct_loss_yuan: Money = Decimal(0)
-    occurred_at: datetime.datetime
+    occurred_at: DateTime
 
 
 class GradeDeadline(Schema):
@@ -279,7 +291,7 @@ class PlanMatchOut(Schema):
     reasons: list[str]
 
 
-class ActivationIn(Schema):
+class ActivationIn(InSchema):
     plan_id: Id
     level: Literal[tuple(ResponseLevel.ORDER)] | None = None  # type: ignore[valid-type]
     deputy_name: ShortText(50) = ""
@@ -322,15 +334,15 @@ class TaskOut(Schema):
     available_actions: list[str]
 
 
-class TaskIn(Schema):
+class TaskIn(InSchema):
     title: ShortText(200, 1)
     description: ShortText(5000) = ""
     unit_id: Id | None = None
     assignee_id: Id | None = None
-    due_at: datetime.datetime | None = None
+    due_at: DateTime | None = None
 
 
-class TaskTransitionIn(Schema):
+class TaskTransitionIn(InSchema):
     action: ShortText(32, 1)
     note: ShortText(5000) | None = None
 
@@ -439,12 +451,12 @@ def get_plan(request, id: Id):
     return _plan_out(policy.get_object(request.auth, Plan, id))
 
 
-class PlanCondition(Schema):
+class PlanCondition(InSchema):
     field: Literal[tuple(plans_module.CONDITION_FIELDS)]  # type: ignore[valid-type]
     min: int | float | str
 
 
-class PlanTaskItem(Schema):
+class PlanTaskItem(InSchema):
     title: ShortText(200, 1)
     unit: ShortText(100) = ""
     due_minutes: int | None = Field(None, ge=1, le=43200)
@@ -454,7 +466,7 @@ PlanKindValue = Literal[tuple(PlanKind.values())]  # type: ignore[valid-type]
 RegionCode = Annotated[str, Field(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")]
 
 
-class PlanIn(Schema):
+class PlanIn(InSchema):
     name: ShortText(200, 1)
     kind: PlanKindValue
     region_code: RegionCode
@@ -465,7 +477,7 @@ class PlanIn(Schema):
     is_active: bool = True
 
 
-class PlanPatchIn(Schema):
+class PlanPatchIn(InSchema):
     name: ShortText(200, 1) | None = None
     kind: PlanKindValue | None = None
     region_code: RegionCode | None = None
@@ -493,7 +505,7 @@ def update_plan(request, id: Id, payload: PlanPatchIn):
 # --- response level ------------------------------------------------------------------------------------------
 
 
-class ResponseLevelIn(Schema):
+class ResponseLevelIn(InSchema):
     level: Literal[tuple(ResponseLevel.ORDER)]  # type: ignore[valid-type]
     reason: ShortText(2000, 1)
     version: int | None = Field(None, ge=0, description="The incident version the change is based on (409 if stale)")
@@ -531,7 +543,7 @@ class SitrepOut(Schema):
     available_actions: list[str]
 
 
-class SitrepPatchIn(Schema):
+class SitrepPatchIn(InSchema):
     title: ShortText(200, 1) | None = None
     situation: ShortText(20000) | None = None
     casualties: ShortText(20000) | None = None
@@ -541,7 +553,7 @@ class SitrepPatchIn(Schema):
     next_steps: ShortText(20000) | None = None
 
 
-class SitrepIssueIn(Schema):
+class SitrepIssueIn(InSchema):
     version: int | None = Field(None, ge=0, description="The report version being issued (409 if stale)")
 
 

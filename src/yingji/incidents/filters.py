@@ -1,12 +1,10 @@
 """FilterSets of incidents and plans, shared by the list pages, their exports and the API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core import policy
-from yingji.core.choices import RegionLevel
-from yingji.core.filters import SearchFilterSet, yes_no_filter
-from yingji.core.models import Region
+from yingji.core.filters import RegionFilter, SearchFilterSet, yes_no_filter
 
 from .choices import AccidentGrade, IncidentState, InformationSource, PlanKind, category_choices, event_type_choices
 from .models import Incident, Plan
@@ -20,10 +18,10 @@ class IncidentFilterSet(SearchFilterSet):
     event_type = django_filters.ChoiceFilter(choices=event_type_choices, label=_("Type"))
     source = django_filters.ChoiceFilter(choices=InformationSource.choices(), label=_("Source"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("Open only"))
-    township = django_filters.ChoiceFilter(field_name="region_code", lookup_expr="startswith", label=_("Township"),
-                                           choices=[])
+    township = RegionFilter()
+    # The API's code-prefix parameter; pages pick the region by name with ``township``.
     under = django_filters.CharFilter(field_name="region_code", lookup_expr="startswith", max_length=12,
-                                      label=_("Within region (code prefix)"))
+                                      label=_("Within region (code prefix)"), widget=forms.HiddenInput)
     occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte",
                                                       label=_("Occurred after"))
     occurred_before = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt",
@@ -32,14 +30,6 @@ class IncidentFilterSet(SearchFilterSet):
     class Meta:
         model = Incident
         fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None) or getattr(self.request, "auth", None)
-        townships = Region.objects.filter(level=RegionLevel.TOWNSHIP)
-        if user is not None:
-            townships = townships.filter(policy.scope_q(user, Region))
-        self.filters["township"].extra["choices"] = [(r.code, r.name) for r in townships.order_by("code")]
 
     def filter_open(self, queryset, name, value):
         if value is None:

@@ -38,10 +38,11 @@ class TaskForm(forms.Form):
     due_at = forms.DateTimeField(label=_("Deadline"), required=False,
                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee_id"].queryset = User.objects.filter(
-            is_active=True, scope_region_code__startswith=user.scope_region_code or "-").order_by("username")
+        from .services import task_assignees
+
+        self.fields["assignee_id"].queryset = task_assignees(user, incident)
         self.fields["assignee_id"].label_from_instance = lambda u: f"{u} ({u.username})"
 
     def service_data(self) -> dict:

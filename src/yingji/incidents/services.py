@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext_lazy
 
-from yingji.core import audit, notifications, policy
+from yingji.core import audit, notifications, policy, values
 from yingji.core.choices import AuditAction, Role
-from yingji.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import STAFF_ROLES, Organisation, Region, User
 from yingji.core.services import create_object, update_object
 from yingji.core.workflow import Transition, Workflow, require_fields
@@ -110,9 +110,10 @@ def _aware(value, field: str) -> datetime.datetime:
             raise ValidationFailed.from_dict({field: ["Enter a date and time"]}) from None
     if not isinstance(value, datetime.datetime):
         raise ValidationFailed.from_dict({field: ["Enter a date and time"]})
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    try:
+        return values.check_datetime(value)
+    except values.ValueRejected as exc:
+        raise ValidationFailed.from_dict({field: [str(exc)]}) from None
 
 
 def _sync_deadlines(incident: Incident, chain: list[tuple[str, datetime.datetime]]) -> list[str]:
@@ -136,12 +137,8 @@ def _sync_deadlines(incident: Incident, chain: list[tuple[str, datetime.datetime
 def _enterprise(actor, enterprise_id):
     if enterprise_id in (None, ""):
         return None
-    model = apps.get_model("enterprises", "Enterprise")
-    try:
-        return policy.get_object(actor, model, enterprise_id)
-    except NotFound:
-        raise ValidationFailed.from_dict({"enterprise_id": [f"No enterprise {enterprise_id} in your scope"]}) \
-            from None
+    return policy.get_in_scope_or_field_error(apps.get_model("enterprises", "Enterprise"), enterprise_id, actor,
+                                              "enterprise_id")
 
 
 def _check_version(incident, data: Mapping[str, Any]) -> None:
@@ -374,9 +371,9 @@ def activate(actor, incident: Incident, data: Mapping[str, Any]) -> Activation:
     (lead and member units) and creates the plan's standard tasks; the incident moves to "responding"."""
     policy.require(actor, "activate", incident)
     errors = {}
-    plan = Plan.objects.for_user(actor).filter(pk=data.get("plan_id"), is_active=True).select_related("hq").first()
-    if plan is None:
-        raise ValidationFailed.from_dict({"plan_id": [gettext("No plan in force with this id in your scope")]})
+    policy.require(actor, "view", Plan)
+    plan = policy.get_in_scope_or_field_error(Plan, data.get("plan_id"), actor, "plan_id",
+                                              queryset=Plan.objects.filter(is_active=True).select_related("hq"))
     proposed, reasons = plans_module.evaluate(plan, incident)
     if incident.event_type not in (plan.event_types or []):
         errors["plan_id"] = ["The plan does not cover this incident's type"]
@@ -417,6 +414,13 @@ def activate(actor, incident: Incident, data: Mapping[str, Any]) -> Activation:
     return activation
 
 
+def task_assignees(actor, incident: Incident | None = None):
+    """Accounts a task may be given to: those who may act in the incident's jurisdiction (never observers or
+    administrators), inside the assigning user's jurisdiction (``policy.acting_users``)."""
+    region = (incident.region_code if incident is not None else "") or actor.scope_region_code or ""
+    return policy.acting_users(region, within=actor.scope_region_code or "", model=Task)
+
+
 def create_task(actor, incident: Incident, data: Mapping[str, Any]) -> Task:
     """Assign a task of the response to a unit and/or a person with a deadline."""
     policy.require(actor, "add", Task)
@@ -426,14 +430,17 @@ def create_task(actor, incident: Incident, data: Mapping[str, Any]) -> Task:
     errors = {}
     unit = assignee = None
     if data.get("unit_id"):
-        unit = Organisation.objects.filter(policy.scope_q(actor, Organisation), pk=data["unit_id"]).first()
-        if unit is None:
-            errors["unit_id"] = ["No organisation with this id in your scope"]
+        try:
+            unit = policy.get_in_scope_or_field_error(Organisation, data["unit_id"], actor, "unit_id")
+        except ValidationFailed as exc:
+            errors["unit_id"] = [e["message"] for e in exc.errors]
     if data.get("assignee_id"):
-        assignee = User.objects.filter(pk=data["assignee_id"], is_active=True,
-                                       scope_region_code__startswith=actor.scope_region_code or "-").first()
-        if assignee is None:
-            errors["assignee_id"] = ["No active account with this id in your jurisdiction"]
+        try:
+            # Tasks go to accounts that may act in the incident's jurisdiction (services.task_assignees).
+            assignee = policy.get_in_scope_or_field_error(
+                User, data["assignee_id"], actor, "assignee_id", queryset=task_assignees(actor, incident))
+        except ValidationFailed as exc:
+            errors["assignee_id"] = [e["message"] for e in exc.errors]
     if not data.get("unit_id") and not data.get("assignee_id"):
         errors["assignee_id"] = ["Assign the task to a unit, a person or both"]
     due_at = _aware(data["due_at"], "due_at") if data.get("due_at") else None
@@ -601,9 +608,10 @@ def plan_errors(actor, data: Mapping[str, Any]) -> tuple[dict, dict[str, list[st
     if "hq_id" in data:
         hq = None
         if data.get("hq_id") not in (None, ""):
-            hq = Organisation.objects.filter(policy.scope_q(actor, Organisation), pk=data["hq_id"]).first()
-            if hq is None:
-                errors["hq_id"] = ["No organisation with this id in your scope"]
+            try:
+                hq = policy.get_in_scope_or_field_error(Organisation, data["hq_id"], actor, "hq_id")
+            except ValidationFailed as exc:
+                errors["hq_id"] = [e["message"] for e in exc.errors]
         out["hq"] = hq
     if "is_active" in data:
         out["is_active"] = bool(data.get("is_active"))
@@ -709,6 +717,9 @@ def update_sitrep(actor, sitrep: Sitrep, data: Mapping[str, Any]) -> Sitrep:
     values = {k: str(data[k]) for k in SITREP_TEXT_FIELDS if k in data and data[k] is not None}
     if "title" in values and not values["title"].strip():
         raise ValidationFailed.from_dict({"title": [gettext("This field is required")]})
+    values = {k: v for k, v in values.items() if v != getattr(sitrep, k)}
+    if not values and sitrep.is_draft:
+        return sitrep  # saved unchanged: no new version, no audit record
     with transaction.atomic():
         before = {k: getattr(sitrep, k) for k in values}
         rows = Sitrep.objects.filter(pk=sitrep.pk, state=SitrepState.DRAFT, version=sitrep.version).update(

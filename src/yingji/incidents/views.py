@@ -29,7 +29,8 @@ from .printing import pdf_available, render_pdf
 
 INCIDENT_COLUMNS = [
     ("title", pgettext_lazy("heading", "Title")), ("category", _l("Category")), ("event_type", _l("Type")),
-    ("region_code", _l("Region code")), ("occurred_at", _l("Occurred")), ("received_at", _l("Received")),
+    ("region_code", _l("Region code")),
+    ("region_name", _l("Region")), ("occurred_at", _l("Occurred")), ("received_at", _l("Received")),
     ("deaths", _l("Deaths")), ("missing", _l("Missing")), ("serious_injuries", _l("Serious injuries")),
     ("minor_injuries", _l("Minor injuries")),
     ("direct_loss_yuan", _l("Direct loss (CNY)")), ("grade", _l("Grade")), ("state", _l("State")),
@@ -94,7 +95,7 @@ def _incident_page(request, incident: Incident, *, bound: tuple[str, object] | N
         "actions": services.available_actions(incident, user),
         "activation": activation, "matches": matches,
         "activation_form": forms.ActivationForm(matches=matches) if can_activate and matches else None,
-        "tasks": tasks, "task_form": forms.TaskForm(user=user) if can_assign else None,
+        "tasks": tasks, "task_form": forms.TaskForm(user=user, incident=incident) if can_assign else None,
         "report_form": pick("report", lambda: forms.FollowUpForm(incident=incident)) if can_report else None,
         "reported_form": pick("reported", lambda: forms.ReportedForm(incident=incident)) if can_report_up else None,
         "level_form": pick("level", lambda: forms.ResponseLevelForm(
@@ -205,7 +206,7 @@ def task_create(request, pk: int):
     denied = _require(request, "add", Task)
     if denied:
         return denied
-    form = forms.TaskForm(request.POST, user=request.user)
+    form = forms.TaskForm(request.POST, user=request.user, incident=incident)
     if form.is_valid():
         try:
             services.create_task(request.user, incident, form.service_data())
@@ -235,7 +236,7 @@ def task_act(request, pk: int, action: str):
 # --- plans ---------------------------------------------------------------------------------------------------
 
 PLAN_COLUMNS = [
-    ("name", _l("Name")), ("kind", _l("Kind")), ("region_code", _l("Region code")),
+    ("name", _l("Name")), ("kind", _l("Kind")), ("region_code", _l("Region code")), ("region_name", _l("Region")),
     ("event_types", _l("Incident types covered")), ("conditions", _l("Activation conditions")),
     ("hq.name", _l("Command headquarters")), ("is_active", _l("In force")),
 ]

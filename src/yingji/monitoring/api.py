@@ -10,7 +10,18 @@ from django.db.models import Prefetch
 from ninja import Body, Field, Query, Router, Schema, Status
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
+from yingji.core.api_support import (
+    ERRORS,
+    Id,
+    InSchema,
+    PageParams,
+    ShortText,
+    TextPolicyParser,
+    apply_filters,
+    filter_params,
+    page_of,
+    paginate,
+)
 from yingji.core.errors import ValidationFailed
 
 from . import links, rules, services
@@ -29,7 +40,7 @@ Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
 # --- stations -----------------------------------------------------------------------------------------------
 
 
-class SensorIn(Schema):
+class SensorIn(InSchema):
     key: Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{1,32}$")]
     name: ShortText(100) = ""
     unit: ShortText(16) = ""
@@ -65,7 +76,7 @@ class StationOut(Schema):
     sensors: list[SensorOut]
 
 
-class StationIn(Schema):
+class StationIn(InSchema):
     code: Annotated[str, Field(pattern=r"^[-A-Za-z0-9_.]{1,32}$")]
     name: ShortText(100, 1)
     type: Literal[tuple(StationType.values())]  # type: ignore[valid-type]
@@ -79,7 +90,7 @@ class StationIn(Schema):
     sensors: Annotated[list[SensorIn], Field(max_length=50)] = []
 
 
-class StationPatch(Schema):
+class StationPatch(InSchema):
     name: ShortText(100, 1) | None = None
     lat: Lat | None = None
     lon: Lon | None = None
@@ -112,8 +123,7 @@ def _enterprise(request, data: dict) -> dict:
     if data.get("enterprise_id") is not None:
         from yingji.enterprises.models import Enterprise
 
-        if not Enterprise.objects.for_user(request.auth).filter(pk=data["enterprise_id"]).exists():
-            raise ValidationFailed.from_dict({"enterprise_id": ["No such enterprise in your scope"]})
+        policy.get_in_scope_or_field_error(Enterprise, data["enterprise_id"], request.auth, "enterprise_id")
     return data
 
 
@@ -148,6 +158,9 @@ def update_station(request, id: Id, payload: StationPatch):
 
 
 # --- readings -----------------------------------------------------------------------------------------------
+
+# services.ingest holds each reading to the text policy itself and rejects only the bad ones, by index.
+TextPolicyParser.ITEMWISE_BODIES.add("/api/v1/readings")
 
 
 class Rejection(Schema):
@@ -199,6 +212,7 @@ class AlarmOut(Schema):
     first_value: float | None
     first_at: datetime
     last_value: float | None
+    value_text: str = Field(description="The last value with its unit as the rule measures it, e.g. '0.84 m/h'")
     last_at: datetime
     trigger_count: int
     raised_at: datetime
@@ -211,7 +225,7 @@ class AlarmDetailOut(AlarmOut):
     events: list[AlarmEventOut]
 
 
-class AlarmTransitionIn(Schema):
+class AlarmTransitionIn(InSchema):
     action: Literal[tuple(services.ALARM_WORKFLOW.actions)]  # type: ignore[valid-type]
     note: ShortText(2000) = ""
 
@@ -237,7 +251,8 @@ def _alarm_out(a: Alarm, events: bool = False) -> dict:
            "sensor": a.sensor.key if a.sensor_id else None, "rule_id": a.rule_id, "rule": a.rule.name,
            "region_code": a.region_code, "level": a.level, "state": a.state, "version": a.version,
            "message": a.message, "first_value": a.first_value, "first_at": a.first_at,
-           "last_value": a.last_value, "last_at": a.last_at, "trigger_count": a.trigger_count,
+           "last_value": a.last_value, "value_text": a.value_text, "last_at": a.last_at,
+           "trigger_count": a.trigger_count,
            "raised_at": a.raised_at, "acknowledged_at": a.acknowledged_at, "closed_at": a.closed_at,
            "incident_id": a.incident_id}
     if events:
@@ -248,7 +263,7 @@ def _alarm_out(a: Alarm, events: bool = False) -> dict:
 
 
 @router.get("/alarms", response={200: page_of(AlarmOut), **ERRORS}, tags=["monitoring"],
-            summary="List alarms in your scope (newest first)")
+            summary="List alarms in your scope (most severe first, then newest)")
 def list_alarms(request, filters: Query[filter_params(AlarmFilterSet)], page: Query[PageParams]):
     qs = Alarm.objects.for_user(request.auth).select_related("station", "rule", "sensor")
     return paginate(apply_filters(AlarmFilterSet, request, qs), page, _alarm_out)
@@ -282,7 +297,7 @@ class IncidentLinkOut(Schema):
     incident_url: str
 
 
-class IncidentFromAlarmIn(Schema):
+class IncidentFromAlarmIn(InSchema):
     event_type: ShortText(48) | None = Field(None, description="incident type; by default from the station type")
     title: ShortText(200) | None = None
     description: ShortText(2000) | None = None
@@ -317,7 +332,7 @@ class RuleOut(Schema):
     enabled: bool
 
 
-class RuleIn(Schema):
+class RuleIn(InSchema):
     name: ShortText(100, 1)
     kind: Literal[tuple(RuleKind.values())]  # type: ignore[valid-type]
     station_type: Literal[("", *StationType.values())] = ""  # type: ignore[valid-type]
@@ -330,7 +345,7 @@ class RuleIn(Schema):
     enabled: bool = True
 
 
-class RulePatch(Schema):
+class RulePatch(InSchema):
     name: ShortText(100, 1) | None = None
     kind: Literal[tuple(RuleKind.values())] | None = None  # type: ignore[valid-type]
     station_type: Literal[("", *StationType.values())] | None = None  # type: ignore[valid-type]

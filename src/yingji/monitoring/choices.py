@@ -62,10 +62,10 @@ class AlarmLevel(ChoiceSet):
     ORANGE = "orange"
     RED = "red"
     CHOICES = (
-        (BLUE, _("Blue"), "primary"),
-        (YELLOW, _("Yellow"), "warning"),
+        (BLUE, _("Blue"), "blue"),
+        (YELLOW, _("Yellow"), "yellow"),
         (ORANGE, _("Orange"), "orange"),
-        (RED, _("Red"), "danger"),
+        (RED, _("Red"), "red"),
     )
     RANK = {BLUE: 1, YELLOW: 2, ORANGE: 3, RED: 4}
 

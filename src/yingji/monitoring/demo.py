@@ -1,6 +1,7 @@
 """Demo monitoring network: a rain gauge and a water-level station in every township, tailings-pond stations at
 tailings enterprises, gas and tank sensors at major hazard sources, a few geological-hazard points, a wind mast
-and a video point, with six hours of (dry-weather) history ingested through ``services.ingest``."""
+and a video point, with six hours of (dry-weather) history on each station's own grid, ingested through
+``services.ingest``; ``yingji serve`` keeps the series going (``simulate``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from yingji.core.choices import RegionLevel
 from yingji.core.models import Region
@@ -16,10 +19,9 @@ from yingji.core.models import Region
 from . import services
 from .choices import RuleKind, StationType
 from .models import Alarm, AlarmEvent, LatestValue, Reading, Rule, Sensor, SensorBucket, Station
-from .simulate import Simulator, align
+from .simulate import Simulator, batches
 
 HISTORY_HOURS = 6
-HISTORY_STEP = timedelta(minutes=10)
 
 SENSORS = {
     StationType.RAIN: [("rain", "雨量", "mm", 0, 200, True)],
@@ -59,11 +61,15 @@ def generate(rng: random.Random) -> None:
         suffix = t.code[6:]
         _station(rng, f"RG{t.code}", f"{t.name}雨量站", StationType.RAIN, t.code, t.lat, t.lon)
         water = _station(rng, f"WL{t.code}", f"{t.name}河道水位站", StationType.WATER_LEVEL, t.code, t.lat, t.lon)
-        # Warning (警戒) and guaranteed (保证) levels are per station: station-specific threshold rules.
-        Rule.objects.create(name=f"{water.name}: above warning level", kind=RuleKind.ABOVE, station=water,
-                            sensor_key="water_level", threshold=4.5, level="orange")
-        Rule.objects.create(name=f"{water.name}: above guaranteed level", kind=RuleKind.ABOVE, station=water,
-                            sensor_key="water_level", threshold=5.5 + int(suffix) % 3 * 0.1, level="red")
+        # Warning (警戒) and guaranteed (保证) levels are per station: station-specific threshold rules, named in
+        # the bureau's language like the rest of its data.
+        with translation.override(settings.LANGUAGE_CODE):
+            Rule.objects.create(name=_("%(station)s: above the warning level") % {"station": water.name},
+                                kind=RuleKind.ABOVE, station=water, sensor_key="water_level", threshold=4.5,
+                                level="orange")
+            Rule.objects.create(name=_("%(station)s: above the guaranteed level") % {"station": water.name},
+                                kind=RuleKind.ABOVE, station=water, sensor_key="water_level",
+                                threshold=5.5 + int(suffix) % 3 * 0.1, level="red")
     villages = list(Region.objects.filter(level=RegionLevel.VILLAGE, code__regex=r"^41048110[1-4]|^4104812")
                     .order_by("code"))
     for i, village in enumerate(rng.sample(villages, min(4, len(villages)))):
@@ -88,12 +94,10 @@ def generate(rng: random.Random) -> None:
 
 
 def _history(rng: random.Random) -> None:
-    now = align(timezone.now(), HISTORY_STEP)
-    sim = Simulator(random.Random(rng.random()))
-    ts = now - timedelta(hours=HISTORY_HOURS)
-    while ts <= now:
-        services.ingest(None, list(sim.step(ts, HISTORY_STEP)), now=now)
-        ts += HISTORY_STEP
+    now = timezone.now()
+    sim = Simulator(seed=rng.randrange(1 << 30))
+    for batch in batches(sim.advance(now, start=now - timedelta(hours=HISTORY_HOURS))):
+        services.ingest(None, batch, now=now)
 
 
 def clear() -> None:

@@ -3,25 +3,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core import policy
-from yingji.core.choices import RegionLevel
-from yingji.core.filters import SearchFilterSet, yes_no_filter
-from yingji.core.models import Region
+from yingji.core.filters import RegionFilter, SearchFilterSet, yes_no_filter
 
 from .choices import AlarmLevel, AlarmState, RuleKind, StationStatus, StationType
 from .models import Alarm, Rule, Station
 
 
 class _TownshipFilterSet(SearchFilterSet):
-    township = django_filters.ChoiceFilter(field_name="region_code", lookup_expr="startswith",
-                                           label=_("Township / street"), choices=[])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
-        townships = (Region.objects.filter(policy.scope_q(user, Region), level=RegionLevel.TOWNSHIP)
-                     .order_by("code").values_list("code", "name"))
-        self.filters["township"].extra["choices"] = list(townships)
+    township = RegionFilter()
 
 
 class StationFilterSet(_TownshipFilterSet):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -176,7 +176,8 @@ class Rule(Scoped):
     enabled = models.BooleanField(_("enabled"), default=True)
 
     SCOPE_REGION_FIELD = None
-    GRANTS = ({role: {"view"} for role in ALL_ROLES - {Role.ENTERPRISE_USER}}
+    # Rules are the bureau's configuration; a village grid member has no use for them.
+    GRANTS = ({role: {"view"} for role in ALL_ROLES - {Role.ENTERPRISE_USER, Role.GRID_MEMBER}}
               | {Role.ADMIN: {"view", "add", "change"}, Role.SECTION_STAFF: {"view", "add", "change"},
                  Role.ENTERPRISE_USER: {"view"}})
 
@@ -229,6 +230,11 @@ class Alarm(Scoped, Versioned):
     enterprise = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     level = models.CharField(_("level"), max_length=8, choices=AlarmLevel.choices(), db_index=True)
+    #: The level's rank (red 4 … blue 1), kept by the database: alarms are triaged by it, then by time.
+    severity = models.GeneratedField(
+        expression=Case(*(When(level=level, then=Value(rank)) for level, rank in AlarmLevel.RANK.items()),
+                        default=Value(0)),
+        output_field=models.PositiveSmallIntegerField(), db_persist=True, verbose_name=_("severity"))
     state = models.CharField(_("state"), max_length=16, choices=AlarmState.choices(), default=AlarmState.OPEN,
                              db_index=True)
     message = models.CharField(_("message"), max_length=300, blank=True)
@@ -251,7 +257,9 @@ class Alarm(Scoped, Versioned):
     GRANTS = {role: {"view"} for role in ALL_ROLES}
 
     class Meta:
-        ordering = ["-raised_at", "-id"]
+        #: Triage order (list page, API, duty console): most severe first, then newest first.
+        ordering = ["-severity", "-raised_at", "-id"]
+        indexes = [models.Index(fields=["-severity", "-raised_at"], name="alarm_triage_idx")]
         verbose_name = _("alarm")
         verbose_name_plural = _("alarms")
         constraints = [models.UniqueConstraint(fields=["rule", "station"],
@@ -260,6 +268,29 @@ class Alarm(Scoped, Versioned):
 
     def __str__(self) -> str:
         return f"{self.station.name}: {self.rule.name} ({self.level})"
+
+    @property
+    def value_text(self) -> str:
+        """The last value with its unit, as the rule measures it (for lists and the console; select the rule and
+        sensor with the alarm): "5.62 m", "0.84 m/h", "45.2 mm in 1 h", "12 min without data"."""
+        from django.utils.translation import gettext
+
+        value = self.last_value
+        if value is None:
+            return "—"
+        number = f"{value:.3f}".rstrip("0").rstrip(".")
+        unit = self.sensor.unit if self.sensor_id else ""
+        kind = self.rule.kind
+        if kind == RuleKind.NO_DATA:
+            return gettext("%(minutes)s min without data") % {"minutes": f"{value:.0f}"}
+        if kind == RuleKind.RATE:
+            return gettext("%(value)s %(unit)s/h") % {"value": number, "unit": unit}
+        if kind == RuleKind.ROLLING_SUM:
+            return gettext("%(value)s %(unit)s in %(hours)s h") % {"value": number, "unit": unit,
+                                                                  "hours": self.rule.window_hours}
+        if kind == RuleKind.RAINSTORM:
+            return gettext("%(value)s %(unit)s in 3 h") % {"value": number, "unit": unit or "mm"}
+        return f"{number} {unit}".strip()
 
 
 class AlarmEvent(models.Model):

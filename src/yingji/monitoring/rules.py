@@ -15,7 +15,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext
 
 from yingji.core import policy
-from yingji.core.errors import NotAllowed, NotFound, ValidationFailed
+from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.services import create_object, update_object
 
 from .choices import AlarmLevel, RuleKind, StationType
@@ -32,10 +32,7 @@ ROLLING_KINDS = (RuleKind.ROLLING_SUM, RuleKind.RAINSTORM)
 def _station(actor, station_id) -> Station | None:
     if station_id in (None, ""):
         return None
-    try:
-        return policy.get_object(actor, Station, station_id)
-    except NotFound:
-        raise ValidationFailed.from_dict({"station_id": [f"No station {station_id} in your scope"]}) from None
+    return policy.get_in_scope_or_field_error(Station, station_id, actor, "station_id")
 
 
 def _check(actor, data: Mapping[str, Any]) -> dict:

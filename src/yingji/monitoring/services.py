@@ -11,14 +11,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
-from yingji.core import policy
-from yingji.core.choices import Role
+from yingji.core import audit, policy, textpolicy, values
+from yingji.core.choices import AuditAction, Role
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import User
 from yingji.core.notifications import notify
@@ -124,9 +126,15 @@ def _parse_ts(value: Any) -> datetime:
         ts = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError("ts is not an ISO-8601 date-time") from None
-    if ts.tzinfo is None:  # fromisoformat gives a fixed offset or none
-        ts = timezone.make_aware(ts)
-    return ts
+    try:
+        return values.check_datetime(ts)  # the accepted range; without an offset: the county's time zone
+    except values.ValueRejected as exc:
+        raise ValueError(f"ts: {exc}") from None
+
+
+def _is_text(value: Any) -> bool:
+    """A string the text policy accepts (no lone surrogate, which JSON can carry, no NUL or control character)."""
+    return isinstance(value, str) and not textpolicy.problem(value)
 
 
 def _parse_value(value: Any) -> float:
@@ -159,7 +167,7 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
         policy.require(actor, "ingest", Station)
     now = now or timezone.now()
     result = IngestResult()
-    codes = {item.get("station") for item in items if isinstance(item, dict) and isinstance(item.get("station"), str)}
+    codes = {item.get("station") for item in items if isinstance(item, dict) and _is_text(item.get("station"))}
     stations = _stations_for(actor, codes)
     station_ids = [s.id for s in stations.values()]
     sensors = {(s.station_id, s.key): s for s in Sensor.objects.filter(station_id__in=station_ids)}
@@ -170,10 +178,10 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
         try:
             if not isinstance(item, dict):
                 raise ValueError("each reading must be an object")
-            station = stations.get(item.get("station")) if isinstance(item.get("station"), str) else None
+            station = stations.get(item.get("station")) if _is_text(item.get("station")) else None
             if station is None:
                 raise ValueError("unknown station")
-            sensor = sensors.get((station.id, item.get("sensor")))
+            sensor = sensors.get((station.id, item.get("sensor"))) if _is_text(item.get("sensor")) else None
             if sensor is None:
                 raise ValueError("unknown sensor")
             ts = _parse_ts(item.get("ts"))
@@ -187,7 +195,7 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
             client_id = item.get("id")
             if client_id is not None:
                 if isinstance(client_id, bool) or not isinstance(client_id, str | int) or not str(client_id) \
-                        or len(str(client_id)) > 64:
+                        or len(str(client_id)) > 64 or not _is_text(str(client_id)):
                     raise ValueError("id must be a string of 1-64 characters")
                 client_id = str(client_id)
         except ValueError as exc:
@@ -281,6 +289,7 @@ def _after_store(new: list[Incoming], stations: Mapping[str, Station], now: date
     _update_station_times(by_sensor)
     cumulative = {sid for sid, rows in by_sensor.items() if rows[0].sensor_obj.cumulative}
     _add_to_buckets({sid: by_sensor[sid] for sid in cumulative})
+    close_offline_alarms({rows[0].station_id for rows in by_sensor.values()}, now)
     return evaluate(by_sensor, previous, {s.pk: s for s in stations.values()}, now)
 
 
@@ -401,20 +410,40 @@ def _applicable(rules: list[Rule], station: Station, sensor_key: str) -> list[Ru
 
 
 def _threshold_triggers(rule: Rule, rows: list[Incoming]) -> list[Trigger]:
-    if rule.kind == RuleKind.ABOVE:
-        return [Trigger(rule.level, r.value, r.ts) for r in rows if r.value >= rule.threshold]
-    return [Trigger(rule.level, r.value, r.ts) for r in rows if r.value <= rule.threshold]
+    unit = rows[0].sensor_obj.unit if rows else ""
+    above = rule.kind == RuleKind.ABOVE
+    text = (_("%(value)s %(unit)s, at or above %(threshold)s %(unit)s") if above
+            else _("%(value)s %(unit)s, at or below %(threshold)s %(unit)s"))
+    return [Trigger(rule.level, r.value, r.ts,
+                    text % {"value": _number(r.value), "unit": unit, "threshold": _number(rule.threshold)})
+            for r in rows if (r.value >= rule.threshold if above else r.value <= rule.threshold)]
+
+
+def _number(value: float) -> str:
+    """A reading for people: at most three decimals, no trailing zeros."""
+    return f"{value:.3f}".rstrip("0").rstrip(".") if math.isfinite(value) else str(value)
+
+
+def _rate_message(per_hour: float, unit: str, minutes: float) -> str:
+    values = {"rate": _number(abs(per_hour)), "unit": unit, "minutes": _number(round(minutes, 1))}
+    if per_hour >= 0:
+        return _("rising %(rate)s %(unit)s/h (over %(minutes)s min)") % values
+    return _("falling %(rate)s %(unit)s/h (over %(minutes)s min)") % values
 
 
 def _rate_triggers(rule: Rule, rows: list[Incoming], before: tuple[datetime, float] | None) -> list[Trigger]:
+    """Rate of change per hour over the real time between consecutive readings (never an assumed interval)."""
     triggers = []
     prev = before
+    unit = rows[0].sensor_obj.unit if rows else ""
     for r in rows:
         if prev is not None and r.ts > prev[0]:
-            per_hour = (r.value - prev[1]) / ((r.ts - prev[0]).total_seconds() / 3600)
+            seconds = (r.ts - prev[0]).total_seconds()
+            per_hour = (r.value - prev[1]) / (seconds / 3600)
             if (rule.threshold >= 0 and per_hour >= rule.threshold) or (rule.threshold < 0
                                                                          and per_hour <= rule.threshold):
-                triggers.append(Trigger(rule.level, round(per_hour, 6), r.ts, f"{per_hour:.3g}/h"))
+                triggers.append(Trigger(rule.level, round(per_hour, 6), r.ts,
+                                        _rate_message(per_hour, unit, seconds / 60)))
         if prev is None or r.ts > prev[0]:
             prev = (r.ts, r.value)
     return triggers
@@ -428,6 +457,11 @@ def evaluate(by_sensor: Mapping[int, list[Incoming]], previous: Mapping[int, tup
     rules = list(Rule.objects.filter(enabled=True).exclude(kind=RuleKind.NO_DATA))
     if not rules:
         return []
+    with translation.override(settings.LANGUAGE_CODE):
+        return _evaluate(rules, by_sensor, previous, stations, now)
+
+
+def _evaluate(rules, by_sensor, previous, stations, now) -> list[int]:
     plan: list[tuple[Rule, Station, list[Incoming]]] = []
     rolling_sensors: dict[int, datetime] = {}
     for sid, rows in by_sensor.items():
@@ -447,13 +481,16 @@ def evaluate(by_sensor: Mapping[int, list[Incoming]], previous: Mapping[int, tup
             triggers = _rate_triggers(rule, rows, previous.get(sid))
         elif rule.kind == RuleKind.ROLLING_SUM:
             total = sums[sid][rule.window_hours]
-            triggers = [Trigger(rule.level, round(total, 3), rows[-1].ts, f"{total:.1f} in {rule.window_hours} h")] \
+            triggers = [Trigger(rule.level, round(total, 3), rows[-1].ts, _("%(value)s %(unit)s in %(hours)s h") % {
+                "value": f"{total:.1f}", "unit": rows[0].sensor_obj.unit, "hours": rule.window_hours})] \
                 if total >= rule.threshold else []
         else:
             s = sums[sid]
             colour = rainstorm.signal(mm_3h=round(s[3], 6), mm_6h=round(s[6], 6), mm_12h=round(s[12], 6))
             triggers = [Trigger(colour, round(s[3], 3), rows[-1].ts,
-                                f"3 h {s[3]:.1f} mm, 6 h {s[6]:.1f} mm, 12 h {s[12]:.1f} mm")] if colour else []
+                                _("rain in 3 h %(mm3)s mm, 6 h %(mm6)s mm, 12 h %(mm12)s mm") % {
+                                    "mm3": f"{s[3]:.1f}", "mm6": f"{s[6]:.1f}", "mm12": f"{s[12]:.1f}"})] \
+                if colour else []
         if triggers:
             alarm_id = raise_alarm(rule, station, rows[0].sensor_obj, triggers, now)
             if alarm_id:
@@ -492,7 +529,8 @@ def raise_alarm(rule: Rule, station: Station, sensor: Sensor | None, triggers: l
         Alarm.objects.filter(pk=alarm.pk).update(**updates)
         if escalate:
             AlarmEvent.objects.create(alarm=alarm, time=now, kind=AlarmEventKind.ESCALATED, level=top.level,
-                                      value=top.value, note=f"{alarm.level} → {top.level}")
+                                      value=top.value, note=f"{AlarmLevel.label(alarm.level)} → "
+                                                            f"{AlarmLevel.label(top.level)}")
             alarm.level = top.level
             _notify(alarm, station, rule)
             return alarm.pk
@@ -515,26 +553,71 @@ def _notify(alarm: Alarm, station: Station, rule: Rule) -> None:
 
 
 def check_offline(now: datetime | None = None) -> list[int]:
-    """Raise an offline alarm for every active station silent for longer than its expected interval times the
-    no-data rule's threshold (missed intervals). Idempotent: the active alarm is updated, not duplicated."""
+    """Raise one offline alarm per station silent for longer than its expected interval times the no-data rule's
+    threshold (missed intervals). Idempotent: while the outage lasts the station's active alarm is updated, not
+    duplicated, and one a person closed during this outage is not raised again; ``close_offline_alarms`` closes
+    it when data returns."""
     now = now or timezone.now()
-    rules = list(Rule.objects.filter(enabled=True, kind=RuleKind.NO_DATA))
+    rules = list(Rule.objects.filter(enabled=True, kind=RuleKind.NO_DATA).order_by("pk"))
     raised = []
     if not rules:
         return raised
     stations = Station.objects.filter(status=StationStatus.ACTIVE, last_reading_at__isnull=False)
-    for station in stations.exclude(type=StationType.VIDEO).iterator():
-        silent = (now - station.last_reading_at).total_seconds()
-        for rule in rules:
-            if rule.station_id not in (None, station.pk) or rule.station_type not in ("", station.type):
-                continue
-            if silent > station.expected_interval * rule.threshold:
-                minutes = silent / 60
-                alarm_id = raise_alarm(rule, station, None, [Trigger(rule.level, round(minutes, 1), now,
-                                                                     f"no data for {minutes:.0f} min")], now)
+    with translation.override(settings.LANGUAGE_CODE):
+        for station in stations.exclude(type=StationType.VIDEO).iterator():
+            silent = (now - station.last_reading_at).total_seconds()
+            # One alarm a station: its own no-data rule, else its type's, else the general one.
+            applicable = [r for r in rules if r.station_id == station.pk] or sorted(
+                (r for r in rules if r.station_id is None and r.station_type in ("", station.type)),
+                key=lambda r: (r.station_type == "", r.pk))
+            for rule in applicable[:1]:
+                if silent <= station.expected_interval * rule.threshold:
+                    continue
+                if Alarm.objects.filter(rule=rule, station=station, state=AlarmState.CLOSED,
+                                        closed_by__isnull=False, closed_at__gt=station.last_reading_at).exists():
+                    continue
+                minutes = round(silent / 60, 1)
+                text = _("no data for %(minutes)s min") % {"minutes": f"{minutes:.0f}"}
+                alarm_id = raise_alarm(rule, station, None, [Trigger(rule.level, minutes, now, text)], now)
                 if alarm_id:
                     raised.append(alarm_id)
     return raised
+
+
+def close_offline_alarms(station_ids: Iterable[int], now: datetime | None = None) -> list[int]:
+    """Close the active offline (no-data) alarms of stations whose data has returned, by the system: recorded on
+    each alarm's timeline and in the audit trail. One query when there is nothing to close (the usual case)."""
+    now = now or timezone.now()
+    alarms = list(Alarm.objects.filter(station_id__in=list(station_ids), state__in=AlarmState.ACTIVE,
+                                       rule__kind=RuleKind.NO_DATA).select_related("station", "rule"))
+    closed = []
+    for alarm in alarms:
+        with transaction.atomic():
+            if not Alarm.objects.filter(pk=alarm.pk, state=alarm.state, version=alarm.version).update(
+                    state=AlarmState.CLOSED, closed_at=now, version=F("version") + 1):
+                continue
+            with translation.override(settings.LANGUAGE_CODE):
+                note = _("Data received again: closed automatically.")
+            AlarmEvent.objects.create(alarm=alarm, time=now, kind=AlarmEventKind.CLOSE, level=alarm.level,
+                                      note=note)
+            audit.record(AuditAction.TRANSITION, alarm, before={"state": alarm.state},
+                         after={"state": AlarmState.CLOSED}, message=f"close: {note}")
+            closed.append(alarm.pk)
+    return closed
+
+
+def active_alarms(user, limit: int = 10) -> tuple[list[Alarm], int]:
+    """Open and acknowledged alarms in the user's scope for the duty console, most severe first, then newest:
+    every red alarm, then the next ones up to ``limit`` (a red alarm is never cut by the limit). Returns the
+    alarms shown and how many active alarms there are in all."""
+    if not policy.can(user, "view", Alarm):
+        return [], 0
+    active = Alarm.objects.for_user(user).filter(state__in=AlarmState.ACTIVE).select_related(
+        "station", "rule", "sensor")
+    total = active.count()
+    red = list(active.filter(level=AlarmLevel.RED))
+    rest = list(active.exclude(level=AlarmLevel.RED)[:max(0, limit - len(red))])
+    return red + rest, total
 
 
 # --- people handle alarms ------------------------------------------------------------------------------------

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from yingji.core.tasks import periodic, task
+
+log = logging.getLogger(__name__)
 
 
 @periodic(every=timedelta(minutes=1))
@@ -13,7 +16,10 @@ def check_offline_stations() -> int:
     """Raise offline alarms for stations silent past their expected interval."""
     from . import services
 
-    return len(services.check_offline())
+    changed = services.check_offline()
+    if changed:
+        log.info("offline alarms raised or escalated: %s", ", ".join(str(pk) for pk in changed))
+    return len(changed)
 
 
 @periodic(every=timedelta(hours=1))

@@ -31,7 +31,7 @@ def alarm_list(request):
     denied = _require(request, "view", Alarm)
     if denied:
         return denied
-    qs = Alarm.objects.for_user(request.user).select_related("station", "rule")
+    qs = Alarm.objects.for_user(request.user).select_related("station", "rule", "sensor")
     if not request.GET:
         request.GET = request.GET.copy()
         request.GET["active"] = "true"

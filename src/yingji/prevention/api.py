@@ -11,7 +11,20 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from yingji.core import attachments, policy
-from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
+from yingji.core.api_support import (
+    ERRORS,
+    Date,
+    DateTime,
+    Id,
+    InSchema,
+    PageParams,
+    Phone,
+    ShortText,
+    apply_filters,
+    filter_params,
+    page_of,
+    paginate,
+)
 from yingji.core.errors import ValidationFailed
 
 from . import services, stats
@@ -22,7 +35,6 @@ from .models import Hazard, RiskPoint, grade_of
 router = Router(tags=["prevention"])
 
 ScaleValue = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1000)]
-Day = Annotated[datetime.date, Field(ge=datetime.date(2000, 1, 1), le=datetime.date(2099, 12, 31))]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 LongText = ShortText(services.MAX_TEXT)
 
@@ -38,7 +50,7 @@ def _num(value) -> float | None:
 # --- calculator ------------------------------------------------------------------------------------------------
 
 
-class RiskAssessmentIn(Schema):
+class RiskAssessmentIn(InSchema):
     method: _literal(AssessmentMethod.values())
     l: ScaleValue = Field(description="L: LEC 10/6/3/1/0.5/0.2/0.1, or LS 1-5")  # noqa: E741
     e: ScaleValue | None = Field(None, description="E (LEC only): 10/6/3/2/1/0.5")
@@ -103,7 +115,7 @@ class RiskPointOut(Schema):
     updated_at: datetime.datetime
 
 
-class RiskPointIn(Schema):
+class RiskPointIn(InSchema):
     enterprise_id: Id | None = Field(None, description="Defaults to your own enterprise for enterprise accounts")
     name: ShortText(200, 1)
     location: ShortText(200) = ""
@@ -119,11 +131,11 @@ class RiskPointIn(Schema):
     emergency_measures: LongText = ""
     responsible_tier: _literal(ControlTier.values())
     responsible_person: ShortText(50, 1)
-    responsible_phone: ShortText(32) = ""
-    review_date: Day | None = None
+    responsible_phone: Phone = ""
+    review_date: Date | None = None
 
 
-class RiskPointPatch(Schema):
+class RiskPointPatch(InSchema):
     name: ShortText(200, 1) | None = None
     location: ShortText(200) | None = None
     accident_type: _literal(AccidentType.values()) | None = None
@@ -138,8 +150,8 @@ class RiskPointPatch(Schema):
     emergency_measures: LongText | None = None
     responsible_tier: _literal(ControlTier.values()) | None = None
     responsible_person: ShortText(50, 1) | None = None
-    responsible_phone: ShortText(32) | None = None
-    review_date: Day | None = None
+    responsible_phone: Phone | None = None
+    review_date: Date | None = None
 
 
 class RiskDistributionRow(Schema):
@@ -295,17 +307,17 @@ class HazardOut(Schema):
     available_actions: list[str]
 
 
-class HazardIn(Schema):
+class HazardIn(InSchema):
     enterprise_id: Id | None = Field(None, description="Defaults to your own enterprise for enterprise accounts")
     title: ShortText(200, 1)
     description: ShortText(services.MAX_TEXT, 1)
     location: ShortText(200) = ""
     source: _literal(HazardSource.values()) | None = Field(None, description="Defaults by your role")
-    found_at: datetime.datetime | None = Field(None, description="Defaults to now")
+    found_at: DateTime | None = Field(None, description="Defaults to now")
     risk_point_id: Id | None = None
 
 
-class HazardTransitionIn(Schema):
+class HazardTransitionIn(InSchema):
     action: _literal(services.ACTIONS)
     note: LongText | None = None
     reason: LongText | None = Field(None, description="reject, extend: required")
@@ -313,7 +325,7 @@ class HazardTransitionIn(Schema):
     due_at: ShortText(40) | None = Field(
         None, description="confirm, extend: the deadline, a date (end of that day) or an ISO 8601 date-time")
     responsible_person: ShortText(50) | None = None
-    responsible_phone: ShortText(32) | None = None
+    responsible_phone: Phone | None = None
     responsible_user_id: Id | None = None
     measures: LongText | None = Field(None, description="confirm: required for a major hazard")
     funds: Money | None = Field(None, description="confirm: CNY, required for a major hazard")
@@ -414,8 +426,8 @@ def list_hazards(request, filters: Query[filter_params(HazardFilterSet)], page: 
 
 @router.get("/hazards/statistics", response={200: HazardStatisticsOut, **ERRORS}, tags=["hazards"],
             summary="Found, closed, overdue and closure rate by township, industry, source or period")
-def hazard_statistics(request, group_by: _literal(stats.HAZARD_GROUPS) = "township", since: Day | None = None,
-                      until: Day | None = None):
+def hazard_statistics(request, group_by: _literal(stats.HAZARD_GROUPS) = "township", since: Date | None = None,
+                      until: Date | None = None):
     """``since`` and ``until`` are dates of finding, both included."""
     start = services.as_datetime(since, "since", end_of_day=False) if since else None
     end = services.as_datetime(until + datetime.timedelta(days=1), "until", end_of_day=False) if until else None

@@ -71,10 +71,10 @@ class RiskColour(ChoiceSet):
     YELLOW = "yellow"
     BLUE = "blue"
     CHOICES = (
-        (RED, _("Major risk (red)"), "danger"),
+        (RED, _("Major risk (red)"), "red"),
         (ORANGE, _("Significant risk (orange)"), "orange"),
-        (YELLOW, _("General risk (yellow)"), "warning"),
-        (BLUE, _("Low risk (blue)"), "primary"),
+        (YELLOW, _("General risk (yellow)"), "yellow"),
+        (BLUE, _("Low risk (blue)"), "blue"),
     )
 
     #: risk level number (1 = 重大 … 4 = 低) → colour

@@ -6,9 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yingji.core import policy
-from yingji.core.choices import RegionLevel
-from yingji.core.filters import SearchFilterSet
-from yingji.core.models import Region
+from yingji.core.filters import RegionFilter, SearchFilterSet
 from yingji.enterprises.models import Enterprise
 
 from .choices import AccidentType, AssessmentMethod, ControlTier, HazardLevel, HazardSource, HazardState, RiskColour
@@ -22,18 +20,10 @@ def _enterprises(request):
 
 
 class _PlaceFilterSet(SearchFilterSet):
-    """Adds a township choice (the townships inside the user's scope) and an enterprise choice."""
+    """Adds a township / village choice (inside the user's scope) and an enterprise choice."""
 
-    township = django_filters.ChoiceFilter(field_name="region_code", lookup_expr="startswith",
-                                           label=_("Township / street"), choices=[])
+    township = RegionFilter()
     enterprise = django_filters.ModelChoiceFilter(queryset=_enterprises, label=_("Enterprise"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
-        townships = (Region.objects.filter(policy.scope_q(user, Region), level=RegionLevel.TOWNSHIP)
-                     .order_by("code").values_list("code", "name"))
-        self.filters["township"].extra["choices"] = list(townships)
 
 
 class RiskPointFilterSet(_PlaceFilterSet):

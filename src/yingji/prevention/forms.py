@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yingji.core import policy
+from yingji.core.forms import PhoneField
 from yingji.core.models import User
 from yingji.enterprises.models import Enterprise
 from yingji.standards import risk
@@ -82,7 +82,7 @@ class ConfirmForm(_ActionForm):
     level = forms.ChoiceField(label=_("Hazard level"), choices=HazardLevel.choices())
     due_at = forms.DateField(label=_("Rectification deadline"), widget=forms.DateInput)
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=50)
-    responsible_phone = forms.CharField(label=_("Responsible person's phone"), max_length=32, required=False)
+    responsible_phone = PhoneField(label=_("Responsible person's phone"), required=False)
     responsible_user = forms.ModelChoiceField(label=_("Responsible account"), queryset=User.objects.none(),
                                               required=False,
                                               help_text=_("Gets the overdue reminders and may rectify."))
@@ -97,10 +97,7 @@ class ConfirmForm(_ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         hazard = self.hazard
-        codes = policy.region_ancestors(hazard.region_code)
-        self.fields["responsible_user"].queryset = User.objects.filter(
-            Q(enterprise_id=hazard.enterprise_id) | Q(enterprise__isnull=True, scope_region_code__in=codes),
-            is_active=True).order_by("username")
+        self.fields["responsible_user"].queryset = services.hazard_responsibles(hazard)
         self.fields["responsible_user"].label_from_instance = lambda u: f"{u} ({u.username})"
 
     def payload(self) -> dict:
@@ -159,6 +156,8 @@ class RiskPointForm(forms.ModelForm):
                                   required=False, empty_value=None)
     ls_s = forms.TypedChoiceField(label=_("LS: S (severity)"), choices=_choices(risk.LS_SCALE), coerce=int,
                                   required=False, empty_value=None)
+
+    responsible_phone = PhoneField(label=_("Responsible person's phone"), required=False)
 
     class Meta:
         model = RiskPoint

@@ -54,7 +54,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext, gettext_lazy
 
-from yingji.core import attachments, audit, notifications, policy
+from yingji.core import attachments, audit, notifications, policy, timesafe, values
 from yingji.core.choices import AuditAction, Role
 from yingji.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from yingji.core.models import ALL_ROLES, User
@@ -136,11 +136,10 @@ def as_datetime(value, field: str = "due_at", *, end_of_day: bool = True) -> dat
         result = datetime.datetime.combine(value, datetime.time(23, 59, 59) if end_of_day else datetime.time())
     else:
         raise ValidationFailed.from_dict({field: ["This field is required for this action"]})
-    if not 2000 <= result.year <= 2100:
-        raise ValidationFailed.from_dict({field: ["The date must lie between 2000 and 2100"]})
-    if timezone.is_naive(result):
-        result = timezone.make_aware(result)
-    return result
+    try:
+        return values.check_datetime(result)
+    except values.ValueRejected as exc:
+        raise ValidationFailed.from_dict({field: [str(exc)]}) from None
 
 
 def _future_deadline(value, field: str = "due_at") -> datetime.datetime:
@@ -165,22 +164,21 @@ def _money(value, field: str = "funds") -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def _user_ref(value, field: str):
+def _user_ref(actor, value, field: str):
+    """An active account of the actor's scope; any other id answers like an unknown one."""
     if value in (None, ""):
         return None
-    if isinstance(value, User):
-        return value
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed.from_dict({field: ["Give an account id"]}) from None
-    user = User.objects.filter(pk=pk, is_active=True).first() if 0 < pk < 2**63 else None
-    if user is None:
-        raise ValidationFailed.from_dict({field: [f"No active account {value}"]})
-    return user
+    return policy.get_in_scope_or_field_error(User, value, actor, field,
+                                              queryset=User.objects.filter(is_active=True))
 
 
 # --- workflow checks ------------------------------------------------------------------------------------------
+
+
+def hazard_responsibles(hazard: Hazard):
+    """Accounts that may be made responsible for rectifying a hazard: the enterprise's accounts and the staff
+    covering its place who may act (``policy.acting_users``; never observers or administrators)."""
+    return policy.acting_users(hazard.region_code, enterprise_id=hazard.enterprise_id)
 
 
 def _confirm(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
@@ -193,10 +191,12 @@ def _confirm(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
     measures = _text(payload, "measures")
     interim = _text(payload, "interim_measures")
     funds = _money(payload.get("funds"))
-    responsible = _user_ref(payload.get("responsible_user_id") or payload.get("responsible_user"),
+    responsible = _user_ref(actor, payload.get("responsible_user_id") or payload.get("responsible_user"),
                             "responsible_user_id")
-    if responsible is not None and not policy.in_scope(responsible, hazard):
-        raise ValidationFailed.from_dict({"responsible_user_id": [gettext("That account cannot see this hazard")]})
+    if responsible is not None and not hazard_responsibles(hazard).filter(pk=responsible.pk).exists():
+        raise ValidationFailed.from_dict({"responsible_user_id": [gettext(
+            "That account cannot be responsible for this hazard (an account of the enterprise, or staff of its "
+            "jurisdiction who may act)")]})
     if level == HazardLevel.MAJOR:
         errors = {}
         if not measures:
@@ -385,17 +385,9 @@ def sources_for(actor) -> list[str]:
 
 
 def _enterprise_in_scope(actor, value, field: str = "enterprise") -> Enterprise:
-    if isinstance(value, Enterprise):
-        value = value.pk
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed.from_dict({field: ["Choose an enterprise"]}) from None
-    enterprise = (Enterprise.objects.filter(policy.scope_q(actor, Enterprise)).filter(pk=pk).first()
-                  if 0 < pk < 2**63 else None)
-    if enterprise is None:
-        raise ValidationFailed.from_dict({field: [f"No enterprise {value} in your scope"]})
-    return enterprise
+    if value in (None, ""):
+        raise ValidationFailed.from_dict({field: ["Choose an enterprise"]})
+    return policy.get_in_scope_or_field_error(Enterprise, value, actor, field)
 
 
 def report_hazard(actor, data: Mapping[str, Any], photos: Iterable = ()) -> Hazard:
@@ -413,11 +405,8 @@ def report_hazard(actor, data: Mapping[str, Any], photos: Iterable = ()) -> Haza
         raise ValidationFailed.from_dict({"found_at": [gettext("A hazard cannot be found in the future")]})
     risk_point = data.pop("risk_point", None) or data.pop("risk_point_id", None)
     if risk_point is not None:
-        rp_id = risk_point.pk if isinstance(risk_point, RiskPoint) else risk_point
-        risk_point = RiskPoint.objects.filter(pk=rp_id, enterprise=enterprise).first() if str(rp_id).isdigit() \
-            else None
-        if risk_point is None:
-            raise ValidationFailed.from_dict({"risk_point_id": [gettext("No such risk point of this enterprise")]})
+        risk_point = policy.get_in_scope_or_field_error(RiskPoint, risk_point, actor, "risk_point_id",
+                                                        queryset=RiskPoint.objects.filter(enterprise=enterprise))
     values = {
         "enterprise": enterprise, "region_code": enterprise.region_code, "risk_point": risk_point,
         "title": _text(data, "title", required=True, max_length=200),
@@ -544,7 +533,7 @@ def _escalation_recipients(hazard: Hazard, old_level: int, new_level: int) -> li
 
 
 def escalation_target(due_at: datetime.datetime, now: datetime.datetime) -> int:
-    return max((level for level, after in ESCALATION_STEPS if due_at + after < now), default=0)
+    return max((level for level, after in ESCALATION_STEPS if timesafe.add(due_at, after) < now), default=0)
 
 
 def escalate_overdue(now: datetime.datetime | None = None) -> int:

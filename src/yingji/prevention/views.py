@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from yingji.core import attachments, policy
+from yingji.core import attachments, policy, values
 from yingji.core.errors import Conflict, NotAllowed, ServiceError
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
@@ -36,7 +36,8 @@ RISK_COLUMNS = [
 HAZARD_COLUMNS = [
     ("id", gettext_lazy("No.")), ("title", pgettext_lazy("heading", "Title")),
     ("enterprise.name", gettext_lazy("Enterprise")),
-    ("region_code", gettext_lazy("Region code")), ("source", gettext_lazy("Source")),
+    ("region_code", gettext_lazy("Region code")),
+    ("region_name", gettext_lazy("Region")), ("source", gettext_lazy("Source")),
     ("found_at", gettext_lazy("Found")), ("state", gettext_lazy("State")), ("level", gettext_lazy("Hazard level")),
     ("supervised", gettext_lazy("Listed for county supervision")),
     ("due_at", gettext_lazy("Rectification deadline")), ("responsible_person", gettext_lazy("Responsible person")),
@@ -288,10 +289,9 @@ def hazard_attach(request, pk: int):
 def _date_param(request, name: str) -> datetime.date | None:
     value = request.GET.get(name) or ""
     try:
-        parsed = datetime.date.fromisoformat(value) if value else None
-    except ValueError:
+        return values.check_date(datetime.date.fromisoformat(value)) if value else None
+    except ValueError:  # not a date, or out of the accepted range (ValueRejected)
         return None
-    return parsed if parsed and 2000 <= parsed.year < 2100 else None
 
 
 @login_required

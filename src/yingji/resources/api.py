@@ -13,7 +13,19 @@ from ninja.files import UploadedFile
 
 from yingji.core import policy
 from yingji.core.api import Lat, Lon, RegionCode
-from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
+from yingji.core.api_support import (
+    ERRORS,
+    Date,
+    Id,
+    InSchema,
+    PageParams,
+    Phone,
+    ShortText,
+    apply_filters,
+    filter_params,
+    page_of,
+    paginate,
+)
 from yingji.core.errors import NotFound, ValidationFailed
 from yingji.core.services import create_object, update_object
 
@@ -150,7 +162,6 @@ def _lit(choice_set):
 
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Quantity = Annotated[int, Field(ge=1, le=2**31 - 1)]
-Phone = ShortText(32)
 TextList = Annotated[list[ShortText(100, 1)], Field(max_length=50)]
 
 
@@ -198,7 +209,7 @@ class LocatedOut(Schema):
 # --- teams -----------------------------------------------------------------------------------------------------
 
 
-class MemberIn(Schema):
+class MemberIn(InSchema):
     name: ShortText(50, 1)
     position: ShortText(50) = ""
     phone: Phone = ""
@@ -206,8 +217,13 @@ class MemberIn(Schema):
     certificates: TextList = []
 
 
-class MemberOut(MemberIn):
+class MemberOut(Schema):
     id: int
+    name: str
+    position: str
+    phone: str
+    skills: list[str]
+    certificates: list[str]
 
 
 class TeamOut(LocatedOut):
@@ -223,7 +239,7 @@ class TeamOut(LocatedOut):
     members: list[MemberOut] | None = None
 
 
-class TeamIn(Schema):
+class TeamIn(InSchema):
     name: ShortText(200, 1)
     kind: _lit(TeamKind)
     region_code: RegionCode
@@ -240,7 +256,7 @@ class TeamIn(Schema):
     members: Annotated[list[MemberIn], Field(max_length=500)] | None = None
 
 
-class TeamPatch(Schema):
+class TeamPatch(InSchema):
     name: ShortText(200, 1) | None = None
     kind: _lit(TeamKind) | None = None
     region_code: RegionCode | None = None
@@ -319,10 +335,10 @@ class TeamActivityOut(Schema):
     region_code: str
 
 
-class TeamActivityIn(Schema):
+class TeamActivityIn(InSchema):
     team_id: Id
     kind: _lit(ActivityKind)
-    date: datetime.date
+    date: Date
     incident_id: Id | None = None
     notes: ShortText(2000) = ""
 
@@ -351,9 +367,7 @@ def get_team_activity(request, id: Id):
              summary="Record a drill or deployment a team took part in")
 def create_team_activity(request, payload: TeamActivityIn):
     policy.require(request.auth, "add", TeamActivity)
-    team = Team.objects.filter(policy.scope_q(request.auth, Team), pk=payload.team_id).first()
-    if team is None:
-        raise ValidationFailed.from_dict({"team_id": ["No such team in your jurisdiction"]})
+    team = policy.get_in_scope_or_field_error(Team, payload.team_id, request.auth, "team_id")
     data = payload.model_dump(exclude={"team_id"})
     activity = services.record_activity(request.auth, team, data)
     return Status(201, _activity_out(ACTIVITY_QS.get(pk=activity.pk)))
@@ -372,7 +386,7 @@ class ExpertOut(LocatedOut):
     available: bool
 
 
-class ExpertIn(Schema):
+class ExpertIn(InSchema):
     name: ShortText(50, 1)
     field: _lit(Capability)
     region_code: RegionCode
@@ -386,7 +400,7 @@ class ExpertIn(Schema):
     lon: Lon | None = None
 
 
-class ExpertPatch(Schema):
+class ExpertPatch(InSchema):
     name: ShortText(50, 1) | None = None
     field: _lit(Capability) | None = None
     region_code: RegionCode | None = None
@@ -444,7 +458,7 @@ class EquipmentOut(LocatedOut):
     last_checked: datetime.date | None
 
 
-class EquipmentIn(Schema):
+class EquipmentIn(InSchema):
     item: _lit(EquipmentItem)
     model_name: ShortText(100) = ""
     count: Quantity = 1
@@ -453,18 +467,18 @@ class EquipmentIn(Schema):
     warehouse_id: Id | None = None
     holder_name: ShortText(200) = ""
     status: _lit(EquipmentStatus) = EquipmentStatus.IN_USE
-    last_checked: datetime.date | None = None
+    last_checked: Date | None = None
     region_code: RegionCode | None = Field(None, description="Taken from the team or warehouse holding it")
     address: ShortText(200) = ""
     lat: Lat | None = None
     lon: Lon | None = None
 
 
-class EquipmentPatch(Schema):
+class EquipmentPatch(InSchema):
     model_name: ShortText(100) | None = None
     count: Count | None = None
     status: _lit(EquipmentStatus) | None = None
-    last_checked: datetime.date | None = None
+    last_checked: Date | None = None
     holder_name: ShortText(200) | None = None
     address: ShortText(200) | None = None
     lat: Lat | None = None
@@ -528,7 +542,7 @@ class WarehouseOut(LocatedOut):
     area_m2: float | None
 
 
-class WarehouseIn(Schema):
+class WarehouseIn(InSchema):
     name: ShortText(200, 1)
     level: _lit(WarehouseLevel)
     region_code: RegionCode
@@ -540,7 +554,7 @@ class WarehouseIn(Schema):
     lon: Lon | None = None
 
 
-class WarehousePatch(Schema):
+class WarehousePatch(InSchema):
     name: ShortText(200, 1) | None = None
     level: _lit(WarehouseLevel) | None = None
     manager: ShortText(50) | None = None
@@ -594,7 +608,7 @@ class SupplyOut(Schema):
     unit: str
 
 
-class SupplyIn(Schema):
+class SupplyIn(InSchema):
     code: ShortText(20, 1)
     category: _lit(SupplyCategory)
     name: ShortText(100, 1)
@@ -602,7 +616,7 @@ class SupplyIn(Schema):
     unit: ShortText(16, 1)
 
 
-class SupplyPatch(Schema):
+class SupplyPatch(InSchema):
     category: _lit(SupplyCategory) | None = None
     name: ShortText(100, 1) | None = None
     spec: ShortText(100) | None = None
@@ -664,22 +678,22 @@ class StockOut(Schema):
     lon: float | None
 
 
-class ReceiptIn(Schema):
+class ReceiptIn(InSchema):
     warehouse_id: Id
     item_id: Id
     batch_no: ShortText(50, 1)
     quantity: Quantity
-    expires_on: datetime.date | None = None
-    inspect_on: datetime.date | None = None
+    expires_on: Date | None = None
+    inspect_on: Date | None = None
     reason: ShortText(500) = ""
 
 
-class StockPatch(Schema):
-    expires_on: datetime.date | None = None
-    inspect_on: datetime.date | None = None
+class StockPatch(InSchema):
+    expires_on: Date | None = None
+    inspect_on: Date | None = None
 
 
-class MovementIn(Schema):
+class MovementIn(InSchema):
     kind: Literal["issue", "loss", "count"]
     quantity: Quantity | None = Field(None, description="Units taken (issue, loss)")
     counted: Count | None = Field(None, description="Units counted (count)")
@@ -748,16 +762,9 @@ def get_stock(request, id: Id):
 
 @router.post("/stock", response={201: StockOut, **ERRORS}, tags=["stock"], summary="Receive stock (入库)")
 def receive_stock(request, payload: ReceiptIn):
-    warehouse = Warehouse.objects.filter(policy.scope_q(request.auth, Warehouse), pk=payload.warehouse_id).first()
-    item = SupplyItem.objects.filter(pk=payload.item_id).first()
-    errors = {}
-    if warehouse is None:
-        errors["warehouse_id"] = ["No such warehouse in your jurisdiction"]
-    if item is None:
-        errors["item_id"] = ["No such supply item"]
-    if errors:
-        policy.require(request.auth, "move", StockBatch)
-        raise ValidationFailed.from_dict(errors)
+    policy.require(request.auth, "move", StockBatch)
+    warehouse = policy.get_in_scope_or_field_error(Warehouse, payload.warehouse_id, request.auth, "warehouse_id")
+    item = policy.get_in_scope_or_field_error(SupplyItem, payload.item_id, request.auth, "item_id")
     movement = services.receive_stock(request.auth, warehouse, item, payload.quantity, batch_no=payload.batch_no,
                                       expires_on=payload.expires_on, inspect_on=payload.inspect_on,
                                       reason=payload.reason)
@@ -807,7 +814,7 @@ class StandardOut(Schema):
     required_quantity: int
 
 
-class StandardIn(Schema):
+class StandardIn(InSchema):
     item_id: Id
     warehouse_id: Id | None = None
     region_code: RegionCode | None = None
@@ -833,8 +840,7 @@ def create_standard(request, payload: StandardIn):
             raise ValidationFailed.from_dict({"region_code": ["Give a warehouse or a region"]})
     elif data["region_code"] is None:
         data.pop("region_code")
-    if not SupplyItem.objects.filter(pk=data["item_id"]).exists():
-        raise ValidationFailed.from_dict({"item_id": ["No such supply item"]})
+    policy.get_in_scope_or_field_error(SupplyItem, data["item_id"], request.auth, "item_id")
     return Status(201, _standard_out(services.create_standard(request.auth, data)))
 
 
@@ -862,7 +868,7 @@ class TransferOut(Schema):
     actions: list[str]
 
 
-class TransferIn(Schema):
+class TransferIn(InSchema):
     source_id: Id
     target_id: Id
     item_id: Id
@@ -870,7 +876,7 @@ class TransferIn(Schema):
     reason: ShortText(500) = ""
 
 
-class TransferTransitionIn(Schema):
+class TransferTransitionIn(InSchema):
     action: ShortText(32, 1)
     note: ShortText(500) = ""
 
@@ -901,19 +907,12 @@ def get_transfer(request, id: Id):
 @router.post("/transfers", response={201: TransferOut, **ERRORS}, tags=["transfers"])
 def create_transfer(request, payload: TransferIn):
     policy.require(request.auth, "add", Transfer)
-    warehouses = Warehouse.objects.in_bulk([payload.source_id, payload.target_id])
-    item = SupplyItem.objects.filter(pk=payload.item_id).first()
-    errors = {}
-    for field, pk in (("source_id", payload.source_id), ("target_id", payload.target_id)):
-        if pk not in warehouses:
-            errors[field] = ["No such warehouse"]
-    if item is None:
-        errors["item_id"] = ["No such supply item"]
-    if errors:
-        raise ValidationFailed.from_dict(errors)
-    transfer = services.request_transfer(request.auth, source=warehouses[payload.source_id],
-                                         target=warehouses[payload.target_id], item=item,
-                                         quantity=payload.quantity, reason=payload.reason)
+    user = request.auth
+    transfer = services.request_transfer(
+        user, source=policy.get_in_scope_or_field_error(Warehouse, payload.source_id, user, "source_id"),
+        target=policy.get_in_scope_or_field_error(Warehouse, payload.target_id, user, "target_id"),
+        item=policy.get_in_scope_or_field_error(SupplyItem, payload.item_id, user, "item_id"),
+        quantity=payload.quantity, reason=payload.reason)
     return Status(201, _transfer_out(TRANSFER_QS.get(pk=transfer.pk), request.auth))
 
 
@@ -953,7 +952,7 @@ class ShelterOut(LocatedOut):
     events: list[ShelterEventOut] | None = None
 
 
-class ShelterIn(Schema):
+class ShelterIn(InSchema):
     name: ShortText(200, 1)
     level: _lit(ShelterLevel)
     kind: _lit(ShelterKind)
@@ -970,7 +969,7 @@ class ShelterIn(Schema):
     lon: Lon | None = None
 
 
-class ShelterPatch(Schema):
+class ShelterPatch(InSchema):
     name: ShortText(200, 1) | None = None
     level: _lit(ShelterLevel) | None = None
     kind: _lit(ShelterKind) | None = None
@@ -986,7 +985,7 @@ class ShelterPatch(Schema):
     lon: Lon | None = None
 
 
-class ShelterStatusIn(Schema):
+class ShelterStatusIn(InSchema):
     status: _lit(ShelterStatus)
     occupancy: Count | None = None
     note: ShortText(500) = ""

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from yingji.core.filters import SearchFilterSet, yes_no_filter
+from yingji.core.filters import FilterSet, RegionFilter, SearchFilterSet, yes_no_filter
 
 from .choices import (
     ActivityKind,
@@ -37,8 +37,7 @@ from .models import (
 
 
 def region_prefix():
-    return django_filters.CharFilter(field_name="region_code", lookup_expr="startswith", max_length=12,
-                                     label=_("Within region (code prefix)"))
+    return RegionFilter()
 
 
 class TeamFilterSet(SearchFilterSet):
@@ -99,7 +98,7 @@ class SupplyItemFilterSet(SearchFilterSet):
         fields = ["category"]
 
 
-class StockFilterSet(django_filters.FilterSet):
+class StockFilterSet(FilterSet):
     warehouse = django_filters.NumberFilter(field_name="warehouse_id", label=_("Warehouse"))
     item = django_filters.NumberFilter(field_name="item_id", label=_("Item"))
     expires_before = django_filters.DateFilter(field_name="expires_on", lookup_expr="lte",
@@ -111,7 +110,7 @@ class StockFilterSet(django_filters.FilterSet):
         fields = ["warehouse", "item", "expires_before", "region_code"]
 
 
-class MovementFilterSet(django_filters.FilterSet):
+class MovementFilterSet(FilterSet):
     kind = django_filters.ChoiceFilter(choices=MovementKind.choices(), label=_("Kind"))
     batch = django_filters.NumberFilter(field_name="batch_id", label=_("Batch"))
 
@@ -120,7 +119,7 @@ class MovementFilterSet(django_filters.FilterSet):
         fields = ["kind", "batch"]
 
 
-class TransferFilterSet(django_filters.FilterSet):
+class TransferFilterSet(FilterSet):
     state = django_filters.ChoiceFilter(choices=TransferState.choices(), label=_("State"))
 
     class Meta:
@@ -140,7 +139,7 @@ class ShelterFilterSet(SearchFilterSet):
         fields = ["level", "kind", "status", "region_code"]
 
 
-class TeamActivityFilterSet(django_filters.FilterSet):
+class TeamActivityFilterSet(FilterSet):
     kind = django_filters.ChoiceFilter(choices=ActivityKind.choices(), label=_("Kind"))
     team = django_filters.NumberFilter(field_name="team_id", label=_("Team"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))

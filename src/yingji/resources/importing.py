@@ -27,7 +27,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
-from yingji.core import policy
+from yingji.core import policy, textpolicy
+from yingji.core import values as value_rules
 from yingji.core.errors import ServiceError, ValidationFailed
 from yingji.core.models import Region
 from yingji.core.services import create_object
@@ -86,6 +87,9 @@ def _text(max_length: int) -> Callable[[Any], str]:
         text = str(value).strip()
         if len(text) > max_length:
             raise RowError(f"At most {max_length} characters")
+        reason = textpolicy.problem(text)
+        if reason:
+            raise RowError(reason)
         return text
 
     return parse
@@ -140,6 +144,13 @@ def _count(value: Any) -> int:
 
 
 def _date(value: Any) -> datetime.date:
+    try:
+        return value_rules.check_date(_parse_date(value))
+    except value_rules.ValueRejected as exc:
+        raise RowError(str(exc)) from None
+
+
+def _parse_date(value: Any) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):

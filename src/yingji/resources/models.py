@@ -376,7 +376,8 @@ class Transfer(Versioned, Scoped):
     region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
     target_region_code = models.CharField(max_length=12, db_index=True, editable=False)
 
-    GRANTS = RESOURCE_GRANTS
+    # A village grid member keeps no warehouse: transfers are not its work.
+    GRANTS = {role: actions for role, actions in RESOURCE_GRANTS.items() if role != Role.GRID_MEMBER}
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -446,6 +447,17 @@ class ReserveStandard(Scoped):
         ordering = ["region_code", "item_id"]
         verbose_name = _("reserve standard")
         verbose_name_plural = _("reserve standards")
+        # One standard per item and warehouse, and one per item for a region's warehouses together.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "warehouse"], condition=models.Q(warehouse__isnull=False),
+                name="reserve_standard_item_warehouse_unique", violation_error_code="unique",
+                violation_error_message=_("This warehouse already has a reserve standard for this item.")),
+            models.UniqueConstraint(
+                fields=["item", "region_code"], condition=models.Q(warehouse__isnull=True),
+                name="reserve_standard_item_region_unique", violation_error_code="unique",
+                violation_error_message=_("This region already has a reserve standard for this item.")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item} ≥ {self.required_quantity} ({self.warehouse or self.region_code})"

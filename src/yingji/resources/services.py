@@ -15,10 +15,11 @@ from django.db import models, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
 from yingji.core import audit, policy
 from yingji.core.choices import AuditAction, RegionLevel, Role
-from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
+from yingji.core.errors import Conflict, ValidationFailed
 from yingji.core.models import Region
 from yingji.core.services import create_object, update_object, validation_failed
 from yingji.core.workflow import Transition, Workflow
@@ -96,15 +97,13 @@ def record_activity(actor, team: Team, data: Mapping[str, Any]) -> TeamActivity:
     """Add a drill or deployment to a team's history (the team must be in the actor's scope, the incident too)."""
     data = dict(data)
     policy.require(actor, "add", TeamActivity)
-    if not policy.in_scope(actor, team):
-        raise ValidationFailed.from_dict({"team_id": [gettext("No such team in your jurisdiction")]})
+    team = policy.get_in_scope_or_field_error(Team, team, actor, "team_id")
     incident = data.pop("incident", None)
     incident_id = data.pop("incident_id", None) or (incident.pk if incident is not None else None)
     if incident_id is not None:
         from yingji.incidents.models import Incident
 
-        if not Incident.objects.filter(policy.scope_q(actor, Incident), pk=incident_id).exists():
-            raise ValidationFailed.from_dict({"incident_id": [gettext("No such incident in your jurisdiction")]})
+        incident_id = policy.get_in_scope_or_field_error(Incident, incident_id, actor, "incident_id").pk
     return create_object(actor, TeamActivity, {**data, "team": team, "incident_id": incident_id,
                                                "region_code": team.region_code})
 
@@ -126,13 +125,9 @@ def _equipment_data(actor, data: dict, current: Equipment | None = None) -> dict
     if current is None and kind in (HolderKind.TEAM, HolderKind.WAREHOUSE) and not data.get(f"{kind}_id"):
         raise ValidationFailed.from_dict({f"{kind}_id": [f"Name the {kind} holding the equipment"]})
     if kind == HolderKind.TEAM and data.get("team_id"):
-        holder = Team.objects.filter(policy.scope_q(actor, Team), pk=data["team_id"]).first()
-        if holder is None:
-            raise ValidationFailed.from_dict({"team_id": [gettext("No such team in your jurisdiction")]})
+        holder = policy.get_in_scope_or_field_error(Team, data["team_id"], actor, "team_id")
     elif kind == HolderKind.WAREHOUSE and data.get("warehouse_id"):
-        holder = Warehouse.objects.filter(policy.scope_q(actor, Warehouse), pk=data["warehouse_id"]).first()
-        if holder is None:
-            raise ValidationFailed.from_dict({"warehouse_id": [gettext("No such warehouse in your jurisdiction")]})
+        holder = policy.get_in_scope_or_field_error(Warehouse, data["warehouse_id"], actor, "warehouse_id")
     if holder is not None:
         data["region_code"] = holder.region_code
         data.setdefault("holder_name", holder.name)
@@ -258,6 +253,9 @@ def _in_region(code_attr: str):
 def _check_available(transfer: Transfer, actor, payload) -> None:
     held = available(transfer.source, transfer.item)
     if held < transfer.quantity:
+        if not policy.in_scope(actor, transfer.source):
+            # Never the name or the stock of a warehouse the actor cannot see.
+            raise ValidationFailed.from_dict({"quantity": [_("The source warehouse does not hold that much")]})
         raise ValidationFailed.from_dict({"quantity": [
             f"{transfer.source} holds {held} of {transfer.item}, {transfer.quantity} are asked"]})
 
@@ -314,8 +312,11 @@ def request_transfer(actor, *, source: Warehouse, target: Warehouse, item: Suppl
                      reason: str = "") -> Transfer:
     policy.require(actor, "add", Transfer)
     _positive(quantity)
-    if not (policy.in_scope(actor, source) or policy.in_scope(actor, target)):
-        raise NotAllowed(gettext("Neither warehouse lies in your jurisdiction"))
+    # Both ends lie in the requester's jurisdiction (a transfer across jurisdictions is requested by the level
+    # above, whose scope holds both): a warehouse outside it answers exactly like an unknown one, and nothing of
+    # it (name, stock) reaches the requester.
+    source = policy.get_in_scope_or_field_error(Warehouse, source, actor, "source_id")
+    target = policy.get_in_scope_or_field_error(Warehouse, target, actor, "target_id")
     transfer = Transfer(source=source, target=target, item=item, quantity=quantity, reason=reason,
                         requested_by=actor)
     try:
@@ -340,11 +341,20 @@ def transition_transfer(actor, transfer: Transfer, action: str, payload: Mapping
 
 def create_standard(actor, data: Mapping[str, Any]) -> ReserveStandard:
     data = dict(data)
+    policy.require(actor, "add", ReserveStandard)
     if data.get("warehouse_id"):
-        warehouse = Warehouse.objects.filter(policy.scope_q(actor, Warehouse), pk=data["warehouse_id"]).first()
-        if warehouse is None:
-            raise ValidationFailed.from_dict({"warehouse_id": [gettext("No such warehouse in your jurisdiction")]})
+        warehouse = policy.get_in_scope_or_field_error(Warehouse, data["warehouse_id"], actor, "warehouse_id")
         data.setdefault("region_code", warehouse.region_code)
+        same = ReserveStandard.objects.filter(item_id=data.get("item_id"), warehouse=warehouse)
+    else:
+        policy.require_region_in_scope(actor, str(data.get("region_code") or ""))
+        same = ReserveStandard.objects.filter(item_id=data.get("item_id"), warehouse__isnull=True,
+                                              region_code=data.get("region_code"))
+    if same.exists():
+        # Only reached for a warehouse or region in the actor's scope, so this tells nothing about what the actor
+        # cannot see. The database constraint catches a concurrent twin (409 as well).
+        message = _("A reserve standard for this item exists already; change its quantity instead")
+        raise Conflict(message, [{"field": "item_id", "message": message}])
     return create_object(actor, ReserveStandard, data)
 
 

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yingji.core import policy
 from yingji.core.errors import NotAllowed, ServiceError
 from yingji.core.models import Region
+from yingji.core.regions import region_path
 from yingji.core.services import create_object, update_object
 from yingji.core.views import _get, _require, form_page, list_page, service_errors_to_form
 from yingji.prevention.choices import RiskColour
@@ -358,11 +359,12 @@ def team_list(request):
     table = Table([_("Name"), _("Type"), _("Region"), _("Capabilities"), _("Headcount"), _("Readiness"),
                    _("Leader"), _("Leader's phone"), _("24-hour duty phone")],
                   lambda t: (reverse("team_detail", args=[t.pk]), [
-                      t.name, _badge(TeamKind, t.kind), t.region_code,
+                      t.name, _badge(TeamKind, t.kind), region_path(t.region_code),
                       "、".join(Capability.label(c) for c in t.capabilities) or "—", t.headcount,
                       _badge(Readiness, t.readiness), t.leader or "—", _phone(t.leader_phone, reveal),
                       t.duty_phone or "—"]))
     columns = [("name", _l("Name")), ("kind", _l("Type")), ("region_code", _l("Region code")),
+               ("region_name", _l("Region")),
                ("capabilities", _l("Capabilities")), ("headcount", _l("Headcount")), ("readiness", _l("Readiness")),
                ("leader", _l("Leader")), _phone_column("leader_phone", _l("Leader's phone"), reveal),
                ("duty_phone", _l("24-hour duty phone")), ("address", _l("Address")), ("lat", _l("Latitude")),
@@ -385,7 +387,7 @@ def team_detail(request, pk: int):
               (_("Capabilities"), "、".join(Capability.label(c) for c in team.capabilities)),
               (_("Headcount"), team.headcount), (_("Leader"), team.leader),
               (_("Leader's phone"), _phone(team.leader_phone, reveal)),
-              (_("24-hour duty phone"), _phone(team.duty_phone, True)), (_("Region"), team.region_code),
+              (_("24-hour duty phone"), _phone(team.duty_phone, True)), (_("Region"), region_path(team.region_code)),
               (_("Address"), team.address), (COORDINATES, _latlon(team)), (_("Notes"), team.notes)]
     return render(request, "resources/team_detail.html", {
         "object": team, "team": team, "title": team.name, "kind_label": _("Rescue team"),
@@ -442,7 +444,8 @@ def activity_list(request):
                       a.date, _badge(ActivityKind, a.kind), a.team.name,
                       a.incident.title if a.incident_id else "—", a.notes or "—"]))
     columns = [("date", _l("Date")), ("kind", _l("Kind")), ("team.name", _l("Team")),
-               ("incident.title", _l("Incident")), ("notes", _l("Notes")), ("region_code", _l("Region code"))]
+               ("incident.title", _l("Incident")), ("notes", _l("Notes")), ("region_code", _l("Region code")),
+               ("region_name", _l("Region"))]
     qs = TeamActivity.objects.for_user(request.user).select_related("team", "incident") \
         if policy.can(request.user, "view", TeamActivity) else None
     return _registry_page(request, TeamActivity, TeamActivityFilterSet, title=_("Drills and deployments"),
@@ -460,10 +463,10 @@ def expert_list(request):
     table = Table([PERSON_NAME, EXPERTISE, PERSON_TITLE, UNIT_ORG, _("Phone"), _("Available"), _("Region")],
                   lambda e: (reverse("expert_detail", args=[e.pk]), [
                       e.name, _badge(Capability, e.field), e.title or "—", e.unit or "—", _phone(e.phone, reveal),
-                      _("Yes") if e.available else _("No"), e.region_code]))
+                      _("Yes") if e.available else _("No"), region_path(e.region_code)]))
     columns = [("name", PERSON_NAME), ("field", EXPERTISE), ("specialty", _l("Specialty")), ("title", PERSON_TITLE),
                ("unit", UNIT_ORG), _phone_column("phone", _l("Phone"), reveal), ("available", _l("Available")),
-               ("region_code", _l("Region code"))]
+               ("region_code", _l("Region code")), ("region_name", _l("Region"))]
     return _registry_page(request, Expert, ExpertFilterSet, title=_("Expert pool"),
                           subtitle=_("Experts by field, with unit, title and availability."), table=table,
                           columns=columns, export_name="experts",
@@ -477,7 +480,8 @@ def expert_detail(request, pk: int):
     reveal = _reveal(request, expert, Expert, {"phone": expert.phone})
     fields = [(EXPERTISE, _badge(Capability, expert.field)), (_("Specialty"), expert.specialty),
               (PERSON_TITLE, expert.title), (UNIT_ORG, expert.unit), (_("Phone"), _phone(expert.phone, reveal)),
-              (_("Available"), _("Yes") if expert.available else _("No")), (_("Region"), expert.region_code),
+              (_("Available"), _("Yes") if expert.available else _("No")),
+              (_("Region"), region_path(expert.region_code)),
               (_("Address"), expert.address), (COORDINATES, _latlon(expert))]
     return render(request, "resources/detail.html", {
         "object": expert, "title": expert.name, "kind_label": _("Expert"), "list_url": reverse("expert_list"),
@@ -514,10 +518,10 @@ def equipment_list(request):
                   lambda e: (reverse("equipment_detail", args=[e.pk]), [
                       _badge(EquipmentItem, e.item), e.model_name or "—", e.count,
                       e.holder_name or "—", _badge(EquipmentStatus, e.status), e.last_checked or "—",
-                      e.region_code]))
+                      region_path(e.region_code)]))
     columns = [("item", _l("Item")), ("model_name", _l("Model")), ("count", _l("Count")),
                ("holder_kind", _l("Holder type")), ("holder_name", _l("Holder")), ("status", _l("Status")),
-               ("last_checked", _l("Last check")), ("region_code", _l("Region code"))]
+               ("last_checked", _l("Last check")), ("region_code", _l("Region code")), ("region_name", _l("Region"))]
     summary = []
     if policy.can(request.user, "view", Equipment):
         summary = [{**row, "label": EquipmentItem.label(row["item"]),
@@ -542,7 +546,7 @@ def equipment_detail(request, pk: int):
     fields = [(_("Item"), _badge(EquipmentItem, e.item)), (_("Model"), e.model_name), (_("Count"), e.count),
               (_("Holder type"), _badge(HolderKind, e.holder_kind)), (_("Holder"), holder),
               (_("Status"), _badge(EquipmentStatus, e.status)), (_("Last check"), e.last_checked),
-              (_("Region"), e.region_code), (_("Address"), e.address), (COORDINATES, _latlon(e))]
+              (_("Region"), region_path(e.region_code)), (_("Address"), e.address), (COORDINATES, _latlon(e))]
     return render(request, "resources/detail.html", {
         "object": e, "title": str(e), "kind_label": _("Equipment"), "list_url": reverse("equipment_list"),
         "list_label": _("Equipment"), "fields": fields,
@@ -575,9 +579,10 @@ def warehouse_list(request):
     reveal = policy.reveal_pii(request.user, Warehouse)
     table = Table([_("Name"), _("Level"), _("Region"), _("Manager"), _("Phone"), _("Address")],
                   lambda w: (reverse("warehouse_detail", args=[w.pk]), [
-                      w.name, _badge(WarehouseLevel, w.level), w.region_code, w.manager or "—",
+                      w.name, _badge(WarehouseLevel, w.level), region_path(w.region_code), w.manager or "—",
                       _phone(w.phone, reveal), w.address or "—"]))
     columns = [("name", _l("Name")), ("level", _l("Level")), ("region_code", _l("Region code")),
+               ("region_name", _l("Region")),
                ("manager", _l("Manager")), _phone_column("phone", _l("Phone"), reveal),
                ("area_m2", _l("Area (m²)")), ("address", _l("Address")), ("lat", _l("Latitude")),
                ("lon", _l("Longitude"))]
@@ -605,7 +610,7 @@ def warehouse_detail(request, pk: int):
         b.near_expiry = bool(not b.expired and b.expires_on and b.expires_on <= horizon)
         b.inspection_due = bool(b.inspect_on and b.inspect_on <= horizon)
     can_move = policy.can(request.user, "move", StockBatch)
-    fields = [(_("Level"), _badge(WarehouseLevel, warehouse.level)), (_("Region"), warehouse.region_code),
+    fields = [(_("Level"), _badge(WarehouseLevel, warehouse.level)), (_("Region"), region_path(warehouse.region_code)),
               (_("Manager"), warehouse.manager), (_("Phone"), _phone(warehouse.phone, reveal)),
               (_("Area (m²)"), warehouse.area_m2), (_("Address"), warehouse.address),
               (COORDINATES, _latlon(warehouse))]
@@ -716,7 +721,7 @@ def stock_list(request):
     columns = [("warehouse.name", _l("Warehouse")), ("item.code", _l("Item code")), ("item.name", _l("Item")),
                ("item.spec", _l("Specification")), ("batch_no", _l("Batch")), ("quantity", _l("Quantity")),
                ("item.unit", UNIT_MEASURE), ("received_on", RECEIVED_STOCK), ("expires_on", _l("Expires")),
-               ("inspect_on", _l("Next inspection")), ("region_code", _l("Region code"))]
+               ("inspect_on", _l("Next inspection")), ("region_code", _l("Region code")), ("region_name", _l("Region"))]
     qs = StockBatch.objects.select_related("warehouse", "item").for_user(request.user) \
         if policy.can(request.user, "view", StockBatch) else None
     return _registry_page(request, StockBatch, StockFilterSet, title=_("Stock"),
@@ -851,11 +856,11 @@ def shelter_list(request):
     table = Table([_("Name"), _("Level"), _("Type"), _("Region"), _("Capacity"), _("Occupancy"), _("Status"),
                    _("Manager"), _("Phone")],
                   lambda s: (reverse("shelter_detail", args=[s.pk]), [
-                      s.name, _badge(ShelterLevel, s.level), _badge(ShelterKind, s.kind), s.region_code,
+                      s.name, _badge(ShelterLevel, s.level), _badge(ShelterKind, s.kind), region_path(s.region_code),
                       s.capacity, s.occupancy, _badge(ShelterStatus, s.status), s.manager or "—",
                       _phone(s.phone, reveal)]))
     columns = [("name", _l("Name")), ("level", _l("Level")), ("kind", _l("Type")), ("space", _l("Space")),
-               ("region_code", _l("Region code")), ("area_m2", _l("Usable area (m²)")),
+               ("region_code", _l("Region code")), ("region_name", _l("Region")), ("area_m2", _l("Usable area (m²)")),
                ("area_per_person", _l("Area per person (m²)")), ("capacity", _l("Capacity (persons)")),
                ("facilities", _l("Facilities")), ("manager", _l("Manager")),
                _phone_column("phone", _l("Phone"), reveal), ("status", _l("Status")),
@@ -874,7 +879,7 @@ def shelter_detail(request, pk: int):
     shelter = _get(request, Shelter, pk)
     reveal = _reveal(request, shelter, Shelter, {"phone": shelter.phone})
     fields = [(_("Level"), _badge(ShelterLevel, shelter.level)), (_("Type"), _badge(ShelterKind, shelter.kind)),
-              (_("Space"), _badge(ShelterSpace, shelter.space)), (_("Region"), shelter.region_code),
+              (_("Space"), _badge(ShelterSpace, shelter.space)), (_("Region"), region_path(shelter.region_code)),
               (_("Usable area (m²)"), shelter.area_m2), (_("Area per person (m²)"), shelter.area_per_person),
               (_("Capacity (persons)"), shelter.capacity), (_("Capacity by the standard"), shelter.standard_capacity),
               (_("Facilities"), "、".join(Facility.label(f) for f in shelter.facilities)),

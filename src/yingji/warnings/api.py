@@ -15,8 +15,11 @@ from yingji.core.api_support import (
     ERRORS,
     ActiveSessionAuth,
     BearerTokenAuth,
+    DateTime,
     Id,
+    InSchema,
     PageParams,
+    Phone,
     ShortText,
     apply_filters,
     filter_params,
@@ -86,7 +89,7 @@ class WarningOut(Schema):
     actions: list[str] = []
 
 
-class WarningIn(Schema):
+class WarningIn(InSchema):
     template: ShortText(32) | None = Field(None, description=f"One of: {', '.join(TEMPLATES)}")
     event_type: ShortText(32, 1) | None = None
     event: ShortText(100, 1) | None = None
@@ -96,8 +99,8 @@ class WarningIn(Schema):
     headline: ShortText(200, 1) | None = None
     description: LongText | None = None
     instruction: LongText | None = None
-    effective: datetime.datetime | None = None
-    expires: datetime.datetime | None = None
+    effective: DateTime | None = None
+    expires: DateTime | None = None
     area_codes: list[RegionCode] | None = Field(None, max_length=500)
     area_desc: ShortText(500) | None = None
     polygons: list[AreaShape] | None = Field(None, max_length=20, description="CAP polygons: 'lat,lon lat,lon …'")
@@ -109,7 +112,7 @@ class DeriveIn(WarningIn):
     msg_type: _literal([MessageType.UPDATE, MessageType.CANCEL])
 
 
-class TransitionIn(Schema):
+class TransitionIn(InSchema):
     action: _literal(services.USER_ACTIONS)
     note: ShortText(500) = ""
 
@@ -161,12 +164,12 @@ class PersonOut(Schema):
     is_active: bool
 
 
-class PersonIn(Schema):
+class PersonIn(InSchema):
     name: ShortText(50, 1)
     kind: _literal(PersonKind.values())
     title: ShortText(100) = ""
     region_code: RegionCode
-    phone: ShortText(32, 3)
+    phone: Phone
     email: ShortText(254) = ""
     webhook_url: ShortText(300) = ""
     user_id: Id | None = None
@@ -175,12 +178,12 @@ class PersonIn(Schema):
     is_active: bool = True
 
 
-class PersonPatch(Schema):
+class PersonPatch(InSchema):
     name: ShortText(50, 1) | None = None
     kind: _literal(PersonKind.values()) | None = None
     title: ShortText(100) | None = None
     region_code: RegionCode | None = None
-    phone: ShortText(32, 3) | None = None
+    phone: Phone | None = None
     email: ShortText(254) | None = None
     webhook_url: ShortText(300) | None = None
     user_id: Id | None = None
@@ -211,19 +214,17 @@ def _person_refs(request, data: dict) -> dict:
         user_id = data.pop("user_id")
         data["user"] = None
         if user_id is not None:
-            data["user"] = User.objects.filter(policy.scope_q(request.user, User)).filter(pk=user_id).first()
-            if data["user"] is None:
-                raise ValidationFailed.from_dict({"user_id": [f"No account {user_id} in your scope"]})
+            data["user"] = policy.get_in_scope_or_field_error(User, user_id, request.user, "user_id",
+                                                              queryset=services.person_accounts(request.user))
     if "superior_id" in data:
         superior_id = data.pop("superior_id")
         data["superior"] = None
         if superior_id is not None:
-            superior = ResponsiblePerson.objects.filter(
-                policy.scope_q(request.user, ResponsiblePerson) | services.covers_q(
-                    [request.user.scope_region_code or "-"])).filter(pk=superior_id).first()
-            if superior is None:
-                raise ValidationFailed.from_dict({"superior_id": [f"No responsible person {superior_id}"]})
-            data["superior"] = superior
+            # A superior may sit above the user's jurisdiction (the persons covering it), so the lookup widens the
+            # scope by those; anything else answers like an unknown id.
+            data["superior"] = policy.get_in_scope_or_field_error(
+                ResponsiblePerson, superior_id, request.user, "superior_id",
+                widen=services.covers_q([request.user.scope_region_code or "-"]))
     return data
 
 

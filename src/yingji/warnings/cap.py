@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
+from yingji.core.textpolicy import for_xml
+
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 XSD_PATH = Path(__file__).resolve().parent / "data" / "CAP-v1.2.xsd"
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -26,8 +28,13 @@ _GEOCODE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
 
 
 def cap_time(value: datetime) -> str:
-    """CAP dateTime: seconds precision with an explicit offset, Beijing time (``2026-07-01T08:00:00+08:00``)."""
-    return value.astimezone(BEIJING).replace(microsecond=0).isoformat()
+    """CAP dateTime: seconds precision with an explicit offset, Beijing time (``2026-07-01T08:00:00+08:00``); an
+    instant with no Beijing time (the last hours of year 9999) keeps its own offset instead of raising."""
+    try:
+        local = value.astimezone(BEIJING)
+    except OverflowError:
+        local = value
+    return local.replace(microsecond=0).isoformat()
 
 
 def reference_of(warning) -> str:
@@ -69,7 +76,7 @@ def parse_circle(text: str) -> tuple[float, float, float]:
 def _sub(parent, name: str, text: str | None = None):
     element = etree.SubElement(parent, f"{{{NS}}}{name}")
     if text is not None:
-        element.text = text
+        element.text = for_xml(text)
     return element
 
 

@@ -15,10 +15,10 @@ class WarningLevel(ChoiceSet):
     YELLOW = "yellow"
     BLUE = "blue"
     CHOICES = (
-        (RED, _("Red"), "danger"),
-        (ORANGE, _("Orange"), "warning"),
+        (RED, _("Red"), "red"),
+        (ORANGE, _("Orange"), "orange"),
         (YELLOW, _("Yellow"), "yellow"),
-        (BLUE, _("Blue"), "primary"),
+        (BLUE, _("Blue"), "blue"),
     )
 
 
@@ -56,9 +56,9 @@ class WarningState(ChoiceSet):
         (DRAFT, _("Draft"), "secondary"),
         (SUBMITTED, _("Submitted"), "info"),
         (APPROVED, _("Approved"), "primary"),
-        (PUBLISHED, _("Published"), "danger"),
+        (PUBLISHED, _("Published"), "success"),
         (UPDATED, _("Superseded by an update"), "light"),
-        (CANCELLED, _("Cancelled"), "dark"),
+        (CANCELLED, pgettext_lazy("warning state", "Cancelled"), "dark"),
         (EXPIRED, _("Expired"), "light"),
     )
 
@@ -74,9 +74,10 @@ class MessageType(ChoiceSet):
     UPDATE = "Update"
     CANCEL = "Cancel"
     CHOICES = (
-        (ALERT, _("Alert"), "danger"),
-        (UPDATE, pgettext_lazy("CAP message type", "Update"), "warning"),
-        (CANCEL, _("Cancel"), "secondary"),
+        # Neutral colours: next to a level badge, a red or yellow message type would read as a warning level.
+        (ALERT, _("Alert"), "secondary"),
+        (UPDATE, pgettext_lazy("CAP message type", "Update"), "info"),
+        (CANCEL, pgettext_lazy("CAP message type", "Cancel"), "dark"),
     )
 
 

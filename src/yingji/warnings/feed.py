@@ -7,15 +7,18 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
+from yingji.core.textpolicy import for_xml
+
 from . import cap
 
 ATOM = "http://www.w3.org/2005/Atom"
 
 
 def _sub(parent, name: str, text: str | None = None, **attrs):
-    element = etree.SubElement(parent, f"{{{ATOM}}}{name}", **attrs)
+    """A child element; stored text passes ``textpolicy.for_xml`` (rows older than the text policy)."""
+    element = etree.SubElement(parent, f"{{{ATOM}}}{name}", {k: for_xml(str(v)) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = for_xml(text)
     return element
 
 

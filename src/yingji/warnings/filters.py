@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.filters import SearchFilterSet
+from yingji.core.filters import RegionFilter, SearchFilterSet
 
 from .choices import MessageType, PersonKind, WarningLevel, WarningState
 from .models import ResponsiblePerson, Warning
@@ -14,17 +14,24 @@ class WarningFilterSet(SearchFilterSet):
     state = django_filters.ChoiceFilter(choices=WarningState.choices(), label=_("State"))
     level = django_filters.ChoiceFilter(choices=WarningLevel.choices(), label=_("Level"))
     msg_type = django_filters.ChoiceFilter(choices=MessageType.choices(), label=_("Message type"))
+    in_force = django_filters.BooleanFilter(method="filter_in_force", label=_("In force"))
 
     class Meta:
         model = Warning
-        fields = ["state", "level", "msg_type"]
+        fields = ["state", "level", "msg_type", "in_force"]
+
+    def filter_in_force(self, queryset, name, value):
+        from .services import in_force_q
+
+        if value is None:
+            return queryset
+        return queryset.filter(in_force_q()) if value else queryset.exclude(in_force_q())
 
 
 class ResponsiblePersonFilterSet(SearchFilterSet):
     SEARCH_FIELDS = ("name", "title", "region_code")
     kind = django_filters.ChoiceFilter(choices=PersonKind.choices(), label=_("Kind"))
-    region_code = django_filters.CharFilter(field_name="region_code", lookup_expr="startswith", max_length=12,
-                                            label=_("Within region (code prefix)"))
+    region_code = RegionFilter()
 
     class Meta:
         model = ResponsiblePerson

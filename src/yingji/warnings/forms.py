@@ -11,7 +11,9 @@ from django.utils.translation import pgettext_lazy
 
 from yingji.core import policy
 from yingji.core.choices import RegionLevel
+from yingji.core.forms import PhoneField
 from yingji.core.models import Region, User
+from yingji.core.regions import region_path
 
 from . import services
 from .catalog import TEMPLATES
@@ -29,7 +31,7 @@ def _area_choices(user) -> list[tuple[str, str]]:
     regions = (Region.objects.filter(policy.scope_q(user, Region))
                .filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
                .order_by("code").values_list("code", "name"))
-    return [(code, f"{code} {name}") for code, name in regions]
+    return [(code, region_path(code)) for code, _name in regions]
 
 
 class WarningForm(forms.Form):
@@ -91,7 +93,7 @@ class PersonForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PersonKind.choices())
     title = forms.CharField(label=pgettext_lazy("person", "Title"), max_length=100, required=False)
     region_code = forms.ChoiceField(label=_("Jurisdiction"))
-    phone = forms.CharField(label=_("Phone"), max_length=32)
+    phone = PhoneField(label=_("Phone"))
     email = forms.EmailField(label=_("Email"), required=False)
     webhook_url = forms.URLField(label=_("Group robot webhook"), max_length=300, required=False,
                                  assume_scheme="https")
@@ -113,7 +115,7 @@ class PersonForm(forms.Form):
                                               "%(channels)s.") % {"channels": "、".join(
                                                   str(label) for _value, label in Channel.choices())}
         self.fields["region_code"].choices = _area_choices(user)
-        self.fields["user"].queryset = User.objects.filter(policy.scope_q(user, User)).order_by("username")
+        self.fields["user"].queryset = services.person_accounts(user)
         # A superior may sit above the user's own jurisdiction (the county head for a township's staff).
         superiors = ResponsiblePerson.objects.filter(
             policy.scope_q(user, ResponsiblePerson) | services.covers_q([user.scope_region_code or "-"]),

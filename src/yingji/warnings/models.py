@@ -109,8 +109,14 @@ class Warning(Scoped, Versioned):  # noqa: A001  (the domain name; Python's buil
         return str(CAP_URGENCY_LABELS.get(self.urgency, self.urgency))
 
     @property
+    def is_lifting_notice(self) -> bool:
+        """A Cancel message (解除通知): it lifts a warning, it is never a warning in force itself."""
+        return self.msg_type == MessageType.CANCEL
+
+    @property
     def is_current(self) -> bool:
-        return self.state == WarningState.PUBLISHED and self.expires > timezone.now()
+        return (self.state == WarningState.PUBLISHED and self.expires > timezone.now()
+                and not self.is_lifting_notice)
 
 
 class WarningEvent(models.Model):
@@ -190,7 +196,9 @@ class ResponsiblePerson(Scoped):
         verbose_name_plural = _("responsible persons")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.region_code})"
+        from yingji.core.regions import region_path
+
+        return f"{self.name}（{region_path(self.region_code)}）"
 
     @property
     def channel_labels(self) -> list[str]:

@@ -233,12 +233,14 @@ def derive(actor, original: Warning, msg_type: str, data: Mapping[str, Any]) -> 
     """Draft an Update or a Cancel of a published warning; it replaces the original when it is published."""
     if msg_type not in (MessageType.UPDATE, MessageType.CANCEL):
         raise ValidationFailed.from_dict({"msg_type": [gettext("An Update or a Cancel")]})
-    if original.state != WarningState.PUBLISHED:
+    if original.state != WarningState.PUBLISHED or original.msg_type == MessageType.CANCEL:
         raise ValidationFailed.from_dict(
             {"references": [gettext("Only a published warning can be updated or cancelled")]})
     base = {k: getattr(original, k) for k in TEXT_FIELDS} | {"template": "", "locked_fields": []}
     if msg_type == MessageType.CANCEL:
+        # A lifting notice says that the warning is lifted; it does not repeat the warning's text or guidance.
         base["headline"] = f"解除{original.headline}"[:200]
+        base["description"] = f"{original.headline}已解除。"[:2000]
         base["instruction"] = ""
     return create_warning(actor, base | {k: v for k, v in dict(data).items() if v is not None},
                           references=original, msg_type=msg_type)
@@ -344,8 +346,25 @@ def expire_due(now: datetime | None = None) -> int:
 
 
 def public_warnings(now: datetime | None = None):
-    """What the public sees: published, unexpired warnings (no staff data beyond the CAP content)."""
+    """The public CAP feed: published, unexpired messages, lifting notices (Cancel) included so that feed readers
+    learn that a warning is lifted (no staff data beyond the CAP content)."""
     return Warning.objects.filter(state=WarningState.PUBLISHED, expires__gt=now or timezone.now())
+
+
+def in_force_q(now: datetime | None = None) -> Q:
+    """Warnings in force: published, unexpired, and not a lifting notice (a Cancel message lifts a warning; the
+    lifted warning itself is in state cancelled)."""
+    return (Q(state=WarningState.PUBLISHED, expires__gt=now or timezone.now())
+            & ~Q(msg_type=MessageType.CANCEL))
+
+
+def warnings_in_force(now: datetime | None = None):
+    return Warning.objects.filter(in_force_q(now))
+
+
+def lifting_notices(now: datetime | None = None):
+    """Published lifting notices still within their validity: the public page lists them apart, as lifted."""
+    return public_warnings(now).filter(msg_type=MessageType.CANCEL)
 
 
 def publicly_documented():
@@ -619,6 +638,12 @@ def resend_silent(actor, warning: Warning) -> int:
 # --- responsible persons ---------------------------------------------------------------------------------------
 
 
+def person_accounts(actor):
+    """Accounts a responsible person may be linked to (for the in-app channel): people who may act, inside the
+    acting user's jurisdiction (``policy.acting_users``; never observers or administrators)."""
+    return policy.acting_users(actor.scope_region_code or "", inside=True)
+
+
 def _check_person(data: Mapping[str, Any]) -> None:
     errors: dict[str, list[str]] = {}
     channels = data.get("channels")
@@ -644,8 +669,17 @@ def _check_person(data: Mapping[str, Any]) -> None:
         raise ValidationFailed.from_dict(errors)
 
 
+def _check_account(actor, account, current=None) -> None:
+    if account is None or account == current or actor is None:
+        return
+    if not person_accounts(actor).filter(pk=account.pk).exists():
+        raise ValidationFailed.from_dict({"user_id": ["That account cannot act here (an observer, an administrator, "
+                                                      "or outside your jurisdiction)"]})
+
+
 def create_person(actor, data: Mapping[str, Any]) -> ResponsiblePerson:
     _check_person(data)
+    _check_account(actor, data.get("user"))
     return create_object(actor, ResponsiblePerson, data)
 
 
@@ -653,6 +687,7 @@ def update_person(actor, person: ResponsiblePerson, data: Mapping[str, Any]) -> 
     merged = {f: getattr(person, f) for f in ("channels", "email", "webhook_url", "user", "region_code",
                                               "superior")} | dict(data)
     _check_person(merged)
+    _check_account(actor, data.get("user"), person.user)
     return update_object(actor, person, data)
 
 

@@ -84,7 +84,8 @@ def warning_detail(request, pk: int):
         "can_resend": policy.can(request.user, "resend", Warning) and warning.state == "published",
         "source_alarm_url": _source_alarm_url(request.user, warning),
         "can_edit": warning.state == WarningState.DRAFT and policy.can(request.user, "change", Warning),
-        "can_derive": warning.state == WarningState.PUBLISHED and policy.can(request.user, "add", Warning),
+        "can_derive": (warning.state == WarningState.PUBLISHED and not warning.is_lifting_notice
+                       and policy.can(request.user, "add", Warning)),
         "events": warning.events.select_related("actor")[:200], "successors": warning.successors.all(),
     })
 
@@ -302,9 +303,10 @@ def person_edit(request, pk: int):
 
 
 def public_warning_list(request):
-    """Current warnings for everyone (no login): published and unexpired only."""
+    """Current warnings for everyone (no login): those in force, then the recently lifted ones apart."""
     return render(request, "warnings/public_list.html",
-                  {"warnings": services.public_warnings().order_by("-sent", "-pk")[:100]})
+                  {"warnings": services.warnings_in_force().order_by("-sent", "-pk")[:100],
+                   "lifted": services.lifting_notices().order_by("-sent", "-pk")[:20]})
 
 
 def public_warning_detail(request, pk: int):

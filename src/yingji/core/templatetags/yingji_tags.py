@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime, time
 
 from django import forms, template
 from django.apps import apps
@@ -11,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from yingji.core import regions
 from yingji.core.choices import AuditAction, ChoiceSet, OrganisationKind, RegionKind, RegionLevel, Role
 from yingji.duty.choices import EntryKind, EntryState, HandoverState, Shift
 from yingji.enterprises.choices import MajorHazardLevel
@@ -214,22 +217,43 @@ def _widget_class(field, small: bool) -> str:
     return css
 
 
+# Native pickers and the value syntax the browser accepts for each (HTML "valid normalized" strings). A value in
+# any other syntax, such as the display locale's 2026/02/22, is shown blank and submitted blank, which silently
+# erased stored dates on save. So the value is always ISO, whatever the language; the fields parse ISO back.
 NATIVE_INPUT_TYPES = (
-    (forms.DateTimeInput, "datetime-local"),
-    (forms.DateInput, "date"),
-    (forms.TimeInput, "time"),
+    (forms.DateTimeInput, "datetime-local", "%Y-%m-%dT%H:%M"),
+    (forms.DateInput, "date", "%Y-%m-%d"),
+    (forms.TimeInput, "time", "%H:%M"),
 )
+
+
+_WITH_SECONDS = re.compile(r"\d:\d\d:\d\d")
+
+
+def _native_input(field, widget, attrs: dict) -> None:
+    """Make a date, datetime or time widget a native picker holding an ISO value (local time for datetimes:
+    the field's ``prepare_value`` has already moved aware values into the current time zone)."""
+    native = next(((t, f) for cls, t, f in NATIVE_INPUT_TYPES if isinstance(widget, cls)), None)
+    if native is None:
+        return
+    input_type, iso_format = native
+    # The widget belongs to this form instance (forms deep-copy their fields), so changing it here changes no
+    # other form.
+    widget.input_type = input_type
+    value = field.value()
+    if input_type != "date" and (isinstance(value, datetime | time) and value.second
+                                 or isinstance(value, str) and _WITH_SECONDS.search(value)):
+        # A value with seconds keeps them (the picker's default step of a minute would reject it, and cutting
+        # them would change the value on an unchanged save). A string is what was submitted, shown back as is.
+        iso_format += ":%S"
+        attrs.setdefault("step", "1")
+    widget.format = iso_format
 
 
 def _widget_attrs(field, small: bool) -> dict:
     widget = field.field.widget
     attrs = {"class": " ".join(filter(None, [widget.attrs.get("class", ""), _widget_class(field, small)]))}
-    # Native pickers; Django's date/time fields parse the ISO values they send. The widget belongs to this
-    # form instance (forms deep-copy their fields), so setting its input type here changes no other form.
-    for widget_class, input_type in NATIVE_INPUT_TYPES:
-        if isinstance(widget, widget_class):
-            widget.input_type = input_type
-            break
+    _native_input(field, widget, attrs)
     if isinstance(widget, forms.PasswordInput) and "autocomplete" not in widget.attrs:
         # Lets password managers tell the current password from a new one.
         current = field.name.startswith(("old", "current"))
@@ -259,8 +283,9 @@ def form_field(field, small=False):
 
 @register.simple_tag
 def filter_fields(form):
-    """The filter form's fields, free-text search first (FilterSets declare it on their base class)."""
-    fields = list(form)
+    """The filter form's visible fields, free-text search first (FilterSets declare it on their base class);
+    filters hidden for the user's role are rendered as hidden inputs by ``filter_form.html``."""
+    fields = form.visible_fields()
     return sorted(fields, key=lambda f: f.name != "q")
 
 
@@ -281,21 +306,23 @@ def page_range(page, on_each_side=2, on_ends=1):
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=on_each_side, on_ends=on_ends))
 
 
-@register.simple_tag(takes_context=True)
-def region_label(context, code: str):
-    """``name (code)`` for a region code; the names are read once per request."""
-    if not code:
-        return ""
-    request = context.get("request")
-    names = getattr(request, "_yingji_region_names", None) if request is not None else None
-    if names is None:
-        from yingji.core.models import Region
+@register.simple_tag
+def region_label(code: str):
+    """The name of a region (village names with their township); the code itself only where a code column is
+    meant. One lookup for the whole request (``yingji.core.regions``)."""
+    return regions.region_path(code)
 
-        names = dict(Region.objects.values_list("code", "name"))
-        if request is not None:
-            request._yingji_region_names = names
-    name = names.get(code)
-    return f"{name} ({code})" if name else code
+
+@register.filter
+def region_name(code: str) -> str:
+    """``{{ shift.region_code|region_name }}``: as ``region_label``, as a filter."""
+    return regions.region_path(code)
+
+
+@register.filter
+def region_names(codes) -> str:
+    """``{{ warning.area_codes|region_names }}``: several regions by name."""
+    return regions.region_names_list(codes)
 
 
 # --- audit ------------------------------------------------------------------------------------------------
