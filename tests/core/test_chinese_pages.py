@@ -66,7 +66,7 @@ NOT_PAGES = {
     "incident_response_level", "incident_transition", "incident_activate", "incident_task_create", "sitrep_draft",
     "task_act", "sitrep_issue", "sitrep_download", "alarm_act", "alarm_open_incident", "rule_set_enabled",
     "team_activity_add", "transfer_act", "shelter_status", "warning_act", "warning_resend", "warning_ack",
-    "resource_import_template",
+    "resource_import_template", "duty_handover_acknowledge",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",
