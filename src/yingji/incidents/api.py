@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -11,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import ConfigDict
 
 from yingji.core import attachments, policy
 from yingji.core.api_support import ERRORS, Id, PageParams, ShortText, apply_filters, filter_params, page_of, paginate
@@ -134,8 +134,6 @@ class IncidentIn(Schema):
 class IncidentPatch(Schema):
     """The facts and place an edit may correct; give only what changes, with the version you read. Figures,
     grade and state are refused here (follow-up reports and transitions change them)."""
-
-    model_config = ConfigDict(extra="allow")
 
     version: int = Field(ge=0, description="The incident version the edit is based on (409 if stale)")
     title: ShortText(200, 1) | None = None
@@ -295,8 +293,18 @@ def update_incident(request, id: Id, payload: IncidentPatch):
     transitions: sending them answers 422."""
     incident = _incident(request, id, "change")
     data = payload.model_dump(exclude_unset=True)
+    # Fields the schema does not know are not dropped silently: the service names why each is refused.
+    data.update(dict.fromkeys(set(_json_keys(request)) - set(IncidentPatch.model_fields)))
     services.update_incident(request.auth, incident, data)
     return _incident_out(_queryset(True).get(pk=incident.pk), request.auth, detail=True)
+
+
+def _json_keys(request) -> list[str]:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return []
+    return [str(k) for k in body] if isinstance(body, dict) else []
 
 
 def _attachment_out(a) -> dict:
