@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core import policy
 from yingji.core.choices import OrganisationKind
@@ -115,7 +116,7 @@ class PlaceForm(forms.Form):
 class IncidentForm(PlaceForm):
     """Log an incident (首报) from a page: what, when, where, the figures as first known and who reported it."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     event_type = forms.ChoiceField(label=_("Type"))
     occurred_at = forms.DateTimeField(label=_("Occurred"), widget=DATETIME_LOCAL)
     source = forms.ChoiceField(label=_("Source"), choices=InformationSource.choices())
