@@ -154,6 +154,9 @@ def test_patch_validation_gives_field_errors_and_writes_nothing(api, placed):
         ({"village_code": _other_village(placed.region_code).code, "township_code": placed.region_code},
          {"village_code"}),
         # Workflow states and figures are not edited here.
+        ({"township_code": "", "village_code": ""}, {"township_code"}),
+        ({"township_code": "410481999"}, {"township_code"}),
+        ({"enterprise_id": 999999999}, {"enterprise_id"}),
         ({"state": "closed"}, {"state"}),
         ({"deaths": 3, "grade": "serious"}, {"deaths", "grade"}),
         ({"summary": "done"}, {"summary"}),

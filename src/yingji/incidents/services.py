@@ -195,6 +195,8 @@ def resolve_place(actor, data: Mapping[str, Any], current: Incident | None = Non
         if town_code in (None, "") and village_code in (None, ""):
             if data.get("region_code") not in (None, ""):
                 region = _scoped_region(actor, data["region_code"], None, "region_code", errors)
+            elif current is not None:
+                errors["township_code"] = ["An incident keeps its township; choose the right one"]
         else:
             town = (_scoped_region(actor, town_code, "township", "township_code", errors)
                     if town_code not in (None, "") else None)

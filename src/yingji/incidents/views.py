@@ -58,8 +58,9 @@ MAP_CENTRE_FALLBACK = (33.29, 113.52)
 
 def place_map_context(user, point=None) -> dict:
     """What the place picker's map needs: the centre (the incident's point, else the user's jurisdiction), the
-    optional base tiles and the township boundaries of the jurisdiction (so the map is useful without tiles)."""
-    regions = list(Region.objects.for_user(user).filter(level__in=("county", "township"))
+    optional base tiles and the township and village boundaries of the jurisdiction (so the map is useful without
+    tiles)."""
+    regions = list(Region.objects.for_user(user).filter(level__in=("county", "township", "village"))
                    .only("code", "name", "level", "lat", "lon", "boundary").order_by("code"))
     home = next((r for r in regions if r.lat is not None and r.lon is not None), None)
     if point is not None and point[0] is not None and point[1] is not None:

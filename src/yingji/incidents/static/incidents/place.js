@@ -33,8 +33,12 @@
       try {
         boundaries = L.geoJSON(JSON.parse(boundaryData.textContent), {
           style: function (feature) {
-            var county = feature.properties.level === "county";
-            return { color: "#6f42c1", weight: county ? 2.5 : 1, fill: !county, fillOpacity: 0.03 };
+            var level = feature.properties.level;
+            if (level === "village") {
+              return { color: "#6f42c1", weight: 0.6, opacity: 0.6, dashArray: "3 3", fill: true, fillOpacity: 0 };
+            }
+            return { color: "#6f42c1", weight: level === "county" ? 2.5 : 1.2, fill: level !== "county",
+                     fillOpacity: 0.03 };
           },
           onEachFeature: function (feature, layer) {
             if (feature.properties.level !== "county") {
