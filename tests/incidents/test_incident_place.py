@@ -412,3 +412,28 @@ def test_attach_on_the_incident_page(web, placed):
     assert web("township2").post(f"/incidents/{placed.pk}/attachments/",
                                  {"file": SimpleUploadedFile("x.png", PNG, content_type="image/png")}
                                  ).status_code == 404
+
+
+def test_a_moved_incident_takes_its_tasks_reports_and_files_to_the_new_township(api, web, demo_county, placed):
+    from yingji.incidents import services
+    from yingji.incidents.models import Sitrep, Task
+
+    duty = api("duty")
+    upload = duty.client.post(f"/api/v1/incidents/{placed.pk}/attachments",
+                              {"file": SimpleUploadedFile("现场.png", PNG, content_type="image/png")},
+                              headers=duty.headers)
+    attachment = Attachment.objects.get(pk=upload.json()["id"])
+    task = Task.objects.create(incident=placed, region_code=placed.region_code, title="警戒")
+    sitrep = services.draft_sitrep(duty.user, placed)
+    response = duty.patch(f"/api/v1/incidents/{placed.pk}", {"version": placed.version,
+                                                             "township_code": demo_county["township2"]})
+    assert response.status_code == 200, response.content
+    for obj in (task, sitrep, attachment):
+        obj.refresh_from_db()
+        assert obj.region_code == demo_county["township2"], obj
+    assert Sitrep.objects.get(pk=sitrep.pk).state == "draft"
+    # The new township sees the incident and its file; the old one sees neither.
+    assert api("township2").get(f"/api/v1/incidents/{placed.pk}").status_code == 200
+    assert web("township2").get(f"/attachments/{attachment.pk}/").status_code == 200
+    assert api("township1").get(f"/api/v1/incidents/{placed.pk}").status_code == 404
+    assert web("township1").get(f"/attachments/{attachment.pk}/").status_code == 404

@@ -451,6 +451,8 @@ def update_incident(actor, incident: Incident, data: Mapping[str, Any]) -> Incid
                      message="edited: " + ", ".join(names))
         if "occurred_at" in changed:
             _sync_deadlines(locked, accidents.reporting_deadlines(locked.occurred_at, locked.grade))
+        if {"region_code", "enterprise_id"} & set(changed):
+            _move_dependants(locked)
         detail = {}
         for key in changed:
             if key == "category":
@@ -464,6 +466,15 @@ def update_incident(actor, incident: Incident, data: Mapping[str, Any]) -> Incid
         _event(locked, actor, EventKind.EDITED, "、".join(labels),
                {"changed": detail, "place_moved": place_moved})
     return locked
+
+
+def _move_dependants(incident: Incident) -> None:
+    """Records that carry the incident's scope follow it to its new place, so that the new township sees the
+    incident's tasks, situation reports and files, and the old one no longer does."""
+    Task.objects.filter(incident=incident).update(region_code=incident.region_code)
+    Sitrep.objects.filter(incident=incident).update(region_code=incident.region_code)
+    region_code, enterprise_id = policy.object_scope(incident)
+    attachments.for_object(incident).update(region_code=region_code, enterprise_id=enterprise_id)
 
 
 def add_attachment(actor, incident: Incident, uploaded) -> Any:
