@@ -444,11 +444,10 @@ def update_incident(actor, incident: Incident, data: Mapping[str, Any]) -> Incid
         before = {k: getattr(locked, k) for k in changed}
         old_enterprise = locked.enterprise
         locked.refresh_from_db()
-        names = [k.removesuffix("_id") for k in changed if k != "category"]
         audit.record(AuditAction.UPDATE, locked, actor=actor,
                      before={k.removesuffix("_id"): audit._json_value(v) for k, v in before.items()},
                      after={k.removesuffix("_id"): audit._json_value(getattr(locked, k)) for k in changed},
-                     message="edited: " + ", ".join(names))
+                     message="details corrected")
         if "occurred_at" in changed:
             _sync_deadlines(locked, accidents.reporting_deadlines(locked.occurred_at, locked.grade))
         if {"region_code", "enterprise_id"} & set(changed):
