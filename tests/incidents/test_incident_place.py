@@ -437,3 +437,15 @@ def test_a_moved_incident_takes_its_tasks_reports_and_files_to_the_new_township(
     assert web("township2").get(f"/attachments/{attachment.pk}/").status_code == 200
     assert api("township1").get(f"/api/v1/incidents/{placed.pk}").status_code == 404
     assert web("township1").get(f"/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_place_in_words_names_the_township_and_village_once(api, demo_county, placed):
+    from yingji.incidents.services import place_text
+
+    town = Region.objects.get(code=demo_county["township"])
+    village = _village(town.code)
+    assert place_text(placed) == town.name
+    placed.region_code, placed.address = village.code, "幸福路18号"
+    assert place_text(placed) == f"{town.name}{village.name}幸福路18号"
+    placed.address = f"{town.name}幸福路18号"
+    assert place_text(placed) == f"{town.name}幸福路18号"

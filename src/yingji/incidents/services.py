@@ -360,6 +360,19 @@ def _text(data: Mapping[str, Any], key: str, limit: int, errors: dict, required:
     return value
 
 
+def place_text(incident: Incident) -> str:
+    """Where the incident happened in words: township, village, enterprise and address (names, never codes)."""
+    codes = [c for c in (incident.township_code, incident.village_code) if c] or [incident.region_code]
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    regions = [names[c] for c in codes if names.get(c)]
+    address = incident.address or ""
+    # An address that already names the township stands for the region (no "石门镇石门镇工业园区").
+    parts = [] if regions and regions[0] in address else regions
+    if incident.enterprise_id and incident.enterprise.name not in address:
+        parts.append(incident.enterprise.name)
+    return "".join([*parts, address])
+
+
 def _display(name: str, value) -> str:
     if value is None or value == "":
         return ""
@@ -903,7 +916,7 @@ def _sitrep_prefill(actor, incident: Incident) -> dict:
                   .prefetch_related("member_units").first())
     grade = AccidentGrade.label(i.grade)
     when = timezone.localtime(i.occurred_at).strftime("%Y-%m-%d %H:%M")
-    situation = f"{when} {i.address or i.region_code} {i.title}. {i.description}".strip()
+    situation = f"{when} {place_text(i)} {i.title}. {i.description}".strip()
     casualties = (f"死亡 {i.deaths} 人，失踪 {i.missing} 人，重伤 {i.serious_injuries} 人，轻伤 {i.minor_injuries} 人，"
                   f"被困 {i.trapped} 人，直接经济损失 {i.direct_loss_yuan} 元；事故等级：{grade}。")
     response_lines = []
