@@ -105,7 +105,7 @@ def test_intake_refuses_a_village_outside_the_township_and_a_foreign_enterprise(
 # --- PATCH /api/v1/incidents/{id} -------------------------------------------------------------------------------
 
 
-def test_patch_auth_grants_and_scope(api, placed):
+def test_patch_auth_grants_and_scope(api, demo_county, placed):
     url = f"/api/v1/incidents/{placed.pk}"
     assert_error_shape(api(None).patch(url, {"version": placed.version, "title": "x"}), 401)
     assert_error_shape(api("observer").patch(url, {"version": placed.version, "title": "x"}), 403)
@@ -117,6 +117,10 @@ def test_patch_auth_grants_and_scope(api, placed):
     assert placed.title == "仓库起火"
     ok = api("township1").patch(url, {"version": placed.version, "title": "仓库火灾"})
     assert ok.status_code == 200, ok.content
+    # A township may correct its incidents but not move one out of its jurisdiction.
+    away = api("township1").patch(url, {"version": ok.json()["version"], "township_code": demo_county["township2"]})
+    assert_error_shape(away, 403)
+    assert Incident.objects.get(pk=placed.pk).region_code == placed.region_code
 
 
 def test_patch_corrects_facts_and_place_with_audit_and_timeline(api, demo_county, placed):
