@@ -141,6 +141,7 @@ class IncidentPatch(Schema):
     occurred_at: datetime.datetime | None = None
     township_code: TownshipCode | Literal[""] | None = None
     village_code: VillageCode | Literal[""] | None = None
+    region_code: RegionCode | None = Field(None, description="Older way to give the place, any level")
     enterprise_id: Id | None = None
     address: ShortText(200) | None = None
     lat: Latitude | None = None

@@ -377,8 +377,8 @@ def _display(name: str, value) -> str:
     if value is None or value == "":
         return ""
     if name == "region_code":
-        region = Region.objects.filter(code=value).only("name").first()
-        return f"{region.name} ({value})" if region else str(value)
+        names = dict(Region.objects.filter(code__in={value, value[:9]}).values_list("code", "name"))
+        return " ".join(names[c] for c in dict.fromkeys((value[:9], value)) if c in names) or str(value)
     if name == "enterprise":
         return str(value)
     if name == "event_type":
