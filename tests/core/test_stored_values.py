@@ -217,16 +217,9 @@ def _check_body(url: str, response) -> str | None:
 
 
 def _seeds() -> list[str]:
-    from django.urls import NoReverseMatch, reverse
+    from yingji.core.modules import MODULES
 
-    from yingji.core.context_processors import MODULES
-
-    seeds = ["/"]
-    for _key, _label, _icon, url_name, _model in MODULES:
-        try:
-            seeds.append(reverse(url_name))
-        except NoReverseMatch:
-            continue
+    seeds = ["/"] + [url for url in (module.url() for module in MODULES) if url]
     seeds += ["/duty/report/?format=xlsx", "/duty/report/?format=pdf", "/api/v1/warnings/feed.atom"]
     return seeds
 

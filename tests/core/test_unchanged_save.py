@@ -37,7 +37,7 @@ NOT_EDIT_PAGES = {
     "enterprise_detail", "enterprise_qrcode", "licence_create", "unit_create", "licence_delete", "unit_detail",
     "unit_delete",
     "incident_detail", "incident_report", "incident_reported", "incident_response_level", "incident_transition",
-    "incident_activate", "incident_task_create", "sitrep_draft", "task_act", "plan_detail", "sitrep_detail",
+    "incident_activate", "incident_task_create", "incident_attach", "sitrep_draft", "task_act", "plan_detail", "sitrep_detail",
     "sitrep_issue", "sitrep_print", "sitrep_download",
     "alarm_detail", "alarm_act", "alarm_open_incident", "rule_detail", "rule_set_enabled", "station_detail",
     "risk_detail", "risk_delete", "hazard_detail", "hazard_attach", "hazard_act",

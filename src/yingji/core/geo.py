@@ -59,3 +59,16 @@ def hexagon(lat: float, lon: float, radius_km: float) -> dict:
         ring.append([round(lon + dlon, 6), round(lat + dlat, 6)])
     ring.append(ring[0])
     return {"type": "Polygon", "coordinates": [ring]}
+
+
+def tile_host(url: str) -> str:
+    """``scheme://host[:port]`` of a map tile URL template (``{s}`` subdomains widened to a wildcard), or '' when
+    the URL is empty or not http(s): the one origin a map page's CSP lets images load from."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return ""
+    parts = urlsplit(url.replace("{s}", "*"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from yingji.core.forms import PhoneField
+from yingji.incidents.forms import IncidentForm
 from yingji.incidents.services import InformationSource
-from yingji.standards import events
 
 from .choices import EntryKind, Shift
 
@@ -22,24 +21,24 @@ class LogEntryForm(forms.Form):
     content = forms.CharField(label=_("Content"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class EscalateForm(forms.Form):
-    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
-    event_type = forms.ChoiceField(label=_("Type"))
-    occurred_at = forms.DateTimeField(label=_("Occurred"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    deaths = forms.IntegerField(label=_("Deaths"), min_value=0, initial=0)
-    missing = forms.IntegerField(label=_("Missing"), min_value=0, initial=0)
-    serious_injuries = forms.IntegerField(label=_("Serious injuries"), min_value=0, initial=0)
-    minor_injuries = forms.IntegerField(label=_("Minor injuries"), min_value=0, initial=0)
-    trapped = forms.IntegerField(label=_("Trapped"), min_value=0, initial=0)
-    direct_loss_yuan = forms.DecimalField(label=_("Direct loss (CNY)"), min_value=0, initial=0, max_digits=16,
-                                          decimal_places=2)
+class EscalateForm(IncidentForm):
+    """Turn a duty call into an incident: the incident form with its place picker; source, caller and content
+    come from the log entry."""
 
-    def __init__(self, *args, entry=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["event_type"].choices = [(t.key, t.name_zh) for t in events.types()]
+    FROM_ENTRY = ("source", "description", "reporter_name", "reporter_phone")
+    SECTIONS = IncidentForm.SECTIONS[:3]
+
+    def __init__(self, *args, user, entry=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        for name in self.FROM_ENTRY:
+            del self.fields[name]
         if entry is not None:
-            self.fields["occurred_at"].initial = timezone.localtime(entry.received_at).strftime("%Y-%m-%dT%H:%M")
+            self.fields["occurred_at"].initial = timezone.localtime(entry.received_at).replace(second=0,
+                                                                                              microsecond=0)
+            if len(entry.region_code or "") >= 9 and not self.is_bound:
+                self.fields["township_code"].initial = entry.region_code[:9]
+                if len(entry.region_code) == 12:
+                    self.fields["village_code"].initial = entry.region_code
 
 
 class DailyReportForm(forms.Form):

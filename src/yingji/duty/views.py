@@ -21,6 +21,7 @@ from yingji.core.errors import Conflict, NotAllowed, ServiceError
 from yingji.core.regions import region_name
 from yingji.core.views import _get, _require, service_errors_to_form
 from yingji.incidents import services as incident_services
+from yingji.incidents.views import incident_form_page
 
 from . import forms, report, roster_import, services
 from .choices import EntryState, HandoverState, Shift
@@ -113,19 +114,24 @@ def log_entry_file(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def log_entry_escalate(request, pk: int):
     entry = _get(request, DutyLogEntry, pk, "change")
-    form = forms.EscalateForm(request.POST or None, entry=entry)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.act_on_entry(request.user, entry, "escalate", {"incident": form.cleaned_data})
-        except ServiceError as exc:
-            for error in exc.errors:
-                error["field"] = error["field"].removeprefix("incident.")
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Incident logged; its reporting clock is running."))
-            return redirect("incident_detail", pk=entry.incident_id)
-    return render(request, "core/form.html", {"form": form, "title": _("Turn into an incident"), "object": entry,
-                                              "cancel_url": reverse("duty_console")})
+    form = forms.EscalateForm(request.POST or None, user=request.user, entry=entry)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                entry = services.act_on_entry(request.user, entry, "escalate", {"incident": form.service_data()})
+            except ServiceError as exc:
+                for error in exc.errors:
+                    error["field"] = error["field"].removeprefix("incident.")
+                service_errors_to_form(form, exc)
+                status = exc.status if exc.status in (403, 409) else 400
+            else:
+                messages.success(request, _("Incident logged; its reporting clock is running."))
+                return redirect("incident_detail", pk=entry.incident_id)
+    return incident_form_page(request, form, title=_("Turn into an incident"), obj=entry,
+                              cancel_url=reverse("duty_console"), status=status,
+                              submit_label=_("Log the incident"))
 
 
 # --- daily duty report ----------------------------------------------------------------------------------------

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
-from yingji.core import policy
+from yingji.core import attachments, policy
 from yingji.core.api_support import (
     ERRORS,
     DateTime,
@@ -37,6 +40,11 @@ router = Router(tags=["incidents"])
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 Level = Literal[tuple(ReportingLevel.values())]  # type: ignore[valid-type]
+RegionCode = Annotated[str, Field(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")]
+TownshipCode = Annotated[str, Field(pattern=r"^\d{9}$")]
+VillageCode = Annotated[str, Field(pattern=r"^\d{12}$")]
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
 
 
 class DeadlineOut(Schema):
@@ -56,6 +64,8 @@ class IncidentOut(Schema):
     category: str
     event_type: str
     region_code: str
+    township_code: str
+    village_code: str
     enterprise_id: int | None
     occurred_at: datetime.datetime
     received_at: datetime.datetime
@@ -114,11 +124,13 @@ class IncidentIn(InSchema):
     title: ShortText(200, 1)
     occurred_at: DateTime
     received_at: DateTime | None = None
-    region_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")] | None = None
+    township_code: TownshipCode | None = Field(None, description="The township (乡镇/街道) where it happened")
+    village_code: VillageCode | None = Field(None, description="The village (村/社区); it must lie in the township")
+    region_code: RegionCode | None = Field(None, description="Older way to give the place, any level")
     enterprise_id: Id | None = None
     address: ShortText(200) = ""
-    lat: Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)] | None = None
-    lon: Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)] | None = None
+    lat: Latitude | None = Field(None, description="Left empty: taken from the enterprise, village or township")
+    lon: Longitude | None = None
     deaths: Count = 0
     missing: Count = 0
     serious_injuries: Count = 0
@@ -129,6 +141,45 @@ class IncidentIn(InSchema):
     reporter_name: ShortText(50) = ""
     reporter_phone: Phone = ""
     source: Literal[tuple(InformationSource.values())]  # type: ignore[valid-type]
+
+
+class IncidentPatch(InSchema):
+    """The facts and place an edit may correct; give only what changes, with the version you read. Figures,
+    grade and state are refused here (follow-up reports and transitions change them)."""
+
+    version: int = Field(ge=0, description="The incident version the edit is based on (409 if stale)")
+    title: ShortText(200, 1) | None = None
+    event_type: ShortText(48, 1) | None = None
+    occurred_at: DateTime | None = None
+    township_code: TownshipCode | Literal[""] | None = None
+    village_code: VillageCode | Literal[""] | None = None
+    region_code: RegionCode | None = Field(None, description="Older way to give the place, any level")
+    enterprise_id: Id | None = None
+    address: ShortText(200) | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    description: ShortText(10000) | None = None
+    reporter_name: ShortText(50) | None = None
+    reporter_phone: Phone | None = None
+    source: Literal[tuple(InformationSource.values())] | None = None  # type: ignore[valid-type]
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime.datetime
+    url: str
+
+
+class RecommendedOut(Schema):
+    located: bool
+    capability: str | None
+    teams: list[dict]
+    warehouses: list[dict]
+    shelters: list[dict]
 
 
 class ReportIn(InSchema):
@@ -182,7 +233,8 @@ def _deadline_out(d: ReportingDeadline, now) -> dict:
 
 def _incident_out(i: Incident, user, detail: bool = False) -> dict:
     now = timezone.now()
-    out = {f: getattr(i, f) for f in ("id", "title", "category", "event_type", "region_code", "enterprise_id",
+    out = {f: getattr(i, f) for f in ("id", "title", "category", "event_type", "region_code", "township_code",
+                                      "village_code", "enterprise_id",
                                       "occurred_at", "received_at", "address", "deaths", "missing",
                                       "serious_injuries", "minor_injuries", "trapped", "grade", "description",
                                       "reporter_name", "reporter_phone", "source", "state", "summary", "version")}
@@ -244,6 +296,58 @@ def create_incident(request, payload: IncidentIn):
             summary="One incident with its figures' versions, reporting clock and timeline")
 def get_incident(request, id: Id):
     return _incident_out(_incident(request, id, detail=True), request.auth, detail=True)
+
+
+@router.patch("/incidents/{id}", response={200: IncidentDetailOut, **ERRORS},
+              summary="Correct an incident's basic facts and place (version-checked, audited, on the timeline)")
+def update_incident(request, id: Id, payload: IncidentPatch):
+    """Fields left out keep their value; ``lat``/``lon`` null, or a new township, village or enterprise without
+    coordinates, take the point of the place. Figures change through follow-up reports and the state through
+    transitions: sending them answers 422."""
+    incident = _incident(request, id, "change")
+    data = payload.model_dump(exclude_unset=True)
+    # Fields the schema does not know are not dropped silently: the service names why each is refused.
+    data.update(dict.fromkeys(set(_json_keys(request)) - set(IncidentPatch.model_fields)))
+    services.update_incident(request.auth, incident, data)
+    return _incident_out(_queryset(True).get(pk=incident.pk), request.auth, detail=True)
+
+
+def _json_keys(request) -> list[str]:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return []
+    return [str(k) for k in body] if isinstance(body, dict) else []
+
+
+def _attachment_out(a) -> dict:
+    return {"id": a.pk, "name": a.original_name, "content_type": a.content_type, "size": a.size,
+            "uploaded_by": str(a.uploaded_by or ""), "uploaded_at": a.uploaded_at,
+            "url": reverse("attachment_download", args=[a.pk])}
+
+
+@router.get("/incidents/{id}/attachments", response={200: list[AttachmentOut], **ERRORS},
+            summary="Photos and files attached to the incident")
+def list_attachments(request, id: Id):
+    incident = _incident(request, id)
+    return [_attachment_out(a) for a in attachments.for_object(incident).select_related("uploaded_by")
+            .order_by("uploaded_at", "id")]
+
+
+@router.post("/incidents/{id}/attachments", response={201: AttachmentOut, **ERRORS},
+             summary="Attach a photo (JPEG, PNG, WebP) or a PDF (multipart: file; at most 10 MB)")
+def upload_attachment(request, id: Id, file: File[UploadedFile]):
+    incident = _incident(request, id, "change")
+    return Status(201, _attachment_out(services.add_attachment(request.auth, incident, file)))
+
+
+@router.get("/incidents/{id}/recommendations", response={200: RecommendedOut, **ERRORS},
+            summary="Rescue teams, stocked warehouses and shelters nearest to the incident (within your scope)")
+def recommendations(request, id: Id):
+    """Computed from the incident's point whenever asked, so they follow every move of the incident."""
+    incident = _incident(request, id)
+    result = services.recommended_resources(request.auth, incident)
+    return {k: result.get(k) for k in ("located", "capability", "teams", "warehouses", "shelters")}
 
 
 @router.get("/incidents/{id}/reports", response={200: list[ReportOut], **ERRORS},

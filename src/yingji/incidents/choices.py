@@ -110,6 +110,8 @@ class EventKind(ChoiceSet):
     TASK = "task"
     LEVEL_CHANGED = "level_changed"
     SITREP = "sitrep"
+    EDITED = "edited"
+    ATTACHMENT = "attachment"
     CHOICES = (
         (CREATED, _("Incident logged"), "primary"),
         (FIGURES, _("Figures reported"), "info"),
@@ -120,6 +122,8 @@ class EventKind(ChoiceSet):
         (TASK, _("Task"), "primary"),
         (LEVEL_CHANGED, _("Response level changed"), "danger"),
         (SITREP, _("Situation report issued"), "success"),
+        (EDITED, _("Details corrected"), "secondary"),
+        (ATTACHMENT, _("File attached"), "info"),
     )
 
 

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -14,9 +15,219 @@ from yingji.core import policy
 from yingji.core.choices import OrganisationKind
 from yingji.core.models import Organisation, Region, User
 
-from .choices import PlanKind, ReportingLevel, ResponseLevel, event_type_choices
+from .choices import InformationSource, PlanKind, ReportingLevel, ResponseLevel, event_type_choices
 from .models import Plan
 from .plans import CONDITION_FIELDS, RANKED_FIELDS, field_label, parse_field, parse_rank, value_label
+
+DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _coordinate_text(value) -> str:
+    return "" if value is None else f"{Decimal(value):f}"
+
+
+class PointSelect(forms.Select):
+    """A select whose options carry the place's point (and parent) as data attributes, so the page script can
+    fill the coordinates and narrow the village list when one is picked (no inline script: CSP)."""
+
+    def __init__(self, *args, option_data: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option_data = option_data or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"].update(self.option_data.get(str(value), {}))
+        return option
+
+
+def _point_attrs(obj, **extra) -> dict:
+    attrs = {f"data-{k}": v for k, v in extra.items() if v}
+    if obj.lat is not None and obj.lon is not None:
+        attrs.update({"data-lat": _coordinate_text(obj.lat), "data-lon": _coordinate_text(obj.lon)})
+    return attrs
+
+
+class PlaceForm(forms.Form):
+    """Where an incident happened: township, village (within the township), enterprise, address and the point,
+    which is filled from the place picked or clicked on the small map. The service checks the same rules."""
+
+    township_code = forms.ChoiceField(label=_("Township / street"), required=False)
+    village_code = forms.ChoiceField(label=_("Village / community"), required=False)
+    enterprise_id = forms.ChoiceField(label=_("Enterprise"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    lat = forms.DecimalField(label=_("Latitude"), required=False, min_value=-90, max_value=90, max_digits=9,
+                             decimal_places=6, widget=forms.TextInput(attrs={"inputmode": "decimal",
+                                                                             "data-place": "lat"}))
+    lon = forms.DecimalField(label=_("Longitude"), required=False, min_value=-180, max_value=180, max_digits=9,
+                             decimal_places=6, widget=forms.TextInput(attrs={"inputmode": "decimal",
+                                                                             "data-place": "lon"}),
+                             help_text=_("Left empty, the point of the enterprise, village or township is used."))
+
+    PLACE_FIELDS = ("township_code", "village_code", "enterprise_id", "address", "lat", "lon")
+
+    class Media:
+        css = {"all": ("vendor/leaflet/leaflet.css", "incidents/place.css")}
+        js = ("vendor/leaflet/leaflet.js", "incidents/place.js")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.apps import apps
+
+        regions = list(Region.objects.for_user(user).filter(level__in=("township", "village"))
+                       .select_related("parent").order_by("code"))
+        towns = [r for r in regions if r.level == "township"]
+        villages = [r for r in regions if r.level == "village"]
+        self.townships = towns
+        enterprises = []
+        if apps.is_installed("yingji.enterprises") and policy.can(user, "view", apps.get_model(
+                "enterprises", "Enterprise")):
+            model = apps.get_model("enterprises", "Enterprise")
+            enterprises = list(model.objects.for_user(user).only("id", "name", "region_code", "lat", "lon")
+                               .order_by("name"))
+        self._choices("township_code", "township", [(r.code, r.name) for r in towns],
+                      {r.code: _point_attrs(r) for r in towns})
+        self._choices("village_code", "village",
+                      [(r.code, f"{r.parent.name} {r.name}" if r.parent_id else r.name) for r in villages],
+                      {r.code: _point_attrs(r, parent=r.parent.code if r.parent_id else "") for r in villages})
+        self._choices("enterprise_id", "enterprise", [(str(e.pk), e.name) for e in enterprises],
+                      {str(e.pk): _point_attrs(e, township=e.region_code[:9], village=(
+                          e.region_code if len(e.region_code) == 12 else "")) for e in enterprises})
+        self.fields["address"].widget.attrs["data-place"] = "address"
+        if len(user.scope_region_code or "") >= 9 and not self.is_bound:
+            self.fields["township_code"].initial = user.scope_region_code[:9]
+
+    def _choices(self, name: str, role: str, choices: list, option_data: dict) -> None:
+        field = self.fields[name]
+        field.widget = PointSelect(option_data=option_data, attrs={"data-place": role})
+        field.choices = [("", "—"), *choices]  # after the widget: the field hands its choices to the widget
+
+    def place_data(self) -> dict:
+        """The place as the service takes it (empty choices as None)."""
+        data = {k: self.cleaned_data.get(k) for k in self.PLACE_FIELDS if k in self.cleaned_data}
+        for key in ("township_code", "village_code", "enterprise_id"):
+            if key in data and data[key] in ("", None):
+                data[key] = None
+        if data.get("enterprise_id"):
+            data["enterprise_id"] = int(data["enterprise_id"])
+        return data
+
+
+class IncidentForm(PlaceForm):
+    """Log an incident (首报) from a page: what, when, where, the figures as first known and who reported it."""
+
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
+    event_type = forms.ChoiceField(label=_("Type"))
+    occurred_at = forms.DateTimeField(label=_("Occurred"), widget=DATETIME_LOCAL)
+    source = forms.ChoiceField(label=_("Source"), choices=InformationSource.choices())
+    description = forms.CharField(label=_("Description"), max_length=10000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    reporter_name = forms.CharField(label=_("Reporter"), max_length=50, required=False)
+    reporter_phone = forms.CharField(label=_("Reporter's phone"), max_length=32, required=False)
+    deaths = forms.IntegerField(label=_("Deaths"), min_value=0, max_value=1_000_000, initial=0)
+    missing = forms.IntegerField(label=_("Missing"), min_value=0, max_value=1_000_000, initial=0)
+    serious_injuries = forms.IntegerField(label=_("Serious injuries"), min_value=0, max_value=1_000_000, initial=0)
+    minor_injuries = forms.IntegerField(label=_("Minor injuries"), min_value=0, max_value=1_000_000, initial=0)
+    trapped = forms.IntegerField(label=_("Trapped"), min_value=0, max_value=1_000_000, initial=0)
+    direct_loss_yuan = forms.DecimalField(label=_("Direct loss (CNY)"), min_value=0, initial=0, max_digits=16,
+                                          decimal_places=2)
+
+    field_order = ["title", "event_type", "occurred_at", "source", *PlaceForm.PLACE_FIELDS, "description",
+                   "reporter_name", "reporter_phone"]
+    #: Sections of the form page: (heading, field names); the place section carries the map.
+    SECTIONS = ((_("What and when"), ("title", "event_type", "occurred_at", "source")),
+                (_("Where"), PlaceForm.PLACE_FIELDS),
+                (_("Figures as first known"), ("deaths", "missing", "serious_injuries", "minor_injuries",
+                                               "trapped", "direct_loss_yuan")),
+                (_("Description and reporter"), ("description", "reporter_name", "reporter_phone")))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["event_type"].choices = event_type_choices()
+        if not self.is_bound and not self.initial.get("occurred_at"):
+            self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.PLACE_FIELDS}
+        if data.get("description"):
+            data["description"] = data["description"].replace("\r\n", "\n")
+        return {**data, **self.place_data()}
+
+
+class IncidentEditForm(IncidentForm):
+    """Correct an incident's basic facts and place; the figures change with a follow-up report and the state with
+    the workflow's actions, so neither is on this form."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    SECTIONS = (IncidentForm.SECTIONS[0], IncidentForm.SECTIONS[1], IncidentForm.SECTIONS[3])
+    FIGURES = ("deaths", "missing", "serious_injuries", "minor_injuries", "trapped", "direct_loss_yuan")
+
+    def __init__(self, *args, user, incident, **kwargs):
+        initial = {k: getattr(incident, k) for k in ("title", "event_type", "occurred_at", "source", "address",
+                                                     "description", "reporter_name", "reporter_phone")}
+        initial.update(township_code=incident.township_code, village_code=incident.village_code,
+                       enterprise_id=str(incident.enterprise_id or ""), lat=incident.lat, lon=incident.lon,
+                       version=incident.version)
+        kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+        super().__init__(*args, user=user, **kwargs)
+        self.incident = incident
+        for name in self.FIGURES:
+            del self.fields[name]
+        if not policy.reveal_pii(user, incident):
+            del self.fields["reporter_phone"]
+        self._keep_current_choice("township_code", incident.township_code)
+        self._keep_current_choice("village_code", incident.village_code)
+        if incident.enterprise_id:
+            self._keep_current_choice("enterprise_id", str(incident.enterprise_id), str(incident.enterprise))
+
+    def _keep_current_choice(self, name: str, value: str, label: str | None = None) -> None:
+        """A stored place the list does not offer (e.g. an enterprise since moved) stays selectable, so saving
+        the form unchanged never changes it."""
+        field = self.fields[name]
+        if value and value not in {str(v) for v, _label in field.choices}:
+            region = Region.objects.filter(code=value).first() if label is None else None
+            field.choices = [*field.choices, (value, label or (region.name if region else value))]
+
+    def changes(self) -> dict:
+        """Only what differs from the incident (plus its version), so an unchanged save writes nothing."""
+        incident = self.incident
+        data = self.service_data()
+        current = {"township_code": incident.township_code or None, "village_code": incident.village_code or None,
+                   "enterprise_id": incident.enterprise_id}
+        out = {"version": self.cleaned_data["version"]}
+        for key, value in data.items():
+            if key in ("version", *self.FIGURES):
+                continue
+            old = current[key] if key in current else getattr(incident, key)
+            if key in ("township_code", "village_code"):
+                if data.get("township_code") != current["township_code"] or \
+                        data.get("village_code") != current["village_code"]:
+                    out["township_code"], out["village_code"] = data.get("township_code"), data.get("village_code")
+                continue
+            if value in (None, "") and old in (None, ""):
+                continue
+            if key == "occurred_at" and old is not None and value == timezone.localtime(old).replace(
+                    second=0, microsecond=0):
+                continue  # the input shows minutes: an untouched time keeps its seconds
+            if key == "lat" or key == "lon":
+                if value is None and old is not None:
+                    out[key] = None
+                elif value is not None and (old is None or Decimal(value) != Decimal(old)):
+                    out[key] = value
+                continue
+            if value != old:
+                out[key] = value
+        if ("lat" in out) != ("lon" in out):
+            out.setdefault("lat", data.get("lat"))
+            out.setdefault("lon", data.get("lon"))
+        return out
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Photo or file"), help_text=_("JPEG, PNG or WebP photos and PDF files, at most "
+                                                               "10 MB."),
+                           widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,"
+                                                                            "application/pdf"}))
 
 
 class ActivationForm(forms.Form):

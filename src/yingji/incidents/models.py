@@ -89,6 +89,21 @@ class Incident(Scoped, Versioned):
     def is_open(self) -> bool:
         return self.state in IncidentState.OPEN
 
+    @property
+    def township_code(self) -> str:
+        """The township (乡镇/街道) part of the region code, '' for a county-wide incident."""
+        return self.region_code[:9] if len(self.region_code or "") >= 9 else ""
+
+    @property
+    def village_code(self) -> str:
+        """The village (村/社区) code when the incident is placed in a village, else ''."""
+        return self.region_code if len(self.region_code or "") == 12 else ""
+
+    @property
+    def is_placed(self) -> bool:
+        """Whether the incident has a point: only then is it on the map and in the nearest-resource search."""
+        return self.lat is not None and self.lon is not None
+
 
 class IncidentReport(models.Model):
     """One version of an incident's figures: the initial report (首报) or a follow-up (续报). Append-only."""

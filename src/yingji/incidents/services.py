@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext_lazy
 
-from yingji.core import audit, notifications, policy, values
+from yingji.core import attachments, audit, notifications, policy, values
 from yingji.core.choices import AuditAction, Role
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import STAFF_ROLES, Organisation, Region, User
@@ -148,6 +148,109 @@ def _check_version(incident, data: Mapping[str, Any]) -> None:
         raise Conflict(gettext(STALE_INCIDENT))
 
 
+# --- the place of an incident: township, village, enterprise, address, point -----------------------------------
+
+#: Keys that say where an incident happened; the service turns them into ``region_code``, ``enterprise`` and a
+#: point. ``region_code`` is the older way to give the place (any level) and still accepted.
+PLACE_KEYS = ("township_code", "village_code", "region_code", "enterprise_id")
+COORDINATE = Decimal("0.000001")
+
+
+def _scoped_region(actor, code, level: str | None, field: str, errors: dict) -> Region | None:
+    """The region of ``code`` at ``level``; a field error when there is none, 403 when it lies outside the
+    actor's jurisdiction (an incident is only placed where the actor works)."""
+    region = Region.objects.filter(code=str(code)).select_related("parent").first()
+    if region is None or (level and region.level != level):
+        errors[field] = [f"No {level or 'region'} has code {code}"]
+        return None
+    policy.require_region_in_scope(actor, region.code, field)
+    return region
+
+
+def _coordinate(value, field: str, limit: int, errors: dict) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        errors[field] = ["Enter a number"]
+        return None
+    if not number.is_finite() or not -limit <= number <= limit:
+        errors[field] = [f"Must be between -{limit} and {limit}"]
+        return None
+    return number.quantize(COORDINATE)
+
+
+def resolve_place(actor, data: Mapping[str, Any], current: Incident | None = None) -> tuple[dict, dict]:
+    """(field values, field errors) of the place keys present in ``data``.
+
+    The region is the village if one is given (it must lie in the township), else the township, else the older
+    ``region_code``, else the enterprise's region; an enterprise must be in the actor's scope and, when a township
+    is chosen too, in that township. Coordinates left empty are taken from the enterprise, else the village, else
+    the township, so that a placed incident shows on the map and in the nearest-resource search."""
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+    region: Region | None = None
+    if "township_code" in data or "village_code" in data or "region_code" in data:
+        town_code, village_code = data.get("township_code"), data.get("village_code")
+        if town_code in (None, "") and village_code in (None, ""):
+            if data.get("region_code") not in (None, ""):
+                region = _scoped_region(actor, data["region_code"], None, "region_code", errors)
+            elif current is not None:
+                errors["township_code"] = ["An incident keeps its township; choose the right one"]
+        else:
+            town = (_scoped_region(actor, town_code, "township", "township_code", errors)
+                    if town_code not in (None, "") else None)
+            village = (_scoped_region(actor, village_code, "village", "village_code", errors)
+                       if village_code not in (None, "") else None)
+            if town is not None and village is not None and village.parent_id != town.pk:
+                errors["village_code"] = [f"The village {village.name} does not lie in the township {town.name}"]
+            region = village or town
+        if region is not None:
+            out["region_code"] = region.code
+    enterprise = current.enterprise if current is not None else None
+    if "enterprise_id" in data:
+        try:
+            enterprise = _enterprise(actor, data.get("enterprise_id"))
+        except ValidationFailed as exc:
+            errors.update({e["field"]: [e["message"]] for e in exc.errors})
+            enterprise = None
+        out["enterprise"] = enterprise
+    region_code = out.get("region_code", current.region_code if current is not None else "")
+    if enterprise is not None and "enterprise_id" not in errors and set(PLACE_KEYS) & set(data):
+        if not region_code or (enterprise.region_code.startswith(region_code)
+                               and len(enterprise.region_code) > len(region_code)):
+            # The enterprise places the incident more precisely than the (county or township) region given.
+            out["region_code"] = region_code = enterprise.region_code
+        elif len(region_code) >= 9 and not enterprise.region_code.startswith(region_code[:9]):
+            errors["enterprise_id"] = [f"The enterprise {enterprise.name} is not in the chosen township"]
+    if "address" in data:
+        out["address"] = str(data.get("address") or "").strip()[:200]
+    place_changed = current is None or any(
+        k in out and out[k] != getattr(current, k) for k in ("region_code", "enterprise"))
+    if "lat" in data or "lon" in data or place_changed:
+        lat = _coordinate(data.get("lat"), "lat", 90, errors)
+        lon = _coordinate(data.get("lon"), "lon", 180, errors)
+        if (lat is None) != (lon is None) and not errors.get("lat") and not errors.get("lon"):
+            errors["lat" if lat is None else "lon"] = ["Give both latitude and longitude, or neither"]
+        if lat is None and lon is None and not errors:
+            lat, lon = _place_point(enterprise, region_code)
+        out["lat"], out["lon"] = lat, lon
+    return out, errors
+
+
+def _place_point(enterprise, region_code: str) -> tuple[Decimal | None, Decimal | None]:
+    """The most precise point the place has: the enterprise's, else the village's, else the township's."""
+    if enterprise is not None and enterprise.lat is not None and enterprise.lon is not None:
+        return enterprise.lat, enterprise.lon
+    codes = [c for c in (region_code if len(region_code or "") == 12 else "", (region_code or "")[:9]) if len(c) >= 9]
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes, lat__isnull=False, lon__isnull=False)}
+    for code in codes:
+        if code in regions:
+            return regions[code].lat, regions[code].lon
+    return None, None
+
+
 def create_incident(actor, data: Mapping[str, Any]) -> Incident:
     """Log an incident (首报): grade it, start its reporting clock, open its timeline. The county bureau is the
     first level of the chain, so the county level counts as reported when the incident is logged here."""
@@ -162,12 +265,11 @@ def create_incident(actor, data: Mapping[str, Any]) -> Incident:
         category = info.category
     except ValueError as exc:
         errors["event_type"] = [str(exc)]
-    enterprise = _enterprise(actor, data.pop("enterprise_id", None))
-    region_code = data.get("region_code") or (enterprise.region_code if enterprise else "")
-    if not region_code:
-        errors["region_code"] = ["Give the township (region code) or an enterprise"]
-    elif not Region.objects.filter(code=region_code).exists():
-        errors["region_code"] = [f"No region has code {region_code}"]
+    place, place_errors = resolve_place(actor, {k: data.get(k) for k in (*PLACE_KEYS, "address", "lat", "lon")})
+    errors.update(place_errors)
+    enterprise, region_code = place.get("enterprise"), place.get("region_code", "")
+    if not region_code and not place_errors:
+        errors["township_code"] = ["Give the township (or village) or an enterprise"]
     now = timezone.now()
     occurred_at = _aware(data.get("occurred_at"), "occurred_at")
     received_at = _aware(data.get("received_at") or now, "received_at")
@@ -180,8 +282,9 @@ def create_incident(actor, data: Mapping[str, Any]) -> Incident:
     figures = _figures(data)
     grade, chain = grade_and_deadlines(figures["deaths"], figures["serious_injuries"],
                                        figures["direct_loss_yuan"], occurred_at)
-    fields = {k: data[k] for k in ("title", "address", "lat", "lon", "description", "reporter_name",
-                                   "reporter_phone", "source") if data.get(k) is not None}
+    fields = {k: data[k] for k in ("title", "description", "reporter_name", "reporter_phone", "source")
+              if data.get(k) is not None}
+    fields.update({k: place[k] for k in ("address", "lat", "lon") if place.get(k) is not None})
     with transaction.atomic():
         incident = create_object(actor, Incident, {
             **fields, **figures, "category": category, "event_type": event_type, "region_code": region_code,
@@ -234,6 +337,168 @@ def file_report(actor, incident: Incident, data: Mapping[str, Any]) -> IncidentR
         if grade != old_grade:
             _event(locked, actor, EventKind.REGRADED, "", {"from": old_grade, "to": grade, "levels_added": added})
     return report
+
+
+#: What an edit may correct: the basic facts and the place. Figures change through follow-up reports (they
+#: regrade the incident), the state through transitions; neither is editable here.
+EDITABLE_FIELDS = ("title", "event_type", "occurred_at", "description", "reporter_name", "reporter_phone", "source",
+                   "address", "lat", "lon", *PLACE_KEYS)
+NOT_EDITABLE = {**dict.fromkeys(FIGURES, "Change the figures with a follow-up report"),
+                "grade": "The grade follows from the figures",
+                "state": "Change the state with a transition (respond, close, reopen)",
+                "summary": "The closing summary is given when the incident is closed",
+                "closed_at": "Set when the incident is closed", "category": "Follows from the type",
+                "received_at": "The time the duty desk received the incident is not corrected",
+                "created_by": "Not editable", "created_at": "Not editable"}
+
+
+def _text(data: Mapping[str, Any], key: str, limit: int, errors: dict, required: bool = False) -> str:
+    value = str(data.get(key) or "").strip()
+    if required and not value:
+        errors[key] = ["This field is required"]
+    elif len(value) > limit:
+        errors[key] = [f"At most {limit} characters"]
+    return value
+
+
+def place_text(incident: Incident) -> str:
+    """Where the incident happened in words: township, village, enterprise and address (names, never codes)."""
+    codes = [c for c in (incident.township_code, incident.village_code) if c] or [incident.region_code]
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    regions = [names[c] for c in codes if names.get(c)]
+    address = incident.address or ""
+    # An address that already names the township stands for the region (no "石门镇石门镇工业园区").
+    parts = [] if regions and regions[0] in address else regions
+    if incident.enterprise_id and incident.enterprise.name not in address:
+        parts.append(incident.enterprise.name)
+    return "".join([*parts, address])
+
+
+def _display(name: str, value) -> str:
+    if value is None or value == "":
+        return ""
+    if name == "region_code":
+        names = dict(Region.objects.filter(code__in={value, value[:9]}).values_list("code", "name"))
+        return " ".join(names[c] for c in dict.fromkeys((value[:9], value)) if c in names) or str(value)
+    if name == "enterprise":
+        return str(value)
+    if name == "event_type":
+        try:
+            return events.type_info(value).name_zh
+        except ValueError:
+            return str(value)
+    if name == "source":
+        return str(InformationSource.label(value))
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def update_incident(actor, incident: Incident, data: Mapping[str, Any]) -> Incident:
+    """Correct an incident's basic facts and place (编辑事件信息): one compare-and-swap on its version (409 when
+    someone else changed it since it was read), an audit record with before and after, and a timeline event
+    naming what changed. A change of the occurrence time moves the unreported reporting deadlines; a change of
+    place moves the incident on the map and its recommended resources (both read the point). Saving without a
+    change writes nothing."""
+    policy.require(actor, "change", incident)
+    data = dict(data)
+    refused = {k: [NOT_EDITABLE.get(k, "Unknown field")] for k in data if k not in (*EDITABLE_FIELDS, "version")}
+    if refused:
+        raise ValidationFailed.from_dict(refused)
+    if data.get("version") in (None, ""):
+        raise ValidationFailed.from_dict({"version": ["Give the version of the incident you read"]})
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if "title" in data:
+        values["title"] = _text(data, "title", 200, errors, required=True)
+    for key, limit in (("description", 10000), ("reporter_name", 50), ("reporter_phone", 32)):
+        if key in data:
+            values[key] = _text(data, key, limit, errors)
+    if "reporter_phone" in data and not policy.reveal_pii(actor, Incident):
+        errors["reporter_phone"] = ["You may not see or change the reporter's phone"]
+    if "source" in data:
+        if data["source"] not in InformationSource.values():
+            errors["source"] = [f"One of {', '.join(InformationSource.values())}"]
+        values["source"] = data["source"]
+    if "event_type" in data:
+        try:
+            values["category"] = events.type_info(data["event_type"]).category
+            values["event_type"] = data["event_type"]
+        except ValueError as exc:
+            errors["event_type"] = [str(exc)]
+    if "occurred_at" in data:
+        try:
+            occurred_at = _aware(data["occurred_at"], "occurred_at")
+        except ValidationFailed:
+            errors["occurred_at"] = ["Enter a date and time"]
+        else:
+            if occurred_at > timezone.now() + SKEW:
+                errors["occurred_at"] = ["An incident cannot occur in the future"]
+            elif occurred_at > incident.received_at:
+                errors["occurred_at"] = ["It cannot occur after the duty desk received it"]
+            values["occurred_at"] = occurred_at
+    place, place_errors = resolve_place(actor, {k: data[k] for k in (*PLACE_KEYS, "address", "lat", "lon")
+                                                if k in data}, current=incident)
+    errors.update(place_errors)
+    if errors:
+        raise ValidationFailed.from_dict(errors)
+    values.update(place)
+    if "enterprise" in values:
+        values["enterprise_id"] = values.pop("enterprise").pk if values["enterprise"] is not None else None
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().select_related("enterprise").get(pk=incident.pk)
+        _check_version(locked, data)
+        changed = {k: v for k, v in values.items() if getattr(locked, k) != v}
+        if not changed:
+            return locked
+        rows = Incident.objects.filter(pk=locked.pk, version=locked.version).update(
+            version=locked.version + 1, **changed)
+        if rows == 0:
+            raise Conflict("Someone else changed this incident after you opened it; reload and try again")
+        before = {k: getattr(locked, k) for k in changed}
+        old_enterprise = locked.enterprise
+        locked.refresh_from_db()
+        audit.record(AuditAction.UPDATE, locked, actor=actor,
+                     before={k.removesuffix("_id"): audit._json_value(v) for k, v in before.items()},
+                     after={k.removesuffix("_id"): audit._json_value(getattr(locked, k)) for k in changed},
+                     message="details corrected")
+        if "occurred_at" in changed:
+            _sync_deadlines(locked, accidents.reporting_deadlines(locked.occurred_at, locked.grade))
+        if {"region_code", "enterprise_id"} & set(changed):
+            _move_dependants(locked)
+        detail = {}
+        for key in changed:
+            if key == "category":
+                continue
+            name = key.removesuffix("_id")
+            old, new = ((old_enterprise, locked.enterprise) if key == "enterprise_id"
+                        else (before[key], getattr(locked, key)))
+            detail[name] = [_display(name, old), _display(name, new)]
+        labels = [str(Incident._meta.get_field(name).verbose_name) for name in detail]
+        place_moved = bool({"lat", "lon", "region_code", "enterprise_id"} & set(changed))
+        _event(locked, actor, EventKind.EDITED, "、".join(labels),
+               {"changed": detail, "place_moved": place_moved})
+    return locked
+
+
+def _move_dependants(incident: Incident) -> None:
+    """Records that carry the incident's scope follow it to its new place, so that the new township sees the
+    incident's tasks, situation reports and files, and the old one no longer does."""
+    Task.objects.filter(incident=incident).update(region_code=incident.region_code)
+    Sitrep.objects.filter(incident=incident).update(region_code=incident.region_code)
+    region_code, enterprise_id = policy.object_scope(incident)
+    attachments.for_object(incident).update(region_code=region_code, enterprise_id=enterprise_id)
+
+
+def add_attachment(actor, incident: Incident, uploaded) -> Any:
+    """Attach a photo or a PDF to an incident (scene photos, written reports): type checked by content, stored
+    outside the static path, downloadable only within the incident's scope; audited and on the timeline."""
+    policy.require(actor, "change", incident)
+    with transaction.atomic():
+        attachment = attachments.attach(actor, incident, uploaded, purpose="incident")
+        _event(incident, actor, EventKind.ATTACHMENT, attachment.original_name,
+               {"attachment": attachment.pk, "content_type": attachment.content_type, "size": attachment.size})
+    return attachment
 
 
 def mark_reported(actor, incident: Incident, level: str, data: Mapping[str, Any]) -> ReportingDeadline:
@@ -663,7 +928,7 @@ def _sitrep_prefill(actor, incident: Incident) -> dict:
                   .prefetch_related("member_units").first())
     grade = AccidentGrade.label(i.grade)
     when = timezone.localtime(i.occurred_at).strftime("%Y-%m-%d %H:%M")
-    situation = f"{when} {i.address or i.region_code} {i.title}. {i.description}".strip()
+    situation = f"{when} {place_text(i)} {i.title}. {i.description}".strip()
     casualties = (f"死亡 {i.deaths} 人，失踪 {i.missing} 人，重伤 {i.serious_injuries} 人，轻伤 {i.minor_injuries} 人，"
                   f"被困 {i.trapped} 人，直接经济损失 {i.direct_loss_yuan} 元；事故等级：{grade}。")
     response_lines = []
@@ -764,6 +1029,21 @@ def issue_sitrep(actor, sitrep: Sitrep, payload: Mapping[str, Any] | None = None
 
 def sitrep_actions(sitrep: Sitrep, actor) -> list[str]:
     return [t.action for t in SITREP_WORKFLOW.available(sitrep, actor)]
+
+
+# --- recommended resources ------------------------------------------------------------------------------------
+
+
+def recommended_resources(user, incident: Incident) -> dict:
+    """The resources app's recommendation for the incident (teams, stocked warehouses, shelters nearest to its
+    point, within the user's scope). Computed from the current point on every call, so a moved incident gets
+    the resources near its new place; empty when the incident has no point or the resources app is absent."""
+    if not apps.is_installed("yingji.resources"):
+        return {"located": False, "capability": None, "teams": [], "warehouses": [], "shelters": [],
+                "allowed": False}
+    from yingji.resources import services as resources
+
+    return resources.recommend_for_incident(user, incident)
 
 
 # How this module's audit messages read on pages.

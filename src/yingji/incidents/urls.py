@@ -4,7 +4,10 @@ from . import views
 
 urlpatterns = [
     path("incidents/", views.incident_list, name="incident_list"),
+    path("incidents/new/", views.incident_create, name="incident_create"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident_detail"),
+    path("incidents/<int:pk>/edit/", views.incident_edit, name="incident_edit"),
+    path("incidents/<int:pk>/attachments/", views.incident_attach, name="incident_attach"),
     path("incidents/<int:pk>/reports/", views.incident_report, name="incident_report"),
     path("incidents/<int:pk>/reported/", views.incident_reported, name="incident_reported"),
     path("incidents/<int:pk>/response-level/", views.incident_response_level, name="incident_response_level"),

@@ -3,6 +3,7 @@ for every action), emergency plans, and situation reports (draft, edit, issue, p
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -16,8 +17,9 @@ from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from yingji.core import policy
+from yingji.core import attachments, geo, policy
 from yingji.core.errors import Conflict, NotAllowed, NotFound, ServiceError
+from yingji.core.models import Region
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
 from . import forms, services
@@ -48,7 +50,118 @@ def incident_list(request):
         return denied
     qs = with_clocks(Incident.objects.for_user(request.user))
     return list_page(request, qs, IncidentFilterSet, template="incidents/incident_list.html",
-                     export_name="incidents", columns=INCIDENT_COLUMNS, extra={"now": timezone.now()})
+                     export_name="incidents", columns=INCIDENT_COLUMNS,
+                     extra={"now": timezone.now(), "can_add": policy.can(request.user, "add", Incident)})
+
+
+#: Where the place picker's map opens when the user's jurisdiction has no point (the demo county's centre).
+MAP_CENTRE_FALLBACK = (33.29, 113.52)
+
+
+def place_map_context(user, point=None) -> dict:
+    """What the place picker's map needs: the centre (the incident's point, else the user's jurisdiction), the
+    optional base tiles and the township and village boundaries of the jurisdiction (so the map is useful without
+    tiles)."""
+    regions = list(Region.objects.for_user(user).filter(level__in=("county", "township", "village"))
+                   .only("code", "name", "level", "lat", "lon", "boundary").order_by("code"))
+    home = next((r for r in regions if r.lat is not None and r.lon is not None), None)
+    if point is not None and point[0] is not None and point[1] is not None:
+        centre = (float(point[0]), float(point[1]))
+    else:
+        centre = (float(home.lat), float(home.lon)) if home else MAP_CENTRE_FALLBACK
+    features = [{"type": "Feature", "geometry": r.boundary,
+                 "properties": {"code": r.code, "name": r.name, "level": r.level}} for r in regions if r.boundary]
+    return {"map_centre": centre, "map_tile_url": getattr(settings, "YINGJI_MAP_TILE_URL", "") or "",
+            "map_tile_attribution": getattr(settings, "YINGJI_MAP_TILE_ATTRIBUTION", "") or "",
+            "map_boundaries": {"type": "FeatureCollection", "features": features}}
+
+
+def render_with_map(request, template: str, context: dict, status: int = 200):
+    """Render a page with a map; the configured tile host (and only it) may serve its images (CSP)."""
+    response = render(request, template, context, status=status)
+    host = geo.tile_host(context.get("map_tile_url", ""))
+    if host:
+        response._csp_update = {"img-src": [host]}
+    return response
+
+
+def incident_form_page(request, form, *, title: str, cancel_url: str, obj=None, status: int = 200,
+                       submit_label: str = "", point=None):
+    """The incident form (log, correct, or turn a duty call into an incident): sections, the place picker."""
+    return render_with_map(request, "incidents/incident_form.html", {
+        "form": form, "title": title, "object": obj, "cancel_url": cancel_url,
+        "submit_label": submit_label or _("Save"), **place_map_context(request.user, point)}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_create(request):
+    """Log an incident from a page (首报), placed by township, village, enterprise or a click on the map."""
+    denied = _require(request, "add", Incident)
+    if denied:
+        return denied
+    form = forms.IncidentForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                incident = services.create_incident(request.user, form.service_data())
+            except ServiceError as exc:
+                service_errors_to_form(form, exc)
+                status = STATUS_OF.get(type(exc), 400)
+            else:
+                messages.success(request, _("Incident logged; its reporting clock is running."))
+                return redirect("incident_detail", pk=incident.pk)
+        else:
+            status = 400
+    return incident_form_page(request, form, title=_("Log an incident"), cancel_url=reverse("incident_list"),
+                              status=status, submit_label=_("Log the incident"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_edit(request, pk: int):
+    """Correct an incident's basic facts and place (version-checked; audited; on the timeline)."""
+    incident = _get(request, Incident, pk, "change", queryset=Incident.objects.select_related("enterprise"))
+    form = forms.IncidentEditForm(request.POST or None, user=request.user, incident=incident)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                before = (incident.lat, incident.lon)
+                updated = services.update_incident(request.user, incident, form.changes())
+            except ServiceError as exc:
+                if isinstance(exc, Conflict):
+                    form.add_error(None, _("Someone else changed this incident after you opened the page; "
+                                           "reload it and try again."))
+                else:
+                    service_errors_to_form(form, exc)
+                status = STATUS_OF.get(type(exc), 400)
+            else:
+                if updated.version == incident.version:
+                    messages.info(request, _("Nothing was changed."))
+                elif (updated.lat, updated.lon) != before:
+                    messages.success(request, _("Incident corrected; it moved on the map and its recommended "
+                                                "resources were recomputed for the new place."))
+                else:
+                    messages.success(request, _("Incident corrected."))
+                return redirect("incident_detail", pk=incident.pk)
+        else:
+            status = 400
+    return incident_form_page(request, form, title=_("Correct the incident"), obj=incident,
+                              cancel_url=reverse("incident_detail", args=[incident.pk]), status=status,
+                              point=(incident.lat, incident.lon))
+
+
+@login_required
+@require_http_methods(["POST"])
+def incident_attach(request, pk: int):
+    """Attach a photo or a PDF to the incident."""
+    incident = _incident_for_page(request, pk, "change")
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    return _submit(request, incident, "attach", form,
+                   lambda f: services.add_attachment(request.user, incident, f.cleaned_data["file"]),
+                   _("File attached."))
 
 
 INCIDENT_DETAIL = ("enterprise", "created_by")
@@ -90,7 +203,10 @@ def _incident_page(request, incident: Incident, *, bound: tuple[str, object] | N
         for action in services.available_actions(incident, user)]
     sitreps = (list(Sitrep.objects.filter(incident=incident).filter(policy.scope_q(user, Sitrep))
                     .select_related("issued_by")) if policy.can(user, "view", Sitrep) else [])
-    return render(request, "incidents/incident_detail.html", {
+    can_change = policy.can(user, "change", Incident)
+    place_names = dict(Region.objects.filter(code__in=[c for c in (incident.township_code, incident.village_code)
+                                                       if c]).values_list("code", "name"))
+    context = {
         "incident": incident, "now": timezone.now(),
         "actions": services.available_actions(incident, user),
         "activation": activation, "matches": matches,
@@ -102,8 +218,15 @@ def _incident_page(request, incident: Incident, *, bound: tuple[str, object] | N
             incident=incident, initial={"level": activation.level})) if can_change_level else None,
         "transition_forms": transition_forms,
         "sitreps": sitreps, "can_draft_sitrep": policy.can(user, "add", Sitrep),
-        "bound_key": bound_key,
-    }, status=status)
+        "bound_key": bound_key, "can_edit": can_change,
+        "township_name": place_names.get(incident.township_code, ""),
+        "village_name": place_names.get(incident.village_code, ""),
+        "attachments": list(attachments.for_object(incident).select_related("uploaded_by")
+                            .order_by("uploaded_at", "id")),
+        "attach_form": pick("attach", forms.AttachmentForm) if can_change else None,
+        **place_map_context(user, (incident.lat, incident.lon)),
+    }
+    return render_with_map(request, "incidents/incident_detail.html", context, status=status)
 
 
 @login_required

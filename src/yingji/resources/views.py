@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from yingji.core import policy
+from yingji.core import geo, policy
 from yingji.core.errors import NotAllowed, ServiceError
 from yingji.core.models import Region
 from yingji.core.regions import region_path
@@ -118,15 +118,7 @@ def resource_map(request):
 
 def tile_host(url: str | None = None) -> str:
     """``scheme://host[:port]`` of the tile URL template (``{s}`` subdomains widened to a wildcard), or ''."""
-    from urllib.parse import urlsplit
-
-    url = url if url is not None else _tile_settings()["tile_url"]
-    if not url:
-        return ""
-    parts = urlsplit(url.replace("{s}", "*"))
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return ""
-    return f"{parts.scheme}://{parts.netloc}"
+    return geo.tile_host(url if url is not None else _tile_settings()["tile_url"])
 
 
 def _point(obj, kind: str, fields: list[tuple[str, object]], url: str = "") -> dict:

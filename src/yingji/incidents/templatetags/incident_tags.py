@@ -28,3 +28,18 @@ def clock_badge(deadline, now=None):
             text = _("%(level)s due in %(h)dh%(m)02dm") % {"level": level, "h": minutes // 60, "m": minutes % 60}
     return format_html('<span class="badge text-bg-{} yj-clock" data-clock="{}">{}</span>',
                        COLOURS[status], status, text)
+
+
+@register.simple_tag
+def incident_field_label(name: str) -> str:
+    """The label of an incident field named in a timeline entry ("region_code" is the township or village)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from ..models import Incident
+
+    if name == "region_code":
+        return _("Township / village")
+    try:
+        return str(Incident._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # an old entry may name a field that no longer exists
+        return name
