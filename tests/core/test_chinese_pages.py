@@ -41,6 +41,7 @@ OBJECT_PAGES = {
     "risk_detail": "prevention.riskpoint", "risk_edit": "prevention.riskpoint",
     "hazard_detail": "prevention.hazard",
     "incident_detail": "incidents.incident", "incident_report": "incidents.incident",
+    "incident_edit": "incidents.incident",
     "plan_detail": "incidents.plan", "plan_edit": "incidents.plan",
     "sitrep_detail": "incidents.sitrep", "sitrep_edit": "incidents.sitrep", "sitrep_print": "incidents.sitrep",
     "alarm_detail": "monitoring.alarm",
@@ -66,7 +67,7 @@ NOT_PAGES = {
     "incident_response_level", "incident_transition", "incident_activate", "incident_task_create", "sitrep_draft",
     "task_act", "sitrep_issue", "sitrep_download", "alarm_act", "alarm_open_incident", "rule_set_enabled",
     "team_activity_add", "transfer_act", "shelter_status", "warning_act", "warning_resend", "warning_ack",
-    "resource_import_template", "duty_handover_acknowledge",
+    "resource_import_template", "duty_handover_acknowledge", "incident_attach",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",
