@@ -446,7 +446,7 @@ def update_incident(actor, incident: Incident, data: Mapping[str, Any]) -> Incid
     if "enterprise" in values:
         values["enterprise_id"] = values.pop("enterprise").pk if values["enterprise"] is not None else None
     with transaction.atomic():
-        locked = Incident.objects.select_for_update().select_related("enterprise").get(pk=incident.pk)
+        locked = Incident.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=incident.pk)
         _check_version(locked, data)
         changed = {k: v for k, v in values.items() if getattr(locked, k) != v}
         if not changed:
