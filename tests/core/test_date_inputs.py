@@ -155,7 +155,11 @@ def test_duty_report_picker_defaults_to_todays_iso_date(web):
     assert response.status_code == 200
     dates = [value for _f, kind, name, value in _pickers(response.content.decode()) if name == "date"]
     assert dates, "the report has a date picker"
-    assert dates[0] == timezone.localdate().isoformat()
+    # The duty day starts with the day shift: before it, the report defaults to yesterday's duty day.
+    from yingji.duty.choices import Shift
+    now = timezone.localtime()
+    duty_day = now.date() - dt.timedelta(days=1 if now.hour < Shift.HOURS[Shift.DAY][0] else 0)
+    assert dates[0] == duty_day.isoformat()
 
 
 def test_a_datetime_filter_reads_the_picker_in_local_time(web):

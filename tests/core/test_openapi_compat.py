@@ -19,9 +19,13 @@ SNAPSHOT = Path(__file__).parent / "data" / "openapi_v1.json"
 
 @pytest.fixture(scope="module")
 def documents():
+    from django.utils import translation
+
     from yingji.api import api
 
-    current = json.loads(json.dumps(api.get_openapi_schema()))
+    # The snapshot is the Chinese document (the default language); another test may have left English active.
+    with translation.override("zh-hans"):
+        current = json.loads(json.dumps(api.get_openapi_schema()))
     return json.loads(SNAPSHOT.read_text(encoding="utf-8")), current
 
 
