@@ -6,8 +6,9 @@ import datetime
 from typing import Annotated, Any
 
 import django_filters
+from django.conf import settings
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -264,8 +265,10 @@ def filter_params(filterset_class: type[django_filters.FilterSet]) -> type[Schem
             choices = getattr(flt, "extra", {}).get("choices")
             if choices and not callable(choices):
                 extra["json_schema_extra"] = {"enum": [str(c[0]) for c in choices]}
-            label = flt.label or name
-            fields[name] = (Text | None, Field(None, description=str(label), **extra))
+            # The document is in the default language whatever language the request that built it had.
+            with translation.override(settings.LANGUAGE_CODE):
+                label = str(flt.label or name)
+            fields[name] = (Text | None, Field(None, description=label, **extra))
         _filter_schema_cache[filterset_class] = create_model(
             filterset_class.__name__.replace("FilterSet", "Filters"), __base__=Schema, **fields)
     return _filter_schema_cache[filterset_class]

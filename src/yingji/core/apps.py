@@ -20,3 +20,9 @@ class CoreConfig(AppConfig):
         textpolicy.install()
         timesafe.install()
         values.install_form_rules()
+
+        from yingji.core.surfaces import register_page
+
+        register_page("core.region", "region_detail")
+        register_page("core.organisation", "organisation_detail")
+        register_page("core.user", "user_detail")

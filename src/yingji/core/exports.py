@@ -54,7 +54,7 @@ def cell(value):
 
 def _rows(queryset, columns):
     for obj in queryset.iterator(chunk_size=2000) if not queryset._prefetch_related_lookups else queryset:
-        yield [cell(_resolve(obj, path)) for path, _label in columns]
+        yield [cell(path(obj) if callable(path) else _resolve(obj, path)) for path, _label in columns]
 
 
 class _Echo:

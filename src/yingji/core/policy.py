@@ -83,6 +83,29 @@ def in_scope(user, obj: Model) -> bool:
     return type(obj)._default_manager.filter(scope_q(user, type(obj))).filter(pk=obj.pk).exists()
 
 
+def sees(user, obj: Model) -> bool:
+    """``in_scope`` decided from the object's own fields (no query) where the model's scope is its region or
+    enterprise field, which lets a list check every linked row cheaply; models with a custom scope ask the
+    database. Mirrors ``scope_q`` exactly."""
+    model = type(obj)
+    if getattr(model, "scope_q_for", None) is not None:
+        return in_scope(user, obj)
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    region_field = getattr(model, "SCOPE_REGION_FIELD", None)
+    enterprise_field = getattr(model, "SCOPE_ENTERPRISE_FIELD", None)
+    if user.enterprise_id:
+        if enterprise_field:
+            value = obj.pk if enterprise_field in ("id", "pk") else getattr(obj, f"{enterprise_field}_id", None)
+            return value == user.enterprise_id
+        if region_field:
+            return (getattr(obj, region_field, None) or "") in region_ancestors(user.enterprise.region_code)
+        return False
+    if not user.scope_region_code or not region_field:
+        return False
+    return (getattr(obj, region_field, None) or "").startswith(user.scope_region_code)
+
+
 def get_object(user, model: type[Model], pk, action: str = "view", queryset: QuerySet | None = None):
     """Fetch one object for ``action``: 404 when it does not exist *or* lies outside the user's scope,
     then 403 when it is visible but the user's roles lack the action."""

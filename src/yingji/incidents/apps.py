@@ -8,4 +8,10 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
+        from yingji.core.surfaces import register_page
+
         from . import tasks  # noqa: F401  (registers the reporting-deadline periodic job)
+
+        register_page("incidents.incident", "incident_detail")
+        register_page("incidents.plan", "plan_detail")
+        register_page("incidents.sitrep", "sitrep_detail")

@@ -8,4 +8,10 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
+        from yingji.core.surfaces import register_page
+
         from . import retention, tasks  # noqa: F401  (registers the periodic jobs)
+
+        register_page("monitoring.station", "station_detail")
+        register_page("monitoring.alarm", "alarm_detail")
+        register_page("monitoring.rule", "rule_detail")

@@ -14,3 +14,8 @@ class PreventionConfig(AppConfig):
         )
 
         archive.register()
+
+        from yingji.core.surfaces import register_page
+
+        register_page("prevention.riskpoint", "risk_detail")
+        register_page("prevention.hazard", "hazard_detail")

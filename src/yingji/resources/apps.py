@@ -8,4 +8,6 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Resources")
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the stock-due reminder periodic job)
+        from . import surfaces, tasks  # noqa: F401  (tasks registers the stock-due reminder periodic job)
+
+        surfaces.register_all()

@@ -8,4 +8,9 @@ class WarningsConfig(AppConfig):
     verbose_name = _("Early warnings")
 
     def ready(self) -> None:
+        from yingji.core.surfaces import register_page
+
         from . import tasks  # noqa: F401  (registers the dispatch, escalation and expiry periodic jobs)
+
+        register_page("warnings.warning", "warning_detail")
+        register_page("warnings.responsibleperson", "person_detail")

@@ -9,7 +9,6 @@ from datetime import datetime, time
 from django import forms, template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -106,31 +105,6 @@ FIELD_CHOICE_SETS: dict[tuple[str, str], type[ChoiceSet]] = {
 }
 
 # Detail pages of audited objects, by the audit record's object_type.
-OBJECT_URL_NAMES = {
-    "warnings.warning": "warning_detail",
-    "core.region": "region_detail",
-    "core.organisation": "organisation_detail",
-    "core.user": "user_detail",
-    "enterprises.enterprise": "enterprise_detail",
-    "enterprises.unit": "unit_detail",
-    "prevention.riskpoint": "risk_detail",
-    "prevention.hazard": "hazard_detail",
-    "monitoring.station": "station_detail",
-    "monitoring.alarm": "alarm_detail",
-    "incidents.incident": "incident_detail",
-    "incidents.plan": "plan_detail",
-    "incidents.sitrep": "sitrep_detail",
-    "monitoring.rule": "rule_detail",
-    "warnings.responsibleperson": "person_detail",
-    "resources.team": "team_detail",
-    "resources.expert": "expert_detail",
-    "resources.equipment": "equipment_detail",
-    "resources.warehouse": "warehouse_detail",
-    "resources.shelter": "shelter_detail",
-    "resources.transfer": "transfer_detail",
-}
-
-
 def _all_choice_sets(cls=ChoiceSet):
     for sub in cls.__subclasses__():
         yield sub
@@ -372,13 +346,9 @@ def audit_object_type(record) -> str:
 @register.simple_tag
 def audit_object_url(record) -> str:
     """The detail page of the audited object, when it has one ('' otherwise)."""
-    url_name = OBJECT_URL_NAMES.get(record.object_type)
-    if not url_name or not str(record.object_id).isdigit():
-        return ""
-    try:
-        return reverse(url_name, args=[int(record.object_id)])
-    except NoReverseMatch:
-        return ""
+    from yingji.core.surfaces import page_url
+
+    return page_url(record.object_type, record.object_id)
 
 
 @register.filter
