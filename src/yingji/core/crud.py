@@ -21,7 +21,7 @@ from pydantic import create_model
 from . import policy
 from .api_support import ERRORS, Id, PageParams, apply_filters, filter_params, page_of, paginate
 from .errors import ValidationFailed
-from .surfaces import Surface
+from .surfaces import Surface, View
 
 NULL_REFUSED = "This field cannot be null"
 
@@ -35,14 +35,17 @@ def _accepts_none(annotation) -> bool:
     return annotation is type(None)
 
 
-def patch_of(schema: type[Schema], name: str) -> type[Schema]:
-    """The PATCH body of a create schema: every field optional (absent = unchanged), same types and limits."""
+def patch_of(schema: type[Schema], name: str, *, exclude: tuple[str, ...] = ()) -> type[Schema]:
+    """The PATCH body of a create schema: every field optional (absent = unchanged), same types and limits;
+    ``exclude`` names fields that cannot change after creation."""
     fields = {}
-    for field_name, info in schema.model_fields.items():
-        annotation = info.annotation if _accepts_none(info.annotation) else info.annotation | None
-        for meta in info.metadata:
-            annotation = typing.Annotated[annotation, meta]
-        fields[field_name] = (annotation, None)
+    # The annotations as declared (``Annotated`` types keep their constraints, patterns and descriptions).
+    hints = typing.get_type_hints(schema, include_extras=True)
+    for field_name in schema.model_fields:
+        if field_name in exclude:
+            continue
+        annotation = hints[field_name]
+        fields[field_name] = (annotation if _accepts_none(annotation) else annotation | None, None)
     patch = create_model(name, __base__=schema.__base__, **fields)
     patch.__module__ = schema.__module__
     return patch
@@ -63,9 +66,10 @@ def patch_data(payload: Schema, nullable: frozenset[str] | tuple[str, ...]) -> d
 
 
 class Output:
-    """Builds a response dict from a schema's fields: ``resolvers`` give computed fields (``obj -> value``),
-    other fields are read from the object; ``phones`` lists the personal phone fields masked without the grant;
-    ``detail_only`` fields are filled on single-object answers only (left at their default in lists)."""
+    """Builds a response dict from a schema's fields: ``resolvers`` give computed fields (``obj -> value``, or
+    ``(obj, view) -> value`` when marked ``@contextual``: ``view.user``, ``view.reveal``), other fields are read
+    from the object; ``phones`` lists the personal phone fields masked without the grant; ``detail_only`` fields
+    are filled on single-object answers only (left at their default in lists)."""
 
     def __init__(self, schema: type[Schema], *, resolvers: dict[str, Callable] | None = None,
                  phones: tuple[str, ...] = (), detail_only: tuple[str, ...] = ()):
@@ -74,25 +78,25 @@ class Output:
         self.phones = phones
         self.detail_only = detail_only
 
-    def __call__(self, obj, *, reveal: bool = True, detail: bool = False) -> dict:
+    def __call__(self, obj, view: View, *, detail: bool = False) -> dict:
         out = {}
         for name in self.schema.model_fields:
             if name in self.detail_only and not detail:
                 continue
             resolver = self.resolvers.get(name)
             if resolver is not None:
-                value = resolver(obj, reveal) if getattr(resolver, "takes_reveal", False) else resolver(obj)
+                value = resolver(obj, view) if getattr(resolver, "contextual", False) else resolver(obj)
             else:
                 value = getattr(obj, name)
-            if name in self.phones and not reveal and value:
+            if name in self.phones and not view.reveal and value:
                 value = policy.mask_phone(value)
             out[name] = value
         return out
 
 
-def takes_reveal(function: Callable) -> Callable:
-    """Mark a resolver that needs to know whether full phone numbers may be shown: ``(obj, reveal) -> value``."""
-    function.takes_reveal = True
+def contextual(function: Callable) -> Callable:
+    """Mark a resolver that needs the viewer: ``(obj, view) -> value`` (``view.user``, ``view.reveal``)."""
+    function.contextual = True
     return function
 
 
@@ -111,7 +115,8 @@ class Crud:
 
     def __init__(self, router: Router, surface: Surface, path: str, *, out: type[Schema], module: str,
                  tags: list[str], output: Output | None = None, in_schema: type[Schema] | None = None,
-                 patch_schema: type[Schema] | None = None):
+                 patch_schema: type[Schema] | None = None, nullable: tuple[str, ...] | None = None):
+        """``nullable``: the fields a PATCH may clear with null (default: those the In schema lets be null)."""
         self.router = router
         self.surface = surface
         self.path = path
@@ -121,11 +126,39 @@ class Crud:
         self.output = output or Output(out)
         self.in_schema = in_schema
         self.patch_schema = patch_schema
-        self.nullable = nullable_fields(in_schema) if in_schema is not None else frozenset()
+        if nullable is not None:
+            self.nullable = frozenset(nullable)
+        else:
+            self.nullable = nullable_fields(in_schema) if in_schema is not None else frozenset()
 
-    def _answer(self, user, obj, *, audited: bool = True) -> dict:
+    def answer(self, user, obj, *, audited: bool = True) -> dict:
+        """A single object's answer; full phone numbers shown on a read are audited (not on the writer's echo)."""
         reveal = self.surface.reveal(user, obj if audited else None)
-        return self.output(obj, reveal=reveal, detail=True)
+        return self.output(obj, View(user, reveal), detail=True)
+
+    def transitions(self, name: str, *, workflow, act: Callable, body: type[Schema], allowed_name: str,
+                    summary: str | None = None, doc: str | None = None) -> "Crud":
+        """``GET {path}/{id}/transitions`` (the actions the caller may take now, with their labels and target
+        states) and ``POST {path}/{id}/transitions`` (take one: ``act(user, obj, payload)``; the workflow's
+        compare-and-swap answers 409 when someone else acted first). The POST answers the object."""
+        surface = self.surface
+
+        def allowed(request, id: Id):
+            obj = surface.get(request.auth, id)
+            return [{"action": t.action, "label": str(t.label or t.action), "to": str(t.target)}
+                    for t in workflow.available(obj, request.auth)]
+
+        def perform(request, id: Id, payload: body):
+            obj = surface.get(request.auth, id)
+            act(request.auth, obj, payload)
+            return self.answer(request.auth, surface.get(request.auth, id), audited=False)
+
+        self.router.get(f"{self.path}/{{id}}/transitions", response={200: list[TransitionOut], **ERRORS},
+                        tags=self.tags, summary="Actions the caller may take now")(
+            _named(allowed, self.module, allowed_name))
+        self.router.post(f"{self.path}/{{id}}/transitions", response={200: self.out, **ERRORS}, tags=self.tags,
+                         summary=summary)(_named(perform, self.module, name, doc))
+        return self
 
     def list(self, name: str, *, summary: str | None = None, doc: str | None = None, queryset=None) -> "Crud":
         surface, output = self.surface, self.output
@@ -133,9 +166,8 @@ class Crud:
 
         def endpoint(request, filters: Query[filters_schema], page: Query[PageParams]):
             qs = queryset(request.auth) if queryset is not None else surface.visible(request.auth)
-            reveal = surface.reveal(request.auth)
-            return paginate(apply_filters(surface.filterset, request, qs), page,
-                            lambda obj: output(obj, reveal=reveal))
+            view = View(request.auth, surface.reveal(request.auth))
+            return paginate(apply_filters(surface.filterset, request, qs), page, lambda obj: output(obj, view))
 
         self.router.get(self.path, response={200: page_of(self.out), **ERRORS}, tags=self.tags,
                         summary=summary)(_named(endpoint, self.module, name, doc))
@@ -145,7 +177,7 @@ class Crud:
         surface = self.surface
 
         def endpoint(request, id: Id):
-            return self._answer(request.auth, surface.get(request.auth, id))
+            return self.answer(request.auth, surface.get(request.auth, id))
 
         self.router.get(f"{self.path}/{{id}}", response={200: self.out, **ERRORS}, tags=self.tags,
                         summary=summary)(_named(endpoint, self.module, name, doc))
@@ -161,7 +193,7 @@ class Crud:
                 obj = write(request.auth, payload)
             else:
                 obj = surface.do_create(request.auth, payload.model_dump())
-            return Status(201, self._answer(request.auth, surface.get(request.auth, obj.pk), audited=False))
+            return Status(201, self.answer(request.auth, surface.get(request.auth, obj.pk), audited=False))
 
         self.router.post(self.path, response={201: self.out, **ERRORS}, tags=self.tags,
                          summary=summary)(_named(endpoint, self.module, name, doc))
@@ -177,32 +209,11 @@ class Crud:
             data = patch_data(payload, nullable)
             saved = write(request.auth, obj, data) if write is not None else surface.do_update(request.auth, obj,
                                                                                                 data)
-            return self._answer(request.auth, surface.get(request.auth, saved.pk), audited=False)
+            return self.answer(request.auth, surface.get(request.auth, saved.pk), audited=False)
 
         self.router.patch(f"{self.path}/{{id}}", response={200: self.out, **ERRORS}, tags=self.tags,
                           summary=summary)(_named(endpoint, self.module, name, doc))
         return self
-
-
-def transitions(router: Router, surface: Surface, path: str, *, workflow, act: Callable, body: type[Schema],
-                out: Callable, out_schema: type[Schema], module: str, tags: list[str], name: str,
-                allowed_name: str, summary: str | None = None, doc: str | None = None) -> None:
-    """``GET {path}/{id}/transitions`` (what the caller may do now) and ``POST {path}/{id}/transitions`` (do it:
-    ``act(user, obj, payload)``, compare-and-swap inside the service; 409 when someone else acted first)."""
-
-    def allowed(request, id: Id):
-        obj = surface.get(request.auth, id)
-        return [{"action": t.action, "label": str(t.label or t.action), "to": t.target}
-                for t in workflow.available(obj, request.auth)]
-
-    def perform(request, id: Id, payload: body):
-        obj = surface.get(request.auth, id)
-        return out(act(request.auth, obj, payload), request.auth)
-
-    router.get(f"{path}/{{id}}/transitions", response={200: list[TransitionOut], **ERRORS}, tags=tags,
-               summary="Actions the caller may take now")(_named(allowed, module, allowed_name))
-    router.post(f"{path}/{{id}}/transitions", response={200: out_schema, **ERRORS}, tags=tags,
-                summary=summary)(_named(perform, module, name, doc))
 
 
 class TransitionOut(Schema):

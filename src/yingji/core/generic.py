@@ -139,7 +139,7 @@ def detail_context(request, surface: Surface, obj) -> dict:
 def detail_view(surface: Surface):
     @login_required
     def view(request, pk: int):
-        obj = get_for_page(request, surface.model, pk, queryset=surface.visible(request.user))
+        obj = get_for_page(request, surface.model, pk, queryset=surface.detail_queryset(request.user))
         return render(request, surface.detail_template, detail_context(request, surface, obj))
 
     view.__name__ = f"{surface.prefix}_detail"

@@ -122,6 +122,21 @@ def get_object(user, model: type[Model], pk, action: str = "view", queryset: Que
     return obj
 
 
+def get_reference(user, model: type[Model], pk, action: str = "view", queryset: QuerySet | None = None):
+    """Fetch one object of unscoped reference data (see :func:`is_scoped`) for ``action``: 404 when unknown or
+    when no role grants viewing it, then 403 without the action."""
+    qs = queryset if queryset is not None else model._default_manager.all()
+    if not can(user, "view", model):
+        raise NotFound(f"{model._meta.model_name} {pk} not found")
+    try:
+        obj = qs.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(f"{model._meta.model_name} {pk} not found") from None
+    if not can(user, action, model):
+        raise NotAllowed()
+    return obj
+
+
 MAX_PK = 2**63 - 1
 
 

@@ -268,7 +268,7 @@ class Surface:
     detail_template: str = "core/surface_detail.html"
     list_context: Callable | None = None
     detail_context: Callable | None = None
-    related: dict[str, Callable[[], QuerySet] | None] = field(default_factory=dict)
+    related: dict[str, Callable[[], QuerySet]] = field(default_factory=dict)
     contact_paths: Callable[[Model], dict[str, str]] | None = None
     row_url: Callable[[Model], str] | None = None
     #: Whether objects have their own page (else list rows lead to ``row_url``).
@@ -280,13 +280,25 @@ class Surface:
         return self.queryset() if self.queryset is not None else self.model.objects.all()
 
     def visible(self, user) -> QuerySet:
-        """The base queryset inside the viewer's scope, related sets scoped too (``scoped_prefetch``)."""
-        qs = self.base_queryset().filter(policy.scope_q(user, self.model))
-        lookups = [scoped_prefetch(user, path, inner() if inner else None) for path, inner in self.related.items()]
+        """The objects inside the viewer's scope (all of them for unscoped reference data such as the supply
+        catalogue); NotAllowed (403) when no role grants viewing the model."""
+        if not policy.is_scoped(self.model):
+            policy.require(user, "view", self.model)
+            return self.base_queryset()
+        return policy.restrict(self.base_queryset(), user)
+
+    def detail_queryset(self, user) -> QuerySet:
+        """The base queryset with the related sets a single object shows, each cut to the viewer's scope
+        (``scoped_prefetch``); the object itself is scoped by ``policy.get_object``."""
+        lookups = [scoped_prefetch(user, path, inner()) for path, inner in self.related.items()]
+        qs = self.base_queryset()
         return qs.prefetch_related(*lookups) if lookups else qs
 
     def get(self, user, pk, action: str = "view"):
-        return policy.get_object(user, self.model, pk, action, queryset=self.visible(user))
+        """One object for ``action``: 404 out of scope or unknown, 403 without the grant (``policy.get_object``)."""
+        if policy.is_scoped(self.model):
+            return policy.get_object(user, self.model, pk, action, queryset=self.detail_queryset(user))
+        return policy.get_reference(user, self.model, pk, action, queryset=self.detail_queryset(user))
 
     def table_columns(self) -> list[Column]:
         return [c for c in self.columns if c.table]
@@ -349,11 +361,9 @@ def record_reveal(user, obj, fields: Iterable[str]) -> None:
                      message="full contact numbers shown")
 
 
-def scoped_prefetch(user, path: str, queryset: QuerySet | None = None) -> Prefetch:
+def scoped_prefetch(user, path: str, queryset: QuerySet) -> Prefetch:
     """A prefetch of a related set restricted to what ``user`` may see: a team's equipment, activities or an
-    object's events never show a row (or a linked incident) outside the viewer's scope."""
-    if queryset is None:
-        raise ValueError(f"scoped_prefetch({path!r}) needs the related queryset")
+    object's events never show a row outside the viewer's scope (links to objects go through ``url_for``)."""
     model = queryset.model
     if policy.is_scoped(model):
         queryset = queryset.filter(policy.scope_q(user, model))

@@ -1,13 +1,15 @@
 """API v1 of resources: teams, experts, equipment, warehouses, the supply catalogue, stock and its movements,
-transfers and their transitions, reserve standards and shortfalls, shelters, and the nearby search."""
+transfers and their transitions, reserve standards and shortfalls, shelters, and the nearby search.
+
+The registries' list/get/create/update endpoints are their declared surfaces (``surfaces.py``) served by
+``core.crud``; what is written here is their schemas and what goes beyond plain CRUD."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from django.db.models import Prefetch
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -26,10 +28,11 @@ from yingji.core.api_support import (
     page_of,
     paginate,
 )
-from yingji.core.errors import NotFound, ValidationFailed
-from yingji.core.services import create_object, update_object
+from yingji.core.crud import Crud, Output, contextual, patch_of
+from yingji.core.errors import ValidationFailed
+from yingji.core.services import update_object
 
-from . import services
+from . import services, surfaces
 from .choices import (
     ActivityKind,
     Capability,
@@ -47,16 +50,7 @@ from .choices import (
     WarehouseLevel,
 )
 from .filters import (
-    EquipmentFilterSet,
-    ExpertFilterSet,
     MovementFilterSet,
-    ShelterFilterSet,
-    StockFilterSet,
-    SupplyItemFilterSet,
-    TeamActivityFilterSet,
-    TeamFilterSet,
-    TransferFilterSet,
-    WarehouseFilterSet,
 )
 from .models import (
     Equipment,
@@ -68,12 +62,16 @@ from .models import (
     SupplyItem,
     Team,
     TeamActivity,
-    TeamMember,
     Transfer,
     Warehouse,
 )
 
 router = Router(tags=["resources"])
+
+
+def _name(path: str):
+    """A related object's name (``team`` → ``team.name``)."""
+    return lambda obj: getattr(obj, path).name
 
 
 # --- Excel import: registered before the /{id} routes, which would take "import" for an id ---------------
@@ -165,36 +163,6 @@ Quantity = Annotated[int, Field(ge=1, le=2**31 - 1)]
 TextList = Annotated[list[ShortText(100, 1)], Field(max_length=50)]
 
 
-def _masked(value: str, reveal: bool) -> str:
-    return value if reveal else policy.mask_phone(value)
-
-
-def _detail_reveal(user, obj, model, phones: dict[str, str]) -> bool:
-    """Full personal phone numbers for roles granted "view_pii" (audited when any is shown), masked otherwise."""
-    reveal = policy.reveal_pii(user, model)
-    if reveal:
-        services.record_contact_view(user, obj, [name for name, value in phones.items() if value])
-    return reveal
-
-
-def _f(value) -> float | None:
-    return float(value) if value is not None else None
-
-
-def _located(obj) -> dict:
-    return {"id": obj.pk, "region_code": obj.region_code, "address": obj.address, "lat": _f(obj.lat),
-            "lon": _f(obj.lon)}
-
-
-def _patch(payload: Schema, nullable: tuple[str, ...] = ()) -> dict[str, Any]:
-    """PATCH: an explicit null clears a nullable field; other fields cannot be null."""
-    data = payload.model_dump(exclude_unset=True)
-    bad = {k: ["This field cannot be null"] for k, v in data.items() if v is None and k not in nullable}
-    if bad:
-        raise ValidationFailed.from_dict(bad)
-    return data
-
-
 LOCATED_NULLABLE = ("lat", "lon")
 
 
@@ -256,48 +224,14 @@ class TeamIn(InSchema):
     members: Annotated[list[MemberIn], Field(max_length=500)] | None = None
 
 
-class TeamPatch(InSchema):
-    name: ShortText(200, 1) | None = None
-    kind: _lit(TeamKind) | None = None
-    region_code: RegionCode | None = None
-    address: ShortText(200) | None = None
-    lat: Lat | None = None
-    lon: Lon | None = None
-    capabilities: list[_lit(Capability)] | None = None
-    leader: ShortText(50) | None = None
-    leader_phone: Phone | None = None
-    duty_phone: Phone | None = None
-    headcount: Count | None = None
-    readiness: _lit(Readiness) | None = None
-    notes: ShortText(2000) | None = None
-    members: Annotated[list[MemberIn], Field(max_length=500)] | None = None
+TeamPatch = patch_of(TeamIn, "TeamPatch")
 
 
-def _team_out(t: Team, members: bool = False, reveal: bool = True) -> dict:
-    out = _located(t) | {"name": t.name, "kind": t.kind, "capabilities": t.capabilities, "leader": t.leader,
-                         "leader_phone": _masked(t.leader_phone, reveal), "duty_phone": t.duty_phone,
-                         "headcount": t.headcount,
-                         "readiness": t.readiness, "notes": t.notes}
-    if members:
-        out["members"] = [{"id": m.pk, "name": m.name, "position": m.position, "phone": _masked(m.phone, reveal),
-                           "skills": m.skills, "certificates": m.certificates} for m in t.members.all()]
-    return out
-
-
-@router.get("/teams", response={200: page_of(TeamOut), **ERRORS}, tags=["teams"])
-def list_teams(request, filters: Query[filter_params(TeamFilterSet)], page: Query[PageParams]):
-    qs = Team.objects.for_user(request.auth)
-    reveal = policy.reveal_pii(request.auth, Team)
-    return paginate(apply_filters(TeamFilterSet, request, qs), page, lambda t: _team_out(t, reveal=reveal))
-
-
-@router.get("/teams/{id}", response={200: TeamOut, **ERRORS}, tags=["teams"])
-def get_team(request, id: Id):
-    qs = Team.objects.prefetch_related(Prefetch("members", queryset=TeamMember.objects.order_by("id")))
-    team = policy.get_object(request.auth, Team, id, queryset=qs)
-    reveal = _detail_reveal(request.auth, team, Team, {"leader_phone": team.leader_phone}
-                            | {f"members.{m.pk}.phone": m.phone for m in team.members.all()})
-    return _team_out(team, members=True, reveal=reveal)
+@contextual
+def _members(team: Team, view) -> list[dict]:
+    return [{"id": m.pk, "name": m.name, "position": m.position,
+             "phone": m.phone if view.reveal else policy.mask_phone(m.phone), "skills": m.skills,
+             "certificates": m.certificates} for m in team.members.all()]
 
 
 def _split_members(data: dict):
@@ -307,18 +241,14 @@ def _split_members(data: dict):
     return data, members
 
 
-@router.post("/teams", response={201: TeamOut, **ERRORS}, tags=["teams"])
-def create_team(request, payload: TeamIn):
-    data, members = _split_members(payload.model_dump())
-    team = services.create_team(request.auth, data, members)
-    return Status(201, _team_out(team, members=True))
-
-
-@router.patch("/teams/{id}", response={200: TeamOut, **ERRORS}, tags=["teams"])
-def update_team(request, id: Id, payload: TeamPatch):
-    team = policy.get_object(request.auth, Team, id, "change")
-    data, members = _split_members(_patch(payload, LOCATED_NULLABLE + ("members",)))
-    return _team_out(services.update_team(request.auth, team, data, members), members=True)
+teams = Crud(router, surfaces.TEAMS, "/teams", out=TeamOut, in_schema=TeamIn, patch_schema=TeamPatch,
+             module=__name__, tags=["teams"], nullable=LOCATED_NULLABLE + ("members",),
+             output=Output(TeamOut, resolvers={"members": _members}, phones=("leader_phone",),
+                           detail_only=("members",)))
+teams.list("list_teams").get("get_team")
+teams.create("create_team", write=lambda user, payload: services.create_team(
+    user, *_split_members(payload.model_dump())))
+teams.update("update_team", write=lambda user, team, data: services.update_team(user, team, *_split_members(data)))
 
 
 # --- drills and deployments ------------------------------------------------------------------------------------
@@ -343,34 +273,18 @@ class TeamActivityIn(InSchema):
     notes: ShortText(2000) = ""
 
 
-ACTIVITY_QS = TeamActivity.objects.select_related("team")
+def _record_activity(user, payload: TeamActivityIn) -> TeamActivity:
+    policy.require(user, "add", TeamActivity)
+    team = policy.get_in_scope_or_field_error(Team, payload.team_id, user, "team_id")
+    return services.record_activity(user, team, payload.model_dump(exclude={"team_id"}))
 
 
-def _activity_out(a: TeamActivity) -> dict:
-    return {"id": a.pk, "team_id": a.team_id, "team": a.team.name, "kind": a.kind, "date": a.date,
-            "incident_id": a.incident_id, "notes": a.notes, "region_code": a.region_code}
-
-
-@router.get("/team-activities", response={200: page_of(TeamActivityOut), **ERRORS}, tags=["teams"],
-            summary="Drills and deployments of the teams in your scope")
-def list_team_activities(request, filters: Query[filter_params(TeamActivityFilterSet)], page: Query[PageParams]):
-    qs = ACTIVITY_QS.for_user(request.auth)
-    return paginate(apply_filters(TeamActivityFilterSet, request, qs), page, _activity_out)
-
-
-@router.get("/team-activities/{id}", response={200: TeamActivityOut, **ERRORS}, tags=["teams"])
-def get_team_activity(request, id: Id):
-    return _activity_out(policy.get_object(request.auth, TeamActivity, id, queryset=ACTIVITY_QS))
-
-
-@router.post("/team-activities", response={201: TeamActivityOut, **ERRORS}, tags=["teams"],
-             summary="Record a drill or deployment a team took part in")
-def create_team_activity(request, payload: TeamActivityIn):
-    policy.require(request.auth, "add", TeamActivity)
-    team = policy.get_in_scope_or_field_error(Team, payload.team_id, request.auth, "team_id")
-    data = payload.model_dump(exclude={"team_id"})
-    activity = services.record_activity(request.auth, team, data)
-    return Status(201, _activity_out(ACTIVITY_QS.get(pk=activity.pk)))
+activities = Crud(router, surfaces.ACTIVITIES, "/team-activities", out=TeamActivityOut, in_schema=TeamActivityIn,
+                  module=__name__, tags=["teams"], output=Output(TeamActivityOut, resolvers={"team": _name("team")}))
+activities.list("list_team_activities", summary="Drills and deployments of the teams in your scope")
+activities.get("get_team_activity")
+activities.create("create_team_activity", write=_record_activity,
+                  summary="Record a drill or deployment a team took part in")
 
 
 # --- experts ---------------------------------------------------------------------------------------------------
@@ -400,47 +314,12 @@ class ExpertIn(InSchema):
     lon: Lon | None = None
 
 
-class ExpertPatch(InSchema):
-    name: ShortText(50, 1) | None = None
-    field: _lit(Capability) | None = None
-    region_code: RegionCode | None = None
-    specialty: ShortText(200) | None = None
-    title: ShortText(100) | None = None
-    unit: ShortText(200) | None = None
-    phone: Phone | None = None
-    available: bool | None = None
-    address: ShortText(200) | None = None
-    lat: Lat | None = None
-    lon: Lon | None = None
+ExpertPatch = patch_of(ExpertIn, "ExpertPatch")
 
 
-def _expert_out(e: Expert, reveal: bool = True) -> dict:
-    return _located(e) | {"name": e.name, "field": e.field, "specialty": e.specialty, "title": e.title,
-                          "unit": e.unit, "phone": _masked(e.phone, reveal), "available": e.available}
-
-
-@router.get("/experts", response={200: page_of(ExpertOut), **ERRORS}, tags=["experts"])
-def list_experts(request, filters: Query[filter_params(ExpertFilterSet)], page: Query[PageParams]):
-    qs = Expert.objects.for_user(request.auth)
-    reveal = policy.reveal_pii(request.auth, Expert)
-    return paginate(apply_filters(ExpertFilterSet, request, qs), page, lambda e: _expert_out(e, reveal))
-
-
-@router.get("/experts/{id}", response={200: ExpertOut, **ERRORS}, tags=["experts"])
-def get_expert(request, id: Id):
-    expert = policy.get_object(request.auth, Expert, id)
-    return _expert_out(expert, _detail_reveal(request.auth, expert, Expert, {"phone": expert.phone}))
-
-
-@router.post("/experts", response={201: ExpertOut, **ERRORS}, tags=["experts"])
-def create_expert(request, payload: ExpertIn):
-    return Status(201, _expert_out(create_object(request.auth, Expert, payload.model_dump())))
-
-
-@router.patch("/experts/{id}", response={200: ExpertOut, **ERRORS}, tags=["experts"])
-def update_expert(request, id: Id, payload: ExpertPatch):
-    expert = policy.get_object(request.auth, Expert, id, "change")
-    return _expert_out(update_object(request.auth, expert, _patch(payload, LOCATED_NULLABLE)))
+Crud(router, surfaces.EXPERTS, "/experts", out=ExpertOut, in_schema=ExpertIn, patch_schema=ExpertPatch,
+     module=__name__, tags=["experts"], output=Output(ExpertOut, phones=("phone",))) \
+    .list("list_experts").get("get_expert").create("create_expert").update("update_expert")
 
 
 # --- equipment -------------------------------------------------------------------------------------------------
@@ -491,16 +370,18 @@ class EquipmentSummaryOut(Schema):
     lines: int
 
 
-def _equipment_out(e: Equipment) -> dict:
-    return _located(e) | {"item": e.item, "model_name": e.model_name, "count": e.count,
-                          "holder_kind": e.holder_kind, "team_id": e.team_id, "warehouse_id": e.warehouse_id,
-                          "holder_name": e.holder_name, "status": e.status, "last_checked": e.last_checked}
+def _create_equipment(user, payload: EquipmentIn) -> Equipment:
+    data = payload.model_dump()
+    if data["region_code"] is None:
+        if data["holder_kind"] == HolderKind.UNIT:
+            raise ValidationFailed.from_dict({"region_code": ["Give the region of the unit holding it"]})
+        data.pop("region_code")
+    return services.create_equipment(user, data)
 
 
-@router.get("/equipment", response={200: page_of(EquipmentOut), **ERRORS}, tags=["equipment"])
-def list_equipment(request, filters: Query[filter_params(EquipmentFilterSet)], page: Query[PageParams]):
-    qs = Equipment.objects.for_user(request.auth)
-    return paginate(apply_filters(EquipmentFilterSet, request, qs), page, _equipment_out)
+equipment = Crud(router, surfaces.EQUIPMENT, "/equipment", out=EquipmentOut, in_schema=EquipmentIn,
+                 patch_schema=EquipmentPatch, module=__name__, tags=["equipment"])
+equipment.list("list_equipment")
 
 
 @router.get("/equipment/summary", response={200: list[EquipmentSummaryOut], **ERRORS}, tags=["equipment"],
@@ -509,26 +390,7 @@ def equipment_summary(request, region_code: RegionCode | None = None):
     return services.equipment_summary(request.auth, region_code)
 
 
-@router.get("/equipment/{id}", response={200: EquipmentOut, **ERRORS}, tags=["equipment"])
-def get_equipment(request, id: Id):
-    return _equipment_out(policy.get_object(request.auth, Equipment, id))
-
-
-@router.post("/equipment", response={201: EquipmentOut, **ERRORS}, tags=["equipment"])
-def create_equipment(request, payload: EquipmentIn):
-    data = payload.model_dump()
-    if data["region_code"] is None:
-        if data["holder_kind"] == HolderKind.UNIT:
-            raise ValidationFailed.from_dict({"region_code": ["Give the region of the unit holding it"]})
-        data.pop("region_code")
-    return Status(201, _equipment_out(services.create_equipment(request.auth, data)))
-
-
-@router.patch("/equipment/{id}", response={200: EquipmentOut, **ERRORS}, tags=["equipment"])
-def update_equipment(request, id: Id, payload: EquipmentPatch):
-    equipment = policy.get_object(request.auth, Equipment, id, "change")
-    data = _patch(payload, LOCATED_NULLABLE + ("last_checked",))
-    return _equipment_out(services.update_equipment(request.auth, equipment, data))
+equipment.get("get_equipment").create("create_equipment", write=_create_equipment).update("update_equipment")
 
 
 # --- warehouses ------------------------------------------------------------------------------------------------
@@ -554,46 +416,13 @@ class WarehouseIn(InSchema):
     lon: Lon | None = None
 
 
-class WarehousePatch(InSchema):
-    name: ShortText(200, 1) | None = None
-    level: _lit(WarehouseLevel) | None = None
-    manager: ShortText(50) | None = None
-    phone: Phone | None = None
-    area_m2: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=1)] | None = None
-    address: ShortText(200) | None = None
-    lat: Lat | None = None
-    lon: Lon | None = None
+WarehousePatch = patch_of(WarehouseIn, "WarehousePatch", exclude=("region_code",))
 
 
-def _warehouse_out(w: Warehouse, reveal: bool = True) -> dict:
-    return _located(w) | {"name": w.name, "level": w.level, "manager": w.manager,
-                          "phone": _masked(w.phone, reveal),
-                          "area_m2": _f(w.area_m2)}
-
-
-@router.get("/warehouses", response={200: page_of(WarehouseOut), **ERRORS}, tags=["warehouses"])
-def list_warehouses(request, filters: Query[filter_params(WarehouseFilterSet)], page: Query[PageParams]):
-    qs = Warehouse.objects.for_user(request.auth)
-    reveal = policy.reveal_pii(request.auth, Warehouse)
-    return paginate(apply_filters(WarehouseFilterSet, request, qs), page, lambda w: _warehouse_out(w, reveal))
-
-
-@router.get("/warehouses/{id}", response={200: WarehouseOut, **ERRORS}, tags=["warehouses"])
-def get_warehouse(request, id: Id):
-    warehouse = policy.get_object(request.auth, Warehouse, id)
-    return _warehouse_out(warehouse, _detail_reveal(request.auth, warehouse, Warehouse, {"phone": warehouse.phone}))
-
-
-@router.post("/warehouses", response={201: WarehouseOut, **ERRORS}, tags=["warehouses"])
-def create_warehouse(request, payload: WarehouseIn):
-    return Status(201, _warehouse_out(create_object(request.auth, Warehouse, payload.model_dump())))
-
-
-@router.patch("/warehouses/{id}", response={200: WarehouseOut, **ERRORS}, tags=["warehouses"])
-def update_warehouse(request, id: Id, payload: WarehousePatch):
-    warehouse = policy.get_object(request.auth, Warehouse, id, "change")
-    data = _patch(payload, LOCATED_NULLABLE + ("area_m2",))
-    return _warehouse_out(update_object(request.auth, warehouse, data))
+Crud(router, surfaces.WAREHOUSES, "/warehouses", out=WarehouseOut, in_schema=WarehouseIn,
+     patch_schema=WarehousePatch, module=__name__, tags=["warehouses"],
+     output=Output(WarehouseOut, phones=("phone",))) \
+    .list("list_warehouses").get("get_warehouse").create("create_warehouse").update("update_warehouse")
 
 
 # --- supply catalogue ------------------------------------------------------------------------------------------
@@ -616,46 +445,12 @@ class SupplyIn(InSchema):
     unit: ShortText(16, 1)
 
 
-class SupplyPatch(InSchema):
-    category: _lit(SupplyCategory) | None = None
-    name: ShortText(100, 1) | None = None
-    spec: ShortText(100) | None = None
-    unit: ShortText(16, 1) | None = None
+SupplyPatch = patch_of(SupplyIn, "SupplyPatch", exclude=("code",))
 
 
-def _supply_out(s: SupplyItem) -> dict:
-    return {"id": s.pk, "code": s.code, "category": s.category, "name": s.name, "spec": s.spec, "unit": s.unit}
-
-
-def _supply(user, pk: int, action: str = "view") -> SupplyItem:
-    policy.require(user, "view", SupplyItem)
-    item = SupplyItem.objects.filter(pk=pk).first()
-    if item is None:
-        raise NotFound(f"supply item {pk} not found")
-    policy.require(user, action, SupplyItem)
-    return item
-
-
-@router.get("/supplies", response={200: page_of(SupplyOut), **ERRORS}, tags=["supplies"])
-def list_supplies(request, filters: Query[filter_params(SupplyItemFilterSet)], page: Query[PageParams]):
-    policy.require(request.auth, "view", SupplyItem)
-    return paginate(apply_filters(SupplyItemFilterSet, request, SupplyItem.objects.all()), page, _supply_out)
-
-
-@router.get("/supplies/{id}", response={200: SupplyOut, **ERRORS}, tags=["supplies"])
-def get_supply(request, id: Id):
-    return _supply_out(_supply(request.auth, id))
-
-
-@router.post("/supplies", response={201: SupplyOut, **ERRORS}, tags=["supplies"])
-def create_supply(request, payload: SupplyIn):
-    return Status(201, _supply_out(create_object(request.auth, SupplyItem, payload.model_dump())))
-
-
-@router.patch("/supplies/{id}", response={200: SupplyOut, **ERRORS}, tags=["supplies"])
-def update_supply(request, id: Id, payload: SupplyPatch):
-    item = _supply(request.auth, id, "change")
-    return _supply_out(update_object(request.auth, item, _patch(payload)))
+Crud(router, surfaces.SUPPLIES, "/supplies", out=SupplyOut, in_schema=SupplyIn, patch_schema=SupplyPatch,
+     module=__name__, tags=["supplies"]).list("list_supplies").get("get_supply").create("create_supply") \
+    .update("update_supply")
 
 
 # --- stock -----------------------------------------------------------------------------------------------------
@@ -713,27 +508,18 @@ class MovementOut(Schema):
     at: datetime.datetime
 
 
-def _stock_out(b: StockBatch) -> dict:
-    w = b.warehouse
-    return {"id": b.pk, "warehouse_id": w.pk, "warehouse": w.name, "item_id": b.item_id, "item": str(b.item),
-            "unit": b.item.unit, "batch_no": b.batch_no, "quantity": b.quantity, "received_on": b.received_on,
-            "expires_on": b.expires_on, "inspect_on": b.inspect_on, "region_code": b.region_code,
-            "lat": _f(w.lat), "lon": _f(w.lon)}
-
-
 def _movement_out(m: StockMovement) -> dict:
     return {"id": m.pk, "batch_id": m.batch_id, "kind": m.kind, "change": m.change,
             "balance_after": m.balance_after, "transfer_id": m.transfer_id, "reason": m.reason,
             "actor": m.actor.username if m.actor_id else None, "at": m.at}
 
 
-STOCK_QS = StockBatch.objects.select_related("warehouse", "item")
-
-
-@router.get("/stock", response={200: page_of(StockOut), **ERRORS}, tags=["stock"])
-def list_stock(request, filters: Query[filter_params(StockFilterSet)], page: Query[PageParams]):
-    qs = STOCK_QS.for_user(request.auth)
-    return paginate(apply_filters(StockFilterSet, request, qs), page, _stock_out)
+stock = Crud(router, surfaces.STOCK, "/stock", out=StockOut, in_schema=ReceiptIn, patch_schema=StockPatch,
+             module=__name__, tags=["stock"], nullable=("expires_on", "inspect_on"),
+             output=Output(StockOut, resolvers={"warehouse": _name("warehouse"), "item": lambda b: str(b.item),
+                                                "unit": lambda b: b.item.unit, "lat": lambda b: b.warehouse.lat,
+                                                "lon": lambda b: b.warehouse.lon}))
+stock.list("list_stock")
 
 
 class ShortfallOut(Schema):
@@ -755,27 +541,17 @@ def stock_shortfalls(request, all: bool = False):
     return services.shortfalls(request.auth, only_gaps=not all)
 
 
-@router.get("/stock/{id}", response={200: StockOut, **ERRORS}, tags=["stock"])
-def get_stock(request, id: Id):
-    return _stock_out(policy.get_object(request.auth, StockBatch, id, queryset=STOCK_QS))
+def _receive(user, payload: ReceiptIn) -> StockBatch:
+    policy.require(user, "move", StockBatch)
+    warehouse = policy.get_in_scope_or_field_error(Warehouse, payload.warehouse_id, user, "warehouse_id")
+    item = policy.get_in_scope_or_field_error(SupplyItem, payload.item_id, user, "item_id")
+    return services.receive_stock(user, warehouse, item, payload.quantity, batch_no=payload.batch_no,
+                                  expires_on=payload.expires_on, inspect_on=payload.inspect_on,
+                                  reason=payload.reason).batch
 
 
-@router.post("/stock", response={201: StockOut, **ERRORS}, tags=["stock"], summary="Receive stock (入库)")
-def receive_stock(request, payload: ReceiptIn):
-    policy.require(request.auth, "move", StockBatch)
-    warehouse = policy.get_in_scope_or_field_error(Warehouse, payload.warehouse_id, request.auth, "warehouse_id")
-    item = policy.get_in_scope_or_field_error(SupplyItem, payload.item_id, request.auth, "item_id")
-    movement = services.receive_stock(request.auth, warehouse, item, payload.quantity, batch_no=payload.batch_no,
-                                      expires_on=payload.expires_on, inspect_on=payload.inspect_on,
-                                      reason=payload.reason)
-    return Status(201, _stock_out(STOCK_QS.get(pk=movement.batch_id)))
-
-
-@router.patch("/stock/{id}", response={200: StockOut, **ERRORS}, tags=["stock"])
-def update_stock(request, id: Id, payload: StockPatch):
-    batch = policy.get_object(request.auth, StockBatch, id, "change", queryset=STOCK_QS)
-    update_object(request.auth, batch, payload.model_dump(exclude_unset=True))
-    return _stock_out(STOCK_QS.get(pk=batch.pk))
+stock.get("get_stock").create("receive_stock", write=_receive, summary="Receive stock (入库)")
+stock.update("update_stock", write=lambda user, batch, data: update_object(user, batch, data))
 
 
 @router.get("/stock/{id}/movements", response={200: page_of(MovementOut), **ERRORS}, tags=["stock"])
@@ -788,7 +564,7 @@ def list_movements(request, id: Id, filters: Query[filter_params(MovementFilterS
 @router.post("/stock/{id}/movements", response={201: MovementOut, **ERRORS}, tags=["stock"],
              summary="Issue (出库), write off (报损) or count (盘点) a batch")
 def move_stock(request, id: Id, payload: MovementIn):
-    batch = policy.get_object(request.auth, StockBatch, id, "move", queryset=STOCK_QS)
+    batch = surfaces.STOCK.get(request.auth, id, "move")
     if payload.kind == "count":
         missing = {k: ["Required for a count"] for k in ("counted", "expected") if getattr(payload, k) is None}
         if missing:
@@ -881,46 +657,31 @@ class TransferTransitionIn(InSchema):
     note: ShortText(500) = ""
 
 
-TRANSFER_QS = Transfer.objects.select_related("source", "target", "item", "requested_by")
-
-
-def _transfer_out(t: Transfer, user) -> dict:
-    return {"id": t.pk, "source_id": t.source_id, "source": t.source.name, "target_id": t.target_id,
-            "target": t.target.name, "item_id": t.item_id, "item": str(t.item), "quantity": t.quantity,
-            "state": t.state, "reason": t.reason, "requested_by": t.requested_by.username if t.requested_by_id else "",
-            "requested_at": t.requested_at, "dispatched_at": t.dispatched_at, "received_at": t.received_at,
-            "region_code": t.region_code, "target_region_code": t.target_region_code, "version": t.version,
-            "actions": [tr.action for tr in services.TRANSFER_WORKFLOW.available(t, user)]}
-
-
-@router.get("/transfers", response={200: page_of(TransferOut), **ERRORS}, tags=["transfers"])
-def list_transfers(request, filters: Query[filter_params(TransferFilterSet)], page: Query[PageParams]):
-    qs = TRANSFER_QS.for_user(request.auth)
-    return paginate(apply_filters(TransferFilterSet, request, qs), page, lambda t: _transfer_out(t, request.auth))
-
-
-@router.get("/transfers/{id}", response={200: TransferOut, **ERRORS}, tags=["transfers"])
-def get_transfer(request, id: Id):
-    return _transfer_out(policy.get_object(request.auth, Transfer, id, queryset=TRANSFER_QS), request.auth)
-
-
-@router.post("/transfers", response={201: TransferOut, **ERRORS}, tags=["transfers"])
-def create_transfer(request, payload: TransferIn):
-    policy.require(request.auth, "add", Transfer)
-    user = request.auth
-    transfer = services.request_transfer(
+def _request_transfer(user, payload: TransferIn) -> Transfer:
+    policy.require(user, "add", Transfer)
+    return services.request_transfer(
         user, source=policy.get_in_scope_or_field_error(Warehouse, payload.source_id, user, "source_id"),
         target=policy.get_in_scope_or_field_error(Warehouse, payload.target_id, user, "target_id"),
         item=policy.get_in_scope_or_field_error(SupplyItem, payload.item_id, user, "item_id"),
         quantity=payload.quantity, reason=payload.reason)
-    return Status(201, _transfer_out(TRANSFER_QS.get(pk=transfer.pk), request.auth))
 
 
-@router.post("/transfers/{id}/transitions", response={200: TransferOut, **ERRORS}, tags=["transfers"])
-def transition_transfer(request, id: Id, payload: TransferTransitionIn):
-    transfer = policy.get_object(request.auth, Transfer, id, queryset=TRANSFER_QS)
-    services.transition_transfer(request.auth, transfer, payload.action, {"note": payload.note})
-    return _transfer_out(TRANSFER_QS.get(pk=transfer.pk), request.auth)
+@contextual
+def _transfer_actions(transfer: Transfer, view) -> list[str]:
+    return [t.action for t in services.TRANSFER_WORKFLOW.available(transfer, view.user)]
+
+
+Crud(router, surfaces.TRANSFERS, "/transfers", out=TransferOut, in_schema=TransferIn, module=__name__,
+     tags=["transfers"],
+     output=Output(TransferOut, resolvers={
+         "source": _name("source"), "target": _name("target"), "item": lambda t: str(t.item),
+         "requested_by": lambda t: t.requested_by.username if t.requested_by_id else "",
+         "actions": _transfer_actions})) \
+    .list("list_transfers").get("get_transfer").create("create_transfer", write=_request_transfer) \
+    .transitions("transition_transfer", allowed_name="list_transfer_transitions",
+                 workflow=services.TRANSFER_WORKFLOW, body=TransferTransitionIn,
+                 act=lambda user, transfer, payload: services.transition_transfer(user, transfer, payload.action,
+                                                                                  {"note": payload.note}))
 
 
 # --- shelters --------------------------------------------------------------------------------------------------
@@ -969,20 +730,7 @@ class ShelterIn(InSchema):
     lon: Lon | None = None
 
 
-class ShelterPatch(InSchema):
-    name: ShortText(200, 1) | None = None
-    level: _lit(ShelterLevel) | None = None
-    kind: _lit(ShelterKind) | None = None
-    space: _lit(ShelterSpace) | None = None
-    area_m2: Annotated[Decimal, Field(ge=1, max_digits=10, decimal_places=1)] | None = None
-    area_per_person: Annotated[Decimal, Field(ge=Decimal("0.5"), max_digits=4, decimal_places=1)] | None = None
-    capacity: Count | None = None
-    facilities: list[_lit(Facility)] | None = None
-    manager: ShortText(50) | None = None
-    phone: Phone | None = None
-    address: ShortText(200) | None = None
-    lat: Lat | None = None
-    lon: Lon | None = None
+ShelterPatch = patch_of(ShelterIn, "ShelterPatch", exclude=("region_code",))
 
 
 class ShelterStatusIn(InSchema):
@@ -999,23 +747,15 @@ class CoverageOut(Schema):
     covered: bool
 
 
-def _shelter_out(s: Shelter, events: bool = False, reveal: bool = True) -> dict:
-    out = _located(s) | {"name": s.name, "level": s.level, "kind": s.kind, "space": s.space,
-                         "area_m2": float(s.area_m2), "area_per_person": float(s.area_per_person),
-                         "capacity": s.capacity, "standard_capacity": s.standard_capacity,
-                         "free_capacity": s.free_capacity, "facilities": s.facilities, "manager": s.manager,
-                         "phone": _masked(s.phone, reveal), "status": s.status, "occupancy": s.occupancy}
-    if events:
-        out["events"] = [{"at": e.at, "status_before": e.status_before, "status_after": e.status_after,
-                          "occupancy": e.occupancy, "note": e.note} for e in s.events.all()[:100]]
-    return out
+def _events(shelter: Shelter) -> list[dict]:
+    return [{"at": e.at, "status_before": e.status_before, "status_after": e.status_after,
+             "occupancy": e.occupancy, "note": e.note} for e in shelter.events.all()[:100]]
 
 
-@router.get("/shelters", response={200: page_of(ShelterOut), **ERRORS}, tags=["shelters"])
-def list_shelters(request, filters: Query[filter_params(ShelterFilterSet)], page: Query[PageParams]):
-    qs = Shelter.objects.for_user(request.auth)
-    reveal = policy.reveal_pii(request.auth, Shelter)
-    return paginate(apply_filters(ShelterFilterSet, request, qs), page, lambda s: _shelter_out(s, reveal=reveal))
+shelters = Crud(router, surfaces.SHELTERS, "/shelters", out=ShelterOut, in_schema=ShelterIn,
+                patch_schema=ShelterPatch, module=__name__, tags=["shelters"],
+                output=Output(ShelterOut, resolvers={"events": _events}, phones=("phone",), detail_only=("events",)))
+shelters.list("list_shelters")
 
 
 @router.get("/shelters/coverage", response={200: list[CoverageOut], **ERRORS}, tags=["shelters"])
@@ -1030,30 +770,15 @@ def shelter_village_coverage(request):
     return services.village_coverage(request.auth)
 
 
-@router.get("/shelters/{id}", response={200: ShelterOut, **ERRORS}, tags=["shelters"])
-def get_shelter(request, id: Id):
-    shelter = policy.get_object(request.auth, Shelter, id)
-    return _shelter_out(shelter, events=True,
-                        reveal=_detail_reveal(request.auth, shelter, Shelter, {"phone": shelter.phone}))
-
-
-@router.post("/shelters", response={201: ShelterOut, **ERRORS}, tags=["shelters"])
-def create_shelter(request, payload: ShelterIn):
-    return Status(201, _shelter_out(create_object(request.auth, Shelter, payload.model_dump())))
-
-
-@router.patch("/shelters/{id}", response={200: ShelterOut, **ERRORS}, tags=["shelters"])
-def update_shelter(request, id: Id, payload: ShelterPatch):
-    shelter = policy.get_object(request.auth, Shelter, id, "change")
-    return _shelter_out(update_object(request.auth, shelter, _patch(payload, LOCATED_NULLABLE)))
+shelters.get("get_shelter").create("create_shelter").update("update_shelter")
 
 
 @router.post("/shelters/{id}/status", response={200: ShelterOut, **ERRORS}, tags=["shelters"],
              summary="Open, fill or close a shelter, or update its occupancy (recorded)")
 def set_shelter_status(request, id: Id, payload: ShelterStatusIn):
-    shelter = policy.get_object(request.auth, Shelter, id, "operate")
-    shelter = services.set_shelter_status(request.auth, shelter, payload.status, payload.occupancy, payload.note)
-    return _shelter_out(shelter, events=True, reveal=policy.reveal_pii(request.auth, Shelter))
+    shelter = surfaces.SHELTERS.get(request.auth, id, "operate")
+    services.set_shelter_status(request.auth, shelter, payload.status, payload.occupancy, payload.note)
+    return shelters.answer(request.auth, surfaces.SHELTERS.get(request.auth, id, "operate"), audited=False)
 
 
 # --- nearby ----------------------------------------------------------------------------------------------------

@@ -108,13 +108,6 @@ def record_activity(actor, team: Team, data: Mapping[str, Any]) -> TeamActivity:
                                                "region_code": team.region_code})
 
 
-def record_contact_view(actor, obj: models.Model, fields: list[str]) -> None:
-    """Audit that ``actor`` was shown the full personal phone numbers ``fields`` of ``obj``."""
-    if fields:
-        audit.record(AuditAction.VIEW_PII, obj, actor=actor, after={"fields": sorted(fields)},
-                     message="full contact numbers shown")
-
-
 # --- equipment -------------------------------------------------------------------------------------------------
 
 
