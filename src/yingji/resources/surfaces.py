@@ -118,7 +118,7 @@ TEAMS = Surface(
     create=services.create_team, update=services.update_team,
     create_title=_l("New rescue team"), edit_title=_l("Edit rescue team"),
     columns=[
-        Column("name", _l("Name")), Badge("kind", _l("Type"), TeamKind), Region(),
+        Column("name", _l("Name"), detail=False), Badge("kind", _l("Type"), TeamKind), Region(),
         ChoiceList("capabilities", _l("Capabilities"), Capability), Column("headcount", _l("Headcount")),
         Badge("readiness", _l("Readiness"), Readiness), Column("leader", _l("Leader")),
         Phone("leader_phone", _l("Leader's phone")), PublicPhone("duty_phone", _l("24-hour duty phone")),
