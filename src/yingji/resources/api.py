@@ -658,12 +658,8 @@ class TransferTransitionIn(InSchema):
 
 
 def _request_transfer(user, payload: TransferIn) -> Transfer:
-    policy.require(user, "add", Transfer)
-    return services.request_transfer(
-        user, source=policy.get_in_scope_or_field_error(Warehouse, payload.source_id, user, "source_id"),
-        target=policy.get_in_scope_or_field_error(Warehouse, payload.target_id, user, "target_id"),
-        item=policy.get_in_scope_or_field_error(SupplyItem, payload.item_id, user, "item_id"),
-        quantity=payload.quantity, reason=payload.reason)
+    return services.request_transfer(user, source=payload.source_id, target=payload.target_id,
+                                     item=payload.item_id, quantity=payload.quantity, reason=payload.reason)
 
 
 @contextual

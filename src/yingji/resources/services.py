@@ -301,8 +301,9 @@ TRANSFER_WORKFLOW = Workflow(Transfer, [
 ])
 
 
-def request_transfer(actor, *, source: Warehouse, target: Warehouse, item: SupplyItem, quantity: int,
-                     reason: str = "") -> Transfer:
+def request_transfer(actor, *, source: Warehouse | int, target: Warehouse | int, item: SupplyItem | int,
+                     quantity: int, reason: str = "") -> Transfer:
+    """Request ``quantity`` of ``item`` from ``source`` to ``target`` (objects or ids; pages and API alike)."""
     policy.require(actor, "add", Transfer)
     _positive(quantity)
     # Both ends lie in the requester's jurisdiction (a transfer across jurisdictions is requested by the level
@@ -310,6 +311,7 @@ def request_transfer(actor, *, source: Warehouse, target: Warehouse, item: Suppl
     # it (name, stock) reaches the requester.
     source = policy.get_in_scope_or_field_error(Warehouse, source, actor, "source_id")
     target = policy.get_in_scope_or_field_error(Warehouse, target, actor, "target_id")
+    item = policy.get_in_scope_or_field_error(SupplyItem, item, actor, "item_id")
     transfer = Transfer(source=source, target=target, item=item, quantity=quantity, reason=reason,
                         requested_by=actor)
     try:
