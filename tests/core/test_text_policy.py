@@ -116,16 +116,23 @@ def test_services_refuse_on_save_whatever_the_caller(demo_county):
 
 
 def test_importers_turn_refused_text_into_row_errors():
-    """A workbook cell can carry U+001B (Excel's ``_x001B_`` escape, or a CSV); the importers' text parsers are where
-    every text cell passes, and their RowError becomes that row's error in the report."""
+    """A workbook cell can carry U+001B (Excel's ``_x001B_`` escape, or a CSV); the import engine's text parsers are
+    where every text cell passes, and their RowError becomes that row's error in the report."""
+    from yingji.core import imports
     from yingji.enterprises import importing as enterprise_import
     from yingji.resources import importing as resource_import
 
-    with pytest.raises(enterprise_import.RowError, match="U\\+001B"):
-        enterprise_import._as_text("企业\x1b名称")
-    with pytest.raises(resource_import.RowError, match="U\\+0007"):
-        resource_import._text(50)("队伍\x07")
-    assert resource_import._text(50)(" 队伍 ") == "队伍"
+    with pytest.raises(imports.RowError, match="U\\+001B"):
+        imports.as_text("企业\x1b名称")
+    with pytest.raises(imports.RowError, match="U\\+0007"):
+        imports.text(50)("队伍\x07")
+    assert imports.text(50)(" 队伍 ") == "队伍"
+    name = next(c for c in enterprise_import.COLUMNS if c.key == "name")
+    with pytest.raises(imports.RowError, match="U\\+001B"):
+        name.parse("企业\x1b名称")
+    team_name = next(c for c in resource_import.TEAM_COLUMNS if c.key == "name")
+    with pytest.raises(imports.RowError, match="U\\+0007"):
+        team_name.parse("队伍\x07")
 
 
 def test_roster_import_reports_refused_text_by_cell():

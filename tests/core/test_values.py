@@ -372,23 +372,19 @@ def test_roster_import_with_far_dates_is_a_row_error(api, demo_county):
     assert {(row, column) for row, column, _message in found} >= {(2, "A"), (3, "A"), (4, "E")}
 
 
-def test_enterprise_import_dates_use_the_same_range():
-    from yingji.enterprises import importing
+def test_import_dates_use_the_same_range():
+    """Every spreadsheet import (enterprises, resources) reads dates through the one engine."""
+    from yingji.core import imports
+    from yingji.enterprises import importing as enterprise_import
+    from yingji.resources import importing as resource_import
 
-    for far in ("0001年1月1日", "9999-12-31", datetime.date(1, 1, 1)):
-        with pytest.raises(importing.RowError):
-            importing._date(far)
-    assert importing._date("2027年6月30日") == datetime.date(2027, 6, 30)
-
-
-def test_resource_import_dates_use_the_same_range():
-    from yingji.resources import importing
-
-    with pytest.raises(importing.RowError):
-        importing._date("0001-01-01")
-    with pytest.raises(importing.RowError):
-        importing._date(datetime.date(9999, 12, 31))
-    assert importing._date("2026/06/30") == datetime.date(2026, 6, 30)
+    for far in ("0001年1月1日", "9999-12-31", datetime.date(1, 1, 1), datetime.date(9999, 12, 31), "0001-01-01"):
+        with pytest.raises(imports.RowError):
+            imports.date(far)
+    assert imports.date("2027年6月30日") == datetime.date(2027, 6, 30)
+    assert imports.date("2026/06/30") == datetime.date(2026, 6, 30)
+    used = {c.parse for c in [*enterprise_import.COLUMNS, *resource_import.STOCK_COLUMNS]}
+    assert imports.date in used
 
 
 def test_pages_refuse_non_phones_with_a_message_and_write_nothing(web):

@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yingji.core import policy, textpolicy, values
+from yingji.core import imports, policy, textpolicy, values
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import Contact, User
 
@@ -37,7 +36,6 @@ LEADER, OFFICER = "leader", "officer"
 SHIFT_WORDS = {"day": Shift.DAY, "白班": Shift.DAY, "日班": Shift.DAY, "night": Shift.NIGHT, "夜班": Shift.NIGHT}
 ROLE_WORDS = {"leader": LEADER, "带班领导": LEADER, "领导": LEADER, "带班": LEADER,
               "officer": OFFICER, "值班员": OFFICER, "值班人员": OFFICER}
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 
 
 @dataclass(frozen=True)
@@ -99,19 +97,12 @@ def _text(value) -> str:
 
 def _parse_date(value) -> datetime.date | None:
     """The cell's date (None: not a date); ``values.ValueRejected`` when out of the accepted range."""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return values.check_date(value)
-    if isinstance(value, str):
-        text = value.strip()
-        for fmt in DATE_FORMATS:
-            try:
-                parsed = datetime.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-            return values.check_date(parsed)
-    return None
+    if value is None or isinstance(value, bool | int | float):
+        return None
+    try:
+        return values.check_date(imports.parse_date(value))
+    except imports.RowError:
+        return None
 
 
 def _open(data: bytes):
@@ -122,14 +113,11 @@ def _open(data: bytes):
         raise RosterImportError([Issue(None, "", _(
             "Not an Excel .xlsx workbook (wrong file type or text encoding); download the template and fill it in"))])
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            inflated = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        inflated = None
-    if inflated is None or inflated > MAX_UNCOMPRESSED_BYTES:
-        reason = (_("The workbook is damaged and cannot be read") if inflated is None
+        imports.check_package(data, max_uncompressed=MAX_UNCOMPRESSED_BYTES)
+    except imports.PackageRefused as exc:
+        reason = (_("The workbook is damaged and cannot be read") if exc.damaged
                   else _("The workbook is too large once unpacked"))
-        raise RosterImportError([Issue(None, "", reason)])
+        raise RosterImportError([Issue(None, "", reason)]) from None
     from openpyxl import load_workbook
 
     try:

@@ -21,21 +21,16 @@ columns must be present; any other template column may be left out. Rules:
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
-from yingji.core import policy, textpolicy
-from yingji.core import values as value_rules
-from yingji.core.errors import ValidationFailed
+from yingji.core import imports, policy
 from yingji.core.models import Organisation, Region
 from yingji.standards import gb32100
 
@@ -65,8 +60,6 @@ LICENCE_LABELS = {
     LicenceKind.SAFETY_MANAGER_TRAINING: "安全生产管理人员安全生产知识和管理能力考核合格证",
     LicenceKind.SPECIAL_OPERATION: "特种作业操作证", LicenceKind.OTHER: "其他",
 }
-YES = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
-NO = {"否", "无", "n", "no", "false", "0", "×", "✗"}
 FLAG_HEADERS = {
     "hazchem_production": "危化品生产", "hazchem_business": "危化品经营", "hazchem_use": "危化品使用",
     "fireworks": "烟花爆竹", "non_coal_mine": "非煤矿山", "tailings_pond": "尾矿库", "metallurgy": "冶金",
@@ -74,44 +67,13 @@ FLAG_HEADERS = {
 }
 
 
-class RowError(Exception):
-    """A cell's value cannot be used; the message says why in plain words."""
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool = False
-    parse: Callable[[Any], Any] | None = None
-    example: Any = ""
-    width: int = 14
-
-
-def _text(max_length: int) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        text = _as_text(value)
-        if len(text) > max_length:
-            raise RowError(f"At most {max_length} characters (this has {len(text)})")
-        return text
-
-    return parse
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime | datetime.date):
-        raise RowError("Expected text, found a date")
-    text = str(value).strip()
-    reason = textpolicy.problem(text)
-    if reason:
-        raise RowError(reason)
-    return text
+Column = imports.Column
+RowError = imports.RowError
+ImportFailed = imports.ImportFailed
 
 
 def _credit_code(value: Any) -> str:
-    code = _as_text(value).upper()
+    code = imports.as_text(value).upper()
     try:
         gb32100.validate_credit_code(code)
     except ValueError as exc:
@@ -119,51 +81,8 @@ def _credit_code(value: Any) -> str:
     return code
 
 
-def _region_code(value: Any) -> str:
-    code = _as_text(value)
-    if not re.fullmatch(r"\d{6}(\d{3}(\d{3})?)?", code):
-        raise RowError("A region code has 6, 9 or 12 digits")
-    return code
-
-
-def _decimal(low: Decimal, high: Decimal, places: int) -> Callable[[Any], Decimal]:
-    def parse(value: Any) -> Decimal:
-        if isinstance(value, bool):
-            raise RowError("Expected a number")
-        try:
-            number = Decimal(_as_text(value))
-        except InvalidOperation:
-            raise RowError("Expected a number") from None
-        if not number.is_finite() or not low <= number <= high:
-            raise RowError(f"Expected a number from {low} to {high}")
-        return round(number, places)
-
-    return parse
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool):
-        raise RowError("Expected a whole number")
-    text = _as_text(value)
-    if not re.fullmatch(r"\d{1,8}", text):
-        raise RowError("Expected a whole number of at least 0")
-    return int(text)
-
-
-def _choice(labels: dict[str, str]) -> Callable[[Any], str]:
-    lookup = {label: key for key, label in labels.items()} | {key: key for key in labels}
-
-    def parse(value: Any) -> str:
-        text = _as_text(value)
-        if text not in lookup:
-            raise RowError(f"Use one of: {'、'.join(labels.values())}")
-        return lookup[text]
-
-    return parse
-
-
 def _division(value: Any) -> str:
-    text = _as_text(value)
+    text = imports.as_text(value)
     if text.isdigit() and len(text) == 1:
         text = "0" + text
     code = text[:2] if re.fullmatch(r"\d{2}(\d{1,2})?", text) else text
@@ -172,76 +91,39 @@ def _division(value: Any) -> str:
     return code
 
 
-def _flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _as_text(value).lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise RowError("Use 是 or 否")
-
-
-def _date(value: Any) -> datetime.date:
-    try:
-        return value_rules.check_date(_parse_date(value))
-    except value_rules.ValueRejected as exc:
-        raise RowError(str(exc)) from None
-
-
-def _parse_date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _as_text(value)
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
-    if match:
-        try:
-            return datetime.date(*(int(g) for g in match.groups()))
-        except ValueError:
-            pass
-    raise RowError("Expected a date such as 2027-06-30")
+def _choice(choices, words: dict[str, str]):
+    """A choice given by its code, its Chinese label or the word the template uses (``words``)."""
+    return imports.choice(choices, {word: code for code, word in words.items()})
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("credit_code", "统一社会信用代码", True, _credit_code, "91410481MA44XK2PXE", 22),
-    Column("name", "企业名称", True, _text(200), "舞钢市恒通化工有限公司", 28),
-    Column("region_code", "行政区划代码", True, _region_code, "410481001001", 16),
-    Column("address", "详细地址", False, _text(200), "舞钢市龙泉街道建设路8号", 28),
-    Column("lon", "经度", False, _decimal(Decimal(-180), Decimal(180), 6), 113.52),
-    Column("lat", "纬度", False, _decimal(Decimal(-90), Decimal(90), 6), 33.29),
-    Column("industry_division", "行业大类代码", False, _division, "26"),
-    Column("industry", "主营业务", False, _text(100), "工业气体生产", 20),
-    Column("sector", "监管行业", False, _choice(SECTOR_LABELS), "危险化学品"),
-    Column("supervising_unit", "行业主管部门", False, _text(200), "应急管理局", 16),
-    Column("scale", "企业规模", False, _choice(SCALE_LABELS), "规上"),
-    Column("legal_representative", "法定代表人", False, _text(50), "张伟"),
-    Column("legal_representative_phone", "法定代表人电话", False, _text(32), "13837500001", 16),
-    Column("principal", "主要负责人", False, _text(50), "张伟"),
-    Column("principal_phone", "主要负责人电话", False, _text(32), "13837500001", 16),
-    Column("safety_manager", "安全管理人员", False, _text(50), "李娜"),
-    Column("safety_manager_phone", "安全管理人员电话", False, _text(11), "13937500002", 16),
-    Column("employee_count", "从业人员数", False, _count, 120),
-    Column("status", "经营状态", False, _choice(STATUS_LABELS), "在营"),
-    *(Column(name, header, False, _flag, "否", 10) for name, header in FLAG_HEADERS.items()),
-    Column("licence_kind", "许可证类型", False, _choice(LICENCE_LABELS), "安全生产许可证", 20),
-    Column("licence_number", "许可证编号", False, _text(64), "(豫)WH安许证字[2024]000123", 24),
-    Column("licence_issuer", "发证机关", False, _text(100), "平顶山市应急管理局", 18),
-    Column("licence_expires_on", "许可证有效期至", False, _date, datetime.date(2027, 6, 30), 16),
+    Column("credit_code", "统一社会信用代码", _credit_code, True, "91410481MA44XK2PXE", 22),
+    Column("name", "企业名称", imports.text(200), True, "舞钢市恒通化工有限公司", 28),
+    Column("region_code", "行政区划代码", imports.region_code, True, "410481001001", 16),
+    Column("address", "详细地址", imports.text(200), False, "舞钢市龙泉街道建设路8号", 28),
+    Column("lon", "经度", imports.decimal(Decimal(-180), Decimal(180), 6), False, 113.52),
+    Column("lat", "纬度", imports.decimal(Decimal(-90), Decimal(90), 6), False, 33.29),
+    Column("industry_division", "行业大类代码", _division, False, "26"),
+    Column("industry", "主营业务", imports.text(100), False, "工业气体生产", 20),
+    Column("sector", "监管行业", _choice(Sector, SECTOR_LABELS), False, "危险化学品"),
+    Column("supervising_unit", "行业主管部门", imports.text(200), False, "应急管理局", 16),
+    Column("scale", "企业规模", _choice(EnterpriseScale, SCALE_LABELS), False, "规上"),
+    Column("legal_representative", "法定代表人", imports.text(50), False, "张伟"),
+    Column("legal_representative_phone", "法定代表人电话", imports.text(32), False, "13837500001", 16),
+    Column("principal", "主要负责人", imports.text(50), False, "张伟"),
+    Column("principal_phone", "主要负责人电话", imports.text(32), False, "13837500001", 16),
+    Column("safety_manager", "安全管理人员", imports.text(50), False, "李娜"),
+    Column("safety_manager_phone", "安全管理人员电话", imports.text(11), False, "13937500002", 16),
+    Column("employee_count", "从业人员数", imports.count, False, 120),
+    Column("status", "经营状态", _choice(EnterpriseStatus, STATUS_LABELS), False, "在营"),
+    *(Column(name, header, imports.yes_no, False, "否", 10) for name, header in FLAG_HEADERS.items()),
+    Column("licence_kind", "许可证类型", _choice(LicenceKind, LICENCE_LABELS), False, "安全生产许可证", 20),
+    Column("licence_number", "许可证编号", imports.text(64), False, "(豫)WH安许证字[2024]000123", 24),
+    Column("licence_issuer", "发证机关", imports.text(100), False, "平顶山市应急管理局", 18),
+    Column("licence_expires_on", "许可证有效期至", imports.date, False, datetime.date(2027, 6, 30), 16),
 )
 BY_HEADER = {c.header: c for c in COLUMNS}
 LICENCE_KEYS = ("licence_kind", "licence_number", "licence_issuer", "licence_expires_on")
-
-
-class ImportFailed(ValidationFailed):
-    """Rows of an import are bad; ``errors`` carry ``row`` and ``column`` besides ``field`` and ``message``."""
-
-    def __init__(self, detail: str, row_errors: list[dict]):
-        super().__init__(detail)
-        self.errors = [{"field": f"rows.{e['row']}.{e['key']}" if e.get("key") else f"rows.{e['row']}",
-                        "message": e["message"], "row": e["row"], "column": e["column"]} for e in row_errors]
 
 
 @dataclass
@@ -267,183 +149,32 @@ class _Plan:
 def template_workbook() -> bytes:
     """The import template: the header row (required columns marked *), one example row, drop-down lists for
     the choice columns, and a sheet explaining the columns."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_TITLE
-    bold = Font(bold=True)
-    required_fill = PatternFill("solid", fgColor="FFE699")
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=index, value=column.header + ("*" if column.required else ""))
-        cell.font = bold
-        if column.required:
-            cell.fill = required_fill
-        example = ws.cell(row=2, column=index, value=column.example)
-        if isinstance(column.example, datetime.date):
-            example.number_format = "yyyy-mm-dd"
-        else:
-            example.number_format = "@"
-        ws.column_dimensions[cell.column_letter].width = column.width
-    ws.freeze_panes = "A2"
     lists = {"sector": SECTOR_LABELS.values(), "scale": SCALE_LABELS.values(), "status": STATUS_LABELS.values(),
              "licence_kind": LICENCE_LABELS.values(), **{k: ("是", "否") for k in FLAG_HEADERS}}
-    for index, column in enumerate(COLUMNS, start=1):
-        values = lists.get(column.key)
-        if values is None:
-            continue
-        letter = ws.cell(row=1, column=index).column_letter
-        formula = '"' + ",".join(values) + '"'
-        if len(formula) > 255:  # Excel's limit for an inline list: fall back to a list on the help sheet
-            continue
-        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
-        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-        ws.add_data_validation(validation)
-    help_sheet = wb.create_sheet("填写说明")
-    help_sheet.append(["列", "必填", "说明"])
     notes = {
         "credit_code": "18位统一社会信用代码（GB 32100）；已登记的代码将更新该企业，空白单元格保持原值不变",
         "region_code": "所在村（社区）或乡镇（街道）的12位或9位行政区划代码，须在您的辖区内",
         "industry_division": "国民经济行业分类（GB/T 4754-2017）大类代码，01-97",
         "supervising_unit": "安委会成员单位名称或简称，如 应急管理局、工信局、市场监管局",
-        "sector": "、".join(SECTOR_LABELS.values()),
-        "status": "、".join(STATUS_LABELS.values()),
         "scale": "规上（规模以上）或规下",
-        "licence_kind": "、".join(LICENCE_LABELS.values()),
         "licence_expires_on": "日期，如 2027-06-30",
     }
-    for column in COLUMNS:
-        note = notes.get(column.key) or ("是 或 否" if column.key in FLAG_HEADERS else "")
-        help_sheet.append([column.header, "是" if column.required else "", note])
-    help_sheet.append([])
-    help_sheet.append(["", "", f"每次最多导入 {MAX_ROWS} 行；不接受公式；任何一行有错误时全部不导入。"])
-    for letter, width in (("A", 22), ("B", 6), ("C", 90)):
-        help_sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return imports.template_workbook(list(COLUMNS), SHEET_TITLE, lists=lists, notes=notes, max_rows=MAX_ROWS)
 
 
 # --- reading ---------------------------------------------------------------------------------------------------
 
 
-def _header_key(value: Any) -> str:
-    return "" if value is None else str(value).strip().rstrip("*＊").strip()
-
-
-def _load_cells(data: bytes) -> list[list[tuple[Any, str]]]:
-    """The first sheet's rows as ``(value, data type)`` cells, read in one go so that damage anywhere in the file
-    is found here. Raises ValidationFailed for anything openpyxl cannot read."""
-    from openpyxl import load_workbook
-
-    limit = 2 * MAX_ROWS + 1  # trailing blank rows are common; content this far down is not
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        try:
-            rows = []
-            for number, row in enumerate(wb.worksheets[0].iter_rows(max_col=len(COLUMNS) + 20), start=1):
-                if number > limit:
-                    raise ValidationFailed.from_dict({"file": [f"More than {MAX_ROWS} rows: split the file"]},
-                                                     "The file is too long")
-                rows.append([(cell.value, getattr(cell, "data_type", "n")) for cell in row])
-        finally:
-            wb.close()
-    except ValidationFailed:
-        raise
-    except Exception as exc:  # openpyxl raises many types for damaged or hostile files
-        raise ValidationFailed.from_dict({"file": [f"The workbook cannot be read ({exc.__class__.__name__})"]},
-                                         "The file cannot be imported") from None
-    return rows
-
-
-#: Encodings a CSV file is tried in, in order: UTF-8 (with or without the BOM Excel writes), then GB 18030, the
-#: superset of GBK that Chinese Excel and older office systems save "CSV" in.
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
-
-
-def _load_csv(data: bytes) -> list[list[tuple[Any, str]]]:
-    """A CSV file's rows as ``(text, "s")`` cells (the same shape as ``_load_cells``). Raises ValidationFailed for
-    binary content, an encoding other than UTF-8/GBK, or a damaged CSV."""
-    def refuse(message: str):
-        return ValidationFailed.from_dict({"file": [message]}, "The file cannot be imported")
-
-    if b"\x00" in data[:4096] or data[:4] in (b"\xd0\xcf\x11\xe0", b"%PDF"):
-        raise refuse("Not an Excel .xlsx workbook or a CSV file: download the template and fill it in")
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        break
-    else:
-        raise refuse("The CSV file is neither UTF-8 nor GBK text: save it as \"CSV UTF-8\" or as an .xlsx workbook")
-    if any(ch < " " and ch not in "\t\r\n" for ch in text[:4096]):
-        raise refuse("Not an Excel .xlsx workbook or a CSV text file")
-    limit = 2 * MAX_ROWS + 1
-    rows = []
-    try:
-        for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            if number > limit:
-                raise refuse(f"More than {MAX_ROWS} rows: split the file")
-            rows.append([(value, "s") for value in record[:len(COLUMNS) + 20]])
-    except csv.Error as exc:
-        raise refuse(f"The CSV file cannot be read: {exc}") from None
-    return rows
-
-
 def read_rows(uploaded) -> tuple[list[Column], list[tuple[int, dict[str, Any], list[dict]]]]:
     """The workbook's columns and its non-empty data rows as ``(row number, {key: cell value}, formula errors)``.
     Raises ValidationFailed (field ``file``) for a file that is not a usable workbook."""
-    size = getattr(uploaded, "size", None)
-    if not size:
-        raise ValidationFailed.from_dict({"file": [gettext("The file is empty")]}, "The file cannot be imported")
-    if size > MAX_BYTES:
-        raise ValidationFailed.from_dict({"file": [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB"]},
-                                         "The file cannot be imported")
-    data = uploaded.read(MAX_BYTES + 1)
-    cells = _load_cells(data) if data.startswith(b"PK\x03\x04") else _load_csv(data)
-    headers = [_header_key(value) for value, _type in (cells[0] if cells else [])]
-    while headers and not headers[-1]:
-        headers.pop()
-    problems = []
-    seen: set[str] = set()
-    for header in headers:
-        if not header:
-            problems.append("An empty header cell sits between columns")
-        elif header not in BY_HEADER:
-            problems.append(f"Unknown column {header!r}")
-        elif header in seen:
-            problems.append(f"Column {header!r} appears twice")
-        seen.add(header)
-    missing = [c.header for c in COLUMNS if c.required and c.header not in seen]
-    if missing:
-        problems.append("Missing required column(s): " + ", ".join(missing))
-    if problems:
-        raise ValidationFailed.from_dict({"file": problems}, "The header row does not match the template")
-    columns = [BY_HEADER[h] for h in headers]
-    parsed = []
-    for number, row in enumerate(cells[1:], start=2):
-        values, formulas = {}, []
-        for column, (value, data_type) in zip(columns, row, strict=False):
-            if value is None or (isinstance(value, str) and not value.strip()):
-                continue
-            if data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-                formulas.append({"column": column.header, "key": column.key,
-                                 "message": "Formulas are not accepted: enter the value itself"})
-                continue
-            values[column.key] = value
-        if not values and not formulas:
-            continue
-        if len(parsed) >= MAX_ROWS:
-            raise ValidationFailed.from_dict({"file": [f"More than {MAX_ROWS} rows: split the file"]},
-                                             "The file is too long")
-        parsed.append((number, values, formulas))
-    if not parsed:
-        raise ValidationFailed.from_dict(
-            {"file": [gettext("The workbook has no data rows")]}, "The file cannot be imported")
-    return columns, parsed
+    data = imports.read_upload(uploaded, max_bytes=MAX_BYTES)
+    cells = imports.read_cells(data, columns=len(COLUMNS), max_rows=MAX_ROWS)
+    columns = imports.match_header(cells[0] if cells else [], COLUMNS)
+    rows = imports.data_rows(cells, columns, max_rows=MAX_ROWS)
+    if not rows:
+        raise imports.refuse_file(gettext("The workbook has no data rows"))
+    return columns, rows
 
 
 # --- checking and writing --------------------------------------------------------------------------------------

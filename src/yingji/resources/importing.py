@@ -14,21 +14,13 @@ which must match exactly one in the importer's jurisdiction.
 
 from __future__ import annotations
 
-import datetime
-import io
-import math
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext
 
-from yingji.core import policy, textpolicy
-from yingji.core import values as value_rules
+from yingji.core import imports, policy
 from yingji.core.errors import ServiceError, ValidationFailed
 from yingji.core.models import Region
 from yingji.core.services import create_object
@@ -51,10 +43,7 @@ from .models import Equipment, Expert, Shelter, StockBatch, SupplyItem, Team, Wa
 
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
-
-
-class RowError(Exception):
-    pass
+Column = imports.Column
 
 
 # The file format speaks Chinese whatever the interface language: fixed text, not gettext.
@@ -79,220 +68,106 @@ EQUIPMENT_ITEMS = {EquipmentItem.RADIO: "对讲机", EquipmentItem.SATELLITE_PHO
                    EquipmentItem.FIRE_BLOWER: "风力灭火机", EquipmentItem.VEHICLE: "车辆", EquipmentItem.OTHER: "其他"}
 EQUIPMENT_STATUSES = {EquipmentStatus.IN_USE: "在用", EquipmentStatus.REPAIR: "维修", EquipmentStatus.SCRAPPED: "报废"}
 HOLDER_KINDS = {HolderKind.TEAM: "队伍", HolderKind.UNIT: "单位", HolderKind.WAREHOUSE: "仓库"}
-YES_NO = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}
 
 
-def _text(max_length: int) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        text = str(value).strip()
-        if len(text) > max_length:
-            raise RowError(f"At most {max_length} characters")
-        reason = textpolicy.problem(text)
-        if reason:
-            raise RowError(reason)
-        return text
-
-    return parse
+def _choice(choices, words: dict[str, str]):
+    """A choice given by its code, its Chinese label or the word the template uses (``words``)."""
+    return imports.choice(choices, {word: code for code, word in words.items()})
 
 
-def _digits(value: Any) -> str | None:
-    """A numeric cell (Excel stores long digit strings as numbers) as its digits; None for anything else,
-    including the non-finite floats a crafted file can carry."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return str(int(value))
-    return None
+def _choices(choices, words: dict[str, str]):
+    return imports.choice_list(choices, {word: code for code, word in words.items()})
 
-
-def _phone(value: Any) -> str:
-    digits = _digits(value)
-    return digits if digits is not None else _text(32)(value)
-
-
-def _region_code(value: Any) -> str:
-    digits = _digits(value)
-    code = digits if digits is not None else str(value).strip()
-    if not re.fullmatch(r"\d{6}(\d{3}(\d{3})?)?", code):
-        raise RowError("A region code has 6, 9 or 12 digits")
-    return code
-
-
-def _decimal(low: Decimal, high: Decimal, places: int) -> Callable[[Any], Decimal]:
-    def parse(value: Any) -> Decimal:
-        if isinstance(value, bool):
-            raise RowError("Enter a number")
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise RowError("Enter a number") from None
-        if not number.is_finite() or not low <= number <= high:
-            raise RowError(f"Between {low} and {high}")
-        return round(number, places)
-
-    return parse
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool):
-        raise RowError("Enter a whole number")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise RowError("Enter a whole number") from None
-    if not number.is_finite() or number != number.to_integral_value() or not 0 <= number <= 2**31 - 1:
-        raise RowError("Enter a whole number, zero or more")
-    return int(number)
-
-
-def _date(value: Any) -> datetime.date:
-    try:
-        return value_rules.check_date(_parse_date(value))
-    except value_rules.ValueRejected as exc:
-        raise RowError(str(exc)) from None
-
-
-def _parse_date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip().replace("/", "-").replace(".", "-")
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise RowError("Enter a date such as 2026-06-30") from None
-
-
-def _yes_no(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text not in YES_NO:
-        raise RowError("Use 是 or 否")
-    return YES_NO[text]
-
-
-def _positive_count(value: Any) -> int:
-    number = _count(value)
-    if number < 1:
-        raise RowError("Enter a whole number, one or more")
-    return number
-
-
-def _choice(labels: dict[str, str]) -> Callable[[Any], str]:
-    by_text = {v: k for k, v in labels.items()} | {k: k for k in labels}
-
-    def parse(value: Any) -> str:
-        text = str(value).strip()
-        if text not in by_text:
-            raise RowError("Use one of: " + "、".join(labels.values()))
-        return by_text[text]
-
-    return parse
-
-
-def _choices(labels: dict[str, str]) -> Callable[[Any], list[str]]:
-    one = _choice(labels)
-
-    def parse(value: Any) -> list[str]:
-        parts = [p for p in re.split(r"[,，、;；\s]+", str(value).strip()) if p]
-        return list(dict.fromkeys(one(p) for p in parts))
-
-    return parse
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str
-    parse: Callable[[Any], Any]
-    required: bool = False
-    example: Any = ""
-
-
-LAT = _decimal(Decimal(-90), Decimal(90), 6)
-LON = _decimal(Decimal(-180), Decimal(180), 6)
 
 TEAM_COLUMNS = [
-    Column("队伍名称", "name", _text(200), True, "柏庄乡应急救援队"),
-    Column("队伍类型", "kind", _choice(TEAM_KINDS), True, "乡镇"),
-    Column("区划代码", "region_code", _region_code, True, "410481201"),
-    Column("地址", "address", _text(200), example="柏庄乡政府路1号"),
-    Column("纬度", "lat", LAT, example=33.2),
-    Column("经度", "lon", LON, example=113.4),
-    Column("擅长事件类型", "capabilities", _choices(CAPABILITIES), example="防汛抗旱、森林火灾"),
-    Column("负责人", "leader", _text(50), example="王伟"),
-    Column("负责人电话", "leader_phone", _phone, example="13812345678"),
-    Column("24小时值班电话", "duty_phone", _phone, example="0375-8123456"),
-    Column("人数", "headcount", _count, example=25),
-    Column("状态", "readiness", _choice(READINESS), example="待命"),
+    Column("name", "队伍名称", imports.text(200), True, "柏庄乡应急救援队"),
+    Column("kind", "队伍类型", _choice(TeamKind, TEAM_KINDS), True, "乡镇"),
+    Column("region_code", "区划代码", imports.region_code, True, "410481201"),
+    Column("address", "地址", imports.text(200), example="柏庄乡政府路1号"),
+    Column("lat", "纬度", imports.LAT, example=33.2),
+    Column("lon", "经度", imports.LON, example=113.4),
+    Column("capabilities", "擅长事件类型", _choices(Capability, CAPABILITIES), example="防汛抗旱、森林火灾"),
+    Column("leader", "负责人", imports.text(50), example="王伟"),
+    Column("leader_phone", "负责人电话", imports.phone, example="13812345678"),
+    Column("duty_phone", "24小时值班电话", imports.phone, example="0375-8123456"),
+    Column("headcount", "人数", imports.count, example=25),
+    Column("readiness", "状态", _choice(Readiness, READINESS), example="待命"),
 ]
 SHELTER_COLUMNS = [
-    Column("场所名称", "name", _text(200), True, "柏庄乡中心小学"),
-    Column("级别", "level", _choice(SHELTER_LEVELS), True, "乡镇级"),
-    Column("类型", "kind", _choice(SHELTER_KINDS), True, "学校"),
-    Column("室内室外", "space", _choice(SPACES), True, "室内"),
-    Column("区划代码", "region_code", _region_code, True, "410481201"),
-    Column("有效面积(㎡)", "area_m2", _decimal(Decimal(1), Decimal("99999999"), 1), True, 1500),
-    Column("人均面积(㎡)", "area_per_person", _decimal(Decimal("0.5"), Decimal("99"), 1), example=1.5),
-    Column("容纳人数", "capacity", _count, True, 1000),
-    Column("设施", "facilities", _choices(FACILITIES), example="供水、供电、厕所"),
-    Column("管理人", "manager", _text(50), example="李娜"),
-    Column("联系电话", "phone", _phone, example="13912345678"),
-    Column("地址", "address", _text(200), example="柏庄乡学府路2号"),
-    Column("纬度", "lat", LAT, example=33.21),
-    Column("经度", "lon", LON, example=113.41),
+    Column("name", "场所名称", imports.text(200), True, "柏庄乡中心小学"),
+    Column("level", "级别", _choice(ShelterLevel, SHELTER_LEVELS), True, "乡镇级"),
+    Column("kind", "类型", _choice(ShelterKind, SHELTER_KINDS), True, "学校"),
+    Column("space", "室内室外", _choice(ShelterSpace, SPACES), True, "室内"),
+    Column("region_code", "区划代码", imports.region_code, True, "410481201"),
+    Column("area_m2", "有效面积(㎡)", imports.decimal(Decimal(1), Decimal("99999999"), 1), True, 1500),
+    Column("area_per_person", "人均面积(㎡)", imports.decimal(Decimal("0.5"), Decimal("99"), 1), example=1.5),
+    Column("capacity", "容纳人数", imports.count, True, 1000),
+    Column("facilities", "设施", _choices(Facility, FACILITIES), example="供水、供电、厕所"),
+    Column("manager", "管理人", imports.text(50), example="李娜"),
+    Column("phone", "联系电话", imports.phone, example="13912345678"),
+    Column("address", "地址", imports.text(200), example="柏庄乡学府路2号"),
+    Column("lat", "纬度", imports.LAT, example=33.21),
+    Column("lon", "经度", imports.LON, example=113.41),
 ]
 
 EXPERT_COLUMNS = [
-    Column("姓名", "name", _text(50), True, "张强"),
-    Column("专业领域", "field", _choice(CAPABILITIES), True, "防汛抗旱"),
-    Column("区划代码", "region_code", _region_code, True, "410481"),
-    Column("专长", "specialty", _text(200), example="水利工程抢险"),
-    Column("职称", "title", _text(100), example="高级工程师"),
-    Column("单位", "unit", _text(200), example="市水利局"),
-    Column("联系电话", "phone", _phone, example="13712345678"),
-    Column("是否可用", "available", _yes_no, example="是"),
-    Column("地址", "address", _text(200), example="市政府路8号"),
-    Column("纬度", "lat", LAT, example=33.3),
-    Column("经度", "lon", LON, example=113.5),
+    Column("name", "姓名", imports.text(50), True, "张强"),
+    Column("field", "专业领域", _choice(Capability, CAPABILITIES), True, "防汛抗旱"),
+    Column("region_code", "区划代码", imports.region_code, True, "410481"),
+    Column("specialty", "专长", imports.text(200), example="水利工程抢险"),
+    Column("title", "职称", imports.text(100), example="高级工程师"),
+    Column("unit", "单位", imports.text(200), example="市水利局"),
+    Column("phone", "联系电话", imports.phone, example="13712345678"),
+    Column("available", "是否可用", imports.yes_no, example="是"),
+    Column("address", "地址", imports.text(200), example="市政府路8号"),
+    Column("lat", "纬度", imports.LAT, example=33.3),
+    Column("lon", "经度", imports.LON, example=113.5),
 ]
 WAREHOUSE_COLUMNS = [
-    Column("仓库名称", "name", _text(200), True, "柏庄乡应急物资储备库"),
-    Column("级别", "level", _choice(WAREHOUSE_LEVELS), True, "乡镇储备"),
-    Column("区划代码", "region_code", _region_code, True, "410481201"),
-    Column("管理人", "manager", _text(50), example="赵敏"),
-    Column("联系电话", "phone", _phone, example="13612345678"),
-    Column("面积(㎡)", "area_m2", _decimal(Decimal(0), Decimal("999999999"), 1), example=300),
-    Column("地址", "address", _text(200), example="柏庄乡仓储路3号"),
-    Column("纬度", "lat", LAT, example=33.22),
-    Column("经度", "lon", LON, example=113.42),
+    Column("name", "仓库名称", imports.text(200), True, "柏庄乡应急物资储备库"),
+    Column("level", "级别", _choice(WarehouseLevel, WAREHOUSE_LEVELS), True, "乡镇储备"),
+    Column("region_code", "区划代码", imports.region_code, True, "410481201"),
+    Column("manager", "管理人", imports.text(50), example="赵敏"),
+    Column("phone", "联系电话", imports.phone, example="13612345678"),
+    Column("area_m2", "面积(㎡)", imports.decimal(Decimal(0), Decimal("999999999"), 1), example=300),
+    Column("address", "地址", imports.text(200), example="柏庄乡仓储路3号"),
+    Column("lat", "纬度", imports.LAT, example=33.22),
+    Column("lon", "经度", imports.LON, example=113.42),
 ]
 EQUIPMENT_COLUMNS = [
-    Column("装备名称", "item", _choice(EQUIPMENT_ITEMS), True, "对讲机"),
-    Column("型号", "model_name", _text(100), example="DP4400"),
-    Column("数量", "count", _positive_count, True, 10),
-    Column("持有类型", "holder_kind", _choice(HOLDER_KINDS), True, "队伍"),
-    Column("持有者名称", "holder", _text(200), True, "柏庄乡应急救援队"),
-    Column("区划代码", "region_code", _region_code, example=""),
-    Column("状态", "status", _choice(EQUIPMENT_STATUSES), example="在用"),
-    Column("最近检查日期", "last_checked", _date, example="2026-05-01"),
-    Column("地址", "address", _text(200), example=""),
-    Column("纬度", "lat", LAT, example=""),
-    Column("经度", "lon", LON, example=""),
+    Column("item", "装备名称", _choice(EquipmentItem, EQUIPMENT_ITEMS), True, "对讲机"),
+    Column("model_name", "型号", imports.text(100), example="DP4400"),
+    Column("count", "数量", imports.positive_count, True, 10),
+    Column("holder_kind", "持有类型", _choice(HolderKind, HOLDER_KINDS), True, "队伍"),
+    Column("holder", "持有者名称", imports.text(200), True, "柏庄乡应急救援队"),
+    Column("region_code", "区划代码", imports.region_code, example=""),
+    Column("status", "状态", _choice(EquipmentStatus, EQUIPMENT_STATUSES), example="在用"),
+    Column("last_checked", "最近检查日期", imports.date, example="2026-05-01"),
+    Column("address", "地址", imports.text(200), example=""),
+    Column("lat", "纬度", imports.LAT, example=""),
+    Column("lon", "经度", imports.LON, example=""),
 ]
 STOCK_COLUMNS = [
-    Column("仓库名称", "warehouse", _text(200), True, "柏庄乡应急物资储备库"),
-    Column("物资编码", "item", _text(20), True, "SH-001"),
-    Column("批次号", "batch_no", _text(50), True, "2026-06-A"),
-    Column("数量", "quantity", _positive_count, True, 100),
-    Column("有效期至", "expires_on", _date, example="2028-06-30"),
-    Column("下次检验日期", "inspect_on", _date, example="2026-12-31"),
-    Column("备注", "reason", _text(500), example="年度采购入库"),
+    Column("warehouse", "仓库名称", imports.text(200), True, "柏庄乡应急物资储备库"),
+    Column("item", "物资编码", imports.text(20), True, "SH-001"),
+    Column("batch_no", "批次号", imports.text(50), True, "2026-06-A"),
+    Column("quantity", "数量", imports.positive_count, True, 100),
+    Column("expires_on", "有效期至", imports.date, example="2028-06-30"),
+    Column("inspect_on", "下次检验日期", imports.date, example="2026-12-31"),
+    Column("reason", "备注", imports.text(500), example="年度采购入库"),
 ]
 
 KINDS = {"teams": (Team, TEAM_COLUMNS, "救援队伍"), "shelters": (Shelter, SHELTER_COLUMNS, "避难场所"),
          "experts": (Expert, EXPERT_COLUMNS, "专家"), "warehouses": (Warehouse, WAREHOUSE_COLUMNS, "物资仓库"),
          "equipment": (Equipment, EQUIPMENT_COLUMNS, "装备"), "stock": (StockBatch, STOCK_COLUMNS, "库存入库")}
+
+#: The drop-down lists of the templates' choice columns.
+LISTS = {"teams": {"kind": TEAM_KINDS.values(), "readiness": READINESS.values()},
+         "shelters": {"level": SHELTER_LEVELS.values(), "kind": SHELTER_KINDS.values(), "space": SPACES.values()},
+         "experts": {"field": CAPABILITIES.values(), "available": ("是", "否")},
+         "warehouses": {"level": WAREHOUSE_LEVELS.values()},
+         "equipment": {"item": EQUIPMENT_ITEMS.values(), "holder_kind": HOLDER_KINDS.values(),
+                       "status": EQUIPMENT_STATUSES.values()}}
 
 #: What makes two rows of a file the same record (a repeated row is refused, never imported twice).
 ROW_KEYS = {"teams": ("name", "region_code"), "shelters": ("name", "region_code"),
@@ -300,75 +175,15 @@ ROW_KEYS = {"teams": ("name", "region_code"), "shelters": ("name", "region_code"
             "equipment": ("holder_kind", "holder", "item", "model_name"), "stock": ("warehouse", "item", "batch_no")}
 
 
-class ImportFailed(ValidationFailed):
-    """Rows are bad; each error carries ``row`` and ``column`` besides ``field`` and ``message``."""
-
-    def __init__(self, detail: str, row_errors: list[dict]):
-        super().__init__(detail)
-        self.errors = [{"field": f"rows.{e['row']}.{e['key']}" if e.get("key") else f"rows.{e['row']}",
-                        "message": e["message"], "row": e["row"], "column": e["column"]} for e in row_errors]
+ImportFailed = imports.ImportFailed
 
 
 def template_workbook(kind: str) -> bytes:
-    from openpyxl import Workbook
-
     _model, columns, title = KINDS[kind]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    ws.append([c.header + ("*" if c.required else "") for c in columns])
-    ws.append([c.example for c in columns])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return imports.template_workbook(columns, title, max_rows=MAX_ROWS, lists=LISTS.get(kind))
 
 
-def _read(kind: str, uploaded) -> list[tuple[int, dict[str, Any]]]:
-    from openpyxl import load_workbook
-
-    columns = KINDS[kind][1]
-    if getattr(uploaded, "size", 0) > MAX_BYTES:
-        raise ValidationFailed.from_dict({"file": [gettext("The file is larger than 5 MB")]}, "The file is too large")
-    try:
-        wb = load_workbook(io.BytesIO(uploaded.read()), read_only=True, data_only=False)
-        try:
-            rows = [[(c.value, getattr(c, "data_type", "n")) for c in row]
-                    for row in wb.worksheets[0].iter_rows(max_row=2 * MAX_ROWS + 1, max_col=len(columns) + 10)]
-        finally:
-            wb.close()
-    except Exception as exc:  # openpyxl raises many types for damaged or hostile files
-        raise ValidationFailed.from_dict({"file": [f"The workbook cannot be read ({exc.__class__.__name__})"]},
-                                         "The file cannot be imported") from None
-    if not rows:
-        raise ValidationFailed.from_dict({"file": [gettext("The first sheet is empty")]}, "The file cannot be imported")
-    by_header = {c.header: c for c in columns}
-    positions: dict[int, Column] = {}
-    for i, (value, _type) in enumerate(rows[0]):
-        header = "" if value is None else str(value).strip().rstrip("*＊").strip()
-        if not header:
-            continue
-        column = by_header.get(header)
-        if column is None or column in positions.values():
-            raise ValidationFailed.from_dict({"file": [f"Unknown or repeated column {header!r}"]},
-                                             "The header row does not match the template")
-        positions[i] = column
-    missing = [c.header for c in columns if c.required and c not in positions.values()]
-    if missing:
-        raise ValidationFailed.from_dict({"file": [f"Missing column {h!r}" for h in missing]},
-                                         "The header row does not match the template")
-    data = []
-    for number, row in enumerate(rows[1:], start=2):
-        cells = {positions[i]: cell for i, cell in enumerate(row) if i in positions}
-        if all(v is None or str(v).strip() == "" for v, _t in cells.values()):
-            continue
-        data.append((number, cells))
-    if len(data) > MAX_ROWS:
-        raise ValidationFailed.from_dict({"file": [f"More than {MAX_ROWS} rows: split the file"]},
-                                         "The file is too long")
-    return data
-
-
-def _field_header(columns: list[Column], key: str) -> str:
+def _field_header(columns: list[imports.Column], key: str) -> str:
     return next((c.header for c in columns if c.key == key), "")
 
 
@@ -376,9 +191,9 @@ def _by_name(actor, model, name: str):
     """The one object of ``model`` in the actor's scope with this exact name, or a RowError."""
     found = list(model.objects.filter(policy.scope_q(actor, model), name=name)[:2])
     if not found:
-        raise RowError(f"No {model._meta.model_name} named {name!r} in your jurisdiction")
+        raise imports.RowError(f"No {model._meta.model_name} named {name!r} in your jurisdiction")
     if len(found) > 1:
-        raise RowError(f"Several {model._meta.verbose_name_plural} are named {name!r}; rename one first")
+        raise imports.RowError(f"Several {model._meta.verbose_name_plural} are named {name!r}; rename one first")
     return found[0]
 
 
@@ -396,7 +211,7 @@ def _resolve_equipment(actor, values: dict, bad) -> dict:
     model = Team if kind == HolderKind.TEAM else Warehouse
     try:
         found = _by_name(actor, model, holder)
-    except RowError as exc:
+    except imports.RowError as exc:
         bad("holder", str(exc))
         return values
     values[kind] = found
@@ -413,7 +228,7 @@ def _resolve_stock(actor, values: dict, bad) -> dict:
     if values.get("warehouse"):
         try:
             warehouse = _by_name(actor, Warehouse, values["warehouse"])
-        except RowError as exc:
+        except imports.RowError as exc:
             bad("warehouse", str(exc))
     if values.get("item"):
         item = SupplyItem.objects.filter(code=values["item"]).first()
@@ -476,27 +291,15 @@ def import_rows(actor, kind: str, uploaded, *, dry_run: bool = False) -> int:
     plans: list[tuple[int, dict]] = []
     seen: dict[tuple, int] = {}
     regions = set(Region.objects.values_list("code", flat=True))
-    for number, cells in _read(kind, uploaded):
-        values: dict[str, Any] = {}
+    for number, raw, formulas in imports.read_table(uploaded, columns, max_bytes=MAX_BYTES, max_rows=MAX_ROWS):
+        errors.extend(formulas)
 
-        def bad(column: Column | str, message: str, number=number) -> None:
-            header = column.header if isinstance(column, Column) else _field_header(columns, column)
-            key = column.key if isinstance(column, Column) else column
+        def bad(column: imports.Column | str, message: str, number=number) -> None:
+            header = column.header if isinstance(column, imports.Column) else _field_header(columns, column)
+            key = column.key if isinstance(column, imports.Column) else column
             errors.append({"row": number, "column": header, "key": key, "message": message})
 
-        for column in columns:
-            value, data_type = cells.get(column, (None, "n"))
-            if data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-                bad(column, "Formulas are not accepted: enter the value")
-                continue
-            if value is None or str(value).strip() == "":
-                if column.required:
-                    bad(column, "This column is required")
-                continue
-            try:
-                values[column.key] = column.parse(value)
-            except RowError as exc:
-                bad(column, str(exc))
+        values = imports.parse_row(number, raw, columns, errors, skip=[f["key"] for f in formulas])
         key = _key(kind, values)
         if key is not None and key in seen:
             bad(ROW_KEYS[kind][0], f"Repeats row {seen[key]}")
@@ -520,7 +323,7 @@ def import_rows(actor, kind: str, uploaded, *, dry_run: bool = False) -> int:
                         bad(field if field != "__all__" else "", message)
         plans.append((number, values))
     if errors:
-        raise ImportFailed(f"{len({e['row'] for e in errors})} row(s) are invalid; nothing was imported", errors)
+        raise imports.failed(errors)
     if dry_run:
         return len(plans)
     with transaction.atomic():
