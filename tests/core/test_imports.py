@@ -83,9 +83,13 @@ def test_a_gb18030_csv_is_read_like_utf8():
 
 
 def test_choices_are_read_by_code_chinese_label_or_template_word():
+    from django.utils import translation
+
     from yingji.resources.choices import TeamKind
 
+    translation.activate("en")  # the file's language is Chinese whatever the request's language is
     parse = imports.choice(TeamKind, {"乡镇": TeamKind.TOWNSHIP})
+    translation.activate("zh-hans")
     assert parse(TeamKind.PROFESSIONAL) == TeamKind.PROFESSIONAL
     assert parse(TeamKind.label(TeamKind.VOLUNTEER)) == TeamKind.VOLUNTEER  # the label users see on the pages
     assert parse("乡镇") == TeamKind.TOWNSHIP

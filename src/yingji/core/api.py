@@ -25,7 +25,7 @@ from .api_support import (
 from .choices import OrganisationKind, RegionKind, RegionLevel, Role
 from .errors import NotFound, ValidationFailed
 from .filters import AuditFilterSet, OrganisationFilterSet, RegionFilterSet, UserFilterSet
-from .models import ApiToken, AuditRecord, Contact, Organisation, Region, User
+from .models import ApiToken, AuditRecord, Contact, Organisation, Region, User, enterprise_model
 
 router = Router()
 
@@ -373,11 +373,9 @@ def _user_out(u: User) -> dict:
 
 
 def _lookup_enterprise(user, enterprise_id):
-    from yingji.enterprises.models import Enterprise
-
     if enterprise_id is None:
         return None
-    return policy.get_in_scope_or_field_error(Enterprise, enterprise_id, user, "enterprise_id")
+    return policy.get_in_scope_or_field_error(enterprise_model(), enterprise_id, user, "enterprise_id")
 
 
 def _lookup_organisation(user, organisation_id):

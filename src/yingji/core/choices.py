@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+_by_name: dict[str, type[ChoiceSet]] = {}
+_by_field: dict[tuple[str, str], type[ChoiceSet]] = {}
+
 
 class ChoiceSet:
-    """Subclasses list ``CHOICES`` as (value, label, colour) triples."""
+    """Subclasses list ``CHOICES`` as (value, label, colour) triples. ``NAME`` names the set for templates
+    (``{% value_badge 'risk_colour' value %}``) and ``FIELDS`` lists the ``(model label, field)`` pairs it is
+    the choices of; both register the set here when its class is defined, so core finds the sets of every app
+    without importing one."""
 
     CHOICES: tuple[tuple[str, object, str], ...] = ()
+    NAME: str = ""
+    FIELDS: tuple[tuple[str, str], ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("NAME"):
+            _by_name[cls.NAME] = cls
+        for key in cls.__dict__.get("FIELDS", ()):
+            _by_field[key] = cls
 
     @classmethod
     def choices(cls) -> list[tuple[str, object]]:
@@ -33,7 +48,26 @@ class ChoiceSet:
         return "secondary"
 
 
+def named(name: str) -> type[ChoiceSet] | None:
+    """The choice set registered under ``NAME``."""
+    return _by_name.get(name)
+
+
+def of_field(model_label: str, field_name: str) -> type[ChoiceSet] | None:
+    """The choice set a model field declared through ``FIELDS``."""
+    return _by_field.get((model_label, field_name))
+
+
+def all_sets(cls: type[ChoiceSet] | None = None):
+    """Every ChoiceSet subclass defined so far (all apps' choices are loaded with their models)."""
+    for sub in (cls or ChoiceSet).__subclasses__():
+        yield sub
+        yield from all_sets(sub)
+
+
 class RegionLevel(ChoiceSet):
+    NAME = "region_level"
+    FIELDS = (("core.region", "level"),)
     COUNTY = "county"
     TOWNSHIP = "township"
     VILLAGE = "village"
@@ -46,6 +80,8 @@ class RegionLevel(ChoiceSet):
 
 class RegionKind(ChoiceSet):
     """Kind of unit within a level (GB/T 10114 code ranges: streets 001-099, towns 100-199, townships 200-399)."""
+    NAME = "region_kind"
+    FIELDS = (("core.region", "kind"),)
 
     CITY = "city"
     STREET = "street"
@@ -64,6 +100,8 @@ class RegionKind(ChoiceSet):
 
 
 class OrganisationKind(ChoiceSet):
+    NAME = "organisation_kind"
+    FIELDS = (("core.organisation", "kind"),)
     BUREAU = "bureau"
     SECTION = "section"
     MEMBER_UNIT = "member_unit"
@@ -83,6 +121,8 @@ class OrganisationKind(ChoiceSet):
 
 
 class Role(ChoiceSet):
+    NAME = "role"
+    FIELDS = (("core.userrole", "role"),)
     ADMIN = "admin"
     DUTY_OFFICER = "duty_officer"
     SECTION_STAFF = "section_staff"
@@ -108,6 +148,8 @@ class Role(ChoiceSet):
 
 
 class AuditAction(ChoiceSet):
+    NAME = "audit_action"
+    FIELDS = (("core.auditrecord", "action"),)
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"

@@ -18,7 +18,7 @@ from django.db import transaction
 from . import audit
 from .choices import AuditAction, OrganisationKind, RegionKind, RegionLevel, Role
 from .geo import hexagon
-from .models import ApiToken, Attachment, Contact, Organisation, Region, User, UserRole
+from .models import ApiToken, Attachment, Contact, Organisation, Region, User, UserRole, enterprise_model
 
 SEED = 410481
 DEMO_PASSWORD = "Yjdemo@2026"
@@ -240,8 +240,7 @@ def demo_scopes() -> dict[str, str]:
 
 
 def _accounts() -> list[tuple[str, list[str], str]]:
-    from yingji.enterprises.models import Enterprise
-
+    Enterprise = enterprise_model()
     scopes = demo_scopes()
     bureau = Organisation.objects.get(kind=OrganisationKind.BUREAU, region_code=COUNTY_CODE)
     enterprise = Enterprise.objects.filter(region_code__startswith=scopes["township"]).order_by("id").first()

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from . import policy, values
 from .choices import Role
-from .models import Organisation, Region, User, mobile_validator
+from .models import Organisation, Region, User, enterprise_model, mobile_validator
 
 
 class PhoneField(forms.CharField):
@@ -101,8 +101,7 @@ class _AccountFields(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False)
 
     def setup(self, user):
-        from yingji.enterprises.models import Enterprise
-
+        Enterprise = enterprise_model()
         self.fields["scope_region_code"].choices = _scope_choices(user)
         self.fields["enterprise"].queryset = Enterprise.objects.filter(policy.scope_q(user, Enterprise))
         self.fields["organisation"].queryset = Organisation.objects.filter(policy.scope_q(user, Organisation))

@@ -553,3 +553,9 @@ class PeriodicJobRun(models.Model):
 def validate_region_exists(code: str) -> None:
     if not Region.objects.filter(code=code).exists():
         raise ValidationError(_("No region has code %(code)s."), params={"code": code})
+
+
+def enterprise_model():
+    """The enterprise model (the target of ``User.enterprise``), found through the relation so that core never
+    imports the enterprises app."""
+    return User._meta.get_field("enterprise").related_model

@@ -24,6 +24,7 @@ from .choices import AuditAction, OrganisationKind, RegionLevel, Role
 from .errors import NotAllowed, ServiceError
 from .filters import AuditFilterSet, OrganisationFilterSet, RegionFilterSet, UserFilterSet
 from .generic import PAGE_SIZE, form_page, get_for_page, list_page, service_errors_to_form  # noqa: F401
+from .home import cards as home_cards
 from .models import AuditRecord, Contact, Organisation, Region, User
 
 
@@ -90,11 +91,7 @@ def home(request):
         cards.append({"title": _("Command headquarters"),
                       "value": orgs.filter(kind=OrganisationKind.COMMAND_HQ).count(),
                       "url": reverse("organisation_list") + "?kind=command_hq"})
-    from yingji.enterprises.models import Enterprise
-
-    if policy.can(user, "view", Enterprise):
-        cards.append({"title": _("Enterprises"), "value": Enterprise.objects.for_user(user).count(),
-                      "url": reverse("enterprise_list")})
+    cards.extend(card for card in (make(user) for make in home_cards()) if card)
     recent = None
     if policy.can(user, "view", AuditRecord):
         recent = AuditRecord.objects.for_user(user)[:10]

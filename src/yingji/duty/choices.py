@@ -8,6 +8,7 @@ from yingji.core.choices import ChoiceSet
 
 class Shift(ChoiceSet):
     """Day shift 08:00-20:00, night shift 20:00-08:00 next morning (local time)."""
+    FIELDS = (("duty.dutyshift", "shift"),)
 
     DAY = "day"
     NIGHT = "night"
@@ -19,6 +20,7 @@ class Shift(ChoiceSet):
 
 
 class EntryKind(ChoiceSet):
+    FIELDS = (("duty.dutylogentry", "kind"),)
     CALL = "call"
     MESSAGE = "message"
     ACTION = "action"
@@ -30,6 +32,7 @@ class EntryKind(ChoiceSet):
 
 
 class EntryState(ChoiceSet):
+    FIELDS = (("duty.dutylogentry", "state"),)
     OPEN = "open"
     FILED = "filed"
     INCIDENT = "incident"
@@ -41,6 +44,7 @@ class EntryState(ChoiceSet):
 
 
 class HandoverState(ChoiceSet):
+    FIELDS = (("duty.handover", "state"),)
     PENDING = "pending"
     ACKNOWLEDGED = "acknowledged"
     CHOICES = (

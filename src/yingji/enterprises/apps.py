@@ -8,7 +8,24 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self) -> None:
+        from yingji.core.home import register_card
+
+        register_card(_enterprise_card, order=10)
         from yingji.core.surfaces import register_page
 
         register_page("enterprises.enterprise", "enterprise_detail")
         register_page("enterprises.unit", "unit_detail")
+
+
+def _enterprise_card(user):
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from yingji.core import policy
+
+    from .models import Enterprise
+
+    if not policy.can(user, "view", Enterprise):
+        return None
+    return {"title": gettext("Enterprises"), "value": Enterprise.objects.for_user(user).count(),
+            "url": reverse("enterprise_list")}

@@ -70,6 +70,8 @@ class UnitKind(ChoiceSet):
 
 class MajorHazardLevel(ChoiceSet):
     """GB 18218-2018 Table 6: level 1 (一级) is the highest."""
+    FIELDS = (("enterprises.enterprise", "major_hazard_level"), ("enterprises.unit", "level"),
+              ("enterprises.majorhazardassessment", "level"))
 
     CHOICES = (
         (1, _("Level 1"), "danger"),

@@ -31,6 +31,8 @@ def category_choices() -> list[tuple[str, str]]:
 
 
 class IncidentState(ChoiceSet):
+    NAME = "incident_state"
+    FIELDS = (("incidents.incident", "state"),)
     REPORTED = "reported"
     RESPONDING = "responding"
     CLOSED = "closed"
@@ -44,6 +46,8 @@ class IncidentState(ChoiceSet):
 
 class AccidentGrade(ChoiceSet):
     """Grades of 《生产安全事故报告和调查处理条例》 Article 3 (values of ``standards.accidents.GRADES``)."""
+    NAME = "accident_grade"
+    FIELDS = (("incidents.incident", "grade"), ("incidents.incidentreport", "grade"))
 
     ESPECIALLY_SERIOUS = "especially_serious"
     SERIOUS = "serious"
@@ -59,6 +63,7 @@ class AccidentGrade(ChoiceSet):
 
 class ReportingLevel(ChoiceSet):
     """Levels of the reporting chain (values of ``standards.accidents.REPORTING_LEVELS``)."""
+    NAME = "reporting_level"
 
     COUNTY = "county"
     CITY = "city"
@@ -74,6 +79,8 @@ class ReportingLevel(ChoiceSet):
 
 class InformationSource(ChoiceSet):
     """How information reached the duty desk (电话/短信/网络/上级通知/下级报告/监测报警)."""
+    NAME = "information_source"
+    FIELDS = (("incidents.incident", "source"),)
 
     PHONE = "phone"
     SMS = "sms"
@@ -101,6 +108,7 @@ class ReportKind(ChoiceSet):
 
 
 class EventKind(ChoiceSet):
+    FIELDS = (("incidents.incidentevent", "kind"),)
     CREATED = "created"
     FIGURES = "figures"
     REGRADED = "regraded"
@@ -129,6 +137,7 @@ class EventKind(ChoiceSet):
 
 class PlanKind(ChoiceSet):
     """Kinds of emergency plan (总体/专项/部门/乡镇/企业)."""
+    FIELDS = (("incidents.plan", "kind"),)
 
     OVERALL = "overall"
     SPECIAL = "special"
@@ -146,6 +155,8 @@ class PlanKind(ChoiceSet):
 
 class ResponseLevel(ChoiceSet):
     """Response levels, I the highest."""
+    NAME = "response_level"
+    FIELDS = (("incidents.activation", "level"),)
 
     I = "I"  # noqa: E741
     II = "II"
@@ -161,6 +172,7 @@ class ResponseLevel(ChoiceSet):
 
 
 class TaskState(ChoiceSet):
+    FIELDS = (("incidents.task", "state"),)
     ASSIGNED = "assigned"
     ACKNOWLEDGED = "acknowledged"
     IN_PROGRESS = "in_progress"

@@ -6,6 +6,7 @@ from yingji.core.choices import ChoiceSet
 
 
 class StationType(ChoiceSet):
+    FIELDS = (("monitoring.station", "type"),)
     RAIN = "rain"
     WATER_LEVEL = "water_level"
     TAILINGS = "tailings"
@@ -27,6 +28,7 @@ class StationType(ChoiceSet):
 
 
 class StationStatus(ChoiceSet):
+    FIELDS = (("monitoring.station", "status"),)
     ACTIVE = "active"
     MAINTENANCE = "maintenance"
     RETIRED = "retired"
@@ -56,6 +58,7 @@ class RuleKind(ChoiceSet):
 
 class AlarmLevel(ChoiceSet):
     """Four colours of 突发事件预警级别: red most severe."""
+    FIELDS = (("monitoring.alarm", "level"), ("monitoring.alarmevent", "level"))
 
     BLUE = "blue"
     YELLOW = "yellow"
@@ -71,6 +74,7 @@ class AlarmLevel(ChoiceSet):
 
 
 class AlarmState(ChoiceSet):
+    FIELDS = (("monitoring.alarm", "state"),)
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
     CLOSED = "closed"
@@ -83,6 +87,7 @@ class AlarmState(ChoiceSet):
 
 
 class AlarmEventKind(ChoiceSet):
+    FIELDS = (("monitoring.alarmevent", "kind"),)
     RAISED = "raised"
     ESCALATED = "escalated"
     ACKNOWLEDGE = "acknowledge"

@@ -9,6 +9,7 @@ from yingji.core.choices import ChoiceSet
 
 class AccidentType(ChoiceSet):
     """GB 6441-1986 《企业职工伤亡事故分类》 accident types (20 classes), the hazard type of a risk point."""
+    FIELDS = (("prevention.riskpoint", "accident_type"),)
 
     STRUCK_BY_OBJECT = "struck_by_object"  # 物体打击
     VEHICLE = "vehicle"  # 车辆伤害
@@ -65,6 +66,8 @@ class AssessmentMethod(ChoiceSet):
 
 class RiskColour(ChoiceSet):
     """The four risk levels and their colours (standards.md §2.3): 重大 red, 较大 orange, 一般 yellow, 低 blue."""
+    NAME = "risk_colour"
+    FIELDS = (("prevention.riskpoint", "colour"),)
 
     RED = "red"
     ORANGE = "orange"
@@ -83,6 +86,8 @@ class RiskColour(ChoiceSet):
 
 class ControlTier(ChoiceSet):
     """Who controls a risk (分级管控): the higher the risk, the higher the tier (standards.md §2.3)."""
+    FIELDS = (("prevention.riskpoint", "control_tier"),
+              ("prevention.riskpoint", "responsible_tier"))
 
     COMPANY = "company"  # 公司
     DEPARTMENT = "department"  # 部门
@@ -101,6 +106,8 @@ class ControlTier(ChoiceSet):
 
 
 class HazardState(ChoiceSet):
+    NAME = "hazard_state"
+    FIELDS = (("prevention.hazard", "state"),)
     REPORTED = "reported"
     CONFIRMED = "confirmed"
     RECTIFYING = "rectifying"
@@ -123,6 +130,8 @@ class HazardState(ChoiceSet):
 
 class HazardLevel(ChoiceSet):
     """事故隐患 grade (安监总局令第16号 第三条): 一般 can be put right at once; 重大 needs a stop and time."""
+    NAME = "hazard_level"
+    FIELDS = (("prevention.hazard", "level"),)
 
     GENERAL = "general"
     MAJOR = "major"
@@ -133,6 +142,7 @@ class HazardLevel(ChoiceSet):
 
 
 class HazardSource(ChoiceSet):
+    FIELDS = (("prevention.hazard", "source"),)
     SELF_CHECK = "self_check"  # 企业自查
     INSPECTOR = "inspector"  # 执法检查
     TOWNSHIP = "township"  # 乡镇（街道）检查
@@ -149,6 +159,8 @@ class HazardSource(ChoiceSet):
 
 class HazardAction(ChoiceSet):
     """What a hazard's timeline records: the workflow's actions plus report, extension, evidence and escalation."""
+    NAME = "hazard_action"
+    FIELDS = (("prevention.hazardevent", "action"),)
 
     REPORT = "report"
     CONFIRM = "confirm"
@@ -175,6 +187,7 @@ class HazardAction(ChoiceSet):
 
 
 class AttachmentPurpose(ChoiceSet):
+    NAME = "attachment_purpose"
     PHOTO = "photo"  # taken when the hazard was found
     EVIDENCE = "evidence"  # proof of rectification
     OTHER = "other"

@@ -9,6 +9,7 @@ from yingji.core.choices import ChoiceSet
 
 class WarningLevel(ChoiceSet):
     """Warning colour (预警级别): red is the most severe."""
+    FIELDS = (("warnings.warning", "level"),)
 
     RED = "red"
     ORANGE = "orange"
@@ -45,6 +46,7 @@ CAP_URGENCY_LABELS = {
 
 
 class WarningState(ChoiceSet):
+    FIELDS = (("warnings.warning", "state"),)
     DRAFT = "draft"
     SUBMITTED = "submitted"
     APPROVED = "approved"
@@ -69,6 +71,7 @@ EVER_PUBLISHED = (WarningState.PUBLISHED, WarningState.UPDATED, WarningState.CAN
 
 class MessageType(ChoiceSet):
     """CAP ``msgType`` of a warning message."""
+    FIELDS = (("warnings.warning", "msg_type"),)
 
     ALERT = "Alert"
     UPDATE = "Update"
@@ -115,6 +118,7 @@ class Certainty(ChoiceSet):
 
 class PersonKind(ChoiceSet):
     """Kind of responsible person (责任人)."""
+    FIELDS = (("warnings.responsibleperson", "kind"),)
 
     FLOOD = "flood"
     FOREST_FIRE = "forest_fire"
@@ -164,6 +168,7 @@ ESCALATION_STEPS = {"all_channels": _("all channels tried"), "silent_too": _("%(
 
 
 class DeliveryState(ChoiceSet):
+    FIELDS = (("warnings.delivery", "state"),)
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"

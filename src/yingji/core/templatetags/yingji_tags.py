@@ -12,118 +12,31 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from yingji.core import choices as choice_sets
 from yingji.core import regions
-from yingji.core.choices import AuditAction, ChoiceSet, OrganisationKind, RegionKind, RegionLevel, Role
-from yingji.duty.choices import EntryKind, EntryState, HandoverState, Shift
-from yingji.enterprises.choices import MajorHazardLevel
-from yingji.incidents.choices import (
-    AccidentGrade,
-    EventKind,
-    IncidentState,
-    InformationSource,
-    PlanKind,
-    ReportingLevel,
-    ResponseLevel,
-    TaskState,
-)
-from yingji.monitoring.choices import AlarmEventKind, AlarmLevel, AlarmState, StationStatus, StationType
-from yingji.prevention.choices import (
-    AccidentType,
-    AttachmentPurpose,
-    ControlTier,
-    HazardAction,
-    HazardLevel,
-    HazardSource,
-    HazardState,
-    RiskColour,
-)
-from yingji.warnings.choices import DeliveryState, MessageType, PersonKind, WarningLevel, WarningState
 
 register = template.Library()
 
-# Choice sets by short name, for values that are not on a model field (e.g. a user's role keys).
-CHOICE_SETS: dict[str, type[ChoiceSet]] = {
-    "region_level": RegionLevel,
-    "region_kind": RegionKind,
-    "organisation_kind": OrganisationKind,
-    "role": Role,
-    "audit_action": AuditAction,
-    "risk_colour": RiskColour,
-    "hazard_state": HazardState,
-    "hazard_level": HazardLevel,
-    "hazard_action": HazardAction,
-    "attachment_purpose": AttachmentPurpose,
-    "incident_state": IncidentState,
-    "accident_grade": AccidentGrade,
-    "reporting_level": ReportingLevel,
-    "information_source": InformationSource,
-    "response_level": ResponseLevel,
-}
-
-# Choice sets by (model label, field name). Fields missing here are matched by their choice values.
-FIELD_CHOICE_SETS: dict[tuple[str, str], type[ChoiceSet]] = {
-    ("warnings.warning", "level"): WarningLevel,
-    ("warnings.warning", "state"): WarningState,
-    ("warnings.warning", "msg_type"): MessageType,
-    ("warnings.responsibleperson", "kind"): PersonKind,
-    ("warnings.delivery", "state"): DeliveryState,
-    ("core.region", "level"): RegionLevel,
-    ("core.region", "kind"): RegionKind,
-    ("core.organisation", "kind"): OrganisationKind,
-    ("core.userrole", "role"): Role,
-    ("core.auditrecord", "action"): AuditAction,
-    ("prevention.riskpoint", "colour"): RiskColour,
-    ("prevention.riskpoint", "accident_type"): AccidentType,
-    ("prevention.riskpoint", "control_tier"): ControlTier,
-    ("prevention.riskpoint", "responsible_tier"): ControlTier,
-    ("prevention.hazard", "state"): HazardState,
-    ("prevention.hazard", "level"): HazardLevel,
-    ("prevention.hazard", "source"): HazardSource,
-    ("prevention.hazardevent", "action"): HazardAction,
-    ("monitoring.station", "type"): StationType,
-    ("monitoring.station", "status"): StationStatus,
-    ("monitoring.alarm", "level"): AlarmLevel,
-    ("monitoring.alarm", "state"): AlarmState,
-    ("monitoring.alarmevent", "kind"): AlarmEventKind,
-    ("monitoring.alarmevent", "level"): AlarmLevel,
-    ("incidents.incident", "state"): IncidentState,
-    ("incidents.incident", "grade"): AccidentGrade,
-    ("incidents.incident", "source"): InformationSource,
-    ("incidents.incidentreport", "grade"): AccidentGrade,
-    ("incidents.incidentevent", "kind"): EventKind,
-    ("incidents.plan", "kind"): PlanKind,
-    ("incidents.activation", "level"): ResponseLevel,
-    ("incidents.task", "state"): TaskState,
-    ("duty.dutyshift", "shift"): Shift,
-    ("duty.dutylogentry", "state"): EntryState,
-    ("duty.dutylogentry", "kind"): EntryKind,
-    ("duty.dutylogentry", "source"): InformationSource,
-    ("duty.handover", "state"): HandoverState,
-    ("enterprises.enterprise", "major_hazard_level"): MajorHazardLevel,
-    ("enterprises.unit", "level"): MajorHazardLevel,
-    ("enterprises.majorhazardassessment", "level"): MajorHazardLevel,
-}
-
-# Detail pages of audited objects, by the audit record's object_type.
-def _all_choice_sets(cls=ChoiceSet):
-    for sub in cls.__subclasses__():
-        yield sub
-        yield from _all_choice_sets(sub)
+_matched: dict[tuple[str, str], type | None] = {}
 
 
-def _choice_set_for(model, field_name: str) -> type[ChoiceSet] | None:
+def _choice_set_for(model, field_name: str) -> type[choice_sets.ChoiceSet] | None:
     key = (model._meta.label_lower, field_name)
-    if key in FIELD_CHOICE_SETS:
-        return FIELD_CHOICE_SETS[key]
+    declared = choice_sets.of_field(*key)
+    if declared is not None:
+        return declared
+    if key in _matched:
+        return _matched[key]
     try:
         field = model._meta.get_field(field_name)
     except FieldDoesNotExist:
         return None
     values = sorted(str(v) for v, _label in (field.choices or []))
-    for choice_set in _all_choice_sets():
+    for choice_set in choice_sets.all_sets():
         if sorted(choice_set.values()) == values:
-            FIELD_CHOICE_SETS[key] = choice_set
+            _matched[key] = choice_set
             return choice_set
+    _matched[key] = None
     return None
 
 
@@ -147,7 +60,7 @@ def choice_badge(obj, field_name: str):
 @register.simple_tag
 def value_badge(set_name: str, value, label=None):
     """``{% value_badge 'role' key %}``: a badge for a bare value of a named choice set."""
-    choice_set = CHOICE_SETS.get(set_name)
+    choice_set = choice_sets.named(set_name)
     if choice_set is None:
         return _badge(label or value, "secondary")
     return _badge(label or choice_set.label(value), choice_set.colour(value))
