@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import regions
 from .choices import AuditAction, OrganisationKind, RegionKind, RegionLevel, Role
 
 # --- scoping ---------------------------------------------------------------------------------------------
@@ -52,9 +53,7 @@ class Scoped(models.Model):
     @property
     def region_name(self) -> str:
         """The region's name for display and exports (``yingji.core.regions``; one lookup per request)."""
-        from .regions import region_path
-
-        return region_path(getattr(self, "region_code", "") or "")
+        return regions.region_path(getattr(self, "region_code", "") or "")
 
 
 ALL_ROLES = set(Role.values())
@@ -303,9 +302,7 @@ class User(AbstractUser, Scoped):
     def scope_label(self) -> str:
         if self.enterprise_id:
             return str(self.enterprise)
-        from .regions import region_path
-
-        return region_path(self.scope_region_code)
+        return regions.region_path(self.scope_region_code)
 
     def clean(self) -> None:
         super().clean()
@@ -559,3 +556,6 @@ def enterprise_model():
     """The enterprise model (the target of ``User.enterprise``), found through the relation so that core never
     imports the enterprises app."""
     return User._meta.get_field("enterprise").related_model
+
+
+regions.set_loader(lambda: Region.objects.values_list("code", "name"))

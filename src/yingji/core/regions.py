@@ -11,6 +11,14 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 _names: dict[str, str] | None = None
+#: Reads every region's code and name; set by ``core.models`` (this module lies below the models and never
+#: imports them).
+_load = None
+
+
+def set_loader(load) -> None:
+    global _load
+    _load = load
 
 
 def clear_cache(**_kwargs) -> None:
@@ -22,9 +30,7 @@ def region_names() -> dict[str, str]:
     """All region codes → names."""
     global _names
     if _names is None:
-        from .models import Region
-
-        _names = dict(Region.objects.values_list("code", "name"))
+        _names = dict(_load()) if _load is not None else {}
     return _names
 
 

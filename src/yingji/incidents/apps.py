@@ -8,10 +8,19 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
+        from yingji.core.maps import register_layer
         from yingji.core.surfaces import register_page
+        from yingji.monitoring import links
 
-        from . import tasks  # noqa: F401  (registers the reporting-deadline periodic job)
+        from . import (
+            panels,
+            services,
+            tasks,  # noqa: F401  (registers the reporting-deadline periodic job)
+        )
 
+        links.register_incident_opener(services.create_incident)
+        links.register_alarm_panel(panels.alarm_incident)
+        register_layer("incidents", panels.incident_points, order=60)
         register_page("incidents.incident", "incident_detail")
         register_page("incidents.plan", "plan_detail")
         register_page("incidents.sitrep", "sitrep_detail")

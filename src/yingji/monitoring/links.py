@@ -1,5 +1,8 @@
 """From an alarm to the work it starts: an incident opened through the incidents services (the link is kept on the
-alarm) and the warnings drafted from it (``warning.source_alarm``; drafted by the warnings services)."""
+alarm) and the warnings drafted from it (``warning.source_alarm``; drafted by the warnings services).
+
+Monitoring lies below incidents and warnings: it never imports them. The apps above register here what an alarm
+can start and what its page shows of them (``register_incident_opener``, ``register_alarm_panel``)."""
 
 from __future__ import annotations
 
@@ -28,6 +31,28 @@ INCIDENT_TYPE_BY_STATION = {
 }
 
 
+_incident_opener: list = []
+_panels: list = []
+
+
+def register_incident_opener(create) -> None:
+    """``create(actor, fields) -> incident``: how an incident is opened from an alarm (the incidents app)."""
+    _incident_opener[:] = [create]
+
+
+def register_alarm_panel(context) -> None:
+    """``context(request, alarm) -> dict``: what an app shows on the alarm page (its template reads the keys)."""
+    if context not in _panels:
+        _panels.append(context)
+
+
+def alarm_panels(request, alarm) -> dict:
+    found = {}
+    for context in _panels:
+        found.update(context(request, alarm))
+    return found
+
+
 def _alarm(actor, alarm_id) -> Alarm:
     return policy.get_object(actor, Alarm, alarm_id, queryset=Alarm.objects.select_related("station", "rule"))
 
@@ -44,8 +69,8 @@ def incident_defaults(alarm: Alarm) -> dict:
 def open_incident(actor, alarm_id, data: Mapping[str, Any] | None = None):
     """Open an incident from an alarm the actor may see (404 otherwise), pre-filled from the alarm and its
     station; ``data`` overrides. The alarm keeps the link; a second incident for the same alarm is a conflict."""
-    from yingji.incidents import services as incidents
-
+    if not _incident_opener:
+        raise Conflict("Incidents cannot be opened here: the incidents module is not installed")
     alarm = _alarm(actor, alarm_id)
     if alarm.incident_id:
         raise Conflict(f"Alarm {alarm.pk} already has incident {alarm.incident_id}")
@@ -53,7 +78,7 @@ def open_incident(actor, alarm_id, data: Mapping[str, Any] | None = None):
     if not fields["event_type"]:
         raise ValidationFailed.from_dict({"event_type": [gettext("Choose the incident type")]})
     with transaction.atomic():
-        incident = incidents.create_incident(actor, fields)
+        incident = _incident_opener[0](actor, fields)
         if not Alarm.objects.filter(pk=alarm.pk, incident__isnull=True).update(incident=incident):
             raise Conflict(f"Alarm {alarm.pk} was linked to another incident meanwhile")
         AlarmEvent.objects.create(alarm=alarm, kind=AlarmEventKind.INCIDENT, actor=actor, level=alarm.level,

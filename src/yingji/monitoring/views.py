@@ -39,20 +39,10 @@ def alarm_list(request):
 
 
 def _alarm_page(request, alarm, status=200):
-    from yingji.incidents.models import Incident
-    from yingji.warnings import services as warnings
-    from yingji.warnings.models import Warning
-
-    incident = (Incident.objects.for_user(request.user).filter(pk=alarm.incident_id).first()
-                if alarm.incident_id and policy.can(request.user, "view", Incident) else None)
     return render(request, "monitoring/alarm_detail.html", {
         "alarm": alarm, "events": alarm.events.select_related("actor"),
         "actions": services.ALARM_WORKFLOW.available(alarm, request.user),
-        "incident": incident,
-        "can_open_incident": not alarm.incident_id and policy.can(request.user, "add", Incident),
-        "warnings": (warnings.warnings_from_alarm(request.user, alarm.pk)[:20]
-                     if policy.can(request.user, "view", Warning) else []),
-        "can_draft_warning": policy.can(request.user, "add", Warning)}, status=status)
+        **links.alarm_panels(request, alarm)}, status=status)
 
 
 @login_required

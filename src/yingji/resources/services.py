@@ -101,9 +101,9 @@ def record_activity(actor, team: Team, data: Mapping[str, Any]) -> TeamActivity:
     incident = data.pop("incident", None)
     incident_id = data.pop("incident_id", None) or (incident.pk if incident is not None else None)
     if incident_id is not None:
-        from yingji.incidents.models import Incident
-
-        incident_id = policy.get_in_scope_or_field_error(Incident, incident_id, actor, "incident_id").pk
+        # The incidents app lies above resources: its model is reached through the relation, not imported.
+        incident_model = TeamActivity._meta.get_field("incident").related_model
+        incident_id = policy.get_in_scope_or_field_error(incident_model, incident_id, actor, "incident_id").pk
     return create_object(actor, TeamActivity, {**data, "team": team, "incident_id": incident_id,
                                                "region_code": team.region_code})
 

@@ -16,12 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from yingji.core import geo, policy
+from yingji.core import geo, maps, policy
 from yingji.core.errors import NotAllowed, ServiceError
 from yingji.core.generic import form_page, get_for_page, require_page, save_form
 from yingji.core.models import Region
@@ -174,28 +173,6 @@ def _enterprises(user) -> list[dict]:
     return points
 
 
-def _incidents(user) -> list[dict]:
-    """Open incidents (reported or responding) in scope with a point."""
-    from yingji.incidents.choices import AccidentGrade, IncidentState
-    from yingji.incidents.models import Incident
-
-    if not policy.can(user, "view", Incident):
-        return []
-    points = []
-    rows = Incident.objects.for_user(user).filter(state__in=IncidentState.OPEN, lat__isnull=False)
-    for i in rows.only("id", "title", "lat", "lon", "state", "grade", "occurred_at", "address")[:500]:
-        try:
-            url = reverse("incident_detail", args=[i.pk])
-        except NoReverseMatch:
-            url = ""
-        points.append({"kind": "incident", "id": i.pk, "name": i.title, "lat": float(i.lat), "lon": float(i.lon),
-                       "url": url, "fields": [pair for pair in (
-                           [_("State"), IncidentState.label(i.state)], [_("Grade"), AccidentGrade.label(i.grade)],
-                           [_("Occurred"), timezone.localtime(i.occurred_at).strftime("%Y-%m-%d %H:%M")],
-                           [_("Address"), i.address]) if pair[1]]})
-    return points
-
-
 def _boundaries(user) -> dict:
     features = []
     regions = Region.objects.for_user(user).exclude(boundary__isnull=True).exclude(level="village")
@@ -216,7 +193,7 @@ def map_layers(request):
         "boundaries": _boundaries(user),
         "layers": {"teams": _teams(user), "warehouses": _warehouses(user), "shelters": _shelters(user),
                    "equipment": _equipment_holders(user), "enterprises": _enterprises(user),
-                   "incidents": _incidents(user)},
+                   **maps.layers(user)},
     })
 
 

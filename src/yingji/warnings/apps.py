@@ -9,8 +9,11 @@ class WarningsConfig(AppConfig):
 
     def ready(self) -> None:
         from yingji.core.surfaces import register_page
+        from yingji.monitoring import links
 
         from . import tasks  # noqa: F401  (registers the dispatch, escalation and expiry periodic jobs)
+        from .panels import alarm_warnings
 
+        links.register_alarm_panel(alarm_warnings)
         register_page("warnings.warning", "warning_detail")
         register_page("warnings.responsibleperson", "person_detail")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from yingji.core.notifications import notify
 
 from .choices import Channel
+from .config import config
 
 
 class ChannelError(Exception):
@@ -53,8 +54,6 @@ class ChannelAdapter:
 
 
 def _post_json(url: str, body: dict, headers: dict | None = None) -> bytes:
-    from .services import config
-
     if not url:
         raise ChannelError("no URL configured")
     if not url.startswith(("http://", "https://")):
@@ -79,8 +78,6 @@ class SmsGateway(ChannelAdapter):
     channel = Channel.SMS
 
     def send(self, delivery, text: str) -> None:
-        from .services import config
-
         cfg = config()
         _post_json(cfg["sms_url"], {"phone": delivery.person.phone, "message": text,
                                     "reference": f"{delivery.warning.identifier}/{delivery.pk}"},
@@ -94,8 +91,6 @@ class GroupRobotWebhook(ChannelAdapter):
     channel = Channel.WEBHOOK
 
     def send(self, delivery, text: str) -> None:
-        from .services import config
-
         cfg = config()
         url = delivery.person.webhook_url or cfg.get("wecom_webhook_url") or cfg.get("dingtalk_webhook_url")
         raw = _post_json(url, {"msgtype": "text", "text": {"content": text}})

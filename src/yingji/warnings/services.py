@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -21,40 +22,20 @@ from yingji.core.choices import AuditAction
 from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.models import Region
 from yingji.core.services import create_object, update_object
-from yingji.core.tasks import enqueue_on_commit
 from yingji.core.workflow import Transition, Workflow
 
 from . import cap
 from .catalog import TEMPLATES
+from .channels import ChannelError, adapter
 from .choices import EVER_PUBLISHED, CapCategory, Channel, DeliveryState, MessageType, WarningLevel, WarningState
+from .config import DEFAULTS, config  # noqa: F401  (services.config is the public name)
 from .models import APPROVER_ROLES, AUTHOR_ROLES, PUBLISHER_ROLES, Delivery, ResponsiblePerson, Warning, WarningEvent
 
 SYSTEM_ROLE = "system"
 ACK_SALT = "yingji.warnings.ack"
 
-DEFAULTS = {
-    #: Minutes a recipient has to confirm before escalation, by level (red shortest).
-    "ack_timeout_minutes": {WarningLevel.RED: 10, WarningLevel.ORANGE: 20, WarningLevel.YELLOW: 45,
-                            WarningLevel.BLUE: 90},
-    "max_attempts": 4,
-    "backoff_seconds": 30,
-    #: Escalation stops once this share of recipients has confirmed.
-    "confirm_share": 0.95,
-    "sms_url": "",
-    #: Sent as ``Authorization: Bearer <key>`` to the SMS gateway when set.
-    "sms_key": "",
-    #: Group robots used when a person has no webhook of their own.
-    "wecom_webhook_url": "",
-    "dingtalk_webhook_url": "",
-    "http_timeout": 5,
-    "public_base_url": "http://localhost:8000",
-    "sender": "",
-    "sender_name": "",
-}
-
-
-def config() -> dict:
-    return DEFAULTS | getattr(settings, "WARNING_DISSEMINATION", {})
+#: Emitted (sender: the warning) when deliveries are queued to be sent now; ``tasks`` enqueues the dispatcher.
+deliveries_queued = Signal()
 
 
 class SystemActor:
@@ -399,9 +380,7 @@ def fan_out(warning: Warning, now: datetime | None = None) -> int:
         for start in range(0, len(params), 5000):
             cursor.executemany(sql, params[start:start + 5000])
     _event(warning, None, "fan_out", f"{len(params)} deliveries queued", text="queued", n=len(params))
-    from . import tasks
-
-    enqueue_on_commit(tasks.dispatch_deliveries)
+    deliveries_queued.send(sender=Warning, warning=warning)
     return len(params)
 
 
@@ -446,8 +425,6 @@ def dispatch_due(now: datetime | None = None, limit: int = 500) -> dict[str, int
     """Send due deliveries (state queued, ``next_attempt_at`` passed). Each is claimed by a compare-and-swap on
     its attempt counter, so two dispatchers never send the same attempt; failures retry with exponential
     backoff and, after ``max_attempts``, fail and escalate to the next channel at once."""
-    from .channels import ChannelError, adapter
-
     now = now or timezone.now()
     cfg = config()
     counts = {"sent": 0, "retry": 0, "failed": 0}
@@ -629,9 +606,7 @@ def resend_silent(actor, warning: Warning) -> int:
                 escalate_at=None)
         _event(warning, actor, "resend", f"re-sent to {count} unconfirmed recipients", text="resent", n=count)
         audit.record(AuditAction.UPDATE, warning, actor=actor, message=f"re-sent to {count} unconfirmed recipients")
-        from . import tasks
-
-        enqueue_on_commit(tasks.dispatch_deliveries)
+        deliveries_queued.send(sender=Warning, warning=warning)
     return count
 
 

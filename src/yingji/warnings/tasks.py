@@ -5,28 +5,32 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from yingji.core.tasks import periodic, task
+from django.dispatch import receiver
+
+from yingji.core.tasks import enqueue_on_commit, periodic, task
+
+from . import services
 
 
 @periodic(every=timedelta(minutes=1))
 @task()
 def dispatch_deliveries() -> dict:
-    from . import services
-
     return services.dispatch_due()
 
 
 @periodic(every=timedelta(minutes=1))
 @task()
 def escalate_deliveries() -> int:
-    from . import services
-
     return services.escalate_due()
 
 
 @periodic(every=timedelta(minutes=5))
 @task()
 def expire_warnings() -> int:
-    from . import services
-
     return services.expire_due()
+
+
+@receiver(services.deliveries_queued)
+def _dispatch_soon(sender, warning, **kwargs) -> None:
+    """Deliveries were queued: send them right after the commit instead of waiting for the next minute's sweep."""
+    enqueue_on_commit(dispatch_deliveries)
