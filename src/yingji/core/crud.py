@@ -114,7 +114,7 @@ class Crud:
     ``/equipment/summary`` go between ``list`` and ``get``)."""
 
     def __init__(self, router: Router, surface: Surface, path: str, *, out: type[Schema], module: str,
-                 tags: list[str], output: Output | None = None, in_schema: type[Schema] | None = None,
+                 tags: list[str] | None, output: Output | None = None, in_schema: type[Schema] | None = None,
                  patch_schema: type[Schema] | None = None, nullable: tuple[str, ...] | None = None):
         """``nullable``: the fields a PATCH may clear with null (default: those the In schema lets be null)."""
         self.router = router

@@ -26,8 +26,10 @@ PAGE_SIZE = 50
 def service_errors_to_form(form, exc: ServiceError) -> None:
     """Show a service's field errors on the form (unknown fields become non-field errors)."""
     for error in exc.errors or [{"field": "", "message": exc.detail}]:
-        field = error["field"] if error["field"] in form.fields else None
-        form.add_error(field, error["message"])
+        name = error["field"] or ""
+        if name not in form.fields and name.endswith("_id") and name[:-3] in form.fields:
+            name = name[:-3]  # the service names the reference (``superior_id``), the form its choice (``superior``)
+        form.add_error(name if name in form.fields else None, error["message"])
 
 
 def form_page(request, form, title, cancel_url: str, obj=None, *, status: int = 200, extra: dict | None = None):

@@ -26,13 +26,14 @@ from yingji.core.api_support import (
     page_of,
     paginate,
 )
+from yingji.core.crud import Crud, Output, contextual
 from yingji.core.errors import NotFound, ValidationFailed
 from yingji.core.models import User
 
-from . import cap, feed, services
+from . import cap, feed, services, surfaces
 from .catalog import TEMPLATES
 from .choices import CapCategory, Certainty, Channel, MessageType, PersonKind, WarningLevel
-from .filters import ResponsiblePersonFilterSet, WarningFilterSet
+from .filters import WarningFilterSet
 from .models import Delivery, ResponsiblePerson, Warning
 
 router = Router(tags=["warnings"])
@@ -202,20 +203,13 @@ def _warning_out(w: Warning, user=None) -> dict:
     return data
 
 
-def _person_out(p: ResponsiblePerson, reveal: bool) -> dict:
-    return {"id": p.pk, "name": p.name, "kind": p.kind, "title": p.title, "region_code": p.region_code,
-            "tier": p.tier, "phone": p.phone if reveal else policy.mask_phone(p.phone),
-            "email": p.email if reveal else "", "webhook_url": p.webhook_url if reveal else "",
-            "user_id": p.user_id, "superior_id": p.superior_id, "channels": p.channels, "is_active": p.is_active}
-
-
-def _person_refs(request, data: dict) -> dict:
+def _person_refs(user, data: dict) -> dict:
     if "user_id" in data:
         user_id = data.pop("user_id")
         data["user"] = None
         if user_id is not None:
-            data["user"] = policy.get_in_scope_or_field_error(User, user_id, request.user, "user_id",
-                                                              queryset=services.person_accounts(request.user))
+            data["user"] = policy.get_in_scope_or_field_error(User, user_id, user, "user_id",
+                                                              queryset=services.person_accounts(user))
     if "superior_id" in data:
         superior_id = data.pop("superior_id")
         data["superior"] = None
@@ -223,8 +217,8 @@ def _person_refs(request, data: dict) -> dict:
             # A superior may sit above the user's jurisdiction (the persons covering it), so the lookup widens the
             # scope by those; anything else answers like an unknown id.
             data["superior"] = policy.get_in_scope_or_field_error(
-                ResponsiblePerson, superior_id, request.user, "superior_id",
-                widen=services.covers_q([request.user.scope_region_code or "-"]))
+                ResponsiblePerson, superior_id, user, "superior_id",
+                widen=services.covers_q([user.scope_region_code or "-"]))
     return data
 
 
@@ -366,35 +360,25 @@ def acknowledge_warning(request, id: Id):  # noqa: A002
 # --- responsible persons ---------------------------------------------------------------------------------------
 
 
-@router.get("/responsible-persons", response={200: page_of(PersonOut), **ERRORS},
-            summary="Responsible persons in your scope")
-def list_persons(request, filters: Query[filter_params(ResponsiblePersonFilterSet)], page: Query[PageParams]):
-    qs = apply_filters(ResponsiblePersonFilterSet, request, ResponsiblePerson.objects.for_user(request.user))
-    reveal = policy.reveal_pii(request.user, ResponsiblePerson)
-    return paginate(qs, page, lambda p: _person_out(p, reveal))
+def _private(field: str):
+    """Contact details only for roles granted personal data (empty otherwise)."""
+    return contextual(lambda person, view: getattr(person, field) if view.reveal else "")
 
 
-@router.post("/responsible-persons", response={201: PersonOut, **ERRORS}, summary="Register a responsible person")
-def create_person(request, payload: PersonIn):
-    data = _person_refs(request, payload.model_dump())
-    person = services.create_person(request.user, data)
-    return Status(201, _person_out(person, policy.reveal_pii(request.user, ResponsiblePerson)))
+def _create_person(user, payload: PersonIn) -> ResponsiblePerson:
+    return services.create_person(user, _person_refs(user, payload.model_dump()))
 
 
-@router.get("/responsible-persons/{id}", response={200: PersonOut, **ERRORS}, summary="One responsible person")
-def get_person(request, id: Id):  # noqa: A002
-    person = policy.get_object(request.user, ResponsiblePerson, id)
-    return _person_out(person, policy.reveal_pii(request.user, ResponsiblePerson))
+def _update_person(user, person: ResponsiblePerson, data: dict) -> ResponsiblePerson:
+    return services.update_person(user, person, _person_refs(user, data))
 
 
-@router.patch("/responsible-persons/{id}", response={200: PersonOut, **ERRORS},
-              summary="Change a responsible person")
-def patch_person(request, id: Id, payload: PersonPatch):  # noqa: A002
-    person = policy.get_object(request.user, ResponsiblePerson, id, "change")
-    data = _person_refs(request, payload.model_dump(exclude_unset=True))
-    for key, value in list(data.items()):
-        if value is None and key not in ("user", "superior"):
-            raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
-    person = services.update_person(request.user, person, data)
-    return _person_out(person, policy.reveal_pii(request.user, ResponsiblePerson))
+Crud(router, surfaces.PEOPLE, "/responsible-persons", out=PersonOut, in_schema=PersonIn, patch_schema=PersonPatch,
+     module=__name__, tags=None, nullable=("user_id", "superior_id"),
+     output=Output(PersonOut, phones=("phone",), resolvers={"email": _private("email"),
+                                                            "webhook_url": _private("webhook_url")})) \
+    .list("list_persons", summary="Responsible persons in your scope") \
+    .create("create_person", write=_create_person, summary="Register a responsible person") \
+    .get("get_person", summary="One responsible person") \
+    .update("patch_person", write=_update_person, summary="Change a responsible person")
 

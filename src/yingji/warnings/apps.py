@@ -15,5 +15,8 @@ class WarningsConfig(AppConfig):
         from .panels import alarm_warnings
 
         links.register_alarm_panel(alarm_warnings)
+
+        from . import surfaces
+
+        surfaces.register_all()
         register_page("warnings.warning", "warning_detail")
-        register_page("warnings.responsibleperson", "person_detail")

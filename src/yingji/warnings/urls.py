@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from yingji.core.generic import urls as surface_urls
+
+from . import surfaces, views
 
 urlpatterns = [
     path("warnings/", views.warning_list, name="warning_list"),
@@ -12,10 +14,7 @@ urlpatterns = [
     path("warnings/<int:pk>/actions/<slug:action>/", views.warning_act, name="warning_act"),
     path("warnings/<int:pk>/resend/", views.warning_resend, name="warning_resend"),
     path("warnings/ack/<str:token>/", views.warning_ack, name="warning_ack"),
-    path("responsible-persons/", views.person_list, name="person_list"),
-    path("responsible-persons/new/", views.person_create, name="person_create"),
-    path("responsible-persons/<int:pk>/", views.person_detail, name="person_detail"),
-    path("responsible-persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    *surface_urls(surfaces.PEOPLE, "responsible-persons/"),
     path("public/warnings/", views.public_warning_list, name="public_warning_list"),
     path("public/warnings/<int:pk>/", views.public_warning_detail, name="public_warning_detail"),
 ]

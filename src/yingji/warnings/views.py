@@ -27,9 +27,9 @@ from . import services
 from .catalog import TEMPLATES
 from .channels import describe_error
 from .choices import MessageType, WarningState
-from .filters import ResponsiblePersonFilterSet, WarningFilterSet
-from .forms import PersonForm, WarningForm, template_choices
-from .models import Delivery, ResponsiblePerson, Warning
+from .filters import WarningFilterSet
+from .forms import WarningForm, template_choices
+from .models import Delivery, Warning
 
 ACTION_LABELS = {"submit": _l("Submit for approval"), "approve": _l("Approve"), "reject": _l("Send back"),
                  "publish": _l("Publish")}
@@ -238,65 +238,6 @@ def warning_cancel(request, pk: int):
         return redirect("warning_detail", pk=pk)
     messages.success(request, _("Cancel drafted: submit it for approval, then publish."))
     return redirect("warning_detail", pk=draft.pk)
-
-
-@login_required
-def person_list(request):
-    denied = _require(request, "view", ResponsiblePerson)
-    if denied:
-        return denied
-    return list_page(request, ResponsiblePerson.objects.for_user(request.user).select_related("superior"),
-                     ResponsiblePersonFilterSet, template="warnings/person_list.html",
-                     extra={"reveal": policy.reveal_pii(request.user, ResponsiblePerson),
-                            "can_add": policy.can(request.user, "add", ResponsiblePerson)})
-
-
-@login_required
-def person_detail(request, pk: int):
-    person = _get(request, ResponsiblePerson, pk, queryset=ResponsiblePerson.objects.select_related("superior"))
-    reveal = policy.reveal_pii(request.user, ResponsiblePerson)
-    subordinates = person.subordinates.filter(policy.scope_q(request.user, ResponsiblePerson)).order_by("region_code")
-    return render(request, "warnings/person_detail.html", {
-        "person": person, "reveal": reveal,
-        "phone": person.phone if reveal else policy.mask_phone(person.phone),
-        "subordinates": subordinates[:100],
-        "can_change": policy.can(request.user, "change", ResponsiblePerson)})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def person_create(request):
-    denied = _require(request, "add", ResponsiblePerson)
-    if denied:
-        return denied
-    form = PersonForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.create_person(request.user, form.service_data())
-        except ServiceError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Responsible person registered."))
-            return redirect("person_detail", pk=person.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("New responsible person"),
-                                              "cancel_url": reverse("person_list")})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def person_edit(request, pk: int):
-    person = _get(request, ResponsiblePerson, pk, "change")
-    form = PersonForm(request.POST or None, user=request.user, instance=person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_person(request.user, person, form.service_data())
-        except ServiceError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Responsible person saved."))
-            return redirect("person_detail", pk=pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit responsible person"),
-                                              "object": person, "cancel_url": reverse("person_detail", args=[pk])})
 
 
 # --- public ---------------------------------------------------------------------------------------------------
