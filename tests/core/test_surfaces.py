@@ -45,8 +45,14 @@ def test_every_registered_surface_shows_exactly_the_viewers_scope(web, username)
             assert listed.status_code == 403, (surface.prefix, listed.status_code)
             denied += 1
             continue
-        assert listed.status_code == 200, (surface.prefix, listed.status_code)
         expected = base.filter(policy.scope_q(user, model)).count()
+        if listed.status_code == 403:
+            # A module with nothing of the viewer's is hidden (core.modules), e.g. stations for an enterprise
+            # that has none.
+            assert expected == 0, (surface.prefix, expected)
+            denied += 1
+            continue
+        assert listed.status_code == 200, (surface.prefix, listed.status_code)
         assert listed.context["page"].paginator.count == expected, surface.prefix
         exported = client.get(surface.url("list"), {"export": "csv"})
         assert exported.status_code == 200, surface.prefix

@@ -178,14 +178,16 @@ def edit_view(surface: Surface):
     return view
 
 
-def urls(surface: Surface, base: str) -> list:
+def urls(surface: Surface, base: str, *, bespoke_detail=None) -> list:
     """The surface's pages under ``base`` (``"teams/"``), named ``<prefix>_<page>``: the list, then with a form
-    ``new/`` and ``<pk>/edit/``, and the detail page unless ``surface.detail_page`` is off."""
+    ``new/`` and ``<pk>/edit/``, and the detail page unless ``surface.detail_page`` is off (``bespoke_detail``: an
+    object page of the app's own in place of the generic one)."""
     patterns = [path(base, list_view(surface), name=f"{surface.prefix}_list")]
     if surface.form is not None:
         patterns.append(path(f"{base}new/", create_view(surface), name=f"{surface.prefix}_create"))
     if surface.detail_page:
-        patterns.append(path(f"{base}<int:pk>/", detail_view(surface), name=f"{surface.prefix}_detail"))
+        patterns.append(path(f"{base}<int:pk>/", bespoke_detail or detail_view(surface),
+                             name=f"{surface.prefix}_detail"))
     if surface.form is not None:
         patterns.append(path(f"{base}<int:pk>/edit/", edit_view(surface), name=f"{surface.prefix}_edit"))
     return patterns

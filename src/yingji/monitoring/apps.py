@@ -10,8 +10,8 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from yingji.core.surfaces import register_page
 
-        from . import retention, tasks  # noqa: F401  (registers the periodic jobs)
+        from . import retention, surfaces, tasks  # noqa: F401  (registers the periodic jobs)
 
-        register_page("monitoring.station", "station_detail")
+        surfaces.register_all()
+
         register_page("monitoring.alarm", "alarm_detail")
-        register_page("monitoring.rule", "rule_detail")

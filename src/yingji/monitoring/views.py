@@ -7,11 +7,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from yingji.core import policy
 from yingji.core.errors import NotAllowed, ServiceError
@@ -19,9 +17,8 @@ from yingji.core.models import AuditRecord
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
 from . import links, rules, services
-from .filters import AlarmFilterSet, RuleFilterSet, StationFilterSet
-from .forms import RuleForm
-from .models import Alarm, Reading, Rule, Sensor, Station
+from .filters import AlarmFilterSet
+from .models import Alarm, Reading, Rule, Station
 
 STATUS_OF_ERROR = {403: 403, 404: 404, 409: 409, 422: 400}
 
@@ -66,16 +63,6 @@ def alarm_act(request, pk: int, action: str):
 
 
 @login_required
-def station_list(request):
-    denied = _require(request, "view", Station)
-    if denied:
-        return denied
-    qs = Station.objects.for_user(request.user).select_related("enterprise").prefetch_related(
-        Prefetch("sensors", queryset=Sensor.objects.select_related("latest").order_by("key")))
-    return list_page(request, qs, StationFilterSet, template="monitoring/station_list.html")
-
-
-@login_required
 def station_detail(request, pk: int):
     station = _get(request, Station, pk, queryset=Station.objects.select_related("enterprise"))
     sensors = station.sensors.select_related("latest").order_by("key")
@@ -105,16 +92,6 @@ def alarm_open_incident(request, pk: int):
 
 
 @login_required
-def rule_list(request):
-    denied = _require(request, "view", Rule)
-    if denied:
-        return denied
-    qs = Rule.objects.for_user(request.user).select_related("station")
-    return list_page(request, qs, RuleFilterSet, template="monitoring/rule_list.html",
-                     extra={"can_add": policy.can(request.user, "add", Rule)})
-
-
-@login_required
 def rule_detail(request, pk: int):
     rule = _get(request, Rule, pk, queryset=Rule.objects.select_related("station"))
     history = (AuditRecord.objects.filter(object_type="monitoring.rule", object_id=str(rule.pk))
@@ -134,45 +111,6 @@ def _form_errors(form, exc: ServiceError) -> None:
         if error.get("field", "").endswith("_id") and error["field"][:-3] in form.fields:
             error["field"] = error["field"][:-3]
     service_errors_to_form(form, exc)
-
-
-def _rule_form_page(request, form, title, rule=None):
-    cancel = reverse("rule_detail", args=[rule.pk]) if rule else reverse("rule_list")
-    return render(request, "core/form.html", {"form": form, "title": title, "object": rule, "cancel_url": cancel})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def rule_create(request):
-    denied = _require(request, "add", Rule)
-    if denied:
-        return denied
-    form = RuleForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule = rules.create_rule(request.user, form.service_data())
-        except ServiceError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Rule created."))
-            return redirect("rule_detail", pk=rule.pk)
-    return _rule_form_page(request, form, _("New alarm rule"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def rule_edit(request, pk: int):
-    rule = _get(request, Rule, pk, "change", queryset=Rule.objects.select_related("station"))
-    form = RuleForm(request.POST or None, user=request.user, instance=rule)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rules.update_rule(request.user, rule, form.service_data())
-        except ServiceError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Rule saved."))
-            return redirect("rule_detail", pk=rule.pk)
-    return _rule_form_page(request, form, _("Edit alarm rule"), rule)
 
 
 @login_required
