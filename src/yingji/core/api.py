@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
-from . import notifications, policy, services
+from . import core_surfaces, notifications, policy, services
 from .api_support import (
     ERRORS,
     Id,
@@ -23,8 +23,9 @@ from .api_support import (
     paginate,
 )
 from .choices import OrganisationKind, RegionKind, RegionLevel, Role
+from .crud import Crud, Output
 from .errors import NotFound, ValidationFailed
-from .filters import AuditFilterSet, OrganisationFilterSet, RegionFilterSet, UserFilterSet
+from .filters import AuditFilterSet, OrganisationFilterSet, UserFilterSet
 from .models import ApiToken, AuditRecord, Contact, Organisation, Region, User
 
 router = Router()
@@ -79,48 +80,22 @@ class RegionPatch(InSchema):
     area_km2: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)] | None = None
 
 
-def _region_out(r: Region) -> dict:
-    return {"id": r.pk, "code": r.code, "name": r.name, "level": r.level, "kind": r.kind,
-            "parent_code": r.parent.code if r.parent_id else None,
-            "lat": float(r.lat) if r.lat is not None else None, "lon": float(r.lon) if r.lon is not None else None,
-            "boundary": r.boundary, "population": r.population,
-            "area_km2": float(r.area_km2) if r.area_km2 is not None else None}
-
-
-def _clean_none(data: dict, keep: tuple[str, ...] = ("lat", "lon", "boundary", "population", "area_km2")) -> dict:
-    """PATCH: an explicit null clears a nullable field; other fields cannot be null."""
-    for key, value in list(data.items()):
-        if value is None and key not in keep:
-            raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
-    if "kind" in data and data["kind"] is None:
-        data["kind"] = ""
-    return data
-
-
-@router.get("/regions", response={200: page_of(RegionOut), **ERRORS}, tags=["regions"],
-            summary="List regions in your scope")
-def list_regions(request, filters: Query[filter_params(RegionFilterSet)], page: Query[PageParams]):
-    qs = Region.objects.for_user(request.auth).select_related("parent")
-    return paginate(apply_filters(RegionFilterSet, request, qs), page, _region_out)
-
-
-@router.get("/regions/{id}", response={200: RegionOut, **ERRORS}, tags=["regions"])
-def get_region(request, id: Id):
-    return _region_out(policy.get_object(request.auth, Region, id, queryset=Region.objects.select_related("parent")))
-
-
-@router.post("/regions", response={201: RegionOut, **ERRORS}, tags=["regions"])
-def create_region(request, payload: RegionIn):
+def _create_region(user, payload: RegionIn) -> Region:
     data = _unset(payload)
     if data.get("kind") is None:
         data.pop("kind", None)
-    return Status(201, _region_out(services.create_region(request.auth, data)))
+    return services.create_region(user, data)
 
 
-@router.patch("/regions/{id}", response={200: RegionOut, **ERRORS}, tags=["regions"])
-def update_region(request, id: Id, payload: RegionPatch):
-    region = policy.get_object(request.auth, Region, id, "change")
-    return _region_out(services.update_region(request.auth, region, _clean_none(_unset(payload))))
+_REGION_NULLABLE = ("lat", "lon", "boundary", "population", "area_km2")
+
+(Crud(router, core_surfaces.REGIONS, "/regions", out=RegionOut, module=__name__, tags=["regions"],
+      output=Output(RegionOut, resolvers={"parent_code": lambda r: r.parent.code if r.parent_id else None}),
+      in_schema=RegionIn, patch_schema=RegionPatch, nullable=_REGION_NULLABLE)
+ .list("list_regions", summary="List regions in your scope")
+ .get("get_region")
+ .create("create_region", write=_create_region)
+ .update("update_region"))
 
 
 @router.delete("/regions/{id}", response={204: None, **ERRORS}, tags=["regions"])

@@ -176,11 +176,12 @@ def edit_view(surface: Surface):
     return view
 
 
-def urls(surface: Surface, base: str) -> list:
+def urls(surface: Surface, base: str, *, create: bool = True) -> list:
     """The surface's pages under ``base`` (``"teams/"``), named ``<prefix>_<page>``: the list, then with a form
-    ``new/`` and ``<pk>/edit/``, and the detail page unless ``surface.detail_page`` is off."""
+    ``new/`` (unless ``create`` is off: objects made elsewhere, e.g. regions by import) and ``<pk>/edit/``, and
+    the detail page unless ``surface.detail_page`` is off."""
     patterns = [path(base, list_view(surface), name=f"{surface.prefix}_list")]
-    if surface.form is not None:
+    if surface.form is not None and create:
         patterns.append(path(f"{base}new/", create_view(surface), name=f"{surface.prefix}_create"))
     if surface.detail_page:
         patterns.append(path(f"{base}<int:pk>/", detail_view(surface), name=f"{surface.prefix}_detail"))

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from . import forms, notifications, policy, services
 from .choices import AuditAction, OrganisationKind, RegionLevel, Role
 from .errors import NotAllowed, ServiceError
-from .filters import AuditFilterSet, OrganisationFilterSet, RegionFilterSet, UserFilterSet
+from .filters import AuditFilterSet, OrganisationFilterSet, UserFilterSet
 from .generic import PAGE_SIZE, form_page, get_for_page, list_page, service_errors_to_form  # noqa: F401
 from .models import AuditRecord, Contact, Organisation, Region, User
 
@@ -99,53 +99,6 @@ def home(request):
     if policy.can(user, "view", AuditRecord):
         recent = AuditRecord.objects.for_user(user)[:10]
     return render(request, "core/home.html", {"cards": cards, "recent_audit": recent})
-
-
-# --- regions -------------------------------------------------------------------------------------------------
-
-REGION_COLUMNS = [
-    ("code", _l("Code")), ("name", _l("Name")), ("level", _l("Level")), ("parent.code", _l("Parent code")),
-    ("lat", _l("Latitude")), ("lon", _l("Longitude")), ("population", _l("Population")),
-]
-
-
-@login_required
-def region_list(request):
-    denied = _require(request, "view", Region)
-    if denied:
-        return denied
-    qs = Region.objects.for_user(request.user).select_related("parent")
-    return list_page(request, qs, RegionFilterSet, template="core/region_list.html", export_name="regions",
-                     columns=REGION_COLUMNS)
-
-
-@login_required
-def region_detail(request, pk: int):
-    region = _get(request, Region, pk, queryset=Region.objects.select_related("parent"))
-    children = region.children.filter(policy.scope_q(request.user, Region))
-    organisations = (Organisation.objects.filter(policy.scope_q(request.user, Organisation), region_code=region.code)
-                     if policy.can(request.user, "view", Organisation) else Organisation.objects.none())
-    return render(request, "core/region_detail.html", {
-        "region": region, "children": children, "organisations": organisations,
-        "can_change": policy.can(request.user, "change", Region),
-    })
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def region_edit(request, pk: int):
-    region = _get(request, Region, pk, "change")
-    form = forms.RegionForm(request.POST or None, instance=region)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_region(request.user, region, form.changed_data_dict())
-        except ServiceError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Region saved."))
-            return redirect("region_detail", pk=region.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit region"), "object": region,
-                                              "cancel_url": reverse("region_detail", args=[region.pk])})
 
 
 # --- organisations -------------------------------------------------------------------------------------------
