@@ -26,5 +26,4 @@ class CoreConfig(AppConfig):
         from . import core_surfaces
 
         core_surfaces.register_all()
-        register_page("core.organisation", "organisation_detail")
         register_page("core.user", "user_detail")

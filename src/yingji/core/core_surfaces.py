@@ -4,14 +4,27 @@ core app registers it when it starts."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _l
 
 from . import filters, forms, policy, services
-from .choices import RegionKind, RegionLevel
-from .models import Organisation, Region
-from .surfaces import Badge, Column, Computed, Coordinates, Surface, register, url_for
+from .choices import OrganisationKind, RegionKind, RegionLevel
+from .models import Contact, Organisation, Region
+from .surfaces import (
+    Badge,
+    Column,
+    Computed,
+    Coordinates,
+    Phone,
+    PublicPhone,
+    Surface,
+    register,
+    url_for,
+)
+from .surfaces import Region as RegionColumn
 
 
 class _Link(Column):
@@ -68,5 +81,50 @@ REGIONS = Surface(
 )
 
 
+# --- organisations ---------------------------------------------------------------------------------------------
+
+
+def _organisations():
+    return Organisation.objects.select_related("lead_unit", "parent").prefetch_related(
+        Prefetch("member_units", queryset=Organisation.objects.order_by("name")),
+        Prefetch("contacts", queryset=Contact.objects.order_by("id")))
+
+
+def _organisation_detail(request, org, view):
+    user = request.user
+    mobile, office = Phone("mobile", ""), Phone("office_phone", "")
+    return {"org": org, "can_add_contact": policy.can(user, "add", Contact),
+            "contacts": [(c, mobile.html(c, view), office.html(c, view)) for c in org.contacts.all()],
+            "children": org.children.filter(policy.scope_q(user, Organisation)),
+            "member_of": org.member_of.filter(policy.scope_q(user, Organisation))}
+
+
+def _contact_phones(org) -> dict[str, str]:
+    return {f"contacts.{c.pk}.{name}": getattr(c, name) for c in org.contacts.all()
+            for name in ("mobile", "office_phone")}
+
+
+ORGANISATIONS = Surface(
+    model=Organisation, prefix="organisation", title=_l("Organisations"), singular=_l("Organisation"),
+    export_name="organisations", pii_model=Contact,
+    subtitle=_l("The bureau and its sections, safety committee member units, specialised command headquarters and "
+                "local governments."),
+    filterset=filters.OrganisationFilterSet, form=forms.OrganisationForm,
+    create=services.create_organisation, update=services.update_organisation,
+    create_title=_l("New organisation"), edit_title=_l("Edit organisation"), queryset=_organisations,
+    columns=[
+        Column("name", _l("Name"), detail=False),
+        Column("short_name", capfirst(Organisation._meta.get_field("short_name").verbose_name), table=False),
+        Badge("kind", _l("Kind"), OrganisationKind), RegionColumn(),
+        _Link("parent", _l("Parent organisation"), table=False, export=False),
+        _Link("lead_unit", _l("Lead unit"), export_path="lead_unit.name"),
+        PublicPhone("duty_phone", _l("24-hour duty phone")), Column("address", _l("Address"), table=False),
+        Column("duties", _l("Duties"), table=False, export=False), Column("is_active", _l("Active")),
+    ],
+    contact_paths=_contact_phones, list_context=lambda request: {"table_id": "yj-organisation-table"},
+    detail_template="core/organisation_detail.html", detail_context=_organisation_detail,
+)
+
+
 def register_all() -> None:
-    register(REGIONS)
+    register(REGIONS, ORGANISATIONS)
