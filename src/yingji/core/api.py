@@ -6,10 +6,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
-from . import notifications, policy, services
+from . import core_surfaces, notifications, policy, services
 from .api_support import (
     ERRORS,
     Id,
@@ -23,8 +22,9 @@ from .api_support import (
     paginate,
 )
 from .choices import OrganisationKind, RegionKind, RegionLevel, Role
+from .crud import Crud, Output
 from .errors import NotFound, ValidationFailed
-from .filters import AuditFilterSet, OrganisationFilterSet, RegionFilterSet, UserFilterSet
+from .filters import AuditFilterSet, UserFilterSet
 from .models import ApiToken, AuditRecord, Contact, Organisation, Region, User, enterprise_model
 
 router = Router()
@@ -79,48 +79,22 @@ class RegionPatch(InSchema):
     area_km2: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)] | None = None
 
 
-def _region_out(r: Region) -> dict:
-    return {"id": r.pk, "code": r.code, "name": r.name, "level": r.level, "kind": r.kind,
-            "parent_code": r.parent.code if r.parent_id else None,
-            "lat": float(r.lat) if r.lat is not None else None, "lon": float(r.lon) if r.lon is not None else None,
-            "boundary": r.boundary, "population": r.population,
-            "area_km2": float(r.area_km2) if r.area_km2 is not None else None}
-
-
-def _clean_none(data: dict, keep: tuple[str, ...] = ("lat", "lon", "boundary", "population", "area_km2")) -> dict:
-    """PATCH: an explicit null clears a nullable field; other fields cannot be null."""
-    for key, value in list(data.items()):
-        if value is None and key not in keep:
-            raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
-    if "kind" in data and data["kind"] is None:
-        data["kind"] = ""
-    return data
-
-
-@router.get("/regions", response={200: page_of(RegionOut), **ERRORS}, tags=["regions"],
-            summary="List regions in your scope")
-def list_regions(request, filters: Query[filter_params(RegionFilterSet)], page: Query[PageParams]):
-    qs = Region.objects.for_user(request.auth).select_related("parent")
-    return paginate(apply_filters(RegionFilterSet, request, qs), page, _region_out)
-
-
-@router.get("/regions/{id}", response={200: RegionOut, **ERRORS}, tags=["regions"])
-def get_region(request, id: Id):
-    return _region_out(policy.get_object(request.auth, Region, id, queryset=Region.objects.select_related("parent")))
-
-
-@router.post("/regions", response={201: RegionOut, **ERRORS}, tags=["regions"])
-def create_region(request, payload: RegionIn):
+def _create_region(user, payload: RegionIn) -> Region:
     data = _unset(payload)
     if data.get("kind") is None:
         data.pop("kind", None)
-    return Status(201, _region_out(services.create_region(request.auth, data)))
+    return services.create_region(user, data)
 
 
-@router.patch("/regions/{id}", response={200: RegionOut, **ERRORS}, tags=["regions"])
-def update_region(request, id: Id, payload: RegionPatch):
-    region = policy.get_object(request.auth, Region, id, "change")
-    return _region_out(services.update_region(request.auth, region, _clean_none(_unset(payload))))
+_REGION_NULLABLE = ("lat", "lon", "boundary", "population", "area_km2")
+
+(Crud(router, core_surfaces.REGIONS, "/regions", out=RegionOut, module=__name__, tags=["regions"],
+      output=Output(RegionOut, resolvers={"parent_code": lambda r: r.parent.code if r.parent_id else None}),
+      in_schema=RegionIn, patch_schema=RegionPatch, nullable=_REGION_NULLABLE)
+ .list("list_regions", summary="List regions in your scope")
+ .get("get_region")
+ .create("create_region", write=_create_region)
+ .update("update_region"))
 
 
 @router.delete("/regions/{id}", response={204: None, **ERRORS}, tags=["regions"])
@@ -201,19 +175,14 @@ class OrganisationPatch(InSchema):
     is_active: bool | None = None
 
 
-def _org_queryset():
-    return Organisation.objects.prefetch_related(
-        Prefetch("member_units", queryset=Organisation.objects.only("id")),
-        Prefetch("contacts", queryset=Contact.objects.all()),
-    )
+class _OrganisationOutput(Output):
+    """Contacts' numbers in full only on a single organisation's answer to a role granted personal data (the
+    surface audits that reading); lists always mask."""
 
-
-def _org_out(o: Organisation, reveal: bool = False) -> dict:
-    return {"id": o.pk, "name": o.name, "short_name": o.short_name, "kind": o.kind, "region_code": o.region_code,
-            "parent_id": o.parent_id, "lead_unit_id": o.lead_unit_id,
-            "member_unit_ids": [m.pk for m in o.member_units.all()], "duties": o.duties, "address": o.address,
-            "duty_phone": o.duty_phone, "is_active": o.is_active,
-            "contacts": [_contact_out(c, reveal) for c in o.contacts.all()]}
+    def __call__(self, obj, view, *, detail: bool = False) -> dict:
+        out = super().__call__(obj, view, detail=detail)
+        out["contacts"] = [_contact_out(c, view.reveal and detail) for c in obj.contacts.all()]
+        return out
 
 
 def _contact_out(c: Contact, reveal: bool = True) -> dict:
@@ -221,15 +190,6 @@ def _contact_out(c: Contact, reveal: bool = True) -> dict:
     return {"id": c.pk, "organisation_id": c.organisation_id, "name": c.name, "title": c.title,
             "mobile": c.mobile if reveal else policy.mask_phone(c.mobile),
             "office_phone": c.office_phone if reveal else policy.mask_phone(c.office_phone), "notes": c.notes}
-
-
-def _org_detail(user, org: Organisation) -> dict:
-    """An organisation with its contacts: full numbers for roles granted personal data, and that reading is
-    audited; masked for everyone else. Lists always mask."""
-    reveal = policy.reveal_pii(user, Contact)
-    if reveal and org.contacts.all():
-        services.record_pii_view(user, org, [c.pk for c in org.contacts.all()])
-    return _org_out(org, reveal)
 
 
 def _resolve_orgs(user, data: dict) -> dict:
@@ -249,33 +209,21 @@ def _resolve_orgs(user, data: dict) -> dict:
     return data
 
 
-@router.get("/organisations", response={200: page_of(OrganisationOut), **ERRORS}, tags=["organisations"])
-def list_organisations(request, filters: Query[filter_params(OrganisationFilterSet)], page: Query[PageParams]):
-    qs = _org_queryset().for_user(request.auth)
-    return paginate(apply_filters(OrganisationFilterSet, request, qs), page, _org_out)
+def _create_organisation(user, payload: OrganisationIn) -> Organisation:
+    policy.require(user, "add", Organisation)
+    return services.create_organisation(user, _resolve_orgs(user, _unset(payload)))
 
 
-@router.get("/organisations/{id}", response={200: OrganisationOut, **ERRORS}, tags=["organisations"])
-def get_organisation(request, id: Id):
-    return _org_detail(request.auth, policy.get_object(request.auth, Organisation, id, queryset=_org_queryset()))
-
-
-@router.post("/organisations", response={201: OrganisationOut, **ERRORS}, tags=["organisations"])
-def create_organisation(request, payload: OrganisationIn):
-    policy.require(request.auth, "add", Organisation)
-    org = services.create_organisation(request.auth, _resolve_orgs(request.auth, _unset(payload)))
-    return Status(201, _org_detail(request.auth, _org_queryset().get(pk=org.pk)))
-
-
-@router.patch("/organisations/{id}", response={200: OrganisationOut, **ERRORS}, tags=["organisations"])
-def update_organisation(request, id: Id, payload: OrganisationPatch):
-    org = policy.get_object(request.auth, Organisation, id, "change")
-    data = _unset(payload)
-    for key in ("name", "short_name", "duties", "address", "duty_phone", "is_active"):
-        if key in data and data[key] is None:
-            raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
-    services.update_organisation(request.auth, org, _resolve_orgs(request.auth, data))
-    return _org_detail(request.auth, _org_queryset().get(pk=org.pk))
+(Crud(router, core_surfaces.ORGANISATIONS, "/organisations", out=OrganisationOut, module=__name__,
+      tags=["organisations"], in_schema=OrganisationIn, patch_schema=OrganisationPatch,
+      nullable=("parent_id", "lead_unit_id"),
+      output=_OrganisationOutput(OrganisationOut, resolvers={
+          "member_unit_ids": lambda o: [m.pk for m in o.member_units.all()], "contacts": lambda o: []}))
+ .list("list_organisations")
+ .get("get_organisation")
+ .create("create_organisation", write=_create_organisation)
+ .update("update_organisation", write=lambda user, org, data: services.update_organisation(
+     user, org, _resolve_orgs(user, data))))
 
 
 @router.delete("/organisations/{id}", response={204: None, **ERRORS}, tags=["organisations"])

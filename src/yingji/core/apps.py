@@ -23,6 +23,7 @@ class CoreConfig(AppConfig):
 
         from yingji.core.surfaces import register_page
 
-        register_page("core.region", "region_detail")
-        register_page("core.organisation", "organisation_detail")
+        from . import core_surfaces
+
+        core_surfaces.register_all()
         register_page("core.user", "user_detail")

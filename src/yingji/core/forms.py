@@ -43,7 +43,10 @@ class RegionForm(forms.ModelForm):
         model = Region
         fields = ["name", "kind", "lat", "lon", "population", "area_km2"]
 
-    def changed_data_dict(self) -> dict:
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data}
 
     def _post_clean(self):

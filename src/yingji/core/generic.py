@@ -178,12 +178,13 @@ def edit_view(surface: Surface):
     return view
 
 
-def urls(surface: Surface, base: str, *, bespoke_detail=None) -> list:
+def urls(surface: Surface, base: str, *, create: bool = True, bespoke_detail=None) -> list:
     """The surface's pages under ``base`` (``"teams/"``), named ``<prefix>_<page>``: the list, then with a form
-    ``new/`` and ``<pk>/edit/``, and the detail page unless ``surface.detail_page`` is off (``bespoke_detail``: an
-    object page of the app's own in place of the generic one)."""
+    ``new/`` (unless ``create`` is off: objects made elsewhere, e.g. regions by import) and ``<pk>/edit/``, and
+    the detail page unless ``surface.detail_page`` is off (``bespoke_detail``: an object page of the app's own in
+    place of the generic one)."""
     patterns = [path(base, list_view(surface), name=f"{surface.prefix}_list")]
-    if surface.form is not None:
+    if surface.form is not None and create:
         patterns.append(path(f"{base}new/", create_view(surface), name=f"{surface.prefix}_create"))
     if surface.detail_page:
         patterns.append(path(f"{base}<int:pk>/", bespoke_detail or detail_view(surface),

@@ -273,6 +273,8 @@ class Surface:
     row_url: Callable[[Model], str] | None = None
     #: Whether objects have their own page (else list rows lead to ``row_url``).
     detail_page: bool = True
+    #: The model whose ``view_pii`` grant shows full numbers (the nested contacts' model; default the surface's).
+    pii_model: type[Model] | None = None
 
     # --- reading --------------------------------------------------------------------------------------------
 
@@ -319,7 +321,7 @@ class Surface:
 
     def reveal(self, user, obj=None) -> bool:
         """Whether full numbers may be shown; with ``obj`` (a detail page or API detail) showing any is audited."""
-        allowed = policy.reveal_pii(user, self.model)
+        allowed = policy.reveal_pii(user, self.pii_model or self.model)
         if allowed and obj is not None:
             record_reveal(user, obj, sorted(self.phones(obj)))
         return allowed

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from . import core_surfaces, views
+from .generic import urls as surface_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,13 +10,8 @@ urlpatterns = [
     path("account/", views.profile, name="profile"),
     path("account/password/", views.password_change, name="password_change"),
     path("account/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
-    path("regions/", views.region_list, name="region_list"),
-    path("regions/<int:pk>/", views.region_detail, name="region_detail"),
-    path("regions/<int:pk>/edit/", views.region_edit, name="region_edit"),
-    path("organisations/", views.organisation_list, name="organisation_list"),
-    path("organisations/new/", views.organisation_create, name="organisation_create"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
-    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    *surface_urls(core_surfaces.REGIONS, "regions/", create=False),
+    *surface_urls(core_surfaces.ORGANISATIONS, "organisations/"),
     path("organisations/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),

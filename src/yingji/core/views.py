@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from . import forms, notifications, policy, services
 from .choices import AuditAction, OrganisationKind, RegionLevel, Role
 from .errors import NotAllowed, ServiceError
-from .filters import AuditFilterSet, OrganisationFilterSet, RegionFilterSet, UserFilterSet
+from .filters import AuditFilterSet, UserFilterSet
 from .generic import PAGE_SIZE, form_page, get_for_page, list_page, service_errors_to_form  # noqa: F401
 from .home import cards as home_cards
 from .models import AuditRecord, Contact, Organisation, Region, User
@@ -98,125 +98,7 @@ def home(request):
     return render(request, "core/home.html", {"cards": cards, "recent_audit": recent})
 
 
-# --- regions -------------------------------------------------------------------------------------------------
-
-REGION_COLUMNS = [
-    ("code", _l("Code")), ("name", _l("Name")), ("level", _l("Level")), ("parent.code", _l("Parent code")),
-    ("lat", _l("Latitude")), ("lon", _l("Longitude")), ("population", _l("Population")),
-]
-
-
-@login_required
-def region_list(request):
-    denied = _require(request, "view", Region)
-    if denied:
-        return denied
-    qs = Region.objects.for_user(request.user).select_related("parent")
-    return list_page(request, qs, RegionFilterSet, template="core/region_list.html", export_name="regions",
-                     columns=REGION_COLUMNS)
-
-
-@login_required
-def region_detail(request, pk: int):
-    region = _get(request, Region, pk, queryset=Region.objects.select_related("parent"))
-    children = region.children.filter(policy.scope_q(request.user, Region))
-    organisations = (Organisation.objects.filter(policy.scope_q(request.user, Organisation), region_code=region.code)
-                     if policy.can(request.user, "view", Organisation) else Organisation.objects.none())
-    return render(request, "core/region_detail.html", {
-        "region": region, "children": children, "organisations": organisations,
-        "can_change": policy.can(request.user, "change", Region),
-    })
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def region_edit(request, pk: int):
-    region = _get(request, Region, pk, "change")
-    form = forms.RegionForm(request.POST or None, instance=region)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_region(request.user, region, form.changed_data_dict())
-        except ServiceError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Region saved."))
-            return redirect("region_detail", pk=region.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit region"), "object": region,
-                                              "cancel_url": reverse("region_detail", args=[region.pk])})
-
-
 # --- organisations -------------------------------------------------------------------------------------------
-
-ORGANISATION_COLUMNS = [
-    ("name", _l("Name")), ("kind", _l("Kind")), ("region_code", _l("Region code")), ("region_name", _l("Region")),
-    ("lead_unit.name", _l("Lead unit")), ("duty_phone", _l("24-hour duty phone")), ("address", _l("Address")),
-]
-
-
-@login_required
-def organisation_list(request):
-    denied = _require(request, "view", Organisation)
-    if denied:
-        return denied
-    qs = Organisation.objects.for_user(request.user).select_related("lead_unit", "parent")
-    return list_page(request, qs, OrganisationFilterSet, template="core/organisation_list.html",
-                     export_name="organisations", columns=ORGANISATION_COLUMNS,
-                     extra={"can_add": policy.can(request.user, "add", Organisation)})
-
-
-@login_required
-def organisation_detail(request, pk: int):
-    queryset = Organisation.objects.select_related("lead_unit", "parent").prefetch_related(
-        Prefetch("member_units", queryset=Organisation.objects.order_by("name")),
-        Prefetch("contacts", queryset=Contact.objects.order_by("id")))
-    org = _get(request, Organisation, pk, queryset=queryset)
-    reveal = policy.reveal_pii(request.user, Contact)
-    if reveal and org.contacts.all():
-        services.record_pii_view(request.user, org, [c.pk for c in org.contacts.all()])
-    return render(request, "core/organisation_detail.html", {
-        "reveal_pii": reveal,
-        "org": org, "can_change": policy.can(request.user, "change", Organisation),
-        "children": org.children.filter(policy.scope_q(request.user, Organisation)),
-        "can_add_contact": policy.can(request.user, "add", Contact),
-        "member_of": org.member_of.filter(policy.scope_q(request.user, Organisation)),
-    })
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def organisation_create(request):
-    denied = _require(request, "add", Organisation)
-    if denied:
-        return denied
-    form = forms.OrganisationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.create_organisation(request.user, form.service_data())
-        except ServiceError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Organisation created."))
-            return redirect("organisation_detail", pk=org.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("New organisation"),
-                                              "cancel_url": reverse("organisation_list")})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def organisation_edit(request, pk: int):
-    org = _get(request, Organisation, pk, "change")
-    form = forms.OrganisationForm(request.POST or None, instance=org, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_organisation(request.user, org, form.service_data())
-        except ServiceError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Organisation saved."))
-            return redirect("organisation_detail", pk=org.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit organisation"), "object": org,
-                                              "cancel_url": reverse("organisation_detail", args=[org.pk])})
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
