@@ -10,8 +10,9 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from yingji.core.surfaces import register_page
 
-        from . import tasks  # noqa: F401  (registers the reporting-deadline periodic job)
+        from . import surfaces, tasks  # noqa: F401  (tasks registers the reporting-deadline periodic job)
+
+        surfaces.register_all()
 
         register_page("incidents.incident", "incident_detail")
-        register_page("incidents.plan", "plan_detail")
         register_page("incidents.sitrep", "sitrep_detail")
