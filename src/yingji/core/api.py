@@ -24,7 +24,7 @@ from .api_support import (
 from .choices import OrganisationKind, RegionKind, RegionLevel, Role
 from .crud import Crud, Output
 from .errors import NotFound, ValidationFailed
-from .filters import AuditFilterSet, UserFilterSet
+from .filters import AuditFilterSet
 from .models import ApiToken, AuditRecord, Contact, Organisation, Region, User, enterprise_model
 
 router = Router()
@@ -332,15 +332,11 @@ def _lookup_organisation(user, organisation_id):
     return policy.get_in_scope_or_field_error(Organisation, organisation_id, user, "organisation_id")
 
 
-@router.get("/users", response={200: page_of(UserOut), **ERRORS}, tags=["users"])
-def list_users(request, filters: Query[filter_params(UserFilterSet)], page: Query[PageParams]):
-    qs = _user_queryset().for_user(request.auth)
-    return paginate(apply_filters(UserFilterSet, request, qs), page, _user_out)
-
-
-@router.get("/users/{id}", response={200: UserOut, **ERRORS}, tags=["users"])
-def get_user(request, id: Id):
-    return _user_out(policy.get_object(request.auth, User, id, queryset=_user_queryset()))
+(Crud(router, core_surfaces.USERS, "/users", out=UserOut, module=__name__, tags=["users"], output=Output(
+    UserOut, resolvers={"roles": lambda u: sorted(r.role for r in u.roles.all()),
+                        "scope_region_code": lambda u: u.scope_region_code or None}))
+ .list("list_users")
+ .get("get_user"))
 
 
 @router.post("/users", response={201: UserOut, **ERRORS}, tags=["users"])

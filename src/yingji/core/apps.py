@@ -21,9 +21,6 @@ class CoreConfig(AppConfig):
         timesafe.install()
         values.install_form_rules()
 
-        from yingji.core.surfaces import register_page
-
         from . import core_surfaces
 
         core_surfaces.register_all()
-        register_page("core.user", "user_detail")

@@ -7,12 +7,13 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _l
 
 from . import filters, forms, policy, services
 from .choices import OrganisationKind, RegionKind, RegionLevel
-from .models import Contact, Organisation, Region
+from .models import Contact, Organisation, Region, User
+from .regions import region_path
 from .surfaces import (
     Badge,
     Column,
@@ -21,6 +22,7 @@ from .surfaces import (
     Phone,
     PublicPhone,
     Surface,
+    When,
     register,
     url_for,
 )
@@ -45,6 +47,15 @@ class _Link(Column):
         url = url_for(target, view.user)
         name = getattr(target, self.attribute)
         return format_html('<a href="{}">{}</a>', url, name) if url else name
+
+
+class _Scope(Column):
+    """An account's scope: its enterprise, or the path of its region."""
+
+    def value(self, obj):
+        if obj.enterprise_id:
+            return obj.enterprise.name
+        return region_path(obj.scope_region_code) if obj.scope_region_code else None
 
 
 # --- regions ---------------------------------------------------------------------------------------------------
@@ -126,5 +137,25 @@ ORGANISATIONS = Surface(
 )
 
 
+# --- accounts --------------------------------------------------------------------------------------------------
+# Only the list is generic: creating and editing an account have password and role rules of their own (views).
+
+
+USERS = Surface(
+    model=User, prefix="user", title=_l("Accounts"), singular=_l("Account"), export_name="users",
+    subtitle=_l("Platform accounts, their roles and the area or enterprise each one covers."),
+    filterset=filters.UserFilterSet,
+    queryset=lambda: User.objects.select_related("enterprise").prefetch_related("roles"),
+    columns=[
+        Column("username", _l("Username")), Column("display_name", pgettext_lazy("person", "Name")),
+        Computed("role_list", _l("Roles"), lambda account: account.role_list),
+        Column("scope_display", _l("Scope"), table=False, detail=False),
+        _Scope("scope", _l("Scope"), export=False), Column("is_active", _l("Active")),
+        When("last_login", _l("Last login")),
+    ],
+    list_context=lambda request: {"table_id": "yj-user-table"},
+)
+
+
 def register_all() -> None:
-    register(REGIONS, ORGANISATIONS)
+    register(REGIONS, ORGANISATIONS, USERS)

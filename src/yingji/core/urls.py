@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import core_surfaces, views
+from .generic import list_view
 from .generic import urls as surface_urls
 
 urlpatterns = [
@@ -13,7 +14,7 @@ urlpatterns = [
     *surface_urls(core_surfaces.REGIONS, "regions/", create=False),
     *surface_urls(core_surfaces.ORGANISATIONS, "organisations/"),
     path("organisations/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
-    path("users/", views.user_list, name="user_list"),
+    path("users/", list_view(core_surfaces.USERS), name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),

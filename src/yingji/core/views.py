@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from . import forms, notifications, policy, services
 from .choices import AuditAction, OrganisationKind, RegionLevel, Role
 from .errors import NotAllowed, ServiceError
-from .filters import AuditFilterSet, UserFilterSet
+from .filters import AuditFilterSet
 from .generic import PAGE_SIZE, form_page, get_for_page, list_page, service_errors_to_form  # noqa: F401
 from .home import cards as home_cards
 from .models import AuditRecord, Contact, Organisation, Region, User
@@ -121,22 +121,6 @@ def contact_create(request, pk: int):
 
 
 # --- users ---------------------------------------------------------------------------------------------------
-
-USER_COLUMNS = [
-    ("username", _l("Username")), ("display_name", pgettext_lazy("person", "Name")), ("role_list", _l("Roles")),
-    ("scope_display", _l("Scope")), ("is_active", _l("Active")), ("last_login", _l("Last login")),
-]
-
-
-@login_required
-def user_list(request):
-    denied = _require(request, "view", User)
-    if denied:
-        return denied
-    qs = User.objects.for_user(request.user).select_related("enterprise").prefetch_related("roles")
-    return list_page(request, qs, UserFilterSet, template="core/user_list.html", export_name="users",
-                     columns=USER_COLUMNS, extra={"can_add": policy.can(request.user, "add", User)})
-
 
 @login_required
 def user_detail(request, pk: int):

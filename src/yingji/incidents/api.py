@@ -27,13 +27,15 @@ from yingji.core.api_support import (
     page_of,
     paginate,
 )
+from yingji.core.crud import Crud
 from yingji.core.errors import NotFound
 
 from . import plans as plans_module
 from . import services
 from .choices import InformationSource, PlanKind, ReportingLevel, ResponseLevel
-from .filters import IncidentFilterSet, PlanFilterSet
-from .models import Activation, Incident, Plan, ReportingDeadline, Sitrep, Task
+from .filters import IncidentFilterSet
+from .models import Activation, Incident, ReportingDeadline, Sitrep, Task
+from .surfaces import PLANS
 
 router = Router(tags=["incidents"])
 
@@ -539,22 +541,6 @@ class PlanOut(Schema):
     is_active: bool
 
 
-def _plan_out(p: Plan) -> dict:
-    return {"id": p.pk, "region_code": p.region_code, "name": p.name, "kind": p.kind, "event_types": p.event_types,
-            "conditions": p.conditions, "hq_id": p.hq_id, "standard_tasks": p.standard_tasks,
-            "is_active": p.is_active}
-
-
-@router.get("/plans", response={200: page_of(PlanOut), **ERRORS}, tags=["plans"], summary="Emergency plans")
-def list_plans(request, filters: Query[filter_params(PlanFilterSet)], page: Query[PageParams]):
-    return paginate(apply_filters(PlanFilterSet, request, Plan.objects.for_user(request.auth)), page, _plan_out)
-
-
-@router.get("/plans/{id}", response={200: PlanOut, **ERRORS}, tags=["plans"])
-def get_plan(request, id: Id):
-    return _plan_out(policy.get_object(request.auth, Plan, id))
-
-
 class PlanCondition(InSchema):
     field: Literal[tuple(plans_module.CONDITION_FIELDS)]  # type: ignore[valid-type]
     min: int | float | str
@@ -592,18 +578,14 @@ class PlanPatchIn(InSchema):
     is_active: bool | None = None
 
 
-@router.post("/plans", response={201: PlanOut, **ERRORS}, tags=["plans"],
-             summary="Create an emergency plan (types covered, activation conditions per level, HQ, standard tasks)")
-def create_plan(request, payload: PlanIn):
-    plan = services.create_plan(request.auth, payload.model_dump())
-    return Status(201, _plan_out(plan))
-
-
-@router.patch("/plans/{id}", response={200: PlanOut, **ERRORS}, tags=["plans"], summary="Change an emergency plan")
-def update_plan(request, id: Id, payload: PlanPatchIn):
-    plan = policy.get_object(request.auth, Plan, id, "change")
-    data = payload.model_dump(exclude_unset=True)
-    return _plan_out(services.update_plan(request.auth, plan, data))
+(Crud(router, PLANS, "/plans", out=PlanOut, module=__name__, tags=["plans"], in_schema=PlanIn,
+      patch_schema=PlanPatchIn, nullable=("region_code", "name", "kind", "event_types", "conditions", "hq_id",
+                                          "standard_tasks", "is_active"))
+ .list("list_plans", summary="Emergency plans")
+ .get("get_plan")
+ .create("create_plan",
+         summary="Create an emergency plan (types covered, activation conditions per level, HQ, standard tasks)")
+ .update("update_plan", summary="Change an emergency plan"))
 
 
 # --- response level ------------------------------------------------------------------------------------------

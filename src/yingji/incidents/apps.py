@@ -15,12 +15,14 @@ class IncidentsConfig(AppConfig):
         from . import (
             panels,
             services,
+            surfaces,
             tasks,  # noqa: F401  (registers the reporting-deadline periodic job)
         )
+
+        surfaces.register_all()
 
         links.register_incident_opener(services.create_incident)
         links.register_alarm_panel(panels.alarm_incident)
         register_layer("incidents", panels.incident_points, order=60)
         register_page("incidents.incident", "incident_detail")
-        register_page("incidents.plan", "plan_detail")
         register_page("incidents.sitrep", "sitrep_detail")

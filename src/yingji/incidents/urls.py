@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from yingji.core.generic import list_view
+
+from . import surfaces, views
 
 urlpatterns = [
     path("incidents/", views.incident_list, name="incident_list"),
@@ -16,7 +18,7 @@ urlpatterns = [
     path("incidents/<int:pk>/tasks/", views.task_create, name="incident_task_create"),
     path("incidents/<int:pk>/sitreps/", views.sitrep_draft, name="sitrep_draft"),
     path("tasks/<int:pk>/<slug:action>/", views.task_act, name="task_act"),
-    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/", list_view(surfaces.PLANS), name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),

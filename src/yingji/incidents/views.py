@@ -25,7 +25,7 @@ from yingji.core.views import _get, _require, list_page, service_errors_to_form
 from . import forms, services
 from . import plans as plans_module
 from .choices import ResponseLevel, event_type_label
-from .filters import IncidentFilterSet, PlanFilterSet
+from .filters import IncidentFilterSet
 from .models import Activation, Incident, Plan, ReportingDeadline, Sitrep, Task
 from .printing import pdf_available, render_pdf
 
@@ -357,23 +357,6 @@ def task_act(request, pk: int, action: str):
 
 
 # --- plans ---------------------------------------------------------------------------------------------------
-
-PLAN_COLUMNS = [
-    ("name", _l("Name")), ("kind", _l("Kind")), ("region_code", _l("Region code")), ("region_name", _l("Region")),
-    ("event_types", _l("Incident types covered")), ("conditions", _l("Activation conditions")),
-    ("hq.name", _l("Command headquarters")), ("is_active", _l("In force")),
-]
-
-
-@login_required
-def plan_list(request):
-    denied = _require(request, "view", Plan)
-    if denied:
-        return denied
-    qs = Plan.objects.for_user(request.user).select_related("hq")
-    return list_page(request, qs, PlanFilterSet, template="incidents/plan_list.html", export_name="plans",
-                     columns=PLAN_COLUMNS, extra={"can_add": policy.can(request.user, "add", Plan)})
-
 
 @login_required
 def plan_detail(request, pk: int):

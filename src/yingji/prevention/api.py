@@ -25,12 +25,14 @@ from yingji.core.api_support import (
     page_of,
     paginate,
 )
+from yingji.core.crud import Crud, Output
 from yingji.core.errors import ValidationFailed
 
 from . import services, stats
 from .choices import AccidentType, AssessmentMethod, AttachmentPurpose, ControlTier, HazardLevel, HazardSource
-from .filters import HazardFilterSet, RiskPointFilterSet
+from .filters import HazardFilterSet
 from .models import Hazard, RiskPoint, grade_of
+from .surfaces import RISK_POINTS
 
 router = Router(tags=["prevention"])
 
@@ -182,18 +184,10 @@ _INPUT_FIELDS = {"l": "likelihood", "e": "exposure", "c": "consequence", "s": "s
 _NULLABLE = {"e", "c", "s", "review_date"}
 
 
-def _risk_out(p: RiskPoint) -> dict:
-    return {
-        "id": p.pk, "enterprise_id": p.enterprise_id, "enterprise_name": p.enterprise.name,
-        "region_code": p.region_code, "name": p.name, "location": p.location, "accident_type": p.accident_type,
-        "method": p.method, "l": float(p.likelihood), "e": _num(p.exposure), "c": _num(p.consequence),
-        "s": p.severity, "score": float(p.score), "level": p.level, "colour": p.colour,
-        "control_tier": p.control_tier, "engineering_measures": p.engineering_measures,
-        "management_measures": p.management_measures, "ppe_measures": p.ppe_measures,
-        "emergency_measures": p.emergency_measures, "responsible_tier": p.responsible_tier,
-        "responsible_person": p.responsible_person, "responsible_phone": p.responsible_phone,
-        "review_date": p.review_date, "updated_at": p.updated_at,
-    }
+RISK_OUTPUT = Output(RiskPointOut, resolvers={
+    "enterprise_name": lambda p: p.enterprise.name, "l": lambda p: float(p.likelihood),
+    "e": lambda p: _num(p.exposure), "c": lambda p: _num(p.consequence), "s": lambda p: p.severity,
+    "score": lambda p: float(p.score)})
 
 
 def _risk_data(data: dict) -> dict:
@@ -221,10 +215,26 @@ def _field_names(exc: ValidationFailed) -> ValidationFailed:
     return exc
 
 
-@router.get("/risks", response={200: page_of(RiskPointOut), **ERRORS}, tags=["risks"], summary="List risk points")
-def list_risks(request, filters: Query[filter_params(RiskPointFilterSet)], page: Query[PageParams]):
-    qs = RiskPoint.objects.for_user(request.auth).select_related("enterprise")
-    return paginate(apply_filters(RiskPointFilterSet, request, qs), page, _risk_out)
+def _create_risk(user, payload: RiskPointIn) -> RiskPoint:
+    data = _risk_data(payload.model_dump(exclude_unset=True))
+    data["enterprise_id"] = payload.enterprise_id
+    try:
+        return services.create_risk_point(user, data)
+    except ValidationFailed as exc:
+        raise _field_names(exc) from None
+
+
+def _update_risk(user, point: RiskPoint, data: dict) -> RiskPoint:
+    try:
+        return services.update_risk_point(user, point, _risk_data(data))
+    except ValidationFailed as exc:
+        raise _field_names(exc) from None
+
+
+RISKS = (Crud(router, RISK_POINTS, "/risks", out=RiskPointOut, module=__name__, tags=["risks"], output=RISK_OUTPUT,
+              in_schema=RiskPointIn, patch_schema=RiskPointPatch,
+              nullable=tuple(sorted(_NULLABLE)))
+         .list("list_risks", summary="List risk points"))
 
 
 @router.get("/risks/distribution", response={200: RiskDistributionOut, **ERRORS}, tags=["risks"],
@@ -235,33 +245,9 @@ def risk_distribution(request, group_by: _literal(stats.RISK_GROUPS) = "township
     return {"group_by": group_by, "rows": table.rows, "total": table.total}
 
 
-@router.get("/risks/{id}", response={200: RiskPointOut, **ERRORS}, tags=["risks"])
-def get_risk(request, id: Id):
-    return _risk_out(policy.get_object(request.auth, RiskPoint, id,
-                                       queryset=RiskPoint.objects.select_related("enterprise")))
-
-
-@router.post("/risks", response={201: RiskPointOut, **ERRORS}, tags=["risks"],
-             summary="Create a risk point (score, level and colour are computed)")
-def create_risk(request, payload: RiskPointIn):
-    data = _risk_data(payload.model_dump(exclude_unset=True))
-    data["enterprise_id"] = payload.enterprise_id
-    try:
-        point = services.create_risk_point(request.auth, data)
-    except ValidationFailed as exc:
-        raise _field_names(exc) from None
-    return Status(201, _risk_out(point))
-
-
-@router.patch("/risks/{id}", response={200: RiskPointOut, **ERRORS}, tags=["risks"])
-def update_risk(request, id: Id, payload: RiskPointPatch):
-    point = policy.get_object(request.auth, RiskPoint, id, "change",
-                              queryset=RiskPoint.objects.select_related("enterprise"))
-    try:
-        point = services.update_risk_point(request.auth, point, _risk_data(payload.model_dump(exclude_unset=True)))
-    except ValidationFailed as exc:
-        raise _field_names(exc) from None
-    return _risk_out(point)
+RISKS.get("get_risk").create(
+    "create_risk", write=_create_risk, summary="Create a risk point (score, level and colour are computed)").update(
+    "update_risk", write=_update_risk)
 
 
 @router.delete("/risks/{id}", response={204: None, **ERRORS}, tags=["risks"])

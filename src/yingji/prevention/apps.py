@@ -10,12 +10,13 @@ class PreventionConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             archive,
+            surfaces,
             tasks,  # noqa: F401  (registers the overdue-hazard periodic job)
         )
 
         archive.register()
+        surfaces.register_all()
 
         from yingji.core.surfaces import register_page
 
-        register_page("prevention.riskpoint", "risk_detail")
         register_page("prevention.hazard", "hazard_detail")

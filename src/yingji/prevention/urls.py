@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from yingji.core.generic import list_view
+
+from . import surfaces, views
 
 urlpatterns = [
-    path("risks/", views.risk_list, name="risk_list"),
+    path("risks/", list_view(surfaces.RISK_POINTS), name="risk_list"),
     path("risks/new/", views.risk_create, name="risk_create"),
     path("risks/distribution/", views.risk_distribution, name="risk_distribution"),
     path("risks/<int:pk>/", views.risk_detail, name="risk_detail"),

@@ -22,17 +22,9 @@ from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
 from . import forms, services, stats
 from .choices import HazardState, RiskColour
-from .filters import HazardFilterSet, RiskPointFilterSet
+from .filters import HazardFilterSet
 from .models import Hazard, RiskPoint
 
-RISK_COLUMNS = [
-    ("enterprise.name", gettext_lazy("Enterprise")), ("name", gettext_lazy("Risk point")),
-    ("location", gettext_lazy("Location / unit")), ("accident_type", gettext_lazy("Hazard type")),
-    ("method", gettext_lazy("Method")), ("likelihood", "L"), ("exposure", "E"), ("consequence", "C"),
-    ("severity", "S"), ("score", gettext_lazy("Score")), ("level", gettext_lazy("Risk level")),
-    ("colour", gettext_lazy("Colour")), ("responsible_tier", gettext_lazy("Responsible tier")),
-    ("responsible_person", gettext_lazy("Responsible person")), ("review_date", gettext_lazy("Next review")),
-]
 HAZARD_COLUMNS = [
     ("id", gettext_lazy("No.")), ("title", pgettext_lazy("heading", "Title")),
     ("enterprise.name", gettext_lazy("Enterprise")),
@@ -49,18 +41,6 @@ DISTRIBUTION_ENTERPRISES = 30
 
 
 # --- risk points -----------------------------------------------------------------------------------------------
-
-
-@login_required
-def risk_list(request):
-    denied = _require(request, "view", RiskPoint)
-    if denied:
-        return denied
-    qs = RiskPoint.objects.for_user(request.user).select_related("enterprise")
-    counts = stats.colour_totals(RiskPoint.objects.for_user(request.user))
-    return list_page(request, qs, RiskPointFilterSet, template="prevention/risk_list.html", export_name="risk-points",
-                     columns=RISK_COLUMNS, extra={"can_add": policy.can(request.user, "add", RiskPoint),
-                                                  "colour_counts": _colour_cards(counts)})
 
 
 def _colour_cards(total: dict) -> list[dict]:

@@ -1,0 +1,42 @@
+"""The declared surfaces of dual prevention: risk points' list (table with the four-colour cards, filters, export)
+and API, rendered by core's generic pages and API (``core.generic``, ``core.crud``). A risk point's detail and
+form pages stay bespoke (the form maps the method's L/E/C/S inputs); hazards are a workflow."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _l
+
+from yingji.core.surfaces import Badge, Column, Surface, register
+
+from . import filters, services, stats
+from .choices import AccidentType, ControlTier, RiskColour
+from .models import RiskPoint
+
+
+def _colour_cards(request) -> dict:
+    total = stats.colour_totals(RiskPoint.objects.for_user(request.user))
+    return {"table_id": "yj-risk-table",
+            "colour_counts": [{"colour": c, "label": RiskColour.label(c), "count": total.get(c, 0)}
+                              for c in RiskColour.values()]}
+
+
+RISK_POINTS = Surface(
+    model=RiskPoint, prefix="risk", title=_l("Risk points"), singular=_l("Risk point"), export_name="risk-points",
+    subtitle=_l("Risk points of the enterprises, graded by LEC or the LS matrix and controlled by tier."),
+    filterset=filters.RiskPointFilterSet, create=services.create_risk_point, update=services.update_risk_point,
+    queryset=lambda: RiskPoint.objects.select_related("enterprise"),
+    columns=[
+        Column("name", _l("Risk point")), Column("enterprise", _l("Enterprise"), export_path="enterprise.name"),
+        Column("location", _l("Location / unit"), table=False), Badge("accident_type", _l("Hazard type"), AccidentType),
+        Column("method", _l("Method")), Column("likelihood", "L", table=False), Column("exposure", "E", table=False),
+        Column("consequence", "C", table=False), Column("severity", "S", table=False), Column("score", _l("Score")),
+        Column("level", _l("Risk level"), table=False), Badge("colour", _l("Colour"), RiskColour),
+        Badge("responsible_tier", _l("Responsible tier"), ControlTier),
+        Column("responsible_person", _l("Responsible person")), Column("review_date", _l("Next review")),
+    ],
+    list_template="prevention/risk_list.html", list_context=_colour_cards,
+)
+
+
+def register_all() -> None:
+    register(RISK_POINTS)
