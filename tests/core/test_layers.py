@@ -12,6 +12,7 @@ Domain apps reach upward only through registries and signals their lower layer o
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -63,6 +64,9 @@ def imports_of(source: str, module: str, is_package: bool = False) -> list[tuple
                     == "import_module" and child.args and isinstance(child.args[0], ast.Constant) \
                     and isinstance(child.args[0].value, str):
                 found.append((child.args[0].value, child.lineno, False))
+            elif isinstance(child, ast.Constant) and isinstance(child.value, str) \
+                    and re.fullmatch(r"yingji(\.\w+)+", child.value):
+                found.append((child.value, child.lineno, False))  # a module named in a string is still a dependency
             inner = top and not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
             visit(child, inner)
 
@@ -164,6 +168,8 @@ def test_the_guard_catches_a_planted_violation():
                                imports_of("from yingji.core import policy\n", "yingji.standards.x")],
         "yingji.core.y": [(name, line, True, "yingji/core/y.py") for name, line, _t in imports_of(
             "def f():\n    from yingji.incidents.models import Incident\n", "yingji.core.y")],
+        "yingji.core.w": [(name, line, True, "yingji/core/w.py") for name, line, _t in imports_of(
+            "GENERATORS = ['yingji.duty.demo']\n", "yingji.core.w")],
         "yingji.monitoring.z": [(name, line, True, "yingji/monitoring/z.py") for name, line, _t in imports_of(
             "import importlib\nimportlib.import_module('yingji.duty.views')\n", "yingji.monitoring.z")],
     }
@@ -171,6 +177,7 @@ def test_the_guard_catches_a_planted_violation():
     assert any("yingji/standards/x.py:1" in p for p in problems)
     assert any("yingji/core/y.py:2" in p and "incidents" in p for p in problems)
     assert any("yingji/monitoring/z.py:2" in p and "above" in p for p in problems)
+    assert any("yingji/core/w.py:1" in p and "duty" in p for p in problems)
     cyclic = {"yingji.warnings.a": [("yingji.warnings.b", 3, True, "yingji/warnings/a.py")],
               "yingji.warnings.b": [("yingji.warnings.a", 5, True, "yingji/warnings/b.py")]}
     assert module_cycles(cyclic) and "yingji/warnings/b.py:5" in module_cycles(cyclic)[0]

@@ -3,14 +3,13 @@
 11 specialised command HQs, contact people, accounts of every role).
 
 Deterministic: the same seed gives the same county, so tests and benchmarks can rely on it. Each app contributes
-its part through ``DEMO_GENERATORS`` (called in order with a shared ``random.Random``).
+its part through ``register_generator`` (called in order with a shared ``random.Random``).
 """
 
 from __future__ import annotations
 
 import random
 from decimal import Decimal
-from importlib import import_module
 
 from django.conf import settings
 from django.db import transaction
@@ -120,9 +119,20 @@ DEMO_ACCOUNTS = [
     ("enterprise1", [Role.ENTERPRISE_USER], "enterprise", "企业安全员"),
 ]
 
-#: Apps that add to the demo county, in order. Each module's ``generate(rng)`` runs inside the same transaction.
-DEMO_GENERATORS = ["yingji.enterprises.demo", "yingji.prevention.demo", "yingji.resources.demo",
-                   "yingji.duty.demo", "yingji.incidents.demo", "yingji.monitoring.demo", "yingji.warnings.demo"]
+#: What apps add to the demo county: ``(order, module)`` with the module's ``generate(rng)`` and ``clear()``,
+#: registered from each app's ``AppConfig.ready`` (core never names a domain app). Generators run in order inside
+#: one transaction with a shared ``random.Random``, so the county is the same for a seed; ``clear`` runs in reverse.
+_generators: list[tuple[int, object]] = []
+
+
+def register_generator(module, order: int) -> None:
+    if all(existing is not module for _order, existing in _generators):
+        _generators.append((order, module))
+        _generators.sort(key=lambda pair: pair[0])
+
+
+def generators() -> list:
+    return [module for _order, module in _generators]
 
 
 def _offset(lat: float, lon: float, north_km: float, east_km: float) -> tuple[float, float]:
@@ -276,8 +286,8 @@ def clear() -> None:
     ApiToken.objects.all().delete()
     UserRole.objects.all().delete()
     User.objects.all().delete()
-    for path in reversed(DEMO_GENERATORS):
-        import_module(path).clear()
+    for module in reversed(generators()):
+        module.clear()
     Contact.objects.all().delete()
     Organisation.member_units.through.objects.all().delete()
     Organisation.objects.update(parent=None, lead_unit=None)
@@ -296,8 +306,8 @@ def load_demo(reset: bool = False, seed: int = SEED) -> list[tuple[str, list[str
             raise RuntimeError("The demo county is already loaded; use --reset to reload it")
         townships = _regions(rng)
         _organisations(rng, townships)
-        for path in DEMO_GENERATORS:
-            import_module(path).generate(rng)
+        for module in generators():
+            module.generate(rng)
         accounts = _accounts()
         audit.record(AuditAction.CREATE, None, object_type="core.region", object_repr="演示县",
                      region_code=COUNTY_CODE, message=f"Demo county loaded (seed {seed}, reset={reset})")

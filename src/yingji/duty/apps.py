@@ -6,3 +6,10 @@ class DutyConfig(AppConfig):
     name = "yingji.duty"
     label = "duty"
     verbose_name = _("Duty desk")
+
+    def ready(self) -> None:
+        from yingji.core.demo import register_generator
+
+        from . import demo
+
+        register_generator(demo, order=40)

@@ -8,6 +8,11 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self) -> None:
+        from yingji.core.demo import register_generator
+
+        from . import demo
+
+        register_generator(demo, order=10)
         from yingji.core.home import register_card
 
         register_card(_enterprise_card, order=10)

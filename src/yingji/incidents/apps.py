@@ -8,6 +8,11 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
+        from yingji.core.demo import register_generator
+
+        from . import demo
+
+        register_generator(demo, order=50)
         from yingji.core.maps import register_layer
         from yingji.core.surfaces import register_page
         from yingji.monitoring import links

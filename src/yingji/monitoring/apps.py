@@ -8,6 +8,11 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
+        from yingji.core.demo import register_generator
+
+        from . import demo
+
+        register_generator(demo, order=60)
         from yingji.core.surfaces import register_page
 
         from . import retention, surfaces, tasks  # noqa: F401  (registers the periodic jobs)

@@ -8,6 +8,11 @@ class PreventionConfig(AppConfig):
     verbose_name = _("Dual prevention")
 
     def ready(self) -> None:
+        from yingji.core.demo import register_generator
+
+        from . import demo
+
+        register_generator(demo, order=20)
         from . import (
             archive,
             surfaces,

@@ -8,6 +8,11 @@ class WarningsConfig(AppConfig):
     verbose_name = _("Early warnings")
 
     def ready(self) -> None:
+        from yingji.core.demo import register_generator
+
+        from . import demo
+
+        register_generator(demo, order=70)
         from yingji.core.surfaces import register_page
         from yingji.monitoring import links
 
