@@ -314,7 +314,7 @@ def child(args) -> dict:
 
     from yingji.core.models import Region
     from yingji.core.services import create_user, issue_token
-    from yingji.monitoring.models import Alarm, AlarmEvent, LatestValue, Reading, Sensor, SensorBucket, Station
+    from yingji.monitoring.models import Alarm, LatestValue, Reading, Sensor, SensorBucket, Station
 
     call_command("migrate", interactive=False, verbosity=0)
     Region.objects.create(code="410481", name="bench", level="county")
@@ -337,7 +337,6 @@ def child(args) -> dict:
     out = {"database": connection.vendor, "readings": len(items), "batch": args.batch}
 
     def reset():
-        AlarmEvent.objects.all().delete()
         Alarm.objects.all().delete()
         for model in (Reading, SensorBucket, LatestValue):
             model.objects.all().delete()

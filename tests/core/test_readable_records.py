@@ -32,12 +32,12 @@ def test_audit_messages_read_in_the_active_language(db):
 
 
 def test_warning_events_render_their_parameters():
-    event = WarningEvent(kind="escalate", message="张三: no confirmation, superior 李四 told (all channels tried)",
+    event = WarningEvent(kind="escalate", note="张三: no confirmation, superior 李四 told (all channels tried)",
                          params={"text": "superior_told", "person": "张三", "superior": "李四",
                                  "step": "all_channels", "step_person": ""})
-    nudge = WarningEvent(kind="escalate", message="x", params={"text": "next_channel", "person": "张三",
+    nudge = WarningEvent(kind="escalate", note="x", params={"text": "next_channel", "person": "张三",
                                                                "channel": "webhook"})
-    note = WarningEvent(kind="reject", message="措辞需修改")
+    note = WarningEvent(kind="reject", note="措辞需修改")
     with translation.override("zh-hans"):
         assert event.kind_label == "升级通知"
         assert event.text == "张三:未确认,已通知上级 李四(所有渠道均已尝试)"

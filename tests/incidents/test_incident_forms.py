@@ -104,7 +104,7 @@ def test_response_level_form(web, api, incident):
     assert ok.status_code == 302
     assert Activation.objects.get(incident=incident).level == "III"
     event = IncidentEvent.objects.get(incident=incident, kind="level_changed")
-    assert event.data == {"from": "IV", "to": "III"} and event.text == "死亡人数上升，提级响应"
+    assert event.params == {"from": "IV", "to": "III"} and event.note == "死亡人数上升，提级响应"
     stale = commander.post(path, {"level": "II", "reason": "再提级", "version": incident.version})
     assert stale.status_code == 409
     with translation.override("zh-hans"):  # pages are Chinese by default
@@ -136,7 +136,7 @@ def test_close_needs_a_summary_and_reopen_a_reason(web, incident):
     assert reopened.status_code == 302
     incident.refresh_from_db()
     assert incident.state == "responding" and incident.closed_at is None
-    assert IncidentEvent.objects.filter(incident=incident, kind="transition", text="发现新的遇难者").exists()
+    assert IncidentEvent.objects.filter(incident=incident, kind="transition", note="发现新的遇难者").exists()
 
 
 def test_another_township_cannot_see_or_act(web, incident):

@@ -139,10 +139,10 @@ def test_patch_corrects_facts_and_place_with_audit_and_timeline(api, demo_county
     assert record.before["region_code"] == demo_county["township"] and record.after["region_code"] == village.code
     assert record.after["lat"] == str(village.lat)
     event = IncidentEvent.objects.filter(incident=placed, kind="edited").get()
-    assert set(event.data["changed"]) == {"title", "region_code", "address", "lat", "lon", "source"}
-    assert event.data["changed"]["title"] == ["仓库起火", "物流仓库火灾"]
-    assert village.name in event.data["changed"]["region_code"][1]
-    assert event.data["place_moved"] is True
+    assert set(event.params["changed"]) == {"title", "region_code", "address", "lat", "lon", "source"}
+    assert event.params["changed"]["title"] == ["仓库起火", "物流仓库火灾"]
+    assert village.name in event.params["changed"]["region_code"][1]
+    assert event.params["place_moved"] is True
     assert body["timeline"][-1]["kind"] == "edited"
 
 
@@ -227,7 +227,7 @@ def test_recommendations_and_the_map_follow_a_move(api, web, demo_county, placed
     assert after["teams"] and after["teams"][0]["distance_m"] < 1
     assert distances.get(first["id"], float("inf")) > first["distance_m"]
     event = IncidentEvent.objects.get(incident=placed, kind="edited")
-    assert event.data["place_moved"] is True
+    assert event.params["place_moved"] is True
     # The command map's incident layer shows it at its new point.
     layers = web("duty").get("/resources/map/layers/").json()["layers"]
     point = next(p for p in layers["incidents"] if p["id"] == placed.pk)
@@ -374,7 +374,7 @@ def test_attach_photo_and_pdf_through_the_api(api, web, placed):
     attachment = Attachment.objects.get(pk=body["id"])
     assert AuditRecord.objects.filter(object_type="core.attachment", object_id=str(attachment.pk),
                                       action="create").exists()
-    assert IncidentEvent.objects.filter(incident=placed, kind="attachment", text="现场.png").exists()
+    assert IncidentEvent.objects.filter(incident=placed, kind="attachment", note="现场.png").exists()
     # Shown on the incident page and downloadable in scope, invisible outside it.
     page = web("duty").get(f"/incidents/{placed.pk}/").content.decode()
     assert "现场.png" in page and f"/attachments/{attachment.pk}/" in page

@@ -103,7 +103,7 @@ def test_transitions_respond_and_close_requires_summary(api, incident):
     assert "Someone else" in stale["detail"]
     reopened = commander.post(path, {"action": "reopen", "reason": "发现新的遇难者"}).json()
     assert reopened["state"] == "responding"
-    assert IncidentEvent.objects.filter(incident=incident, kind="transition", text="发现新的遇难者").exists()
+    assert IncidentEvent.objects.filter(incident=incident, kind="transition", note="发现新的遇难者").exists()
 
 
 def test_create_validation(api, demo_county):

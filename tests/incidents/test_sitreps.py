@@ -63,7 +63,7 @@ def test_numbering_edit_issue_and_immutability(api, incident):
     assert issued.json()["state"] == "issued" and issued.json()["issued_by"] and issued.json()["issued_at"]
     assert issued.json()["available_actions"] == []
     event = IncidentEvent.objects.get(incident=incident, kind="sitrep")
-    assert event.data == {"sitrep": first["id"], "seq": 1}
+    assert event.params == {"sitrep": first["id"], "seq": 1}
     # Issued means frozen: the API, the service and the model all refuse a change.
     assert_error_shape(duty.patch(f"/api/v1/sitreps/{first['id']}", {"next_steps": "改"}), 409)
     assert_error_shape(duty.post(f"/api/v1/sitreps/{first['id']}/issue", {}), 409)

@@ -33,7 +33,7 @@ def test_two_inspectors_confirm_the_same_hazard_one_wins(make_hazard, users):
         HazardState.CONFIRMED, "general", "甲", users["inspector"])
     assert stored.version == won.version == 1
     assert _transitions(hazard) == 1
-    assert HazardEvent.objects.filter(hazard=hazard, action="confirm").count() == 1
+    assert HazardEvent.objects.filter(hazard=hazard, kind="confirm").count() == 1
 
 
 def test_verify_and_reject_race_through_the_api(make_hazard, users):

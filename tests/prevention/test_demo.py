@@ -30,9 +30,9 @@ def test_demo_hazards_cover_the_closed_loop(demo_county):
 def test_demo_timelines_match_the_states(demo_county):
     for hazard in Hazard.objects.all()[:300]:
         events = list(hazard.events.order_by("time", "id"))
-        assert events[0].action == "report"
+        assert events[0].kind == "report"
         assert events[-1].to_state == hazard.state
-        assert hazard.version == sum(1 for e in events if e.action not in ("report", "attach"))
+        assert hazard.version == sum(1 for e in events if e.kind not in ("report", "attach"))
 
 
 def test_demo_risk_points_are_graded_by_the_standard(demo_county):

@@ -53,7 +53,7 @@ def test_overdue_hazards_escalate_step_by_step_and_idempotently(make_hazard, use
         services.escalate_overdue()
         prevention_tasks.flag_overdue_hazards.call()
         assert _recipients(hazard) == ["enterprise1", "inspector"]
-        assert HazardEvent.objects.filter(hazard=hazard, action="overdue").count() == 1
+        assert HazardEvent.objects.filter(hazard=hazard, kind="overdue").count() == 1
 
     with time_machine.travel(due + datetime.timedelta(days=8), tick=False):
         services.escalate_overdue()
@@ -66,7 +66,7 @@ def test_overdue_hazards_escalate_step_by_step_and_idempotently(make_hazard, use
         assert Hazard.objects.get(pk=hazard.pk).escalation_level == 3
         assert _recipients(hazard) == sorted(["enterprise1", "inspector", *_township_staff(hazard),
                                               *_county_section_staff()])
-        assert HazardEvent.objects.filter(hazard=hazard, action="overdue").count() == 3
+        assert HazardEvent.objects.filter(hazard=hazard, kind="overdue").count() == 3
 
 
 def test_a_missed_run_jumps_straight_to_the_level_due(make_hazard, users):
@@ -75,7 +75,7 @@ def test_a_missed_run_jumps_straight_to_the_level_due(make_hazard, users):
         assert services.escalate_overdue() >= 1
     stored = Hazard.objects.get(pk=hazard.pk)
     assert stored.escalation_level == 3
-    assert HazardEvent.objects.filter(hazard=hazard, action="overdue").count() == 1
+    assert HazardEvent.objects.filter(hazard=hazard, kind="overdue").count() == 1
     # A major hazard tells the county's section staff from the first level; nobody is told twice.
     names = _recipients(hazard)
     assert len(names) == len(set(names))

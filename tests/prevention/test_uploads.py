@@ -28,7 +28,7 @@ def test_evidence_upload_and_listing(make_hazard, users):
     assert pdf.status_code == 201
     listed = client.get(f"/api/v1/hazards/{hazard.pk}/attachments").json()
     assert {a["name"] for a in listed} >= {"after.jpg", "report.pdf"}
-    assert HazardEvent.objects.filter(hazard=hazard, action="attach").count() == len(listed)
+    assert HazardEvent.objects.filter(hazard=hazard, kind="attach").count() == len(listed)
     download = client.client.get(body["url"], headers=client.headers)
     assert download.status_code in (200, 302)
 

@@ -197,7 +197,7 @@ def test_reject_needs_a_reason_and_returns_to_rectifying(make_hazard, clients):
     response = clients["inspector"].post(url, {"action": "reject", "reason": "通道仍有杂物"})
     assert response.status_code == 200 and response.json()["state"] == HazardState.RECTIFYING
     event = HazardEvent.objects.filter(hazard=hazard).last()
-    assert (event.action, event.from_state, event.to_state, event.note) == ("reject", "rectified", "rectifying",
+    assert (event.kind, event.from_state, event.to_state, event.note) == ("reject", "rectified", "rectifying",
                                                                           "通道仍有杂物")
 
 
@@ -215,14 +215,14 @@ def test_deadline_extension_is_its_own_audited_action_with_a_reason(make_hazard,
     record = AuditRecord.objects.filter(object_type="prevention.hazard", object_id=str(hazard.pk),
                                         message__startswith="extend").get()
     assert local_day(record.after["due_at"]) == future(40) and "设备到货延迟" in record.message
-    event = HazardEvent.objects.filter(hazard=hazard, action="extend").get()
+    event = HazardEvent.objects.filter(hazard=hazard, kind="extend").get()
     assert event.note == "设备到货延迟" and event.actor.username == "inspector"
 
 
 def test_timeline_and_audit_record_every_step(make_hazard, api):
     hazard = make_hazard(HazardState.CLOSED)
     events = list(HazardEvent.objects.filter(hazard=hazard).order_by("time", "id"))
-    steps = [(e.action, e.from_state, e.to_state, e.actor.username) for e in events if e.action != "attach"]
+    steps = [(e.kind, e.from_state, e.to_state, e.actor.username) for e in events if e.kind != "attach"]
     assert steps == [
         ("report", "", "reported", "enterprise1"), ("confirm", "reported", "confirmed", "inspector"),
         ("start", "confirmed", "rectifying", "enterprise1"), ("rectify", "rectifying", "rectified", "enterprise1"),

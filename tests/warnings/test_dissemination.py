@@ -158,7 +158,7 @@ def test_escalation_to_the_superior_until_the_share_confirms(demo_county, channe
     notices = Delivery.objects.filter(warning=warning, person=chief, reason="superior")
     assert {n.about_id for n in notices} == {a.pk, b.pk}
     assert services.escalate_due(later + timedelta(minutes=1)) == 0  # each step happens once
-    assert WarningEvent.objects.filter(warning=warning, kind="escalate", message__contains="乡长").count() == 2
+    assert WarningEvent.objects.filter(warning=warning, kind="escalate", note__contains="乡长").count() == 2
     services.dispatch_due(later)
     assert any("未确认提醒" in body["message"] for _path, body in channels.requests)
     assert services.confirmation(warning) == {"total": 3, "confirmed": 1, "silent_ids": sorted([a.pk, b.pk]),

@@ -81,7 +81,7 @@ def test_silent_superior_escalates_to_the_next_level_up(chain, channels):
     assert notice.channel == "sms"
     _tick(t3 + timedelta(seconds=1))
     assert any("未确认提醒" in body["message"] and "村长" in body["message"] for _p, body in channels.requests)
-    messages = list(WarningEvent.objects.filter(warning=warning, kind="escalate").values_list("message", flat=True))
+    messages = list(WarningEvent.objects.filter(warning=warning, kind="escalate").values_list("note", flat=True))
     assert any("trying email" in m for m in messages)
     assert any("superior 乡长 told" in m for m in messages)
     assert any("superior 县长 told" in m and "乡长 silent as well" in m for m in messages)
@@ -90,7 +90,7 @@ def test_silent_superior_escalates_to_the_next_level_up(chain, channels):
     _tick(t3 + red + timedelta(seconds=10))
     assert Delivery.objects.filter(warning=warning).count() == before
     assert WarningEvent.objects.filter(warning=warning, kind="escalate",
-                                       message__contains="no one further up").exists()
+                                       note__contains="no one further up").exists()
 
 
 def test_a_superior_who_answers_the_notice_stops_it_going_further_up(chain, channels):

@@ -248,7 +248,7 @@ def _incident_out(i: Incident, user, detail: bool = False) -> dict:
         out["reporter_phone"] = policy.mask_phone(i.reporter_phone)
     if detail:
         out["reports"] = [_report_out(r) for r in i.reports.all()]
-        out["timeline"] = [{"time": e.time, "actor": e.actor_name, "kind": e.kind, "text": e.text, "data": e.data}
+        out["timeline"] = [{"time": e.time, "actor": e.actor_name, "kind": e.kind, "text": e.note, "data": e.params}
                            for e in i.events.all()]
     return out
 

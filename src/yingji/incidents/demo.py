@@ -128,11 +128,11 @@ def generate(rng: random.Random) -> None:
                 reported_at=min(due, incident.received_at if level == ReportingLevel.COUNTY else due) if done
                 else None, method="电话" if done else "", reported_to="上级应急管理部门值班室" if done else ""))
         timeline.append(IncidentEvent(incident=incident, time=incident.received_at, kind=EventKind.CREATED,
-                                      actor_name="值班员", text=incident.title, data={"grade": incident.grade}))
+                                      actor_name="值班员", note=incident.title, params={"grade": incident.grade}))
         if not incident.is_open:
             timeline.append(IncidentEvent(incident=incident, time=incident.closed_at, kind=EventKind.TRANSITION,
-                                          actor_name="指挥长", text=incident.summary,
-                                          data={"action": "close", "from": "responding", "to": "closed"}))
+                                          actor_name="指挥长", note=incident.summary,
+                                          params={"action": "close", "from": "responding", "to": "closed"}))
     IncidentReport.objects.bulk_create(reports)
     ReportingDeadline.objects.bulk_create(deadlines)
     IncidentEvent.objects.bulk_create(timeline)
@@ -142,7 +142,6 @@ def clear() -> None:
     Task.objects.all().delete()
     Activation.objects.all().delete()
     Plan.objects.all().delete()
-    IncidentEvent.objects.all().delete()
     IncidentReport.objects.all().delete()
     ReportingDeadline.objects.all().delete()
     Incident.objects.all().delete()

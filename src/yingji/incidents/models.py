@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import Role
 from yingji.core.models import PII_ROLES, STAFF_ROLES, Scoped, region_code_validator
+from yingji.core.timeline import TimelineEvent
 from yingji.core.workflow import Versioned
 
 from .choices import (
@@ -167,29 +168,17 @@ class ReportingDeadline(models.Model):
         return "near" if left < 30 * 60 else "running"
 
 
-class IncidentEvent(models.Model):
-    """One entry of the incident timeline. Append-only, read through its incident."""
+class IncidentEvent(TimelineEvent):
+    """One entry of the incident timeline, read through its incident."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
-    time = models.DateTimeField(_("time"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField(_("by"), max_length=150, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices())
-    text = models.TextField(_("text"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
-        ordering = ["time", "id"]
+    class Meta(TimelineEvent.Meta):
         indexes = [models.Index(fields=["incident", "time"], name="incident_event_idx")]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.kind} {self.incident_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Incident events are append-only")
-        super().save(*args, **kwargs)
 
 
 class Plan(Scoped):

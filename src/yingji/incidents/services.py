@@ -75,7 +75,7 @@ def _event(incident: Incident, actor, kind: str, text: str = "", data: dict | No
            time: datetime.datetime | None = None) -> IncidentEvent:
     return IncidentEvent.objects.create(
         incident=incident, actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=str(actor) if actor is not None else "", kind=kind, text=text[:2000], data=data or {},
+        actor_name=str(actor) if actor is not None else "", kind=kind, note=text[:2000], params=data or {},
         time=time or timezone.now())
 
 

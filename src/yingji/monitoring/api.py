@@ -256,9 +256,8 @@ def _alarm_out(a: Alarm, events: bool = False) -> dict:
            "raised_at": a.raised_at, "acknowledged_at": a.acknowledged_at, "closed_at": a.closed_at,
            "incident_id": a.incident_id}
     if events:
-        out["events"] = [{"time": e.time, "kind": e.kind, "actor": str(e.actor) if e.actor_id else "",
-                          "level": e.level, "value": e.value, "note": e.note}
-                         for e in a.events.select_related("actor")]
+        out["events"] = [{"time": e.time, "kind": e.kind, "actor": e.actor_name,
+                          "level": e.level, "value": e.value, "note": e.note} for e in a.events.all()]
     return out
 
 

@@ -18,7 +18,7 @@ from yingji.core.models import Region
 
 from . import services
 from .choices import RuleKind, StationType
-from .models import Alarm, AlarmEvent, LatestValue, Reading, Rule, Sensor, SensorBucket, Station
+from .models import Alarm, LatestValue, Reading, Rule, Sensor, SensorBucket, Station
 from .simulate import Simulator, batches
 
 HISTORY_HOURS = 6
@@ -101,7 +101,6 @@ def _history(rng: random.Random) -> None:
 
 
 def clear() -> None:
-    AlarmEvent.objects.all().delete()
     Alarm.objects.all().delete()
     Rule.objects.filter(station__isnull=False).delete()
     Reading.objects.all().delete()

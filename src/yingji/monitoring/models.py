@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.core.choices import Role
 from yingji.core.models import ALL_ROLES, CRUD, Scoped, region_code_validator
+from yingji.core.timeline import TimelineEvent
 from yingji.core.workflow import Versioned
 
 from .choices import AlarmEventKind, AlarmLevel, AlarmState, RuleKind, StationStatus, StationType, sensor_key_label
@@ -293,19 +294,17 @@ class Alarm(Scoped, Versioned):
         return f"{number} {unit}".strip()
 
 
-class AlarmEvent(models.Model):
-    """The alarm's timeline: raised, escalated, acknowledged, closed (with the person's note)."""
+class AlarmEvent(TimelineEvent):
+    """The alarm's timeline: raised, escalated, acknowledged, closed (with the person's note), with the level and
+    the value at that moment."""
 
     alarm = models.ForeignKey(Alarm, on_delete=models.CASCADE, related_name="events")
-    time = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=16, choices=AlarmEventKind.choices())
-    actor = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    level = models.CharField(max_length=8, choices=AlarmLevel.choices(), blank=True)
-    value = models.FloatField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=AlarmEventKind.choices())
+    level = models.CharField(_("level"), max_length=8, choices=AlarmLevel.choices(), blank=True)
+    value = models.FloatField(_("value"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["time", "id"]
+    class Meta(TimelineEvent.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.alarm_id} {self.kind}"

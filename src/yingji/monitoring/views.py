@@ -37,7 +37,7 @@ def alarm_list(request):
 
 def _alarm_page(request, alarm, status=200):
     return render(request, "monitoring/alarm_detail.html", {
-        "alarm": alarm, "events": alarm.events.select_related("actor"),
+        "alarm": alarm, "events": alarm.events.all(),
         "actions": services.ALARM_WORKFLOW.available(alarm, request.user),
         **links.alarm_panels(request, alarm)}, status=status)
 

@@ -464,8 +464,8 @@ def apply_transition(request, id: Id, payload: HazardTransitionIn):
 def list_events(request, id: Id, page: Query[PageParams]):
     hazard = _hazard(request, id)
     return paginate(hazard.events.order_by("time", "id"), page, lambda e: {
-        "id": e.pk, "time": e.time, "actor": e.actor_name, "action": e.action, "from_state": e.from_state,
-        "to_state": e.to_state, "note": e.note, "data": e.data})
+        "id": e.pk, "time": e.time, "actor": e.actor_name, "action": e.kind, "from_state": e.from_state,
+        "to_state": e.to_state, "note": e.note, "data": e.params})
 
 
 @router.get("/hazards/{id}/attachments", response={200: list[HazardAttachmentOut], **ERRORS}, tags=["hazards"])

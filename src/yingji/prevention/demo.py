@@ -163,8 +163,8 @@ class _Timeline:
         self.enterprise_staff = hazard.enterprise.safety_manager or person_name(rng)
 
     def add(self, time, actor, action, from_state, to_state, note="", data=None):
-        self.events.append(HazardEvent(hazard=self.hazard, time=time, actor_name=actor, action=action,
-                                       from_state=from_state, to_state=to_state, note=note, data=data or {}))
+        self.events.append(HazardEvent(hazard=self.hazard, time=time, actor_name=actor, kind=action,
+                                       from_state=from_state, to_state=to_state, note=note, params=data or {}))
         self.hazard.version += 1 if action not in (HazardAction.REPORT, HazardAction.ATTACH) else 0
         return time
 
@@ -244,7 +244,7 @@ def _hazard(rng: random.Random, enterprise: Enterprise, points: list[RiskPoint],
             event.time = found_at + step * i
         for field, action in (("confirmed_at", HazardAction.CONFIRM), ("rectified_at", HazardAction.RECTIFY),
                               ("verified_at", HazardAction.VERIFY), ("closed_at", HazardAction.CLOSE)):
-            times = [e.time for e in line.events if e.action == action]
+            times = [e.time for e in line.events if e.kind == action]
             if times:
                 setattr(hazard, field, times[-1])
     return hazard, line.events
@@ -283,6 +283,5 @@ def generate(rng: random.Random) -> None:
 def clear() -> None:
     Notification.objects.filter(object_type=Hazard._meta.label_lower).delete()
     Attachment.objects.filter(object_type=Hazard._meta.label_lower).delete()
-    HazardEvent.objects.all().delete()
     Hazard.objects.all().delete()
     RiskPoint.objects.all().delete()

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import Role
 from yingji.core.models import ALL_ROLES, CRUD, Scoped
+from yingji.core.timeline import TimelineEvent
 from yingji.core.workflow import Versioned
 from yingji.standards import risk
 
@@ -232,31 +233,19 @@ class Hazard(Scoped, Versioned):
         return self.level == HazardLevel.MAJOR
 
 
-class HazardEvent(models.Model):
-    """One entry of a hazard's timeline: who did what, when, and the state before and after. Append-only, read
-    through its hazard (the audit trail holds the field-level before/after values)."""
+class HazardEvent(TimelineEvent):
+    """One entry of a hazard's timeline: who did what, when, and the state before and after (the audit trail holds
+    the field-level before/after values). ``kind`` is the action taken."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
-    time = models.DateTimeField(_("time"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField(_("by"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=16, choices=HazardAction.choices())
+    kind = models.CharField(_("action"), max_length=16, choices=HazardAction.choices())
     from_state = models.CharField(_("from"), max_length=16, choices=HazardState.choices(), blank=True)
     to_state = models.CharField(_("to"), max_length=16, choices=HazardState.choices(), blank=True)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
-        ordering = ["time", "id"]
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("hazard event")
         verbose_name_plural = _("hazard events")
         indexes = [models.Index(fields=["hazard", "time"], name="hazard_event_idx")]
 
     def __str__(self) -> str:
-        return f"{self.time:%Y-%m-%d %H:%M} {self.action} {self.hazard_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Hazard events are append-only")
-        super().save(*args, **kwargs)
+        return f"{self.time:%Y-%m-%d %H:%M} {self.kind} {self.hazard_id}"

@@ -491,10 +491,8 @@ def _local(value: datetime.datetime) -> str:
 
 def _event(hazard: Hazard, actor, action: str, from_state: str, to_state: str, note: str = "",
            data: dict | None = None) -> HazardEvent:
-    name = (actor.display_name or actor.username) if actor is not None else ""
-    return HazardEvent.objects.create(hazard=hazard, actor=actor, actor_name=name[:150], action=action,
-                                      from_state=from_state, to_state=to_state, note=note[:MAX_TEXT],
-                                      data=data or {})
+    return HazardEvent.objects.create(hazard=hazard, actor=actor, kind=action, from_state=from_state,
+                                      to_state=to_state, note=note[:MAX_TEXT], params=data or {})
 
 
 def _notify(recipients: Iterable, kind: str, message: str, hazard: Hazard | None, actor=None) -> int:

@@ -744,7 +744,7 @@ class CoverageOut(Schema):
 
 
 def _events(shelter: Shelter) -> list[dict]:
-    return [{"at": e.at, "status_before": e.status_before, "status_after": e.status_after,
+    return [{"at": e.time, "status_before": e.status_before, "status_after": e.status_after,
              "occupancy": e.occupancy, "note": e.note} for e in shelter.events.all()[:100]]
 
 

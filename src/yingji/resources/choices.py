@@ -236,6 +236,18 @@ class ShelterStatus(ChoiceSet):
     )
 
 
+class ShelterEventKind(ChoiceSet):
+    """What a line of a shelter's timeline records: its status changed (opened, full, closed …), or only the
+    number of people in it."""
+
+    STATUS = "status"
+    OCCUPANCY = "occupancy"
+    CHOICES = (
+        (STATUS, _("Status changed"), "primary"),
+        (OCCUPANCY, _("Occupancy changed"), "secondary"),
+    )
+
+
 class Facility(ChoiceSet):
     WATER = "water"
     POWER = "power"

@@ -28,6 +28,7 @@ from .choices import (
     HolderKind,
     MovementKind,
     Readiness,
+    ShelterEventKind,
     ShelterKind,
     ShelterLevel,
     ShelterSpace,
@@ -293,7 +294,8 @@ def _shelters(rng, county: Region, townships: list[Region]) -> None:
     if opened is not None:
         occupancy = opened.capacity // 3
         Shelter.objects.filter(pk=opened.pk).update(status="open", occupancy=occupancy)
-        ShelterEvent.objects.create(shelter=opened, status_before="standby", status_after="open",
+        ShelterEvent.objects.create(shelter=opened, kind=ShelterEventKind.STATUS, status_before="standby",
+                                    status_after="open",
                                     occupancy=occupancy, note="演练开放")
 
 
@@ -330,7 +332,6 @@ def generate(rng: random.Random) -> None:
 
 
 def clear() -> None:
-    ShelterEvent.objects.all().delete()
     Shelter.objects.all().delete()
     StockMovement.objects.all().delete()
     Transfer.objects.all().delete()

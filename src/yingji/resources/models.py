@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from yingji.core.choices import Role
 from yingji.core.models import CRUD, PII_ROLES, STAFF_ROLES, Scoped, phone_validator, region_code_validator
 from yingji.core.policy import mask_phone
+from yingji.core.timeline import TimelineEvent
 from yingji.core.workflow import Versioned
 
 from .choices import (
@@ -30,6 +31,7 @@ from .choices import (
     HolderKind,
     MovementKind,
     Readiness,
+    ShelterEventKind,
     ShelterKind,
     ShelterLevel,
     ShelterSpace,
@@ -530,19 +532,17 @@ class Shelter(MaskedPhone, Located, Scoped):
             raise ValidationError(errors)
 
 
-class ShelterEvent(models.Model):
-    """Opening, closing and occupancy changes of a shelter (read through the shelter)."""
+class ShelterEvent(TimelineEvent):
+    """Opening, closing and occupancy changes of a shelter (read through the shelter, newest first)."""
 
     shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    kind = models.CharField(_("kind"), max_length=16, choices=ShelterEventKind.choices())
     status_before = models.CharField(_("status before"), max_length=16, choices=ShelterStatus.choices())
     status_after = models.CharField(_("status after"), max_length=16, choices=ShelterStatus.choices())
     occupancy = models.PositiveIntegerField(_("occupancy"))
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(TimelineEvent.Meta):
+        ordering = ["-time", "-id"]
         verbose_name = _("shelter event")
         verbose_name_plural = _("shelter events")
 

@@ -25,7 +25,7 @@ from yingji.core.services import create_object, update_object, validation_failed
 from yingji.core.workflow import Transition, Workflow
 
 from . import geo
-from .choices import EquipmentStatus, HolderKind, MovementKind, ShelterStatus, TransferState
+from .choices import EquipmentStatus, HolderKind, MovementKind, ShelterEventKind, ShelterStatus, TransferState
 from .models import (
     Equipment,
     Expert,
@@ -424,8 +424,9 @@ def set_shelter_status(actor, shelter: Shelter, status: str, occupancy: int | No
         if status == ShelterStatus.OPEN and occupancy == locked.capacity:
             status = ShelterStatus.FULL
         before = {"status": locked.status, "occupancy": locked.occupancy}
-        ShelterEvent.objects.create(shelter=locked, status_before=locked.status, status_after=status,
-                                    occupancy=occupancy, note=note[:500], actor=actor)
+        ShelterEvent.objects.create(
+            shelter=locked, kind=ShelterEventKind.STATUS if status != locked.status else ShelterEventKind.OCCUPANCY,
+            status_before=locked.status, status_after=status, occupancy=occupancy, note=note[:500], actor=actor)
         locked.status, locked.occupancy = status, occupancy
         locked.save(update_fields=["status", "occupancy"])
         audit.record(AuditAction.UPDATE, locked, actor=actor, before=before,

@@ -365,7 +365,7 @@ TRANSFERS = Surface(
 
 def _shelter_detail(request, shelter, view):
     can_operate = policy.can(request.user, "operate", Shelter)
-    return {"shelter": shelter, "events": shelter.events.select_related("actor")[:100],
+    return {"shelter": shelter, "events": shelter.events.all()[:100],
             "status_form": forms.ShelterStatusForm(initial={"status": shelter.status, "occupancy": shelter.occupancy})
             if can_operate else None}
 

@@ -126,7 +126,6 @@ def generate(rng: random.Random) -> None:
 
 def clear() -> None:
     Delivery.objects.all().delete()
-    WarningEvent.objects.all().delete()
     Warning.objects.update(references=None)
     Warning.objects.all().delete()
     ResponsiblePerson.objects.update(superior=None)

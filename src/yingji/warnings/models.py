@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import Role
 from yingji.core.models import STAFF_ROLES, Scoped, phone_validator, region_code_validator
+from yingji.core.timeline import TimelineEvent
 from yingji.core.workflow import Versioned
 
 from .choices import (
@@ -119,25 +120,18 @@ class Warning(Scoped, Versioned):  # noqa: A001  (the domain name; Python's buil
                 and not self.is_lifting_notice)
 
 
-class WarningEvent(models.Model):
-    """One entry of a warning's timeline (transitions, fan-out, escalations, re-sends). Read through the warning."""
+class WarningEvent(TimelineEvent):
+    """One entry of a warning's timeline (transitions, fan-out, escalations, re-sends). Read through the warning.
+    ``note`` keeps the English sentence (or the actor's note) for events written before ``params``; ``params`` say
+    it as data, ``{"text": key of choices.EVENT_TEXTS, ...its values}``, rendered in the reader's language."""
 
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="events")
-    time = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    kind = models.CharField(max_length=32)
-    #: The English sentence (or the actor's note), kept for the API and for events written before ``params``.
-    message = models.CharField(max_length=500, blank=True)
-    #: What the sentence says, as data: ``{"text": key of choices.EVENT_TEXTS, ...its values}``; pages render it in
-    #: the reader's language.
-    params = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["time", "id"]
+    class Meta(TimelineEvent.Meta):
+        pass
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.message}"
+        return f"{self.kind}: {self.note}"
 
     @property
     def kind_label(self) -> str:
@@ -148,7 +142,7 @@ class WarningEvent(models.Model):
         """The event's sentence in the active language (the stored message when there is nothing to render)."""
         sentence = EVENT_TEXTS.get((self.params or {}).get("text"))
         if sentence is None:
-            return self.message
+            return self.note
         values = dict(self.params)
         if "msg_type" in values:
             values["msg_type"] = MessageType.label(values["msg_type"])
@@ -161,7 +155,7 @@ class WarningEvent(models.Model):
         try:
             return str(sentence) % values
         except (KeyError, TypeError, ValueError):
-            return self.message
+            return self.note
 
 
 class ResponsiblePerson(Scoped):

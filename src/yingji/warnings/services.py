@@ -231,10 +231,10 @@ def derive(actor, original: Warning, msg_type: str, data: Mapping[str, Any]) -> 
 
 
 def _event(warning: Warning, actor, kind: str, message: str = "", **params) -> None:
-    """Append a timeline event: ``message`` is the English sentence (or the actor's note); ``params`` carry
+    """Append a timeline event: ``message`` (its note) is the English sentence or the actor's note; ``params`` carry
     ``text`` (a key of choices.EVENT_TEXTS) and its values, so pages show the sentence in the reader's language."""
     WarningEvent.objects.create(warning=warning, actor=actor if getattr(actor, "pk", None) else None, kind=kind,
-                                message=message[:500], params=params)
+                                note=message[:500], params=params)
 
 
 def _submit(warning, actor, payload):

@@ -86,7 +86,7 @@ def warning_detail(request, pk: int):
         "can_edit": warning.state == WarningState.DRAFT and policy.can(request.user, "change", Warning),
         "can_derive": (warning.state == WarningState.PUBLISHED and not warning.is_lifting_notice
                        and policy.can(request.user, "add", Warning)),
-        "events": warning.events.select_related("actor")[:200], "successors": warning.successors.all(),
+        "events": warning.events.all()[:200], "successors": warning.successors.all(),
     })
 
 
