@@ -128,3 +128,17 @@ def test_transitions_endpoint_lists_what_the_caller_may_do_now(api, demo_county)
     # The receiving township may see the transfer but has no action at this step; another township gets 404.
     assert api("township1").get(f"/api/v1/transfers/{transfer['id']}/transitions").json() == []
     assert_error_shape(api("township2").get(f"/api/v1/transfers/{transfer['id']}/transitions"), 404)
+
+
+def test_an_accounts_phone_shown_in_full_is_audited_on_its_page_and_in_the_api(web, api, demo_county):
+    account = User.objects.get(username="township1")
+    User.objects.filter(pk=account.pk).update(phone="13903710042")
+    account.refresh_from_db()
+    records = AuditRecord.objects.filter(action=AuditAction.VIEW_PII, object_type="core.user",
+                                         object_id=str(account.pk))
+    assert account.phone in web("admin").get(reverse("user_detail", args=[account.pk])).content.decode()
+    assert records.count() == 1 and records.get().after == {"fields": ["phone"]}
+    assert api("admin").get(f"/api/v1/users/{account.pk}").json()["phone"] == account.phone
+    assert records.count() == 2
+    listed = {u["id"]: u["phone"] for u in api("admin").get("/api/v1/users", page_size=200).json()["items"]}
+    assert listed[account.pk] == account.phone and records.count() == 2  # a list reveals without one record a row

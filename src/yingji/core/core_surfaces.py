@@ -148,6 +148,7 @@ USERS = Surface(
     queryset=lambda: User.objects.select_related("enterprise").prefetch_related("roles"),
     columns=[
         Column("username", _l("Username")), Column("display_name", pgettext_lazy("person", "Name")),
+        Phone("phone", _l("Phone"), table=False),
         Computed("role_list", _l("Roles"), lambda account: account.role_list),
         Column("scope_display", _l("Scope"), table=False, detail=False),
         _Scope("scope", _l("Scope"), export=False), Column("is_active", _l("Active")),

@@ -246,7 +246,7 @@ class User(AbstractUser, Scoped):
 
     SCOPE_REGION_FIELD = "scope_region_code"
     SCOPE_ENTERPRISE_FIELD = "enterprise"
-    GRANTS = {Role.ADMIN: CRUD | {"disable"}}
+    GRANTS = {Role.ADMIN: CRUD | {"disable", "view_pii"}}
 
     class Meta:
         ordering = ["username"]

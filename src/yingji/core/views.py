@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from . import forms, notifications, policy, services
+from . import core_surfaces, forms, notifications, policy, services
 from .choices import AuditAction, OrganisationKind, RegionLevel, Role
 from .errors import NotAllowed, ServiceError
 from .filters import AuditFilterSet
@@ -126,8 +126,10 @@ def contact_create(request, pk: int):
 def user_detail(request, pk: int):
     account = _get(request, User, pk, queryset=User.objects.select_related("enterprise", "organisation"))
     history = AuditRecord.objects.filter(object_type="core.user", object_id=str(account.pk))[:50]
+    reveal = core_surfaces.USERS.reveal(request.user, account)
     return render(request, "core/user_detail.html", {
         "account": account, "history": history, "can_change": policy.can(request.user, "change", User),
+        "phone": account.phone if reveal else policy.mask_phone(account.phone), "reveal": reveal,
         "roles": [(r, Role.label(r)) for r in sorted(account.role_keys)],
     })
 
