@@ -6,16 +6,16 @@ import sys
 
 import pytest
 
-from yingji.standards import accidents, events, gb18218, rainstorm, risk
+from yingji.standards import accidents, draw, events, gb18218, rainstorm, risk
 
-MODULES = [gb18218, risk, accidents, events, rainstorm]
+MODULES = [gb18218, risk, accidents, events, rainstorm, draw]
 
 
 def test_imports_nothing_but_the_stdlib():
     code = (
         "import sys\n"
         "import yingji.standards.gb18218, yingji.standards.risk, yingji.standards.accidents\n"
-        "import yingji.standards.events, yingji.standards.rainstorm\n"
+        "import yingji.standards.events, yingji.standards.rainstorm, yingji.standards.draw\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'django'\n"
         "             or (m.startswith('yingji.') and not m.startswith('yingji.standards')))\n"
         "print(','.join(bad))\n"
