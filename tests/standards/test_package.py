@@ -6,16 +6,27 @@ import sys
 
 import pytest
 
-from yingji.standards import accidents, events, gb18218, rainstorm, risk
+from yingji.standards import (
+    accidents,
+    documents,
+    draw,
+    enforcement_powers,
+    events,
+    gb18218,
+    penalty,
+    rainstorm,
+    risk,
+)
 
-MODULES = [gb18218, risk, accidents, events, rainstorm]
+MODULES = [gb18218, risk, accidents, events, rainstorm, draw, penalty, enforcement_powers, documents]
 
 
 def test_imports_nothing_but_the_stdlib():
     code = (
         "import sys\n"
         "import yingji.standards.gb18218, yingji.standards.risk, yingji.standards.accidents\n"
-        "import yingji.standards.events, yingji.standards.rainstorm\n"
+        "import yingji.standards.events, yingji.standards.rainstorm, yingji.standards.draw\n"
+        "import yingji.standards.penalty, yingji.standards.enforcement_powers, yingji.standards.documents\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'django'\n"
         "             or (m.startswith('yingji.') and not m.startswith('yingji.standards')))\n"
         "print(','.join(bad))\n"
