@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from yingji.core.api import router as core_router
 from yingji.core.api_support import ActiveSessionAuth, BearerTokenAuth, TextPolicyParser, install_error_handlers
 from yingji.duty.api import router as duty_router
+from yingji.enforcement.api import router as enforcement_router
 from yingji.enterprises.api import router as enterprises_router
 from yingji.incidents.api import router as incidents_router
 from yingji.monitoring.api import router as monitoring_router
@@ -33,3 +34,4 @@ api.add_router("", incidents_router)
 api.add_router("", resources_router)
 api.add_router("", monitoring_router)
 api.add_router("", warnings_router)
+api.add_router("", enforcement_router)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "yingji.resources",
     "yingji.monitoring",
     "yingji.warnings",
+    "yingji.enforcement",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("yingji.resources.urls")),
     path("", include("yingji.monitoring.urls")),
     path("", include("yingji.warnings.urls")),
+    path("", include("yingji.enforcement.urls")),
 ]
 
 handler400 = "yingji.core.errorpages.bad_request"

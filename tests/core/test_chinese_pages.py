@@ -58,6 +58,9 @@ OBJECT_PAGES = {
     "warning_cancel": "warnings.warning",
     "person_detail": "warnings.responsibleperson", "person_edit": "warnings.responsibleperson",
     "public_warning_detail": "warnings.warning",
+    "power_detail": "enforcement.enforcementitem", "officer_detail": "enforcement.officer",
+    "officer_edit": "enforcement.officer", "draw_detail": "enforcement.randomdraw",
+    "public_draw_detail": "enforcement.randomdraw",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -67,7 +70,7 @@ NOT_PAGES = {
     "incident_response_level", "incident_transition", "incident_activate", "incident_task_create", "sitrep_draft",
     "task_act", "sitrep_issue", "sitrep_download", "alarm_act", "alarm_open_incident", "rule_set_enabled",
     "team_activity_add", "transfer_act", "shelter_status", "warning_act", "warning_resend", "warning_ack",
-    "resource_import_template", "duty_handover_acknowledge", "incident_attach",
+    "resource_import_template", "duty_handover_acknowledge", "incident_attach", "officer_training_add",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",
@@ -186,7 +189,8 @@ def _patterns(resolver=None, prefix=""):
 def _samples(model, user) -> list:
     if not policy.can(user, "view", model):
         return []
-    queryset = model.objects.for_user(user)
+    # Reference data (the powers list, the supply catalogue) is county-wide: no scope to cut it to.
+    queryset = model.objects.for_user(user) if policy.is_scoped(model) else model._default_manager.all()
     field_names = {field.name for field in model._meta.get_fields()}
     state_field = next((name for name in ("state", "status") if name in field_names), None)
     if state_field is None:

@@ -45,10 +45,13 @@ API_DETAIL = {
     "duty.handover": "/api/v1/duty/handovers/{id}",
     "warnings.warning": "/api/v1/warnings/{id}",
     "warnings.responsibleperson": "/api/v1/responsible-persons/{id}",
+    "enforcement.officer": "/api/v1/enforcement-officers/{id}",
+    "enforcement.randomdraw": "/api/v1/random-draws/{id}",
 }
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
 NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries
 NO_DETAIL_ENDPOINT |= {"resources.stockmovement", "resources.reservestandard"}  # read through /stock, their lists
+NO_DETAIL_ENDPOINT.add("enforcement.recusal")  # read through its officer's page
 
 
 def scoped_models():

@@ -119,7 +119,8 @@ DEMO_ACCOUNTS = [
     ("enterprise1", [Role.ENTERPRISE_USER], "enterprise", "企业安全员"),
 ]
 
-#: What apps add to the demo county: ``(order, module)`` with the module's ``generate(rng)`` and ``clear()``,
+#: What apps add to the demo county: ``(order, module)`` with the module's ``generate(rng)`` and ``clear()`` (and
+#: optionally ``accounts_ready(rng)``, run once the demo accounts exist),
 #: registered from each app's ``AppConfig.ready`` (core never names a domain app). Generators run in order inside
 #: one transaction with a shared ``random.Random``, so the county is the same for a seed; ``clear`` runs in reverse.
 _generators: list[tuple[int, object]] = []
@@ -309,6 +310,10 @@ def load_demo(reset: bool = False, seed: int = SEED) -> list[tuple[str, list[str
         for module in generators():
             module.generate(rng)
         accounts = _accounts()
+        for module in generators():
+            # What needs the demo accounts (a draw made by the section, the inspector's certificate).
+            if hasattr(module, "accounts_ready"):
+                module.accounts_ready(rng)
         audit.record(AuditAction.CREATE, None, object_type="core.region", object_repr="演示县",
                      region_code=COUNTY_CODE, message=f"Demo county loaded (seed {seed}, reset={reset})")
     return accounts

@@ -141,7 +141,12 @@ def detail_context(request, surface: Surface, obj) -> dict:
 def detail_view(surface: Surface):
     @login_required
     def view(request, pk: int):
-        obj = get_for_page(request, surface.model, pk, queryset=surface.detail_queryset(request.user))
+        try:
+            obj = surface.get(request.user, pk)  # scoped, or reference data read by everyone granted "view"
+        except NotFound:
+            raise Http404 from None
+        except NotAllowed:
+            raise PermissionDenied from None
         return render(request, surface.detail_template, detail_context(request, surface, obj))
 
     view.__name__ = f"{surface.prefix}_detail"

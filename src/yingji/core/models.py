@@ -285,6 +285,9 @@ class User(AbstractUser, Scoped):
 
     @cached_property
     def role_keys(self) -> frozenset[str]:
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("roles")
+        if prefetched is not None:  # a list page prefetched every row's roles: no query per row
+            return frozenset(r.role for r in prefetched)
         return frozenset(self.roles.values_list("role", flat=True))
 
     def has_role(self, *roles: str) -> bool:

@@ -83,6 +83,18 @@ MODULES: list[Module] = [
 _BY_URL_NAME = {name: m for m in MODULES for name in (m.url_name, *m.also)}
 
 
+def register_module(module: Module, *, before: str | None = None) -> None:
+    """A domain app adds its module at start-up (core names no app of its own accord); ``before`` is the key of
+    the entry it goes in front of (the end otherwise). Registering a key twice replaces the entry."""
+    keys = [m.key for m in MODULES]
+    if module.key in keys:
+        MODULES[keys.index(module.key)] = module
+    else:
+        MODULES.insert(keys.index(before) if before in keys else len(MODULES), module)
+    for name in (module.url_name, *module.also):
+        _BY_URL_NAME[name] = module
+
+
 def allowed_modules(user) -> list[Module]:
     return [m for m in MODULES if m.allowed(user)]
 

@@ -1,0 +1,188 @@
+"""API v1 of supervision and enforcement: the powers list, officers (and their training), and the 双随机 draws.
+
+``POST /random-draws`` is a contract other systems rely on: body ``{"enterprises": [ids], "officers": [user ids],
+"count": N, "per_enterprise": 2, "seed": "text", "recusals": [{"officer": id, "enterprise": id}]}`` answers 201
+``{"id", "seed", "pairs": [{"enterprise": id, "officers": [ids]}], ...}``; 422 with field errors when the pools
+cannot satisfy the request."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from yingji.core.api_support import ERRORS, Date, Id, InSchema, ShortText
+from yingji.core.crud import Crud, Output
+
+from . import services, surfaces
+
+router = Router(tags=["enforcement"])
+
+
+# --- powers list -----------------------------------------------------------------------------------------------
+
+
+class EnforcementItemOut(Schema):
+    id: int
+    code: str
+    version: int
+    kind: str
+    name: str
+    basis: str
+    acts: list[str]
+    tiers: list[dict]
+    discretion: list[dict]
+    source: str
+    verified: bool
+    note: str
+    in_force: bool
+    effective_from: datetime.date
+
+
+(Crud(router, surfaces.ITEMS, "/enforcement-items", out=EnforcementItemOut, module=__name__, tags=["enforcement"])
+ .list("list_enforcement_items", summary="The powers list (权责清单): penalties, coercive measures, inspections")
+ .get("get_enforcement_item"))
+
+
+# --- officers --------------------------------------------------------------------------------------------------
+
+
+class OfficerOut(Schema):
+    id: int
+    user_id: int
+    name: str
+    region_code: str
+    organisation_id: int | None
+    certificate_no: str
+    certificate_expires: datetime.date
+    certificate_status: str
+    training_days_this_year: Decimal
+    training_days_owed: Decimal
+    is_active: bool
+
+
+class OfficerIn(InSchema):
+    user_id: Id
+    name: ShortText(50) = ""
+    region_code: ShortText(12) = ""
+    organisation_id: Id | None = None
+    certificate_no: ShortText(32, 1)
+    certificate_expires: Date
+    is_active: bool = True
+
+
+class OfficerPatch(InSchema):
+    name: ShortText(50) | None = None
+    region_code: ShortText(12) | None = None
+    organisation_id: Id | None = None
+    certificate_no: ShortText(32, 1) | None = None
+    certificate_expires: Date | None = None
+    is_active: bool | None = None
+
+
+def _officer_data(payload: dict) -> dict:
+    data = {k: v for k, v in payload.items() if not (k in ("name", "region_code") and v == "")}
+    if "organisation_id" in data:
+        data["organisation"] = data.pop("organisation_id")
+    return data
+
+
+(Crud(router, surfaces.OFFICERS, "/enforcement-officers", out=OfficerOut, module=__name__, tags=["enforcement"],
+      in_schema=OfficerIn, patch_schema=OfficerPatch, nullable=("organisation_id",),
+      output=Output(OfficerOut, resolvers={
+          "certificate_status": lambda o: o.certificate_status(),
+          "training_days_this_year": lambda o: o.training_days(),
+          "training_days_owed": lambda o: o.training_shortfall}))
+ .list("list_enforcement_officers", summary="Certified enforcement officers with certificate and training status")
+ .get("get_enforcement_officer")
+ .create("create_enforcement_officer",
+         write=lambda user, payload: services.create_officer(user, _officer_data(payload.model_dump())))
+ .update("update_enforcement_officer",
+         write=lambda user, officer, data: services.update_officer(user, officer, _officer_data(data))))
+
+
+class TrainingIn(InSchema):
+    date: Date
+    days: Decimal = Field(gt=0, le=60, decimal_places=1)
+    topic: ShortText(200, 1)
+    provider: ShortText(200) = ""
+
+
+class TrainingOut(Schema):
+    id: int
+    date: datetime.date
+    days: Decimal
+    topic: str
+    provider: str
+
+
+@router.post("/enforcement-officers/{id}/training", response={201: TrainingOut, **ERRORS}, tags=["enforcement"],
+             summary="Record a training the officer attended (counts towards ten days a year)")
+def add_officer_training(request, id: Id, payload: TrainingIn):
+    officer = surfaces.OFFICERS.get(request.auth, id, "change")
+    record = services.add_training(request.auth, officer, payload.model_dump())
+    return Status(201, {"id": record.pk, "date": record.date, "days": record.days, "topic": record.topic,
+                        "provider": record.provider})
+
+
+# --- random draws ----------------------------------------------------------------------------------------------
+
+
+class RecusalIn(InSchema):
+    officer: Id
+    enterprise: Id
+
+
+class RandomDrawIn(InSchema):
+    enterprises: list[Id] = Field(min_length=1, max_length=5000)
+    officers: list[Id] = Field(min_length=1, max_length=1000)
+    count: int = Field(ge=1, le=5000)
+    per_enterprise: int = Field(2, ge=2, le=10)
+    seed: ShortText(200) | None = None
+    recusals: list[RecusalIn] = Field(default_factory=list, max_length=10000)
+    title: ShortText(200) = ""
+
+
+class PairOut(Schema):
+    enterprise: int
+    officers: list[int]
+
+
+class RecusalOut(Schema):
+    officer: int
+    enterprise: int
+
+
+class RandomDrawOut(Schema):
+    id: int
+    seed: str
+    pairs: list[PairOut]
+    title: str
+    region_code: str
+    algorithm: str
+    input_digest: str
+    count: int
+    per_enterprise: int
+    cap: int
+    enterprises: list[int]
+    officers: list[int]
+    recusals: list[RecusalOut]
+    skipped: list[int]
+    created_at: datetime.datetime
+    verified: bool | None = None
+
+
+_DRAW_OUTPUT = Output(RandomDrawOut, resolvers={
+    "enterprises": lambda d: d.enterprise_pool, "officers": lambda d: d.officer_pool,
+    "recusals": lambda d: [{"officer": o, "enterprise": e} for o, e in d.recusals],
+    "verified": services.verify}, detail_only=("verified",))
+
+(Crud(router, surfaces.DRAWS, "/random-draws", out=RandomDrawOut, module=__name__, tags=["enforcement"],
+      in_schema=RandomDrawIn, output=_DRAW_OUTPUT)
+ .list("list_random_draws", summary="Published 双随机 draws in your jurisdiction")
+ .get("get_random_draw", summary="One draw, with whether re-running its published inputs gives the same pairs")
+ .create("create_random_draw", summary="Draw enterprises and officers at random (双随机), reproducibly from a seed",
+         write=lambda user, payload: services.make_draw(user, payload.model_dump())))
+

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from yingji.core.generic import urls as surface_urls
+
+from . import surfaces, views
+
+urlpatterns = [
+    *surface_urls(surfaces.ITEMS, "enforcement/powers/"),
+    *surface_urls(surfaces.OFFICERS, "enforcement/officers/"),
+    path("enforcement/officers/<int:pk>/training/", views.officer_training_add, name="officer_training_add"),
+    path("enforcement/draws/new/", views.draw_create, name="draw_create"),
+    *surface_urls(surfaces.DRAWS, "enforcement/draws/", bespoke_detail=views.draw_detail),
+    path("public/draws/", views.public_draw_list, name="public_draw_list"),
+    path("public/draws/<int:pk>/", views.public_draw_detail, name="public_draw_detail"),
+]
