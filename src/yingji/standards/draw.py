@@ -286,6 +286,16 @@ def draw(enterprises, officers, count, *, seed, per_enterprise=2, recusals=(), c
                       skipped=tuple(skipped))
 
 
+def seeded_order(seed: str, label: str, items: Iterable) -> list:
+    """``items`` (in the order given) shuffled by steps 2-4 of ``yingji-draw/1`` with the stream key
+    SHA-256(UTF-8 ``seed``) in hex instead of an input digest: the same reproducible, unbiased shuffle for other
+    public draws (e.g. 逢查必考 exam questions). Callers sort ``items`` first so that input order does not matter."""
+    if not isinstance(seed, str) or not seed:
+        raise ValueError("seed must be a non-empty text")
+    key = hashlib.sha256(seed.encode("utf-8")).hexdigest().encode("ascii")
+    return _Stream(key, label).shuffled(list(items))
+
+
 def iter_stream_words(input_digest: str, label: str) -> Iterator[int]:
     """The 64-bit words of stream ``label`` (step 2 of ``yingji-draw/1``, module docstring), for anyone checking a
     published draw by hand against 国办发〔2015〕58号's publication duty."""
