@@ -209,7 +209,8 @@ def draw(enterprises, officers, count, *, seed, per_enterprise=2, recusals=(), c
     [article unverified]: ``count`` enterprises, ``per_enterprise`` officers each, algorithm ``yingji-draw/1``
     (module docstring).
 
-    ``recusals`` are ``(officer, enterprise)`` pairs that are never drawn together. ``cap`` limits how many
+    ``recusals`` are ``(officer, enterprise)`` pairs (or ``{"officer": …, "enterprise": …}`` objects, as the API
+    receives them) that are never drawn together. ``cap`` limits how many
     enterprises one officer gets; by default the smallest that can work, ``ceil(count × per_enterprise / officers)``.
     Input order and duplicates do not matter. Raises :class:`DrawError` naming the fields when the request is
     malformed or cannot be met: ``count`` (more than the pool), ``per_enterprise`` (more than the officers),
