@@ -247,3 +247,13 @@ def test_the_uniformity_check_catches_a_naive_shuffle(monkeypatch):
 def test_the_uniformity_check_catches_modulo_bias(monkeypatch):
     monkeypatch.setattr(draw_module._Stream, "below", lambda self, n: (self.word() >> 61) % n)
     assert _chi_square(_subset_frequencies(), SUBSETS) > CHI2_DF9_P001
+
+
+def test_seeded_order_is_the_same_shuffle_keyed_by_the_seed():
+    items = list(range(10))
+    key = hashlib.sha256("检查-1".encode()).hexdigest()
+    assert draw_module.seeded_order("检查-1", "exam:worker", items) == _citizen_shuffle(key, "exam:worker", items)
+    assert draw_module.seeded_order("检查-1", "exam:worker", items) != draw_module.seeded_order("检查-2", "exam:worker",
+                                                                                             items)
+    with pytest.raises(ValueError):
+        draw_module.seeded_order("", "x", items)

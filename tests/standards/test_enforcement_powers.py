@@ -46,6 +46,13 @@ def test_key_figures_of_the_2021_law():
     assert ep.fine_range(powers.get("AQ-CF-109"), "unit").min == 50_000
     accident = [f.min for t in powers.get("AQ-CF-114").tiers for f in t.fines if f.basis == "amount"]
     assert accident == [300_000, 1_000_000, 2_000_000, 10_000_000]
+    assert ep.fine_range(powers.get("AQ-CF-114"), "unit", "accident").max == 1_000_000
+    assert ep.fine_range(powers.get("AQ-CF-114"), "unit", "accident", "重大事故").max == 10_000_000
+    severe = ep.propose_fine(powers.get("AQ-CF-114"), "unit", stage="accident", label="较大事故",
+                             circumstance="severe")
+    assert (severe.low, severe.high) == (Decimal("1800000.00"), Decimal("2000000.00"))
+    with pytest.raises(ValueError, match="no fine"):
+        ep.fine_range(powers.get("AQ-CF-114"), "unit", "accident", "轻微事故")
     with pytest.raises(ValueError, match="no fine"):
         ep.fine_range(powers.get("AQ-CF-093"), "unit")
     with pytest.raises(ValueError):

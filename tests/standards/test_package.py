@@ -8,17 +8,20 @@ import pytest
 
 from yingji.standards import (
     accidents,
+    checklists,
     documents,
     draw,
     enforcement_powers,
     events,
+    exams,
     gb18218,
     penalty,
     rainstorm,
     risk,
 )
 
-MODULES = [gb18218, risk, accidents, events, rainstorm, draw, penalty, enforcement_powers, documents]
+MODULES = [gb18218, risk, accidents, events, rainstorm, draw, penalty, enforcement_powers, documents,
+           checklists, exams]
 
 
 def test_imports_nothing_but_the_stdlib():
@@ -27,6 +30,7 @@ def test_imports_nothing_but_the_stdlib():
         "import yingji.standards.gb18218, yingji.standards.risk, yingji.standards.accidents\n"
         "import yingji.standards.events, yingji.standards.rainstorm, yingji.standards.draw\n"
         "import yingji.standards.penalty, yingji.standards.enforcement_powers, yingji.standards.documents\n"
+        "import yingji.standards.checklists, yingji.standards.exams\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'django'\n"
         "             or (m.startswith('yingji.') and not m.startswith('yingji.standards')))\n"
         "print(','.join(bad))\n"

@@ -104,6 +104,8 @@ def test_hearing_for_measures_and_configurable_thresholds():
                                     ).required
     with pytest.raises(ValueError):
         penalty.hearing_required(party="company", fine=1)
+    with pytest.raises(ValueError, match="no figure"):
+        penalty.hearing_required(party="individual", fine=1, thresholds={"unit": 30_000})
     with pytest.raises(ValueError):
         penalty.hearing_required(party="unit", measures=["jail"])
     with pytest.raises(ValueError):

@@ -209,7 +209,8 @@ def draw(enterprises, officers, count, *, seed, per_enterprise=2, recusals=(), c
     [article unverified]: ``count`` enterprises, ``per_enterprise`` officers each, algorithm ``yingji-draw/1``
     (module docstring).
 
-    ``recusals`` are ``(officer, enterprise)`` pairs that are never drawn together. ``cap`` limits how many
+    ``recusals`` are ``(officer, enterprise)`` pairs (or ``{"officer": …, "enterprise": …}`` objects, as the API
+    receives them) that are never drawn together. ``cap`` limits how many
     enterprises one officer gets; by default the smallest that can work, ``ceil(count × per_enterprise / officers)``.
     Input order and duplicates do not matter. Raises :class:`DrawError` naming the fields when the request is
     malformed or cannot be met: ``count`` (more than the pool), ``per_enterprise`` (more than the officers),
@@ -284,6 +285,16 @@ def draw(enterprises, officers, count, *, seed, per_enterprise=2, recusals=(), c
         (e, tuple(sorted(off_pool[o] for o in flow.assigned[i]))) for i, e in enumerate(accepted))
     return DrawResult(seed=seed, algorithm=ALGORITHM, pairs=result_pairs, input_digest=digest, cap=cap,
                       skipped=tuple(skipped))
+
+
+def seeded_order(seed: str, label: str, items: Iterable) -> list:
+    """``items`` (in the order given) shuffled by steps 2-4 of ``yingji-draw/1`` with the stream key
+    SHA-256(UTF-8 ``seed``) in hex instead of an input digest: the same reproducible, unbiased shuffle for other
+    public draws (e.g. 逢查必考 exam questions). Callers sort ``items`` first so that input order does not matter."""
+    if not isinstance(seed, str) or not seed:
+        raise ValueError("seed must be a non-empty text")
+    key = hashlib.sha256(seed.encode("utf-8")).hexdigest().encode("ascii")
+    return _Stream(key, label).shuffled(list(items))
 
 
 def iter_stream_words(input_digest: str, label: str) -> Iterator[int]:

@@ -252,11 +252,12 @@ def load_powers() -> PowersList:
     return parse_powers(read_json("enforcement_powers.json"))
 
 
-def fine_range(item: PowerItem, party: str, stage: str = "first") -> Fine:
+def fine_range(item: PowerItem, party: str, stage: str = "first", label: str | None = None) -> Fine:
     """The first yuan fine range of ``item`` for ``party`` at ``stage`` (a tier of the item's article, e.g.
-    《安全生产法》 第九十七条 first instance ≤ 10万, 逾期未改正 10万-20万); ValueError when the article sets none."""
+    《安全生产法》 第九十七条 first instance ≤ 10万, 逾期未改正 10万-20万); ``label`` picks one of several tiers of a
+    stage (第一百一十四条: "一般事故" … "特别重大事故"). ValueError when the article sets none."""
     for tier in item.tiers:
-        if tier.stage != stage:
+        if tier.stage != stage or (label is not None and tier.label != label):
             continue
         for f in tier.fines:
             if f.party == party and f.basis == "amount":
@@ -264,10 +265,10 @@ def fine_range(item: PowerItem, party: str, stage: str = "first") -> Fine:
     raise ValueError(f"{item.code} sets no fine in yuan for {party!r} at stage {stage!r}")
 
 
-def propose_fine(item: PowerItem, party: str, *, stage: str = "first", circumstance: str = "ordinary",
-                 adjustment: str | None = None) -> penalty.FineRange:
+def propose_fine(item: PowerItem, party: str, *, stage: str = "first", label: str | None = None,
+                 circumstance: str = "ordinary", adjustment: str | None = None) -> penalty.FineRange:
     """The discretion benchmark (应急管理部令第12号) for one power item: :func:`penalty.propose_fine_range` on the
-    item's legal range for ``party`` at ``stage``, with the item's own 情节 bands."""
-    f = fine_range(item, party, stage)
+    item's legal range for ``party`` at ``stage`` (and tier ``label``), with the item's own 情节 bands."""
+    f = fine_range(item, party, stage, label)
     return penalty.propose_fine_range(f.min, f.max, circumstance=circumstance, adjustment=adjustment,
                                       bands=item.bands())

@@ -270,7 +270,10 @@ def hearing_required(*, party: str, fine: Any = 0, measures: Iterable[str] = (),
     _check_party(party)
     amount = non_negative(fine, "fine")
     reasons = []
-    limit = exact((thresholds or HEARING_FINE_THRESHOLDS)[party], "threshold")
+    table = HEARING_FINE_THRESHOLDS if thresholds is None else thresholds
+    if party not in table:
+        raise ValueError(f"thresholds has no figure for {party!r}")
+    limit = exact(table[party], "threshold")
     if amount >= limit:
         reasons.append(f"large fine: {amount} ≥ {limit} for {party}")
     reasons.extend(f"measure: {m}" for m in _check_measures(measures))
