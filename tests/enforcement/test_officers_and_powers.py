@@ -23,6 +23,8 @@ def test_the_powers_list_is_the_shipped_file(api, demo_county):
     item = EnforcementItem.objects.get(code=shipped[0].code)
     assert item.name == shipped[0].name and item.verified is shipped[0].verified
     assert shipped[0].basis[0].article in item.basis
+    # The commencement date comes from the source line, never from the day the list was loaded.
+    assert "2021-09-01施行" in item.source and item.effective_from == datetime.date(2021, 9, 1)
     listed = api("inspector").get("/api/v1/enforcement-items", kind="coercion", page_size=100).json()
     assert listed["count"] == sum(1 for i in shipped if i.kind == "coercion") and listed["count"] > 0
     got = api("inspector").get(f"/api/v1/enforcement-items/{item.pk}").json()

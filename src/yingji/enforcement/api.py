@@ -38,7 +38,7 @@ class EnforcementItemOut(Schema):
     verified: bool
     note: str
     in_force: bool
-    effective_from: datetime.date
+    effective_from: datetime.date | None
 
 
 (Crud(router, surfaces.ITEMS, "/enforcement-items", out=EnforcementItemOut, module=__name__, tags=["enforcement"])

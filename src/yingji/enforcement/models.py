@@ -49,7 +49,8 @@ class EnforcementItem(models.Model):
     #: What was not verified, and why (kept with the item, shown on its page).
     note = models.TextField(_("note"), blank=True)
     in_force = models.BooleanField(_("in force"), default=True)
-    effective_from = models.DateField(_("effective from"), default=datetime.date.today)
+    #: When the cited law came into force (as its source states it); empty when the source does not say.
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
 
     GRANTS = {role: {"view"} for role in STAFF_ROLES} | {r: CRUD for r in SUPERVISORS}
 

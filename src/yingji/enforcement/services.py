@@ -3,6 +3,8 @@ transaction, audit)."""
 
 from __future__ import annotations
 
+import datetime
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -58,7 +60,14 @@ def power_item_fields(item) -> dict:
         "discretion": [{"circumstance": d.circumstance, "facts": d.facts,
                         "band": [_number(d.band[0]), _number(d.band[1])]} for d in item.discretion],
         "source": item.source, "verified": item.verified, "note": item.note,
+        "effective_from": _in_force_from(item.source),
     }
+
+
+def _in_force_from(source: str) -> datetime.date | None:
+    """The date a source line gives as the law's commencement ("…，2021-09-01施行)")."""
+    found = re.search(r"(\d{4})-(\d{2})-(\d{2})\s*施行", source)
+    return datetime.date(*map(int, found.groups())) if found else None
 
 
 def load_powers() -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
@@ -79,6 +80,7 @@ DRAWS = Surface(
     export_name="random-draws",
     subtitle=_l("双随机: enterprises and officers drawn at random, reproducible from the published seed."),
     filterset=filters.RandomDrawFilterSet, queryset=lambda: RandomDraw.objects.select_related("created_by"),
+    list_context=lambda request: {"links": [(reverse("public_draw_list"), _l("Public page"))]},
     columns=[
         Column("title", pgettext_lazy("heading", "Title"), link="self"), Region(label=_l("Drawn for")),
         Column("count", _l("Enterprises drawn")), Column("per_enterprise", _l("Officers per enterprise")),
