@@ -71,6 +71,7 @@ NOT_PAGES = {
     "task_act", "sitrep_issue", "sitrep_download", "alarm_act", "alarm_open_incident", "rule_set_enabled",
     "team_activity_add", "transfer_act", "shelter_status", "warning_act", "warning_resend", "warning_ack",
     "resource_import_template", "duty_handover_acknowledge", "incident_attach", "officer_training_add",
+    "public_draw_inputs",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",

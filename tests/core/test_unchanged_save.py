@@ -48,6 +48,7 @@ NOT_EDIT_PAGES = {
     "warning_detail", "warning_update", "warning_cancel", "warning_act", "warning_resend", "warning_ack",
     "person_detail", "public_warning_detail",
     "power_detail", "officer_detail", "officer_training_add", "draw_detail", "public_draw_detail",
+    "public_draw_inputs",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

@@ -4,6 +4,9 @@ the result published for everyone."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -136,6 +139,10 @@ def test_draws_are_seen_within_the_jurisdiction_and_published_to_everyone(api, w
     assert "重新计算结果一致" in page or "Re-run: same result" in page
     assert draw.title in Client().get(reverse("public_draw_list")).content.decode()
     assert Client().get(reverse("public_draw_detail", args=[10**8])).status_code == 404
+    inputs = Client().get(reverse("public_draw_inputs", args=[draw.pk]))
+    assert inputs.status_code == 200 and hashlib.sha256(inputs.content).hexdigest() == draw.input_digest
+    published = json.loads(inputs.content)
+    assert published["seed"] == "公开" and published["enterprises"] == sorted(enterprises)
 
 
 def test_a_draw_from_the_page(web, demo_county):

@@ -259,6 +259,12 @@ def verify(draw: RandomDraw) -> bool:
             and [{"enterprise": e, "officers": list(o)} for e, o in again.pairs] == draw.pairs)
 
 
+def canonical_inputs(draw: RandomDraw) -> str:
+    """The exact text whose SHA-256 is the draw's input digest (step 1 of the published algorithm)."""
+    return draw_rules.canonical_text(draw.enterprise_pool, draw.officer_pool, draw.count, draw.per_enterprise,
+                                     draw.seed, [tuple(p) for p in draw.recusals], draw.cap)
+
+
 def declare_recusal(actor, data: Mapping[str, Any]) -> Recusal:
     data = dict(data)
     data["officer"] = policy.get_in_scope_or_field_error(Officer, data.pop("officer", None), actor, "officer")

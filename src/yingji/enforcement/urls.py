@@ -12,4 +12,5 @@ urlpatterns = [
     *surface_urls(surfaces.DRAWS, "enforcement/draws/", bespoke_detail=views.draw_detail),
     path("public/draws/", views.public_draw_list, name="public_draw_list"),
     path("public/draws/<int:pk>/", views.public_draw_detail, name="public_draw_detail"),
+    path("public/draws/<int:pk>/inputs.json", views.public_draw_inputs, name="public_draw_inputs"),
 ]

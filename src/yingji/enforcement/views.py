@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -66,6 +66,17 @@ def public_draw_detail(request, pk: int):
         raise Http404
     return render(request, "enforcement/public_draw_detail.html", {
         "draw": draw, "pairs": _pairs(draw), "verified": services.verify(draw)})
+
+
+def public_draw_inputs(request, pk: int):
+    """The draw's canonical inputs as published: hash this file with SHA-256 to get its input digest, and feed it
+    to the published algorithm to get its pairs."""
+    draw = RandomDraw.objects.filter(pk=pk).first()
+    if draw is None:
+        raise Http404
+    response = HttpResponse(services.canonical_inputs(draw), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-inputs.json"'
+    return response
 
 
 @login_required
