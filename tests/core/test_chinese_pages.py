@@ -58,6 +58,8 @@ OBJECT_PAGES = {
     "warning_cancel": "warnings.warning",
     "person_detail": "warnings.responsibleperson", "person_edit": "warnings.responsibleperson",
     "public_warning_detail": "warnings.warning",
+    "duty_shift_detail": "duty.dutyshift", "duty_entry_detail": "duty.dutylogentry",
+    "duty_handover_detail": "duty.handover",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
