@@ -1,5 +1,6 @@
-"""Pages of the duty desk: the console (polled by htmx, with recent alarms), logging an item, filing it or turning
-it into an incident, the daily duty report, the roster calendar and its import, shift handovers."""
+"""Bespoke pages of the duty desk: the console (polled by htmx, with recent alarms), logging an item, filing it or
+turning it into an incident, the daily duty report, the roster calendar and its import, handing the desk over and
+acknowledging. The shift, duty log and handover lists and object pages are the surfaces' (``duty.surfaces``)."""
 
 from __future__ import annotations
 
