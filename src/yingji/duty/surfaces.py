@@ -37,6 +37,10 @@ def _roster_links(request) -> dict:
             "can_add": policy.can(request.user, "add", DutyShift)}
 
 
+#: The leader's number, drawn by the bespoke duty pages (console, calendar, handover form) as by the roster's
+#: own pages: masked without the personal-data grant.
+LEADER_PHONE = Phone("leader_phone", _l("Leader's phone"))
+
 SHIFTS = Surface(
     model=DutyShift, prefix="duty_shift", title=_l("Duty shifts"), singular=_l("Duty shift"),
     export_name="duty-roster", subtitle=_l("Every shift of the roster: who leads and who keeps watch."),
@@ -44,16 +48,12 @@ SHIFTS = Surface(
     queryset=lambda: DutyShift.objects.prefetch_related("officers"),
     columns=[
         Column("date", _l("Date")), Badge("shift", _l("Shift"), Shift), Region(),
-        Column("leader_name", _l("Leader on duty")), Phone("leader_phone", _l("Leader's phone")),
+        Column("leader_name", _l("Leader on duty")), LEADER_PHONE,
         Column("officer_names", _l("Duty officers")), When("starts_at", _l("Starts"), table=False),
         When("ends_at", _l("Ends"), table=False), Column("notes", NOTES, table=False),
     ],
     list_context=_roster_links,
 )
-
-#: How the bespoke duty pages (console, calendar, handover form) show a leader's number: masked without the
-#: personal-data grant, like every surface.
-LEADER_PHONE = SHIFTS.columns[4]
 
 
 # --- duty log --------------------------------------------------------------------------------------------------
@@ -113,11 +113,10 @@ def _handover_list(request) -> dict:
                "links": [(reverse("duty_roster"), _l("Duty roster"))]}
     if policy.can(user, "add", Handover):
         next_shift = services.next_shift(user)
-        seen = policy.reveal_pii(user, DutyShift)
         context.update({
             "form": getattr(request, "handover_form", None) or forms.HandoverForm(),
             "current_shift": services.current_shift(user), "next_shift": next_shift,
-            "next_leader_phone": LEADER_PHONE.text(next_shift, View(user, seen)) if next_shift else "",
+            "next_leader_phone": LEADER_PHONE.text(next_shift, View(user, SHIFTS.reveal(user))) if next_shift else "",
             "open_entries": list(services.open_entries(user))})
     return context
 
@@ -138,7 +137,7 @@ HANDOVERS = Surface(
     columns=[
         When("handed_over_at", _l("Handed over")), Column("shift", _l("Outgoing shift")),
         Computed("handed_over_by", _l("Handed over by"), _person("handed_over_by")),
-        Computed("items", _l("Items handed over"), _items), Badge("state", _l("State"), HandoverState),
+        Computed("items", _l("Items handed over"), _items, detail=False), Badge("state", _l("State"), HandoverState),
         Computed("received_by", _l("Received by"), _person("received_by")),
         When("acknowledged_at", _l("Acknowledged")), Column("notes", NOTES), Region(table=False),
     ],
