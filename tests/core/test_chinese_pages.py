@@ -61,6 +61,8 @@ OBJECT_PAGES = {
     "power_detail": "enforcement.enforcementitem", "officer_detail": "enforcement.officer",
     "officer_edit": "enforcement.officer", "draw_detail": "enforcement.randomdraw",
     "public_draw_detail": "enforcement.randomdraw",
+    "duty_shift_detail": "duty.dutyshift", "duty_entry_detail": "duty.dutylogentry",
+    "duty_handover_detail": "duty.handover",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.

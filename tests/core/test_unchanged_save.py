@@ -33,7 +33,8 @@ from yingji.core.models import AuditRecord, User
 NOT_EDIT_PAGES = {
     "region_detail", "organisation_detail", "contact_create", "user_detail", "user_set_active", "audit_detail",
     "attachment_download",
-    "duty_log_file", "duty_log_escalate", "duty_handover_acknowledge",
+    "duty_log_file", "duty_log_escalate", "duty_handover_acknowledge", "duty_shift_detail", "duty_entry_detail",
+    "duty_handover_detail",
     "enterprise_detail", "enterprise_qrcode", "licence_create", "unit_create", "licence_delete", "unit_detail",
     "unit_delete",
     "incident_detail", "incident_report", "incident_reported", "incident_response_level", "incident_transition",

@@ -160,14 +160,27 @@ class Crud:
                          summary=summary)(_named(perform, self.module, name, doc))
         return self
 
-    def list(self, name: str, *, summary: str | None = None, doc: str | None = None, queryset=None) -> "Crud":
+    def list(self, name: str, *, summary: str | None = None, doc: str | None = None, queryset=None,
+             filters: bool = True) -> "Crud":
+        """``filters=False``: the endpoint takes no filter parameters (an API list older than its page's
+        filters keeps its contract)."""
         surface, output = self.surface, self.output
-        filters_schema = filter_params(surface.filterset)
 
-        def endpoint(request, filters: Query[filters_schema], page: Query[PageParams]):
+        def rows(request, page, filtered: bool):
             qs = queryset(request.auth) if queryset is not None else surface.visible(request.auth)
             view = View(request.auth, surface.reveal(request.auth))
-            return paginate(apply_filters(surface.filterset, request, qs), page, lambda obj: output(obj, view))
+            if filtered:
+                qs = apply_filters(surface.filterset, request, qs)
+            return paginate(qs, page, lambda obj: output(obj, view))
+
+        if filters:
+            filters_schema = filter_params(surface.filterset)
+
+            def endpoint(request, filters: Query[filters_schema], page: Query[PageParams]):
+                return rows(request, page, True)
+        else:
+            def endpoint(request, page: Query[PageParams]):
+                return rows(request, page, False)
 
         self.router.get(self.path, response={200: page_of(self.out), **ERRORS}, tags=self.tags,
                         summary=summary)(_named(endpoint, self.module, name, doc))

@@ -7,7 +7,7 @@ import datetime
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from yingji.core import policy
@@ -18,18 +18,14 @@ from yingji.core.api_support import (
     ErrorOut,
     Id,
     InSchema,
-    PageParams,
     Phone,
     ShortText,
-    apply_filters,
-    filter_params,
-    page_of,
-    paginate,
 )
+from yingji.core.crud import Crud, Output, contextual
+from yingji.core.surfaces import View
 
-from . import report, roster_import, services
+from . import report, roster_import, services, surfaces
 from .choices import EntryKind, Shift
-from .filters import DutyLogFilterSet, DutyShiftFilterSet
 from .models import DutyLogEntry, DutyShift, Handover
 
 router = Router(tags=["duty"])
@@ -148,45 +144,28 @@ def _binary(*content_types: str) -> dict:
                                             for t in content_types}}}}
 
 
-def _shift_out(s: DutyShift) -> dict:
-    return {"id": s.pk, "region_code": s.region_code, "date": s.date, "shift": s.shift, "starts_at": s.starts_at,
-            "ends_at": s.ends_at, "leader_name": s.leader_name, "leader_phone": s.leader_phone,
-            "leader_id": s.leader_id, "officer_names": s.officer_names,
-            "officer_ids": sorted(u.pk for u in s.officers.all()), "notes": s.notes}
+def _person(user) -> str | None:
+    return str(user) if user is not None else None
 
 
-def _entry_out(e: DutyLogEntry, user) -> dict:
-    return {"id": e.pk, "region_code": e.region_code, "received_at": e.received_at, "source": e.source,
-            "kind": e.kind, "caller_name": e.caller_name, "caller_phone": e.caller_phone, "content": e.content,
-            "state": e.state, "incident_id": e.incident_id,
-            "logged_by": str(e.logged_by) if e.logged_by_id else None, "version": e.version,
-            "available_actions": services.entry_actions(e, user)}
+def _act_on_entry(user, entry: DutyLogEntry, payload: EntryTransitionIn) -> None:
+    # Acting needs the change grant before the workflow looks at the action (403 whatever the entry's state).
+    policy.require(user, "change", DutyLogEntry)
+    data = payload.model_dump(exclude_none=True)
+    services.act_on_entry(user, entry, data.pop("action"), data)
 
 
-def _handover_out(h: Handover) -> dict:
-    return {"id": h.pk, "region_code": h.region_code, "shift_id": h.shift_id,
-            "handed_over_by": str(h.handed_over_by) if h.handed_over_by_id else None,
-            "handed_over_at": h.handed_over_at, "notes": h.notes, "state": h.state,
-            "received_by": str(h.received_by) if h.received_by_id else None, "acknowledged_at": h.acknowledged_at,
-            "items": [{"text": i.text, "log_entry_id": i.log_entry_id} for i in h.items.all()]}
+def _act_on_handover(user, handover: Handover, payload: HandoverTransitionIn) -> None:
+    policy.require(user, "change", Handover)
+    data = payload.model_dump(exclude_none=True)
+    services.act_on_handover(user, handover, data.pop("action"), data)
 
 
-SHIFTS = DutyShift.objects.prefetch_related("officers")
-ENTRIES = DutyLogEntry.objects.select_related("logged_by")
-HANDOVERS = Handover.objects.select_related("handed_over_by", "received_by").prefetch_related("items")
+shift_out = Output(ShiftOut, resolvers={"officer_ids": lambda s: sorted(u.pk for u in s.officers.all())})
 
-
-@router.get("/duty/rosters", response={200: page_of(ShiftOut), **ERRORS}, summary="The duty roster")
-def list_shifts(request, filters: Query[filter_params(DutyShiftFilterSet)], page: Query[PageParams]):
-    policy.require(request.auth, "view", DutyShift)
-    qs = SHIFTS.filter(policy.scope_q(request.auth, DutyShift))
-    return paginate(apply_filters(DutyShiftFilterSet, request, qs), page, _shift_out)
-
-
-@router.post("/duty/rosters", response={201: ShiftOut, **ERRORS}, summary="Put a shift on the roster")
-def create_shift(request, payload: ShiftIn):
-    shift = services.create_shift(request.auth, payload.model_dump())
-    return Status(201, _shift_out(SHIFTS.get(pk=shift.pk)))
+shifts = Crud(router, surfaces.SHIFTS, "/duty/rosters", out=ShiftOut, in_schema=ShiftIn, module=__name__,
+              tags=None, output=shift_out) \
+    .list("list_shifts", summary="The duty roster").create("create_shift", summary="Put a shift on the roster")
 
 
 @router.post("/duty/rosters/import", response={201: RosterImportOut, 200: RosterImportOut, **ERRORS,
@@ -202,8 +181,9 @@ def import_roster(request, file: File[UploadedFile], dry_run: bool = False):
         shifts = [{**s, "id": 0, "starts_at": services.shift_bounds(s["date"], s["shift"])[0],
                    "ends_at": services.shift_bounds(s["date"], s["shift"])[1]} for s in result]
         return Status(200, {"created": 0, "dry_run": True, "shifts": shifts})
-    created = SHIFTS.filter(pk__in=[s.pk for s in result]).order_by("starts_at")
-    return Status(201, {"created": len(result), "dry_run": False, "shifts": [_shift_out(s) for s in created]})
+    created = surfaces.SHIFTS.base_queryset().filter(pk__in=[s.pk for s in result]).order_by("starts_at")
+    view = View(request.auth, surfaces.SHIFTS.reveal(request.auth))
+    return Status(201, {"created": len(result), "dry_run": False, "shifts": [shift_out(s, view) for s in created]})
 
 
 @router.get("/duty/rosters/import/template", response=ERRORS, summary="Download the roster import template",
@@ -215,70 +195,39 @@ def roster_import_template(request):
     return response
 
 
-@router.get("/duty/rosters/{id}", response={200: ShiftOut, **ERRORS})
-def get_shift(request, id: Id):
-    return _shift_out(policy.get_object(request.auth, DutyShift, id, queryset=SHIFTS))
+shifts.get("get_shift")
 
 
 @router.get("/duty/now", response={200: NowOut, **ERRORS}, summary="Who is on duty now")
 def on_duty_now(request):
     from django.utils import timezone
 
-    return {"time": timezone.now(), "shifts": [_shift_out(s) for s in services.on_duty(request.auth)]}
+    view = View(request.auth, surfaces.SHIFTS.reveal(request.auth))
+    return {"time": timezone.now(), "shifts": [shift_out(s, view) for s in services.on_duty(request.auth)]}
 
 
-@router.get("/duty/log", response={200: page_of(EntryOut), **ERRORS}, summary="The duty log")
-def list_entries(request, filters: Query[filter_params(DutyLogFilterSet)], page: Query[PageParams]):
-    policy.require(request.auth, "view", DutyLogEntry)
-    qs = ENTRIES.filter(policy.scope_q(request.auth, DutyLogEntry))
-    return paginate(apply_filters(DutyLogFilterSet, request, qs), page, lambda e: _entry_out(e, request.auth))
+Crud(router, surfaces.ENTRIES, "/duty/log", out=EntryOut, in_schema=EntryIn, module=__name__, tags=None,
+     output=Output(EntryOut, resolvers={
+         "logged_by": lambda e: _person(e.logged_by),
+         "available_actions": contextual(lambda e, view: services.entry_actions(e, view.user))})) \
+    .list("list_entries", summary="The duty log") \
+    .create("create_entry", summary="Log a call, message or action",
+            write=lambda user, payload: services.log_entry(user, payload.model_dump(exclude_none=True))) \
+    .get("get_entry") \
+    .transitions("act_on_entry", allowed_name="list_entry_transitions", workflow=services.LOG_WORKFLOW,
+                 body=EntryTransitionIn, act=_act_on_entry,
+                 summary="File the entry as information, or turn it into an incident (give the incident's fields)")
 
-
-@router.post("/duty/log", response={201: EntryOut, **ERRORS}, summary="Log a call, message or action")
-def create_entry(request, payload: EntryIn):
-    entry = services.log_entry(request.auth, payload.model_dump(exclude_none=True))
-    return Status(201, _entry_out(ENTRIES.get(pk=entry.pk), request.auth))
-
-
-@router.get("/duty/log/{id}", response={200: EntryOut, **ERRORS})
-def get_entry(request, id: Id):
-    return _entry_out(policy.get_object(request.auth, DutyLogEntry, id, queryset=ENTRIES), request.auth)
-
-
-@router.post("/duty/log/{id}/transitions", response={200: EntryOut, **ERRORS},
-             summary="File the entry as information, or turn it into an incident (give the incident's fields)")
-def act_on_entry(request, id: Id, payload: EntryTransitionIn):
-    entry = policy.get_object(request.auth, DutyLogEntry, id, "change", queryset=ENTRIES)
-    data = payload.model_dump(exclude_none=True)
-    services.act_on_entry(request.auth, entry, data.pop("action"), data)
-    return _entry_out(ENTRIES.get(pk=entry.pk), request.auth)
-
-
-@router.get("/duty/handovers", response={200: page_of(HandoverOut), **ERRORS}, summary="Shift handovers")
-def list_handovers(request, page: Query[PageParams]):
-    policy.require(request.auth, "view", Handover)
-    return paginate(HANDOVERS.filter(policy.scope_q(request.auth, Handover)), page, _handover_out)
-
-
-@router.post("/duty/handovers", response={201: HandoverOut, **ERRORS},
-             summary="Hand over the desk (open log entries are carried over automatically)")
-def create_handover(request, payload: HandoverIn):
-    handover = services.hand_over(request.auth, payload.model_dump())
-    return Status(201, _handover_out(HANDOVERS.get(pk=handover.pk)))
-
-
-@router.get("/duty/handovers/{id}", response={200: HandoverOut, **ERRORS})
-def get_handover(request, id: Id):
-    return _handover_out(policy.get_object(request.auth, Handover, id, queryset=HANDOVERS))
-
-
-@router.post("/duty/handovers/{id}/transitions", response={200: HandoverOut, **ERRORS},
-             summary="Acknowledge a handover as the incoming officer")
-def act_on_handover(request, id: Id, payload: HandoverTransitionIn):
-    handover = policy.get_object(request.auth, Handover, id, "change", queryset=HANDOVERS)
-    data = payload.model_dump(exclude_none=True)
-    services.act_on_handover(request.auth, handover, data.pop("action"), data)
-    return _handover_out(HANDOVERS.get(pk=handover.pk))
+Crud(router, surfaces.HANDOVERS, "/duty/handovers", out=HandoverOut, in_schema=HandoverIn, module=__name__,
+     tags=None, output=Output(HandoverOut, resolvers={
+         "handed_over_by": lambda h: _person(h.handed_over_by), "received_by": lambda h: _person(h.received_by),
+         "items": lambda h: [{"text": i.text, "log_entry_id": i.log_entry_id} for i in h.items.all()]})) \
+    .list("list_handovers", summary="Shift handovers", filters=False) \
+    .create("create_handover", summary="Hand over the desk (open log entries are carried over automatically)") \
+    .get("get_handover") \
+    .transitions("act_on_handover", allowed_name="list_handover_transitions", workflow=services.HANDOVER_WORKFLOW,
+                 body=HandoverTransitionIn, act=_act_on_handover,
+                 summary="Acknowledge a handover as the incoming officer")
 
 
 @router.get("/duty/reports/daily", response={200: dict, **ERRORS, 503: ErrorOut}, url_name="duty_daily_report",

@@ -13,3 +13,6 @@ class DutyConfig(AppConfig):
         from . import demo
 
         register_generator(demo, order=40)
+        from . import surfaces
+
+        surfaces.register_all()

@@ -3,11 +3,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.filters import FilterSet, SearchFilterSet
+from yingji.core.filters import FilterSet, RegionFilter, SearchFilterSet
 from yingji.incidents.services import InformationSource
 
-from .choices import EntryKind, EntryState, Shift
-from .models import DutyLogEntry, DutyShift
+from .choices import EntryKind, EntryState, HandoverState, Shift
+from .models import DutyLogEntry, DutyShift, Handover
 
 
 class DutyShiftFilterSet(FilterSet):
@@ -29,4 +29,15 @@ class DutyLogFilterSet(SearchFilterSet):
 
     class Meta:
         model = DutyLogEntry
+        fields = []
+
+
+class HandoverFilterSet(FilterSet):
+    region_code = RegionFilter()
+    state = django_filters.ChoiceFilter(choices=HandoverState.choices(), label=_("State"))
+    date_from = django_filters.DateFilter(field_name="handed_over_at", lookup_expr="date__gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="handed_over_at", lookup_expr="date__lte", label=_("To"))
+
+    class Meta:
+        model = Handover
         fields = []

@@ -69,7 +69,9 @@ class DutyLogEntry(Scoped, Versioned):
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("logged by"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
 
-    GRANTS = {role: {"view"} | ({"add", "change"} if role in LOG_ROLES else set()) for role in VIEW_ROLES}
+    # The caller's number is the desk's to call back: full for the roles whose work needs it.
+    GRANTS = {role: {"view"} | ({"add", "change"} if role in LOG_ROLES else set())
+              | ({"view_pii"} if role in PII_ROLES else set()) for role in VIEW_ROLES}
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -1,5 +1,6 @@
-"""Pages of the duty desk: the console (polled by htmx, with recent alarms), logging an item, filing it or turning
-it into an incident, the daily duty report, the roster calendar and its import, shift handovers."""
+"""Bespoke pages of the duty desk: the console (polled by htmx, with recent alarms), logging an item, filing it or
+turning it into an incident, the daily duty report, the roster calendar and its import, handing the desk over and
+acknowledging. The shift, duty log and handover lists and object pages are the surfaces' (``duty.surfaces``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,13 +18,14 @@ from django.views.decorators.http import require_http_methods
 
 from yingji.core import policy
 from yingji.core.errors import Conflict, NotAllowed, ServiceError
+from yingji.core.generic import get_for_page, list_view, require_page, service_errors_to_form
 from yingji.core.regions import region_name
-from yingji.core.views import _get, _require, service_errors_to_form
+from yingji.core.surfaces import View
 from yingji.incidents import services as incident_services
 from yingji.incidents.views import incident_form_page
 
-from . import forms, report, roster_import, services
-from .choices import EntryState, HandoverState, Shift
+from . import forms, report, roster_import, services, surfaces
+from .choices import EntryState, Shift
 from .models import DutyLogEntry, DutyShift, Handover
 
 
@@ -34,7 +35,7 @@ def _console_context(request) -> dict:
     can_log = policy.can(user, "view", DutyLogEntry)
     return {
         "now": now,
-        "on_duty": services.on_duty(user, now) if policy.can(user, "view", DutyShift) else [],
+        "on_duty": _with_phones(user, services.on_duty(user, now)) if policy.can(user, "view", DutyShift) else [],
         "entries": (DutyLogEntry.objects.for_user(user).select_related("logged_by", "incident")
                     .filter(received_at__gte=now - timezone.timedelta(hours=24))[:30] if can_log else []),
         "open_incidents": incident_services.open_incidents(user),
@@ -50,6 +51,16 @@ def _console_context(request) -> dict:
 RECENT_ALARMS = 10
 
 
+def _with_phones(user, shifts):
+    """The shifts with their leader's number as the roster surface shows it (masked without the personal-data
+    grant); like any list, showing full numbers here is not audited, a shift's own page is."""
+    seen = View(user, surfaces.SHIFTS.reveal(user))
+    shifts = list(shifts)
+    for shift in shifts:
+        shift.leader_phone_shown = surfaces.LEADER_PHONE.html(shift, seen)
+    return shifts
+
+
 def recent_alarms(user) -> dict:
     """Active monitoring alarms in the user's scope for the console: most severe first, then newest (every red
     one, whatever the limit), and how many there are in all."""
@@ -63,26 +74,20 @@ def recent_alarms(user) -> dict:
 
 @login_required
 def duty_console(request):
-    denied = _require(request, "view", DutyLogEntry)
-    if denied:
-        return denied
+    require_page(request, "view", DutyLogEntry)
     return render(request, "duty/console.html", _console_context(request))
 
 
 @login_required
 def duty_console_panel(request):
-    denied = _require(request, "view", DutyLogEntry)
-    if denied:
-        return denied
+    require_page(request, "view", DutyLogEntry)
     return render(request, "duty/console_panel.html", _console_context(request))
 
 
 @login_required
 @require_http_methods(["POST"])
 def log_entry_create(request):
-    denied = _require(request, "add", DutyLogEntry)
-    if denied:
-        return denied
+    require_page(request, "add", DutyLogEntry)
     form = forms.LogEntryForm(request.POST)
     if form.is_valid():
         try:
@@ -100,7 +105,7 @@ def log_entry_create(request):
 @login_required
 @require_http_methods(["POST"])
 def log_entry_file(request, pk: int):
-    entry = _get(request, DutyLogEntry, pk, "change")
+    entry = get_for_page(request, DutyLogEntry, pk, "change")
     try:
         services.act_on_entry(request.user, entry, "file")
     except ServiceError as exc:
@@ -113,7 +118,7 @@ def log_entry_file(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def log_entry_escalate(request, pk: int):
-    entry = _get(request, DutyLogEntry, pk, "change")
+    entry = get_for_page(request, DutyLogEntry, pk, "change")
     form = forms.EscalateForm(request.POST or None, user=request.user, entry=entry)
     status = 200
     if request.method == "POST":
@@ -140,9 +145,7 @@ def log_entry_escalate(request, pk: int):
 @login_required
 def daily_report(request):
     """The daily duty report (值班日报) of a duty day or shift; ``?format=pdf|xlsx`` downloads it."""
-    denied = _require(request, "view", DutyLogEntry)
-    if denied:
-        return denied
+    require_page(request, "view", DutyLogEntry)
     form = forms.DailyReportForm(request.GET or None)
     errors, status = [], 200
     try:
@@ -171,9 +174,7 @@ def daily_report(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_import_page(request):
-    denied = _require(request, "add", DutyShift)
-    if denied:
-        return denied
+    require_page(request, "add", DutyShift)
     form = forms.RosterImportForm(request.POST or None, request.FILES or None)
     row_errors, planned, status = [], None, 200
     if request.method == "POST" and form.is_valid():
@@ -195,9 +196,7 @@ def roster_import_page(request):
 
 @login_required
 def roster_import_template(request):
-    denied = _require(request, "add", DutyShift)
-    if denied:
-        return denied
+    require_page(request, "add", DutyShift)
     response = HttpResponse(roster_import.template_workbook(), content_type=report.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = "attachment; filename*=UTF-8''duty-roster-template.xlsx"
     return response
@@ -245,16 +244,14 @@ def _range(view: str, day: datetime.date):
 @login_required
 def roster_calendar(request):
     """The duty roster (排班) as a week or month calendar: who leads and who keeps watch on each shift."""
-    denied = _require(request, "view", DutyShift)
-    if denied:
-        return denied
+    require_page(request, "view", DutyShift)
     view = request.GET.get("view") if request.GET.get("view") in CALENDAR_VIEWS else "week"
     day, refused = _calendar_date(request.GET.get("date"))
     if refused:
         messages.error(request, _("Not a date the roster can show; showing today."))
     first, last, prev_day, next_day, (period_first, period_last) = _range(view, day)
     today = timezone.localdate()
-    shifts = list(services.roster(request.user, first, last))
+    shifts = _with_phones(request.user, services.roster(request.user, first, last))
     codes = sorted({s.region_code for s in shifts})
     by_cell: dict[tuple[datetime.date, str, str], DutyShift] = {(s.date, s.region_code, s.shift): s for s in shifts}
     dates = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
@@ -272,56 +269,44 @@ def roster_calendar(request):
         "weeks": [days[i:i + 7] for i in range(0, len(days), 7)], "rows": rows, "week_days": days[:7],
         "multiple_regions": len(codes) > 1,
         "prev": prev_day.isoformat(), "next": next_day.isoformat(), "shift_count": len(shifts),
-        "reveal_phones": policy.reveal_pii(request.user, DutyShift),
         "can_import": policy.can(request.user, "add", DutyShift)})
 
 
 # --- shift handovers ------------------------------------------------------------------------------------------
 
 
-HANDOVERS_PER_PAGE = 20
+_handover_page = list_view(surfaces.HANDOVERS)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def handover_list(request):
-    """Shift handovers (交接班): hand the desk over with its open items; the incoming officer acknowledges."""
-    denied = _require(request, "view", Handover)
-    if denied:
-        return denied
-    user = request.user
-    can_hand_over = policy.can(user, "add", Handover)
-    form = forms.HandoverForm(request.POST or None) if can_hand_over else None
-    if request.method == "POST":
-        if form is None:
-            return render(request, "403.html", status=403)
-        if form.is_valid():
-            try:
-                handover = services.hand_over(user, form.service_data())
-            except ServiceError as exc:
-                service_errors_to_form(form, exc)
-            else:
-                messages.success(request, _("Handed over with %(count)d open items; waiting for the incoming "
-                                            "officer to acknowledge.") % {"count": handover.items.count()})
-                return redirect(reverse("duty_handover_list") + f"#handover-{handover.pk}")
-    handovers = (Handover.objects.for_user(user).select_related("handed_over_by", "received_by", "shift")
-                 .prefetch_related("items__log_entry"))
-    page = Paginator(handovers, HANDOVERS_PER_PAGE).get_page(request.GET.get("page"))
-    for handover in page:
-        handover.actions = services.handover_actions(handover, user)
-    return render(request, "duty/handovers.html", {
-        "form": form, "page": page, "query": "",
-        "current_shift": services.current_shift(user) if can_hand_over else None,
-        "next_shift": services.next_shift(user) if can_hand_over else None,
-        "open_entries": list(services.open_entries(user)) if can_hand_over else [],
-        "pending": HandoverState.PENDING,
-        "reveal_phones": policy.reveal_pii(user, DutyShift)}, status=400 if form is not None and form.errors else 200)
+    """Shift handovers (交接班): the Handover surface's list, beside it the form that hands the desk over with its
+    open items (POST); the incoming officer acknowledges."""
+    if request.method != "POST":
+        return _handover_page(request)
+    require_page(request, "add", Handover)
+    form = forms.HandoverForm(request.POST)
+    if form.is_valid():
+        try:
+            handover = services.hand_over(request.user, form.service_data())
+        except ServiceError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Handed over with %(count)d open items; waiting for the incoming "
+                                        "officer to acknowledge.") % {"count": handover.items.count()})
+            return redirect(reverse("duty_handover_list") + f"#handover-{handover.pk}")
+    # The refused form is shown again over the list, with its errors.
+    request.handover_form = form
+    response = _handover_page(request)
+    response.status_code = 400
+    return response
 
 
 @login_required
 @require_http_methods(["POST"])
 def handover_acknowledge(request, pk: int):
-    handover = _get(request, Handover, pk, "change")
+    handover = get_for_page(request, Handover, pk, "change")
     form = forms.HandoverAcknowledgeForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
