@@ -147,3 +147,20 @@ def test_transitions_endpoints_list_what_the_caller_may_do(api, demo_county):
     path = f"/api/v1/duty/handovers/{handover.pk}/transitions"
     assert [t["action"] for t in api("admin").get(path).json()] == ["acknowledge"]
     assert api("duty").get(path).json() == []
+
+
+def test_the_roster_api_masks_the_leaders_phone_for_roles_without_the_grant(api, demo_county):
+    from yingji.core import policy
+    from yingji.duty.models import DutyShift
+
+    shift = DutyShift.objects.exclude(leader_phone="").order_by("starts_at").first()
+    by_observer = {s["id"]: s["leader_phone"] for s in api("observer").get("/api/v1/duty/rosters",
+                                                                           page_size=200).json()["items"]}
+    by_duty = {s["id"]: s["leader_phone"] for s in api("duty").get("/api/v1/duty/rosters",
+                                                                   page_size=200).json()["items"]}
+    assert by_duty[shift.pk] == shift.leader_phone
+    assert by_observer[shift.pk] == policy.mask_phone(shift.leader_phone) != shift.leader_phone
+    now = api("observer").get("/api/v1/duty/now").json()["shifts"]
+    assert now, "the demo roster covers this moment"
+    for seen in now:
+        assert seen["leader_phone"] == policy.mask_phone(DutyShift.objects.get(pk=seen["id"]).leader_phone)

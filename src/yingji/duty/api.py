@@ -161,7 +161,8 @@ def _act_on_handover(user, handover: Handover, payload: HandoverTransitionIn) ->
     services.act_on_handover(user, handover, data.pop("action"), data)
 
 
-shift_out = Output(ShiftOut, resolvers={"officer_ids": lambda s: sorted(u.pk for u in s.officers.all())})
+shift_out = Output(ShiftOut, resolvers={"officer_ids": lambda s: sorted(u.pk for u in s.officers.all())},
+                   phones=("leader_phone",))
 
 shifts = Crud(router, surfaces.SHIFTS, "/duty/rosters", out=ShiftOut, in_schema=ShiftIn, module=__name__,
               tags=None, output=shift_out) \
