@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
@@ -27,11 +27,12 @@ from yingji.core.api_support import (
     page_of,
     paginate,
 )
+from yingji.core.crud import Crud, Output
 from yingji.core.errors import ValidationFailed
 
-from . import importing, industries, qrcodes, services
+from . import importing, industries, qrcodes, services, surfaces
 from .choices import FLAG_FIELDS, EnterpriseScale, EnterpriseStatus, LicenceKind, Sector, UnitKind
-from .filters import EnterpriseFilterSet, LicenceFilterSet, MajorHazardFilterSet
+from .filters import LicenceFilterSet, MajorHazardFilterSet
 from .models import Enterprise, Licence, MajorHazardAssessment, Unit
 
 router = Router(tags=["enterprises"])
@@ -144,32 +145,18 @@ class EnterprisePatch(_EnterpriseFields):
     status: StatusKey | None = None
 
 
-NULLABLE = {"lat", "lon", "employee_count", "supervising_unit_id"}
+#: The fields a PATCH may clear with null (the other optional fields only skip a value on create).
+NULLABLE = ("employee_count", "lat", "lon", "supervising_unit_id")
 
 
-def _enterprise_data(payload: Schema, *, partial: bool) -> dict[str, Any]:
-    data = payload.model_dump(exclude_unset=True)
-    for key, value in list(data.items()):
-        if value is None and key not in NULLABLE:
-            if partial:
-                raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
-            del data[key]
-    return data
+def _create_enterprise(user, payload: EnterpriseIn) -> Enterprise:
+    data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None or k in NULLABLE}
+    return services.create_enterprise(user, data)
 
 
-def _enterprise_out(e: Enterprise, reveal: bool = False) -> dict:
-    """Responsible persons' phone numbers in full only when ``reveal`` (roles granted "view_pii"); masked otherwise."""
-    data = {f: getattr(e, f) for f in EnterpriseOut.model_fields
-            if f not in ("lat", "lon", "supervising_unit_name")}
-    if not reveal:
-        data.update({f: policy.mask_phone(data[f]) for f in Enterprise.PHONE_FIELDS})
-    data.update(lat=_float(e.lat), lon=_float(e.lon),
-                supervising_unit_name=e.supervising_unit.name if e.supervising_unit_id else None)
-    return data
-
-
-def _enterprises():
-    return Enterprise.objects.select_related("supervising_unit")
+ENTERPRISE_OUTPUT = Output(EnterpriseOut, phones=Enterprise.PHONE_FIELDS, resolvers={
+    "lat": lambda e: _float(e.lat), "lon": lambda e: _float(e.lon),
+    "supervising_unit_name": lambda e: e.supervising_unit.name if e.supervising_unit_id else None})
 
 
 class EnterpriseImportOut(Schema):
@@ -189,17 +176,10 @@ class EnterpriseImportErrorOut(ErrorOut):
     errors: list[EnterpriseImportRowError] = []
 
 
-@router.get("/enterprises", response={200: page_of(EnterpriseOut), **ERRORS})
-def list_enterprises(request, filters: Query[filter_params(EnterpriseFilterSet)], page: Query[PageParams]):
-    qs = Enterprise.objects.for_user(request.auth).select_related("supervising_unit")
-    reveal = policy.reveal_pii(request.auth, Enterprise)
-    return paginate(apply_filters(EnterpriseFilterSet, request, qs), page, lambda e: _enterprise_out(e, reveal))
-
-
-@router.post("/enterprises", response={201: EnterpriseOut, **ERRORS})
-def create_enterprise(request, payload: EnterpriseIn):
-    enterprise = services.create_enterprise(request.auth, _enterprise_data(payload, partial=False))
-    return Status(201, _enterprise_out(enterprise, policy.reveal_pii(request.auth, Enterprise)))
+ENTERPRISES = (Crud(router, surfaces.ENTERPRISES, "/enterprises", out=EnterpriseOut, module=__name__,
+                   tags=["enterprises"], output=ENTERPRISE_OUTPUT, in_schema=EnterpriseIn, patch_schema=EnterprisePatch,
+                   nullable=NULLABLE)
+               .list("list_enterprises").create("create_enterprise", write=_create_enterprise))
 
 
 @router.post("/enterprises/import", response={200: EnterpriseImportOut, **ERRORS, 422: EnterpriseImportErrorOut},
@@ -223,20 +203,8 @@ def import_template(request):
     return response
 
 
-@router.get("/enterprises/{id}", response={200: EnterpriseOut, **ERRORS})
-def get_enterprise(request, id: Id):
-    enterprise = policy.get_object(request.auth, Enterprise, id, queryset=_enterprises())
-    reveal = policy.reveal_pii(request.auth, Enterprise)
-    if reveal:
-        services.record_contact_view(request.auth, enterprise)
-    return _enterprise_out(enterprise, reveal)
-
-
-@router.patch("/enterprises/{id}", response={200: EnterpriseOut, **ERRORS})
-def update_enterprise(request, id: Id, payload: EnterprisePatch):
-    enterprise = policy.get_object(request.auth, Enterprise, id, "change", queryset=_enterprises())
-    enterprise = services.update_enterprise(request.auth, enterprise, _enterprise_data(payload, partial=True))
-    return _enterprise_out(_enterprises().get(pk=enterprise.pk), policy.reveal_pii(request.auth, Enterprise))
+# After the import paths, so that ``/enterprises/import`` is not read as an id.
+ENTERPRISES.get("get_enterprise").update("update_enterprise")
 
 
 @router.get("/enterprises/{id}/qrcode.png", response=ERRORS, summary="The enterprise's QR code",
