@@ -27,12 +27,12 @@ from yingji.core.api_support import (
     page_of,
     paginate,
 )
-from yingji.core.crud import Crud, Output
-from yingji.core.errors import ValidationFailed
+from yingji.core.crud import Crud, Output, patch_data
+from yingji.core.surfaces import View
 
 from . import importing, industries, qrcodes, services, surfaces
 from .choices import FLAG_FIELDS, EnterpriseScale, EnterpriseStatus, LicenceKind, Sector, UnitKind
-from .filters import LicenceFilterSet, MajorHazardFilterSet
+from .filters import MajorHazardFilterSet
 from .models import Enterprise, Licence, MajorHazardAssessment, Unit
 
 router = Router(tags=["enterprises"])
@@ -255,61 +255,38 @@ class EnterpriseLicencePatch(InSchema):
     expires_on: Date | None = None
 
 
-def _licence_out(licence: Licence) -> dict:
-    return {"id": licence.pk, "enterprise_id": licence.enterprise_id, "enterprise_name": licence.enterprise.name,
-            "kind": licence.kind, "number": licence.number, "issuer": licence.issuer, "holder": licence.holder,
-            "licensed_scope": licence.licensed_scope, "issued_on": licence.issued_on,
-            "expires_on": licence.expires_on, "state": licence.current_state, "days_left": licence.days_left}
+LICENCE_OUTPUT = Output(EnterpriseLicenceOut, resolvers={"enterprise_name": lambda licence: licence.enterprise.name,
+                                                         "state": lambda licence: licence.current_state})
+LICENCES = Crud(router, surfaces.LICENCES, "/licences", out=EnterpriseLicenceOut, module=__name__, tags=["licences"],
+                output=LICENCE_OUTPUT, patch_schema=EnterpriseLicencePatch, nullable=("expires_on", "issued_on"))
+LICENCES.list("list_licences",
+              summary="Licences and certificates in your scope (filter expiring_within_days for renewals)")
 
 
-def _licences():
-    return Licence.objects.select_related("enterprise")
-
-
-def _patch_data(payload: Schema, nullable: set[str]) -> dict:
-    data = payload.model_dump(exclude_unset=True)
-    for key, value in data.items():
-        if value is None and key not in nullable:
-            raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
-    return data
-
-
-@router.get("/licences", response={200: page_of(EnterpriseLicenceOut), **ERRORS}, tags=["licences"],
-            summary="Licences and certificates in your scope (filter expiring_within_days for renewals)")
-def list_licences(request, filters: Query[filter_params(LicenceFilterSet)], page: Query[PageParams]):
-    qs = Licence.objects.for_user(request.auth).select_related("enterprise").order_by("expires_on", "id")
-    return paginate(apply_filters(LicenceFilterSet, request, qs), page, _licence_out)
+def _licence_answer(user, licence: Licence) -> dict:
+    return LICENCE_OUTPUT(licence, View(user), detail=True)
 
 
 @router.get("/enterprises/{id}/licences", response={200: page_of(EnterpriseLicenceOut), **ERRORS}, tags=["licences"])
 def list_enterprise_licences(request, id: Id, page: Query[PageParams]):
-    enterprise = policy.get_object(request.auth, Enterprise, id)
-    return paginate(Licence.objects.for_user(request.auth).filter(enterprise=enterprise).select_related("enterprise"),
-                    page, _licence_out)
+    enterprise = surfaces.ENTERPRISES.get(request.auth, id)
+    licences = surfaces.LICENCES.visible(request.auth).filter(enterprise=enterprise)
+    return paginate(licences, page, lambda licence: _licence_answer(request.auth, licence))
 
 
 @router.post("/enterprises/{id}/licences", response={201: EnterpriseLicenceOut, **ERRORS}, tags=["licences"])
 def create_licence(request, id: Id, payload: EnterpriseLicenceIn):
-    enterprise = policy.get_object(request.auth, Enterprise, id)
+    enterprise = surfaces.ENTERPRISES.get(request.auth, id)
     licence = services.create_licence(request.auth, enterprise, payload.model_dump())
-    return Status(201, _licence_out(licence))
+    return Status(201, _licence_answer(request.auth, licence))
 
 
-@router.get("/licences/{id}", response={200: EnterpriseLicenceOut, **ERRORS}, tags=["licences"])
-def get_licence(request, id: Id):
-    return _licence_out(policy.get_object(request.auth, Licence, id, queryset=_licences()))
-
-
-@router.patch("/licences/{id}", response={200: EnterpriseLicenceOut, **ERRORS}, tags=["licences"])
-def update_licence(request, id: Id, payload: EnterpriseLicencePatch):
-    licence = policy.get_object(request.auth, Licence, id, "change", queryset=_licences())
-    return _licence_out(services.update_licence(request.auth, licence,
-                                                _patch_data(payload, {"issued_on", "expires_on"})))
+LICENCES.get("get_licence").update("update_licence")
 
 
 @router.delete("/licences/{id}", response={204: None, **ERRORS}, tags=["licences"])
 def delete_licence(request, id: Id):
-    licence = policy.get_object(request.auth, Licence, id, "delete", queryset=_licences())
+    licence = surfaces.LICENCES.get(request.auth, id, "delete")
     services.delete_licence(request.auth, licence)
     return Status(204, None)
 
@@ -506,7 +483,7 @@ def get_unit(request, id: Id):
               summary="Change a unit; a change of its chemicals or exposed population is assessed again")
 def update_unit(request, id: Id, payload: EnterpriseUnitPatch):
     unit = policy.get_object(request.auth, Unit, id, "change")
-    data = _patch_data(payload, {"chemicals"})
+    data = patch_data(payload, ("chemicals",))
     chemicals = data.pop("chemicals", None)
     services.update_unit(request.auth, unit, data, chemicals)
     return _unit_out(_units().get(pk=unit.pk))

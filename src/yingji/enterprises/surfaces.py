@@ -1,6 +1,7 @@
-"""The declared surfaces of the enterprise registry: the enterprises' list (table, filters, export), form and API
-with the one-page archive (一档) as the detail page, rendered by core's generic pages and API (``core.generic``,
-``core.crud``). The QR code and the Excel import stay bespoke."""
+"""The declared surfaces of the enterprise registry, rendered by core's generic pages and API (``core.generic``,
+``core.crud``): the enterprises' list (table, filters, export), form and API with the one-page archive (一档) as
+the detail page; the licences' list and API (a licence is added and edited from its enterprise's archive). The QR
+code and the Excel import stay bespoke."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from yingji.core.models import AuditRecord
 from yingji.core.surfaces import EMPTY, Badge, Column, Coordinates, Phone, Region, Surface, register
 
 from . import archive, filters, forms, qrcodes, services
-from .choices import EnterpriseScale, EnterpriseStatus, MajorHazardLevel, Sector
+from .choices import EnterpriseScale, EnterpriseStatus, LicenceKind, LicenceState, MajorHazardLevel, Sector
 from .models import Enterprise, Licence, Unit
+from .templatetags.enterprise_tags import licence_state_badge
 
 HISTORY_ROWS = 20
 
@@ -109,5 +111,40 @@ ENTERPRISES = Surface(
 )
 
 
+# --- licences --------------------------------------------------------------------------------------------------
+
+
+class _Validity(Column):
+    """Valid, expiring soon (with the days left) or expired, as a coloured badge."""
+
+    plain_export = False
+
+    def text(self, obj, view):
+        return LicenceState.label(obj.current_state)
+
+    def html(self, obj, view):
+        return licence_state_badge(obj)
+
+
+LICENCES = Surface(
+    model=Licence, prefix="licence", title=_l("Licences and certificates"), singular=_l("Licence or certificate"),
+    export_name="licences",
+    subtitle=_l("Soonest expiry first: renew before the date, stop operations that run on an expired licence."),
+    filterset=filters.LicenceFilterSet, update=services.update_licence,
+    queryset=lambda: Licence.objects.select_related("enterprise").order_by("expires_on", "id"),
+    # A licence has no page of its own: its row leads to the enterprise's archive, where it is edited.
+    row_url=lambda licence: reverse("enterprise_detail", args=[licence.enterprise_id]), detail_page=False,
+    columns=[
+        Column("enterprise.name", _l("Enterprise")), Column("enterprise.credit_code", _l("Credit code"), table=False),
+        Badge("kind", _l("Kind"), LicenceKind), Column("number", _l("Number")), Column("issuer", _l("Issued by")),
+        Column("holder", _l("Holder")), Column("issued_on", _l("Issued on"), table=False),
+        Column("expires_on", _l("Expires on")), _Validity("state", _l("Validity"), export=False),
+        Column("days_left", _l("Days left"), table=False),
+    ],
+    list_context=lambda request: {"links": [(reverse("enterprise_list"), _l("Enterprises"))],
+                                  "table_id": "yj-licence-table"},
+)
+
+
 def register_all() -> None:
-    register(ENTERPRISES)
+    register(ENTERPRISES, LICENCES)

@@ -11,7 +11,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/qrcode.png", views.enterprise_qrcode, name="enterprise_qrcode"),
     path("enterprises/<int:pk>/licences/new/", views.licence_create, name="licence_create"),
     path("enterprises/<int:pk>/units/new/", views.unit_create, name="unit_create"),
-    path("licences/", views.licence_list, name="licence_list"),
+    *surface_urls(surfaces.LICENCES, "licences/"),
     path("licences/<int:pk>/edit/", views.licence_edit, name="licence_edit"),
     path("licences/<int:pk>/delete/", views.licence_delete, name="licence_delete"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),

@@ -19,19 +19,13 @@ from django.views.decorators.http import require_http_methods
 
 from yingji.core import policy
 from yingji.core.errors import ServiceError
-from yingji.core.generic import form_page, get_for_page, list_page, require_page, service_errors_to_form
+from yingji.core.generic import form_page, get_for_page, list_page, require_page, save_form
 
 # list_page, service_errors_to_form
 from . import forms, importing, qrcodes, services, surfaces
-from .filters import LicenceFilterSet, MajorHazardFilterSet
+from .filters import MajorHazardFilterSet
 from .models import Enterprise, Licence, Unit
 
-LICENCE_COLUMNS = [
-    ("enterprise.name", gettext_lazy("Enterprise")), ("enterprise.credit_code", gettext_lazy("Credit code")),
-    ("kind", gettext_lazy("Kind")), ("number", gettext_lazy("Number")), ("issuer", gettext_lazy("Issued by")),
-    ("holder", gettext_lazy("Holder")), ("issued_on", gettext_lazy("Issued on")),
-    ("expires_on", gettext_lazy("Expires on")), ("days_left", gettext_lazy("Days left")),
-]
 MAJOR_HAZARD_COLUMNS = [
     ("enterprise.name", gettext_lazy("Enterprise")), ("enterprise.region_code", gettext_lazy("Region code")),
     ("enterprise.region_name", gettext_lazy("Region")),
@@ -97,29 +91,16 @@ def import_template(request):
 
 
 @login_required
-def licence_list(request):
-    require_page(request, "view", Licence)
-    qs = Licence.objects.for_user(request.user).select_related("enterprise").order_by("expires_on", "id")
-    return list_page(request, qs, LicenceFilterSet, template="enterprises/licence_list.html",
-                     export_name="licences", columns=LICENCE_COLUMNS)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def licence_create(request, pk: int):
     enterprise = get_for_page(request, Enterprise, pk)
     require_page(request, "add", Licence)
     form = forms.LicenceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_licence(request.user, enterprise, form.service_data())
-        except ServiceError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Licence added."))
-            return redirect("enterprise_detail", pk=enterprise.pk)
+    if save_form(request, form, lambda data: services.create_licence(request.user, enterprise, data),
+                 success=_("Licence added.")):
+        return redirect("enterprise_detail", pk=enterprise.pk)
     return form_page(request, form, _("New licence or certificate"), reverse("enterprise_detail", args=[pk]),
-                      enterprise)
+                     enterprise)
 
 
 @login_required
@@ -127,16 +108,11 @@ def licence_create(request, pk: int):
 def licence_edit(request, pk: int):
     licence = get_for_page(request, Licence, pk, "change", queryset=Licence.objects.select_related("enterprise"))
     form = forms.LicenceForm(request.POST or None, instance=licence)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_licence(request.user, licence, form.service_data())
-        except ServiceError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Licence saved."))
-            return redirect("enterprise_detail", pk=licence.enterprise_id)
+    if save_form(request, form, lambda data: services.update_licence(request.user, licence, data),
+                 success=_("Licence saved.")):
+        return redirect("enterprise_detail", pk=licence.enterprise_id)
     return form_page(request, form, _("Edit licence or certificate"),
-                      reverse("enterprise_detail", args=[licence.enterprise_id]), licence.enterprise)
+                     reverse("enterprise_detail", args=[licence.enterprise_id]), licence.enterprise)
 
 
 @login_required
