@@ -22,8 +22,6 @@ from yingji.core.api_support import (
     PageParams,
     Phone,
     ShortText,
-    apply_filters,
-    filter_params,
     page_of,
     paginate,
 )
@@ -32,7 +30,6 @@ from yingji.core.surfaces import View
 
 from . import importing, industries, qrcodes, services, surfaces
 from .choices import FLAG_FIELDS, EnterpriseScale, EnterpriseStatus, LicenceKind, Sector, UnitKind
-from .filters import MajorHazardFilterSet
 from .models import Enterprise, Licence, MajorHazardAssessment, Unit
 
 router = Router(tags=["enterprises"])
@@ -405,23 +402,19 @@ class MajorHazardAssessIn(InSchema):
     exposed_population: Count = Field(description="People outside the plant within 500 m (for α)")
 
 
+def _chemicals(unit: Unit) -> list[dict]:
+    return [{"id": c.pk, "name": c.name, "cas": c.cas, "category": c.category, "quantity_t": float(c.quantity_t),
+             "critical_t": _float(c.critical_t), "beta": _float(c.beta)} for c in unit.chemicals.all()]
+
+
+UNIT_OUTPUT = Output(EnterpriseUnitOut, resolvers={"chemicals": _chemicals})
+MAJOR_OUTPUT = Output(MajorHazardSourceOut, resolvers={
+    "unit_id": lambda unit: unit.pk, "unit_name": lambda unit: unit.name, "unit_kind": lambda unit: unit.kind,
+    "enterprise_name": lambda unit: unit.enterprise.name})
+
+
 def _unit_out(unit: Unit) -> dict:
-    return {
-        "id": unit.pk, "enterprise_id": unit.enterprise_id, "kind": unit.kind, "name": unit.name,
-        "description": unit.description, "exposed_population": unit.exposed_population,
-        "chemicals": [{"id": c.pk, "name": c.name, "cas": c.cas, "category": c.category,
-                       "quantity_t": float(c.quantity_t), "critical_t": _float(c.critical_t),
-                       "beta": _float(c.beta)} for c in unit.chemicals.all()],
-        "sum_ratio": unit.sum_ratio, "is_major": unit.is_major, "r_value": unit.r_value, "level": unit.level,
-        "assessed_at": unit.assessed_at,
-    }
-
-
-def _major_out(unit: Unit) -> dict:
-    return {"unit_id": unit.pk, "unit_name": unit.name, "unit_kind": unit.kind, "enterprise_id": unit.enterprise_id,
-            "enterprise_name": unit.enterprise.name, "region_code": unit.enterprise.region_code,
-            "sum_ratio": unit.sum_ratio, "r_value": unit.r_value, "level": unit.level,
-            "exposed_population": unit.exposed_population, "assessed_at": unit.assessed_at}
+    return UNIT_OUTPUT(unit, View(None), detail=True)
 
 
 def _record_out(record: MajorHazardAssessment) -> dict:
@@ -460,18 +453,14 @@ def create_unit(request, id: Id, payload: EnterpriseUnitIn):
 @router.get("/enterprises/{id}/major-hazards", response={200: page_of(MajorHazardSourceOut), **ERRORS},
             tags=["major hazards"], summary="The enterprise's units that are major hazard sources")
 def list_enterprise_major_hazards(request, id: Id, page: Query[PageParams]):
-    enterprise = policy.get_object(request.auth, Enterprise, id)
-    qs = (Unit.objects.for_user(request.auth).filter(enterprise=enterprise, is_major=True)
-          .select_related("enterprise").order_by("level", "name"))
-    return paginate(qs, page, _major_out)
+    enterprise = surfaces.ENTERPRISES.get(request.auth, id)
+    qs = surfaces.MAJOR_HAZARDS.visible(request.auth).filter(enterprise=enterprise).order_by("level", "name")
+    return paginate(qs, page, lambda unit: MAJOR_OUTPUT(unit, View(request.auth)))
 
 
-@router.get("/major-hazards", response={200: page_of(MajorHazardSourceOut), **ERRORS}, tags=["major hazards"],
-            summary="Major hazard sources in your scope, by level")
-def list_major_hazards(request, filters: Query[filter_params(MajorHazardFilterSet)], page: Query[PageParams]):
-    qs = (Unit.objects.for_user(request.auth).filter(is_major=True).select_related("enterprise")
-          .order_by("level", "enterprise__region_code", "enterprise__name", "name"))
-    return paginate(apply_filters(MajorHazardFilterSet, request, qs), page, _major_out)
+Crud(router, surfaces.MAJOR_HAZARDS, "/major-hazards", out=MajorHazardSourceOut, module=__name__,
+     tags=["major hazards"], output=MAJOR_OUTPUT).list("list_major_hazards",
+                                                      summary="Major hazard sources in your scope, by level")
 
 
 @router.get("/units/{id}", response={200: EnterpriseUnitOut, **ERRORS}, tags=["major hazards"])

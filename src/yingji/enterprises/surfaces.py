@@ -1,19 +1,22 @@
 """The declared surfaces of the enterprise registry, rendered by core's generic pages and API (``core.generic``,
 ``core.crud``): the enterprises' list (table, filters, export), form and API with the one-page archive (一档) as
-the detail page; the licences' list and API (a licence is added and edited from its enterprise's archive). The QR
-code and the Excel import stay bespoke."""
+the detail page; the licences' list and API (a licence is added and edited from its enterprise's archive); the
+county's major hazard sources (the units assessed S ≥ 1 under GB 18218) with their list API. The QR code, the Excel
+import and the unit's form with its chemicals stay bespoke."""
 
 from __future__ import annotations
 
+from django.db.models import Count
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _l
 
 from yingji.core import policy
 from yingji.core.models import AuditRecord
-from yingji.core.surfaces import EMPTY, Badge, Column, Coordinates, Phone, Region, Surface, register
+from yingji.core.surfaces import EMPTY, Badge, Column, Computed, Coordinates, Phone, Region, Surface, When, register
 
 from . import archive, filters, forms, qrcodes, services
-from .choices import EnterpriseScale, EnterpriseStatus, LicenceKind, LicenceState, MajorHazardLevel, Sector
+from .choices import EnterpriseScale, EnterpriseStatus, LicenceKind, LicenceState, MajorHazardLevel, Sector, UnitKind
 from .models import Enterprise, Licence, Unit
 from .templatetags.enterprise_tags import licence_state_badge
 
@@ -146,5 +149,46 @@ LICENCES = Surface(
 )
 
 
+# --- major hazard sources -------------------------------------------------------------------------------------
+
+
+def _level_counts(request) -> dict:
+    counts = {level: 0 for level in MajorHazardLevel.values()}
+    counts.update(MAJOR_HAZARDS.visible(request.user).order_by().values_list("level").annotate(n=Count("id")))
+    return {"level_counts": sorted(counts.items()), "table_id": "yj-major-hazard-table",
+            "links": [(reverse("major_hazard_calculator"), _l("Calculator"))]}
+
+
+def _decimals(name: str, places: int):
+    def value(unit):
+        number = getattr(unit, name)
+        return floatformat(number, places) if number is not None else None
+
+    return value
+
+
+MAJOR_HAZARDS = Surface(
+    model=Unit, prefix="major_hazard", title=_l("Major hazard sources"), singular=_l("Major hazard source"),
+    export_name="major-hazard-sources",
+    subtitle=_l("Units whose hazardous chemicals reach GB 18218-2018 critical quantities, highest level first."),
+    filterset=filters.MajorHazardFilterSet,
+    queryset=lambda: (Unit.objects.filter(is_major=True).select_related("enterprise")
+                      .order_by("level", "enterprise__region_code", "enterprise__name", "name")),
+    # A major hazard source is a unit whose assessment says S ≥ 1: its row leads to the unit's page.
+    row_url=lambda unit: reverse("unit_detail", args=[unit.pk]), detail_page=False,
+    columns=[
+        Badge("level", _l("Level"), MajorHazardLevel),
+        Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name"), Region(),
+        Column("name", _l("Unit")), Badge("kind", _l("Kind"), UnitKind),
+        Computed("r", "R", _decimals("r_value", 2), export=False), Column("r_value", _l("R value"), table=False),
+        Computed("s", "S", _decimals("sum_ratio", 3), export=False),
+        Column("sum_ratio", _l("Sum of q/Q"), table=False),
+        Column("exposed_population", _l("People exposed within 500 m"), table=False),
+        When("assessed_at", _l("Assessed")),
+    ],
+    list_template="enterprises/major_hazard_list.html", list_context=_level_counts,
+)
+
+
 def register_all() -> None:
-    register(ENTERPRISES, LICENCES)
+    register(ENTERPRISES, LICENCES, MAJOR_HAZARDS)

@@ -17,6 +17,6 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/delete/", views.unit_delete, name="unit_delete"),
-    path("major-hazards/", views.major_hazard_list, name="major_hazard_list"),
+    *surface_urls(surfaces.MAJOR_HAZARDS, "major-hazards/"),
     path("tools/major-hazard-assessment/", views.major_hazard_calculator, name="major_hazard_calculator"),
 ]

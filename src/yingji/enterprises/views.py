@@ -1,6 +1,6 @@
-"""Bespoke pages of the enterprise registry (its list, form and archive are the declared surface in
-``surfaces``): the archive's QR code, Excel import, licences, production and storage units, the county's major
-hazard sources and the GB 18218 calculator.
+"""Bespoke pages of the enterprise registry (the enterprises' list, form and archive, the licences' list and the
+major hazard sources' list are declared surfaces, in ``surfaces``): the archive's QR code, Excel import, adding and
+editing licences, production and storage units with their chemicals, and the GB 18218 calculator.
 
 Views hold no business logic: they read through ``policy`` and write through ``services``.
 """
@@ -9,31 +9,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from yingji.core import policy
 from yingji.core.errors import ServiceError
-from yingji.core.generic import form_page, get_for_page, list_page, require_page, save_form
+from yingji.core.generic import form_page, get_for_page, require_page, save_form
 
-# list_page, service_errors_to_form
 from . import forms, importing, qrcodes, services, surfaces
-from .filters import MajorHazardFilterSet
 from .models import Enterprise, Licence, Unit
-
-MAJOR_HAZARD_COLUMNS = [
-    ("enterprise.name", gettext_lazy("Enterprise")), ("enterprise.region_code", gettext_lazy("Region code")),
-    ("enterprise.region_name", gettext_lazy("Region")),
-    ("name", gettext_lazy("Unit")), ("kind", gettext_lazy("Kind")), ("level", gettext_lazy("Level")),
-    ("r_value", gettext_lazy("R value")), ("sum_ratio", gettext_lazy("Sum of q/Q")),
-    ("exposed_population", gettext_lazy("People exposed within 500 m")), ("assessed_at", gettext_lazy("Assessed")),
-]
-
 
 # --- enterprises ---------------------------------------------------------------------------------------------
 
@@ -205,18 +192,6 @@ def unit_delete(request, pk: int):
         return redirect("unit_detail", pk=unit.pk)
     messages.success(request, _("Unit removed; its assessment history is kept."))
     return redirect("enterprise_detail", pk=unit.enterprise_id)
-
-
-@login_required
-def major_hazard_list(request):
-    require_page(request, "view", Unit)
-    qs = (Unit.objects.for_user(request.user).filter(is_major=True).select_related("enterprise")
-          .order_by("level", "enterprise__region_code", "enterprise__name", "name"))
-    counts = {level: 0 for level in (1, 2, 3, 4)}
-    counts.update(qs.order_by().values_list("level").annotate(n=Count("id")))
-    return list_page(request, qs, MajorHazardFilterSet, template="enterprises/major_hazard_list.html",
-                     export_name="major-hazard-sources", columns=MAJOR_HAZARD_COLUMNS,
-                     extra={"level_counts": sorted(counts.items())})
 
 
 @login_required
