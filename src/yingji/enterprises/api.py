@@ -30,7 +30,7 @@ from yingji.core.surfaces import View
 
 from . import importing, industries, qrcodes, services, surfaces
 from .choices import FLAG_FIELDS, EnterpriseScale, EnterpriseStatus, LicenceKind, Sector, UnitKind
-from .models import Enterprise, Licence, MajorHazardAssessment, Unit
+from .models import Enterprise, MajorHazardAssessment, Unit
 
 router = Router(tags=["enterprises"])
 
@@ -260,22 +260,19 @@ LICENCES.list("list_licences",
               summary="Licences and certificates in your scope (filter expiring_within_days for renewals)")
 
 
-def _licence_answer(user, licence: Licence) -> dict:
-    return LICENCE_OUTPUT(licence, View(user), detail=True)
-
-
 @router.get("/enterprises/{id}/licences", response={200: page_of(EnterpriseLicenceOut), **ERRORS}, tags=["licences"])
 def list_enterprise_licences(request, id: Id, page: Query[PageParams]):
     enterprise = surfaces.ENTERPRISES.get(request.auth, id)
     licences = surfaces.LICENCES.visible(request.auth).filter(enterprise=enterprise)
-    return paginate(licences, page, lambda licence: _licence_answer(request.auth, licence))
+    view = View(request.auth)
+    return paginate(licences, page, lambda licence: LICENCE_OUTPUT(licence, view))
 
 
 @router.post("/enterprises/{id}/licences", response={201: EnterpriseLicenceOut, **ERRORS}, tags=["licences"])
 def create_licence(request, id: Id, payload: EnterpriseLicenceIn):
     enterprise = surfaces.ENTERPRISES.get(request.auth, id)
     licence = services.create_licence(request.auth, enterprise, payload.model_dump())
-    return Status(201, _licence_answer(request.auth, licence))
+    return Status(201, LICENCES.answer(request.auth, licence, audited=False))
 
 
 LICENCES.get("get_licence").update("update_licence")
@@ -414,7 +411,7 @@ MAJOR_OUTPUT = Output(MajorHazardSourceOut, resolvers={
 
 
 def _unit_out(unit: Unit) -> dict:
-    return UNIT_OUTPUT(unit, View(None), detail=True)
+    return UNIT_OUTPUT(unit, View(None))  # a unit shows no personal data: the viewer changes nothing
 
 
 def _record_out(record: MajorHazardAssessment) -> dict:
@@ -455,7 +452,8 @@ def create_unit(request, id: Id, payload: EnterpriseUnitIn):
 def list_enterprise_major_hazards(request, id: Id, page: Query[PageParams]):
     enterprise = surfaces.ENTERPRISES.get(request.auth, id)
     qs = surfaces.MAJOR_HAZARDS.visible(request.auth).filter(enterprise=enterprise).order_by("level", "name")
-    return paginate(qs, page, lambda unit: MAJOR_OUTPUT(unit, View(request.auth)))
+    view = View(request.auth)
+    return paginate(qs, page, lambda unit: MAJOR_OUTPUT(unit, view))
 
 
 Crud(router, surfaces.MAJOR_HAZARDS, "/major-hazards", out=MajorHazardSourceOut, module=__name__,
