@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
@@ -22,17 +22,15 @@ from yingji.core.api_support import (
     PageParams,
     Phone,
     ShortText,
-    apply_filters,
-    filter_params,
     page_of,
     paginate,
 )
-from yingji.core.errors import ValidationFailed
+from yingji.core.crud import Crud, Output, patch_data
+from yingji.core.surfaces import View
 
-from . import importing, industries, qrcodes, services
+from . import importing, industries, qrcodes, services, surfaces
 from .choices import FLAG_FIELDS, EnterpriseScale, EnterpriseStatus, LicenceKind, Sector, UnitKind
-from .filters import EnterpriseFilterSet, LicenceFilterSet, MajorHazardFilterSet
-from .models import Enterprise, Licence, MajorHazardAssessment, Unit
+from .models import Enterprise, MajorHazardAssessment, Unit
 
 router = Router(tags=["enterprises"])
 
@@ -144,32 +142,18 @@ class EnterprisePatch(_EnterpriseFields):
     status: StatusKey | None = None
 
 
-NULLABLE = {"lat", "lon", "employee_count", "supervising_unit_id"}
+#: The fields a PATCH may clear with null (the other optional fields only skip a value on create).
+NULLABLE = ("employee_count", "lat", "lon", "supervising_unit_id")
 
 
-def _enterprise_data(payload: Schema, *, partial: bool) -> dict[str, Any]:
-    data = payload.model_dump(exclude_unset=True)
-    for key, value in list(data.items()):
-        if value is None and key not in NULLABLE:
-            if partial:
-                raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
-            del data[key]
-    return data
+def _create_enterprise(user, payload: EnterpriseIn) -> Enterprise:
+    data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None or k in NULLABLE}
+    return services.create_enterprise(user, data)
 
 
-def _enterprise_out(e: Enterprise, reveal: bool = False) -> dict:
-    """Responsible persons' phone numbers in full only when ``reveal`` (roles granted "view_pii"); masked otherwise."""
-    data = {f: getattr(e, f) for f in EnterpriseOut.model_fields
-            if f not in ("lat", "lon", "supervising_unit_name")}
-    if not reveal:
-        data.update({f: policy.mask_phone(data[f]) for f in Enterprise.PHONE_FIELDS})
-    data.update(lat=_float(e.lat), lon=_float(e.lon),
-                supervising_unit_name=e.supervising_unit.name if e.supervising_unit_id else None)
-    return data
-
-
-def _enterprises():
-    return Enterprise.objects.select_related("supervising_unit")
+ENTERPRISE_OUTPUT = Output(EnterpriseOut, phones=Enterprise.PHONE_FIELDS, resolvers={
+    "lat": lambda e: _float(e.lat), "lon": lambda e: _float(e.lon),
+    "supervising_unit_name": lambda e: e.supervising_unit.name if e.supervising_unit_id else None})
 
 
 class EnterpriseImportOut(Schema):
@@ -189,17 +173,10 @@ class EnterpriseImportErrorOut(ErrorOut):
     errors: list[EnterpriseImportRowError] = []
 
 
-@router.get("/enterprises", response={200: page_of(EnterpriseOut), **ERRORS})
-def list_enterprises(request, filters: Query[filter_params(EnterpriseFilterSet)], page: Query[PageParams]):
-    qs = Enterprise.objects.for_user(request.auth).select_related("supervising_unit")
-    reveal = policy.reveal_pii(request.auth, Enterprise)
-    return paginate(apply_filters(EnterpriseFilterSet, request, qs), page, lambda e: _enterprise_out(e, reveal))
-
-
-@router.post("/enterprises", response={201: EnterpriseOut, **ERRORS})
-def create_enterprise(request, payload: EnterpriseIn):
-    enterprise = services.create_enterprise(request.auth, _enterprise_data(payload, partial=False))
-    return Status(201, _enterprise_out(enterprise, policy.reveal_pii(request.auth, Enterprise)))
+ENTERPRISES = (Crud(router, surfaces.ENTERPRISES, "/enterprises", out=EnterpriseOut, module=__name__,
+                   tags=["enterprises"], output=ENTERPRISE_OUTPUT, in_schema=EnterpriseIn, patch_schema=EnterprisePatch,
+                   nullable=NULLABLE)
+               .list("list_enterprises").create("create_enterprise", write=_create_enterprise))
 
 
 @router.post("/enterprises/import", response={200: EnterpriseImportOut, **ERRORS, 422: EnterpriseImportErrorOut},
@@ -223,20 +200,8 @@ def import_template(request):
     return response
 
 
-@router.get("/enterprises/{id}", response={200: EnterpriseOut, **ERRORS})
-def get_enterprise(request, id: Id):
-    enterprise = policy.get_object(request.auth, Enterprise, id, queryset=_enterprises())
-    reveal = policy.reveal_pii(request.auth, Enterprise)
-    if reveal:
-        services.record_contact_view(request.auth, enterprise)
-    return _enterprise_out(enterprise, reveal)
-
-
-@router.patch("/enterprises/{id}", response={200: EnterpriseOut, **ERRORS})
-def update_enterprise(request, id: Id, payload: EnterprisePatch):
-    enterprise = policy.get_object(request.auth, Enterprise, id, "change", queryset=_enterprises())
-    enterprise = services.update_enterprise(request.auth, enterprise, _enterprise_data(payload, partial=True))
-    return _enterprise_out(_enterprises().get(pk=enterprise.pk), policy.reveal_pii(request.auth, Enterprise))
+# After the import paths, so that ``/enterprises/import`` is not read as an id.
+ENTERPRISES.get("get_enterprise").update("update_enterprise")
 
 
 @router.get("/enterprises/{id}/qrcode.png", response=ERRORS, summary="The enterprise's QR code",
@@ -287,61 +252,35 @@ class EnterpriseLicencePatch(InSchema):
     expires_on: Date | None = None
 
 
-def _licence_out(licence: Licence) -> dict:
-    return {"id": licence.pk, "enterprise_id": licence.enterprise_id, "enterprise_name": licence.enterprise.name,
-            "kind": licence.kind, "number": licence.number, "issuer": licence.issuer, "holder": licence.holder,
-            "licensed_scope": licence.licensed_scope, "issued_on": licence.issued_on,
-            "expires_on": licence.expires_on, "state": licence.current_state, "days_left": licence.days_left}
-
-
-def _licences():
-    return Licence.objects.select_related("enterprise")
-
-
-def _patch_data(payload: Schema, nullable: set[str]) -> dict:
-    data = payload.model_dump(exclude_unset=True)
-    for key, value in data.items():
-        if value is None and key not in nullable:
-            raise ValidationFailed.from_dict({key: ["This field cannot be null"]})
-    return data
-
-
-@router.get("/licences", response={200: page_of(EnterpriseLicenceOut), **ERRORS}, tags=["licences"],
-            summary="Licences and certificates in your scope (filter expiring_within_days for renewals)")
-def list_licences(request, filters: Query[filter_params(LicenceFilterSet)], page: Query[PageParams]):
-    qs = Licence.objects.for_user(request.auth).select_related("enterprise").order_by("expires_on", "id")
-    return paginate(apply_filters(LicenceFilterSet, request, qs), page, _licence_out)
+LICENCE_OUTPUT = Output(EnterpriseLicenceOut, resolvers={"enterprise_name": lambda licence: licence.enterprise.name,
+                                                         "state": lambda licence: licence.current_state})
+LICENCES = Crud(router, surfaces.LICENCES, "/licences", out=EnterpriseLicenceOut, module=__name__, tags=["licences"],
+                output=LICENCE_OUTPUT, patch_schema=EnterpriseLicencePatch, nullable=("expires_on", "issued_on"))
+LICENCES.list("list_licences",
+              summary="Licences and certificates in your scope (filter expiring_within_days for renewals)")
 
 
 @router.get("/enterprises/{id}/licences", response={200: page_of(EnterpriseLicenceOut), **ERRORS}, tags=["licences"])
 def list_enterprise_licences(request, id: Id, page: Query[PageParams]):
-    enterprise = policy.get_object(request.auth, Enterprise, id)
-    return paginate(Licence.objects.for_user(request.auth).filter(enterprise=enterprise).select_related("enterprise"),
-                    page, _licence_out)
+    enterprise = surfaces.ENTERPRISES.get(request.auth, id)
+    licences = surfaces.LICENCES.visible(request.auth).filter(enterprise=enterprise)
+    view = View(request.auth)
+    return paginate(licences, page, lambda licence: LICENCE_OUTPUT(licence, view))
 
 
 @router.post("/enterprises/{id}/licences", response={201: EnterpriseLicenceOut, **ERRORS}, tags=["licences"])
 def create_licence(request, id: Id, payload: EnterpriseLicenceIn):
-    enterprise = policy.get_object(request.auth, Enterprise, id)
+    enterprise = surfaces.ENTERPRISES.get(request.auth, id)
     licence = services.create_licence(request.auth, enterprise, payload.model_dump())
-    return Status(201, _licence_out(licence))
+    return Status(201, LICENCES.answer(request.auth, licence, audited=False))
 
 
-@router.get("/licences/{id}", response={200: EnterpriseLicenceOut, **ERRORS}, tags=["licences"])
-def get_licence(request, id: Id):
-    return _licence_out(policy.get_object(request.auth, Licence, id, queryset=_licences()))
-
-
-@router.patch("/licences/{id}", response={200: EnterpriseLicenceOut, **ERRORS}, tags=["licences"])
-def update_licence(request, id: Id, payload: EnterpriseLicencePatch):
-    licence = policy.get_object(request.auth, Licence, id, "change", queryset=_licences())
-    return _licence_out(services.update_licence(request.auth, licence,
-                                                _patch_data(payload, {"issued_on", "expires_on"})))
+LICENCES.get("get_licence").update("update_licence")
 
 
 @router.delete("/licences/{id}", response={204: None, **ERRORS}, tags=["licences"])
 def delete_licence(request, id: Id):
-    licence = policy.get_object(request.auth, Licence, id, "delete", queryset=_licences())
+    licence = surfaces.LICENCES.get(request.auth, id, "delete")
     services.delete_licence(request.auth, licence)
     return Status(204, None)
 
@@ -460,23 +399,19 @@ class MajorHazardAssessIn(InSchema):
     exposed_population: Count = Field(description="People outside the plant within 500 m (for α)")
 
 
+def _chemicals(unit: Unit) -> list[dict]:
+    return [{"id": c.pk, "name": c.name, "cas": c.cas, "category": c.category, "quantity_t": float(c.quantity_t),
+             "critical_t": _float(c.critical_t), "beta": _float(c.beta)} for c in unit.chemicals.all()]
+
+
+UNIT_OUTPUT = Output(EnterpriseUnitOut, resolvers={"chemicals": _chemicals})
+MAJOR_OUTPUT = Output(MajorHazardSourceOut, resolvers={
+    "unit_id": lambda unit: unit.pk, "unit_name": lambda unit: unit.name, "unit_kind": lambda unit: unit.kind,
+    "enterprise_name": lambda unit: unit.enterprise.name})
+
+
 def _unit_out(unit: Unit) -> dict:
-    return {
-        "id": unit.pk, "enterprise_id": unit.enterprise_id, "kind": unit.kind, "name": unit.name,
-        "description": unit.description, "exposed_population": unit.exposed_population,
-        "chemicals": [{"id": c.pk, "name": c.name, "cas": c.cas, "category": c.category,
-                       "quantity_t": float(c.quantity_t), "critical_t": _float(c.critical_t),
-                       "beta": _float(c.beta)} for c in unit.chemicals.all()],
-        "sum_ratio": unit.sum_ratio, "is_major": unit.is_major, "r_value": unit.r_value, "level": unit.level,
-        "assessed_at": unit.assessed_at,
-    }
-
-
-def _major_out(unit: Unit) -> dict:
-    return {"unit_id": unit.pk, "unit_name": unit.name, "unit_kind": unit.kind, "enterprise_id": unit.enterprise_id,
-            "enterprise_name": unit.enterprise.name, "region_code": unit.enterprise.region_code,
-            "sum_ratio": unit.sum_ratio, "r_value": unit.r_value, "level": unit.level,
-            "exposed_population": unit.exposed_population, "assessed_at": unit.assessed_at}
+    return UNIT_OUTPUT(unit, View(None))  # a unit shows no personal data: the viewer changes nothing
 
 
 def _record_out(record: MajorHazardAssessment) -> dict:
@@ -515,18 +450,15 @@ def create_unit(request, id: Id, payload: EnterpriseUnitIn):
 @router.get("/enterprises/{id}/major-hazards", response={200: page_of(MajorHazardSourceOut), **ERRORS},
             tags=["major hazards"], summary="The enterprise's units that are major hazard sources")
 def list_enterprise_major_hazards(request, id: Id, page: Query[PageParams]):
-    enterprise = policy.get_object(request.auth, Enterprise, id)
-    qs = (Unit.objects.for_user(request.auth).filter(enterprise=enterprise, is_major=True)
-          .select_related("enterprise").order_by("level", "name"))
-    return paginate(qs, page, _major_out)
+    enterprise = surfaces.ENTERPRISES.get(request.auth, id)
+    qs = surfaces.MAJOR_HAZARDS.visible(request.auth).filter(enterprise=enterprise).order_by("level", "name")
+    view = View(request.auth)
+    return paginate(qs, page, lambda unit: MAJOR_OUTPUT(unit, view))
 
 
-@router.get("/major-hazards", response={200: page_of(MajorHazardSourceOut), **ERRORS}, tags=["major hazards"],
-            summary="Major hazard sources in your scope, by level")
-def list_major_hazards(request, filters: Query[filter_params(MajorHazardFilterSet)], page: Query[PageParams]):
-    qs = (Unit.objects.for_user(request.auth).filter(is_major=True).select_related("enterprise")
-          .order_by("level", "enterprise__region_code", "enterprise__name", "name"))
-    return paginate(apply_filters(MajorHazardFilterSet, request, qs), page, _major_out)
+Crud(router, surfaces.MAJOR_HAZARDS, "/major-hazards", out=MajorHazardSourceOut, module=__name__,
+     tags=["major hazards"], output=MAJOR_OUTPUT).list("list_major_hazards",
+                                                      summary="Major hazard sources in your scope, by level")
 
 
 @router.get("/units/{id}", response={200: EnterpriseUnitOut, **ERRORS}, tags=["major hazards"])
@@ -538,7 +470,7 @@ def get_unit(request, id: Id):
               summary="Change a unit; a change of its chemicals or exposed population is assessed again")
 def update_unit(request, id: Id, payload: EnterpriseUnitPatch):
     unit = policy.get_object(request.auth, Unit, id, "change")
-    data = _patch_data(payload, {"chemicals"})
+    data = patch_data(payload, ("chemicals",))
     chemicals = data.pop("chemicals", None)
     services.update_unit(request.auth, unit, data, chemicals)
     return _unit_out(_units().get(pk=unit.pk))

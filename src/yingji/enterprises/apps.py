@@ -18,8 +18,10 @@ class EnterprisesConfig(AppConfig):
         register_card(_enterprise_card, order=10)
         from yingji.core.surfaces import register_page
 
-        register_page("enterprises.enterprise", "enterprise_detail")
         register_page("enterprises.unit", "unit_detail")
+        from . import surfaces
+
+        surfaces.register_all()
 
 
 def _enterprise_card(user):

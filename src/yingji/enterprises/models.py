@@ -25,7 +25,6 @@ from yingji.core.models import (
     phone_validator,
     region_code_validator,
 )
-from yingji.core.policy import mask_phone
 from yingji.standards import gb32100
 
 from . import industries
@@ -105,7 +104,8 @@ class Enterprise(Scoped):
 
     SCOPE_ENTERPRISE_FIELD = "id"
     #: The personal phone numbers of its responsible persons: in full for roles holding "view_pii" (the bureau's
-    #: roles whose work needs them, and the enterprise's own accounts), masked for the others (``*_masked``).
+    #: roles whose work needs them, and the enterprise's own accounts), masked for the others (the surface's Phone
+    #: columns).
     PHONE_FIELDS = ("legal_representative_phone", "principal_phone", "safety_manager_phone")
     GRANTS = ({role: {"view"} | ({"view_pii"} if role in PII_ROLES else set()) for role in ALL_ROLES}
               | {Role.ADMIN: CRUD | {"manage", "view_pii"},
@@ -119,18 +119,6 @@ class Enterprise(Scoped):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def legal_representative_phone_masked(self) -> str:
-        return mask_phone(self.legal_representative_phone)
-
-    @property
-    def principal_phone_masked(self) -> str:
-        return mask_phone(self.principal_phone)
-
-    @property
-    def safety_manager_phone_masked(self) -> str:
-        return mask_phone(self.safety_manager_phone)
 
     @property
     def industry_division_label(self) -> str:

@@ -39,14 +39,6 @@ BUREAU_FIELDS = {"name", "credit_code", "region_code", "status", "supervising_un
     | SUPERVISION_FIELDS
 
 
-def record_contact_view(actor, enterprise: Enterprise) -> None:
-    """Audit that ``actor`` was shown the full phone numbers of ``enterprise``'s responsible persons."""
-    fields = [name for name in Enterprise.PHONE_FIELDS if getattr(enterprise, name)]
-    if fields:
-        audit.record(AuditAction.VIEW_PII, enterprise, actor=actor, after={"fields": fields},
-                     message="full contact numbers shown")
-
-
 def _refuse_derived(data: Mapping[str, Any]) -> None:
     derived = DERIVED_FIELDS & set(data)
     if derived:

@@ -1,23 +1,22 @@
 from django.urls import path
 
-from . import views
+from yingji.core.generic import urls as surface_urls
+
+from . import surfaces, views
 
 urlpatterns = [
-    path("enterprises/", views.enterprise_list, name="enterprise_list"),
-    path("enterprises/new/", views.enterprise_create, name="enterprise_create"),
     path("enterprises/import/", views.enterprise_import, name="enterprise_import"),
     path("enterprises/import/template.xlsx", views.import_template, name="enterprise_import_template"),
-    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
-    path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
+    *surface_urls(surfaces.ENTERPRISES, "enterprises/"),
     path("enterprises/<int:pk>/qrcode.png", views.enterprise_qrcode, name="enterprise_qrcode"),
     path("enterprises/<int:pk>/licences/new/", views.licence_create, name="licence_create"),
     path("enterprises/<int:pk>/units/new/", views.unit_create, name="unit_create"),
-    path("licences/", views.licence_list, name="licence_list"),
+    *surface_urls(surfaces.LICENCES, "licences/"),
     path("licences/<int:pk>/edit/", views.licence_edit, name="licence_edit"),
     path("licences/<int:pk>/delete/", views.licence_delete, name="licence_delete"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/delete/", views.unit_delete, name="unit_delete"),
-    path("major-hazards/", views.major_hazard_list, name="major_hazard_list"),
+    *surface_urls(surfaces.MAJOR_HAZARDS, "major-hazards/"),
     path("tools/major-hazard-assessment/", views.major_hazard_calculator, name="major_hazard_calculator"),
 ]

@@ -1,5 +1,6 @@
-"""Pages of the enterprise registry: the list, the one-page archive (一档) with its QR code, create/edit, Excel
-import, licences, production and storage units, the county's major hazard sources and the GB 18218 calculator.
+"""Bespoke pages of the enterprise registry (the enterprises' list, form and archive, the licences' list and the
+major hazard sources' list are declared surfaces, in ``surfaces``): the archive's QR code, Excel import, adding and
+editing licences, production and storage units with their chemicals, and the GB 18218 calculator.
 
 Views hold no business logic: they read through ``policy`` and write through ``services``.
 """
@@ -8,112 +9,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from yingji.core import policy
 from yingji.core.errors import ServiceError
-from yingji.core.models import AuditRecord
-from yingji.core.views import _get, _require, form_page, list_page, service_errors_to_form
+from yingji.core.generic import form_page, get_for_page, require_page, save_form
 
-from . import archive, forms, importing, qrcodes, services
-from .filters import EnterpriseFilterSet, LicenceFilterSet, MajorHazardFilterSet
+from . import forms, importing, qrcodes, services, surfaces
 from .models import Enterprise, Licence, Unit
-
-ENTERPRISE_COLUMNS = [
-    ("name", gettext_lazy("Name")), ("credit_code", gettext_lazy("Unified social credit code")),
-    ("region_code", gettext_lazy("Region code")),
-    ("region_name", gettext_lazy("Region")), ("address", gettext_lazy("Address")),
-    ("lon", gettext_lazy("Longitude")), ("lat", gettext_lazy("Latitude")),
-    ("industry_section_label", gettext_lazy("Industry section")),
-    ("industry_division_label", gettext_lazy("Industry division")), ("industry", gettext_lazy("Industry")),
-    ("sector", gettext_lazy("Supervision sector")), ("supervising_unit.name", gettext_lazy("Supervising department")),
-    ("scale", gettext_lazy("Scale")), ("status", gettext_lazy("Status")),
-    ("legal_representative", gettext_lazy("Legal representative")),
-    ("legal_representative_phone", gettext_lazy("Legal representative phone")),
-    ("principal", gettext_lazy("Principal responsible person")),
-    ("principal_phone", gettext_lazy("Principal responsible person phone")),
-    ("safety_manager", gettext_lazy("Safety manager")), ("safety_manager_phone", gettext_lazy("Safety manager phone")),
-    ("employee_count", gettext_lazy("Employees")),
-    ("hazchem_production", gettext_lazy("Produces hazardous chemicals")),
-    ("hazchem_business", gettext_lazy("Trades in hazardous chemicals")),
-    ("hazchem_use", gettext_lazy("Uses hazardous chemicals")), ("fireworks", gettext_lazy("Fireworks")),
-    ("non_coal_mine", gettext_lazy("Non-coal mine")), ("tailings_pond", gettext_lazy("Tailings pond")),
-    ("metallurgy", gettext_lazy("Metallurgy")), ("ammonia_refrigeration", gettext_lazy("Ammonia refrigeration")),
-    ("combustible_dust", gettext_lazy("Combustible dust")), ("confined_space", gettext_lazy("Confined spaces")),
-    ("major_hazard", gettext_lazy("Major hazard source")),
-    ("major_hazard_level", gettext_lazy("Highest major hazard level")),
-]
-LICENCE_COLUMNS = [
-    ("enterprise.name", gettext_lazy("Enterprise")), ("enterprise.credit_code", gettext_lazy("Credit code")),
-    ("kind", gettext_lazy("Kind")), ("number", gettext_lazy("Number")), ("issuer", gettext_lazy("Issued by")),
-    ("holder", gettext_lazy("Holder")), ("issued_on", gettext_lazy("Issued on")),
-    ("expires_on", gettext_lazy("Expires on")), ("days_left", gettext_lazy("Days left")),
-]
-MAJOR_HAZARD_COLUMNS = [
-    ("enterprise.name", gettext_lazy("Enterprise")), ("enterprise.region_code", gettext_lazy("Region code")),
-    ("enterprise.region_name", gettext_lazy("Region")),
-    ("name", gettext_lazy("Unit")), ("kind", gettext_lazy("Kind")), ("level", gettext_lazy("Level")),
-    ("r_value", gettext_lazy("R value")), ("sum_ratio", gettext_lazy("Sum of q/Q")),
-    ("exposed_population", gettext_lazy("People exposed within 500 m")), ("assessed_at", gettext_lazy("Assessed")),
-]
-
 
 # --- enterprises ---------------------------------------------------------------------------------------------
 
 
 @login_required
-def enterprise_list(request):
-    denied = _require(request, "view", Enterprise)
-    if denied:
-        return denied
-    qs = Enterprise.objects.for_user(request.user).select_related("supervising_unit")
-    columns = ENTERPRISE_COLUMNS if policy.reveal_pii(request.user, Enterprise) else [
-        (f"{path}_masked" if path in Enterprise.PHONE_FIELDS else path, label) for path, label in ENTERPRISE_COLUMNS]
-    return list_page(request, qs, EnterpriseFilterSet, template="enterprises/enterprise_list.html",
-                     export_name="enterprises", columns=columns,
-                     extra={"can_add": policy.can(request.user, "add", Enterprise)})
-
-
-@login_required
-def enterprise_detail(request, pk: int):
-    """The one-page safety archive (一档) that the enterprise's QR code opens."""
-    enterprise = _get(request, Enterprise, pk, queryset=Enterprise.objects.select_related("supervising_unit"))
-    user = request.user
-    units = list(Unit.objects.for_user(user).filter(enterprise=enterprise).prefetch_related("chemicals")
-                 .order_by("-is_major", "level", "kind", "name"))
-    reveal = policy.reveal_pii(user, Enterprise)
-    if reveal:
-        services.record_contact_view(user, enterprise)
-    history = None
-    if policy.can(user, "view", AuditRecord):
-        history = AuditRecord.objects.for_user(user).filter(
-            object_type="enterprises.enterprise", object_id=str(enterprise.pk))[:20]
-    return render(request, "enterprises/enterprise_detail.html", {
-        "enterprise": enterprise,
-        "reveal": reveal,
-        "licences": Licence.objects.for_user(user).filter(enterprise=enterprise).order_by("expires_on", "id"),
-        "units": units,
-        "major_units": [u for u in units if u.is_major],
-        "extra_sections": archive.extra_sections(enterprise, request),
-        "archive_url": qrcodes.archive_url(request, enterprise.pk),
-        "history": history,
-        "can_change": policy.can(user, "change", Enterprise),
-        "can_add_licence": policy.can(user, "add", Licence),
-        "can_change_licence": policy.can(user, "change", Licence),
-        "can_add_unit": policy.can(user, "add", Unit),
-    })
-
-
-@login_required
 def enterprise_qrcode(request, pk: int):
     """The QR code image for the archive page (``?download=1``: a large one to print, as a file)."""
-    enterprise = _get(request, Enterprise, pk)
+    enterprise = get_for_page(request, Enterprise, pk)
     download = request.GET.get("download") == "1"
     response = HttpResponse(qrcodes.png(qrcodes.archive_url(request, enterprise.pk), scale=16 if download else 6),
                             content_type="image/png")
@@ -125,44 +40,8 @@ def enterprise_qrcode(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enterprise_create(request):
-    denied = _require(request, "add", Enterprise)
-    if denied:
-        return denied
-    form = forms.EnterpriseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enterprise = services.create_enterprise(request.user, form.service_data())
-        except ServiceError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Enterprise registered."))
-            return redirect("enterprise_detail", pk=enterprise.pk)
-    return form_page(request, form, _("Register an enterprise"), reverse("enterprise_list"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def enterprise_edit(request, pk: int):
-    enterprise = _get(request, Enterprise, pk, "change")
-    form = forms.EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_enterprise(request.user, enterprise, form.service_data())
-        except ServiceError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Enterprise saved."))
-            return redirect("enterprise_detail", pk=enterprise.pk)
-    return form_page(request, form, _("Edit enterprise"), reverse("enterprise_detail", args=[pk]), enterprise)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
 def enterprise_import(request):
-    denied = _require(request, "add", Enterprise)
-    if denied:
-        return denied
+    require_page(request, "add", Enterprise)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     row_errors, file_errors, result = [], [], None
     status = 200
@@ -188,9 +67,7 @@ def enterprise_import(request):
 
 @login_required
 def import_template(request):
-    denied = _require(request, "add", Enterprise)
-    if denied:
-        return denied
+    require_page(request, "add", Enterprise)
     response = HttpResponse(importing.template_workbook(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprise-import-template.xlsx"
@@ -201,56 +78,34 @@ def import_template(request):
 
 
 @login_required
-def licence_list(request):
-    denied = _require(request, "view", Licence)
-    if denied:
-        return denied
-    qs = Licence.objects.for_user(request.user).select_related("enterprise").order_by("expires_on", "id")
-    return list_page(request, qs, LicenceFilterSet, template="enterprises/licence_list.html",
-                     export_name="licences", columns=LICENCE_COLUMNS)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def licence_create(request, pk: int):
-    enterprise = _get(request, Enterprise, pk)
-    denied = _require(request, "add", Licence)
-    if denied:
-        return denied
+    enterprise = get_for_page(request, Enterprise, pk)
+    require_page(request, "add", Licence)
     form = forms.LicenceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_licence(request.user, enterprise, form.service_data())
-        except ServiceError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Licence added."))
-            return redirect("enterprise_detail", pk=enterprise.pk)
+    if save_form(request, form, lambda data: services.create_licence(request.user, enterprise, data),
+                 success=_("Licence added.")):
+        return redirect("enterprise_detail", pk=enterprise.pk)
     return form_page(request, form, _("New licence or certificate"), reverse("enterprise_detail", args=[pk]),
-                      enterprise)
+                     enterprise)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def licence_edit(request, pk: int):
-    licence = _get(request, Licence, pk, "change", queryset=Licence.objects.select_related("enterprise"))
+    licence = get_for_page(request, Licence, pk, "change", queryset=Licence.objects.select_related("enterprise"))
     form = forms.LicenceForm(request.POST or None, instance=licence)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_licence(request.user, licence, form.service_data())
-        except ServiceError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Licence saved."))
-            return redirect("enterprise_detail", pk=licence.enterprise_id)
+    if save_form(request, form, lambda data: services.update_licence(request.user, licence, data),
+                 success=_("Licence saved.")):
+        return redirect("enterprise_detail", pk=licence.enterprise_id)
     return form_page(request, form, _("Edit licence or certificate"),
-                      reverse("enterprise_detail", args=[licence.enterprise_id]), licence.enterprise)
+                     reverse("enterprise_detail", args=[licence.enterprise_id]), licence.enterprise)
 
 
 @login_required
 @require_http_methods(["POST"])
 def licence_delete(request, pk: int):
-    licence = _get(request, Licence, pk, "delete", queryset=Licence.objects.select_related("enterprise"))
+    licence = get_for_page(request, Licence, pk, "delete", queryset=Licence.objects.select_related("enterprise"))
     try:
         services.delete_licence(request.user, licence)
     except ServiceError as exc:
@@ -303,30 +158,25 @@ def _chemical_errors(form, formset, exc: ServiceError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_create(request, pk: int):
-    enterprise = _get(request, Enterprise, pk)
-    denied = _require(request, "add", Unit)
-    if denied:
-        return denied
+    enterprise = get_for_page(request, Enterprise, pk)
+    require_page(request, "add", Unit)
     return _unitform_page(request, enterprise)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_edit(request, pk: int):
-    unit = _get(request, Unit, pk, "change", queryset=Unit.objects.select_related("enterprise"))
+    unit = get_for_page(request, Unit, pk, "change", queryset=Unit.objects.select_related("enterprise"))
     return _unitform_page(request, unit.enterprise, unit)
 
 
 @login_required
 def unit_detail(request, pk: int):
-    unit = _get(request, Unit, pk, queryset=Unit.objects.select_related("enterprise").prefetch_related("chemicals"))
-    history = None
-    if policy.can(request.user, "view", AuditRecord):
-        history = AuditRecord.objects.for_user(request.user).filter(object_type="enterprises.unit",
-                                                                    object_id=str(unit.pk))[:20]
+    unit = get_for_page(request, Unit, pk,
+                        queryset=Unit.objects.select_related("enterprise").prefetch_related("chemicals"))
     return render(request, "enterprises/unit_detail.html", {
         "unit": unit, "enterprise": unit.enterprise, "assessments": services.unit_history(unit)[:50],
-        "history": history, "can_change": policy.can(request.user, "change", Unit),
+        "history": surfaces.history(request.user, unit), "can_change": policy.can(request.user, "change", Unit),
         "can_delete": policy.can(request.user, "delete", Unit),
     })
 
@@ -334,7 +184,7 @@ def unit_detail(request, pk: int):
 @login_required
 @require_http_methods(["POST"])
 def unit_delete(request, pk: int):
-    unit = _get(request, Unit, pk, "delete", queryset=Unit.objects.select_related("enterprise"))
+    unit = get_for_page(request, Unit, pk, "delete", queryset=Unit.objects.select_related("enterprise"))
     try:
         services.delete_unit(request.user, unit)
     except ServiceError as exc:
@@ -342,20 +192,6 @@ def unit_delete(request, pk: int):
         return redirect("unit_detail", pk=unit.pk)
     messages.success(request, _("Unit removed; its assessment history is kept."))
     return redirect("enterprise_detail", pk=unit.enterprise_id)
-
-
-@login_required
-def major_hazard_list(request):
-    denied = _require(request, "view", Unit)
-    if denied:
-        return denied
-    qs = (Unit.objects.for_user(request.user).filter(is_major=True).select_related("enterprise")
-          .order_by("level", "enterprise__region_code", "enterprise__name", "name"))
-    counts = {level: 0 for level in (1, 2, 3, 4)}
-    counts.update(qs.order_by().values_list("level").annotate(n=Count("id")))
-    return list_page(request, qs, MajorHazardFilterSet, template="enterprises/major_hazard_list.html",
-                     export_name="major-hazard-sources", columns=MAJOR_HAZARD_COLUMNS,
-                     extra={"level_counts": sorted(counts.items())})
 
 
 @login_required
