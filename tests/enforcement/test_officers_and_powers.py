@@ -81,3 +81,12 @@ def test_an_officer_is_an_account_of_the_jurisdiction(api, demo_county):
     assert duplicate.status_code in (409, 422)
     assert api("inspector").post("/api/v1/enforcement-officers", {
         "user_id": account.pk, "certificate_no": "x", "certificate_expires": "2030-01-01"}).status_code == 403
+
+
+def test_an_officer_registered_from_the_page_takes_the_accounts_name(web, demo_county):
+    account = User.objects.get(username="commander")
+    response = web("section").post(reverse("officer_create"), {
+        "user": account.pk, "name": "", "region_code": demo_county["county"], "certificate_no": "豫应急执00000009",
+        "certificate_expires": "2030-06-30", "is_active": "on"})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert Officer.objects.get(user=account).name == (account.display_name or account.username)

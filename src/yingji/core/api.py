@@ -333,7 +333,7 @@ def _lookup_organisation(user, organisation_id):
 
 
 (Crud(router, core_surfaces.USERS, "/users", out=UserOut, module=__name__, tags=["users"], output=Output(
-    UserOut, resolvers={"roles": lambda u: sorted(r.role for r in u.roles.all()),
+    UserOut, resolvers={"roles": lambda u: sorted(u.role_keys),
                         "scope_region_code": lambda u: u.scope_region_code or None}, phones=("phone",)))
  .list("list_users")
  .get("get_user"))

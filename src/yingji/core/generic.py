@@ -141,12 +141,7 @@ def detail_context(request, surface: Surface, obj) -> dict:
 def detail_view(surface: Surface):
     @login_required
     def view(request, pk: int):
-        try:
-            obj = surface.get(request.user, pk)  # scoped, or reference data read by everyone granted "view"
-        except NotFound:
-            raise Http404 from None
-        except NotAllowed:
-            raise PermissionDenied from None
+        obj = get_for_page(request, surface.model, pk, queryset=surface.detail_queryset(request.user))
         return render(request, surface.detail_template, detail_context(request, surface, obj))
 
     view.__name__ = f"{surface.prefix}_detail"

@@ -108,7 +108,10 @@ def sees(user, obj: Model) -> bool:
 
 def get_object(user, model: type[Model], pk, action: str = "view", queryset: QuerySet | None = None):
     """Fetch one object for ``action``: 404 when it does not exist *or* lies outside the user's scope,
-    then 403 when it is visible but the user's roles lack the action."""
+    then 403 when it is visible but the user's roles lack the action. Unscoped reference data has no scope to
+    lie outside: it is read by :func:`get_reference`."""
+    if not is_scoped(model):
+        return get_reference(user, model, pk, action, queryset)
     qs = queryset if queryset is not None else model._default_manager.all()
     try:
         obj = qs.filter(scope_q(user, model)).get(pk=pk)

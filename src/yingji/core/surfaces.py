@@ -298,9 +298,7 @@ class Surface:
 
     def get(self, user, pk, action: str = "view"):
         """One object for ``action``: 404 out of scope or unknown, 403 without the grant (``policy.get_object``)."""
-        if policy.is_scoped(self.model):
-            return policy.get_object(user, self.model, pk, action, queryset=self.detail_queryset(user))
-        return policy.get_reference(user, self.model, pk, action, queryset=self.detail_queryset(user))
+        return policy.get_object(user, self.model, pk, action, queryset=self.detail_queryset(user))
 
     def table_columns(self) -> list[Column]:
         return [c for c in self.columns if c.table]

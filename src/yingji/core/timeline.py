@@ -18,17 +18,20 @@ from django.utils.translation import gettext_lazy as _
 class AppendOnly(PermissionError):
     """Raised on an attempt to change or remove a timeline event."""
 
+    def __init__(self, model):
+        super().__init__(f"{model._meta.label} events are append-only")
+
 
 class TimelineQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AppendOnly(f"{self.model._meta.label} events are append-only")
+        raise AppendOnly(self.model)
 
     def delete(self):
-        raise AppendOnly(f"{self.model._meta.label} events are append-only")
+        raise AppendOnly(self.model)
 
     # Bulk writes that would rewrite existing rows.
     def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnly(f"{self.model._meta.label} events are append-only")
+        raise AppendOnly(self.model)
 
 
 class TimelineEvent(models.Model):
@@ -57,13 +60,13 @@ class TimelineEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise AppendOnly(f"{self._meta.label} events are append-only")
+            raise AppendOnly(type(self))
         if self.actor_id and not self.actor_name:
             self.actor_name = _display_name(self.actor)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise AppendOnly(f"{self._meta.label} events are append-only")
+        raise AppendOnly(type(self))
 
 
 def _display_name(user) -> str:

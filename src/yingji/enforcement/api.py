@@ -83,6 +83,7 @@ class OfficerPatch(InSchema):
 
 
 def _officer_data(payload: dict) -> dict:
+    # An empty name or jurisdiction in a body means "not given": unchanged, or taken from the account.
     data = {k: v for k, v in payload.items() if not (k in ("name", "region_code") and v == "")}
     if "organisation_id" in data:
         data["organisation"] = data.pop("organisation_id")

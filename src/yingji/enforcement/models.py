@@ -184,7 +184,7 @@ class RandomDraw(Scoped):
     created_at = models.DateTimeField(_("drawn at"), default=timezone.now, db_index=True)
 
     GRANTS = ({role: {"view"} for role in STAFF_ROLES}
-              | {r: {"view", "add"} for r in SUPERVISORS} | {Role.INSPECTOR: {"view"}})
+              | {r: {"view", "add"} for r in SUPERVISORS})
 
     class Meta:
         ordering = ["-created_at", "-id"]

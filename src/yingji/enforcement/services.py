@@ -119,9 +119,11 @@ def _officer_fields(actor, data: Mapping[str, Any], officer: Officer | None = No
             User, data.pop("user", None) or data.pop("user_id", None), actor, "user",
             queryset=User.objects.filter(is_active=True, enterprise__isnull=True))
         data["user"] = account
-        data.setdefault("name", account.display_name or account.username)
-        if officer is None:
-            data.setdefault("region_code", account.scope_region_code)
+        # Left empty (a form's blank field, an API body without them), they come from the account.
+        if not data.get("name"):
+            data["name"] = account.display_name or account.username
+        if officer is None and not data.get("region_code"):
+            data["region_code"] = account.scope_region_code
     return data
 
 
