@@ -1,5 +1,4 @@
-"""Services of supervision and enforcement: the only writers of its tables (permission, validation, one
-transaction, audit)."""
+"""Services of the powers list, officers and their training, recusals and the 双随机 draws."""
 
 from __future__ import annotations
 
@@ -21,8 +20,8 @@ from yingji.core.models import User, enterprise_model
 from yingji.core.services import create_object, update_object
 from yingji.standards import draw as draw_rules
 
-from .choices import Circumstance, FineBasis, FineParty, Measure, TierStage
-from .models import EnforcementItem, Officer, RandomDraw, Recusal, TrainingRecord
+from ..choices import Circumstance, FineBasis, FineParty, Measure, TierStage
+from ..models import EnforcementItem, Officer, RandomDraw, Recusal, TrainingRecord
 
 #: What a refusal of the draw algorithm means to the person drawing, by the field it names.
 DRAW_FIELD_MESSAGES = {

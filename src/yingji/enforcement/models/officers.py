@@ -21,7 +21,7 @@ from yingji.core.choices import Role
 from yingji.core.models import CRUD, STAFF_ROLES, Scoped, region_code_validator
 from yingji.standards import officers as officer_rules
 
-from .choices import CertificateStatus, PowerKind
+from ..choices import CertificateStatus, PowerKind
 
 #: The sections that run supervision: they keep the lists and make the draws.
 SUPERVISORS = {Role.ADMIN, Role.SECTION_STAFF}
