@@ -23,7 +23,8 @@ from .models import EnforcementItem, Officer, RandomDraw
 def _with_training_days():
     year = timezone.localdate().year
     return (Officer.objects.select_related("organisation", "user")
-            .annotate(days_this_year=Sum("training__days", filter=Q(training__date__year=year))))
+            .annotate(days_this_year=Sum("training__days", filter=Q(training__date__year=year)))
+            .order_by("name", "id"))  # an aggregate's GROUP BY drops Meta.ordering
 
 
 def _days(officer) -> Decimal:

@@ -27,6 +27,7 @@ from yingji.core.api_support import (
 )
 from yingji.core.crud import Crud, Output
 from yingji.core.errors import ValidationFailed
+from yingji.core.surfaces import record_reveal
 
 from . import services, stats
 from .choices import AccidentType, AssessmentMethod, AttachmentPurpose, ControlTier, HazardLevel, HazardSource
@@ -187,7 +188,7 @@ _NULLABLE = {"e", "c", "s", "review_date"}
 RISK_OUTPUT = Output(RiskPointOut, resolvers={
     "enterprise_name": lambda p: p.enterprise.name, "l": lambda p: float(p.likelihood),
     "e": lambda p: _num(p.exposure), "c": lambda p: _num(p.consequence), "s": lambda p: p.severity,
-    "score": lambda p: float(p.score)})
+    "score": lambda p: float(p.score)}, phones=("responsible_phone",))
 
 
 def _risk_data(data: dict) -> dict:
@@ -379,14 +380,18 @@ class HazardStatisticsOut(Schema):
     total: HazardStatisticsTotal
 
 
-def _hazard_out(h: Hazard, user) -> dict:
+def _hazard_out(h: Hazard, user, *, reveal: bool | None = None) -> dict:
+    """A hazard as the API answers it; the responsible person's phone is masked without the ``view_pii`` grant."""
+    if reveal is None:
+        reveal = policy.reveal_pii(user, Hazard)
+    phone = h.responsible_phone if reveal else policy.mask_phone(h.responsible_phone)
     return {
         "id": h.pk, "enterprise_id": h.enterprise_id, "enterprise_name": h.enterprise.name,
         "region_code": h.region_code, "risk_point_id": h.risk_point_id, "title": h.title,
         "description": h.description, "location": h.location, "source": h.source, "reporter": h.reporter_name,
         "found_at": h.found_at, "state": h.state, "level": h.level, "supervised": h.supervised, "due_at": h.due_at,
         "overdue": h.is_overdue, "escalation_level": h.escalation_level,
-        "responsible_person": h.responsible_person, "responsible_phone": h.responsible_phone,
+        "responsible_person": h.responsible_person, "responsible_phone": phone,
         "responsible_user_id": h.responsible_user_id, "measures": h.measures, "funds": _num(h.funds),
         "interim_measures": h.interim_measures, "confirmed_at": h.confirmed_at, "rectification": h.rectification,
         "rectified_at": h.rectified_at, "verified_at": h.verified_at, "closed_at": h.closed_at,
@@ -407,7 +412,9 @@ def _hazard(request, id: int) -> Hazard:
 @router.get("/hazards", response={200: page_of(HazardOut), **ERRORS}, tags=["hazards"], summary="List hazards")
 def list_hazards(request, filters: Query[filter_params(HazardFilterSet)], page: Query[PageParams]):
     qs = Hazard.objects.for_user(request.auth).select_related("enterprise")
-    return paginate(apply_filters(HazardFilterSet, request, qs), page, lambda h: _hazard_out(h, request.auth))
+    reveal = policy.reveal_pii(request.auth, Hazard)
+    return paginate(apply_filters(HazardFilterSet, request, qs), page,
+                    lambda h: _hazard_out(h, request.auth, reveal=reveal))
 
 
 @router.get("/hazards/statistics", response={200: HazardStatisticsOut, **ERRORS}, tags=["hazards"],
@@ -423,7 +430,11 @@ def hazard_statistics(request, group_by: _literal(stats.HAZARD_GROUPS) = "townsh
 
 @router.get("/hazards/{id}", response={200: HazardOut, **ERRORS}, tags=["hazards"])
 def get_hazard(request, id: Id):
-    return _hazard_out(_hazard(request, id), request.auth)
+    hazard = _hazard(request, id)
+    reveal = policy.reveal_pii(request.auth, Hazard)
+    if reveal and hazard.responsible_phone:
+        record_reveal(request.auth, hazard, ["responsible_phone"])
+    return _hazard_out(hazard, request.auth, reveal=reveal)
 
 
 @router.post("/hazards", response={201: HazardOut, **ERRORS}, tags=["hazards"], summary="Report a hazard")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import Role
-from yingji.core.models import ALL_ROLES, CRUD, Scoped
+from yingji.core.models import ALL_ROLES, CRUD, PII_ROLES, Scoped
 from yingji.core.timeline import TimelineEvent
 from yingji.core.workflow import Versioned
 from yingji.standards import risk
@@ -73,6 +73,13 @@ def grade_of(method: str, likelihood, exposure=None, consequence=None, severity=
     raise ValueError(f"Unknown assessment method {method!r}")
 
 
+def _with_pii(grants: dict) -> dict:
+    """The responsible person's phone is shown in full to the roles whose work needs it and to the enterprise
+    itself (its own people); observers and others see it masked."""
+    return {role: actions | ({"view_pii"} if role in PII_ROLES or role == Role.ENTERPRISE_USER else set())
+            for role, actions in grants.items()}
+
+
 class RiskPoint(Scoped):
     """A risk point (风险点) of an enterprise, assessed by LEC or LS. Score, level, colour and the lowest control
     tier are computed from the kept inputs on every save (never set by hand)."""
@@ -106,8 +113,8 @@ class RiskPoint(Scoped):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
     SCOPE_ENTERPRISE_FIELD = "enterprise"
-    GRANTS = ({role: {"view"} for role in ALL_ROLES}
-              | {Role.ADMIN: CRUD, Role.SECTION_STAFF: CRUD, Role.ENTERPRISE_USER: CRUD})
+    GRANTS = _with_pii({role: {"view"} for role in ALL_ROLES}
+                       | {Role.ADMIN: CRUD, Role.SECTION_STAFF: CRUD, Role.ENTERPRISE_USER: CRUD})
 
     class Meta:
         ordering = ["level", "enterprise_id", "name"]
@@ -211,8 +218,8 @@ class Hazard(Scoped, Versioned):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     SCOPE_ENTERPRISE_FIELD = "enterprise"
-    GRANTS = ({role: {"view"} for role in ALL_ROLES}
-              | {role: {"view", "add", "attach"} for role in REPORTER_ROLES})
+    GRANTS = _with_pii({role: {"view"} for role in ALL_ROLES}
+                       | {role: {"view", "add", "attach"} for role in REPORTER_ROLES})
 
     class Meta:
         ordering = ["-found_at", "-id"]

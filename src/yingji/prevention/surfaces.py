@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _l
 
-from yingji.core.surfaces import Badge, Column, Surface, register
+from yingji.core.surfaces import Badge, Column, Phone, Surface, register
 
 from . import filters, services, stats
 from .choices import AccidentType, ControlTier, RiskColour
@@ -32,7 +32,9 @@ RISK_POINTS = Surface(
         Column("consequence", "C", table=False), Column("severity", "S", table=False), Column("score", _l("Score")),
         Column("level", _l("Risk level"), table=False), Badge("colour", _l("Colour"), RiskColour),
         Badge("responsible_tier", _l("Responsible tier"), ControlTier),
-        Column("responsible_person", _l("Responsible person")), Column("review_date", _l("Next review")),
+        Column("responsible_person", _l("Responsible person")),
+        Phone("responsible_phone", _l("Responsible person's phone"), table=False),
+        Column("review_date", _l("Next review")),
     ],
     list_template="prevention/risk_list.html", list_context=_colour_cards,
 )

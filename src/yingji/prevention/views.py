@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yingji.core import attachments, policy, values
 from yingji.core.errors import Conflict, NotAllowed, ServiceError
+from yingji.core.surfaces import record_reveal
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
 from . import forms, services, stats
@@ -47,13 +48,22 @@ def _colour_cards(total: dict) -> list[dict]:
     return [{"colour": c, "label": RiskColour.label(c), "count": total.get(c, 0)} for c in RiskColour.values()]
 
 
+def _reveal(user, obj) -> bool:
+    """Whether the page shows the responsible person's full phone number (then audited once per view)."""
+    reveal = policy.reveal_pii(user, type(obj))
+    if reveal and obj.responsible_phone:
+        record_reveal(user, obj, ["responsible_phone"])
+    return reveal
+
+
 @login_required
 def risk_detail(request, pk: int):
     point = _get(request, RiskPoint, pk, queryset=RiskPoint.objects.select_related("enterprise"))
     hazards = Hazard.objects.for_user(request.user).filter(risk_point=point).select_related("enterprise")[:20] \
         if policy.can(request.user, "view", Hazard) else []
+    reveal = _reveal(request.user, point)
     return render(request, "prevention/risk_detail.html", {
-        "point": point, "hazards": hazards,
+        "point": point, "hazards": hazards, "reveal": reveal,
         "can_change": policy.can(request.user, "change", RiskPoint),
         "can_delete": policy.can(request.user, "delete", RiskPoint),
     })
@@ -201,7 +211,7 @@ def _hazard_page(request, hazard: Hazard, *, bound: forms._ActionForm | None = N
                              "style": ACTION_STYLES.get(action, "primary")})
     can_attach = policy.can(user, "attach", Hazard) and hazard.state != HazardState.CLOSED
     return render(request, "prevention/hazard_detail.html", {
-        "hazard": hazard, "events": hazard.events.select_related("actor"),
+        "hazard": hazard, "reveal": _reveal(user, hazard), "events": hazard.events.select_related("actor"),
         "attachments": attachments.for_object(hazard), "action_forms": action_forms,
         "attach_form": (attach_form or forms.AttachmentForm()) if can_attach else None,
         "bound_action": bound.action if bound is not None else None,
