@@ -2,6 +2,7 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.filters import FilterSet, RegionFilter, SearchFilterSet
 from yingji.incidents.services import InformationSource
@@ -11,8 +12,10 @@ from .models import DutyLogEntry, DutyShift, Handover
 
 
 class DutyShiftFilterSet(FilterSet):
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte",
+                                          label=pgettext_lazy("date range", "From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte",
+                                        label=pgettext_lazy("date range", "To"))
     shift = django_filters.ChoiceFilter(choices=Shift.choices(), label=_("Shift"))
 
     class Meta:
@@ -35,8 +38,10 @@ class DutyLogFilterSet(SearchFilterSet):
 class HandoverFilterSet(FilterSet):
     region_code = RegionFilter()
     state = django_filters.ChoiceFilter(choices=HandoverState.choices(), label=_("State"))
-    date_from = django_filters.DateFilter(field_name="handed_over_at", lookup_expr="date__gte", label=_("From"))
-    date_to = django_filters.DateFilter(field_name="handed_over_at", lookup_expr="date__lte", label=_("To"))
+    date_from = django_filters.DateFilter(field_name="handed_over_at", lookup_expr="date__gte",
+                                          label=pgettext_lazy("date range", "From"))
+    date_to = django_filters.DateFilter(field_name="handed_over_at", lookup_expr="date__lte",
+                                        label=pgettext_lazy("date range", "To"))
 
     class Meta:
         model = Handover

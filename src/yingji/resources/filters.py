@@ -142,8 +142,10 @@ class ShelterFilterSet(SearchFilterSet):
 class TeamActivityFilterSet(FilterSet):
     kind = django_filters.ChoiceFilter(choices=ActivityKind.choices(), label=_("Kind"))
     team = django_filters.NumberFilter(field_name="team_id", label=_("Team"))
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte",
+                                          label=pgettext_lazy("date range", "From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte",
+                                        label=pgettext_lazy("date range", "To"))
     region_code = region_prefix()
 
     class Meta:
