@@ -28,6 +28,8 @@ from yingji.core.api_support import (
 from yingji.core.crud import Crud, Output
 from yingji.core.errors import ValidationFailed
 from yingji.core.surfaces import record_reveal
+from yingji.enterprises.models import Enterprise
+from yingji.standards import major_hazards
 
 from . import services, stats
 from .choices import AccidentType, AssessmentMethod, AttachmentPurpose, ControlTier, HazardLevel, HazardSource
@@ -275,6 +277,8 @@ class HazardOut(Schema):
     found_at: datetime.datetime
     state: str
     level: str
+    criterion: str
+    criterion_citation: str
     supervised: bool
     due_at: datetime.datetime | None
     overdue: bool
@@ -302,6 +306,9 @@ class HazardIn(InSchema):
     source: _literal(HazardSource.values()) | None = Field(None, description="Defaults by your role")
     found_at: DateTime | None = Field(None, description="Defaults to now")
     risk_point_id: Id | None = None
+    criterion: ShortText(16) = Field("", description=(
+        "The code of the item of the sector's major hazard criteria the hazard matches (GET "
+        "/hazards/criteria?enterprise_id=); a hazard that matches one is major"))
 
 
 class HazardTransitionIn(InSchema):
@@ -309,6 +316,9 @@ class HazardTransitionIn(InSchema):
     note: LongText | None = None
     reason: LongText | None = Field(None, description="reject, extend: required")
     level: _literal(HazardLevel.values()) | None = Field(None, description="confirm: general or major")
+    criterion: ShortText(16) | None = Field(None, description=(
+        "confirm: the matching major hazard criterion ('' for none; absent keeps the reported one); a hazard "
+        "that matches one cannot be general"))
     due_at: ShortText(40) | None = Field(
         None, description="confirm, extend: the deadline, a date (end of that day) or an ISO 8601 date-time")
     responsible_person: ShortText(50) | None = None
@@ -389,7 +399,8 @@ def _hazard_out(h: Hazard, user, *, reveal: bool | None = None) -> dict:
         "id": h.pk, "enterprise_id": h.enterprise_id, "enterprise_name": h.enterprise.name,
         "region_code": h.region_code, "risk_point_id": h.risk_point_id, "title": h.title,
         "description": h.description, "location": h.location, "source": h.source, "reporter": h.reporter_name,
-        "found_at": h.found_at, "state": h.state, "level": h.level, "supervised": h.supervised, "due_at": h.due_at,
+        "found_at": h.found_at, "state": h.state, "level": h.level, "criterion": h.criterion,
+        "criterion_citation": h.criterion_citation, "supervised": h.supervised, "due_at": h.due_at,
         "overdue": h.is_overdue, "escalation_level": h.escalation_level,
         "responsible_person": h.responsible_person, "responsible_phone": phone,
         "responsible_user_id": h.responsible_user_id, "measures": h.measures, "funds": _num(h.funds),
@@ -415,6 +426,36 @@ def list_hazards(request, filters: Query[filter_params(HazardFilterSet)], page: 
     reveal = policy.reveal_pii(request.auth, Hazard)
     return paginate(apply_filters(HazardFilterSet, request, qs), page,
                     lambda h: _hazard_out(h, request.auth, reveal=reveal))
+
+
+class CriterionOut(Schema):
+    code: str
+    clause: str
+    text: str
+    citation: str
+
+
+class CriteriaListOut(Schema):
+    key: str
+    title: str
+    document: str
+    complete: bool = Field(description="False where the shipped list holds only part of the standard's items")
+    verified: bool = Field(description="Whether the items were checked against the official text")
+    note: str
+    items: list[CriterionOut]
+
+
+@router.get("/hazards/criteria", response={200: list[CriteriaListOut], **ERRORS}, tags=["hazards"],
+            summary="The major hazard criteria that apply to an enterprise (重大事故隐患判定标准)")
+def hazard_criteria(request, enterprise_id: Id):
+    """The sector standards' items that make a hazard of this enterprise major, by list, with each list's source,
+    completeness and verification state."""
+    enterprise = policy.get_object(request.auth, Enterprise, enterprise_id)
+    return [{"key": lst.key, "title": lst.title, "document": lst.document, "complete": lst.complete,
+             "verified": lst.verified, "note": lst.note,
+             "items": [{"code": i.code, "clause": i.clause, "text": i.text, "citation": i.citation}
+                       for i in lst.items]}
+            for lst in major_hazards.lists_for(enterprise.sector)]
 
 
 @router.get("/hazards/statistics", response={200: HazardStatisticsOut, **ERRORS}, tags=["hazards"],

@@ -17,6 +17,7 @@ from django.utils import timezone
 from yingji.core.demo import person_name
 from yingji.core.models import Attachment, Notification
 from yingji.enterprises.models import Enterprise
+from yingji.standards import major_hazards
 
 from .choices import AccidentType as A
 from .choices import AssessmentMethod, HazardAction, HazardLevel, HazardSource, HazardState
@@ -181,15 +182,22 @@ def _hazard(rng: random.Random, enterprise: Enterprise, points: list[RiskPoint],
         overdue = None
     found_at = now - datetime.timedelta(days=age_days)
     source = _weighted(rng, SOURCE_WEIGHTS)
-    title_pool = MAJOR_TITLES if level == HazardLevel.MAJOR else GENERAL_TITLES
+    criteria = major_hazards.criteria_for(enterprise.sector) if level == HazardLevel.MAJOR else ()
+    if criteria:  # a major hazard of a sector with a standard matches one of its items and cites it
+        criterion = rng.choice(criteria)
+        title = criterion.text if len(criterion.text) <= 40 else criterion.text.split("，")[0].split("；")[0]
+    else:
+        criterion, title = None, rng.choice(MAJOR_TITLES if level == HazardLevel.MAJOR else GENERAL_TITLES)
     point = rng.choice(points) if points and rng.random() < 0.5 else None
     hazard = Hazard(
-        enterprise=enterprise, region_code=enterprise.region_code, risk_point=point, title=rng.choice(title_pool),
+        enterprise=enterprise, region_code=enterprise.region_code, risk_point=point, title=title[:200],
+        criterion=criterion.code if criterion else "",
         location=point.location if point else rng.choice(["生产车间", "仓库", "厂区", "罐区", "配电室"]),
         source=source, found_at=found_at, created_at=found_at, state=HazardState.REPORTED,
         reporter_name=f"{REPORTER_TITLE[source]}{person_name(rng)}", version=0,
     )
-    hazard.description = f"{hazard.location}：{hazard.title}，存在安全风险，需整改。"
+    hazard.description = (f"{hazard.location}：{criterion.text}。符合{criterion.citation}，判定为重大事故隐患。"
+                          if criterion else f"{hazard.location}：{hazard.title}，存在安全风险，需整改。")
     line = _Timeline(hazard, rng, township_staff)
     line.add(found_at, hazard.reporter_name, HazardAction.REPORT, "", HazardState.REPORTED,
              data={"source": source})

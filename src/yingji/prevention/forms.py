@@ -12,7 +12,7 @@ from yingji.core import policy
 from yingji.core.forms import PhoneField
 from yingji.core.models import User
 from yingji.enterprises.models import Enterprise
-from yingji.standards import risk
+from yingji.standards import major_hazards, risk
 
 from . import services
 from .choices import AccidentType, AssessmentMethod, AttachmentPurpose, ControlTier, HazardLevel, HazardSource
@@ -34,6 +34,24 @@ def _text_area(rows=3):
     return forms.Textarea(attrs={"rows": rows})
 
 
+def _criterion_choices(sector: str | None) -> list:
+    """The items of the major hazard criteria, grouped by standard and article (of one sector, or all)."""
+    lists = major_hazards.lists_for(sector) if sector else major_hazards.all_lists()
+    groups: dict[str, list] = {}
+    for lst in lists:
+        for item in lst.items:
+            article = item.clause.split("第（")[0] if "第（" in item.clause else ""
+            groups.setdefault(f"{lst.title} {article}".strip(), []).append(
+                (item.code, f"{item.clause} {item.text}"))
+    return [("", _("None: judged without a criterion"))] + list(groups.items())
+
+
+def _criterion_field(**kwargs):
+    return forms.ChoiceField(label=_("Major hazard criterion"), required=False, help_text=_(
+        "The item of the sector's major hazard criteria the hazard matches; a hazard that matches one is major."),
+        **kwargs)
+
+
 class HazardReportForm(forms.Form):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
     title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
@@ -42,6 +60,7 @@ class HazardReportForm(forms.Form):
     found_at = forms.DateTimeField(label=_("Found"), required=False, widget=forms.DateTimeInput,
                                    help_text=_("Leave empty for now."))
     source = forms.ChoiceField(label=_("Source"))
+    criterion = _criterion_field()
     photo = _file_field(_("Photo"), help_text=_("A JPEG, PNG or WebP image or a PDF, at most 10 MB."))
 
     def __init__(self, *args, user, **kwargs):
@@ -50,6 +69,9 @@ class HazardReportForm(forms.Form):
         if user.enterprise_id:
             self.fields["enterprise"].initial = user.enterprise_id
             self.fields["enterprise"].widget = forms.HiddenInput()
+        own = Enterprise.objects.filter(pk=user.enterprise_id).values_list("sector", flat=True).first() \
+            if user.enterprise_id else None
+        self.fields["criterion"].choices = _criterion_choices(own)
         sources = services.sources_for(user)
         self.fields["source"].choices = [(s, HazardSource.label(s)) for s in sources]
         if len(sources) == 1:
@@ -80,6 +102,7 @@ class _ActionForm(forms.Form):
 
 class ConfirmForm(_ActionForm):
     level = forms.ChoiceField(label=_("Hazard level"), choices=HazardLevel.choices())
+    criterion = _criterion_field()
     due_at = forms.DateField(label=_("Rectification deadline"), widget=forms.DateInput)
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=50)
     responsible_phone = PhoneField(label=_("Responsible person's phone"), required=False)
@@ -99,9 +122,14 @@ class ConfirmForm(_ActionForm):
         hazard = self.hazard
         self.fields["responsible_user"].queryset = services.hazard_responsibles(hazard)
         self.fields["responsible_user"].label_from_instance = lambda u: f"{u} ({u.username})"
+        self.fields["criterion"].choices = _criterion_choices(hazard.enterprise.sector)
+        self.fields["criterion"].initial = hazard.criterion
+        if hazard.criterion:
+            self.fields["level"].initial = HazardLevel.MAJOR
 
     def payload(self) -> dict:
         data = super().payload()
+        data["criterion"] = self.cleaned_data.get("criterion") or ""  # the confirmer's judgement replaces the report's
         if "responsible_user" in data:
             data["responsible_user_id"] = data.pop("responsible_user").pk
         return data

@@ -17,7 +17,7 @@ from yingji.core.choices import Role
 from yingji.core.models import ALL_ROLES, CRUD, PII_ROLES, Scoped
 from yingji.core.timeline import TimelineEvent
 from yingji.core.workflow import Versioned
-from yingji.standards import risk
+from yingji.standards import major_hazards, risk
 
 from .choices import (
     AccidentType,
@@ -191,6 +191,9 @@ class Hazard(Scoped, Versioned):
     level = models.CharField(_("hazard level"), max_length=16, choices=HazardLevel.choices(), blank=True,
                              db_index=True)
     supervised = models.BooleanField(_("listed for county supervision"), default=False, db_index=True)
+    #: The item of the sector's 重大事故隐患判定标准 the hazard matches (``standards.major_hazards``); a hazard with
+    #: one is major and can never be set to general.
+    criterion = models.CharField(_("major hazard criterion"), max_length=16, blank=True)
     due_at = models.DateTimeField(_("rectification deadline"), null=True, blank=True, db_index=True)
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
     responsible_phone = models.CharField(_("responsible person's phone"), max_length=32, blank=True)
@@ -238,6 +241,12 @@ class Hazard(Scoped, Versioned):
     @property
     def is_major(self) -> bool:
         return self.level == HazardLevel.MAJOR
+
+    @property
+    def criterion_citation(self) -> str:
+        """The cited item of the sector standard the hazard matches ('' without one)."""
+        item = major_hazards.get(self.criterion) if self.criterion else None
+        return f"{item.citation}：{item.text}" if item else self.criterion
 
 
 class HazardEvent(TimelineEvent):

@@ -61,6 +61,7 @@ from yingji.core.models import ALL_ROLES, User
 from yingji.core.services import create_object, delete_object, update_object
 from yingji.core.workflow import Transition, Workflow
 from yingji.enterprises.models import Enterprise
+from yingji.standards import major_hazards
 
 from .choices import AttachmentPurpose, HazardAction, HazardLevel, HazardSource, HazardState, NotificationKind
 from .models import Hazard, HazardEvent, RiskPoint
@@ -181,10 +182,24 @@ def hazard_responsibles(hazard: Hazard):
     return policy.acting_users(hazard.region_code, enterprise_id=hazard.enterprise_id)
 
 
+def _criterion(enterprise, value) -> str:
+    """A criterion code of the enterprise's sector lists (``standards.major_hazards``), or ''."""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not major_hazards.applies(value, enterprise.sector):
+        raise ValidationFailed.from_dict({"criterion": [gettext(
+            "Choose an item of the major hazard criteria that apply to the enterprise's sector")]})
+    return value
+
+
 def _confirm(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
     level = payload.get("level")
     if level not in HazardLevel.values():
         raise ValidationFailed.from_dict({"level": [f"Choose one of {', '.join(HazardLevel.values())}"]})
+    criterion = _criterion(hazard.enterprise, payload["criterion"]) if "criterion" in payload else hazard.criterion
+    refusal = major_hazards.level_error(level, criterion)
+    if refusal:
+        raise ValidationFailed.from_dict({"level": [refusal]})
     due_at = _future_deadline(payload.get("due_at"))
     person = _text(payload, "responsible_person", required=True, max_length=50)
     phone = _text(payload, "responsible_phone", max_length=32)
@@ -205,7 +220,8 @@ def _confirm(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
             errors["funds"] = ["A major hazard needs the funds set aside for it"]
         if errors:
             raise ValidationFailed.from_dict(errors)
-    return {"level": level, "due_at": due_at, "responsible_person": person, "responsible_phone": phone,
+    return {"level": level, "criterion": criterion, "due_at": due_at, "responsible_person": person,
+            "responsible_phone": phone,
             "responsible_user": responsible, "measures": measures, "funds": funds, "interim_measures": interim,
             "supervised": level == HazardLevel.MAJOR, "confirmed_by": actor, "confirmed_at": timezone.now(),
             "escalation_level": 0, "overdue_since": None}
@@ -413,6 +429,7 @@ def report_hazard(actor, data: Mapping[str, Any], photos: Iterable = ()) -> Haza
         "description": _text(data, "description", required=True),
         "location": _text(data, "location", max_length=200),
         "source": source, "found_at": found_at, "reporter": actor,
+        "criterion": _criterion(enterprise, data.pop("criterion", "")),
         "reporter_name": (actor.display_name or actor.username)[:150],
     }
     with transaction.atomic():
