@@ -150,6 +150,8 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "yingji.core.lockout.LockoutHandler"
 LOCKOUT_ADDRESS_USERNAMES = int(os.environ.get("YINGJI_LOCKOUT_ADDRESS_USERNAMES", "10"))
+#: The share of last month's hazards that enterprises closed themselves drawn each month for a regulator's check.
+HAZARD_SAMPLE_SHARE = float(os.environ.get("YINGJI_HAZARD_SAMPLE_SHARE", "0.1"))
 # The client address (lockout and audit): REMOTE_ADDR, or, only when REMOTE_ADDR is one of these reverse proxies,
 # the nearest X-Forwarded-For entry that is not a trusted proxy itself (addresses or networks, comma-separated).
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("YINGJI_TRUSTED_PROXIES", "").split(",") if p.strip()]

@@ -68,7 +68,8 @@ OBJECT_PAGES = {
 # through their page, the per-recipient acknowledgement link.
 NOT_PAGES = {
     "user_set_active", "attachment_download", "duty_log_file", "duty_log_escalate", "enterprise_qrcode",
-    "licence_delete", "unit_delete", "risk_delete", "hazard_attach", "hazard_act", "incident_reported",
+    "licence_delete", "unit_delete", "risk_delete", "hazard_attach", "hazard_act", "hazard_sample_draw",
+    "hazard_sample_result", "incident_reported",
     "incident_response_level", "incident_transition", "incident_activate", "incident_task_create", "sitrep_draft",
     "task_act", "sitrep_issue", "sitrep_download", "alarm_act", "alarm_open_incident", "rule_set_enabled",
     "team_activity_add", "transfer_act", "shelter_status", "warning_act", "warning_resend", "warning_ack",
@@ -91,6 +92,8 @@ ALLOWED = {
     "CAS", "WebP", "GBK", "UTF", "Atom", "LED", "LEL", "KiB", "MB", "GB18218",
     # prefixes of licence numbers (危化 WH, 烟花 YH, 非煤 FM) and the GB 18218 ratio q/Q
     "WH", "YH", "FM", "q/Q",
+    # steelmaking furnaces named in the 工贸 major hazard criteria (应急管理部令第10号 第四条)
+    "AOD", "LF", "RH", "VOD",
     # units
     "m", "mm", "cm", "km", "kg", "t", "h", "min", "s", "mm/h", "m/h", "m/s", "km/h", "kPa", "MPa", "Pa", "ha",
     "ppm", "mg", "L", "kV", "kW", "MW", "m3", "mg/m3", "km2", "m2", "d",

@@ -33,6 +33,7 @@ API_DETAIL = {
     "enterprises.unit": "/api/v1/units/{id}",
     "prevention.riskpoint": "/api/v1/risks/{id}",
     "prevention.hazard": "/api/v1/hazards/{id}",
+    "prevention.hazardsample": "/api/v1/hazard-samples/{id}",
     "monitoring.station": "/api/v1/stations/{id}",
     "monitoring.alarm": "/api/v1/alarms/{id}",
     "monitoring.rule": "/api/v1/rules/{id}",

@@ -76,6 +76,9 @@ def test_a_team_page_never_names_an_incident_outside_the_viewers_scope(web, demo
     team = Team.objects.filter(policy.scope_q(user, Team)).order_by("pk").first()
     foreign = Incident.objects.exclude(policy.scope_q(user, Incident)).order_by("pk").first()
     own = Incident.objects.filter(policy.scope_q(user, Incident)).order_by("pk").first()
+    if own is None:  # the demo's draw left the township without an incident: place one there
+        own = Incident.objects.exclude(pk=foreign.pk).order_by("pk").first()
+        Incident.objects.filter(pk=own.pk).update(region_code=user.scope_region_code)
     assert team is not None and foreign is not None and own is not None
     TeamActivity.objects.create(team=team, kind="deployment", date=datetime.date(2026, 7, 1), incident=foreign,
                                 notes="跨区支援", region_code=team.region_code)

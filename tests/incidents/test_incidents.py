@@ -179,7 +179,9 @@ def test_deadline_warnings_are_idempotent(api, incident):
     assert services.notify_due_deadlines(soon) == 0
     notes = Notification.objects.filter(object_id=str(incident.pk), object_type="incidents.incident")
     assert {n.recipient for n in notes} >= {duty, commander}
+    assert all("报告" in n.subject and incident.title in n.subject for n in notes)  # the county's language
     assert services.notify_due_deadlines(city.due_at + timedelta(minutes=1)) >= 2  # the overdue warning
+    assert notes.filter(subject__contains="已超时").exists()
     ReportingDeadline.objects.filter(pk=city.pk).update(reported_at=timezone.now())
     assert services.notify_due_deadlines(city.due_at + timedelta(hours=3)) == 0
 

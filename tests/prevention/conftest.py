@@ -45,7 +45,7 @@ def media_root(settings, tmp_path):
 def users(demo_county):
     return {u.username: u for u in User.objects.filter(username__in=[
         "admin", "duty", "section", "inspector", "commander", "approver", "observer", "township1", "township2",
-        "grid1", "enterprise1"])}
+        "grid1", "enterprise1", "enterprise2"])}
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from yingji.enterprises.models import Enterprise
 from yingji.prevention.choices import HazardState
-from yingji.prevention.models import Hazard, HazardEvent, RiskPoint, grade_of
+from yingji.prevention.models import Hazard, HazardEvent, HazardSample, RiskPoint, SamplingRun, grade_of
 
 
 def test_demo_hazards_cover_the_closed_loop(demo_county):
@@ -32,7 +32,24 @@ def test_demo_timelines_match_the_states(demo_county):
         events = list(hazard.events.order_by("time", "id"))
         assert events[0].kind == "report"
         assert events[-1].to_state == hazard.state
-        assert hazard.version == sum(1 for e in events if e.kind not in ("report", "attach"))
+        # Sample checks drawn and passed leave the hazard itself unchanged; a failed one reopens it (a transition).
+        assert hazard.version == sum(1 for e in events if e.kind not in ("report", "attach", "sampled",
+                                                                        "sample_passed"))
+
+
+def test_demo_sample_checks_agree_with_their_hazards(demo_county):
+    samples = list(HazardSample.objects.select_related("hazard"))
+    assert {s.state for s in samples} == {"pending", "passed", "failed"}
+    for sample in samples:
+        assert sample.hazard.source == "self_check" and sample.hazard.level == "general"
+        kinds = set(sample.hazard.events.values_list("kind", flat=True))
+        assert "sampled" in kinds
+        if sample.state == "failed":
+            assert sample.hazard.state == "rectifying" and "reopen" in kinds
+        else:
+            assert sample.hazard.state == "closed"
+    runs = SamplingRun.objects.all()
+    assert runs and all(run.drawn == HazardSample.objects.filter(period=run.period).count() for run in runs)
 
 
 def test_demo_risk_points_are_graded_by_the_standard(demo_county):

@@ -31,6 +31,10 @@ def _county_section_staff() -> list[str]:
                   if len(u.scope_region_code) == 6)
 
 
+def _enterprise_accounts(hazard) -> list[str]:
+    return sorted(User.objects.filter(enterprise_id=hazard.enterprise_id).values_list("username", flat=True))
+
+
 def test_the_job_is_registered_every_quarter_hour():
     job = tasks.PERIODIC_JOBS[prevention_tasks.flag_overdue_hazards.module_path]
     assert job.every == datetime.timedelta(minutes=15)
@@ -39,6 +43,8 @@ def test_the_job_is_registered_every_quarter_hour():
 def test_overdue_hazards_escalate_step_by_step_and_idempotently(make_hazard, users):
     hazard = make_hazard(HazardState.RECTIFYING)
     due = hazard.due_at
+    own = _enterprise_accounts(hazard)
+    assert own[:2] == ["enterprise1", "enterprise2"]
     assert services.escalate_overdue() >= 0
     assert Hazard.objects.get(pk=hazard.pk).escalation_level == 0 and _recipients(hazard) == []
 
@@ -49,22 +55,22 @@ def test_overdue_hazards_escalate_step_by_step_and_idempotently(make_hazard, use
         assert stored.overdue_since == timezone.now()
         # Level 1: the responsible person (no account named: the enterprise's accounts) and their supervisor
         # (the inspector who confirmed it and set the deadline).
-        assert _recipients(hazard) == ["enterprise1", "inspector"]
+        assert _recipients(hazard) == sorted([*own, "inspector"])
         services.escalate_overdue()
         prevention_tasks.flag_overdue_hazards.call()
-        assert _recipients(hazard) == ["enterprise1", "inspector"]
+        assert _recipients(hazard) == sorted([*own, "inspector"])
         assert HazardEvent.objects.filter(hazard=hazard, kind="overdue").count() == 1
 
     with time_machine.travel(due + datetime.timedelta(days=8), tick=False):
         services.escalate_overdue()
         assert Hazard.objects.get(pk=hazard.pk).escalation_level == 2
-        assert _recipients(hazard) == sorted(["enterprise1", "inspector", *_township_staff(hazard)])
+        assert _recipients(hazard) == sorted([*own, "inspector", *_township_staff(hazard)])
 
     with time_machine.travel(due + datetime.timedelta(days=45), tick=False):
         services.escalate_overdue()
         services.escalate_overdue()
         assert Hazard.objects.get(pk=hazard.pk).escalation_level == 3
-        assert _recipients(hazard) == sorted(["enterprise1", "inspector", *_township_staff(hazard),
+        assert _recipients(hazard) == sorted([*own, "inspector", *_township_staff(hazard),
                                               *_county_section_staff()])
         assert HazardEvent.objects.filter(hazard=hazard, kind="overdue").count() == 3
 

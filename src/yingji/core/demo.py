@@ -117,6 +117,7 @@ DEMO_ACCOUNTS = [
     ("township2", [Role.TOWNSHIP_STAFF], "township2", "乡镇应急办"),
     ("grid1", [Role.GRID_MEMBER], "village", "网格员"),
     ("enterprise1", [Role.ENTERPRISE_USER], "enterprise", "企业安全员"),
+    ("enterprise2", [Role.ENTERPRISE_USER], "enterprise", "企业安全负责人"),
 ]
 
 #: What apps add to the demo county: ``(order, module)`` with the module's ``generate(rng)`` and ``clear()`` (and
@@ -256,7 +257,7 @@ def _accounts() -> list[tuple[str, list[str], str]]:
     bureau = Organisation.objects.get(kind=OrganisationKind.BUREAU, region_code=COUNTY_CODE)
     enterprise = Enterprise.objects.filter(region_code__startswith=scopes["township"]).order_by("id").first()
     created = []
-    # One shared hash: hashing the same password eleven times would only slow the demo load down.
+    # One shared hash: hashing the same password for every account would only slow the demo load down.
     probe = User(username="_")
     probe.set_password(DEMO_PASSWORD)
     for username, roles, scope, display in DEMO_ACCOUNTS:

@@ -88,12 +88,12 @@ def sees(user, obj: Model) -> bool:
     enterprise field, which lets a list check every linked row cheaply; models with a custom scope ask the
     database. Mirrors ``scope_q`` exactly."""
     model = type(obj)
-    if getattr(model, "scope_q_for", None) is not None:
-        return in_scope(user, obj)
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
     region_field = getattr(model, "SCOPE_REGION_FIELD", None)
     enterprise_field = getattr(model, "SCOPE_ENTERPRISE_FIELD", None)
+    if getattr(model, "scope_q_for", None) is not None or "__" in f"{region_field}{enterprise_field}":
+        return in_scope(user, obj)  # a custom scope or one reached through a relation: ask the database
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
     if user.enterprise_id:
         if enterprise_field:
             value = obj.pk if enterprise_field in ("id", "pk") else getattr(obj, f"{enterprise_field}_id", None)

@@ -68,10 +68,12 @@ class Workflow:
     def _permitted(self, t: Transition, obj, actor) -> bool:
         return bool(actor.role_keys & t.roles) and (t.allowed is None or t.allowed(obj, actor))
 
-    def available(self, obj, actor) -> list[Transition]:
-        """Transitions the actor may take on the object now (for buttons and the API's hints)."""
+    def available(self, obj, actor, *, exclude: Iterable[str] = ()) -> list[Transition]:
+        """Transitions the actor may take on the object now (for buttons and the API's hints); ``exclude`` names
+        actions taken only by other means, whose rules are then not even evaluated."""
         state = getattr(obj, self.state_field)
-        return [t for t in self.transitions if state in t.sources and self._permitted(t, obj, actor)]
+        return [t for t in self.transitions
+                if t.action not in exclude and state in t.sources and self._permitted(t, obj, actor)]
 
     def apply(self, actor, obj, action: str, payload: Mapping[str, Any] | None = None,
               updates: Mapping[str, Any] | None = None):

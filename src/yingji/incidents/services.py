@@ -9,9 +9,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext_lazy
 
 from yingji.core import attachments, audit, notifications, policy, values
@@ -612,10 +613,11 @@ def notify_due_deadlines(now: datetime.datetime | None = None) -> int:
     for row in due:
         incident = row.incident
         stage = "overdue" if row.due_at <= now else "due_soon"
-        level = ReportingLevel.label(row.level)
         local_due = timezone.localtime(row.due_at).strftime("%H:%M")
-        subject = (f"Report to {level} OVERDUE since {local_due}: {incident.title}" if stage == "overdue"
-                   else f"Report to {level} due by {local_due}: {incident.title}")
+        with translation.override(settings.LANGUAGE_CODE):  # a job has no request language: the county's own
+            params = {"level": str(ReportingLevel.label(row.level)), "due": local_due, "title": incident.title}
+            subject = (gettext("Report to %(level)s OVERDUE since %(due)s: %(title)s") % params
+                       if stage == "overdue" else gettext("Report to %(level)s due by %(due)s: %(title)s") % params)
         sent += len(notifications.notify(_watchers(incident), subject, link=f"/incidents/{incident.pk}/",
                                          obj=incident, dedupe_key=f"incident-deadline:{row.pk}:{stage}"))
     return sent
@@ -721,7 +723,9 @@ def create_task(actor, incident: Incident, data: Mapping[str, Any]) -> Task:
         _event(incident, actor, EventKind.TASK, task.title, {"task": task.pk, "action": "assigned",
                                                              "assignee": str(assignee or ""), "unit": str(unit or "")})
         if assignee is not None:
-            notifications.notify([assignee], f"New task: {task.title}", link=f"/incidents/{incident.pk}/",
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = gettext("New task: %(title)s") % {"title": task.title}
+            notifications.notify([assignee], subject, link=f"/incidents/{incident.pk}/",
                                  obj=task, dedupe_key=f"task-assigned:{task.pk}")
     return task
 

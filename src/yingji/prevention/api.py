@@ -31,7 +31,7 @@ from yingji.core.surfaces import record_reveal
 from yingji.enterprises.models import Enterprise
 from yingji.standards import major_hazards
 
-from . import services, stats
+from . import services, stats, surfaces
 from .choices import AccidentType, AssessmentMethod, AttachmentPurpose, ControlTier, HazardLevel, HazardSource
 from .filters import HazardFilterSet
 from .models import Hazard, RiskPoint, grade_of
@@ -534,3 +534,59 @@ def upload_attachment(request, id: Id, file: File[UploadedFile],
     attachment = services.add_attachment(request.auth, hazard, file, purpose)
     return Status(201, _attachment_out(attachment))
 
+
+
+# --- sample checks of the enterprises' own loop -----------------------------------------------------------------
+
+
+class HazardSampleOut(Schema):
+    id: int
+    hazard_id: int
+    hazard_title: str
+    enterprise_id: int
+    enterprise_name: str
+    region_code: str
+    period: str = Field(description="The month of closures a monthly draw sampled (YYYY-MM); empty when by hand")
+    state: str = Field(description="pending, passed or failed")
+    drawn_at: datetime.datetime
+    drawn_by: str = Field(description="Who drew it; empty for the monthly draw")
+    checked_at: datetime.datetime | None
+    checked_by: str
+    note: str
+
+
+class HazardSampleIn(InSchema):
+    hazard_id: Id
+    note: ShortText(services.MAX_TEXT) = ""
+
+
+class HazardSampleResultIn(InSchema):
+    passed: bool
+    note: ShortText(services.MAX_TEXT, 1) = Field(description="What the check found")
+    due_at: Date | None = Field(None, description="Required when the check fails: the reopened hazard's deadline")
+
+
+def _name(user) -> str:
+    return str(user) if user is not None else ""
+
+
+SAMPLES = (Crud(router, surfaces.SAMPLES, "/hazard-samples", out=HazardSampleOut, module=__name__, tags=["hazards"],
+                in_schema=HazardSampleIn, output=Output(HazardSampleOut, resolvers={
+                    "hazard_title": lambda s: s.hazard.title, "enterprise_id": lambda s: s.hazard.enterprise_id,
+                    "enterprise_name": lambda s: s.hazard.enterprise.name,
+                    "region_code": lambda s: s.hazard.region_code,
+                    "drawn_by": lambda s: _name(s.drawn_by), "checked_by": lambda s: _name(s.checked_by)}))
+           .list("list_hazard_samples", summary="Sample checks of hazards enterprises closed themselves")
+           .get("get_hazard_sample")
+           .create("create_hazard_sample", summary="Draw a hazard the enterprise closed itself for a sample check",
+                   write=lambda user, payload: services.draw_sample(
+                       user, policy.get_in_scope_or_field_error(Hazard, payload.hazard_id, user, "hazard_id"),
+                       payload.note)))
+
+
+@router.post("/hazard-samples/{id}/result", response={200: HazardSampleOut, **ERRORS}, tags=["hazards"],
+             summary="Record a sample check's result (a failure reopens the hazard)")
+def record_hazard_sample_result(request, id: Id, payload: HazardSampleResultIn):
+    sample = surfaces.SAMPLES.get(request.auth, id)
+    services.check_sample(request.auth, sample, passed=payload.passed, note=payload.note, due_at=payload.due_at)
+    return SAMPLES.answer(request.auth, surfaces.SAMPLES.get(request.auth, id), audited=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from yingji.core import policy
 
-from . import stats
+from . import services, stats
 from .choices import HazardState, RiskColour
-from .models import Hazard, RiskPoint
+from .models import Hazard, HazardSample, RiskPoint
 
 ARCHIVE_LIMIT = 50
 
@@ -34,6 +34,7 @@ def hazard_section(enterprise, user) -> dict | None:
     return {
         "hazards": hazards[:ARCHIVE_LIMIT], "open_count": hazards.count(),
         "can_report": policy.can(user, "add", Hazard),
+        "samples": services.sample_record(enterprise.pk) if policy.can(user, "view", HazardSample) else {},
     }
 
 

@@ -172,6 +172,9 @@ class HazardAction(ChoiceSet):
     EXTEND = "extend"
     ATTACH = "attach"
     OVERDUE = "overdue"
+    SAMPLED = "sampled"
+    SAMPLE_PASSED = "sample_passed"
+    REOPEN = "reopen"
     CHOICES = (
         (REPORT, _("Reported"), "secondary"),
         (CONFIRM, _("Confirmed"), "info"),
@@ -183,6 +186,24 @@ class HazardAction(ChoiceSet):
         (EXTEND, _("Deadline extended"), "warning"),
         (ATTACH, _("File attached"), "light"),
         (OVERDUE, _("Overdue escalation"), "danger"),
+        (SAMPLED, _("Drawn for a sample check"), "info"),
+        (SAMPLE_PASSED, _("Sample check passed"), "success"),
+        (REOPEN, _("Sample check failed, reopened"), "danger"),
+    )
+
+
+class SampleState(ChoiceSet):
+    """A regulator's sample check (抽查) of a hazard the enterprise closed itself."""
+
+    NAME = "hazard_sample_state"
+    FIELDS = (("prevention.hazardsample", "state"),)
+    PENDING = "pending"
+    PASSED = "passed"
+    FAILED = "failed"
+    CHOICES = (
+        (PENDING, _("To be checked"), "warning"),
+        (PASSED, pgettext_lazy("sample check", "Passed"), "success"),
+        (FAILED, pgettext_lazy("sample check", "Failed"), "danger"),
     )
 
 
@@ -205,6 +226,8 @@ class NotificationKind(ChoiceSet):
     TO_VERIFY = "to_verify"
     REJECTED = "rejected"
     EXTENDED = "extended"
+    SAMPLED = "sampled"
+    REOPENED = "reopened"
     CHOICES = (
         (OVERDUE, _("Overdue hazard"), "danger"),
         (ASSIGNED, _("Hazard to rectify"), "warning"),
@@ -212,4 +235,6 @@ class NotificationKind(ChoiceSet):
         (TO_VERIFY, _("Rectification to verify"), "primary"),
         (REJECTED, _("Rectification rejected"), "danger"),
         (EXTENDED, _("Deadline extended"), "secondary"),
+        (SAMPLED, _("Hazard drawn for a sample check"), "info"),
+        (REOPENED, _("Hazard reopened after a failed sample check"), "danger"),
     )

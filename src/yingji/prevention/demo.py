@@ -19,9 +19,10 @@ from yingji.core.models import Attachment, Notification
 from yingji.enterprises.models import Enterprise
 from yingji.standards import major_hazards
 
+from . import services
 from .choices import AccidentType as A
-from .choices import AssessmentMethod, HazardAction, HazardLevel, HazardSource, HazardState
-from .models import Hazard, HazardEvent, RiskPoint
+from .choices import AssessmentMethod, HazardAction, HazardLevel, HazardSource, HazardState, SampleState
+from .models import Hazard, HazardEvent, HazardSample, RiskPoint, SamplingRun
 
 #: Risk point templates: (name, location / unit, accident type).
 COMMON_POINTS = [
@@ -162,6 +163,8 @@ class _Timeline:
         self.inspector = "执法人员" + person_name(rng)
         self.township_staff = township_staff
         self.enterprise_staff = hazard.enterprise.safety_manager or person_name(rng)
+        #: The enterprise's own verifier: someone other than the safety manager who rectifies.
+        self.enterprise_head = getattr(hazard.enterprise, "principal", "") or "企业负责人"
 
     def add(self, time, actor, action, from_state, to_state, note="", data=None):
         self.events.append(HazardEvent(hazard=self.hazard, time=time, actor_name=actor, kind=action,
@@ -206,6 +209,8 @@ def _hazard(rng: random.Random, enterprise: Enterprise, points: list[RiskPoint],
         t = found_at + datetime.timedelta(hours=rng.uniform(2, 48))
         confirmer = line.inspector if rng.random() < 0.6 else line.township_staff
         hazard.level = level or HazardLevel.GENERAL
+        if services.self_closed_loop(hazard):  # the enterprise's own loop: it classifies, verifies and closes
+            confirmer = line.enterprise_staff
         hazard.supervised = hazard.level == HazardLevel.MAJOR
         span = rng.randrange(60, 180) if hazard.is_major else rng.randrange(7, 30)
         hazard.due_at = t + span * DAY
@@ -238,11 +243,14 @@ def _hazard(rng: random.Random, enterprise: Enterprise, points: list[RiskPoint],
                          note="整改不彻底，请重新整改。")
     if target_index >= 4:
         t += datetime.timedelta(days=rng.uniform(1, 7))
-        hazard.verified_at = line.add(t, line.inspector, HazardAction.VERIFY, HazardState.RECTIFIED,
+        verifier = line.enterprise_head if services.self_closed_loop(hazard) else line.inspector
+        hazard.verified_at = line.add(t, verifier, HazardAction.VERIFY, HazardState.RECTIFIED,
                                       HazardState.VERIFIED)
     if target_index >= 5:
         t += datetime.timedelta(days=rng.uniform(0.5, 5))
         closer = "应急管理局" + person_name(rng) if hazard.is_major else line.inspector
+        if services.self_closed_loop(hazard):
+            closer = line.enterprise_head
         hazard.closed_at = line.add(t, closer, HazardAction.CLOSE, HazardState.VERIFIED, HazardState.CLOSED)
     hazard.state = state
     if any(e.time > now for e in line.events):
@@ -286,10 +294,66 @@ def generate(rng: random.Random) -> None:
             event.hazard_id = hazard.pk
             events.append(event)
     HazardEvent.objects.bulk_create(events, batch_size=1000)
+    # Its own generator, so adding the sample checks left the rest of the county (drawn after) as it was.
+    _sample_checks(random.Random("yingji-demo-hazard-samples"), now)
+
+
+def _sample_checks(rng: random.Random, now: datetime.datetime) -> None:
+    """A year of the regulators' sample checks of the enterprises' own loop: a monthly draw of a tenth of each
+    month's self-closed hazards, mostly passed; one failed check reopened its hazard; the latest month's draw is
+    still to be checked."""
+    own_loop = (Hazard.objects.filter(source=HazardSource.SELF_CHECK, state=HazardState.CLOSED, criterion="")
+                .exclude(level=HazardLevel.MAJOR).select_related("enterprise").order_by("closed_at"))
+    by_month: dict[str, list[Hazard]] = {}
+    for hazard in own_loop:
+        by_month.setdefault(f"{timezone.localtime(hazard.closed_at):%Y-%m}", []).append(hazard)
+    current = f"{timezone.localtime(now):%Y-%m}"
+    samples, runs, events = [], [], []
+    failed_one = None
+    months = [(period, hazards) for period, hazards in sorted(by_month.items()) if period != current][-12:]
+    for period, hazards in months:
+        drawn = rng.sample(hazards, max(1, round(len(hazards) * 0.1)))
+        month_end = max(h.closed_at for h in hazards)
+        drawn_at = min(now - DAY, month_end + rng.uniform(2, 5) * DAY)
+        runs.append(SamplingRun(period=period, share=Decimal("0.100"), population=len(hazards), drawn=len(drawn),
+                                ran_at=drawn_at))
+        for hazard in drawn:
+            checked_at = min(now - datetime.timedelta(hours=2), drawn_at + rng.uniform(3, 15) * DAY)
+            recent = period == months[-1][0]  # the latest month's draw is still being checked
+            sample = HazardSample(hazard=hazard, period=period, drawn_at=drawn_at)
+            events.append(HazardEvent(hazard=hazard, time=drawn_at, actor_name="", kind=HazardAction.SAMPLED,
+                                      from_state=HazardState.CLOSED, to_state=HazardState.CLOSED,
+                                      params={"period": period}))
+            if recent:
+                samples.append(sample)  # still to be checked
+                continue
+            checker = "乡镇应急办" + person_name(rng)
+            sample.checked_at, sample.note = checked_at, "现场核查，整改措施落实到位。"
+            sample.state = SampleState.PASSED
+            if failed_one is None and hazard.closed_at < now - 40 * DAY and rng.random() < 0.5:
+                failed_one, sample.state = hazard, SampleState.FAILED
+                sample.note = "现场核查发现整改不到位，问题复现。"
+                hazard.due_at = now + rng.randrange(7, 20) * DAY
+                events.append(HazardEvent(hazard=hazard, time=checked_at, actor_name=checker, kind=HazardAction.REOPEN,
+                                          from_state=HazardState.CLOSED, to_state=HazardState.RECTIFYING,
+                                          note=sample.note, params={"due_at": hazard.due_at.isoformat()}))
+            else:
+                events.append(HazardEvent(hazard=hazard, time=checked_at, actor_name=checker,
+                                          kind=HazardAction.SAMPLE_PASSED, from_state=HazardState.CLOSED,
+                                          to_state=HazardState.CLOSED, note=sample.note))
+            samples.append(sample)
+    SamplingRun.objects.bulk_create(runs)
+    HazardSample.objects.bulk_create(samples)
+    HazardEvent.objects.bulk_create(events)
+    if failed_one is not None:
+        Hazard.objects.filter(pk=failed_one.pk).update(
+            state=HazardState.RECTIFYING, due_at=failed_one.due_at, closed_at=None, verified_at=None,
+            rectified_at=None, version=failed_one.version + 1)
 
 
 def clear() -> None:
     Notification.objects.filter(object_type=Hazard._meta.label_lower).delete()
     Attachment.objects.filter(object_type=Hazard._meta.label_lower).delete()
+    SamplingRun.objects.all().delete()
     Hazard.objects.all().delete()
     RiskPoint.objects.all().delete()

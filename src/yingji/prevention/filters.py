@@ -9,8 +9,17 @@ from yingji.core import policy
 from yingji.core.filters import RegionFilter, SearchFilterSet
 from yingji.enterprises.models import Enterprise
 
-from .choices import AccidentType, AssessmentMethod, ControlTier, HazardLevel, HazardSource, HazardState, RiskColour
-from .models import Hazard, RiskPoint
+from .choices import (
+    AccidentType,
+    AssessmentMethod,
+    ControlTier,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    RiskColour,
+    SampleState,
+)
+from .models import Hazard, HazardSample, RiskPoint
 from .stats import overdue_q
 
 
@@ -72,3 +81,14 @@ class HazardFilterSet(_PlaceFilterSet):
             return queryset
         return (queryset.filter(state__in=HazardState.OPEN) if value
                 else queryset.exclude(state__in=HazardState.OPEN))
+
+
+class HazardSampleFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("hazard__title", "hazard__enterprise__name", "note")
+    township = RegionFilter(field_name="hazard__region_code")
+    state = django_filters.ChoiceFilter(choices=SampleState.choices(), label=_("State"))
+    period = django_filters.CharFilter(label=_("Month sampled"), help_text=_("As 2026-11"))
+
+    class Meta:
+        model = HazardSample
+        fields = ["township", "state", "period"]

@@ -244,3 +244,16 @@ def _plain(value) -> str:
         return ""
     text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
     return text
+
+
+class SampleDrawForm(forms.Form):
+    note = forms.CharField(label=_("Why it is drawn"), required=False, max_length=services.MAX_TEXT)
+
+
+class SampleResultForm(forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("Result"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        choices=[("1", pgettext_lazy("sample check", "Passed")), ("0", pgettext_lazy("sample check", "Failed"))])
+    note = forms.CharField(label=_("Findings of the check"), widget=_text_area(3), max_length=services.MAX_TEXT)
+    due_at = forms.DateField(label=_("New rectification deadline"), widget=forms.DateInput, required=False,
+                             help_text=_("Required when the check fails: the hazard is reopened until then."))

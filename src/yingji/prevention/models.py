@@ -28,10 +28,13 @@ from .choices import (
     HazardSource,
     HazardState,
     RiskColour,
+    SampleState,
 )
 
 #: Roles that may report a hazard (each within its scope; see ``services`` for the role table).
 REPORTER_ROLES = {Role.ENTERPRISE_USER, Role.INSPECTOR, Role.TOWNSHIP_STAFF, Role.GRID_MEMBER, Role.SECTION_STAFF}
+#: Regulators who draw and carry out sample checks of the hazards enterprises closed themselves.
+SAMPLER_ROLES = {Role.ADMIN, Role.SECTION_STAFF, Role.INSPECTOR, Role.TOWNSHIP_STAFF}
 
 
 #: The method's letters → the fields holding them (standards.risk names the letter first in its messages).
@@ -247,6 +250,59 @@ class Hazard(Scoped, Versioned):
         """The cited item of the sector standard the hazard matches ('' without one)."""
         item = major_hazards.get(self.criterion) if self.criterion else None
         return f"{item.citation}：{item.text}" if item else self.criterion
+
+
+class HazardSample(Scoped):
+    """A regulator's sample check (抽查) of a general hazard the enterprise found, rectified, verified and closed
+    itself (自查自改自报): drawn by hand or by the monthly draw, then passed, or failed — which reopens the hazard
+    and counts against the enterprise. At most one check of a hazard is pending at a time."""
+
+    SCOPE_REGION_FIELD = "hazard__region_code"
+    SCOPE_ENTERPRISE_FIELD = "hazard__enterprise"
+
+    hazard = models.ForeignKey(Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="samples")
+    #: The month of closures a monthly draw sampled ("2026-11"); empty for a check drawn by hand.
+    period = models.CharField(_("month sampled"), max_length=7, blank=True, db_index=True)
+    state = models.CharField(_("state"), max_length=16, choices=SampleState.choices(), default=SampleState.PENDING,
+                             db_index=True)
+    drawn_at = models.DateTimeField(_("drawn"), default=timezone.now)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drawn by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(_("findings of the check"), blank=True)
+
+    GRANTS = ({role: {"view"} for role in ALL_ROLES}
+              | {role: {"view", "add", "change"} for role in SAMPLER_ROLES})
+
+    class Meta:
+        ordering = ["-drawn_at", "-id"]
+        verbose_name = _("sample check")
+        verbose_name_plural = _("sample checks")
+        constraints = [models.UniqueConstraint(fields=["hazard"], condition=models.Q(state="pending"),
+                                               name="hazard_one_pending_sample")]
+
+    def __str__(self) -> str:
+        return f"{self.hazard} ({self.get_state_display()})"
+
+
+class SamplingRun(models.Model):
+    """One monthly draw of self-closed hazards: a month is drawn once however often the job runs."""
+
+    period = models.CharField(_("month sampled"), max_length=7, unique=True)
+    share = models.DecimalField(_("share sampled"), max_digits=4, decimal_places=3)
+    population = models.PositiveIntegerField(_("hazards closed by enterprises"))
+    drawn = models.PositiveIntegerField(_("hazards drawn"))
+    ran_at = models.DateTimeField(_("drawn"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-period"]
+        verbose_name = _("monthly sample draw")
+        verbose_name_plural = _("monthly sample draws")
+
+    def __str__(self) -> str:
+        return self.period
 
 
 class HazardEvent(TimelineEvent):

@@ -11,25 +11,39 @@ action     from → to                 who may (roles)
 =========  ========================  ====================================================================
 report     — → reported              enterprise_user (self-check, own enterprise only); inspector and
                                      section_staff (source inspector or inspection); township_staff
-                                     (township check); grid_member (grid patrol)
+                                     (township check); grid_member (grid patrol); a hazard may cite the
+                                     item of its sector's 重大事故隐患判定标准 it matches (then it is major)
 confirm    reported → confirmed      inspector, section_staff, township_staff: classify 一般/重大, set the
                                      rectification deadline and responsible person; 重大 also needs the
                                      measures and the funds (第十五条, 五落实) and is listed for county
-                                     supervision (挂牌督办), with the county's section staff notified
+                                     supervision (挂牌督办), with the county's section staff notified. A
+                                     hazard matching a criterion cannot be confirmed 一般. For a hazard it
+                                     found itself, an enterprise_user of the enterprise may confirm it as
+                                     一般 (自查自改自报); a major one is left to the regulator
 start      confirmed → rectifying    an enterprise_user of the hazard's enterprise, or the responsible
                                      account named at confirmation (the responsible unit)
 rectify    rectifying → rectified    as ``start``; needs a description of what was done and at least one
                                      evidence attachment (image or PDF)
-verify     rectified → verified      inspector, section_staff, township_staff, but never the account that
-                                     rectified it (验收 by someone else)
+verify     rectified → verified      inspector, section_staff, township_staff, and for the enterprise's own
+                                     loop (self-check, 一般) an enterprise_user of the enterprise; never the
+                                     account that rectified it (验收 by someone else)
 reject     rectified → rectifying    as ``verify``; needs a reason
-close      verified → closed         一般: inspector, section_staff, township_staff. 重大: bureau sign-off
-                                     only: a county-scoped admin, section_staff, inspector or commander
-                                     (standards.md §3.3 step 5-6: the regulator reviews a 挂牌督办 hazard).
-                                     County-scoped admins and commanders may also close 一般 hazards.
+close      verified → closed         一般: inspector, section_staff, township_staff, and the enterprise for
+                                     its own loop. 重大: bureau sign-off only: a county-scoped admin,
+                                     section_staff, inspector or commander (standards.md §3.3 step 5-6: the
+                                     regulator reviews a 挂牌督办 hazard). County-scoped admins and
+                                     commanders may also close 一般 hazards.
+reopen     closed → rectifying       only as the result of a failed sample check (``check_sample``) by
+                                     admin, section_staff, inspector or township_staff: a new deadline and
+                                     the findings; the failure counts against the enterprise
 extend     confirmed/rectifying      inspector, section_staff, township_staff: a later deadline and a
            (state unchanged)         reason; resets the overdue escalation
 =========  ========================  ====================================================================
+
+The enterprise's own loop is visible to the regulator throughout, and checked by sampling: a regulator may pull
+any hazard the enterprise closed itself back for a check (``draw_sample``), and each month a share of the
+previous month's (``settings.HAZARD_SAMPLE_SHARE``, 10 % by default) is drawn automatically
+(``draw_monthly_samples``, a periodic job, seeded by the month).
 
 An action not allowed from the hazard's state answers 409; a role (or person) that may not take it, 403 with
 the reason. Overdue hazards (deadline passed while confirmed or rectifying) are escalated by
@@ -42,12 +56,14 @@ hazards the county's section staff are told from level 1).
 from __future__ import annotations
 
 import datetime
+import math
+import random
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -63,10 +79,19 @@ from yingji.core.workflow import Transition, Workflow
 from yingji.enterprises.models import Enterprise
 from yingji.standards import major_hazards
 
-from .choices import AttachmentPurpose, HazardAction, HazardLevel, HazardSource, HazardState, NotificationKind
-from .models import Hazard, HazardEvent, RiskPoint
+from .choices import (
+    AttachmentPurpose,
+    HazardAction,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    NotificationKind,
+    SampleState,
+)
+from .models import SAMPLER_ROLES, Hazard, HazardEvent, HazardSample, RiskPoint, SamplingRun
 
 VERIFIER_ROLES = frozenset({Role.INSPECTOR, Role.SECTION_STAFF, Role.TOWNSHIP_STAFF})
+ENTERPRISE = frozenset({Role.ENTERPRISE_USER})
 BUREAU_SIGNOFF_ROLES = frozenset({Role.ADMIN, Role.SECTION_STAFF, Role.INSPECTOR, Role.COMMANDER})
 #: Sources each reporting role may give (the first is its default).
 SOURCES_BY_ROLE = {
@@ -96,8 +121,32 @@ def _not_rectifier(hazard: Hazard, actor) -> bool:
     return hazard.rectified_by_id is None or hazard.rectified_by_id != actor.pk
 
 
+def self_closed_loop(hazard: Hazard) -> bool:
+    """Whether the hazard runs its whole loop inside its enterprise (隐患自查自改自报闭环): a general hazard the
+    enterprise found itself. Major hazards (by level or by a matching criterion) keep the regulator's
+    confirmation, 挂牌督办 and verification."""
+    return (hazard.source == HazardSource.SELF_CHECK and hazard.level != HazardLevel.MAJOR
+            and not hazard.criterion)
+
+
+def _own_loop(hazard: Hazard, actor) -> bool:
+    """An account of the hazard's enterprise acting on a hazard of the enterprise's own loop."""
+    return (actor.has_role(Role.ENTERPRISE_USER) and actor.enterprise_id == hazard.enterprise_id
+            and self_closed_loop(hazard))
+
+
+def _may_confirm(hazard: Hazard, actor) -> bool:
+    return actor.has_role(*VERIFIER_ROLES) or _own_loop(hazard, actor)
+
+
+def _may_verify(hazard: Hazard, actor) -> bool:
+    return _not_rectifier(hazard, actor) and (actor.has_role(*VERIFIER_ROLES) or _own_loop(hazard, actor))
+
+
 def _may_close(hazard: Hazard, actor) -> bool:
     if _county_scoped(actor) and actor.has_role(*BUREAU_SIGNOFF_ROLES):
+        return True
+    if _own_loop(hazard, actor):
         return True
     return hazard.level != HazardLevel.MAJOR and actor.has_role(*VERIFIER_ROLES)
 
@@ -200,6 +249,9 @@ def _confirm(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
     refusal = major_hazards.level_error(level, criterion)
     if refusal:
         raise ValidationFailed.from_dict({"level": [refusal]})
+    if not actor.has_role(*VERIFIER_ROLES) and (level == HazardLevel.MAJOR or criterion):
+        raise ValidationFailed.from_dict({"level": [gettext(
+            "A major hazard is confirmed by the regulator: report it and leave it for the township or the bureau")]})
     due_at = _future_deadline(payload.get("due_at"))
     person = _text(payload, "responsible_person", required=True, max_length=50)
     phone = _text(payload, "responsible_phone", max_length=32)
@@ -254,8 +306,15 @@ def _close(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
     return {"closed_by": actor, "closed_at": timezone.now()}
 
 
+def _reopen(hazard: Hazard, actor, payload: Mapping[str, Any]) -> dict:
+    _text(payload, "reason", required=True)
+    return {"due_at": _future_deadline(payload.get("due_at")), "rectified_by": None, "rectified_at": None,
+            "verified_by": None, "verified_at": None, "closed_by": None, "closed_at": None,
+            "escalation_level": 0, "overdue_since": None}
+
+
 _NOTE_FIELD = {"confirm": "note", "start": "note", "rectify": "description", "verify": "note", "reject": "reason",
-               "close": "note"}
+               "close": "note", "reopen": "reason"}
 
 
 def _on_applied(hazard: Hazard, t: Transition, actor, payload: Mapping[str, Any], from_state: str) -> None:
@@ -264,6 +323,10 @@ def _on_applied(hazard: Hazard, t: Transition, actor, payload: Mapping[str, Any]
     if t.action == "confirm":
         data = {"level": hazard.level, "due_at": hazard.due_at.isoformat(),
                 "responsible_person": hazard.responsible_person}
+        if hazard.criterion:
+            data["criterion"] = hazard.criterion
+    elif t.action == "reopen":
+        data = {"due_at": hazard.due_at.isoformat()}
     _event(hazard, actor, t.action, from_state, t.target, note, data)
     title = hazard.title[:100]
     if t.action == "confirm":
@@ -278,6 +341,10 @@ def _on_applied(hazard: Hazard, t: Transition, actor, payload: Mapping[str, Any]
     elif t.action == "rectify" and hazard.confirmed_by_id:
         _notify([hazard.confirmed_by], NotificationKind.TO_VERIFY,
                 _msg("Hazard “%(title)s” was rectified and awaits verification.", title=title), hazard, actor)
+    elif t.action == "reopen":
+        _notify(_enterprise_accounts(hazard), NotificationKind.REOPENED,
+                _msg("A sample check of hazard “%(title)s” failed: rectify it again by %(due)s. %(reason)s",
+                     title=title, due=_local(hazard.due_at), reason=note[:200]), hazard, actor)
     elif t.action == "reject" and hazard.rectified_by_id:
         _notify([hazard.rectified_by], NotificationKind.REJECTED,
                 _msg("The rectification of hazard “%(title)s” was rejected: %(reason)s", title=title,
@@ -287,23 +354,29 @@ def _on_applied(hazard: Hazard, t: Transition, actor, payload: Mapping[str, Any]
 HAZARD_WORKFLOW = Workflow(
     model=Hazard,
     transitions=[
-        Transition("confirm", (HazardState.REPORTED,), HazardState.CONFIRMED, VERIFIER_ROLES,
-                   label=gettext_lazy("Confirm and classify"), check=_confirm),
+        Transition("confirm", (HazardState.REPORTED,), HazardState.CONFIRMED, VERIFIER_ROLES | ENTERPRISE,
+                   label=gettext_lazy("Confirm and classify"), check=_confirm, allowed=_may_confirm),
         Transition("start", (HazardState.CONFIRMED,), HazardState.RECTIFYING, frozenset(ALL_ROLES),
                    label=gettext_lazy("Start rectification"), check=_start, allowed=_is_rectifier),
         Transition("rectify", (HazardState.RECTIFYING,), HazardState.RECTIFIED, frozenset(ALL_ROLES),
                    label=gettext_lazy("Report rectification done"), check=_rectify, allowed=_is_rectifier),
-        Transition("verify", (HazardState.RECTIFIED,), HazardState.VERIFIED, VERIFIER_ROLES,
-                   label=gettext_lazy("Verify"), check=_verify, allowed=_not_rectifier),
-        Transition("reject", (HazardState.RECTIFIED,), HazardState.RECTIFYING, VERIFIER_ROLES,
-                   label=gettext_lazy("Reject rectification"), check=_reject, allowed=_not_rectifier),
-        Transition("close", (HazardState.VERIFIED,), HazardState.CLOSED, VERIFIER_ROLES | BUREAU_SIGNOFF_ROLES,
+        Transition("verify", (HazardState.RECTIFIED,), HazardState.VERIFIED, VERIFIER_ROLES | ENTERPRISE,
+                   label=gettext_lazy("Verify"), check=_verify, allowed=_may_verify),
+        Transition("reject", (HazardState.RECTIFIED,), HazardState.RECTIFYING, VERIFIER_ROLES | ENTERPRISE,
+                   label=gettext_lazy("Reject rectification"), check=_reject, allowed=_may_verify),
+        Transition("close", (HazardState.VERIFIED,), HazardState.CLOSED,
+                   VERIFIER_ROLES | BUREAU_SIGNOFF_ROLES | ENTERPRISE,
                    label=gettext_lazy("Close (销号)"), check=_close, allowed=_may_close),
+        # Only through a failed sample check (``check_sample``), never by itself.
+        Transition("reopen", (HazardState.CLOSED,), HazardState.RECTIFYING, frozenset(SAMPLER_ROLES),
+                   label=gettext_lazy("Reopen after a failed sample check"), check=_reopen),
     ],
     on_applied=_on_applied,
 )
 EXTEND = "extend"
-ACTIONS = [*HAZARD_WORKFLOW.actions, EXTEND]
+REOPEN = "reopen"
+#: The actions a caller may ask for (reopening belongs to the sample check's result).
+ACTIONS = [*(a for a in HAZARD_WORKFLOW.actions if a != REOPEN), EXTEND]
 
 
 def _refusal(action: str, hazard: Hazard, actor) -> str:
@@ -311,16 +384,19 @@ def _refusal(action: str, hazard: Hazard, actor) -> str:
     if action in ("start", "rectify"):
         return "Only an account of the hazard's enterprise or the responsible account may rectify it"
     if action in ("verify", "reject"):
-        if actor.has_role(*VERIFIER_ROLES) and not _not_rectifier(hazard, actor):
+        if not _not_rectifier(hazard, actor):
             return "You rectified this hazard; someone else must verify it"
-        return "Only inspectors, section staff or township staff may verify a rectification"
+        return ("Only inspectors, section staff or township staff may verify a rectification (and the enterprise "
+                "itself for a general hazard it found)")
     if action == "close" and hazard.level == HazardLevel.MAJOR:
         return ("A major hazard is closed only with the bureau's sign-off: a county-level administrator, "
                 "section staff, inspector or commander")
     if action == "close":
-        return "Only inspectors, section staff, township staff or the bureau may close a hazard"
+        return ("Only inspectors, section staff, township staff or the bureau may close a hazard (and the "
+                "enterprise itself for a general hazard it found)")
     if action == "confirm":
-        return "Only inspectors, section staff or township staff may confirm a hazard"
+        return ("Only inspectors, section staff or township staff may confirm a hazard (and the enterprise itself "
+                "for a hazard it found)")
     return f"Your role cannot {action} this hazard"
 
 
@@ -331,7 +407,7 @@ def _ensure_visible(actor, hazard: Hazard) -> None:
 
 def available_actions(hazard: Hazard, actor) -> list[str]:
     """The actions the actor may take on the hazard now (workflow transitions plus a deadline extension)."""
-    actions = [t.action for t in HAZARD_WORKFLOW.available(hazard, actor)]
+    actions = [t.action for t in HAZARD_WORKFLOW.available(hazard, actor, exclude=(REOPEN,))]
     if hazard.state in HazardState.DEADLINE_RUNNING and actor.has_role(*VERIFIER_ROLES):
         actions.append(EXTEND)
     return actions
@@ -345,6 +421,9 @@ def perform(actor, hazard: Hazard, action: str, payload: Mapping[str, Any] | Non
     _ensure_visible(actor, hazard)
     if action == EXTEND:
         return extend_deadline(actor, hazard, payload.get("due_at"), payload.get("reason"))
+    if action == REOPEN:
+        raise ValidationFailed.from_dict({"action": [gettext(
+            "A closed hazard is reopened only by a failed sample check")]})
     with transaction.atomic():
         for uploaded in files:
             add_attachment(actor, hazard, uploaded, AttachmentPurpose.EVIDENCE)
@@ -386,6 +465,120 @@ def extend_deadline(actor, hazard: Hazard, due_at, reason) -> Hazard:
                     _msg("The deadline of hazard “%(title)s” moved to %(due)s.", title=hazard.title[:100],
                          due=_local(new_due)), hazard, actor)
     return hazard
+
+
+# --- sample checks of the enterprises' own loop ----------------------------------------------------------------
+
+
+def sampleable(hazard: Hazard) -> bool:
+    """A hazard the enterprise closed itself, which a regulator may pull back for a check."""
+    return hazard.state == HazardState.CLOSED and self_closed_loop(hazard)
+
+
+def _enterprise_accounts(hazard: Hazard) -> list:
+    return list(User.objects.filter(is_active=True, enterprise_id=hazard.enterprise_id))
+
+
+def _new_sample(hazard: Hazard, actor, period: str, note: str) -> HazardSample:
+    try:
+        with transaction.atomic():
+            sample = HazardSample.objects.create(hazard=hazard, period=period, drawn_by=actor, note="")
+    except IntegrityError:
+        raise Conflict(gettext("This hazard already has a sample check to be carried out")) from None
+    audit.record(AuditAction.CREATE, sample, actor=actor, after={"hazard": hazard.pk, "period": period})
+    _event(hazard, actor, HazardAction.SAMPLED, hazard.state, hazard.state, note,
+           {"sample": sample.pk, "period": period} if period else {"sample": sample.pk})
+    return sample
+
+
+def draw_sample(actor, hazard: Hazard, note: str = "") -> HazardSample:
+    """Pull a hazard the enterprise closed itself back for a regulator's check (抽查)."""
+    _ensure_visible(actor, hazard)
+    policy.require(actor, "add", HazardSample)
+    if not sampleable(hazard):
+        raise Conflict(gettext("Only a general hazard the enterprise found and closed itself can be drawn for a "
+                               "sample check"))
+    note = _text({"note": note}, "note")
+    with transaction.atomic():
+        return _new_sample(hazard, actor, "", note)
+
+
+def check_sample(actor, sample: HazardSample, *, passed, note, due_at=None) -> HazardSample:
+    """Record the result of a sample check. A failed check reopens the hazard for rectification by a new deadline
+    (an explicit workflow transition) and counts against the enterprise; a passed one leaves it closed."""
+    if not policy.in_scope(actor, sample):
+        raise NotFound(f"sample check {sample.pk} not found")
+    policy.require(actor, "change", HazardSample)
+    if not isinstance(passed, bool):
+        raise ValidationFailed.from_dict({"passed": [gettext("Say whether the check passed (true or false)")]})
+    note = _text({"note": note}, "note", required=True)
+    if sample.state != SampleState.PENDING:
+        raise Conflict(gettext("This sample check has already been recorded"),
+                       [{"field": "passed", "message": f"state: {sample.state}"}])
+    hazard = Hazard.objects.select_related("enterprise").get(pk=sample.hazard_id)
+    state = SampleState.PASSED if passed else SampleState.FAILED
+    with transaction.atomic():
+        # The sample's own compare-and-swap first: of two officers recording at once, one wins (409 for the other).
+        rows = HazardSample.objects.filter(pk=sample.pk, state=SampleState.PENDING).update(
+            state=state, checked_by=actor, checked_at=timezone.now(), note=note)
+        if rows == 0:
+            raise Conflict(gettext("Someone else changed this object first; reload and try again"))
+        if passed:
+            _event(hazard, actor, HazardAction.SAMPLE_PASSED, hazard.state, hazard.state, note,
+                   {"sample": sample.pk})
+        else:
+            HAZARD_WORKFLOW.apply(actor, hazard, REOPEN, {"reason": note, "due_at": due_at})
+        sample.refresh_from_db()
+        audit.record(AuditAction.UPDATE, sample, actor=actor, before={"state": SampleState.PENDING},
+                     after={"state": state}, message=note[:500])
+    return sample
+
+
+def previous_month(now: datetime.datetime) -> tuple[str, datetime.datetime, datetime.datetime]:
+    """The calendar month before ``now`` (local time): its key "YYYY-MM" and its [start, end) instants."""
+    local = timezone.localtime(now)
+    end = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    start = (end - datetime.timedelta(days=1)).replace(day=1)
+    return f"{start:%Y-%m}", start, end
+
+
+def draw_monthly_samples(now: datetime.datetime | None = None, share: float | None = None) -> SamplingRun | None:
+    """Draw a share of last month's self-closed hazards for regulators' checks (idempotent: a month is drawn
+    once). The draw is seeded by the month, so it can be re-run and checked; at least one hazard is drawn from a
+    month that has any. Township staff covering each drawn hazard are told."""
+    now = now or timezone.now()
+    share = settings.HAZARD_SAMPLE_SHARE if share is None else share
+    period, start, end = previous_month(now)
+    if SamplingRun.objects.filter(period=period).exists():
+        return None
+    population = sorted(Hazard.objects.filter(
+        source=HazardSource.SELF_CHECK, state=HazardState.CLOSED, closed_at__gte=start, closed_at__lt=end,
+        criterion="").exclude(level=HazardLevel.MAJOR).exclude(samples__state=SampleState.PENDING)
+        .values_list("pk", flat=True))
+    count = min(len(population), max(1, math.ceil(len(population) * share - 1e-9))) if population and share > 0 \
+        else 0
+    chosen = random.Random(f"yingji-hazard-sample/{period}").sample(population, count)
+    try:
+        with transaction.atomic():
+            run = SamplingRun.objects.create(period=period, share=Decimal(str(share)).quantize(Decimal("0.001")),
+                                             population=len(population), drawn=count)
+            for hazard in Hazard.objects.filter(pk__in=chosen).select_related("enterprise"):
+                _new_sample(hazard, None, period, "")
+                _notify(_staff_covering(hazard, {Role.TOWNSHIP_STAFF, Role.INSPECTOR}), NotificationKind.SAMPLED,
+                        _msg("Hazard “%(title)s” of %(enterprise)s, closed by the enterprise itself, was drawn for a "
+                             "sample check.", title=hazard.title[:100], enterprise=hazard.enterprise.name),
+                        hazard)
+    except IntegrityError:
+        return None  # another worker drew this month first
+    return run
+
+
+def sample_record(enterprise_id: int) -> dict:
+    """An enterprise's record under sample checks: how many of its self-closed hazards were checked and failed."""
+    checked = HazardSample.objects.filter(hazard__enterprise_id=enterprise_id).exclude(state=SampleState.PENDING)
+    return {"checked": checked.count(), "failed": checked.filter(state=SampleState.FAILED).count(),
+            "pending": HazardSample.objects.filter(hazard__enterprise_id=enterprise_id,
+                                                   state=SampleState.PENDING).count()}
 
 
 # --- reporting and evidence ------------------------------------------------------------------------------------

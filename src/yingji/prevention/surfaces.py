@@ -4,13 +4,15 @@ form pages stay bespoke (the form maps the method's L/E/C/S inputs); hazards are
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _l
 
-from yingji.core.surfaces import Badge, Column, Phone, Surface, register
+from yingji.core.surfaces import Badge, Column, Computed, Phone, Region, Surface, When, register
 
 from . import filters, services, stats
-from .choices import AccidentType, ControlTier, RiskColour
-from .models import RiskPoint
+from .choices import AccidentType, ControlTier, RiskColour, SampleState
+from .models import HazardSample, RiskPoint
 
 
 def _colour_cards(request) -> dict:
@@ -40,5 +42,27 @@ RISK_POINTS = Surface(
 )
 
 
+SAMPLES = Surface(
+    model=HazardSample, prefix="hazard_sample", title=_l("Sample checks"), singular=_l("Sample check"),
+    export_name="hazard-sample-checks",
+    subtitle=_l("Regulators' checks of the general hazards enterprises found, rectified and closed themselves: "
+                "drawn by hand or each month; a failed check reopens the hazard."),
+    filterset=filters.HazardSampleFilterSet,
+    queryset=lambda: HazardSample.objects.select_related("hazard__enterprise", "drawn_by", "checked_by"),
+    columns=[
+        Column("hazard", _l("Hazard"), link="hazard", export_path="hazard.title"),
+        Column("hazard.enterprise", _l("Enterprise"), link="hazard.enterprise", export_path="hazard.enterprise.name"),
+        Region("hazard.region_code", label=_l("Township / village")),
+        Badge("state", _l("State"), SampleState), Column("period", _l("Month sampled")),
+        When("drawn_at", _l("Drawn")),
+        Computed("drawer", _l("Drawn by"),
+                 lambda s: str(s.drawn_by) if s.drawn_by_id else gettext("Monthly draw")),
+        When("checked_at", _l("Checked")), Column("checked_by", _l("Checked by")),
+        Column("note", _l("Findings of the check"), table=False),
+    ],
+    detail_page=False, row_url=lambda sample: reverse("hazard_detail", args=[sample.hazard_id]),
+)
+
+
 def register_all() -> None:
-    register(RISK_POINTS)
+    register(RISK_POINTS, SAMPLES)

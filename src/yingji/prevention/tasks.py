@@ -15,3 +15,14 @@ def flag_overdue_hazards() -> int:
     from . import services
 
     return services.escalate_overdue()
+
+
+@periodic(every=timedelta(hours=6))
+@task()
+def draw_monthly_hazard_samples() -> int:
+    """Draw last month's share of self-closed hazards for regulators' sample checks (a month is drawn once; see
+    ``services.draw_monthly_samples``)."""
+    from . import services
+
+    run = services.draw_monthly_samples()
+    return run.drawn if run is not None else 0

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from yingji.core.generic import list_view
+from yingji.core.generic import urls as surface_urls
 
 from . import surfaces, views
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("hazards/", views.hazard_list, name="hazard_list"),
     path("hazards/new/", views.hazard_report, name="hazard_report"),
     path("hazards/statistics/", views.hazard_statistics, name="hazard_statistics"),
+    *surface_urls(surfaces.SAMPLES, "hazards/samples/"),
+    path("hazards/<int:pk>/samples/", views.hazard_sample_draw, name="hazard_sample_draw"),
+    path("hazards/samples/<int:pk>/result/", views.hazard_sample_result, name="hazard_sample_result"),
     path("hazards/<int:pk>/", views.hazard_detail, name="hazard_detail"),
     path("hazards/<int:pk>/attachments/", views.hazard_attach, name="hazard_attach"),
     path("hazards/<int:pk>/actions/<slug:action>/", views.hazard_act, name="hazard_act"),

@@ -22,9 +22,9 @@ from yingji.core.surfaces import record_reveal
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
 from . import forms, services, stats
-from .choices import HazardState, RiskColour
+from .choices import HazardState, RiskColour, SampleState
 from .filters import HazardFilterSet
-from .models import Hazard, RiskPoint
+from .models import Hazard, HazardSample, RiskPoint
 
 HAZARD_COLUMNS = [
     ("id", gettext_lazy("No.")), ("title", pgettext_lazy("heading", "Title")),
@@ -198,8 +198,22 @@ HAZARD_DETAIL_RELATED = ("enterprise", "reporter", "confirmed_by", "rectified_by
                          "responsible_user", "risk_point")
 
 
+def _sample_panel(user, hazard: Hazard, sample_form=None, draw_form=None) -> dict | None:
+    """The sample checks of a hazard the enterprise closed itself: the list, and the forms the viewer may use."""
+    samples = list(hazard.samples.select_related("drawn_by", "checked_by"))
+    if not samples and not services.self_closed_loop(hazard):
+        return None
+    pending = next((s for s in samples if s.state == SampleState.PENDING), None)
+    can_draw = (pending is None and services.sampleable(hazard) and policy.can(user, "add", HazardSample))
+    can_check = pending is not None and policy.can(user, "change", HazardSample)
+    return {"samples": samples, "pending": pending,
+            "draw_form": (draw_form or forms.SampleDrawForm()) if can_draw else None,
+            "result_form": (sample_form or forms.SampleResultForm()) if can_check else None}
+
+
 def _hazard_page(request, hazard: Hazard, *, bound: forms._ActionForm | None = None,
-                 attach_form: forms.AttachmentForm | None = None, status: int = 200):
+                 attach_form: forms.AttachmentForm | None = None, status: int = 200, sample_form=None,
+                 draw_form=None):
     user = request.user
     action_forms = []
     for action in services.available_actions(hazard, user):
@@ -215,6 +229,8 @@ def _hazard_page(request, hazard: Hazard, *, bound: forms._ActionForm | None = N
         "attachments": attachments.for_object(hazard), "action_forms": action_forms,
         "attach_form": (attach_form or forms.AttachmentForm()) if can_attach else None,
         "bound_action": bound.action if bound is not None else None,
+        "self_loop": services.self_closed_loop(hazard),
+        "sampling": _sample_panel(user, hazard, sample_form, draw_form),
     }, status=status)
 
 
@@ -307,3 +323,48 @@ GROUP_LABELS = {"township": gettext_lazy("Township / street"), "industry": gette
                 "source": gettext_lazy("Source"), "month": gettext_lazy("Month"),
                 "quarter": gettext_lazy("Quarter"), "enterprise": gettext_lazy("Enterprise")}
 
+
+
+def _form_errors(form, exc: ServiceError) -> None:
+    for error in exc.errors or [{"field": "", "message": exc.detail}]:
+        form.add_error(error["field"] if error["field"] in form.fields else None, error["message"])
+    if exc.errors and exc.detail != "Validation failed":
+        form.add_error(None, exc.detail)
+
+
+@login_required
+@require_POST
+def hazard_sample_draw(request, pk: int):
+    """Pull a hazard the enterprise closed itself back for a sample check."""
+    hazard = _get(request, Hazard, pk, queryset=Hazard.objects.select_related(*HAZARD_DETAIL_RELATED))
+    form = forms.SampleDrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.draw_sample(request.user, hazard, form.cleaned_data["note"])
+        except ServiceError as exc:
+            _form_errors(form, exc)
+            return _hazard_page(request, hazard, draw_form=form, status=STATUS_OF.get(type(exc), 400))
+        messages.success(request, _("The hazard was drawn for a sample check."))
+        return redirect("hazard_detail", pk=hazard.pk)
+    return _hazard_page(request, hazard, draw_form=form, status=400)
+
+
+@login_required
+@require_POST
+def hazard_sample_result(request, pk: int):
+    """Record a sample check's result; a failure reopens the hazard."""
+    sample = _get(request, HazardSample, pk, "change", queryset=HazardSample.objects.select_related("hazard"))
+    hazard = Hazard.objects.select_related(*HAZARD_DETAIL_RELATED).get(pk=sample.hazard_id)
+    form = forms.SampleResultForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.check_sample(request.user, sample, passed=data["passed"], note=data["note"],
+                                  due_at=data.get("due_at"))
+        except ServiceError as exc:
+            _form_errors(form, exc)
+            return _hazard_page(request, hazard, sample_form=form, status=STATUS_OF.get(type(exc), 400))
+        messages.success(request, _("The sample check passed.") if data["passed"]
+                         else _("The sample check failed: the hazard is reopened for rectification."))
+        return redirect("hazard_detail", pk=hazard.pk)
+    return _hazard_page(request, hazard, sample_form=form, status=400)

@@ -10,10 +10,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -398,7 +399,10 @@ def remind_expiry(within_days: int = 30) -> int:
             .filter(scope_region_code__isnull=False).exclude(scope_region_code="")
         recipients = [u for u in staff.distinct() if batch.region_code.startswith(u.scope_region_code)]
         due = min(d for d in (batch.expires_on, batch.inspect_on) if d)
-        sent += len(notify(recipients, f"{batch.item} ({batch.batch_no}) at {batch.warehouse}: due {due}",
+        with translation.override(settings.LANGUAGE_CODE):  # a job has no request language: the county's own
+            subject = gettext("%(item)s (batch %(batch)s) at %(warehouse)s: due %(due)s") % {
+                "item": batch.item, "batch": batch.batch_no, "warehouse": batch.warehouse, "due": due}
+        sent += len(notify(recipients, subject,
                            obj=batch, dedupe_key=f"stock-due:{batch.pk}:{due.isoformat()}"))
     return sent
 
