@@ -121,7 +121,7 @@ def test_a_hazard_outside_the_enterprise_loop_cannot_be_sampled(users, make_haza
 
 def test_the_monthly_draw_takes_its_share_once_seeded_by_the_month(users, settings):
     settings.HAZARD_SAMPLE_SHARE = 0.25
-    november = timezone.make_aware(datetime.datetime(2026, 11, 12, 10, 0))
+    november = timezone.make_aware(datetime.datetime(2027, 11, 12, 10, 0))  # past the demo's own draws
     with time_machine.travel(november, tick=False):
         closed = [_self_closed(users, f"自查隐患{i}") for i in range(6)]
         major = services.report_hazard(users["inspector"], {"enterprise": users["enterprise1"].enterprise_id,
@@ -129,18 +129,18 @@ def test_the_monthly_draw_takes_its_share_once_seeded_by_the_month(users, settin
     with time_machine.travel(november + datetime.timedelta(days=25), tick=False):
         later = _self_closed(users, "十二月关闭")
     population = sorted(Hazard.objects.filter(
-        source=HazardSource.SELF_CHECK, state=HazardState.CLOSED, closed_at__month=11, closed_at__year=2026,
+        source=HazardSource.SELF_CHECK, state=HazardState.CLOSED, closed_at__month=11, closed_at__year=2027,
         criterion="").exclude(level=HazardLevel.MAJOR).values_list("pk", flat=True))
     assert {h.pk for h in closed} <= set(population) and later.pk not in population and major.pk not in population
-    expected = random.Random("yingji-hazard-sample/2026-11").sample(population, math.ceil(len(population) * 0.25))
+    expected = random.Random("yingji-hazard-sample/2027-11").sample(population, math.ceil(len(population) * 0.25))
 
-    with time_machine.travel(timezone.make_aware(datetime.datetime(2026, 12, 3, 8, 0)), tick=False):
+    with time_machine.travel(timezone.make_aware(datetime.datetime(2027, 12, 3, 8, 0)), tick=False):
         drawn = prevention_tasks.draw_monthly_hazard_samples.call()
         assert drawn == len(expected)
         assert prevention_tasks.draw_monthly_hazard_samples.call() == 0  # a month is drawn once
-    run = SamplingRun.objects.get(period="2026-11")
+    run = SamplingRun.objects.get(period="2027-11")
     assert (run.population, run.drawn) == (len(population), len(expected))
-    samples = HazardSample.objects.filter(period="2026-11")
+    samples = HazardSample.objects.filter(period="2027-11")
     assert sorted(samples.values_list("hazard_id", flat=True)) == sorted(expected)
     assert all(s.drawn_by_id is None and s.state == SampleState.PENDING for s in samples)
     assert Notification.objects.filter(kind="sampled").exists()
