@@ -575,7 +575,7 @@ SAMPLES = (Crud(router, surfaces.SAMPLES, "/hazard-samples", out=HazardSampleOut
                     "hazard_title": lambda s: s.hazard.title, "enterprise_id": lambda s: s.hazard.enterprise_id,
                     "enterprise_name": lambda s: s.hazard.enterprise.name,
                     "region_code": lambda s: s.hazard.region_code,
-                    "drawn_by": lambda s: _name(s.drawn_by), "checked_by": lambda s: _name(s.checked_by)}))
+                    "drawn_by": lambda s: _name(s.drawn_by), "checked_by": lambda s: s.checker_name}))
            .list("list_hazard_samples", summary="Sample checks of hazards enterprises closed themselves")
            .get("get_hazard_sample")
            .create("create_hazard_sample", summary="Draw a hazard the enterprise closed itself for a sample check",

@@ -328,7 +328,8 @@ def _sample_checks(rng: random.Random, now: datetime.datetime) -> None:
                 samples.append(sample)  # still to be checked
                 continue
             checker = "乡镇应急办" + person_name(rng)
-            sample.checked_at, sample.note = checked_at, "现场核查，整改措施落实到位。"
+            sample.checked_at, sample.checker_name = checked_at, checker
+            sample.note = "现场核查，整改措施落实到位。"
             sample.state = SampleState.PASSED
             if failed_one is None and hazard.closed_at < now - 40 * DAY and rng.random() < 0.5:
                 failed_one, sample.state = hazard, SampleState.FAILED

@@ -271,6 +271,8 @@ class HazardSample(Scoped):
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    #: The checker's name at the time (kept when the account goes, as on the timelines).
+    checker_name = models.CharField(_("checked by"), max_length=150, blank=True)
     note = models.TextField(_("findings of the check"), blank=True)
 
     GRANTS = ({role: {"view"} for role in ALL_ROLES}

@@ -520,7 +520,7 @@ def check_sample(actor, sample: HazardSample, *, passed, note, due_at=None) -> H
     with transaction.atomic():
         # The sample's own compare-and-swap first: of two officers recording at once, one wins (409 for the other).
         rows = HazardSample.objects.filter(pk=sample.pk, state=SampleState.PENDING).update(
-            state=state, checked_by=actor, checked_at=timezone.now(), note=note)
+            state=state, checked_by=actor, checker_name=str(actor)[:150], checked_at=timezone.now(), note=note)
         if rows == 0:
             raise Conflict(gettext("Someone else changed this object first; reload and try again"))
         if passed:

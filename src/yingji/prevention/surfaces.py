@@ -57,7 +57,7 @@ SAMPLES = Surface(
         When("drawn_at", _l("Drawn")),
         Computed("drawer", _l("Drawn by"),
                  lambda s: str(s.drawn_by) if s.drawn_by_id else gettext("Monthly draw")),
-        When("checked_at", _l("Checked")), Column("checked_by", _l("Checked by")),
+        When("checked_at", _l("Checked")), Column("checker_name", _l("Checked by")),
         Column("note", _l("Findings of the check"), table=False),
     ],
     detail_page=False, row_url=lambda sample: reverse("hazard_detail", args=[sample.hazard_id]),
