@@ -81,17 +81,22 @@ def test_hazard_statistics_match_an_independent_count(api, username, group_by):
         row["closed"] += h.state == "closed"
         row["overdue"] += h.state in OPEN_DEADLINE and h.due_at is not None and h.due_at < now
         row["major"] += h.level == "major"
+        row["rectified"] += h.state in ("rectified", "verified", "closed")
+        row["major_closed"] += h.level == "major" and h.state == "closed"
+        row["funds"] += int(h.funds or 0)
     response = client.get("/api/v1/hazards/statistics", group_by=group_by, since=since.isoformat(),
                           until=until.isoformat())
     assert response.status_code == 200, response.content
     body = response.json()
-    got = {r["key"]: Counter({k: r[k] for k in ("found", "closed", "overdue", "major") if r[k]})
-           for r in body["rows"]}
+    figures = ("found", "closed", "overdue", "major", "rectified", "major_closed", "funds")
+    got = {r["key"]: Counter({k: int(r[k]) for k in figures if r[k]}) for r in body["rows"]}
     assert got == {k: +v for k, v in expected.items()}
     for r in body["rows"]:
         assert r["closure_rate"] == round(r["closed"] / r["found"], 4)
     found = sum(c["found"] for c in expected.values())
     assert body["total"]["found"] == found and found > 0
+    assert body["total"]["major_closed"] == sum(c["major_closed"] for c in expected.values())
+    assert int(body["total"]["funds"]) == sum(c["funds"] for c in expected.values())
     assert body["total"]["closure_rate"] == round(sum(c["closed"] for c in expected.values()) / found, 4)
 
 
@@ -108,7 +113,9 @@ def test_statistics_validate_their_parameters(api):
 def test_statistics_and_distribution_pages(web):
     client = web("township1")
     page = client.get("/hazards/statistics/", {"group_by": "source"})
-    assert page.status_code == 200 and 'id="yj-statistics-table"' in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="yj-statistics-table"' in html
+    assert 'data-field="major_closed"' in html and 'id="yj-statistics-definitions"' in html
     assert client.get("/hazards/statistics/", {"group_by": "bogus", "since": "nope"}).status_code == 200
     dist = client.get("/risks/distribution/")
     assert dist.status_code == 200

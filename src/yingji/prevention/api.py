@@ -364,22 +364,24 @@ class HazardAttachmentOut(Schema):
     url: str
 
 
-class HazardStatisticsRow(Schema):
-    key: str
-    label: str
-    found: int
-    closed: int
-    overdue: int
-    major: int
-    closure_rate: float | None
+def _figure(name: str):
+    return Field(description=stats.HAZARD_FIGURES[name])
 
 
 class HazardStatisticsTotal(Schema):
-    found: int
-    closed: int
-    overdue: int
-    major: int
-    closure_rate: float | None
+    found: int = _figure("found")
+    rectified: int = _figure("rectified")
+    closed: int = _figure("closed")
+    overdue: int = _figure("overdue")
+    major: int = _figure("major")
+    major_closed: int = _figure("major_closed")
+    funds: float = _figure("funds")
+    closure_rate: float | None = _figure("closure_rate")
+
+
+class HazardStatisticsRow(HazardStatisticsTotal):
+    key: str
+    label: str
 
 
 class HazardStatisticsOut(Schema):
@@ -462,7 +464,9 @@ def hazard_criteria(request, enterprise_id: Id):
             summary="Found, closed, overdue and closure rate by township, industry, source or period")
 def hazard_statistics(request, group_by: _literal(stats.HAZARD_GROUPS) = "township", since: Date | None = None,
                       until: Date | None = None):
-    """``since`` and ``until`` are dates of finding, both included."""
+    """``since`` and ``until`` are dates of finding, both included. Every figure is of the hazards found in the
+    period: found; rectified (now rectified, verified or closed); closed; overdue (deadline passed while confirmed
+    or being rectified); major; major closed (eliminated); funds (CNY set at confirmation); closure rate."""
     start = services.as_datetime(since, "since", end_of_day=False) if since else None
     end = services.as_datetime(until + datetime.timedelta(days=1), "until", end_of_day=False) if until else None
     table = stats.hazard_statistics(Hazard.objects.for_user(request.auth), group_by, since=start, until=end)

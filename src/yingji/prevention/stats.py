@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,10 +109,26 @@ def overdue_q(now: datetime.datetime | None = None) -> Q:
     return Q(state__in=HazardState.DEADLINE_RUNNING, due_at__lt=now or timezone.now())
 
 
+#: What each figure of the hazard statistics counts (shown on the page and in the API's documentation). Every
+#: figure is of the hazards *found* in the period (a cohort), so the rates compare like with like.
+HAZARD_FIGURES = {
+    "found": "hazards found (reported) in the period",
+    "rectified": "of those, rectified or further on (rectified, verified or closed) now",
+    "closed": "of those, closed (销号) now",
+    "overdue": "of those, past their rectification deadline now while confirmed or being rectified",
+    "major": "of those, major hazards (重大事故隐患)",
+    "major_closed": "of those, major hazards closed (eliminated) now",
+    "funds": "rectification funds of those hazards, CNY (as set at confirmation)",
+    "closure_rate": "closed / found",
+}
+COUNTED = ("found", "rectified", "closed", "overdue", "major", "major_closed")
+RECTIFIED_OR_LATER = (HazardState.RECTIFIED, HazardState.VERIFIED, HazardState.CLOSED)
+
+
 def hazard_statistics(hazards: QuerySet, group_by: str, since: datetime.datetime | None = None,
                       until: datetime.datetime | None = None, now: datetime.datetime | None = None) -> Table:
-    """Hazards found in [since, until) grouped by township, industry, source, month or quarter (of finding):
-    found, closed (销号), overdue now, major, and the closure rate closed / found."""
+    """Hazards found in [since, until) grouped by township, industry, source, month or quarter (of finding), with
+    the figures of ``HAZARD_FIGURES``."""
     if group_by not in HAZARD_GROUPS:
         raise ValueError(f"group_by must be one of {', '.join(HAZARD_GROUPS)}")
     qs = hazards.order_by()
@@ -121,18 +138,23 @@ def hazard_statistics(hazards: QuerySet, group_by: str, since: datetime.datetime
         qs = qs.filter(found_at__lt=until)
     grouped = (qs.annotate(group_key=_key_expression(group_by)).values("group_key").annotate(
         found=Count("id"),
+        rectified=Count("id", filter=Q(state__in=RECTIFIED_OR_LATER)),
         closed=Count("id", filter=Q(state=HazardState.CLOSED)),
         overdue=Count("id", filter=overdue_q(now)),
         major=Count("id", filter=Q(level="major")),
+        major_closed=Count("id", filter=Q(level="major", state=HazardState.CLOSED)),
+        funds=Sum("funds"),
     ))
     rows = [dict(r) for r in grouped]
+    for r in rows:
+        r["funds"] = r["funds"] or Decimal(0)
     if group_by in ("month", "quarter"):
         fmt = _period_key if group_by == "month" else _quarter_key
         merged: dict[str, dict] = {}
         for r in rows:
             key = fmt(r["group_key"])
-            slot = merged.setdefault(key, {"group_key": key, "found": 0, "closed": 0, "overdue": 0, "major": 0})
-            for name in ("found", "closed", "overdue", "major"):
+            slot = merged.setdefault(key, {"group_key": key, "funds": Decimal(0), **dict.fromkeys(COUNTED, 0)})
+            for name in (*COUNTED, "funds"):
                 slot[name] += r[name]
         rows = list(merged.values())
     labels = _labels(group_by, [r["group_key"] for r in rows])
@@ -141,13 +163,14 @@ def hazard_statistics(hazards: QuerySet, group_by: str, since: datetime.datetime
         key = r["group_key"]
         result.append({"key": "" if key is None else str(key),
                        "label": labels.get(key) or (str(key) if key not in (None, "") else _("Unclassified")),
-                       "found": r["found"], "closed": r["closed"], "overdue": r["overdue"], "major": r["major"],
+                       **{name: r[name] for name in COUNTED}, "funds": r["funds"],
                        "closure_rate": _rate(r["closed"], r["found"])})
     if group_by in ("month", "quarter"):
         result.sort(key=lambda r: r["key"])
     else:
         result.sort(key=lambda r: (-r["found"], r["label"]))
-    total = {name: sum(r[name] for r in result) for name in ("found", "closed", "overdue", "major")}
+    total = {name: sum(r[name] for r in result) for name in COUNTED}
+    total["funds"] = sum((r["funds"] for r in result), Decimal(0))
     total["closure_rate"] = _rate(total["closed"], total["found"])
     return Table(group_by, result, total)
 
