@@ -35,6 +35,8 @@ OBJECT_PAGES = {
     "user_detail": "core.user", "user_edit": "core.user",
     "audit_detail": "core.auditrecord",
     "enterprise_detail": "enterprises.enterprise", "enterprise_edit": "enterprises.enterprise",
+    "tailings_detail": "enterprises.tailingspond", "tailings_edit": "enterprises.tailingspond",
+    "mine_detail": "enterprises.mine", "mine_edit": "enterprises.mine",
     "licence_create": "enterprises.enterprise", "unit_create": "enterprises.enterprise",
     "licence_edit": "enterprises.licence",
     "unit_detail": "enterprises.unit", "unit_edit": "enterprises.unit",

@@ -21,6 +21,8 @@ API_DETAIL = {
     "core.user": "/api/v1/users/{id}",
     "core.auditrecord": "/api/v1/audit/{id}",
     "enterprises.enterprise": "/api/v1/enterprises/{id}",
+    "enterprises.tailingspond": "/api/v1/tailings-ponds/{id}",
+    "enterprises.mine": "/api/v1/mines/{id}",
     "resources.team": "/api/v1/teams/{id}",
     "resources.expert": "/api/v1/experts/{id}",
     "resources.equipment": "/api/v1/equipment/{id}",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -25,10 +26,10 @@ from yingji.core.api_support import (
     page_of,
     paginate,
 )
-from yingji.core.crud import Crud, Output, patch_data
+from yingji.core.crud import Crud, Output, patch_data, patch_of
 from yingji.core.surfaces import View
 
-from . import importing, industries, qrcodes, services, surfaces
+from . import importing, industries, qrcodes, registers, services, surfaces
 from .choices import FLAG_FIELDS, EnterpriseScale, EnterpriseStatus, LicenceKind, Sector, UnitKind
 from .models import Enterprise, MajorHazardAssessment, Unit
 
@@ -498,3 +499,125 @@ def major_hazard_assessment(request, payload: MajorHazardAssessIn):
 
 
 __all__ = ["FLAG_FIELDS", "router"]
+
+
+# --- high-risk registers: tailings ponds and non-coal mines ----------------------------------------------------
+
+
+class TailingsPondOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    region_code: str
+    name: str
+    grade: int | None = Field(description="1 (一等, highest) to 5, from the design capacity and dam height")
+    design_capacity: float = Field(description="10⁴ m³")
+    current_capacity: float = Field(description="10⁴ m³")
+    design_dam_height: float = Field(description="m")
+    current_dam_height: float = Field(description="m")
+    severe_downstream: bool
+    head_top: bool
+    downstream_villages: str
+    downstream_population: int
+    status: str
+    online_monitoring: bool
+    monitoring_required: bool = Field(description="Grade 3 or higher, or a head-top pond")
+    registered_on: date
+    closed_on: date | None
+    closed_out_on: date | None
+
+
+class TailingsPondIn(InSchema):
+    enterprise_id: Id
+    name: ShortText(100, 1)
+    design_capacity: Annotated[Decimal, Field(gt=0, max_digits=10, decimal_places=2)]
+    current_capacity: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)] = Decimal(0)
+    design_dam_height: Annotated[Decimal, Field(gt=0, max_digits=6, decimal_places=1)]
+    current_dam_height: Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=1)] = Decimal(0)
+    severe_downstream: bool = False
+    head_top: bool = False
+    downstream_villages: ShortText(300) = ""
+    downstream_population: Annotated[int, Field(ge=0, le=10**7)] = 0
+    status: Literal["operating", "stopped", "closed", "closed_out"] = "operating"
+    online_monitoring: bool = False
+    registered_on: Date
+    closed_on: Date | None = None
+    closed_out_on: Date | None = None
+
+
+class MineOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    region_code: str
+    name: str
+    mineral: str
+    licence_no: str
+    licence_expires: date
+    licence_state: str = Field(description="valid, expiring (within 60 days) or expired")
+    method: str
+    scale: str
+    design_output: float = Field(description="10⁴ t a year")
+    service_life_years: int
+    production_started: date | None
+    service_ends: date | None
+    status: str
+    online_monitoring: bool
+
+
+class MineIn(InSchema):
+    enterprise_id: Id
+    name: ShortText(100, 1)
+    mineral: ShortText(50, 1)
+    licence_no: ShortText(64, 1)
+    licence_expires: Date
+    method: Literal["open_pit", "underground", "both"]
+    scale: Literal["large", "medium", "small"]
+    design_output: Annotated[Decimal, Field(gt=0, max_digits=8, decimal_places=2)]
+    service_life_years: Annotated[int, Field(ge=1, le=200)]
+    production_started: Date | None = None
+    status: Literal["producing", "construction", "suspended", "closed"] = "producing"
+    online_monitoring: bool = False
+
+
+def _of_enterprise(**more):
+    return {"enterprise_name": lambda o: o.enterprise.name, "region_code": lambda o: o.enterprise.region_code,
+            **more}
+
+
+class TailingsFiguresOut(Schema):
+    baseline: date
+    existing: int = Field(description="Ponds now (not closed out)")
+    existing_at_baseline: int = Field(description="Ponds on the baseline date")
+    change: int = Field(description="existing − existing_at_baseline: must not be positive")
+    operating: int
+    head_top: int
+    monitored: int
+    monitored_rate: float | None = Field(description="Existing ponds with online monitoring ÷ existing ponds")
+    required: int = Field(description="Existing ponds that must have online monitoring (grade 3+, head-top)")
+    required_monitored: int
+    required_rate: float | None
+    closed_out_since_baseline: int
+
+
+@router.get("/tailings-ponds/figures", response={200: TailingsFiguresOut, **ERRORS}, tags=["registers"],
+            summary="The tailings register's figures: the number against a baseline, online monitoring coverage")
+def tailings_figures(request, baseline: Date | None = None):
+    """``baseline`` defaults to the first day of this year."""
+    day = baseline or timezone.localdate().replace(month=1, day=1)
+    return registers.tailings_figures(surfaces.TAILINGS.visible(request.auth), day)
+
+
+TAILINGS = (Crud(router, surfaces.TAILINGS, "/tailings-ponds", out=TailingsPondOut, module=__name__,
+                 tags=["registers"], in_schema=TailingsPondIn,
+                 patch_schema=patch_of(TailingsPondIn, "TailingsPondPatch", exclude=("enterprise_id",)),
+                 nullable=("closed_on", "closed_out_on"),
+                 output=Output(TailingsPondOut, resolvers=_of_enterprise()))
+            .list("list_tailings_ponds", summary="Tailings ponds (尾矿库) in your scope")
+            .get("get_tailings_pond").create("create_tailings_pond").update("update_tailings_pond"))
+
+MINES = (Crud(router, surfaces.MINES, "/mines", out=MineOut, module=__name__, tags=["registers"], in_schema=MineIn,
+              patch_schema=patch_of(MineIn, "MinePatch", exclude=("enterprise_id",)),
+              nullable=("production_started",), output=Output(MineOut, resolvers=_of_enterprise()))
+         .list("list_mines", summary="Non-coal mines (非煤矿山) in your scope")
+         .get("get_mine").create("create_mine").update("update_mine"))

@@ -22,6 +22,10 @@ class EnterprisesConfig(AppConfig):
         from . import surfaces
 
         surfaces.register_all()
+        from yingji.core.modules import Module, register_module
+
+        register_module(Module("registers", _("Tailings ponds and mines"), "minecart-loaded", "tailings_list",
+                               "enterprises.tailingspond", also=("mine_list",)), before="prevention")
 
 
 def _enterprise_card(user):

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import ChoiceSet
 
@@ -139,4 +140,74 @@ class AssessmentReason(ChoiceSet):
         (CREATED, _("Unit recorded"), "primary"),
         (INPUTS_CHANGED, _("Chemicals or exposed population changed"), "warning"),
         (RECOMPUTED, _("Recomputed"), "secondary"),
+    )
+
+
+class TailingsGrade(ChoiceSet):
+    """尾矿库等别 (GB 50863-2013 Table 3.3.1): 一等 is the highest."""
+
+    FIELDS = (("enterprises.tailingspond", "grade"),)
+    CHOICES = (
+        (1, _("Grade 1"), "danger"),
+        (2, _("Grade 2"), "danger"),
+        (3, _("Grade 3"), "warning"),
+        (4, _("Grade 4"), "primary"),
+        (5, _("Grade 5"), "info"),
+    )
+
+
+class TailingsStatus(ChoiceSet):
+    """Where a tailings pond is in its life: in use, stopped, closed (闭库) and finally closed out (销库: no longer
+    a tailings pond)."""
+
+    FIELDS = (("enterprises.tailingspond", "status"),)
+    OPERATING = "operating"
+    STOPPED = "stopped"
+    CLOSED = "closed"
+    CLOSED_OUT = "closed_out"
+    CHOICES = (
+        (OPERATING, _("In operation"), "success"),
+        (STOPPED, _("Stopped"), "warning"),
+        (CLOSED, _("Closed (闭库)"), "secondary"),
+        (CLOSED_OUT, _("Closed out (销库)"), "dark"),
+    )
+    #: Still a tailings pond (counted in the register's total).
+    EXISTING = (OPERATING, STOPPED, CLOSED)
+
+
+class MiningMethod(ChoiceSet):
+    FIELDS = (("enterprises.mine", "method"),)
+    OPEN_PIT = "open_pit"
+    UNDERGROUND = "underground"
+    BOTH = "both"
+    CHOICES = (
+        (OPEN_PIT, _("Open pit"), "primary"),
+        (UNDERGROUND, _("Underground"), "warning"),
+        (BOTH, _("Open pit and underground"), "info"),
+    )
+
+
+class MineScale(ChoiceSet):
+    FIELDS = (("enterprises.mine", "scale"),)
+    LARGE = "large"
+    MEDIUM = "medium"
+    SMALL = "small"
+    CHOICES = (
+        (LARGE, pgettext_lazy("mine scale", "Large"), "danger"),
+        (MEDIUM, pgettext_lazy("mine scale", "Medium"), "warning"),
+        (SMALL, pgettext_lazy("mine scale", "Small"), "info"),
+    )
+
+
+class MineStatus(ChoiceSet):
+    FIELDS = (("enterprises.mine", "status"),)
+    PRODUCING = "producing"
+    CONSTRUCTION = "construction"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+    CHOICES = (
+        (PRODUCING, _("Producing"), "success"),
+        (CONSTRUCTION, _("Under construction"), "info"),
+        (SUSPENDED, _("Suspended"), "warning"),
+        (CLOSED, pgettext_lazy("mine", "Closed"), "dark"),
     )

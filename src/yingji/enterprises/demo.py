@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from yingji.core.choices import OrganisationKind, RegionKind, RegionLevel
@@ -24,7 +25,7 @@ from yingji.standards.gb32100 import CHARSET, make_credit_code
 
 from . import industries
 from .choices import AssessmentReason, EnterpriseScale, EnterpriseStatus, LicenceKind, Sector, UnitKind
-from .models import Enterprise, Licence, MajorHazardAssessment, Unit, UnitChemical
+from .models import Enterprise, Licence, MajorHazardAssessment, Mine, TailingsPond, Unit, UnitChemical
 from .services import assessment_as_dict
 
 TOTAL = 300
@@ -372,9 +373,60 @@ def generate(rng: random.Random) -> None:
                 alpha=result.alpha, r_value=result.r_value, level=result.level, results=outcome["items"]))
     UnitChemical.objects.bulk_create(chemicals)
     MajorHazardAssessment.objects.bulk_create(assessments)
+    # Their own generator, so the registers leave the rest of the county (drawn after) as it was.
+    _registers(random.Random("yingji-demo-registers"), today)
+
+
+MINERALS = ["建筑用石灰岩", "铁矿", "铝土矿", "耐火黏土", "萤石矿", "石英砂岩"]
+
+
+def _registers(rng: random.Random, today: datetime.date) -> None:
+    """The non-coal mines' register (one to two mines each) and the tailings ponds of the mines that keep one:
+    mostly operating, some closed or closed out over the plan period, a few head-top ponds, online monitoring
+    not yet everywhere."""
+    mines, ponds = [], []
+    for enterprise in Enterprise.objects.filter(non_coal_mine=True).order_by("pk"):
+        for n in range(rng.choice((1, 1, 2))):
+            started = today - datetime.timedelta(days=rng.randrange(400, 9000))
+            mineral = rng.choice(MINERALS)
+            mines.append(Mine(
+                enterprise=enterprise, name=f"{enterprise.name[:12]}{'一二'[n]}号{mineral[:2]}矿", mineral=mineral,
+                licence_no=f"C41000020{rng.randrange(10**8, 10**9)}",
+                licence_expires=today + datetime.timedelta(days=rng.randrange(-40, 1800)),
+                method=rng.choice(["open_pit", "open_pit", "underground", "both"]),
+                scale=rng.choice(["small", "small", "medium", "large"]),
+                design_output=Decimal(rng.choice([5, 10, 20, 30, 60, 100])), service_life_years=rng.choice(
+                    [8, 10, 15, 20, 30]), production_started=started,
+                status=rng.choice(["producing"] * 6 + ["construction", "suspended", "closed"]),
+                online_monitoring=rng.random() < 0.8))
+    for enterprise in Enterprise.objects.filter(Q(tailings_pond=True) | Q(non_coal_mine=True)).order_by("pk"):
+        if not enterprise.tailings_pond and rng.random() < 0.6:
+            continue
+        registered = today - datetime.timedelta(days=rng.randrange(1500, 9000))
+        status = rng.choice(["operating"] * 5 + ["stopped", "closed", "closed_out"])
+        closed = registered + datetime.timedelta(days=rng.randrange(800, 1400)) if status in (
+            "closed", "closed_out") else None
+        capacity = Decimal(rng.choice([45, 80, 150, 320, 680, 1200, 2400]))
+        village = rng.choice(["下游李庄", "下游王湾村", "下游张店村", "下游河东村", ""])
+        pond = TailingsPond(
+            enterprise=enterprise, name=f"{enterprise.name[:10]}尾矿库", design_capacity=capacity,
+            current_capacity=(capacity * Decimal(rng.uniform(0.3, 0.95))).quantize(Decimal("0.01")),
+            design_dam_height=Decimal(rng.choice([18, 26, 35, 48, 62, 75])),
+            current_dam_height=Decimal(rng.choice([12, 20, 28, 40])), head_top=bool(village) and rng.random() < 0.3,
+            downstream_villages=village.removeprefix("下游"), downstream_population=rng.randrange(0, 900) if village
+            else 0, status=status, online_monitoring=rng.random() < 0.75, registered_on=registered,
+            closed_on=closed,
+            closed_out_on=min(today - datetime.timedelta(days=30), closed + datetime.timedelta(days=rng.randrange(
+                200, 900))) if status == "closed_out" and closed else None)
+        pond.apply_grade()
+        ponds.append(pond)
+    Mine.objects.bulk_create(mines)
+    TailingsPond.objects.bulk_create(ponds)
 
 
 def clear() -> None:
+    TailingsPond.objects.all().delete()
+    Mine.objects.all().delete()
     MajorHazardAssessment.objects.all().delete()
     UnitChemical.objects.all().delete()
     Unit.objects.all().delete()

@@ -18,10 +18,15 @@ from .choices import (
     LicenceKind,
     LicenceState,
     MajorHazardLevel,
+    MineScale,
+    MineStatus,
+    MiningMethod,
     Sector,
+    TailingsGrade,
+    TailingsStatus,
     UnitKind,
 )
-from .models import EXPIRY_WARNING_DAYS, SUPERVISOR_KINDS, Enterprise, Licence, Unit
+from .models import EXPIRY_WARNING_DAYS, SUPERVISOR_KINDS, Enterprise, Licence, Mine, TailingsPond, Unit
 
 
 def flag_choices():
@@ -102,3 +107,33 @@ class MajorHazardFilterSet(SearchFilterSet):
     class Meta:
         model = Unit
         fields = ["township", "level", "kind", "sector"]
+
+
+def _grade_choices():
+    return [(str(v), label) for v, label in TailingsGrade.choices()]
+
+
+class TailingsPondFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("name", "enterprise__name", "downstream_villages")
+    township = RegionFilter(field_name="enterprise__region_code")
+    grade = django_filters.ChoiceFilter(choices=_grade_choices, label=_("Grade"))
+    status = django_filters.ChoiceFilter(choices=TailingsStatus.choices(), label=_("Status"))
+    head_top = django_filters.BooleanFilter(label=_("Head-top pond"))
+    online_monitoring = django_filters.BooleanFilter(label=_("Online monitoring"))
+
+    class Meta:
+        model = TailingsPond
+        fields = ["township", "grade", "status", "head_top", "online_monitoring"]
+
+
+class MineFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("name", "mineral", "licence_no", "enterprise__name")
+    township = RegionFilter(field_name="enterprise__region_code")
+    method = django_filters.ChoiceFilter(choices=MiningMethod.choices(), label=_("Mining method"))
+    scale = django_filters.ChoiceFilter(choices=MineScale.choices(), label=_("Scale"))
+    status = django_filters.ChoiceFilter(choices=MineStatus.choices(), label=_("Status"))
+    online_monitoring = django_filters.BooleanFilter(label=_("Online monitoring"))
+
+    class Meta:
+        model = Mine
+        fields = ["township", "method", "scale", "status", "online_monitoring"]

@@ -10,7 +10,7 @@ from yingji.core.models import Organisation, Region
 from yingji.standards import gb18218
 
 from . import industries
-from .models import SUPERVISOR_KINDS, Enterprise, Licence, Unit
+from .models import SUPERVISOR_KINDS, Enterprise, Licence, Mine, TailingsPond, Unit
 from .services import BUREAU_FIELDS
 
 DATALIST_ID = "yj-gb18218-names"
@@ -127,3 +127,40 @@ class ImportForm(forms.Form):
 class MajorHazardCalculatorForm(forms.Form):
     exposed_population = forms.IntegerField(label=_("People exposed within 500 m"), min_value=0, max_value=10**7,
                                             initial=0)
+
+
+def _scoped_enterprises(user, **filters):
+    return Enterprise.objects.filter(policy.scope_q(user, Enterprise), **filters).order_by("name")
+
+
+class TailingsPondForm(_ServiceForm):
+    class Meta:
+        model = TailingsPond
+        fields = ["enterprise", "name", "design_capacity", "current_capacity", "design_dam_height",
+                  "current_dam_height", "severe_downstream", "head_top", "downstream_villages",
+                  "downstream_population", "status", "online_monitoring", "registered_on", "closed_on",
+                  "closed_out_on"]
+        widgets = {"registered_on": forms.DateInput(),
+                   "closed_on": forms.DateInput(),
+                   "closed_out_on": forms.DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = _scoped_enterprises(user)
+        if self.instance.pk:
+            self.fields["enterprise"].disabled = True
+
+
+class MineForm(_ServiceForm):
+    class Meta:
+        model = Mine
+        fields = ["enterprise", "name", "mineral", "licence_no", "licence_expires", "method", "scale",
+                  "design_output", "service_life_years", "production_started", "status", "online_monitoring"]
+        widgets = {"licence_expires": forms.DateInput(),
+                   "production_started": forms.DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = _scoped_enterprises(user)
+        if self.instance.pk:
+            self.fields["enterprise"].disabled = True

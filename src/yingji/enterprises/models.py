@@ -25,7 +25,7 @@ from yingji.core.models import (
     phone_validator,
     region_code_validator,
 )
-from yingji.standards import gb32100
+from yingji.standards import gb32100, tailings
 
 from . import industries
 from .choices import (
@@ -35,7 +35,12 @@ from .choices import (
     LicenceKind,
     LicenceState,
     MajorHazardLevel,
+    MineScale,
+    MineStatus,
+    MiningMethod,
     Sector,
+    TailingsGrade,
+    TailingsStatus,
     UnitKind,
 )
 
@@ -345,3 +350,136 @@ class MajorHazardAssessment(models.Model):
         if self.pk is not None:
             raise PermissionError("Major hazard assessments are history and are never changed")
         super().save(*args, **kwargs)
+
+
+class TailingsPond(EnterpriseChild):
+    """A tailings pond (尾矿库) and what the register reports on it: grade, capacity and dam height (design and
+    now), where it is in its life, who lives downstream, and whether it is monitored online. The grade follows from
+    the design capacity and height (``standards.tailings``)."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="tailings_ponds")
+    name = models.CharField(_("name"), max_length=100)
+    #: Follows from the design capacity and dam height (set on every save; never entered).
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=TailingsGrade.choices(), editable=False, null=True,
+                                             blank=True, db_index=True)
+    design_capacity = models.DecimalField(_("design total capacity (10⁴ m³)"), max_digits=10, decimal_places=2,
+                                          validators=[MinValueValidator(Decimal("0.01"))])
+    current_capacity = models.DecimalField(_("current stored volume (10⁴ m³)"), max_digits=10, decimal_places=2,
+                                           default=0, validators=[MinValueValidator(Decimal(0))])
+    design_dam_height = models.DecimalField(_("design dam height (m)"), max_digits=6, decimal_places=1,
+                                            validators=[MinValueValidator(Decimal("0.1"))])
+    current_dam_height = models.DecimalField(_("current dam height (m)"), max_digits=6, decimal_places=1, default=0,
+                                             validators=[MinValueValidator(Decimal(0))])
+    severe_downstream = models.BooleanField(
+        _("failure would devastate important places downstream"), default=False,
+        help_text=_("Important towns, works or trunk railways downstream (raises a grade 2 pond to grade 1)."))
+    head_top = models.BooleanField(_("head-top pond (头顶库)"), default=False, db_index=True,
+                                   help_text=_("People or important facilities within 1 km downstream."))
+    downstream_villages = models.CharField(_("villages downstream"), max_length=300, blank=True)
+    downstream_population = models.PositiveIntegerField(_("people downstream"), default=0)
+    status = models.CharField(_("status"), max_length=16, choices=TailingsStatus.choices(),
+                              default=TailingsStatus.OPERATING, db_index=True)
+    online_monitoring = models.BooleanField(_("online monitoring in place"), default=False)
+    registered_on = models.DateField(_("in use since"))
+    closed_on = models.DateField(_("closed (闭库) on"), null=True, blank=True)
+    closed_out_on = models.DateField(_("closed out (销库) on"), null=True, blank=True)
+
+    GRANTS = ({role: {"view"} for role in ALL_ROLES}
+              | {Role.ADMIN: CRUD, Role.SECTION_STAFF: CRUD, Role.ENTERPRISE_USER: {"view", "change"}})
+
+    class Meta:
+        ordering = ["grade", "enterprise_id", "name"]
+        verbose_name = _("tailings pond")
+        verbose_name_plural = _("tailings ponds")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "name"], name="tailings_pond_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def apply_grade(self) -> None:
+        if self.design_capacity is not None and self.design_dam_height is not None:
+            self.grade = tailings.grade(self.design_capacity, self.design_dam_height,
+                                        severe_downstream=self.severe_downstream)
+
+    def save(self, *args, **kwargs):
+        self.apply_grade()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors = {}
+        self.apply_grade()
+        if self.status in (TailingsStatus.CLOSED, TailingsStatus.CLOSED_OUT) and not self.closed_on:
+            errors["closed_on"] = _("Give the date the pond was closed.")
+        if self.status == TailingsStatus.CLOSED_OUT and not self.closed_out_on:
+            errors["closed_out_on"] = _("Give the date the pond was closed out.")
+        if self.status != TailingsStatus.CLOSED_OUT and self.closed_out_on:
+            errors["closed_out_on"] = _("Only a closed-out pond has a close-out date.")
+        for later, earlier in (("closed_on", "registered_on"), ("closed_out_on", "closed_on")):
+            if getattr(self, later) and getattr(self, earlier) and getattr(self, later) < getattr(self, earlier):
+                errors[later] = _("This date is before the previous step of the pond's life.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def monitoring_required(self) -> bool:
+        return self.grade is not None and tailings.online_monitoring_required(self.grade, head_top=self.head_top)
+
+    @property
+    def fill_ratio(self) -> Decimal | None:
+        if not self.design_capacity:
+            return None
+        return (self.current_capacity / self.design_capacity).quantize(Decimal("0.001"))
+
+
+class Mine(EnterpriseChild):
+    """A non-coal mine (非煤矿山): its mining licence, scale, method, service life and online monitoring."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="mines")
+    name = models.CharField(_("name"), max_length=100)
+    mineral = models.CharField(_("mineral"), max_length=50)
+    licence_no = models.CharField(_("mining licence number"), max_length=64)
+    licence_expires = models.DateField(_("mining licence expires"), db_index=True)
+    method = models.CharField(_("mining method"), max_length=16, choices=MiningMethod.choices())
+    scale = models.CharField(_("scale"), max_length=8, choices=MineScale.choices())
+    design_output = models.DecimalField(_("design output (10⁴ t/year)"), max_digits=8, decimal_places=2,
+                                        validators=[MinValueValidator(Decimal("0.01"))])
+    service_life_years = models.PositiveSmallIntegerField(_("design service life (years)"),
+                                                          validators=[MaxValueValidator(200)])
+    production_started = models.DateField(_("production started"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=MineStatus.choices(),
+                              default=MineStatus.PRODUCING, db_index=True)
+    online_monitoring = models.BooleanField(_("online monitoring in place"), default=False)
+
+    GRANTS = ({role: {"view"} for role in ALL_ROLES}
+              | {Role.ADMIN: CRUD, Role.SECTION_STAFF: CRUD, Role.ENTERPRISE_USER: {"view", "change"}})
+
+    class Meta:
+        ordering = ["enterprise_id", "name"]
+        verbose_name = _("non-coal mine")
+        verbose_name_plural = _("non-coal mines")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "name"], name="mine_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def service_ends(self) -> datetime.date | None:
+        """When the design service life runs out (counted from the start of production)."""
+        if self.production_started is None:
+            return None
+        try:
+            return self.production_started.replace(year=self.production_started.year + self.service_life_years)
+        except ValueError:  # 29 February
+            return self.production_started.replace(year=self.production_started.year + self.service_life_years,
+                                                   day=28)
+
+    @property
+    def licence_state(self) -> str:
+        today = timezone.localdate()
+        if self.licence_expires < today:
+            return LicenceState.EXPIRED
+        if self.licence_expires <= today + datetime.timedelta(days=EXPIRY_WARNING_DAYS):
+            return LicenceState.EXPIRING
+        return LicenceState.VALID

@@ -6,18 +6,35 @@ import and the unit's form with its chemicals stay bespoke."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _l
 
 from yingji.core import policy
 from yingji.core.models import AuditRecord
 from yingji.core.surfaces import EMPTY, Badge, Column, Computed, Coordinates, Phone, Region, Surface, When, register
 
-from . import archive, filters, forms, qrcodes, services
-from .choices import EnterpriseScale, EnterpriseStatus, LicenceKind, LicenceState, MajorHazardLevel, Sector, UnitKind
-from .models import Enterprise, Licence, Unit
+from . import archive, filters, forms, qrcodes, registers, services
+from .choices import (
+    EnterpriseScale,
+    EnterpriseStatus,
+    LicenceKind,
+    LicenceState,
+    MajorHazardLevel,
+    MineScale,
+    MineStatus,
+    MiningMethod,
+    Sector,
+    TailingsGrade,
+    TailingsStatus,
+    UnitKind,
+)
+from .models import Enterprise, Licence, Mine, TailingsPond, Unit
 from .templatetags.enterprise_tags import licence_state_badge
 
 HISTORY_ROWS = 20
@@ -190,5 +207,78 @@ MAJOR_HAZARDS = Surface(
 )
 
 
+# --- high-risk registers: tailings ponds and non-coal mines ----------------------------------------------------
+
+
+def _baseline(request) -> datetime.date:
+    """The date the register is compared with (``?baseline=``), by default the first day of this year."""
+    raw = request.GET.get("baseline", "")
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        return timezone.localdate().replace(month=1, day=1)
+
+
+def _tailings_context(request) -> dict:
+    return {"figures": registers.tailings_figures(TAILINGS.visible(request.user), _baseline(request)),
+            "table_id": "yj-tailings-table", "links": [(reverse("mine_list"), _l("Non-coal mines"))]}
+
+
+def _mine_context(request) -> dict:
+    return {"figures": registers.mine_figures(MINES.visible(request.user)), "table_id": "yj-mine-table",
+            "links": [(reverse("tailings_list"), _l("Tailings ponds"))]}
+
+
+TAILINGS = Surface(
+    model=TailingsPond, prefix="tailings", title=_l("Tailings ponds"), singular=_l("Tailings pond"),
+    export_name="tailings-ponds",
+    subtitle=_l("Every tailings pond of the county: grade from its design capacity and dam height, its life from "
+                "operation to close-out, the people downstream and online monitoring."),
+    filterset=filters.TailingsPondFilterSet, form=forms.TailingsPondForm,
+    queryset=lambda: TailingsPond.objects.select_related("enterprise").order_by("grade", "enterprise__name", "name"),
+    columns=[
+        Column("name", _l("Name"), link="self"),
+        Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name"),
+        Region("enterprise.region_code"), Badge("grade", _l("Grade"), TailingsGrade),
+        Badge("status", _l("Status"), TailingsStatus),
+        Column("design_capacity", _l("Design total capacity (10⁴ m³)"), table=False),
+        Column("current_capacity", _l("Current stored volume (10⁴ m³)"), table=False),
+        Column("design_dam_height", _l("Design dam height (m)")),
+        Column("current_dam_height", _l("Current dam height (m)")),
+        Column("head_top", _l("Head-top pond")), Column("downstream_villages", _l("Villages downstream"),
+                                                        table=False),
+        Column("downstream_population", _l("People downstream")),
+        Column("online_monitoring", _l("Online monitoring")),
+        Computed("monitoring_required", _l("Online monitoring required"),
+                 lambda p: gettext("Yes") if p.monitoring_required else gettext("No"), table=False),
+        Column("registered_on", _l("In use since"), table=False), Column("closed_on", _l("Closed (闭库) on"),
+                                                                        table=False),
+        Column("closed_out_on", _l("Closed out (销库) on"), table=False),
+    ],
+    list_template="enterprises/tailings_list.html", list_context=_tailings_context,
+)
+
+MINES = Surface(
+    model=Mine, prefix="mine", title=_l("Non-coal mines"), singular=_l("Non-coal mine"), export_name="mines",
+    subtitle=_l("Non-coal mines: mining licence, scale and method, design service life and online monitoring."),
+    filterset=filters.MineFilterSet, form=forms.MineForm,
+    queryset=lambda: Mine.objects.select_related("enterprise").order_by("enterprise__name", "name"),
+    columns=[
+        Column("name", _l("Name"), link="self"),
+        Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name"),
+        Region("enterprise.region_code"), Column("mineral", _l("Mineral")),
+        Badge("method", _l("Mining method"), MiningMethod), Badge("scale", _l("Scale"), MineScale),
+        Badge("status", _l("Status"), MineStatus), Column("licence_no", _l("Mining licence number"), table=False),
+        Column("licence_expires", _l("Mining licence expires")),
+        Badge("licence_state", _l("Validity"), LicenceState),
+        Column("design_output", _l("Design output (10⁴ t/year)"), table=False),
+        Column("service_life_years", _l("Design service life (years)"), table=False),
+        Column("production_started", _l("Production started"), table=False),
+        Column("service_ends", _l("Service life ends")), Column("online_monitoring", _l("Online monitoring")),
+    ],
+    list_template="enterprises/mine_list.html", list_context=_mine_context,
+)
+
+
 def register_all() -> None:
-    register(ENTERPRISES, LICENCES, MAJOR_HAZARDS)
+    register(ENTERPRISES, LICENCES, MAJOR_HAZARDS, TAILINGS, MINES)

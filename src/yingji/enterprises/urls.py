@@ -18,5 +18,7 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/delete/", views.unit_delete, name="unit_delete"),
     *surface_urls(surfaces.MAJOR_HAZARDS, "major-hazards/"),
+    *surface_urls(surfaces.TAILINGS, "tailings-ponds/"),
+    *surface_urls(surfaces.MINES, "mines/"),
     path("tools/major-hazard-assessment/", views.major_hazard_calculator, name="major_hazard_calculator"),
 ]
