@@ -37,6 +37,7 @@ OBJECT_PAGES = {
     "enterprise_detail": "enterprises.enterprise", "enterprise_edit": "enterprises.enterprise",
     "tailings_detail": "enterprises.tailingspond", "tailings_edit": "enterprises.tailingspond",
     "mine_detail": "enterprises.mine", "mine_edit": "enterprises.mine",
+    "filing_detail": "enterprises.majorhazardfiling", "filing_edit": "enterprises.majorhazardfiling",
     "licence_create": "enterprises.enterprise", "unit_create": "enterprises.enterprise",
     "licence_edit": "enterprises.licence",
     "unit_detail": "enterprises.unit", "unit_edit": "enterprises.unit",

@@ -23,6 +23,8 @@ API_DETAIL = {
     "enterprises.enterprise": "/api/v1/enterprises/{id}",
     "enterprises.tailingspond": "/api/v1/tailings-ponds/{id}",
     "enterprises.mine": "/api/v1/mines/{id}",
+    "enterprises.majorhazardfiling": "/api/v1/major-hazard-filings/{id}",
+    "enterprises.custodiancheck": "/api/v1/custodian-checks/{id}",
     "resources.team": "/api/v1/teams/{id}",
     "resources.expert": "/api/v1/experts/{id}",
     "resources.equipment": "/api/v1/equipment/{id}",

@@ -153,7 +153,9 @@ def create_view(surface: Surface):
     @require_http_methods(["GET", "POST"])
     def view(request):
         require_page(request, "add", surface.model)
-        form = surface.form(request.POST or None, user=request.user)
+        # A link may prefill the form (``?filing=12`` from the object the new record belongs to).
+        initial = {k: v for k, v in request.GET.items() if k in surface.form.base_fields}
+        form = surface.form(request.POST or None, user=request.user, initial=initial)
         obj = save_form(request, form, lambda data: surface.do_create(request.user, data))
         if obj is not None:
             return redirect(surface.url("detail", obj.pk))
@@ -178,17 +180,17 @@ def edit_view(surface: Surface):
     return view
 
 
-def urls(surface: Surface, base: str, *, create: bool = True, bespoke_detail=None) -> list:
+def urls(surface: Surface, base: str, *, create: bool = True, edit: bool = True, bespoke_detail=None) -> list:
     """The surface's pages under ``base`` (``"teams/"``), named ``<prefix>_<page>``: the list, then with a form
-    ``new/`` (unless ``create`` is off: objects made elsewhere, e.g. regions by import) and ``<pk>/edit/``, and
-    the detail page unless ``surface.detail_page`` is off (``bespoke_detail``: an object page of the app's own in
-    place of the generic one)."""
+    ``new/`` (unless ``create`` is off: objects made elsewhere, e.g. regions by import) and ``<pk>/edit/`` (unless
+    ``edit`` is off: records kept as written), and the detail page unless ``surface.detail_page`` is off
+    (``bespoke_detail``: an object page of the app's own in place of the generic one)."""
     patterns = [path(base, list_view(surface), name=f"{surface.prefix}_list")]
     if surface.form is not None and create:
         patterns.append(path(f"{base}new/", create_view(surface), name=f"{surface.prefix}_create"))
     if surface.detail_page:
         patterns.append(path(f"{base}<int:pk>/", bespoke_detail or detail_view(surface),
                              name=f"{surface.prefix}_detail"))
-    if surface.form is not None:
+    if surface.form is not None and edit:
         patterns.append(path(f"{base}<int:pk>/edit/", edit_view(surface), name=f"{surface.prefix}_edit"))
     return patterns

@@ -621,3 +621,81 @@ MINES = (Crud(router, surfaces.MINES, "/mines", out=MineOut, module=__name__, ta
               nullable=("production_started",), output=Output(MineOut, resolvers=_of_enterprise()))
          .list("list_mines", summary="Non-coal mines (非煤矿山) in your scope")
          .get("get_mine").create("create_mine").update("update_mine"))
+
+
+# --- major hazard filings and custodian checks ------------------------------------------------------------------
+
+
+class MajorHazardFilingOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    unit_id: int
+    unit_name: str
+    level: int | None
+    filing_no: str
+    filed_on: date
+    principal: str
+    principal_phone: str
+    technical: str
+    technical_phone: str
+    operational: str
+    operational_phone: str
+    principal_duty: str = Field(description="This quarter's check: done, due, or missed (last quarter had none)")
+    technical_duty: str = Field(description="This month's check: done, due or missed")
+    operational_duty: str = Field(description="This week's check: done, due or missed")
+
+
+class MajorHazardFilingIn(InSchema):
+    unit_id: Id
+    filing_no: ShortText(64, 1)
+    filed_on: Date
+    principal: ShortText(50, 1)
+    principal_phone: Phone = ""
+    technical: ShortText(50, 1)
+    technical_phone: Phone = ""
+    operational: ShortText(50, 1)
+    operational_phone: Phone = ""
+
+
+class CustodianCheckOut(Schema):
+    id: int
+    filing_id: int
+    unit_name: str
+    enterprise_id: int
+    role: str
+    date: date
+    person: str
+    findings: str
+    hazards_found: int
+
+
+class CustodianCheckIn(InSchema):
+    filing_id: Id
+    role: Literal["principal", "technical", "operational"]
+    date: Date
+    person: ShortText(50, 1)
+    findings: ShortText(5000) = ""
+    hazards_found: Annotated[int, Field(ge=0, le=1000)] = 0
+
+
+FILINGS = (Crud(router, surfaces.FILINGS, "/major-hazard-filings", out=MajorHazardFilingOut, module=__name__,
+                tags=["major hazards"], in_schema=MajorHazardFilingIn,
+                patch_schema=patch_of(MajorHazardFilingIn, "MajorHazardFilingPatch", exclude=("unit_id",)),
+                output=Output(MajorHazardFilingOut, phones=("principal_phone", "technical_phone",
+                                                            "operational_phone"),
+                              resolvers={"enterprise_name": lambda f: f.enterprise.name,
+                                         "unit_name": lambda f: f.unit.name, "level": lambda f: f.unit.level}))
+           .list("list_major_hazard_filings", summary="Filed major hazard sources, their custodians and their checks")
+           .get("get_major_hazard_filing")
+           .create("create_major_hazard_filing", write=lambda user, payload: services.create_filing(
+               user, payload.model_dump()))
+           .update("update_major_hazard_filing"))
+
+CHECKS = (Crud(router, surfaces.CHECKS, "/custodian-checks", out=CustodianCheckOut, module=__name__,
+               tags=["major hazards"], in_schema=CustodianCheckIn,
+               output=Output(CustodianCheckOut, resolvers={"unit_name": lambda c: c.filing.unit.name}))
+          .list("list_custodian_checks", summary="Checks recorded by the custodians of major hazard sources")
+          .get("get_custodian_check")
+          .create("create_custodian_check", write=lambda user, payload: services.record_custodian_check(
+              user, payload.model_dump())))

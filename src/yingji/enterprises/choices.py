@@ -211,3 +211,30 @@ class MineStatus(ChoiceSet):
         (SUSPENDED, _("Suspended"), "warning"),
         (CLOSED, pgettext_lazy("mine", "Closed"), "dark"),
     )
+
+
+class CustodianRole(ChoiceSet):
+    """The three custodians of a major hazard source (包保责任人, 应急厅〔2021〕12号)."""
+
+    FIELDS = (("enterprises.custodiancheck", "role"),)
+    PRINCIPAL = "principal"
+    TECHNICAL = "technical"
+    OPERATIONAL = "operational"
+    CHOICES = (
+        (PRINCIPAL, _("Principal custodian (quarterly check)"), "danger"),
+        (TECHNICAL, _("Technical custodian (monthly check)"), "warning"),
+        (OPERATIONAL, _("Operational custodian (weekly check)"), "primary"),
+    )
+
+
+class CustodianDuty(ChoiceSet):
+    """Whether a custodian's periodic check is done (``standards.custodians.status``)."""
+
+    DONE = "done"
+    DUE = "due"
+    MISSED = "missed"
+    CHOICES = (
+        (DONE, pgettext_lazy("custodian check", "Done"), "success"),
+        (DUE, pgettext_lazy("custodian check", "Due"), "warning"),
+        (MISSED, pgettext_lazy("custodian check", "Missed"), "danger"),
+    )

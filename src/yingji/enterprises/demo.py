@@ -25,7 +25,17 @@ from yingji.standards.gb32100 import CHARSET, make_credit_code
 
 from . import industries
 from .choices import AssessmentReason, EnterpriseScale, EnterpriseStatus, LicenceKind, Sector, UnitKind
-from .models import Enterprise, Licence, MajorHazardAssessment, Mine, TailingsPond, Unit, UnitChemical
+from .models import (
+    CustodianCheck,
+    Enterprise,
+    Licence,
+    MajorHazardAssessment,
+    MajorHazardFiling,
+    Mine,
+    TailingsPond,
+    Unit,
+    UnitChemical,
+)
 from .services import assessment_as_dict
 
 TOTAL = 300
@@ -422,9 +432,46 @@ def _registers(rng: random.Random, today: datetime.date) -> None:
         ponds.append(pond)
     Mine.objects.bulk_create(mines)
     TailingsPond.objects.bulk_create(ponds)
+    _custodians(rng, today)
+
+
+FINDINGS = ["检查储罐液位、温度、压力监测及联锁投用情况，正常。", "紧急切断阀试验合格，可燃气体报警器运行正常。",
+            "发现一处法兰轻微渗漏，已安排紧固。", "检查安全阀校验、防雷防静电检测报告，均在有效期内。",
+            "巡检记录完整，应急物资齐全。"]
+
+
+def _custodians(rng: random.Random, today: datetime.date) -> None:
+    """Filings of the major hazard sources with their three custodians (one source not yet filed) and the
+    custodians' checks of the last four months: weekly, monthly and quarterly, with the odd period missed."""
+    filings, checks = [], []
+    units = list(Unit.objects.filter(is_major=True).select_related("enterprise").order_by("pk"))
+    for n, unit in enumerate(units[1:], start=1):
+        filed_on = today - datetime.timedelta(days=rng.randrange(150, 1500))
+        filings.append(MajorHazardFiling(
+            enterprise=unit.enterprise, unit=unit, filing_no=f"舞应急危备〔{filed_on.year}〕{n}号", filed_on=filed_on,
+            principal=unit.enterprise.principal or person_name(rng), principal_phone=mobile(rng),
+            technical=person_name(rng), technical_phone=mobile(rng), operational=person_name(rng),
+            operational_phone=mobile(rng)))
+    MajorHazardFiling.objects.bulk_create(filings)
+    start = today - datetime.timedelta(days=120)
+    for filing in filings:
+        diligent = rng.random() < 0.75
+        for role, step in (("operational", 7), ("technical", 30), ("principal", 91)):
+            day = start + datetime.timedelta(days=rng.randrange(0, step))
+            while day <= today:
+                if diligent or rng.random() < 0.7:
+                    checks.append(CustodianCheck(
+                        enterprise=filing.enterprise, filing=filing, role=role, date=day,
+                        person={"principal": filing.principal, "technical": filing.technical,
+                                "operational": filing.operational}[role],
+                        findings=rng.choice(FINDINGS), hazards_found=1 if rng.random() < 0.15 else 0))
+                day += datetime.timedelta(days=step)
+    CustodianCheck.objects.bulk_create(checks)
 
 
 def clear() -> None:
+    CustodianCheck.objects.all().delete()
+    MajorHazardFiling.objects.all().delete()
     TailingsPond.objects.all().delete()
     Mine.objects.all().delete()
     MajorHazardAssessment.objects.all().delete()

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.filters import RegionFilter, SearchFilterSet
 from yingji.core.models import Organisation
@@ -13,6 +14,7 @@ from yingji.core.models import Organisation
 from . import industries
 from .choices import (
     FLAG_FIELDS,
+    CustodianRole,
     EnterpriseScale,
     EnterpriseStatus,
     LicenceKind,
@@ -26,7 +28,17 @@ from .choices import (
     TailingsStatus,
     UnitKind,
 )
-from .models import EXPIRY_WARNING_DAYS, SUPERVISOR_KINDS, Enterprise, Licence, Mine, TailingsPond, Unit
+from .models import (
+    EXPIRY_WARNING_DAYS,
+    SUPERVISOR_KINDS,
+    CustodianCheck,
+    Enterprise,
+    Licence,
+    MajorHazardFiling,
+    Mine,
+    TailingsPond,
+    Unit,
+)
 
 
 def flag_choices():
@@ -137,3 +149,26 @@ class MineFilterSet(SearchFilterSet):
     class Meta:
         model = Mine
         fields = ["township", "method", "scale", "status", "online_monitoring"]
+
+
+class MajorHazardFilingFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("filing_no", "unit__name", "enterprise__name", "principal", "technical", "operational")
+    township = RegionFilter(field_name="enterprise__region_code")
+    level = django_filters.ChoiceFilter(choices=level_choices, field_name="unit__level", label=_("Level"))
+
+    class Meta:
+        model = MajorHazardFiling
+        fields = ["township", "level"]
+
+
+class CustodianCheckFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("person", "findings", "filing__unit__name", "enterprise__name")
+    township = RegionFilter(field_name="enterprise__region_code")
+    role = django_filters.ChoiceFilter(choices=CustodianRole.choices(), label=_("Custodian"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte",
+                                          label=pgettext_lazy("date range", "From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=pgettext_lazy("date range", "To"))
+
+    class Meta:
+        model = CustodianCheck
+        fields = ["township", "role", "date_from", "date_to"]

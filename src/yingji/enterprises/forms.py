@@ -10,7 +10,16 @@ from yingji.core.models import Organisation, Region
 from yingji.standards import gb18218
 
 from . import industries
-from .models import SUPERVISOR_KINDS, Enterprise, Licence, Mine, TailingsPond, Unit
+from .models import (
+    SUPERVISOR_KINDS,
+    CustodianCheck,
+    Enterprise,
+    Licence,
+    MajorHazardFiling,
+    Mine,
+    TailingsPond,
+    Unit,
+)
 from .services import BUREAU_FIELDS
 
 DATALIST_ID = "yj-gb18218-names"
@@ -164,3 +173,34 @@ class MineForm(_ServiceForm):
         self.fields["enterprise"].queryset = _scoped_enterprises(user)
         if self.instance.pk:
             self.fields["enterprise"].disabled = True
+
+
+class MajorHazardFilingForm(_ServiceForm):
+    class Meta:
+        model = MajorHazardFiling
+        fields = ["unit", "filing_no", "filed_on", "principal", "principal_phone", "technical", "technical_phone",
+                  "operational", "operational_phone"]
+        widgets = {"filed_on": forms.DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = (Unit.objects.filter(policy.scope_q(user, Unit), is_major=True,
+                                                            filing__isnull=True).select_related("enterprise")
+                                        .order_by("enterprise__name", "name"))
+        self.fields["unit"].label_from_instance = lambda u: f"{u.enterprise.name} · {u.name}"
+        if self.instance.pk:
+            self.fields["unit"].queryset = Unit.objects.filter(pk=self.instance.unit_id)
+            self.fields["unit"].disabled = True
+
+
+class CustodianCheckForm(_ServiceForm):
+    class Meta:
+        model = CustodianCheck
+        fields = ["filing", "role", "date", "person", "findings", "hazards_found"]
+        widgets = {"date": forms.DateInput(), "findings": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["filing"].queryset = (MajorHazardFiling.objects.filter(policy.scope_q(user, MajorHazardFiling))
+                                          .select_related("unit", "enterprise").order_by("enterprise__name"))
+        self.fields["filing"].label_from_instance = lambda f: f"{f.enterprise.name} · {f.unit.name}"

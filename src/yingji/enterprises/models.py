@@ -25,11 +25,12 @@ from yingji.core.models import (
     phone_validator,
     region_code_validator,
 )
-from yingji.standards import gb32100, tailings
+from yingji.standards import custodians, gb32100, tailings
 
 from . import industries
 from .choices import (
     AssessmentReason,
+    CustodianRole,
     EnterpriseScale,
     EnterpriseStatus,
     LicenceKind,
@@ -483,3 +484,102 @@ class Mine(EnterpriseChild):
         if self.licence_expires <= today + datetime.timedelta(days=EXPIRY_WARNING_DAYS):
             return LicenceState.EXPIRING
         return LicenceState.VALID
+
+
+class MajorHazardFiling(EnterpriseChild):
+    """The filing (备案) of a major hazard source with the bureau and its three custodians (包保责任人): who answers
+    for the source and must check it quarterly, monthly and weekly (``standards.custodians``)."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="major_hazard_filings")
+    unit = models.OneToOneField(Unit, verbose_name=_("major hazard source"), on_delete=models.CASCADE,
+                                related_name="filing")
+    filing_no = models.CharField(_("filing number"), max_length=64)
+    filed_on = models.DateField(_("filed on"))
+    principal = models.CharField(_("principal custodian"), max_length=50)
+    principal_phone = models.CharField(_("principal custodian's phone"), max_length=32, blank=True,
+                                       validators=[phone_validator])
+    technical = models.CharField(_("technical custodian"), max_length=50)
+    technical_phone = models.CharField(_("technical custodian's phone"), max_length=32, blank=True,
+                                       validators=[phone_validator])
+    operational = models.CharField(_("operational custodian"), max_length=50)
+    operational_phone = models.CharField(_("operational custodian's phone"), max_length=32, blank=True,
+                                         validators=[phone_validator])
+
+    GRANTS = ({role: {"view"} | ({"view_pii"} if role in PII_ROLES else set()) for role in ALL_ROLES}
+              | {Role.ADMIN: CRUD | {"view_pii"}, Role.SECTION_STAFF: CRUD | {"view_pii"},
+                 Role.ENTERPRISE_USER: {"view", "add", "change", "view_pii"}})
+
+    class Meta:
+        ordering = ["enterprise_id", "unit_id"]
+        verbose_name = _("major hazard filing")
+        verbose_name_plural = _("major hazard filings and custodians")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.filing_no}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.unit_id and self.enterprise_id and self.unit.enterprise_id != self.enterprise_id:
+            errors["unit"] = _("The unit belongs to another enterprise.")
+        elif self.unit_id and not self.unit.is_major:
+            errors["unit"] = _("Only a unit identified as a major hazard source is filed.")
+        if self.filed_on and self.filed_on > timezone.localdate():
+            errors["filed_on"] = _("A filing date cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    def duty(self, role: str, today: datetime.date | None = None) -> str:
+        """The custodian's periodic check now: done, due or missed (``last_<role>`` annotations when present)."""
+        today = today or timezone.localdate()
+        last = getattr(self, f"last_{role}", None) if hasattr(self, f"last_{role}") else (
+            self.checks.filter(role=role).aggregate(d=models.Max("date"))["d"])
+        return custodians.status(role, last, self.filed_on, today)
+
+    @property
+    def principal_duty(self) -> str:
+        return self.duty(CustodianRole.PRINCIPAL)
+
+    @property
+    def technical_duty(self) -> str:
+        return self.duty(CustodianRole.TECHNICAL)
+
+    @property
+    def operational_duty(self) -> str:
+        return self.duty(CustodianRole.OPERATIONAL)
+
+
+class CustodianCheck(EnterpriseChild):
+    """One check of a major hazard source by one of its custodians (包保责任人履职记录)."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="+")
+    filing = models.ForeignKey(MajorHazardFiling, verbose_name=_("major hazard source"), on_delete=models.CASCADE,
+                               related_name="checks")
+    role = models.CharField(_("custodian"), max_length=16, choices=CustodianRole.choices())
+    date = models.DateField(_("date"), db_index=True)
+    person = models.CharField(_("checked by"), max_length=50)
+    findings = models.TextField(_("findings"), blank=True)
+    hazards_found = models.PositiveSmallIntegerField(_("hazards found"), default=0)
+
+    GRANTS = ({role: {"view"} for role in ALL_ROLES}
+              | {Role.ADMIN: {"view", "add"}, Role.SECTION_STAFF: {"view", "add"},
+                 Role.ENTERPRISE_USER: {"view", "add"}})
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("custodian check")
+        verbose_name_plural = _("custodian checks")
+        indexes = [models.Index(fields=["filing", "role", "date"], name="custodian_check_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filing.unit} {self.get_role_display()} {self.date}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.filing_id and self.enterprise_id and self.filing.enterprise_id != self.enterprise_id:
+            errors["filing"] = _("The major hazard source belongs to another enterprise.")
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = _("A check cannot be recorded for a future day.")
+        if errors:
+            raise ValidationError(errors)

@@ -24,7 +24,16 @@ from yingji.standards import gb18218
 
 from . import industries
 from .choices import AssessmentReason
-from .models import SUPERVISOR_KINDS, Enterprise, Licence, MajorHazardAssessment, Unit, UnitChemical
+from .models import (
+    SUPERVISOR_KINDS,
+    CustodianCheck,
+    Enterprise,
+    Licence,
+    MajorHazardAssessment,
+    MajorHazardFiling,
+    Unit,
+    UnitChemical,
+)
 
 #: Derived from the units' assessments; nobody sets them by hand.
 DERIVED_FIELDS = {"major_hazard", "major_hazard_level"}
@@ -419,3 +428,26 @@ def unit_history(unit: Unit):
 # How this module's audit messages read on pages.
 audit.message_pattern(r"Derived from the units' GB 18218 assessments",
                       gettext_lazy("Derived from the units' GB 18218 assessments"))
+
+
+# --- major hazard filings and their custodians' checks ---------------------------------------------------------
+
+
+def create_filing(actor, data):
+    """File a major hazard source with its custodians; the enterprise is the unit's."""
+    data = dict(data)
+    unit = policy.get_in_scope_or_field_error(Unit, data.pop("unit", None) or data.pop("unit_id", None), actor,
+                                              "unit")
+    data.pop("enterprise", None)
+    data.pop("enterprise_id", None)
+    return create_object(actor, MajorHazardFiling, {**data, "unit": unit, "enterprise": unit.enterprise})
+
+
+def record_custodian_check(actor, data):
+    """Record a custodian's check of a filed major hazard source; the enterprise is the filing's."""
+    data = dict(data)
+    filing = policy.get_in_scope_or_field_error(MajorHazardFiling, data.pop("filing", None)
+                                                or data.pop("filing_id", None), actor, "filing")
+    data.pop("enterprise", None)
+    data.pop("enterprise_id", None)
+    return create_object(actor, CustodianCheck, {**data, "filing": filing, "enterprise": filing.enterprise})

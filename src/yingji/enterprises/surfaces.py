@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Max, Q
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,8 @@ from yingji.core.surfaces import EMPTY, Badge, Column, Computed, Coordinates, Ph
 
 from . import archive, filters, forms, qrcodes, registers, services
 from .choices import (
+    CustodianDuty,
+    CustodianRole,
     EnterpriseScale,
     EnterpriseStatus,
     LicenceKind,
@@ -34,7 +36,7 @@ from .choices import (
     TailingsStatus,
     UnitKind,
 )
-from .models import Enterprise, Licence, Mine, TailingsPond, Unit
+from .models import CustodianCheck, Enterprise, Licence, MajorHazardFiling, Mine, TailingsPond, Unit
 from .templatetags.enterprise_tags import licence_state_badge
 
 HISTORY_ROWS = 20
@@ -173,7 +175,8 @@ def _level_counts(request) -> dict:
     counts = {level: 0 for level in MajorHazardLevel.values()}
     counts.update(MAJOR_HAZARDS.visible(request.user).order_by().values_list("level").annotate(n=Count("id")))
     return {"level_counts": sorted(counts.items()), "table_id": "yj-major-hazard-table",
-            "links": [(reverse("major_hazard_calculator"), _l("Calculator"))]}
+            "links": [(reverse("major_hazard_calculator"), _l("Calculator")),
+                      (reverse("filing_list"), _l("Major hazard filings and custodians"))]}
 
 
 def _decimals(name: str, places: int):
@@ -280,5 +283,69 @@ MINES = Surface(
 )
 
 
+# --- major hazard filings and their custodians ------------------------------------------------------------------
+
+
+def _with_last_checks():
+    last = {f"last_{role}": Max("checks__date", filter=Q(checks__role=role)) for role in CustodianRole.values()}
+    return (MajorHazardFiling.objects.select_related("unit", "enterprise").annotate(**last)
+            .order_by("unit__level", "enterprise__name", "unit__name"))
+
+
+
+def _duty_counts(request) -> dict:
+    filings = list(FILINGS.visible(request.user))
+    missed = {role: sum(f.duty(role) == CustodianDuty.MISSED for f in filings) for role in CustodianRole.values()}
+    unfiled = Unit.objects.filter(policy.scope_q(request.user, Unit), is_major=True, filing__isnull=True).count()
+    return {"missed": [(CustodianRole.label(role), n) for role, n in missed.items()], "unfiled": unfiled,
+            "table_id": "yj-filing-table", "links": [(reverse("custodian_check_list"), _l("Custodian checks")),
+                                                     (reverse("major_hazard_list"), _l("Major hazard sources"))]}
+
+
+FILINGS = Surface(
+    model=MajorHazardFiling, prefix="filing", title=_l("Major hazard filings and custodians"),
+    singular=_l("Major hazard filing"), export_name="major-hazard-filings",
+    subtitle=_l("Each major hazard source filed with the bureau, its three custodians and whether each has made "
+                "the check due this quarter, month and week."),
+    filterset=filters.MajorHazardFilingFilterSet, form=forms.MajorHazardFilingForm, create=services.create_filing,
+    queryset=_with_last_checks,
+    columns=[
+        Column("unit", _l("Major hazard source"), link="self", export_path="unit.name"),
+        Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name"),
+        Region("enterprise.region_code"), Badge("unit.level", _l("Level"), MajorHazardLevel),
+        Column("filing_no", _l("Filing number")), Column("filed_on", _l("Filed on")),
+        Column("principal", _l("Principal custodian")), Phone("principal_phone", _l("Principal custodian's phone"),
+                                                                 table=False),
+        Badge("principal_duty", _l("Quarterly check"), CustodianDuty),
+        Column("technical", _l("Technical custodian")), Phone("technical_phone", _l("Technical custodian's phone"),
+                                                                 table=False),
+        Badge("technical_duty", _l("Monthly check"), CustodianDuty),
+        Column("operational", _l("Operational custodian")),
+        Phone("operational_phone", _l("Operational custodian's phone"), table=False),
+        Badge("operational_duty", _l("Weekly check"), CustodianDuty),
+    ],
+    related={"checks": lambda: CustodianCheck.objects.order_by("-date", "-id")},
+    detail_template="enterprises/filing_detail.html",
+    detail_context=lambda request, filing, view: {"can_record": policy.can(request.user, "add", CustodianCheck)},
+    list_template="enterprises/filing_list.html", list_context=_duty_counts,
+)
+
+CHECKS = Surface(
+    model=CustodianCheck, prefix="custodian_check", title=_l("Custodian checks"), singular=_l("Custodian check"),
+    export_name="custodian-checks",
+    subtitle=_l("The checks the custodians of the major hazard sources record: quarterly, monthly and weekly."),
+    filterset=filters.CustodianCheckFilterSet, form=forms.CustodianCheckForm, create=services.record_custodian_check,
+    queryset=lambda: CustodianCheck.objects.select_related("filing__unit", "enterprise"),
+    columns=[
+        Column("date", _l("Date")), Column("filing.unit", _l("Major hazard source"), link="filing",
+                                           export_path="filing.unit.name"),
+        Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name"),
+        Badge("role", _l("Custodian"), CustodianRole), Column("person", _l("Checked by")),
+        Column("hazards_found", _l("Hazards found")), Column("findings", _l("Findings"), table=False),
+    ],
+    row_url=lambda check: reverse("filing_detail", args=[check.filing_id]), detail_page=False,
+)
+
+
 def register_all() -> None:
-    register(ENTERPRISES, LICENCES, MAJOR_HAZARDS, TAILINGS, MINES)
+    register(ENTERPRISES, LICENCES, MAJOR_HAZARDS, TAILINGS, MINES, FILINGS, CHECKS)

@@ -20,5 +20,8 @@ urlpatterns = [
     *surface_urls(surfaces.MAJOR_HAZARDS, "major-hazards/"),
     *surface_urls(surfaces.TAILINGS, "tailings-ponds/"),
     *surface_urls(surfaces.MINES, "mines/"),
+    *surface_urls(surfaces.FILINGS, "major-hazards/filings/"),
+    # A custodian's check is kept as recorded (a correction is a new record).
+    *surface_urls(surfaces.CHECKS, "major-hazards/checks/", edit=False),
     path("tools/major-hazard-assessment/", views.major_hazard_calculator, name="major_hazard_calculator"),
 ]
