@@ -416,7 +416,7 @@ def _check_hold_hearing(case, actor, payload):
 def _check_statements_over(case, payload):
     """The decision waits for the party's 陈述、申辩 (and, where it carries one, the hearing request window) unless
     the party waived them (行政处罚法 第六十二条: deciding without hearing them is void)."""
-    if payload.get("waived"):
+    if payload.get("waived") or case.state == S.HEARD:  # a hearing held has heard the party
         return
     today = _today()
     if case.statement_due and today <= case.statement_due:
@@ -485,7 +485,8 @@ def _check_payment(case, actor, payload):
     paid = _date(payload, "paid_on", _today())
     if case.served_on and paid < case.served_on:
         raise _fail("paid_on", gettext("Payment is recorded on or after the day of service."))
-    surcharge = penalty.late_payment_surcharge(case.fine, case.payment_due, paid)
+    due = case.payment_due or penalty.payment_due(case.served_on or paid)
+    surcharge = penalty.late_payment_surcharge(case.fine, due, paid)
     amount = _money(payload.get("amount"), "amount")
     expected = case.fine + surcharge
     if amount != expected:
