@@ -25,6 +25,10 @@ MAJOR = "AQ-CF-109"  # 未按规定投保安全生产责任保险: unit 50 000 �
 USERS = ["admin", "section", "inspector", "township1", "observer", "duty"]
 
 
+def _at(day: datetime.date, hour=9):
+    return time_machine.travel(timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour))), tick=False)
+
+
 def _item(code: str) -> EnforcementItem:
     return EnforcementItem.objects.filter(code=code, in_force=True).order_by("-version").first()
 
@@ -133,7 +137,8 @@ def test_a_simple_case_from_filing_to_closing_with_its_documents(api, demo_count
     enterprise = _enterprise()
     officers = [o.pk for o in _officers(enterprise, exclude_users=("section",))]
     created = client.post("/api/v1/penalty-cases", {
-        "enterprise": enterprise.pk, "title": "未采取措施消除事故隐患", "item": _item(SIMPLE).pk, "source": "inspection",
+        "enterprise": enterprise.pk, "title": "未采取措施消除事故隐患", "item": _item(SIMPLE).pk,
+        "source": "inspection",
         "discovered_on": timezone.localdate().isoformat(), "officers": officers, "fine": "20000",
         "facts": "安全出口堵塞，逾期未改正。", "evidence": "现场检查记录、照片"})
     assert created.status_code == 201, created.content
@@ -218,9 +223,8 @@ def test_a_major_decision_needs_legal_review_hearing_and_collective_discussion(a
 def test_a_hearing_request_after_its_window_is_refused(demo_county):
     case = _to_notified(_case(MAJOR, fine="70000"))
     late = case.hearing_request_due + datetime.timedelta(days=1)
-    with time_machine.travel(timezone.make_aware(datetime.datetime.combine(late, datetime.time(9))), tick=False):
-        with pytest.raises(ValidationFailed) as refused:
-            _act("inspector", case, "request_hearing")
+    with _at(late), pytest.raises(ValidationFailed) as refused:
+        _act("inspector", case, "request_hearing")
     assert refused.value.errors[0]["field"] == "requested_on"
 
 
@@ -292,10 +296,6 @@ def test_a_stale_case_answers_409(api, demo_county):
 
 
 # --- time limits -------------------------------------------------------------------------------------------------
-
-
-def _at(day: datetime.date, hour=9):
-    return time_machine.travel(timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour))), tick=False)
 
 
 def test_deadlines_remind_then_mark_overdue_once(demo_county):

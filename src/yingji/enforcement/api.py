@@ -191,4 +191,6 @@ _DRAW_OUTPUT = Output(RandomDrawOut, resolvers={
 
 # --- documents and penalty cases (api_cases.py) ----------------------------------------------------------------
 
-from . import api_cases  # noqa: E402, F401
+from . import api_cases  # noqa: E402
+
+router.add_router("", api_cases.router)

@@ -11,15 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import Field, Schema
+from ninja import Field, Router, Schema
 
 from yingji.core.api_support import ERRORS, Date, Id, InSchema, ShortText
 from yingji.core.crud import Crud, Output
 
 from . import services, surfaces
-from .api import router
 
 TAGS = ["enforcement"]
+#: Mounted on the enforcement router (``api.py``).
+router = Router(tags=TAGS)
 
 
 # --- documents -------------------------------------------------------------------------------------------------
@@ -190,6 +191,7 @@ class CaseTransitionIn(InSchema):
     served_on: Date | None = None
     paid_on: Date | None = None
     closed_on: Date | None = None
+    acted_on: Date | None = None
 
 
 def _actions(case, view) -> list[str]:

@@ -127,6 +127,9 @@ class PenaltyCaseForm(_ServiceForm):
         self.fields["item"].queryset = EnforcementItem.objects.filter(in_force=True, kind="penalty")
         self.fields["officers"].queryset = Officer.objects.for_user(user).filter(is_active=True).order_by("name")
         self.fields["party_name"].required = False
+        self.fields["tier"].help_text = _("The liability tier's number on the item's page, counting from 0 (on "
+                                          "finding, not corrected in time, …).")
+        self.fields["officers"].help_text = _("At least two, with valid certificates and no declared conflict.")
         self.fields["measures"].initial = self.instance.measures if self.instance.pk else []
         if self.instance.pk:
             for name in ("enterprise", "item", "discovered_on"):

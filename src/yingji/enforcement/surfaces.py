@@ -123,7 +123,7 @@ DOCUMENTS = Surface(
         Region(), Column("case", _l("Penalty case"), link="case", table=False, export_path="case.title"),
         Column("corrects", _l("Corrects"), link="corrects", table=False, export_path="corrects.number"),
         Column("serves", _l("Service of"), link="serves", table=False, export_path="serves.number"),
-        When("issued_at", _l("Issued")), Column("issued_by_name", _l("Issued by")),
+        When("issued_at", _l("Issued")), Column("issued_by_name", pgettext_lazy("document", "Issued by")),
         Computed("status", pgettext_lazy("document", "Status"), _document_status),
     ],
     detail_template="enforcement/document_detail.html", detail_context=_document_detail,
@@ -148,6 +148,8 @@ def _case_detail(request, case, view) -> dict:
         "can_publish": (case.state in CaseState.PUBLISHABLE and case.published_at is None
                         and policy.can(request.user, "change", PenaltyCase)),
         "extensions": [(v, lbl) for v, lbl in CaseExtension.choices() if v != CaseExtension.NONE],
+        # The facts and the proposed penalty are fixed once the party is told.
+        **({} if case.state in case_services.EDITABLE_STATES else {"edit_url": ""}),
     }
 
 
@@ -187,6 +189,14 @@ CASES = Surface(
         Column("fine", _l("Fine (CNY)")),
         Column("fine_reason", _l("Reason for departing from the benchmark"), table=False),
         Column("facts", _l("Facts"), table=False), Column("evidence", _l("Evidence"), table=False),
+        Column("legal_reviewer", _l("Legal reviewer"), table=False),
+        Column("legal_review_opinion", _l("Legal review opinion"), table=False),
+        Column("notified_on", _l("Notified on"), table=False), Column("statement_due", _l("Statements until"),
+                                                                      table=False),
+        Column("hearing_request_due", _l("A hearing may be requested until"), table=False),
+        Column("hearing_report", _l("Hearing report"), table=False),
+        Column("statements", _l("Party's statements and defence"), table=False),
+        Column("discussion_record", _l("Collective discussion record"), table=False),
         Column("decided_on", _l("Decided on"), table=False), Column("served_on", _l("Served on"), table=False),
         Column("payment_due", _l("Pay by"), table=False), Column("paid_on", _l("Paid on"), table=False),
         Column("surcharge", _l("Late-payment surcharge (CNY)"), table=False),

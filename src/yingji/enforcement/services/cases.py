@@ -92,6 +92,14 @@ def _text(payload: Mapping[str, Any], field: str, required: bool = True) -> str:
     return text[:MAX_TEXT]
 
 
+def _moment(day: datetime.date) -> datetime.datetime:
+    """When a step recorded for ``day`` happened: now for today, else 10:00 that day (a step recorded afterwards
+    keeps its own date on its documents and the timeline)."""
+    if day == _today():
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
 def _cn_date(day: datetime.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
@@ -240,10 +248,11 @@ def _apply_fields(actor, case: PenaltyCase, data: Mapping[str, Any]) -> list[Off
     return _officers(actor, data["officers"]) if "officers" in data else None
 
 
-def open_case(actor, data: Mapping[str, Any]) -> PenaltyCase:
+def open_case(actor, data: Mapping[str, Any], *, at: datetime.datetime | None = None) -> PenaltyCase:
     """Register a case (待立案) against an enterprise in the actor's scope: 案由, the powers-list item (its current
     version is kept), the act's tier, source, discovery date (立案 is due within ``standards.penalty.FILING_DAYS``),
-    and at least two certified officers not in conflict with the enterprise."""
+    and at least two certified officers not in conflict with the enterprise. ``at``: when it was registered (a
+    case entered afterwards, e.g. the demo's history)."""
     policy.require(actor, "add", PenaltyCase)
     data = dict(data)
     enterprise = data.get("enterprise")
@@ -262,7 +271,8 @@ def open_case(actor, data: Mapping[str, Any]) -> PenaltyCase:
     discovered = _date(data, "discovered_on")
     case = PenaltyCase(enterprise=enterprise, region_code=enterprise.region_code, item=item, item_code=item.code,
                        item_version=item.version, discovered_on=discovered, source=CaseSource.OTHER,
-                       filing_due=penalty.filing_deadline(discovered), created_by=actor)
+                       filing_due=penalty.filing_deadline(discovered), created_by=actor,
+                       created_at=at or timezone.now())
     officers = _apply_fields(actor, case, {"officers": [], **data} if "officers" not in data else data)
     check_officers(officers, enterprise)
     with transaction.atomic():
@@ -270,7 +280,8 @@ def open_case(actor, data: Mapping[str, Any]) -> PenaltyCase:
         case.officers.set(officers)
         audit.record(AuditAction.CREATE, case, actor=actor, after={"title": case.title, "item": item.code,
                                                                    "item_version": item.version})
-        _event(case, actor, CaseAction.OPEN, "", case.state, "", {"filing_due": case.filing_due.isoformat()})
+        _event(case, actor, CaseAction.OPEN, "", case.state, "", {"filing_due": case.filing_due.isoformat()},
+               at=case.created_at)
     return case
 
 
@@ -280,10 +291,10 @@ def update_case(actor, case: PenaltyCase, data: Mapping[str, Any]) -> PenaltyCas
     policy.require(actor, "change", PenaltyCase)
     if not policy.in_scope(actor, case):
         raise policy.reference_error(PenaltyCase, "id")
+    if not data:  # an unchanged save changes nothing
+        return case
     if case.state not in EDITABLE_STATES:
         raise Conflict(gettext("The case can no longer be edited at this stage."))
-    if not data:
-        return case
     unknown = [k for k in data if k not in EDITABLE]
     if unknown:
         raise ValidationFailed.from_dict({k: [gettext("This field cannot be changed here.")] for k in unknown})
@@ -317,6 +328,11 @@ def _officer_users(case: PenaltyCase) -> list[User]:
 
 
 def _doc_content_notice(case: PenaltyCase) -> dict:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _notice_content(case)
+
+
+def _notice_content(case: PenaltyCase) -> dict:
     content = {"facts": case.facts or case.title, "legal_basis": case.item.basis,
                "proposed_penalty": case.penalty_text or _penalty_sentence(case),
                "hearing_right": case.needs_hearing_notice,
@@ -368,7 +384,8 @@ def _check_submit(case, actor, payload):
 def _check_pass_review(case, actor, payload):
     if case.officers.filter(user=actor).exists():
         raise _fail("action", gettext("An officer of the case cannot review it."))
-    return {"legal_review_opinion": _text(payload, "opinion"), "legal_reviewed_at": timezone.now(),
+    day = _date(payload, "acted_on", _today())
+    return {"legal_review_opinion": _text(payload, "opinion"), "legal_reviewed_at": _moment(day),
             "legal_reviewer": actor}
 
 
@@ -394,7 +411,8 @@ def _check_notify(case, actor, payload):
     case.statement_due = penalty.statement_deadline(notified)
     case.hearing_request_due = penalty.hearing_request_deadline(notified) if case.needs_hearing_notice else None
     document = documents.issue_document(actor, DocumentKind.PENALTY_NOTICE, case.enterprise,
-                                        _doc_content_notice(case), case=case, check_scope=False)
+                                        _doc_content_notice(case), case=case, check_scope=False,
+                                        issued_at=_moment(notified))
     return {"notified_on": notified, "statement_due": case.statement_due,
             "hearing_request_due": case.hearing_request_due, "_document": document}
 
@@ -443,16 +461,21 @@ def _check_decide(case, actor, payload):
     check_fine_reason(case)
     decided = _date(payload, "decided_on", _today())
     statements = _text(payload, "statements", False) or case.statements
-    content = {"facts": case.facts, "evidence": case.evidence, "legal_basis": case.item.basis,
-               "penalty": case.penalty_text or _penalty_sentence(case),
-               "payment": gettext("Pay at the bank designated by the finance department, quoting the decision's "
-                                  "number.") if case.fine else ""}
+    with translation.override(settings.LANGUAGE_CODE):  # the documents are written in the platform's language
+        content = _decision_content(case)
     if case.fine is not None:
         content["fine"] = str(case.fine)
     document = documents.issue_document(actor, DocumentKind.PENALTY_DECISION, case.enterprise, content, case=case,
-                                        check_scope=False)
+                                        check_scope=False, issued_at=_moment(decided))
     return {"decided_on": decided, "statements": statements, "service_due": penalty.service_deadline(decided),
             "disclosure_due": penalty.disclosure_deadline(decided), "_document": document}
+
+
+def _decision_content(case: PenaltyCase) -> dict:
+    return {"facts": case.facts, "evidence": case.evidence, "legal_basis": case.item.basis,
+               "penalty": case.penalty_text or _penalty_sentence(case),
+               "payment": gettext("Pay at the bank designated by the finance department, quoting the decision's "
+                                  "number.") if case.fine else ""}
 
 
 def decision_document(case: PenaltyCase) -> EnforcementDocument | None:
@@ -471,10 +494,10 @@ def _check_serve(case, actor, payload):
     decision = decision_document(case)
     content = {"served_document": f"{decision.title} {decision.number}" if decision else case.title,
                "recipient": recipient, "method": method,
-               "served_at": timezone.make_aware(datetime.datetime.combine(served, datetime.time(10, 0))),
+               "served_at": _moment(served),
                "place": _text(payload, "place", False) or case.enterprise.address}
     document = documents.issue_document(actor, DocumentKind.SERVICE_RECEIPT, case.enterprise, content, case=case,
-                                        serves=decision, check_scope=False)
+                                        serves=decision, check_scope=False, issued_at=_moment(served))
     due = penalty.payment_due(served) if case.fine else None
     return {"served_on": served, "payment_due": due, "_document": document}
 
@@ -507,17 +530,30 @@ def _label(action: str):
 
 
 def _tr(action, sources, target, roles, check=None) -> Transition:
-    return Transition(action, tuple(sources), target, frozenset(roles), label=_label(action), check=check,
-                      allowed=_in_scope)
+    return Transition(action, tuple(sources), target, frozenset(roles), label=_label(action),
+                      check=_check_with_document(check), allowed=_in_scope)
+
+
+#: The date column each step records: its timeline entry is dated by it.
+STEP_DATES = ("filed_on", "notified_on", "hearing_requested_on", "hearing_held_on", "discussed_on", "decided_on",
+              "served_on", "paid_on", "closed_on")
 
 
 def _check_with_document(check):
-    """Wrap a check that issues a document: the document's number goes on the timeline entry."""
+    """Wrap a check: the document it issues goes on the timeline entry (number), and the entry is dated by the
+    day the step records."""
     def wrapped(case, actor, payload):
-        changes = dict(check(case, actor, payload) or {})
+        changes = dict(check(case, actor, payload) or {}) if check is not None else {}
         document = changes.pop("_document", None)
         if document is not None:
             payload["_event_params"] = {"document": document.pk, "number": document.number}
+        day = next((changes[k] for k in STEP_DATES if isinstance(changes.get(k), datetime.date)), None)
+        if day is None and payload.get("acted_on"):  # a step without a date column, recorded afterwards
+            day = _date(payload, "acted_on")
+            if case.filed_on and day < case.filed_on:
+                raise _fail("acted_on", gettext("The date cannot be before the case was filed."))
+        if day is not None:
+            payload["_event_time"] = _moment(day)
         return changes
     return wrapped
 
@@ -531,12 +567,12 @@ CASE_WORKFLOW = Workflow(PenaltyCase, [
     _tr(CaseAction.SEND_LEGAL_REVIEW, (S.REVIEWING,), S.LEGAL_REVIEW, INVESTIGATORS),
     _tr(CaseAction.PASS_LEGAL_REVIEW, (S.LEGAL_REVIEW,), S.REVIEWED, HEADS, _check_pass_review),
     _tr(CaseAction.RETURN_LEGAL_REVIEW, (S.LEGAL_REVIEW,), S.INVESTIGATING, HEADS, _check_return_review),
-    _tr(CaseAction.NOTIFY, (S.REVIEWING, S.REVIEWED), S.NOTIFIED, INVESTIGATORS, _check_with_document(_check_notify)),
+    _tr(CaseAction.NOTIFY, (S.REVIEWING, S.REVIEWED), S.NOTIFIED, INVESTIGATORS, _check_notify),
     _tr(CaseAction.REQUEST_HEARING, (S.NOTIFIED,), S.HEARING, INVESTIGATORS, _check_request_hearing),
     _tr(CaseAction.HOLD_HEARING, (S.HEARING,), S.HEARD, INVESTIGATORS, _check_hold_hearing),
     _tr(CaseAction.DISCUSS, (S.NOTIFIED, S.HEARD), S.DISCUSSED, HEADS, _check_discuss),
-    _tr(CaseAction.DECIDE, (S.NOTIFIED, S.HEARD, S.DISCUSSED), S.DECIDED, HEADS, _check_with_document(_check_decide)),
-    _tr(CaseAction.SERVE, (S.DECIDED,), S.SERVED, INVESTIGATORS, _check_with_document(_check_serve)),
+    _tr(CaseAction.DECIDE, (S.NOTIFIED, S.HEARD, S.DISCUSSED), S.DECIDED, HEADS, _check_decide),
+    _tr(CaseAction.SERVE, (S.DECIDED,), S.SERVED, INVESTIGATORS, _check_serve),
     _tr(CaseAction.RECORD_PAYMENT, (S.SERVED,), S.PAID, INVESTIGATORS, _check_payment),
     _tr(CaseAction.CLOSE, (S.SERVED, S.PAID), S.CLOSED, HEADS, _check_close),
     _tr(CaseAction.REVOKE, (S.FILED, S.INVESTIGATING, S.REVIEWING, S.LEGAL_REVIEW, S.REVIEWED), S.REVOKED, HEADS,
@@ -545,7 +581,7 @@ CASE_WORKFLOW = Workflow(PenaltyCase, [
                                S.HEARD, S.DISCUSSED), S.TERMINATED, HEADS, _check_reason),
 ], on_applied=lambda case, t, actor, payload, before: _event(
     case, actor, t.action, before, case.state, str(payload.get("note") or payload.get("reason") or ""),
-    payload.get("_event_params") or {}))
+    payload.get("_event_params") or {}, at=payload.get("_event_time")))
 
 
 def transition_case(actor, case: PenaltyCase, action: str, payload: Mapping[str, Any] | None = None) -> PenaltyCase:
@@ -556,7 +592,12 @@ def transition_case(actor, case: PenaltyCase, action: str, payload: Mapping[str,
 
 
 def available_actions(case: PenaltyCase, actor) -> list[Transition]:
-    return CASE_WORKFLOW.available(case, actor)
+    """The steps the actor may take now, without those the case cannot take (a hearing request without a hearing
+    right or after its window)."""
+    actions = CASE_WORKFLOW.available(case, actor)
+    if not case.needs_hearing_notice or (case.hearing_request_due and case.hearing_request_due < _today()):
+        actions = [t for t in actions if t.action != CaseAction.REQUEST_HEARING]
+    return actions
 
 
 # --- time limit extension and public disclosure ------------------------------------------------------------------
@@ -641,7 +682,7 @@ def publish_decision(actor, case: PenaltyCase, *, at: datetime.datetime | None =
         case = _cas(case, published_at=at or timezone.now(), published_text=text)
         audit.record(AuditAction.TRANSITION, case, actor=actor, after={"published_at": case.published_at.isoformat()},
                      message="publish decision")
-        _event(case, actor, CaseAction.PUBLISH, case.state, case.state, "", {})
+        _event(case, actor, CaseAction.PUBLISH, case.state, case.state, "", {}, at=case.published_at)
     return case
 
 
@@ -721,9 +762,9 @@ def _msg(template: str, **params) -> str:
 
 
 def _event(case: PenaltyCase, actor, action: str, from_state: str, to_state: str, note: str = "",
-           data: dict | None = None) -> CaseEvent:
+           data: dict | None = None, at: datetime.datetime | None = None) -> CaseEvent:
     return CaseEvent.objects.create(case=case, actor=actor, kind=action, from_state=from_state, to_state=to_state,
-                                    note=(note or "")[:MAX_TEXT], params=data or {})
+                                    note=(note or "")[:MAX_TEXT], params=data or {}, time=at or timezone.now())
 
 
 audit.message_pattern(r"publish decision", gettext_lazy("Decision published on the public page"))
