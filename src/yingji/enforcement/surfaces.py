@@ -142,8 +142,10 @@ def _case_detail(request, case, view) -> dict:
         "officers": case.officers.order_by("name"),
         "hearing": case.hearing_right(), "legal_review": case.legal_review(),
         "discussion": case.collective_discussion(), "overdue": overdue, "soon": soon,
-        "deadlines": [(name, label, getattr(case, column)) for name, (column, _s, label)
-                      in case_services.DEADLINES.items() if getattr(case, column)],
+        # The time limits running in the case's stage (a past one is on the timeline).
+        "deadlines": [(name, label, getattr(case, column)) for name, (column, states, label)
+                      in case_services.DEADLINES.items() if getattr(case, column) and case.state in states
+                      and not (name == "disclosure" and case.published_at)],
         "can_extend": case.state in CaseState.UNDECIDED and bool(request.user.role_keys & {"admin", "section_staff"}),
         "can_publish": (case.state in CaseState.PUBLISHABLE and case.published_at is None
                         and policy.can(request.user, "change", PenaltyCase)),
