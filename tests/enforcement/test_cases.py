@@ -330,6 +330,16 @@ def test_deadlines_remind_then_mark_overdue_once(demo_county):
     assert case.overdue == ["decision"]
 
 
+def test_the_deadline_job_is_a_registered_periodic_task(demo_county):
+    from yingji.core.tasks import PERIODIC_JOBS
+    from yingji.enforcement.tasks import check_case_deadlines
+
+    assert check_case_deadlines.module_path in PERIODIC_JOBS
+    case = _case(discovered=timezone.localdate() - datetime.timedelta(days=30))
+    check_case_deadlines.call()
+    assert PenaltyCase.objects.get(pk=case.pk).overdue == ["filing"]
+
+
 def test_the_head_extends_the_time_limit(api, demo_county):
     case = _act("section", _case(), "file")
     client = api("inspector")

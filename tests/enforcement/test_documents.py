@@ -271,3 +271,16 @@ def test_document_pages(web, demo_county):
     assert correction.number in listing and "已更正" in listing
     assert web("grid1").get(reverse("document_list")).status_code == 403
     assert datetime.date.fromisoformat(correction.content["deadline"]) == datetime.date(2027, 2, 1)
+
+
+def test_the_pdf_page_downloads_the_document(web, demo_county):
+    from yingji.core import pdf as core_pdf
+
+    if not core_pdf.available():
+        pytest.skip("WeasyPrint is not installed here")
+    document = _issue(kind="penalty_decision")
+    response = web("township1" if document.region_code.startswith(demo_county["township"]) else "section").get(
+        reverse("document_pdf", args=[document.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert f"penalty_decision-{document.year}-{document.serial}.pdf" in response["Content-Disposition"]
+    assert web("grid1").get(reverse("document_pdf", args=[document.pk])).status_code in (403, 404)
