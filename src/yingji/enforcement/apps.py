@@ -25,6 +25,6 @@ class EnforcementConfig(AppConfig):
         register_generator(demo_cases, order=81)
         register_module(Module("cases", _("Penalty cases"), "briefcase", "case_list", "enforcement.penaltycase"),
                         before="plans")
+        # An enterprise account sees the module too: the documents served on it are listed there.
         register_module(Module("documents", _("Enforcement documents"), "file-earmark-text", "document_list",
-                               "enforcement.enforcementdocument",
-                               enterprise_needs="enforcement.enforcementdocument"), before="plans")
+                               "enforcement.enforcementdocument"), before="plans")
