@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
@@ -116,7 +116,8 @@ DOCUMENTS = Surface(
     subtitle=_l("Documents issued to enterprises, numbered per series and year; an issued document is never "
                 "changed: a correction is a new document."),
     filterset=filters.EnforcementDocumentFilterSet,
-    queryset=lambda: EnforcementDocument.objects.select_related("enterprise", "case", "corrects", "serves"),
+    queryset=lambda: (EnforcementDocument.objects.select_related("enterprise", "case", "corrects", "serves")
+                      .annotate(n_corrections=Count("corrections")).order_by("-issued_at", "-id")),
     columns=[
         Column("number", _l("Document number"), link="self"), Badge("kind", _l("Kind"), DocumentKind),
         Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name"),

@@ -121,7 +121,8 @@ class EnforcementDocument(Scoped):
 
     @property
     def is_superseded(self) -> bool:
-        return self.corrections.exists()
+        annotated = getattr(self, "n_corrections", None)  # a list annotates it (one query for the page)
+        return bool(annotated) if annotated is not None else self.corrections.exists()
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not getattr(self, "_issuing", False):
