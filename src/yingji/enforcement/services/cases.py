@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
-from yingji.core import audit, notifications, policy
+from yingji.core import audit, notifications, policy, textpolicy
 from yingji.core.choices import AuditAction, Role
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import User, enterprise_model
@@ -757,7 +757,8 @@ def check_deadlines(today: datetime.date | None = None) -> int:
 def _msg(template: str, **params) -> str:
     """A notification text in the platform's default language (jobs have no request language)."""
     with translation.override(settings.LANGUAGE_CODE):
-        params = {k: str(v) for k, v in params.items()}
+        # Stored text a legacy row may hold with refused characters never stops the job.
+        params = {k: textpolicy.cleaned(str(v)) for k, v in params.items()}
         return (gettext(template) % params)[:500]
 
 

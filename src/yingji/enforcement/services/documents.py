@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core import audit, pdf, policy
+from yingji.core import audit, pdf, policy, textpolicy
 from yingji.core.choices import AuditAction, OrganisationKind
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import Organisation, enterprise_model
@@ -351,7 +351,9 @@ def render_html(document: EnforcementDocument) -> str:
 def render_pdf(actor, document: EnforcementDocument) -> bytes:
     """The document in its standard layout as PDF (bundled CJK font); the download is audited."""
     content = pdf.render(render_html(document), PDF_STYLESHEET, Path(__file__).resolve().parent.parent)
-    audit.record(AuditAction.EXPORT, document, actor=actor, message=f"document pdf: {document.number}")
+    # A legacy number may hold characters the audit trail refuses: they are left out of the message.
+    number = textpolicy.cleaned(document.number)
+    audit.record(AuditAction.EXPORT, document, actor=actor, object_repr=number, message=f"document pdf: {number}")
     return content
 
 
