@@ -64,6 +64,8 @@ OBJECT_PAGES = {
     "power_detail": "enforcement.enforcementitem", "officer_detail": "enforcement.officer",
     "officer_edit": "enforcement.officer", "draw_detail": "enforcement.randomdraw",
     "public_draw_detail": "enforcement.randomdraw",
+    "document_detail": "enforcement.enforcementdocument", "case_detail": "enforcement.penaltycase",
+    "case_edit": "enforcement.penaltycase", "public_penalty_detail": "enforcement.penaltycase",
     "duty_shift_detail": "duty.dutyshift", "duty_entry_detail": "duty.dutylogentry",
     "duty_handover_detail": "duty.handover",
 }
@@ -77,7 +79,7 @@ NOT_PAGES = {
     "task_act", "sitrep_issue", "sitrep_download", "alarm_act", "alarm_open_incident", "rule_set_enabled",
     "team_activity_add", "transfer_act", "shelter_status", "warning_act", "warning_resend", "warning_ack",
     "resource_import_template", "duty_handover_acknowledge", "incident_attach", "officer_training_add",
-    "public_draw_inputs",
+    "public_draw_inputs", "document_pdf", "case_act", "case_extend", "case_publish",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",

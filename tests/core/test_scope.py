@@ -52,6 +52,8 @@ API_DETAIL = {
     "warnings.responsibleperson": "/api/v1/responsible-persons/{id}",
     "enforcement.officer": "/api/v1/enforcement-officers/{id}",
     "enforcement.randomdraw": "/api/v1/random-draws/{id}",
+    "enforcement.enforcementdocument": "/api/v1/enforcement-documents/{id}",
+    "enforcement.penaltycase": "/api/v1/penalty-cases/{id}",
 }
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
 NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries

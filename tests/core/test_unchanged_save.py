@@ -53,6 +53,8 @@ NOT_EDIT_PAGES = {
     "person_detail", "public_warning_detail",
     "power_detail", "officer_detail", "officer_training_add", "draw_detail", "public_draw_detail",
     "public_draw_inputs",
+    "document_detail", "document_pdf", "case_detail", "case_act", "case_extend", "case_publish",
+    "public_penalty_detail",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

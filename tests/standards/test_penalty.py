@@ -225,3 +225,12 @@ def test_bands_stay_inside_the_legal_range(low, extra, circumstance):
     r = penalty.propose_fine_range(low, high, circumstance=circumstance)
     assert low <= r.low <= r.high <= high
     assert not penalty.fine_outside_range(r.low, r) and not penalty.fine_outside_range(r.high, r)
+
+
+def test_filing_and_statement_deadlines():
+    # 立案 within 7 days of discovery [unverified figure]; a Friday notice gives statements until Wednesday.
+    assert penalty.filing_deadline(date(2026, 3, 2)) == date(2026, 3, 9)
+    assert penalty.filing_deadline(date(2026, 3, 2), days=15) == date(2026, 3, 17)
+    assert penalty.statement_deadline(date(2026, 3, 6)) == date(2026, 3, 11)
+    holiday = penalty.WorkCalendar(holidays={date(2026, 3, 9)})
+    assert penalty.statement_deadline(date(2026, 3, 6), holiday) == date(2026, 3, 12)

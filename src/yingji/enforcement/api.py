@@ -187,3 +187,10 @@ _DRAW_OUTPUT = Output(RandomDrawOut, resolvers={
  .create("create_random_draw", summary="Draw enterprises and officers at random (双随机), reproducibly from a seed",
          write=lambda user, payload: services.make_draw(user, payload.model_dump())))
 
+
+
+# --- documents and penalty cases (api_cases.py) ----------------------------------------------------------------
+
+from . import api_cases  # noqa: E402
+
+router.add_router("", api_cases.router)

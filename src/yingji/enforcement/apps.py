@@ -19,3 +19,12 @@ class EnforcementConfig(AppConfig):
                         before="plans")
         register_module(Module("officers", _("Enforcement officers"), "person-vcard", "officer_list",
                                "enforcement.officer", also=("power_list",)), before="plans")
+        # Documents and penalty cases.
+        from . import demo_cases, tasks  # noqa: F401  (tasks registers the case-deadline periodic job)
+
+        register_generator(demo_cases, order=81)
+        register_module(Module("cases", _("Penalty cases"), "briefcase", "case_list", "enforcement.penaltycase"),
+                        before="plans")
+        # An enterprise account sees the module too: the documents served on it are listed there.
+        register_module(Module("documents", _("Enforcement documents"), "file-earmark-text", "document_list",
+                               "enforcement.enforcementdocument"), before="plans")

@@ -135,3 +135,213 @@ class Circumstance(ChoiceSet):
         (SERIOUS, pgettext_lazy("circumstance", "Serious"), "warning"),
         (SEVERE, pgettext_lazy("circumstance", "Severe"), "danger"),
     )
+
+
+# --- documents and penalty cases (执法文书, 行政处罚案件) ----------------------------------------------------------
+
+
+class DocumentKind(ChoiceSet):
+    """The kinds of enforcement document (《安全生产监管监察执法文书式样》); values are ``standards.documents``'
+    kinds, whose series abbreviations number them."""
+
+    NAME = "enforcement_document_kind"
+    FIELDS = (("enforcement.enforcementdocument", "kind"),)
+    SITE_INSPECTION_RECORD = "site_inspection_record"
+    RECTIFICATION_ORDER = "rectification_order"
+    RECTIFICATION_REVIEW = "rectification_review"
+    COERCIVE_MEASURE_DECISION = "coercive_measure_decision"
+    PENALTY_NOTICE = "penalty_notice"
+    PENALTY_DECISION = "penalty_decision"
+    SERVICE_RECEIPT = "service_receipt"
+    CHOICES = (
+        (SITE_INSPECTION_RECORD, _("Site inspection record"), "primary"),
+        (RECTIFICATION_ORDER, _("Order to rectify within a time limit"), "warning"),
+        (RECTIFICATION_REVIEW, _("Rectification review opinion"), "info"),
+        (COERCIVE_MEASURE_DECISION, _("Coercive measure decision"), "danger"),
+        (PENALTY_NOTICE, _("Administrative penalty notice"), "warning"),
+        (PENALTY_DECISION, _("Administrative penalty decision"), "danger"),
+        (SERVICE_RECEIPT, _("Service receipt"), "secondary"),
+    )
+
+
+class ServiceMethod(ChoiceSet):
+    """How a document was served (行政处罚法 第六十一条, 民事诉讼法's 送达 methods)."""
+
+    NAME = "enforcement_service_method"
+    DIRECT = "direct"
+    LEFT = "left"
+    MAIL = "mail"
+    ELECTRONIC = "electronic"
+    ANNOUNCEMENT = "announcement"
+    CHOICES = (
+        (DIRECT, _("Handed over in person"), "primary"),
+        (LEFT, _("Left at the address"), "secondary"),
+        (MAIL, _("By post"), "secondary"),
+        (ELECTRONIC, _("Electronically (with consent)"), "info"),
+        (ANNOUNCEMENT, _("By public announcement"), "warning"),
+    )
+
+
+class CaseSource(ChoiceSet):
+    """Where a penalty case came from."""
+
+    NAME = "penalty_case_source"
+    FIELDS = (("enforcement.penaltycase", "source"),)
+    INSPECTION = "inspection"
+    COMPLAINT = "complaint"
+    REFERRAL = "referral"
+    OTHER = "other"
+    CHOICES = (
+        (INSPECTION, _("Inspection"), "primary"),
+        (COMPLAINT, _("Complaint or report"), "warning"),
+        (REFERRAL, _("Referral"), "info"),
+        (OTHER, pgettext_lazy("source", "Other"), "secondary"),
+    )
+
+
+class PartyKind(ChoiceSet):
+    """Who the penalty falls on (standards.penalty's party kinds)."""
+
+    NAME = "penalty_party_kind"
+    FIELDS = (("enforcement.penaltycase", "party_kind"),)
+    UNIT = "unit"
+    INDIVIDUAL = "individual"
+    CHOICES = (
+        (UNIT, _("A unit"), "primary"),
+        (INDIVIDUAL, _("A natural person"), "secondary"),
+    )
+
+
+class Adjustment(ChoiceSet):
+    """从轻 / 减轻 / 从重 / 不予处罚 (standards.penalty.ADJUSTMENTS)."""
+
+    NAME = "penalty_adjustment"
+    FIELDS = (("enforcement.penaltycase", "adjustment"),)
+    LIGHTER = "lighter"
+    MITIGATED = "mitigated"
+    HEAVIER = "heavier"
+    EXEMPT = "exempt"
+    CHOICES = (
+        (LIGHTER, _("Lighter (below the midpoint)"), "success"),
+        (MITIGATED, _("Mitigated (below the legal minimum)"), "info"),
+        (HEAVIER, _("Heavier (above the midpoint)"), "danger"),
+        (EXEMPT, _("No penalty"), "secondary"),
+    )
+
+
+class CaseState(ChoiceSet):
+    """The stages of a penalty case (see ``services.cases.CASE_WORKFLOW``)."""
+
+    NAME = "penalty_case_state"
+    FIELDS = (("enforcement.penaltycase", "state"), ("enforcement.caseevent", "from_state"),
+              ("enforcement.caseevent", "to_state"))
+    PENDING = "pending"
+    DECLINED = "declined"
+    FILED = "filed"
+    INVESTIGATING = "investigating"
+    REVIEWING = "reviewing"
+    LEGAL_REVIEW = "legal_review"
+    REVIEWED = "reviewed"
+    NOTIFIED = "notified"
+    HEARING = "hearing"
+    HEARD = "heard"
+    DISCUSSED = "discussed"
+    DECIDED = "decided"
+    SERVED = "served"
+    PAID = "paid"
+    CLOSED = "closed"
+    REVOKED = "revoked"
+    TERMINATED = "terminated"
+    CHOICES = (
+        (PENDING, _("Awaiting filing"), "secondary"),
+        (DECLINED, _("Not filed"), "light"),
+        (FILED, _("Filed"), "primary"),
+        (INVESTIGATING, _("Investigating"), "primary"),
+        (REVIEWING, _("Case review"), "info"),
+        (LEGAL_REVIEW, _("Legal review"), "warning"),
+        (REVIEWED, _("Legal review passed"), "info"),
+        (NOTIFIED, _("Party notified"), "warning"),
+        (HEARING, _("Hearing requested"), "warning"),
+        (HEARD, _("Hearing held"), "info"),
+        (DISCUSSED, _("Collectively discussed"), "info"),
+        (DECIDED, _("Decided"), "danger"),
+        (SERVED, _("Served, being enforced"), "danger"),
+        (PAID, _("Executed"), "success"),
+        (CLOSED, _("Closed"), "dark"),
+        (REVOKED, _("Filing revoked"), "light"),
+        (TERMINATED, pgettext_lazy("case", "Terminated"), "light"),
+    )
+    OPEN = (PENDING, FILED, INVESTIGATING, REVIEWING, LEGAL_REVIEW, REVIEWED, NOTIFIED, HEARING, HEARD, DISCUSSED,
+            DECIDED, SERVED, PAID)
+    #: Before a decision: the 立案 → 决定 time limit runs.
+    UNDECIDED = (FILED, INVESTIGATING, REVIEWING, LEGAL_REVIEW, REVIEWED, NOTIFIED, HEARING, HEARD, DISCUSSED)
+    #: Decided: published on the public page.
+    PUBLISHABLE = (DECIDED, SERVED, PAID, CLOSED)
+
+
+class CaseAction(ChoiceSet):
+    """What a case's timeline records: the workflow's actions, and the steps beside it."""
+
+    NAME = "penalty_case_action"
+    FIELDS = (("enforcement.caseevent", "kind"),)
+    OPEN = "open"
+    FILE = "file"
+    DECLINE = "decline"
+    INVESTIGATE = "investigate"
+    SUBMIT = "submit"
+    SEND_LEGAL_REVIEW = "send_legal_review"
+    PASS_LEGAL_REVIEW = "pass_legal_review"
+    RETURN_LEGAL_REVIEW = "return_legal_review"
+    NOTIFY = "notify"
+    REQUEST_HEARING = "request_hearing"
+    HOLD_HEARING = "hold_hearing"
+    DISCUSS = "discuss"
+    DECIDE = "decide"
+    SERVE = "serve"
+    RECORD_PAYMENT = "record_payment"
+    CLOSE = "close"
+    REVOKE = "revoke"
+    TERMINATE = "terminate"
+    EXTEND = "extend"
+    PUBLISH = "publish"
+    REMIND = "remind"
+    OVERDUE = "overdue"
+    CHOICES = (
+        (OPEN, _("Registered"), "secondary"),
+        (FILE, pgettext_lazy("case", "File"), "primary"),
+        (DECLINE, _("Decline to file"), "secondary"),
+        (INVESTIGATE, _("Start the investigation"), "primary"),
+        (SUBMIT, _("Submit for case review"), "info"),
+        (SEND_LEGAL_REVIEW, _("Send to legal review"), "warning"),
+        (PASS_LEGAL_REVIEW, _("Pass the legal review"), "success"),
+        (RETURN_LEGAL_REVIEW, _("Return for further investigation"), "danger"),
+        (NOTIFY, _("Notify the party"), "warning"),
+        (REQUEST_HEARING, _("Record a hearing request"), "warning"),
+        (HOLD_HEARING, _("Record the hearing"), "info"),
+        (DISCUSS, _("Record the collective discussion"), "info"),
+        (DECIDE, pgettext_lazy("case", "Decide"), "danger"),
+        (SERVE, _("Record service"), "primary"),
+        (RECORD_PAYMENT, _("Record payment"), "success"),
+        (CLOSE, pgettext_lazy("case", "Close"), "dark"),
+        (REVOKE, _("Revoke the filing"), "secondary"),
+        (TERMINATE, pgettext_lazy("case", "Terminate"), "secondary"),
+        (EXTEND, _("Time limit extended"), "warning"),
+        (PUBLISH, _("Published"), "info"),
+        (REMIND, _("Reminder"), "warning"),
+        (OVERDUE, pgettext_lazy("deadline", "Overdue"), "danger"),
+    )
+
+
+class CaseExtension(ChoiceSet):
+    """The 立案 → 决定 time limit (standards.penalty.WORK_SAFETY_DECISION_DAYS) and who approved extending it."""
+
+    NAME = "penalty_case_extension"
+    FIELDS = (("enforcement.penaltycase", "extension"),)
+    NONE = "none"
+    HEAD = "head"
+    HIGHER_AUTHORITY = "higher_authority"
+    CHOICES = (
+        (NONE, _("Not extended (30 days)"), "secondary"),
+        (HEAD, _("Extended by the head (90 days)"), "warning"),
+        (HIGHER_AUTHORITY, _("Extended by the higher authority (180 days)"), "danger"),
+    )

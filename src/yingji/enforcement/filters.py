@@ -36,3 +36,37 @@ class RandomDrawFilterSet(SearchFilterSet):
     class Meta:
         model = RandomDraw
         fields = ["region_code"]
+
+
+# --- documents and penalty cases -----------------------------------------------------------------------------------
+
+from .choices import CaseSource, CaseState, DocumentKind  # noqa: E402
+from .models import EnforcementDocument, PenaltyCase  # noqa: E402
+
+
+class EnforcementDocumentFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("number", "enterprise__name")
+    kind = django_filters.ChoiceFilter(choices=DocumentKind.choices(), label=_("Kind"))
+    region_code = RegionFilter()
+    year = django_filters.NumberFilter(label=_("Year"))
+
+    class Meta:
+        model = EnforcementDocument
+        fields = ["kind", "region_code", "year"]
+
+
+class PenaltyCaseFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("title", "party_name", "enterprise__name", "source_reference")
+    state = django_filters.ChoiceFilter(choices=CaseState.choices(), label=_("State"))
+    source = django_filters.ChoiceFilter(choices=CaseSource.choices(), label=_("Source"))
+    region_code = RegionFilter()
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+
+    class Meta:
+        model = PenaltyCase
+        fields = ["state", "source", "region_code"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.exclude(overdue=[]) if value else queryset.filter(overdue=[])

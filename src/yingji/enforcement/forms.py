@@ -93,3 +93,106 @@ class DrawForm(forms.Form):
         return {"title": data.get("title") or "", "enterprises": list(enterprises.values_list("pk", flat=True)),
                 "officers": officers, "count": data["count"], "per_enterprise": data["per_enterprise"],
                 "seed": data.get("seed") or None}
+
+
+# --- penalty cases -------------------------------------------------------------------------------------------------
+
+from yingji.standards import penalty as penalty_rules  # noqa: E402
+
+from .choices import ServiceMethod  # noqa: E402
+from .models import EnforcementItem, PenaltyCase  # noqa: E402
+
+
+class PenaltyCaseForm(_ServiceForm):
+    """Registering a case and editing its facts and proposed penalty (the services check the officers, the
+    benchmark and the stage)."""
+
+    measures = forms.MultipleChoiceField(label=_("Other measures"), required=False,
+                                         choices=list(penalty_rules.HEARING_MEASURES.items()),
+                                         widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = PenaltyCase
+        fields = ["enterprise", "title", "item", "tier", "party_kind", "party_name", "source", "source_reference",
+                  "discovered_on", "officers", "facts", "evidence", "circumstance", "adjustment", "fine",
+                  "fine_reason", "measures", "penalty_text", "complex_case", "major_public_interest"]
+        widgets = {"discovered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "facts": forms.Textarea(attrs={"rows": 3}), "evidence": forms.Textarea(attrs={"rows": 3}),
+                   "fine_reason": forms.Textarea(attrs={"rows": 2}),
+                   "penalty_text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["enterprise"].queryset = enterprise_model().objects.for_user(user).order_by("name")
+        self.fields["item"].queryset = EnforcementItem.objects.filter(in_force=True, kind="penalty")
+        self.fields["officers"].queryset = Officer.objects.for_user(user).filter(is_active=True).order_by("name")
+        self.fields["party_name"].required = False
+        self.fields["tier"].help_text = _("The liability tier's number on the item's page, counting from 0 (on "
+                                          "finding, not corrected in time, …).")
+        self.fields["officers"].help_text = _("At least two, with valid certificates and no declared conflict.")
+        self.fields["measures"].initial = self.instance.measures if self.instance.pk else []
+        if self.instance.pk:
+            for name in ("enterprise", "item", "discovered_on"):
+                del self.fields[name]
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        if "officers" in data:
+            data["officers"] = [o.pk for o in data["officers"]]
+        for name in ("enterprise", "item"):
+            if name in data and data[name] is not None:
+                data[name] = data[name].pk
+        if "fine" in data and data["fine"] is not None:
+            data["fine"] = str(data["fine"])
+        return data
+
+
+class CaseActionForm(forms.Form):
+    """The inputs a case's workflow step may take (each step uses the ones it needs)."""
+
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 2}))
+    opinion = forms.CharField(label=_("Legal review opinion"), required=False, max_length=8000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    report = forms.CharField(label=_("Hearing report"), required=False, max_length=8000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    record = forms.CharField(label=_("Collective discussion record"), required=False, max_length=8000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    statements = forms.CharField(label=_("Party's statements and defence"), required=False, max_length=8000,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    waived = forms.BooleanField(label=_("The party waived its statements"), required=False)
+    recipient = forms.CharField(label=_("Recipient"), required=False, max_length=100)
+    method = forms.ChoiceField(label=_("Method of service"), required=False, choices=ServiceMethod.choices())
+    amount = forms.DecimalField(label=_("Amount paid (CNY)"), required=False, min_value=0, decimal_places=2,
+                                max_digits=14)
+    on = forms.DateField(label=pgettext_lazy("day", "Date"), required=False,
+                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    #: Which inputs each action shows, and the payload key its date goes to.
+    ACTION_FIELDS = {
+        "file": (("on",), "filed_on"), "decline": (("reason",), None), "investigate": (("note",), None),
+        "submit": (("note",), None), "send_legal_review": (("note",), None),
+        "pass_legal_review": (("opinion",), None), "return_legal_review": (("opinion",), None),
+        "notify": (("on",), "notified_on"), "request_hearing": (("on",), "requested_on"),
+        "hold_hearing": (("on", "report"), "held_on"),
+        "discuss": (("on", "record", "statements", "waived"), "discussed_on"),
+        "decide": (("on", "statements", "waived"), "decided_on"),
+        "serve": (("on", "recipient", "method"), "served_on"), "record_payment": (("on", "amount"), "paid_on"),
+        "close": (("on",), "closed_on"), "revoke": (("reason",), None), "terminate": (("reason",), None),
+    }
+
+    def payload(self, action: str) -> dict:
+        names, date_key = self.ACTION_FIELDS.get(action, ((), None))
+        out = {}
+        for name in names:
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if name == "on":
+                out[date_key] = value.isoformat()
+            elif name == "amount":
+                out["amount"] = str(value)
+            else:
+                out[name] = value
+        return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
@@ -92,5 +92,127 @@ DRAWS = Surface(
 )
 
 
+# --- documents and penalty cases -----------------------------------------------------------------------------------
+
+from .choices import Adjustment, CaseExtension, CaseSource, CaseState, Circumstance, DocumentKind, PartyKind  # noqa: E402,E501
+from .models import EnforcementDocument, PenaltyCase  # noqa: E402
+
+
+def _document_detail(request, document, view) -> dict:
+    from .services import documents as document_services
+
+    return {"rows": document_services.body_rows(document),
+            "corrections": document.corrections.order_by("issued_at", "id"),
+            "receipts": document.receipts.order_by("issued_at", "id"),
+            "pdf_url": reverse("document_pdf", args=[document.pk])}
+
+
+def _document_status(document) -> str:
+    return str(_l("Corrected")) if document.is_superseded else str(_l("In force"))
+
+
+DOCUMENTS = Surface(
+    model=EnforcementDocument, prefix="document", title=_l("Enforcement documents"),
+    singular=_l("Enforcement document"), export_name="enforcement-documents",
+    subtitle=_l("Documents issued to enterprises, numbered per series and year; an issued document is never "
+                "changed: a correction is a new document."),
+    filterset=filters.EnforcementDocumentFilterSet,
+    queryset=lambda: (EnforcementDocument.objects.select_related("enterprise", "case", "corrects", "serves")
+                      .annotate(n_corrections=Count("corrections")).order_by("-issued_at", "-id")),
+    columns=[
+        Column("number", _l("Document number"), link="self"), Badge("kind", _l("Kind"), DocumentKind),
+        Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name"),
+        Region(), Column("case", _l("Penalty case"), link="case", table=False, export_path="case.title"),
+        Column("corrects", _l("Corrects"), link="corrects", table=False, export_path="corrects.number"),
+        Column("serves", _l("Service of"), link="serves", table=False, export_path="serves.number"),
+        When("issued_at", _l("Issued")), Column("issued_by_name", pgettext_lazy("document", "Issued by")),
+        Computed("status", pgettext_lazy("document", "Status"), _document_status),
+    ],
+    detail_template="enforcement/document_detail.html", detail_context=_document_detail,
+)
+
+
+def _case_detail(request, case, view) -> dict:
+    from . import forms as case_forms
+    from .services import cases as case_services
+
+    overdue, soon = case_services.deadline_status(case)
+    return {
+        "case": case, "actions": case_services.available_actions(case, request.user),
+        "action_form": case_forms.CaseActionForm(), "action_fields": case_forms.CaseActionForm.ACTION_FIELDS,
+        "documents": case.documents.order_by("issued_at", "id"), "events": case.events.order_by("time", "id"),
+        "officers": case.officers.order_by("name"),
+        "hearing": case.hearing_right(), "legal_review": case.legal_review(),
+        "discussion": case.collective_discussion(), "overdue": overdue, "soon": soon,
+        # The time limits running in the case's stage (a past one is on the timeline).
+        "deadlines": [(name, label, getattr(case, column)) for name, (column, states, label)
+                      in case_services.DEADLINES.items() if getattr(case, column) and case.state in states
+                      and not (name == "disclosure" and case.published_at)],
+        "can_extend": case.state in CaseState.UNDECIDED and bool(request.user.role_keys & {"admin", "section_staff"}),
+        "can_publish": (case.state in CaseState.PUBLISHABLE and case.published_at is None
+                        and policy.can(request.user, "change", PenaltyCase)),
+        "extensions": [(v, lbl) for v, lbl in CaseExtension.choices() if v != CaseExtension.NONE],
+        # The facts and the proposed penalty are fixed once the party is told.
+        **({} if case.state in case_services.EDITABLE_STATES else {"edit_url": ""}),
+    }
+
+
+def _fine_range(case) -> str:
+    if case.proposed_low is None:
+        return ""
+    return f"{case.proposed_low}–{case.proposed_high}"
+
+
+CASES = Surface(
+    model=PenaltyCase, prefix="case", title=_l("Penalty cases"), singular=_l("Penalty case"),
+    export_name="penalty-cases",
+    subtitle=_l("Administrative penalty cases from filing to closing, each step checked, with its documents and "
+                "time limits."),
+    filterset=filters.PenaltyCaseFilterSet, form=forms.PenaltyCaseForm,
+    create=lambda user, data: services.open_case(user, data),
+    update=lambda user, case, data: services.update_case(user, case, data),
+    create_title=_l("New penalty case"), edit_title=_l("Edit penalty case"),
+    queryset=lambda: PenaltyCase.objects.select_related("enterprise", "item", "legal_reviewer"),
+    list_context=lambda request: {"links": [(reverse("public_penalty_list"), _l("Public page"))]},
+    columns=[
+        Column("title", _l("Cause of action"), link="self"),
+        Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name"),
+        Column("party_name", _l("Party's name"), table=False),
+        Badge("party_kind", _l("Party"), PartyKind, table=False),
+        Region(), Badge("source", _l("Source"), CaseSource), Column("source_reference", _l("Source reference"),
+                                                                    table=False),
+        Computed("item_text", _l("Enforcement item"), lambda c: f"{c.item_code} v{c.item_version} {c.item.name}",
+                 table=False),
+        Badge("state", _l("State"), CaseState), Column("discovered_on", _l("Discovered on"), table=False),
+        Column("filed_on", _l("Filed on")), Column("decision_due", _l("Decide by")),
+        Badge("circumstance", _l("Circumstance"), Circumstance, table=False),
+        Badge("adjustment", _l("Adjustment"), Adjustment, table=False),
+        Computed("legal_range", _l("Legal range (CNY)"),
+                 lambda c: f"{c.legal_min or 0}–{c.legal_max}" if c.legal_max is not None else "", table=False),
+        Computed("benchmark", _l("Benchmark range (CNY)"), _fine_range, table=False),
+        Column("fine", _l("Fine (CNY)")),
+        Column("fine_reason", _l("Reason for departing from the benchmark"), table=False),
+        Column("facts", _l("Facts"), table=False), Column("evidence", _l("Evidence"), table=False),
+        Column("legal_reviewer", _l("Legal reviewer"), table=False),
+        Column("legal_review_opinion", _l("Legal review opinion"), table=False),
+        Column("notified_on", _l("Notified on"), table=False), Column("statement_due", _l("Statements until"),
+                                                                      table=False),
+        Column("hearing_request_due", _l("A hearing may be requested until"), table=False),
+        Column("hearing_report", _l("Hearing report"), table=False),
+        Column("statements", _l("Party's statements and defence"), table=False),
+        Column("discussion_record", _l("Collective discussion record"), table=False),
+        Column("decided_on", _l("Decided on"), table=False), Column("served_on", _l("Served on"), table=False),
+        Column("payment_due", _l("Pay by"), table=False), Column("paid_on", _l("Paid on"), table=False),
+        Column("surcharge", _l("Late-payment surcharge (CNY)"), table=False),
+        When("published_at", _l("Published"), table=False), Column("closed_on", _l("Closed on"), table=False),
+        Column("end_reason", _l("Reason"), table=False),
+        Computed("overdue_text", pgettext_lazy("deadline", "Overdue"),
+                 lambda c: "、".join(str(services.DEADLINES[n][2]) for n in c.overdue or []
+                                    if n in services.DEADLINES)),
+    ],
+    detail_template="enforcement/case_detail.html", detail_context=_case_detail,
+)
+
+
 def register_all() -> None:
-    register(ITEMS, OFFICERS, DRAWS)
+    register(ITEMS, OFFICERS, DRAWS, DOCUMENTS, CASES)

@@ -14,3 +14,18 @@ urlpatterns = [
     path("public/draws/<int:pk>/", views.public_draw_detail, name="public_draw_detail"),
     path("public/draws/<int:pk>/inputs.json", views.public_draw_inputs, name="public_draw_inputs"),
 ]
+
+# --- documents and penalty cases -----------------------------------------------------------------------------------
+
+from . import views_cases  # noqa: E402
+
+urlpatterns += [
+    *surface_urls(surfaces.DOCUMENTS, "enforcement/documents/"),
+    path("enforcement/documents/<int:pk>/pdf/", views_cases.document_pdf, name="document_pdf"),
+    *surface_urls(surfaces.CASES, "enforcement/cases/"),
+    path("enforcement/cases/<int:pk>/act/<slug:action>/", views_cases.case_act, name="case_act"),
+    path("enforcement/cases/<int:pk>/extend/", views_cases.case_extend, name="case_extend"),
+    path("enforcement/cases/<int:pk>/publish/", views_cases.case_publish, name="case_publish"),
+    path("public/penalties/", views_cases.public_penalty_list, name="public_penalty_list"),
+    path("public/penalties/<int:pk>/", views_cases.public_penalty_detail, name="public_penalty_detail"),
+]

@@ -65,6 +65,12 @@ HEARING_REQUEST_DAYS = 5
 HEARING_NOTICE_DAYS = 7
 #: 行政处罚法 第六十一条 (with 第八十五条): an absent party is served within 7 working days.
 SERVICE_WORKING_DAYS = 7
+#: 立案 within 7 days of discovering the act (《安全生产违法行为行政处罚办法》 as commonly quoted: "应当自发现之日起
+#: 7日内" [figure and article unverified; 18号令 (2026) not seen]).
+FILING_DAYS = 7
+#: 陈述、申辩 within 3 days of the 告知书 (《安全生产违法行为行政处罚办法》 as commonly quoted [unverified]); working
+#: days by 行政处罚法 第八十五条.
+STATEMENT_WORKING_DAYS = 3
 #: 行政处罚法 第六十七条: the fine is paid within 15 days of receiving the decision.
 PAYMENT_DAYS = 15
 #: 行政处罚法 第七十二条: 3% of the fine per day late, never more than the fine.
@@ -176,6 +182,18 @@ def decision_deadline(filed_on: date, *, extension: str = "none", regime: str = 
         raise ValueError(f"Unknown extension {extension!r}; known: {', '.join(EXTENSIONS)}")
     days = _check_days(table[extension], f"limits[{extension!r}]")
     return add_calendar_days(filed_on, days, calendar)
+
+
+def filing_deadline(discovered_on: date, calendar: WorkCalendar | None = None, days: int = FILING_DAYS) -> date:
+    """Last day to 立案 a case from discovering the act: 7 days [《安全生产违法行为行政处罚办法》, unverified; ``days``
+    replaces it]; with a ``calendar`` an end on a holiday moves to the next working day."""
+    return add_calendar_days(discovered_on, days, calendar)
+
+
+def statement_deadline(notified_on: date, calendar: WorkCalendar = WEEKENDS_ONLY) -> date:
+    """Last day for the party's 陈述、申辩 after the 行政处罚告知书 (行政处罚法 第四十四、四十五条): 3 working days
+    [《安全生产违法行为行政处罚办法》 figure, unverified]. The decision waits for it unless the party waives it."""
+    return add_working_days(notified_on, STATEMENT_WORKING_DAYS, calendar)
 
 
 def service_deadline(decided_on: date, calendar: WorkCalendar = WEEKENDS_ONLY) -> date:
