@@ -187,3 +187,8 @@ _DRAW_OUTPUT = Output(RandomDrawOut, resolvers={
  .create("create_random_draw", summary="Draw enterprises and officers at random (双随机), reproducibly from a seed",
          write=lambda user, payload: services.make_draw(user, payload.model_dump())))
 
+
+
+# --- annual plan, campaigns and supervision orders: their routes live in api_plans (same router) ---------------
+
+from . import api_plans  # noqa: E402,F401

@@ -19,3 +19,16 @@ class EnforcementConfig(AppConfig):
                         before="plans")
         register_module(Module("officers", _("Enforcement officers"), "person-vcard", "officer_list",
                                "enforcement.officer", also=("power_list",)), before="plans")
+        # --- annual plan, campaigns and supervision orders ---
+        from . import demo_plans, tasks  # noqa: F401  (tasks: the overdue campaign report and order escalation jobs)
+
+        register_generator(demo_plans, order=85)
+
+        surfaces.register_plans()
+        register_module(Module("inspection_plans", _("Inspection plans"), "calendar-check", "inspection_plan_list",
+                               "enforcement.annualinspectionplan", also=("supervision_class_list", "plan_item_list")),
+                        before="plans")
+        register_module(Module("campaigns", _("Campaigns"), "flag", "campaign_list", "enforcement.campaign",
+                               also=("campaign_task_list",)), before="plans")
+        register_module(Module("supervision_orders", _("Supervision orders"), "clipboard-check",
+                               "supervision_order_list", "enforcement.supervisionorder"), before="plans")

@@ -245,7 +245,7 @@ def submit_report(actor, task: CampaignTask, data: Mapping[str, Any], files: Ite
     if errors:
         raise ValidationFailed.from_dict(errors)
     text = _text(data, "text", required=True)
-    period = _text(data, "period", max_length=50) or gettext("Report due %(due)s") % {"due": task.due_on.isoformat()}
+    period = _text(data, "period", max_length=50) or _msg(_l("Report due %(due)s"), due=task.due_on.isoformat())
     now = timezone.now()
     today = timezone.localdate(now)
     due = task.due_on

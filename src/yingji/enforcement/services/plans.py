@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from yingji.core import audit, policy
 from yingji.core.choices import AuditAction
@@ -191,9 +191,11 @@ def override_class(actor, record: SupervisionClass, data: Mapping[str, Any]) -> 
     new_class = data.get("override_class", record.override_class) or ""
     if new_class not in ("", *SupervisionClassChoice.values()):
         raise ValidationFailed.from_dict({"override_class": [gettext("Choose one of A, B, C or D")]})
-    reason = _text(data, "override_reason", required=True)
+    reason = _text(data, "override_reason")
     if new_class == record.override_class and reason == record.override_reason:
-        return record
+        return record  # saved unchanged
+    if not reason:
+        raise ValidationFailed.from_dict({"override_reason": [gettext("Give the reason for the class")]})
     before = {"override_class": record.override_class, "override_reason": record.override_reason}
     with transaction.atomic():
         record.override_class = new_class
@@ -372,7 +374,7 @@ def progress(plan: AnnualInspectionPlan, user) -> dict:
 def progress_table(plan: AnnualInspectionPlan, user) -> tuple[list[str], list[list]]:
     """The month × township table as plain rows (header, rows) for the export: planned/done per month."""
     data = progress(plan, user)
-    header = [gettext("Township"), gettext("Enterprises")]
+    header = [pgettext("plan", "Township"), gettext("Enterprises")]
     for m in MONTHS:
         header += [gettext("Month %(m)s planned") % {"m": m}, gettext("Month %(m)s done") % {"m": m}]
     header += [gettext("Planned in the year"), gettext("Done in the year")]
