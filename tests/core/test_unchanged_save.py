@@ -50,6 +50,9 @@ NOT_EDIT_PAGES = {
     "person_detail", "public_warning_detail",
     "power_detail", "officer_detail", "officer_training_add", "draw_detail", "public_draw_detail",
     "public_draw_inputs",
+    "supervision_class_detail", "inspection_plan_detail", "inspection_plan_act", "campaign_detail",
+    "campaign_task_add", "campaign_task_detail", "campaign_task_report", "supervision_order_detail",
+    "supervision_order_act",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

@@ -189,6 +189,8 @@ _DRAW_OUTPUT = Output(RandomDrawOut, resolvers={
 
 
 
-# --- annual plan, campaigns and supervision orders: their routes live in api_plans (same router) ---------------
+# --- annual plan, campaigns and supervision orders: their routes live in api_plans ----------------------------
 
-from . import api_plans  # noqa: E402,F401
+from . import api_plans  # noqa: E402
+
+router.add_router("", api_plans.router)

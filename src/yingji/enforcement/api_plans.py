@@ -1,4 +1,5 @@
-"""API v1 of the annual plan, supervision classes, campaigns and supervision orders (on the enforcement router).
+"""API v1 of the annual plan, supervision classes, campaigns and supervision orders (mounted on the enforcement
+router by ``api``).
 
 - ``/inspection-plans``: list, get, create (draws up the plan), ``/{id}/transitions`` (approve, reopen, publish),
   ``/{id}/progress`` (planned against done by township and month);
@@ -12,18 +13,18 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Field, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, ShortText
 from yingji.core.crud import Crud, Output
 
 from . import surfaces
-from .api import router
 from .services import campaigns as campaign_services
 from .services import orders as order_services
 from .services import plans as plan_services
 
+router = Router(tags=["enforcement"])
 TAGS = ["enforcement"]
 Text = ShortText(5000)
 
