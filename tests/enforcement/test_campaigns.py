@@ -145,6 +145,23 @@ def test_findings_roll_up_the_hazards_of_enterprises_in_scope(campaign, demo_cou
     assert result["totals"]["major"] == expected.filter(level=HazardLevel.MAJOR).count()
     assert result["totals"]["rectified"] == expected.filter(
         state__in=(HazardState.RECTIFIED, HazardState.VERIFIED, HazardState.CLOSED)).count()
+    # Reports are cumulative: a task counts with its latest one; a department has its own row.
+    today = timezone.localdate()
+    task = _task(campaign, demo_county["township"], today + datetime.timedelta(days=1),
+                 today + datetime.timedelta(days=9))
+    for checked, found in ((3, 2), (5, 4)):
+        campaigns.submit_report(user("township1"), task, {"enterprises_checked": checked, "hazards_found": found,
+                                                          "hazards_rectified": 1, "major_hazards": 0, "text": "进展"})
+    housing = Organisation.objects.get(short_name="住建局")
+    dept = campaigns.add_task(user("section"), campaign, {"organisation": housing.pk, "content": "燃气检查",
+                                                          "deadlines": [today + datetime.timedelta(days=5)]})
+    campaigns.submit_report(user("section"), dept, {"enterprises_checked": 7, "hazards_found": 1,
+                                                    "hazards_rectified": 1, "major_hazards": 0, "text": "完成"})
+    rolled = campaigns.findings(campaign, user("section"))
+    own = next(r for r in rolled["rows"] if r["code"] == demo_county["township"])
+    assert (own["reported_checked"], own["reported_found"]) == (5, 4)
+    assert rolled["rows"][-1]["name"] == str(housing) and rolled["rows"][-1]["reported_checked"] == 7
+    assert rolled["totals"]["reported_checked"] == 12
     mine = campaigns.findings(campaign, user("township1"))
     assert all(r["code"] == demo_county["township"] for r in mine["rows"])
     assert mine["totals"]["found"] == expected.filter(region_code__startswith=demo_county["township"]).count()

@@ -192,7 +192,8 @@ class CampaignTaskForm(forms.Form):
 
 
 class CampaignReportForm(forms.Form):
-    period = forms.CharField(label=_("Period"), max_length=50, required=False)
+    period = forms.CharField(label=_("Period"), max_length=50, required=False,
+                             help_text=_("The figures are totals so far, up to this deadline."))
     enterprises_checked = forms.IntegerField(label=_("Enterprises checked"), min_value=0)
     hazards_found = forms.IntegerField(label=_("Hazards found"), min_value=0)
     hazards_rectified = forms.IntegerField(label=_("Hazards rectified"), min_value=0)
@@ -226,7 +227,7 @@ class OrderForm(forms.Form):
 class OrderActionForm(forms.Form):
     """One form for every order action: the text it needs (reply, note or reason), a file, a new deadline."""
 
-    text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Reply or opinion"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label=_("New deadline"), required=False,
                                widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"))
     file = forms.FileField(label=_("Attachment"), required=False)

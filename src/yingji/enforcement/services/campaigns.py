@@ -8,7 +8,9 @@ job :func:`flag_overdue_tasks` marks a task overdue once its next deadline has p
 the assignee and the campaign's organiser, once per deadline.
 
 Findings (:func:`findings`): the hazards prevention holds for the enterprises in the campaign's scope (sectors and
-townships) found in its period, per township (found, rectified, major), beside the figures the reports give.
+townships) found in its period, per township (found, rectified, major), beside the figures the reports give (a
+report's figures are cumulative to its deadline, so each task counts with its latest report; departments get a
+row of their own).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
@@ -332,18 +334,27 @@ def findings(campaign: Campaign, user) -> dict:
         row["found"] += 1
         row["rectified"] += state in RECTIFIED_STATES
         row["major"] += level == HazardLevel.MAJOR
-    reported = (CampaignReport.objects.for_user(user).filter(task__campaign=campaign, task__organisation__isnull=True)
-                .values("region_code").annotate(checked=Sum("enterprises_checked"), found=Sum("hazards_found"),
-                                                rectified=Sum("hazards_rectified"), major=Sum("major_hazards")))
-    for r in reported:
-        row = rows[r["region_code"][:9]]
-        for key in ("checked", "found", "rectified", "major"):
-            row[f"reported_{key}"] += r[key] or 0
-    names = dict(Region.objects.filter(code__in=list(rows)).values_list("code", "name"))
+    # A report gives the figures so far (cumulative to its deadline): each task counts with its latest report.
+    latest: dict[int, CampaignReport] = {}
+    for report in (CampaignReport.objects.for_user(user).filter(task__campaign=campaign)
+                   .select_related("task__organisation").order_by("task_id", "due_on")):
+        latest[report.task_id] = report
+    departments: dict[str, str] = {}
+    for report in latest.values():
+        task = report.task
+        key = f"org:{task.organisation_id}" if task.organisation_id else report.region_code[:9]
+        if task.organisation_id:
+            departments[key] = str(task.organisation)
+        row = rows[key]
+        row["reported_checked"] += report.enterprises_checked
+        row["reported_found"] += report.hazards_found
+        row["reported_rectified"] += report.hazards_rectified
+        row["reported_major"] += report.major_hazards
+    names = dict(Region.objects.filter(code__in=list(rows)).values_list("code", "name")) | departments
     keys = ("found", "rectified", "major", "reported_checked", "reported_found", "reported_rectified",
             "reported_major")
     table = [{"code": code, "name": names.get(code, code), **{k: rows[code][k] for k in keys}}
-             for code in sorted(rows)]
+             for code in sorted(rows, key=lambda k: (k.startswith("org:"), k))]
     totals = {k: sum(r[k] for r in table) for k in keys}
     return {"rows": table, "totals": totals, "enterprises": scope_enterprises(campaign).filter(
         policy.scope_q(user, Enterprise)).count()}
