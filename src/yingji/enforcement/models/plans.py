@@ -51,7 +51,7 @@ class SupervisionClass(Scoped):
         constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="supervision_class_unique")]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.enterprise} {self.supervision_class}"
+        return f"{self.enterprise} · {self.year} · {SupervisionClassChoice.label(self.supervision_class)}"
 
     @property
     def supervision_class(self) -> str:
