@@ -29,7 +29,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _l
 
-from yingji.core import attachments, audit, notifications, policy
+from yingji.core import attachments, audit, notifications, policy, timesafe
 from yingji.core.choices import AuditAction, Role
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import Organisation, Region, User
@@ -177,7 +177,7 @@ def add_task(actor, campaign: Campaign, data: Mapping[str, Any]) -> CampaignTask
     deadlines = sorted({_date(d, "deadlines") for d in raw})
     if len(deadlines) > MAX_DEADLINES:
         raise ValidationFailed.from_dict({"deadlines": [gettext("At most %(n)s deadlines") % {"n": MAX_DEADLINES}]})
-    if deadlines[0] < campaign.starts_on or deadlines[-1] > campaign.ends_on + datetime.timedelta(days=31):
+    if deadlines[0] < campaign.starts_on or deadlines[-1] > timesafe.add(campaign.ends_on, datetime.timedelta(days=31)):
         raise ValidationFailed.from_dict({"deadlines": [gettext(
             "Deadlines lie within the campaign's period (the last up to a month after it ends)")]})
     with transaction.atomic():
@@ -226,7 +226,7 @@ def _state_for(due: datetime.date | None, today: datetime.date) -> tuple[str, da
     if due is None:
         return TaskState.DONE, None
     if due < today:
-        return TaskState.OVERDUE, due + datetime.timedelta(days=1)
+        return TaskState.OVERDUE, timesafe.add(due, datetime.timedelta(days=1))
     return TaskState.OPEN, None
 
 
@@ -286,7 +286,7 @@ def flag_overdue_tasks(today: datetime.date | None = None) -> int:
                  .select_related("campaign", "campaign__created_by", "organisation").order_by("due_on", "pk")):
         with transaction.atomic():
             rows = CampaignTask.objects.filter(pk=task.pk, state=TaskState.OPEN, due_on=task.due_on).update(
-                state=TaskState.OVERDUE, overdue_since=task.due_on + datetime.timedelta(days=1))
+                state=TaskState.OVERDUE, overdue_since=timesafe.add(task.due_on, datetime.timedelta(days=1)))
             if rows == 0:
                 continue
             audit.record(AuditAction.UPDATE, task, before={"state": TaskState.OPEN},
@@ -323,10 +323,11 @@ def scope_enterprises(campaign: Campaign):
 def findings(campaign: Campaign, user) -> dict:
     """Hazards of the enterprises in scope found in the period (prevention's records, cut to the viewer's scope)
     and the reports' figures, per township, with totals."""
-    start = timezone.make_aware(datetime.datetime.combine(campaign.starts_on, datetime.time()))
-    end = timezone.make_aware(datetime.datetime.combine(campaign.ends_on, datetime.time(23, 59, 59)))
+    # Local dates compared in the database: no conversion of the period's ends (which may lie at the calendar's
+    # ends) in Python.
     hazards = (Hazard.objects.for_user(user).filter(enterprise__in=scope_enterprises(campaign),
-                                                    found_at__gte=start, found_at__lte=end)
+                                                    found_at__date__gte=campaign.starts_on,
+                                                    found_at__date__lte=campaign.ends_on)
                .values_list("region_code", "state", "level"))
     rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for region_code, state, level in hazards:
