@@ -68,6 +68,11 @@ OBJECT_PAGES = {
     "case_edit": "enforcement.penaltycase", "public_penalty_detail": "enforcement.penaltycase",
     "duty_shift_detail": "duty.dutyshift", "duty_entry_detail": "duty.dutylogentry",
     "duty_handover_detail": "duty.handover",
+    "supervision_class_detail": "enforcement.supervisionclass",
+    "supervision_class_edit": "enforcement.supervisionclass",
+    "inspection_plan_detail": "enforcement.annualinspectionplan", "campaign_detail": "enforcement.campaign",
+    "campaign_edit": "enforcement.campaign", "campaign_task_detail": "enforcement.campaigntask",
+    "supervision_order_detail": "enforcement.supervisionorder",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -80,6 +85,7 @@ NOT_PAGES = {
     "team_activity_add", "transfer_act", "shelter_status", "warning_act", "warning_resend", "warning_ack",
     "resource_import_template", "duty_handover_acknowledge", "incident_attach", "officer_training_add",
     "public_draw_inputs", "document_pdf", "case_act", "case_extend", "case_publish",
+    "inspection_plan_act", "campaign_task_add", "campaign_task_report", "supervision_order_act",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",

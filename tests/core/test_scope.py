@@ -54,11 +54,17 @@ API_DETAIL = {
     "enforcement.randomdraw": "/api/v1/random-draws/{id}",
     "enforcement.enforcementdocument": "/api/v1/enforcement-documents/{id}",
     "enforcement.penaltycase": "/api/v1/penalty-cases/{id}",
+    "enforcement.supervisionclass": "/api/v1/supervision-classes/{id}",
+    "enforcement.annualinspectionplan": "/api/v1/inspection-plans/{id}",
+    "enforcement.campaign": "/api/v1/campaigns/{id}",
+    "enforcement.campaigntask": "/api/v1/campaign-tasks/{id}",
+    "enforcement.supervisionorder": "/api/v1/supervision-orders/{id}",
 }
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
 NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries
 NO_DETAIL_ENDPOINT |= {"resources.stockmovement", "resources.reservestandard"}  # read through /stock, their lists
 NO_DETAIL_ENDPOINT.add("enforcement.recusal")  # read through its officer's page
+NO_DETAIL_ENDPOINT |= {"enforcement.planitem", "enforcement.campaignreport"}  # read through their plan / task
 
 
 def scoped_models():

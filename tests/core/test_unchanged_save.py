@@ -55,6 +55,9 @@ NOT_EDIT_PAGES = {
     "public_draw_inputs",
     "document_detail", "document_pdf", "case_detail", "case_act", "case_extend", "case_publish",
     "public_penalty_detail",
+    "supervision_class_detail", "inspection_plan_detail", "inspection_plan_act", "campaign_detail",
+    "campaign_task_add", "campaign_task_detail", "campaign_task_report", "supervision_order_detail",
+    "supervision_order_act",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

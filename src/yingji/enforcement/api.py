@@ -194,3 +194,11 @@ _DRAW_OUTPUT = Output(RandomDrawOut, resolvers={
 from . import api_cases  # noqa: E402
 
 router.add_router("", api_cases.router)
+
+
+
+# --- annual plan, campaigns and supervision orders: their routes live in api_plans ----------------------------
+
+from . import api_plans  # noqa: E402
+
+router.add_router("", api_plans.router)

@@ -20,7 +20,8 @@ class EnforcementConfig(AppConfig):
         register_module(Module("officers", _("Enforcement officers"), "person-vcard", "officer_list",
                                "enforcement.officer", also=("power_list",)), before="plans")
         # Documents and penalty cases.
-        from . import demo_cases, tasks  # noqa: F401  (tasks registers the case-deadline periodic job)
+        from . import demo_cases, tasks  # noqa: F401  (tasks registers the periodic jobs: case deadlines,
+        # overdue campaign reports, supervision order escalation)
 
         register_generator(demo_cases, order=81)
         register_module(Module("cases", _("Penalty cases"), "briefcase", "case_list", "enforcement.penaltycase"),
@@ -28,3 +29,16 @@ class EnforcementConfig(AppConfig):
         # An enterprise account sees the module too: the documents served on it are listed there.
         register_module(Module("documents", _("Enforcement documents"), "file-earmark-text", "document_list",
                                "enforcement.enforcementdocument"), before="plans")
+        # --- annual plan, campaigns and supervision orders ---
+        from . import demo_plans
+
+        register_generator(demo_plans, order=85)
+
+        surfaces.register_plans()
+        register_module(Module("inspection_plans", _("Inspection plans"), "calendar-check", "inspection_plan_list",
+                               "enforcement.annualinspectionplan", also=("supervision_class_list", "plan_item_list")),
+                        before="plans")
+        register_module(Module("campaigns", _("Campaigns"), "flag", "campaign_list", "enforcement.campaign",
+                               also=("campaign_task_list",)), before="plans")
+        register_module(Module("supervision_orders", _("Supervision orders"), "clipboard-check",
+                               "supervision_order_list", "enforcement.supervisionorder"), before="plans")

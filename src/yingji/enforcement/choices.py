@@ -345,3 +345,145 @@ class CaseExtension(ChoiceSet):
         (HEAD, _("Extended by the head (90 days)"), "warning"),
         (HIGHER_AUTHORITY, _("Extended by the higher authority (180 days)"), "danger"),
     )
+
+
+# --- annual plan, campaigns and supervision orders (分类分级, 专项整治/大检查, 交办/督办) ----------------------------
+
+
+class SupervisionClassChoice(ChoiceSet):
+    """An enterprise's supervision class (分类分级监管; ``standards.supervision_class``)."""
+
+    NAME = "supervision_class"
+    FIELDS = (("enforcement.supervisionclass", "computed_class"), ("enforcement.planitem", "supervision_class"))
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    CHOICES = (
+        (A, _("Class A (key supervision)"), "danger"),
+        (B, _("Class B (higher risk)"), "warning"),
+        (C, _("Class C (general risk)"), "info"),
+        (D, _("Class D (lower risk)"), "secondary"),
+    )
+
+
+class PlanState(ChoiceSet):
+    """An annual inspection plan's state."""
+
+    NAME = "inspection_plan_state"
+    FIELDS = (("enforcement.annualinspectionplan", "state"),)
+    DRAFT = "draft"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    CHOICES = (
+        (DRAFT, pgettext_lazy("plan", "Draft"), "secondary"),
+        (APPROVED, pgettext_lazy("plan", "Approved"), "primary"),
+        (PUBLISHED, pgettext_lazy("plan", "Published"), "success"),
+    )
+
+
+class CampaignKind(ChoiceSet):
+    """The two kinds of campaign the bureau runs."""
+
+    NAME = "campaign_kind"
+    FIELDS = (("enforcement.campaign", "kind"),)
+    SPECIAL_RECTIFICATION = "special_rectification"
+    GENERAL_INSPECTION = "general_inspection"
+    CHOICES = (
+        (SPECIAL_RECTIFICATION, _("Special rectification campaign"), "warning"),
+        (GENERAL_INSPECTION, _("Major safety inspection"), "primary"),
+    )
+
+
+class CampaignSector(ChoiceSet):
+    """The key sectors a campaign (or the supervision class) looks at: the enterprise archive's sector flags."""
+
+    NAME = "campaign_sector"
+    HAZARDOUS_CHEMICALS = "hazardous_chemicals"
+    FIREWORKS = "fireworks"
+    NON_COAL_MINE = "non_coal_mine"
+    TAILINGS_POND = "tailings_pond"
+    METALLURGY = "metallurgy"
+    AMMONIA_REFRIGERATION = "ammonia_refrigeration"
+    COMBUSTIBLE_DUST = "combustible_dust"
+    CONFINED_SPACE = "confined_space"
+    CHOICES = (
+        (HAZARDOUS_CHEMICALS, _("Hazardous chemicals"), "danger"),
+        (FIREWORKS, _("Fireworks"), "danger"),
+        (NON_COAL_MINE, _("Non-coal mines"), "warning"),
+        (TAILINGS_POND, _("Tailings ponds"), "warning"),
+        (METALLURGY, _("Metallurgy"), "warning"),
+        (AMMONIA_REFRIGERATION, _("Ammonia refrigeration"), "info"),
+        (COMBUSTIBLE_DUST, _("Combustible dust"), "info"),
+        (CONFINED_SPACE, _("Confined spaces"), "info"),
+    )
+
+
+class TaskState(ChoiceSet):
+    """A campaign task's reporting state (kept by the overdue job and the reports)."""
+
+    NAME = "campaign_task_state"
+    FIELDS = (("enforcement.campaigntask", "state"),)
+    OPEN = "open"
+    OVERDUE = "overdue"
+    DONE = "done"
+    CHOICES = (
+        (OPEN, pgettext_lazy("task", "In progress"), "primary"),
+        (OVERDUE, pgettext_lazy("task", "Report overdue"), "danger"),
+        (DONE, pgettext_lazy("task", "All reports in"), "success"),
+    )
+
+
+class OrderKind(ChoiceSet):
+    """交办单 (a matter handed to a township or department) or 督办单 (a matter the bureau supervises closely)."""
+
+    NAME = "supervision_order_kind"
+    FIELDS = (("enforcement.supervisionorder", "kind"),)
+    ASSIGNMENT = "assignment"
+    SUPERVISION = "supervision"
+    CHOICES = (
+        (ASSIGNMENT, _("Assignment order"), "primary"),
+        (SUPERVISION, _("Supervision order"), "danger"),
+    )
+
+
+class OrderState(ChoiceSet):
+    NAME = "supervision_order_state"
+    FIELDS = (("enforcement.supervisionorder", "state"),)
+    ISSUED = "issued"
+    REPLIED = "replied"
+    RETURNED = "returned"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+    CHOICES = (
+        (ISSUED, pgettext_lazy("order", "Issued"), "primary"),
+        (REPLIED, pgettext_lazy("order", "Replied"), "info"),
+        (RETURNED, pgettext_lazy("order", "Returned for more work"), "warning"),
+        (VERIFIED, pgettext_lazy("order", "Verified"), "success"),
+        (CLOSED, pgettext_lazy("order", "Closed"), "secondary"),
+    )
+    #: The assignee's turn: the deadline runs and overdue escalation applies.
+    AWAITING_REPLY = (ISSUED, RETURNED)
+
+
+class OrderAction(ChoiceSet):
+    """What happened to a supervision order (its timeline)."""
+
+    NAME = "supervision_order_action"
+    FIELDS = (("enforcement.orderevent", "kind"),)
+    ISSUE = "issue"
+    REPLY = "reply"
+    ACCEPT = "accept"
+    RETURN = "return"
+    CLOSE = "close"
+    ATTACH = "attach"
+    OVERDUE = "overdue"
+    CHOICES = (
+        (ISSUE, pgettext_lazy("order", "Issued"), "primary"),
+        (REPLY, pgettext_lazy("order", "Replied"), "info"),
+        (ACCEPT, pgettext_lazy("order", "Accepted"), "success"),
+        (RETURN, pgettext_lazy("order", "Returned for more work"), "warning"),
+        (CLOSE, pgettext_lazy("order", "Closed"), "secondary"),
+        (ATTACH, _("File attached"), "secondary"),
+        (OVERDUE, _("Overdue, escalated"), "danger"),
+    )

@@ -70,3 +70,82 @@ class PenaltyCaseFilterSet(SearchFilterSet):
         if value is None:
             return queryset
         return queryset.exclude(overdue=[]) if value else queryset.filter(overdue=[])
+
+
+# --- annual plan, campaigns and supervision orders -----------------------------------------------------------
+
+from .choices import CampaignKind, OrderKind, OrderState, PlanState, SupervisionClassChoice, TaskState  # noqa: E402
+from .models import (  # noqa: E402
+    AnnualInspectionPlan,
+    Campaign,
+    CampaignTask,
+    PlanItem,
+    SupervisionClass,
+    SupervisionOrder,
+)
+
+
+class SupervisionClassFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("enterprise__name", "computed_reason", "override_reason")
+    year = django_filters.NumberFilter(label=_("Year"))
+    computed_class = django_filters.ChoiceFilter(choices=SupervisionClassChoice.choices(), label=_("Computed class"))
+    override_class = django_filters.ChoiceFilter(choices=SupervisionClassChoice.choices(),
+                                                 label=_("Class set by staff"))
+    region_code = RegionFilter()
+
+    class Meta:
+        model = SupervisionClass
+        fields = ["year", "computed_class", "override_class", "region_code"]
+
+
+class InspectionPlanFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("title",)
+    year = django_filters.NumberFilter(label=_("Year"))
+    state = django_filters.ChoiceFilter(choices=PlanState.choices(), label=_("State"))
+
+    class Meta:
+        model = AnnualInspectionPlan
+        fields = ["year", "state"]
+
+
+class PlanItemFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("enterprise__name",)
+    plan = django_filters.NumberFilter(label=_("Plan"))
+    supervision_class = django_filters.ChoiceFilter(choices=SupervisionClassChoice.choices(),
+                                                    label=_("Supervision class"))
+    region_code = RegionFilter()
+
+    class Meta:
+        model = PlanItem
+        fields = ["plan", "supervision_class", "region_code"]
+
+
+class CampaignFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("title", "basis")
+    kind = django_filters.ChoiceFilter(choices=CampaignKind.choices(), label=_("Kind"))
+
+    class Meta:
+        model = Campaign
+        fields = ["kind"]
+
+
+class CampaignTaskFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("campaign__title", "content", "organisation__name")
+    campaign = django_filters.NumberFilter(label=_("Campaign"))
+    state = django_filters.ChoiceFilter(choices=TaskState.choices(), label=_("State"))
+    region_code = RegionFilter()
+
+    class Meta:
+        model = CampaignTask
+        fields = ["campaign", "state", "region_code"]
+
+
+class SupervisionOrderFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("number", "title", "matter")
+    kind = django_filters.ChoiceFilter(choices=OrderKind.choices(), label=_("Kind"))
+    state = django_filters.ChoiceFilter(choices=OrderState.choices(), label=_("State"))
+    region_code = RegionFilter()
+
+    class Meta:
+        model = SupervisionOrder
+        fields = ["kind", "state", "region_code"]

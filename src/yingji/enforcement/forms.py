@@ -196,3 +196,141 @@ class CaseActionForm(forms.Form):
             else:
                 out[name] = value
         return out
+
+
+# --- annual plan, campaigns and supervision orders -----------------------------------------------------------
+
+from .choices import CampaignKind, CampaignSector, OrderKind, SupervisionClassChoice  # noqa: E402
+from .models import Campaign, SupervisionClass  # noqa: E402
+
+_DATE = {"type": "date"}
+
+
+def _townships(user) -> list[tuple[str, str]]:
+    return [(r.code, r.name) for r in Region.objects.filter(policy.scope_q(user, Region), level="township")
+            .order_by("code")]
+
+
+def _departments(user):
+    return Organisation.objects.filter(policy.scope_q(user, Organisation),
+                                       kind__in=["member_unit", "section"]).order_by("kind", "name")
+
+
+class ClassOverrideForm(_ServiceForm):
+    """Staff set an enterprise's class for the year (or clear it, back to the computed one) with a reason."""
+
+    class Meta:
+        model = SupervisionClass
+        fields = ["override_class", "override_reason"]
+        widgets = {"override_reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["override_class"].choices = [("", _("As computed"))] + list(SupervisionClassChoice.choices())
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"))
+    region_code = forms.ChoiceField(label=_("Covers"))
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200, required=False,
+                            help_text=_("Leave empty for the usual title."))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        self.fields["region_code"].choices = [
+            (r.code, r.name) for r in Region.objects.filter(policy.scope_q(user, Region),
+                                                            level__in=["county", "township"]).order_by("code")]
+
+
+class CampaignForm(_ServiceForm):
+    industries = forms.MultipleChoiceField(label=_("Sectors"), required=False, choices=CampaignSector.choices(),
+                                           widget=forms.CheckboxSelectMultiple,
+                                           help_text=_("None ticked: every enterprise."))
+    townships = forms.MultipleChoiceField(label=_("Townships"), required=False, widget=forms.CheckboxSelectMultiple,
+                                          help_text=_("None ticked: the whole county."))
+
+    class Meta:
+        model = Campaign
+        fields = ["title", "kind", "basis", "starts_on", "ends_on", "industries", "townships", "lead_org",
+                  "description"]
+        widgets = {"starts_on": forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
+                   "ends_on": forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
+                   "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["kind"].choices = list(CampaignKind.choices())
+        self.fields["townships"].choices = _townships(user)
+        self.fields["lead_org"].queryset = Organisation.objects.filter(policy.scope_q(user, Organisation))
+        if self.instance.pk:
+            self.initial["industries"] = self.instance.industries
+            self.initial["townships"] = self.instance.townships
+
+
+class CampaignTaskForm(forms.Form):
+    township = forms.ChoiceField(label=pgettext_lazy("plan", "Township"), required=False)
+    organisation = forms.ModelChoiceField(label=_("or department"), queryset=Organisation.objects.none(),
+                                          required=False)
+    content = forms.CharField(label=_("Task"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadlines = forms.CharField(label=_("Report deadlines"), max_length=300,
+                                help_text=_("Dates YYYY-MM-DD separated by commas, e.g. 2026-05-10, 2026-06-10."))
+
+    def __init__(self, *args, user, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        townships = _townships(user)
+        if campaign.townships:
+            townships = [t for t in townships if t[0] in campaign.townships]
+        self.fields["township"].choices = [("", "—")] + townships
+        self.fields["organisation"].queryset = _departments(user)
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["organisation"] = data["organisation"].pk if data.get("organisation") else None
+        return data
+
+
+class CampaignReportForm(forms.Form):
+    period = forms.CharField(label=_("Period"), max_length=50, required=False,
+                             help_text=_("The figures are totals so far, up to this deadline."))
+    enterprises_checked = forms.IntegerField(label=_("Enterprises checked"), min_value=0)
+    hazards_found = forms.IntegerField(label=_("Hazards found"), min_value=0)
+    hazards_rectified = forms.IntegerField(label=_("Hazards rectified"), min_value=0)
+    major_hazards = forms.IntegerField(label=_("Major hazards"), min_value=0)
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 4}))
+    file = forms.FileField(label=_("Attachment"), required=False)
+
+
+class OrderForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrderKind.choices())
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
+    matter = forms.CharField(label=_("Matter"), widget=forms.Textarea(attrs={"rows": 4}))
+    township = forms.ChoiceField(label=pgettext_lazy("plan", "Township"), required=False)
+    organisation = forms.ModelChoiceField(label=_("or department"), queryset=Organisation.objects.none(),
+                                          required=False)
+    hazard = forms.IntegerField(label=_("Hazard number"), required=False, min_value=1,
+                                help_text=_("Optional: the hazard this order is about (its township is taken)."))
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].choices = [("", "—")] + _townships(user)
+        self.fields["organisation"].queryset = _departments(user)
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["organisation"] = data["organisation"].pk if data.get("organisation") else None
+        return data
+
+
+class OrderActionForm(forms.Form):
+    """One form for every order action: the text it needs (reply, note or reason), a file, a new deadline."""
+
+    text = forms.CharField(label=_("Reply or opinion"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label=_("New deadline"), required=False,
+                               widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"))
+    file = forms.FileField(label=_("Attachment"), required=False)

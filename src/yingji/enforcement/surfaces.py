@@ -216,3 +216,206 @@ CASES = Surface(
 
 def register_all() -> None:
     register(ITEMS, OFFICERS, DRAWS, DOCUMENTS, CASES)
+
+
+# --- annual plan, campaigns and supervision orders -----------------------------------------------------------
+
+from yingji.core.surfaces import ChoiceList  # noqa: E402
+
+from .choices import (  # noqa: E402
+    CampaignKind,
+    CampaignSector,
+    OrderKind,
+    OrderState,
+    PlanState,
+    SupervisionClassChoice,
+    TaskState,
+)
+from .models import (  # noqa: E402
+    AnnualInspectionPlan,
+    Campaign,
+    CampaignTask,
+    PlanItem,
+    SupervisionClass,
+    SupervisionOrder,
+)
+from .services import campaigns as campaign_services  # noqa: E402
+from .services import plans as plan_services  # noqa: E402
+
+
+def _inputs_text(record: SupervisionClass) -> str:
+    inputs = record.inputs or {}
+    parts = []
+    if inputs.get("major_hazard_level"):
+        parts.append(_l("Major hazard source level %(n)s") % {"n": inputs["major_hazard_level"]})
+    if inputs.get("risk_colour"):
+        parts.append(str(_l("Highest risk %(colour)s")) % {"colour": _colour(inputs["risk_colour"])})
+    if inputs.get("sectors"):
+        parts.append("、".join(str(CampaignSector.label(s)) for s in inputs["sectors"]))
+    for key, label in (("accidents", _l("accidents")), ("major_hazards", _l("major hazards")),
+                       ("penalties", _l("penalties"))):
+        parts.append(f"{label} {inputs.get(key, 0)}")
+    return "；".join(str(p) for p in parts)
+
+
+def _colour(value: str) -> str:
+    from yingji.prevention.choices import RiskColour
+
+    return str(RiskColour.label(value))
+
+
+CLASSES = Surface(
+    model=SupervisionClass, prefix="supervision_class", title=_l("Supervision classes"),
+    singular=_l("Supervision class"), export_name="supervision-classes",
+    subtitle=_l("分类分级: each enterprise's class for the year, computed from its risk colour, major hazard "
+                "sources, sector and record; section staff may set another class with a written reason."),
+    filterset=filters.SupervisionClassFilterSet, form=forms.ClassOverrideForm, update=plan_services.override_class,
+    edit_title=_l("Set the supervision class"),
+    queryset=lambda: SupervisionClass.objects.select_related("enterprise", "overridden_by"),
+    columns=[
+        # The first cell leads to the class's own page (where staff set it); the enterprise is linked from there.
+        Column("enterprise", _l("Enterprise"), export_path="enterprise.name", detail=False),
+        Column("enterprise", _l("Enterprise"), link="enterprise", table=False, export=False),
+        Column("year", _l("Year")), Region(),
+        Badge("supervision_class", _l("Supervision class"), SupervisionClassChoice),
+        Badge("computed_class", _l("Computed class"), SupervisionClassChoice),
+        Computed("reason_text", _l("Reason"), lambda r: r.reason),
+        Computed("inputs_text", _l("What the grading read"), _inputs_text, table=False),
+        Column("computed_reason", _l("Reason for the computed class"), table=False),
+        Column("overridden_by", _l("Changed by")), When("overridden_at", _l("Changed"), table=False),
+    ],
+)
+
+PLANS = Surface(
+    model=AnnualInspectionPlan, prefix="inspection_plan", title=_l("Annual inspection plans"),
+    singular=_l("Annual inspection plan"), export_name="inspection-plans",
+    subtitle=_l("年度监督检查计划: each enterprise's class and visits by month; planned against done by township."),
+    filterset=filters.InspectionPlanFilterSet,
+    queryset=lambda: AnnualInspectionPlan.objects.select_related("created_by", "approved_by"),
+    list_context=lambda request: {"links": [(reverse("supervision_class_list"), _l("Supervision classes"))]},
+    columns=[
+        Column("title", pgettext_lazy("heading", "Title"), link="self"), Column("year", _l("Year")),
+        Region(label=_l("Covers")), Badge("state", _l("State"), PlanState), Column("created_by", _l("Drawn up by")),
+        Column("approved_by", _l("Approved by")), When("approved_at", _l("Approved")),
+        When("published_at", _l("Published")),
+    ],
+    detail_page=True,
+)
+
+
+def _months(item: PlanItem) -> str:
+    key = "、".join(f"{m}月" for m in item.key_months)
+    drawn = "、".join(f"{m}月" for m in item.random_months)
+    parts = [(_l("Key inspections"), key), (_l("Random inspections"), drawn)]
+    return "；".join(f"{label}：{months}" for label, months in parts if months)
+
+
+PLAN_ITEMS = Surface(
+    model=PlanItem, prefix="plan_item", title=_l("Plan items"), singular=_l("Plan item"),
+    export_name="inspection-plan-items",
+    subtitle=_l("The enterprises of the annual plans with their class and planned months."),
+    filterset=filters.PlanItemFilterSet,
+    queryset=lambda: PlanItem.objects.select_related("plan", "enterprise"),
+    detail_page=False, row_url=lambda item: reverse("inspection_plan_detail", args=[item.plan_id]),
+    columns=[
+        Column("plan", _l("Plan"), export_path="plan.title"),
+        Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name"),
+        Region(label=_l("Responsible township")),
+        Badge("supervision_class", _l("Supervision class"), SupervisionClassChoice),
+        Column("key_visits", _l("Key inspections")), Column("random_visits", _l("Random inspections")),
+        Computed("months_text", _l("Planned months"), _months),
+    ],
+)
+
+
+def _townships_text(campaign: Campaign) -> str:
+    from yingji.core.regions import region_path
+
+    return "、".join(region_path(code).split(" / ")[-1] for code in campaign.townships) or str(_l("Whole county"))
+
+
+def _campaign_detail(request, campaign, view):
+    from . import views_plans
+
+    return views_plans.campaign_detail_context(request, campaign)
+
+
+CAMPAIGNS = Surface(
+    model=Campaign, prefix="campaign", title=_l("Campaigns"), singular=_l("Campaign"), export_name="campaigns",
+    subtitle=_l("专项整治 and 安全生产大检查: scope, tasks to townships and departments, progress reports by deadline "
+                "and the findings rolled up."),
+    filterset=filters.CampaignFilterSet, form=forms.CampaignForm, create=campaign_services.create_campaign,
+    update=campaign_services.update_campaign, create_title=_l("New campaign"), edit_title=_l("Edit campaign"),
+    queryset=lambda: Campaign.objects.select_related("lead_org", "created_by"),
+    columns=[
+        Column("title", pgettext_lazy("heading", "Title"), link="self"), Badge("kind", _l("Kind"), CampaignKind),
+        Column("basis", _l("Basis document")), Column("starts_on", _l("Starts")), Column("ends_on", _l("Ends")),
+        ChoiceList("industries", _l("Sectors"), CampaignSector),
+        Computed("townships_text", _l("Townships"), _townships_text),
+        Column("lead_org", _l("Lead unit"), export_path="lead_org.name"),
+        Column("description", _l("Aims and requirements"), table=False),
+    ],
+    detail_template="enforcement/campaign_detail.html", detail_context=_campaign_detail,
+)
+
+
+def _deadlines_text(task: CampaignTask) -> str:
+    return "、".join(task.deadlines)
+
+
+def _task_detail(request, task, view):
+    from . import views_plans
+
+    return views_plans.task_detail_context(request, task)
+
+
+TASKS = Surface(
+    model=CampaignTask, prefix="campaign_task", title=_l("Campaign tasks"), singular=_l("Campaign task"),
+    export_name="campaign-tasks",
+    subtitle=_l("Tasks of the campaigns for townships and departments, with their report deadlines."),
+    filterset=filters.CampaignTaskFilterSet,
+    queryset=lambda: CampaignTask.objects.select_related("campaign", "organisation"),
+    columns=[
+        Computed("assignee", _l("Assignee"), lambda t: t.assignee_name),
+        Column("campaign", _l("Campaign"), link="campaign", export_path="campaign.title"),
+        Column("content", _l("Task")), Computed("deadlines_text", _l("Report deadlines"), _deadlines_text),
+        Column("due_on", _l("Next report due")), Badge("state", _l("State"), TaskState),
+        Region(table=False),
+    ],
+    detail_template="enforcement/campaign_task_detail.html", detail_context=_task_detail,
+)
+
+
+def _order_detail(request, order, view):
+    from . import views_plans
+
+    return views_plans.order_detail_context(request, order)
+
+
+ORDERS = Surface(
+    model=SupervisionOrder, prefix="supervision_order", title=_l("Supervision orders"),
+    singular=_l("Supervision order"), export_name="supervision-orders",
+    subtitle=_l("交办单 and 督办单: a matter for a township or department with a deadline, the reply and its "
+                "verification; overdue orders are escalated."),
+    filterset=filters.SupervisionOrderFilterSet,
+    queryset=lambda: SupervisionOrder.objects.select_related("organisation", "hazard", "enterprise", "issued_by"),
+    columns=[
+        Column("number", _l("Number"), link="self"), Badge("kind", _l("Kind"), OrderKind),
+        Column("title", pgettext_lazy("heading", "Title")),
+        Computed("assignee", _l("Assignee"), lambda o: o.assignee_name),
+        When("deadline", _l("Deadline")), Badge("state", _l("State"), OrderState),
+        Column("escalation_level", _l("Overdue escalation level")),
+        Column("hazard", _l("Hazard"), link="hazard", export_path="hazard.title", table=False),
+        Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name", table=False),
+        Column("matter", _l("Matter"), table=False),
+        Column("issued_by", pgettext_lazy("order", "Issued by"), table=False),
+        When("issued_at", pgettext_lazy("order", "Issued at"), table=False), Column("reply", _l("Reply"), table=False),
+        When("replied_at", _l("Replied"), table=False),
+        Column("verification", _l("Verification opinion"), table=False),
+    ],
+    detail_template="enforcement/order_detail.html", detail_context=_order_detail,
+)
+
+
+def register_plans() -> None:
+    register(CLASSES, PLANS, PLAN_ITEMS, CAMPAIGNS, TASKS, ORDERS)

@@ -29,3 +29,23 @@ urlpatterns += [
     path("public/penalties/", views_cases.public_penalty_list, name="public_penalty_list"),
     path("public/penalties/<int:pk>/", views_cases.public_penalty_detail, name="public_penalty_detail"),
 ]
+
+# --- annual plan, campaigns and supervision orders -----------------------------------------------------------
+
+from . import views_plans  # noqa: E402
+
+urlpatterns += [
+    *surface_urls(surfaces.CLASSES, "enforcement/classes/", create=False),
+    path("enforcement/plans/new/", views_plans.plan_create, name="inspection_plan_create"),
+    path("enforcement/plans/<int:pk>/act/<slug:action>/", views_plans.plan_act, name="inspection_plan_act"),
+    *surface_urls(surfaces.PLANS, "enforcement/plans/", bespoke_detail=views_plans.plan_detail),
+    *surface_urls(surfaces.PLAN_ITEMS, "enforcement/plan-items/"),
+    path("enforcement/campaigns/<int:pk>/tasks/new/", views_plans.campaign_task_add, name="campaign_task_add"),
+    *surface_urls(surfaces.CAMPAIGNS, "enforcement/campaigns/"),
+    path("enforcement/campaign-tasks/<int:pk>/report/", views_plans.campaign_task_report,
+         name="campaign_task_report"),
+    *surface_urls(surfaces.TASKS, "enforcement/campaign-tasks/"),
+    path("enforcement/orders/new/", views_plans.order_create, name="supervision_order_create"),
+    path("enforcement/orders/<int:pk>/act/<slug:action>/", views_plans.order_act, name="supervision_order_act"),
+    *surface_urls(surfaces.ORDERS, "enforcement/orders/"),
+]

@@ -94,3 +94,13 @@ def parse_number(text: str, *, series: dict[str, tuple[str, str]] | None = None)
                 raise ValueError(f"Year out of range in {text!r}")
             return DocumentNumber(prefix=head[: -len(abbr)], kind=kind, year=year, n=n)
     raise ValueError(f"No known document series in {text!r}")
+
+
+#: Supervision orders (交办单 / 督办单) of the bureau's safety committee office and sections: not enforcement
+#: documents of the 文书式样, numbered the same way (prefix + series + 〔year〕 + 第n号) in their own series. The
+#: abbreviations are the ones the words themselves give (交办, 督办); the county's own series may differ [project
+#: default]. Pass as ``series=ORDER_SERIES`` to :func:`format_number` and :func:`parse_number`.
+ORDER_SERIES = {
+    "assignment": ("交办单", "交办"),
+    "supervision": ("督办单", "督办"),
+}

@@ -4,6 +4,9 @@ transaction, audit). One module per area, re-exported here so callers write ``se
 - ``officers``: the powers list, officers and their training, recusals and the 双随机 draws.
 - ``documents``: enforcement documents (执法文书): issuing with their numbers, corrections, the PDF.
 - ``cases``: penalty cases (行政处罚案件): the workflow, deadlines, reminders and public disclosure.
+- ``plans``: supervision classes (分类分级) and the annual inspection plan (with the ``done_counts`` seam).
+- ``campaigns``: 专项整治 / 安全生产大检查 campaigns, tasks, progress reports and findings.
+- ``orders``: supervision orders (交办单 / 督办单), their workflow and escalation.
 """
 
 from .cases import (  # noqa: E402
@@ -86,4 +89,24 @@ __all__ = [
     "publish_decision",
     "transition_case",
     "update_case",
+]
+
+from . import campaigns, orders, plans  # noqa: E402
+from .campaigns import add_task, create_campaign, findings, flag_overdue_tasks, submit_report, update_campaign  # noqa: E402
+from .orders import ORDER_WORKFLOW, act_on_order, escalate_overdue, issue_order  # noqa: E402
+from .plans import (  # noqa: E402
+    PLAN_WORKFLOW,
+    act_on_plan,
+    create_plan,
+    done_counts,
+    override_class,
+    progress,
+    recompute_class,
+    update_plan,
+)
+
+__all__ += [
+    "campaigns", "orders", "plans", "add_task", "create_campaign", "findings", "flag_overdue_tasks", "submit_report",
+    "update_campaign", "ORDER_WORKFLOW", "act_on_order", "escalate_overdue", "issue_order", "PLAN_WORKFLOW",
+    "act_on_plan", "create_plan", "done_counts", "override_class", "progress", "recompute_class", "update_plan",
 ]
