@@ -63,6 +63,7 @@ OBJECT_PAGES = {
     "public_draw_detail": "enforcement.randomdraw",
     "duty_shift_detail": "duty.dutyshift", "duty_entry_detail": "duty.dutylogentry",
     "duty_handover_detail": "duty.handover",
+    "inspection_detail": "enforcement.inspection", "inspection_field": "enforcement.inspection",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -73,11 +74,12 @@ NOT_PAGES = {
     "task_act", "sitrep_issue", "sitrep_download", "alarm_act", "alarm_open_incident", "rule_set_enabled",
     "team_activity_add", "transfer_act", "shelter_status", "warning_act", "warning_resend", "warning_ack",
     "resource_import_template", "duty_handover_acknowledge", "incident_attach", "officer_training_add",
-    "public_draw_inputs",
+    "public_draw_inputs", "inspection_act",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",
-            "duty_roster_import_template", "enterprise_import_template", "resource_map_layers"}
+            "duty_roster_import_template", "enterprise_import_template", "resource_map_layers",
+            "inspection_field_sw"}
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

@@ -47,6 +47,7 @@ API_DETAIL = {
     "warnings.responsibleperson": "/api/v1/responsible-persons/{id}",
     "enforcement.officer": "/api/v1/enforcement-officers/{id}",
     "enforcement.randomdraw": "/api/v1/random-draws/{id}",
+    "enforcement.inspection": "/api/v1/inspections/{id}",
 }
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
 NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries

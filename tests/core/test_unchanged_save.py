@@ -50,6 +50,8 @@ NOT_EDIT_PAGES = {
     "person_detail", "public_warning_detail",
     "power_detail", "officer_detail", "officer_training_add", "draw_detail", "public_draw_detail",
     "public_draw_inputs",
+    # The field page fills in a new record (findings, signatures, exam); it never edits saved fields.
+    "inspection_detail", "inspection_act", "inspection_field",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

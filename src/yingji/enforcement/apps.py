@@ -19,3 +19,13 @@ class EnforcementConfig(AppConfig):
                         before="plans")
         register_module(Module("officers", _("Enforcement officers"), "person-vcard", "officer_list",
                                "enforcement.officer", also=("power_list",)), before="plans")
+
+        # --- inspections ---
+        from yingji.prevention import origins
+
+        from . import services
+
+        surfaces.register_inspections()
+        origins.register(services.hazard_origins)
+        register_module(Module("inspections", _("Inspections"), "clipboard-check", "inspection_list",
+                               "enforcement.inspection", also=("inspection_field",)), before="plans")

@@ -14,3 +14,15 @@ urlpatterns = [
     path("public/draws/<int:pk>/", views.public_draw_detail, name="public_draw_detail"),
     path("public/draws/<int:pk>/inputs.json", views.public_draw_inputs, name="public_draw_inputs"),
 ]
+
+# --- inspections ---
+from . import views_inspections  # noqa: E402
+
+urlpatterns += [
+    *surface_urls(surfaces.INSPECTIONS, "enforcement/inspections/"),
+    path("enforcement/inspections/<int:pk>/actions/<slug:action>/", views_inspections.inspection_act,
+         name="inspection_act"),
+    path("enforcement/field/", views_inspections.inspection_field_list, name="inspection_field_list"),
+    path("enforcement/field/sw.js", views_inspections.field_service_worker, name="inspection_field_sw"),
+    path("enforcement/field/<int:pk>/", views_inspections.inspection_field, name="inspection_field"),
+]
