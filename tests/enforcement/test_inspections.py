@@ -370,7 +370,7 @@ def test_the_pages_render_and_plan_through_the_service(team, web):
     response = client.post(reverse("inspection_create"), {
         "enterprise": team["enterprise"].pk, "origin": "ad_hoc", "officers": [str(team["officers"][0].user_id)],
         "planned_on": timezone.localdate().isoformat()})
-    assert response.status_code == 200 and "2" in response.content.decode()
+    assert response.status_code == 400 and "至少 2 名执法人员" in response.content.decode()
     response = client.post(reverse("inspection_create"), {
         "enterprise": team["enterprise"].pk, "origin": "ad_hoc",
         "officers": [str(o.user_id) for o in team["officers"]], "planned_on": timezone.localdate().isoformat()})

@@ -23,8 +23,9 @@ class EnforcementConfig(AppConfig):
         # --- inspections ---
         from yingji.prevention import origins
 
-        from . import services
+        from . import demo_inspections, services
 
+        register_generator(demo_inspections, order=81)
         surfaces.register_inspections()
         origins.register(services.hazard_origins)
         register_module(Module("inspections", _("Inspections"), "clipboard-check", "inspection_list",

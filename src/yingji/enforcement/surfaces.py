@@ -98,6 +98,7 @@ def register_all() -> None:
 # --- inspections -----------------------------------------------------------------------------------------------
 
 from django.db.models import Count  # noqa: E402  (this area's section)
+from django.utils.translation import gettext  # noqa: E402
 
 from yingji.core import attachments  # noqa: E402
 from yingji.core.surfaces import url_for  # noqa: E402
@@ -137,6 +138,10 @@ def _inspection_detail(request, inspection, view) -> dict:
         for qid in exam.questions:
             question = paper.get(qid)
             given = exam.answers.get(qid)
+            if isinstance(given, bool):
+                given = gettext("True") if given else gettext("False")
+            elif isinstance(given, str):
+                given = "、".join(given)
             exam_rows.append({"id": qid, "text": question.text if question else qid,
                               "given": "—" if given in (None, "") else given,
                               "right": qid not in exam.wrong and given not in (None, "")})
@@ -156,15 +161,17 @@ def _inspection_detail(request, inspection, view) -> dict:
 
 
 INSPECTIONS = Surface(
-    model=Inspection, prefix="inspection", title=_l("Inspections"), singular=_l("Inspection"),
+    model=Inspection, prefix="inspection", title=_l("Inspections"),
+    singular=pgettext_lazy("enforcement", "Inspection"),
     export_name="inspections",
     subtitle=_l("On-site inspections of enterprises: checklist results, photos, signatures, the on-site exam and "
                 "the hazards they found."),
-    filterset=filters.InspectionFilterSet, form=forms.InspectionForm, queryset=_inspections,
-    create=services.plan_inspection, create_title=_l("Plan an inspection"),
+    # Planned through its own page (``views_inspections.inspection_create``): an inspection has no edit page, it
+    # changes only through its workflow and the field record.
+    filterset=filters.InspectionFilterSet, queryset=_inspections, create=services.plan_inspection,
     list_context=lambda request: {"links": [(reverse("inspection_field_list"), _l("Field work (phone)"))]},
     columns=[
-        Column("number", _l("No."), link="self"),
+        Column("number", pgettext_lazy("inspection", "No."), link="self"),
         Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name"),
         Region(),
         Badge("origin", _l("Origin"), InspectionOrigin),

@@ -19,6 +19,7 @@ urlpatterns = [
 from . import views_inspections  # noqa: E402
 
 urlpatterns += [
+    path("enforcement/inspections/new/", views_inspections.inspection_create, name="inspection_create"),
     *surface_urls(surfaces.INSPECTIONS, "enforcement/inspections/"),
     path("enforcement/inspections/<int:pk>/actions/<slug:action>/", views_inspections.inspection_act,
          name="inspection_act"),

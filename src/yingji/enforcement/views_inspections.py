@@ -15,16 +15,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from yingji.core import policy
 from yingji.core.errors import ServiceError
-from yingji.core.generic import get_for_page, require_page
+from yingji.core.generic import form_page, get_for_page, require_page, save_form
 
-from . import services
+from . import forms, services
 from .choices import InspectionState
 from .models import SUPERVISORS, Inspection
 
@@ -36,6 +37,19 @@ FIELD_CACHE = "yj-field-v1"
 
 def _field_assets() -> list[str]:
     return [static(path) for path in FIELD_ASSETS]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_create(request):
+    """Plan an inspection (the service checks the officers: two at least, certified on the day, not recused)."""
+    require_page(request, "add", Inspection)
+    form = forms.InspectionForm(request.POST or None, user=request.user)
+    made = save_form(request, form, lambda data: services.plan_inspection(request.user, data))
+    if made is not None:
+        return redirect("inspection_detail", pk=made.pk)
+    return form_page(request, form, _("Plan an inspection"), reverse("inspection_list"),
+                     status=400 if request.method == "POST" else 200)
 
 
 @login_required

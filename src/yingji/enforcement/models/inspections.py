@@ -145,7 +145,8 @@ class InspectionSignature(models.Model):
     signer_name = models.CharField(_("signer"), max_length=50)
     officer = models.ForeignKey(Officer, verbose_name=_("officer"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
-    image = models.ForeignKey("core.Attachment", verbose_name=_("signature"), on_delete=models.PROTECT,
+    #: Attachments are never deleted in operation (only a demo reset clears them, signatures with them).
+    image = models.ForeignKey("core.Attachment", verbose_name=_("signature"), on_delete=models.CASCADE,
                               related_name="+")
     signed_at = models.DateTimeField(_("signed"))
 

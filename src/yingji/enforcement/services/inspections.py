@@ -702,3 +702,7 @@ def field_data(inspection: Inspection) -> dict:
                  for audience in ExamAudience.values()},
         "hazard_levels": HazardLevel.values(),
     }
+
+
+# How this module's audit messages read on pages.
+audit.message_pattern(r"field record", _("Field record received"))

@@ -185,7 +185,7 @@
     var items = document.querySelectorAll(".yj-item");
     var done = 0;
     items.forEach(function (item) { if (item.querySelector("input[type=radio]:checked")) { done += 1; } });
-    node.textContent = (texts.progress || "").replace("%(done)s", done).replace("%(total)s", items.length);
+    node.textContent = (texts.progress || "") + " " + done + " / " + items.length;
   }
 
   function setupItems() {
