@@ -29,4 +29,6 @@ class EnforcementConfig(AppConfig):
         surfaces.register_inspections()
         origins.register(services.hazard_origins)
         register_module(Module("inspections", _("Inspections"), "clipboard-check", "inspection_list",
-                               "enforcement.inspection", also=("inspection_field",)), before="plans")
+                               "enforcement.inspection",
+                               also=("inspection_create", "inspection_field_list", "inspection_field"),
+                               enterprise_needs="enforcement.inspection"), before="plans")

@@ -58,17 +58,25 @@ RIGHT = 0.85
 
 
 def _png(rng: random.Random, width: int = 240, height: int = 80) -> bytes:
-    """A signature: a few pen strokes in dark ink on white (a valid 8-bit greyscale PNG)."""
+    """A signature: a few joined pen strokes in dark ink across white (a valid 8-bit greyscale PNG)."""
     pixels = bytearray(b"\xff" * (width * height))
-    x, y = rng.uniform(15, 40), rng.uniform(30, 50)
-    for _stroke in range(rng.randint(3, 6)):
-        for _step in range(rng.randint(25, 45)):
-            x = min(width - 3, max(2, x + rng.uniform(0.5, 4.5)))
-            y = min(height - 3, max(2, y + rng.uniform(-4, 4)))
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    pixels[int(y + dy) * width + int(x + dx)] = 0x20
-        x, y = x + rng.uniform(4, 14), rng.uniform(20, 60)
+
+    def dot(x: float, y: float) -> None:
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                px, py = int(x) + dx, int(y) + dy
+                if 0 <= px < width and 0 <= py < height:
+                    pixels[py * width + px] = 0x20
+
+    strokes = rng.randint(2, 4)
+    span = (width - 40) / strokes
+    for n in range(strokes):
+        x0 = 20 + n * span
+        points = [(x0 + span * i / 6 + rng.uniform(-4, 4), rng.uniform(18, height - 18)) for i in range(7)]
+        for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
+            steps = int(max(abs(xb - xa), abs(yb - ya))) + 1
+            for k in range(steps + 1):
+                dot(xa + (xb - xa) * k / steps, ya + (yb - ya) * k / steps)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
@@ -272,6 +280,31 @@ def accounts_ready(rng: random.Random) -> None:
                                   planned_at=min(hazards[0].found_at - datetime.timedelta(hours=3), builder.now))
         builder.fill(inspection, InspectionState.CLOSED if (today - day).days >= 10 else InspectionState.RECORDED,
                      hazards)
+    _inspectors_tasks(builder, enterprises)
+
+
+def _inspectors_tasks(builder: _Builder, enterprises: dict) -> None:
+    """The demo inspector's field work: the enterprise account's enterprise today (planned) and another of its
+    township later this week (a complaint), each with a partner not recused from it."""
+    inspector = User.objects.filter(username="inspector").first()
+    account = User.objects.filter(username="enterprise1").select_related("enterprise").first()
+    if inspector is None or inspector.pk not in builder.officers or account is None or account.enterprise is None:
+        return
+    home = account.enterprise
+    others = sorted((e for e in enterprises.values() if e.region_code[:9] == home.region_code[:9] and e != home),
+                    key=lambda e: e.pk)
+    plans = [(home, builder.today, InspectionOrigin.AD_HOC)]
+    if others:
+        plans.append((builder.rng.choice(others), builder.today + datetime.timedelta(days=3),
+                      InspectionOrigin.COMPLAINT))
+    for enterprise, day, origin in plans:
+        partners = sorted(u for u, o in builder.officers.items() if u != inspector.pk and o.is_active
+                          and o.certificate_expires > day + datetime.timedelta(days=60)
+                          and (u, enterprise.pk) not in builder.recused)
+        if (inspector.pk, enterprise.pk) in builder.recused or not partners:
+            continue
+        builder.plan(enterprise, [inspector.pk, builder.rng.choice(partners)], day, origin,
+                     planned_at=builder.now - datetime.timedelta(days=2))
 
 
 def clear() -> None:

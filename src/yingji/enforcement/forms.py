@@ -114,7 +114,8 @@ class InspectionForm(forms.Form):
                                          required=False,
                                          help_text=_("For an inspection drawn at random: the draw it comes from "
                                                      "(its officers are taken when none are chosen)."))
-    officers = forms.MultipleChoiceField(label=_("Officers"), required=False, widget=forms.CheckboxSelectMultiple,
+    officers = forms.MultipleChoiceField(label=pgettext_lazy("enforcement", "Officers"), required=False,
+                                         widget=forms.CheckboxSelectMultiple,
                                          help_text=_("At least two, with certificates valid on the day."))
     planned_on = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"},
                                                                                    format="%Y-%m-%d"))

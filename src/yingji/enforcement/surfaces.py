@@ -103,7 +103,7 @@ from django.utils.translation import gettext  # noqa: E402
 from yingji.core import attachments  # noqa: E402
 from yingji.core.surfaces import url_for  # noqa: E402
 
-from .choices import ExamAudience, FindingResult, InspectionOrigin, InspectionState  # noqa: E402
+from .choices import ExamAudience, FindingResult, InspectionOrigin, InspectionState, SignerRole  # noqa: E402
 from .models import Inspection  # noqa: E402
 
 
@@ -130,7 +130,8 @@ def _inspection_detail(request, inspection, view) -> dict:
     findings = list(inspection.findings.prefetch_related("photos").select_related("hazard"))
     for finding in findings:
         finding.hazard_url = url_for(finding.hazard, user) if finding.hazard_id else ""
-    signatures = list(inspection.signatures.select_related("image"))
+    # The officers' signatures first, then the enterprise's representative.
+    signatures = sorted(inspection.signatures.select_related("image"), key=lambda s: s.role != SignerRole.OFFICER)
     exam = getattr(inspection, "exam", None)
     exam_rows = []
     if exam is not None:
@@ -177,7 +178,7 @@ INSPECTIONS = Surface(
         Badge("origin", _l("Origin"), InspectionOrigin),
         Column("random_draw", _l("Random draw"), link="random_draw", table=False, export_path="random_draw.title"),
         Column("planned_on", _l("Planned date")),
-        Column("officer_names", _l("Officers")),
+        Column("officer_names", pgettext_lazy("enforcement", "Officers")),
         Badge("state", _l("State"), InspectionState),
         When("started_at", _l("Started"), table=False), When("finished_at", _l("Finished"), table=False),
         Computed("checklist_text", _l("Checklist"), lambda i: f"{i.checklist_name}（{i.checklist_version}）",
