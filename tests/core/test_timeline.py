@@ -14,7 +14,7 @@ from yingji.core.models import User
 from yingji.core.timeline import AppendOnly, TimelineEvent
 
 EXPECTED = {"incidents.incidentevent", "prevention.hazardevent", "monitoring.alarmevent", "warnings.warningevent",
-            "resources.shelterevent"}
+            "resources.shelterevent", "enforcement.inspectionevent"}
 BASE_COLUMNS = {"time", "actor", "actor_name", "kind", "note", "params"}
 
 
