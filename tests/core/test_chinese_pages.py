@@ -73,6 +73,7 @@ OBJECT_PAGES = {
     "inspection_plan_detail": "enforcement.annualinspectionplan", "campaign_detail": "enforcement.campaign",
     "campaign_edit": "enforcement.campaign", "campaign_task_detail": "enforcement.campaigntask",
     "supervision_order_detail": "enforcement.supervisionorder",
+    "inspection_detail": "enforcement.inspection", "inspection_field": "enforcement.inspection",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -86,10 +87,12 @@ NOT_PAGES = {
     "resource_import_template", "duty_handover_acknowledge", "incident_attach", "officer_training_add",
     "public_draw_inputs", "document_pdf", "case_act", "case_extend", "case_publish",
     "inspection_plan_act", "campaign_task_add", "campaign_task_report", "supervision_order_act",
+    "inspection_act",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",
-            "duty_roster_import_template", "enterprise_import_template", "resource_map_layers"}
+            "duty_roster_import_template", "enterprise_import_template", "resource_map_layers",
+            "inspection_field_sw"}
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

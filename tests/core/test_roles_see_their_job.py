@@ -87,8 +87,9 @@ def test_module_rule_is_the_grant_the_views_check(demo_county, username):
             continue
         can_view = policy.can(user, "view", apps.get_model(module.model_label))
         if module.enterprise_needs and user.enterprise_id:
-            assert module.allowed(user) == (can_view and Station.objects.filter(
-                enterprise_id=user.enterprise_id).exists())
+            needed = apps.get_model(module.enterprise_needs)
+            assert module.allowed(user) == (can_view and needed.objects.filter(
+                enterprise_id=user.enterprise_id).exists()), (username, module.key)
         else:
             assert module.allowed(user) == can_view, (username, module.key)
 

@@ -14,7 +14,8 @@ from yingji.core.models import User
 from yingji.core.timeline import AppendOnly, TimelineEvent
 
 EXPECTED = {"incidents.incidentevent", "prevention.hazardevent", "monitoring.alarmevent", "warnings.warningevent",
-            "resources.shelterevent", "enforcement.caseevent", "enforcement.orderevent"}
+            "resources.shelterevent", "enforcement.caseevent", "enforcement.orderevent",
+            "enforcement.inspectionevent"}
 BASE_COLUMNS = {"time", "actor", "actor_name", "kind", "note", "params"}
 
 

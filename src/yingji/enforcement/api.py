@@ -202,3 +202,196 @@ router.add_router("", api_cases.router)
 from . import api_plans  # noqa: E402
 
 router.add_router("", api_plans.router)
+
+
+
+# --- inspections -----------------------------------------------------------------------------------------------
+
+import json  # noqa: E402  (this area's section)
+from typing import Literal  # noqa: E402
+
+from ninja import Form  # noqa: E402
+
+from yingji.core.api_support import DateTime  # noqa: E402
+from yingji.core.errors import ValidationFailed  # noqa: E402
+from yingji.standards.checklists import INDUSTRIES  # noqa: E402
+
+from .choices import InspectionOrigin  # noqa: E402
+
+
+def _literal(values):
+    return Literal[tuple(values)]  # type: ignore[valid-type]
+
+
+class InspectionOfficerOut(Schema):
+    user: int
+    name: str
+    certificate_no: str
+
+
+class ChecklistOut(Schema):
+    industry: str
+    name: str
+    version: str
+
+
+class FindingOut(Schema):
+    item: str
+    category: str
+    text: str
+    basis: str
+    result: str
+    description: str
+    photos: list[int]
+    hazard_id: int | None
+    recorded_at: datetime.datetime
+
+
+class SignatureOut(Schema):
+    role: str
+    signer: str
+    officer: int | None
+    attachment: int
+    signed_at: datetime.datetime
+
+
+class ExamOut(Schema):
+    examinee: str
+    audience: str
+    questions: list[str]
+    total: int
+    correct: int
+    score: int
+    passed: bool
+    taken_at: datetime.datetime
+
+
+class InspectionOut(Schema):
+    id: int
+    number: str
+    enterprise_id: int
+    enterprise_name: str
+    region_code: str
+    origin: str
+    random_draw_id: int | None
+    officers: list[InspectionOfficerOut]
+    planned_on: datetime.date
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    state: str
+    version: int
+    checklist: ChecklistOut
+    summary: str
+    no_signature_reason: str
+    cancel_reason: str
+    created_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    findings: list[FindingOut] | None = None
+    signatures: list[SignatureOut] | None = None
+    exam: ExamOut | None = None
+
+
+class InspectionIn(InSchema):
+    enterprise_id: Id
+    origin: _literal(InspectionOrigin.values()) = InspectionOrigin.AD_HOC
+    random_draw_id: Id | None = None
+    officers: list[Id] | None = Field(None, max_length=20,
+                                      description="Account ids of the officers (a draw's pair when omitted)")
+    planned_on: Date
+    checklist: _literal(INDUSTRIES) | None = Field(None, description="Checklist industry (the enterprise's by "
+                                                                     "default)")
+    summary: ShortText(2000) = ""
+
+
+class InspectionTransitionIn(InSchema):
+    action: _literal(services.INSPECTION_WORKFLOW.actions)
+    reason: ShortText(200) = ""
+    note: ShortText(2000) = ""
+    started_at: DateTime | None = None
+    finished_at: DateTime | None = None
+
+
+class SubmissionOut(Schema):
+    submission_key: str
+    inspection: int
+    state: str
+    received_at: str
+    findings: int
+    photos: int
+    hazards: list[int]
+    signatures: int
+    exam: dict | None
+
+
+def _findings(inspection) -> list[dict]:
+    return [{"item": f.item_code, "category": f.category, "text": f.item_text, "basis": f.basis,
+             "result": f.result, "description": f.description, "photos": [p.pk for p in f.photos.all()],
+             "hazard_id": f.hazard_id, "recorded_at": f.recorded_at}
+            for f in inspection.findings.prefetch_related("photos")]
+
+
+def _signatures(inspection) -> list[dict]:
+    return [{"role": s.role, "signer": s.signer_name, "officer": s.officer.user_id if s.officer_id else None,
+             "attachment": s.image_id, "signed_at": s.signed_at}
+            for s in inspection.signatures.select_related("officer")]
+
+
+def _exam(inspection) -> dict | None:
+    exam = getattr(inspection, "exam", None)
+    if exam is None:
+        return None
+    return {"examinee": exam.examinee, "audience": exam.audience, "questions": exam.questions,
+            "total": exam.total, "correct": exam.correct, "score": exam.score, "passed": exam.passed,
+            "taken_at": exam.taken_at}
+
+
+_INSPECTION_OUTPUT = Output(InspectionOut, resolvers={
+    "enterprise_name": lambda i: i.enterprise.name,
+    "officers": lambda i: [{"user": o["user"], "name": o["name"], "certificate_no": o["certificate_no"]}
+                           for o in i.officer_record],
+    "checklist": lambda i: {"industry": i.checklist_industry, "name": i.checklist_name,
+                            "version": i.checklist_version},
+    "findings": _findings, "signatures": _signatures, "exam": _exam,
+}, detail_only=("findings", "signatures", "exam"))
+
+
+def _plan(user, payload):
+    data = payload.model_dump()
+    data["enterprise"] = data.pop("enterprise_id")
+    data["random_draw"] = data.pop("random_draw_id")
+    return services.plan_inspection(user, data)
+
+
+def _act_on_inspection(user, inspection, payload):
+    data = payload.model_dump(exclude_none=True)
+    return services.act_on_inspection(user, inspection, data.pop("action"), data)
+
+
+(Crud(router, surfaces.INSPECTIONS, "/inspections", out=InspectionOut, module=__name__, tags=["enforcement"],
+      in_schema=InspectionIn, output=_INSPECTION_OUTPUT)
+ .list("list_inspections", summary="Inspections in your jurisdiction (an enterprise's account: its own)")
+ .get("get_inspection", summary="One inspection with its findings, signatures and on-site exam")
+ .create("create_inspection", write=_plan,
+         summary="Plan an inspection: at least two officers certified on the day and not recused")
+ .transitions("act_on_inspection", allowed_name="list_inspection_transitions",
+              workflow=services.INSPECTION_WORKFLOW, body=InspectionTransitionIn, act=_act_on_inspection,
+              summary="Start, complete, close or cancel an inspection (409 when someone else acted first)"))
+
+
+@router.post("/inspections/{id}/submissions", response={200: SubmissionOut, 201: SubmissionOut, **ERRORS},
+             tags=["enforcement"], summary="Submit a field record once (multipart: submission_key, record, files)")
+def submit_inspection_record(request, id: Id, submission_key: Form[ShortText(64, 1)],
+                             record: Form[ShortText(200_000, 2)]):
+    """The record filled on a phone, sent with a key the phone made (a UUID). The first submission of a key stores
+    the whole record in one transaction (findings, photos, signatures, exam, hazards) and answers 201; the same key
+    again answers 200 with the first result and stores nothing. ``record`` is JSON (see
+    ``services.submit_field_record``); its files are the other multipart parts, named in the record."""
+    inspection = surfaces.INSPECTIONS.get(request.auth, id, "change")
+    try:
+        body = json.loads(record)
+    except ValueError:
+        raise ValidationFailed.from_dict({"record": ["Give the record as JSON"]}) from None
+    files = {name: request.FILES[name] for name in request.FILES}
+    result, created = services.submit_field_record(request.auth, inspection, submission_key, body, files)
+    return Status(201 if created else 200, result)
+

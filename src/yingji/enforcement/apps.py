@@ -42,3 +42,16 @@ class EnforcementConfig(AppConfig):
                                also=("campaign_task_list",)), before="plans")
         register_module(Module("supervision_orders", _("Supervision orders"), "clipboard-check",
                                "supervision_order_list", "enforcement.supervisionorder"), before="plans")
+
+        # --- inspections ---
+        from yingji.prevention import origins
+
+        from . import demo_inspections, services
+
+        register_generator(demo_inspections, order=81)
+        surfaces.register_inspections()
+        origins.register(services.hazard_origins)
+        register_module(Module("inspections", _("Inspections"), "clipboard-check", "inspection_list",
+                               "enforcement.inspection",
+                               also=("inspection_create", "inspection_field_list", "inspection_field"),
+                               enterprise_needs="enforcement.inspection"), before="plans")

@@ -487,3 +487,120 @@ class OrderAction(ChoiceSet):
         (ATTACH, _("File attached"), "secondary"),
         (OVERDUE, _("Overdue, escalated"), "danger"),
     )
+
+
+# --- inspections (执法检查) ------------------------------------------------------------------------------------
+
+
+class InspectionOrigin(ChoiceSet):
+    """Why an inspection takes place."""
+
+    NAME = "inspection_origin"
+    FIELDS = (("enforcement.inspection", "origin"),)
+    RANDOM_DRAW = "random_draw"
+    PLAN = "plan"
+    CAMPAIGN = "campaign"
+    COMPLAINT = "complaint"
+    AD_HOC = "ad_hoc"
+    CHOICES = (
+        (RANDOM_DRAW, _("Random draw (双随机)"), "primary"),
+        (PLAN, _("Annual plan"), "info"),
+        (CAMPAIGN, _("Campaign"), "warning"),
+        (COMPLAINT, _("Complaint or tip-off"), "danger"),
+        (AD_HOC, _("Ad hoc"), "secondary"),
+    )
+
+
+class InspectionState(ChoiceSet):
+    """Where an inspection record stands (see ``services.inspections`` for the workflow)."""
+
+    NAME = "inspection_state"
+    FIELDS = (("enforcement.inspection", "state"),)
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    RECORDED = "recorded"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    CHOICES = (
+        (PLANNED, pgettext_lazy("inspection", "Planned"), "secondary"),
+        (IN_PROGRESS, pgettext_lazy("inspection", "On site"), "primary"),
+        (RECORDED, pgettext_lazy("inspection", "Recorded"), "info"),
+        (CLOSED, pgettext_lazy("inspection", "Closed"), "success"),
+        (CANCELLED, pgettext_lazy("inspection", "Cancelled"), "dark"),
+    )
+    #: States in which the record may still be filled in.
+    OPEN = (PLANNED, IN_PROGRESS)
+
+
+class InspectionEventKind(ChoiceSet):
+    """What an entry of an inspection's timeline records (执法全过程记录)."""
+
+    NAME = "inspection_event"
+    FIELDS = (("enforcement.inspectionevent", "kind"),)
+    PLAN = "plan"
+    START = "start"
+    FINDING = "finding"
+    PHOTO = "photo"
+    HAZARD = "hazard"
+    SIGNATURE = "signature"
+    EXAM = "exam"
+    SUBMISSION = "submission"
+    RECORD = "record"
+    CLOSE = "close"
+    CANCEL = "cancel"
+    DOCUMENT = "document"
+    CHOICES = (
+        (PLAN, pgettext_lazy("inspection event", "Planned"), "secondary"),
+        (START, pgettext_lazy("inspection event", "Arrived on site"), "primary"),
+        (FINDING, _("Item checked"), "light"),
+        (PHOTO, _("Photo taken"), "light"),
+        (HAZARD, _("Hazard handed to the closed loop"), "danger"),
+        (SIGNATURE, _("Signed"), "info"),
+        (EXAM, _("On-site exam"), "info"),
+        (SUBMISSION, _("Field record received"), "secondary"),
+        (RECORD, pgettext_lazy("inspection event", "Record completed"), "info"),
+        (CLOSE, pgettext_lazy("inspection event", "Closed"), "success"),
+        (CANCEL, pgettext_lazy("inspection event", "Cancelled"), "dark"),
+        (DOCUMENT, _("Document issued"), "warning"),
+    )
+
+
+class FindingResult(ChoiceSet):
+    """The result of one checklist item."""
+
+    NAME = "finding_result"
+    FIELDS = (("enforcement.inspectionfinding", "result"),)
+    COMPLIANT = "compliant"
+    NON_COMPLIANT = "non_compliant"
+    NOT_APPLICABLE = "not_applicable"
+    CHOICES = (
+        (COMPLIANT, _("Compliant"), "success"),
+        (NON_COMPLIANT, _("Non-compliant"), "danger"),
+        (NOT_APPLICABLE, _("Not applicable"), "secondary"),
+    )
+
+
+class SignerRole(ChoiceSet):
+    """Who signed an inspection record."""
+
+    NAME = "inspection_signer"
+    FIELDS = (("enforcement.inspectionsignature", "role"),)
+    OFFICER = "officer"
+    ENTERPRISE = "enterprise"
+    CHOICES = (
+        (OFFICER, _("Enforcement officer"), "primary"),
+        (ENTERPRISE, _("Enterprise representative"), "info"),
+    )
+
+
+class ExamAudience(ChoiceSet):
+    """Who sits the 逢查必考 exam (the bank's audiences a site visit examines)."""
+
+    NAME = "exam_audience"
+    FIELDS = (("enforcement.inspectionexam", "audience"),)
+    PRINCIPAL = "principal"
+    SAFETY_MANAGER = "safety_manager"
+    CHOICES = (
+        (PRINCIPAL, _("Principal responsible person"), "primary"),
+        (SAFETY_MANAGER, _("Safety manager"), "info"),
+    )

@@ -149,3 +149,23 @@ class SupervisionOrderFilterSet(SearchFilterSet):
     class Meta:
         model = SupervisionOrder
         fields = ["kind", "state", "region_code"]
+
+
+# --- inspections -----------------------------------------------------------------------------------------------
+
+from .choices import InspectionOrigin, InspectionState  # noqa: E402  (this area's section)
+from .models import Inspection  # noqa: E402
+
+
+class InspectionFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("enterprise__name", "officer_record", "checklist_name")
+    region_code = RegionFilter()
+    state = django_filters.ChoiceFilter(choices=InspectionState.choices(), label=_("State"))
+    origin = django_filters.ChoiceFilter(choices=InspectionOrigin.choices(), label=_("Origin"))
+    planned_from = django_filters.DateFilter(field_name="planned_on", lookup_expr="gte", label=_("Planned from"))
+    planned_to = django_filters.DateFilter(field_name="planned_on", lookup_expr="lte", label=_("Planned until"))
+    random_draw = django_filters.NumberFilter(field_name="random_draw_id", label=_("Random draw"))
+
+    class Meta:
+        model = Inspection
+        fields = ["region_code", "state", "origin", "planned_from", "planned_to", "random_draw"]

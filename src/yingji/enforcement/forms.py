@@ -334,3 +334,49 @@ class OrderActionForm(forms.Form):
     deadline = forms.DateField(label=_("New deadline"), required=False,
                                widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"))
     file = forms.FileField(label=_("Attachment"), required=False)
+
+
+# --- inspections -----------------------------------------------------------------------------------------------
+
+from yingji.standards.checklists import INDUSTRIES  # noqa: E402  (this area's section)
+
+from .choices import InspectionOrigin  # noqa: E402
+from .models import RandomDraw  # noqa: E402
+
+
+class InspectionForm(forms.Form):
+    """Plan an inspection: the enterprise, why, which draw (for a 双随机 pair), the officers (at least two, certified
+    on the day, none recused: the service checks), the date and the checklist."""
+
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=enterprise_model().objects.none())
+    origin = forms.ChoiceField(label=_("Origin"), choices=InspectionOrigin.choices(),
+                               initial=InspectionOrigin.AD_HOC)
+    random_draw = forms.ModelChoiceField(label=_("Random draw"), queryset=RandomDraw.objects.none(),
+                                         required=False,
+                                         help_text=_("For an inspection drawn at random: the draw it comes from "
+                                                     "(its officers are taken when none are chosen)."))
+    officers = forms.MultipleChoiceField(label=pgettext_lazy("enforcement", "Officers"), required=False,
+                                         widget=forms.CheckboxSelectMultiple,
+                                         help_text=_("At least two, with certificates valid on the day."))
+    planned_on = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                                   format="%Y-%m-%d"))
+    checklist = forms.ChoiceField(label=_("Checklist"), required=False,
+                                  help_text=_("Leave empty to use the checklist of the enterprise's industry."))
+    summary = forms.CharField(label=_("Purpose and notes"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["enterprise"].queryset = enterprise_model().objects.for_user(user).order_by("name")
+        self.fields["random_draw"].queryset = RandomDraw.objects.for_user(user).order_by("-created_at")
+        officers = Officer.objects.for_user(user).filter(is_active=True).order_by("name")
+        self.fields["officers"].choices = [(str(o.user_id), f"{o.name}（{o.certificate_no}）") for o in officers]
+        self.fields["checklist"].choices = [("", _("By the enterprise's industry"))] + list(INDUSTRIES.items())
+        self.fields["planned_on"].initial = timezone.localdate()
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["officers"] = [int(i) for i in data.get("officers") or []] or None
+        data["checklist"] = data.get("checklist") or None
+        return data

@@ -419,3 +419,104 @@ ORDERS = Surface(
 
 def register_plans() -> None:
     register(CLASSES, PLANS, PLAN_ITEMS, CAMPAIGNS, TASKS, ORDERS)
+
+
+# --- inspections -----------------------------------------------------------------------------------------------
+
+from django.utils.translation import gettext  # noqa: E402
+
+from yingji.core import attachments  # noqa: E402
+from yingji.core.surfaces import url_for  # noqa: E402
+
+from .choices import ExamAudience, FindingResult, InspectionOrigin, InspectionState, SignerRole  # noqa: E402
+from .models import Inspection  # noqa: E402
+
+
+def _inspections():
+    return (Inspection.objects.select_related("enterprise", "random_draw", "exam")
+            .annotate(finding_count=Count("findings", distinct=True),
+                      non_compliant_count=Count("findings", filter=Q(findings__result=FindingResult.NON_COMPLIANT),
+                                                distinct=True),
+                      hazard_count=Count("findings", filter=Q(findings__hazard__isnull=False), distinct=True))
+            .order_by("-planned_on", "-id"))
+
+
+def _exam_text(inspection) -> str:
+    exam = getattr(inspection, "exam", None)
+    if exam is None:
+        return ""
+    verdict = _l("passed") if exam.passed else _l("failed")
+    return f"{exam.score} ({verdict})"
+
+
+def _inspection_detail(request, inspection, view) -> dict:
+    user = request.user
+    files = {a.pk: a for a in attachments.for_object(inspection)}
+    findings = list(inspection.findings.prefetch_related("photos").select_related("hazard"))
+    for finding in findings:
+        finding.hazard_url = url_for(finding.hazard, user) if finding.hazard_id else ""
+    # The officers' signatures first, then the enterprise's representative.
+    signatures = sorted(inspection.signatures.select_related("image"), key=lambda s: s.role != SignerRole.OFFICER)
+    exam = getattr(inspection, "exam", None)
+    exam_rows = []
+    if exam is not None:
+        paper = {q.id: q for q in services.exam_paper(inspection, exam.audience).questions}
+        for qid in exam.questions:
+            question = paper.get(qid)
+            given = exam.answers.get(qid)
+            if isinstance(given, bool):
+                given = gettext("True") if given else gettext("False")
+            elif isinstance(given, str):
+                given = "、".join(given)
+            exam_rows.append({"id": qid, "text": question.text if question else qid,
+                              "given": "—" if given in (None, "") else given,
+                              "right": qid not in exam.wrong and given not in (None, "")})
+    return {
+        "inspection": inspection, "findings": findings, "signatures": signatures, "exam": exam,
+        "exam_rows": exam_rows, "exam_audience": ExamAudience.label(exam.audience) if exam else "",
+        "events": inspection.events.select_related("actor"),
+        "files": list(files.values()),
+        "actions": [{"action": t.action, "label": t.label, "needs_reason": t.action == "cancel"}
+                    for t in services.INSPECTION_WORKFLOW.available(inspection, user)
+                    if t.action in ("close", "cancel", "start")],
+        "can_fill": inspection.state in InspectionState.OPEN and policy.can(user, "change", Inspection)
+        and services.may_act(inspection, user),
+        "documents": services.issued_documents(inspection, user),
+        "missing": services.record_problems(inspection) if inspection.state == InspectionState.IN_PROGRESS else {},
+    }
+
+
+INSPECTIONS = Surface(
+    model=Inspection, prefix="inspection", title=_l("Inspections"),
+    singular=pgettext_lazy("enforcement", "Inspection"),
+    export_name="inspections",
+    subtitle=_l("On-site inspections of enterprises: checklist results, photos, signatures, the on-site exam and "
+                "the hazards they found."),
+    # Planned through its own page (``views_inspections.inspection_create``): an inspection has no edit page, it
+    # changes only through its workflow and the field record.
+    filterset=filters.InspectionFilterSet, queryset=_inspections, create=services.plan_inspection,
+    list_context=lambda request: {"links": [(reverse("inspection_field_list"), _l("Field work (phone)"))]},
+    columns=[
+        Column("number", pgettext_lazy("inspection", "No."), link="self"),
+        Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name"),
+        Region(),
+        Badge("origin", _l("Origin"), InspectionOrigin),
+        Column("random_draw", _l("Random draw"), link="random_draw", table=False, export_path="random_draw.title"),
+        Column("planned_on", _l("Planned date")),
+        Column("officer_names", pgettext_lazy("enforcement", "Officers")),
+        Badge("state", _l("State"), InspectionState),
+        When("started_at", _l("Started"), table=False), When("finished_at", _l("Finished"), table=False),
+        Computed("checklist_text", _l("Checklist"), lambda i: f"{i.checklist_name}（{i.checklist_version}）",
+                 table=False),
+        Computed("findings_text", _l("Non-compliant items"),
+                 lambda i: f"{i.non_compliant_count} / {i.finding_count}" if i.finding_count else ""),
+        Computed("hazards_text", _l("Hazards"), lambda i: i.hazard_count or ""),
+        Computed("exam_text", _l("On-site exam"), _exam_text),
+        Column("summary", _l("Purpose and notes"), table=False),
+    ],
+    detail_template="enforcement/inspection_detail.html", detail_context=_inspection_detail,
+)
+
+
+def register_inspections() -> None:
+    register(INSPECTIONS)

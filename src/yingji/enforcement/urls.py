@@ -49,3 +49,16 @@ urlpatterns += [
     path("enforcement/orders/<int:pk>/act/<slug:action>/", views_plans.order_act, name="supervision_order_act"),
     *surface_urls(surfaces.ORDERS, "enforcement/orders/"),
 ]
+
+# --- inspections ---
+from . import views_inspections  # noqa: E402
+
+urlpatterns += [
+    path("enforcement/inspections/new/", views_inspections.inspection_create, name="inspection_create"),
+    *surface_urls(surfaces.INSPECTIONS, "enforcement/inspections/"),
+    path("enforcement/inspections/<int:pk>/actions/<slug:action>/", views_inspections.inspection_act,
+         name="inspection_act"),
+    path("enforcement/field/", views_inspections.inspection_field_list, name="inspection_field_list"),
+    path("enforcement/field/sw.js", views_inspections.field_service_worker, name="inspection_field_sw"),
+    path("enforcement/field/<int:pk>/", views_inspections.inspection_field, name="inspection_field"),
+]

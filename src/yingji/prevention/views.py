@@ -21,7 +21,7 @@ from yingji.core.errors import Conflict, NotAllowed, ServiceError
 from yingji.core.surfaces import record_reveal
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
-from . import forms, services, stats
+from . import forms, origins, services, stats
 from .choices import HazardState, RiskColour, SampleState
 from .filters import HazardFilterSet
 from .models import Hazard, HazardSample, RiskPoint
@@ -226,6 +226,7 @@ def _hazard_page(request, hazard: Hazard, *, bound: forms._ActionForm | None = N
     can_attach = policy.can(user, "attach", Hazard) and hazard.state != HazardState.CLOSED
     return render(request, "prevention/hazard_detail.html", {
         "hazard": hazard, "reveal": _reveal(user, hazard), "events": hazard.events.select_related("actor"),
+        "origins": origins.origins_of(hazard, user),
         "attachments": attachments.for_object(hazard), "action_forms": action_forms,
         "attach_form": (attach_form or forms.AttachmentForm()) if can_attach else None,
         "bound_action": bound.action if bound is not None else None,

@@ -7,6 +7,8 @@ transaction, audit). One module per area, re-exported here so callers write ``se
 - ``plans``: supervision classes (分类分级) and the annual inspection plan (with the ``done_counts`` seam).
 - ``campaigns``: 专项整治 / 安全生产大检查 campaigns, tasks, progress reports and findings.
 - ``orders``: supervision orders (交办单 / 督办单), their workflow and escalation.
+- ``inspections``: inspections in the field (planning, workflow, the exactly-once field record, findings to
+  hazards).
 """
 
 from .cases import (  # noqa: E402
@@ -33,6 +35,25 @@ from .documents import (  # noqa: E402
     next_serial,
     render_pdf,
     validate_content,
+)
+from .inspections import (  # noqa: E402
+    EXAM_QUESTIONS,
+    INSPECTION_WORKFLOW,
+    act_on_inspection,
+    checklist_for,
+    checklist_snapshot,
+    exam_paper,
+    field_data,
+    hazard_origins,
+    issued_documents,
+    may_act,
+    note_document_issued,
+    officer_problems,
+    paper_for_examinee,
+    plan_inspection,
+    record_problems,
+    register_document_source,
+    submit_field_record,
 )
 from .officers import (
     DRAW_FIELD_MESSAGES,
@@ -109,4 +130,21 @@ __all__ += [
     "campaigns", "orders", "plans", "add_task", "create_campaign", "findings", "flag_overdue_tasks", "submit_report",
     "update_campaign", "ORDER_WORKFLOW", "act_on_order", "escalate_overdue", "issue_order", "PLAN_WORKFLOW",
     "act_on_plan", "create_plan", "done_counts", "override_class", "progress", "recompute_class", "update_plan",
+    "EXAM_QUESTIONS",
+    "INSPECTION_WORKFLOW",
+    "act_on_inspection",
+    "checklist_for",
+    "checklist_snapshot",
+    "exam_paper",
+    "field_data",
+    "hazard_origins",
+    "issued_documents",
+    "may_act",
+    "note_document_issued",
+    "officer_problems",
+    "paper_for_examinee",
+    "plan_inspection",
+    "record_problems",
+    "register_document_source",
+    "submit_field_record",
 ]
