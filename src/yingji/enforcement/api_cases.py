@@ -35,6 +35,7 @@ class DocumentOut(Schema):
     enterprise_id: int
     region_code: str
     case_id: int | None
+    inspection_id: int | None
     corrects_id: int | None
     serves_id: int | None
     superseded: bool
@@ -81,6 +82,7 @@ class CaseOut(Schema):
     party_name: str
     source: str
     source_reference: str
+    inspection_id: int | None
     item_id: int
     item_code: str
     item_version: int
@@ -135,6 +137,7 @@ class CaseIn(InSchema):
     party_name: ShortText(200) = ""
     source: ShortText(16, 1)
     source_reference: ShortText(200) = ""
+    inspection_id: Id | None = Field(None, description="The inspection the case came from (sets the source)")
     discovered_on: Date
     officers: list[Id] = Field(min_length=2, max_length=20)
     facts: ShortText(8000) = ""

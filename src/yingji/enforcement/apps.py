@@ -23,7 +23,8 @@ class EnforcementConfig(AppConfig):
         from . import demo_cases, tasks  # noqa: F401  (tasks registers the periodic jobs: case deadlines,
         # overdue campaign reports, supervision order escalation)
 
-        register_generator(demo_cases, order=81)
+        # After the inspections (81): cleared first, so documents never outlive the inspections they cite.
+        register_generator(demo_cases, order=82)
         register_module(Module("cases", _("Penalty cases"), "briefcase", "case_list", "enforcement.penaltycase"),
                         before="plans")
         # An enterprise account sees the module too: the documents served on it are listed there.

@@ -204,6 +204,10 @@ class _Builder:
                        from_state=InspectionState.RECORDED, to_state=InspectionState.CLOSED)
             changes.update(state=InspectionState.CLOSED, closed_at=closed, version=3)
         Inspection.objects.filter(pk=inspection.pk).update(**changes)
+        # The record and, with findings, the order are issued when the record is completed (as the service does).
+        inspection.refresh_from_db()
+        services.issue_inspection_documents(lead if services.may_issue_documents(lead) else self.section,
+                                            inspection, issued_at=finished)
 
     def _answer(self, question):
         if self.rng.random() < RIGHT:

@@ -482,6 +482,9 @@ def _inspection_detail(request, inspection, view) -> dict:
         "can_fill": inspection.state in InspectionState.OPEN and policy.can(user, "change", Inspection)
         and services.may_act(inspection, user),
         "documents": services.issued_documents(inspection, user),
+        "can_issue": inspection.state in (InspectionState.RECORDED, InspectionState.CLOSED)
+        and services.may_issue_documents(user) and policy.sees(user, inspection)
+        and not inspection.documents.filter(kind=DocumentKind.SITE_INSPECTION_RECORD).exists(),
         "missing": services.record_problems(inspection) if inspection.state == InspectionState.IN_PROGRESS else {},
     }
 

@@ -58,6 +58,8 @@ urlpatterns += [
     *surface_urls(surfaces.INSPECTIONS, "enforcement/inspections/"),
     path("enforcement/inspections/<int:pk>/actions/<slug:action>/", views_inspections.inspection_act,
          name="inspection_act"),
+    path("enforcement/inspections/<int:pk>/documents/", views_inspections.inspection_documents,
+         name="inspection_documents"),
     path("enforcement/field/", views_inspections.inspection_field_list, name="inspection_field_list"),
     path("enforcement/field/sw.js", views_inspections.field_service_worker, name="inspection_field_sw"),
     path("enforcement/field/<int:pk>/", views_inspections.inspection_field, name="inspection_field"),

@@ -70,6 +70,22 @@ def inspection_act(request, pk: int, action: str):
     return redirect("inspection_detail", pk=inspection.pk)
 
 
+@login_required
+@require_POST
+def inspection_documents(request, pk: int):
+    """Issue a recorded inspection's documents (the 现场检查记录 and, with findings, the 责令限期整改指令书)."""
+    inspection = get_for_page(request, Inspection, pk)
+    if not services.may_issue_documents(request.user):
+        raise PermissionDenied
+    try:
+        issued = services.issue_inspection_documents(request.user, inspection)
+    except ServiceError as exc:
+        messages.error(request, _("Not done: %(reason)s") % {"reason": exc.detail})
+        return redirect("inspection_detail", pk=inspection.pk)
+    messages.success(request, _("Issued: %(numbers)s") % {"numbers": "、".join(d.number for d in issued) or "—"})
+    return redirect("inspection_detail", pk=inspection.pk)
+
+
 def _mine(user):
     """Open inspections the user goes on (as one of the officers), or all open ones for the section."""
     qs = Inspection.objects.for_user(user).filter(state__in=InspectionState.OPEN).select_related("enterprise")

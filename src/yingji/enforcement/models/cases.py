@@ -45,6 +45,9 @@ class PenaltyCase(Scoped, Versioned):
     party_name = models.CharField(_("party's name"), max_length=200)
     source = models.CharField(_("source"), max_length=16, choices=CaseSource.choices(), db_index=True)
     source_reference = models.CharField(_("source reference"), max_length=200, blank=True)
+    #: The inspection the case came from (source "inspection").
+    inspection = models.ForeignKey("enforcement.Inspection", verbose_name=_("inspection"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="cases")
     item = models.ForeignKey(EnforcementItem, verbose_name=_("enforcement item"), on_delete=models.PROTECT,
                              related_name="cases")
     #: The powers-list item's code and version the case is decided under (kept when the item is adjusted).

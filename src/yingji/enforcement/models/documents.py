@@ -82,6 +82,9 @@ class EnforcementDocument(Scoped):
     region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
     case = models.ForeignKey("enforcement.PenaltyCase", verbose_name=_("penalty case"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="documents")
+    #: The inspection the document was issued from (现场检查记录, 责令限期整改指令书, 整改复查意见书).
+    inspection = models.ForeignKey("enforcement.Inspection", verbose_name=_("inspection"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="documents")
     corrects = models.ForeignKey("self", verbose_name=_("corrects"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="corrections")
     serves = models.ForeignKey("self", verbose_name=_("service of"), null=True, blank=True,

@@ -45,14 +45,15 @@ from .inspections import (  # noqa: E402
     exam_paper,
     field_data,
     hazard_origins,
+    issue_inspection_documents,
     issued_documents,
     may_act,
+    may_issue_documents,
     note_document_issued,
     officer_problems,
     paper_for_examinee,
     plan_inspection,
     record_problems,
-    register_document_source,
     submit_field_record,
 )
 from .officers import (
@@ -145,6 +146,7 @@ __all__ += [
     "paper_for_examinee",
     "plan_inspection",
     "record_problems",
-    "register_document_source",
+    "issue_inspection_documents",
+    "may_issue_documents",
     "submit_field_record",
 ]

@@ -268,8 +268,19 @@ def open_case(actor, data: Mapping[str, Any], *, at: datetime.datetime | None = 
         raise _fail("item", gettext("Choose an item of the powers list."))
     if not item.in_force:
         raise _fail("item", gettext("This item of the powers list is no longer in force."))
+    inspection = data.pop("inspection", None) or data.pop("inspection_id", None)
+    if inspection is not None:
+        from ..models import Inspection
+
+        if not isinstance(inspection, Inspection):
+            inspection = policy.get_in_scope_or_field_error(Inspection, inspection, actor, "inspection_id")
+        if inspection.enterprise_id != enterprise.pk:
+            raise _fail("inspection_id", gettext("The inspection concerns another enterprise."))
+        data["source"] = CaseSource.INSPECTION
+        data.setdefault("source_reference", inspection.number)
     discovered = _date(data, "discovered_on")
     case = PenaltyCase(enterprise=enterprise, region_code=enterprise.region_code, item=item, item_code=item.code,
+                       inspection=inspection,
                        item_version=item.version, discovered_on=discovered, source=CaseSource.OTHER,
                        filing_due=penalty.filing_deadline(discovered), created_by=actor,
                        created_at=at or timezone.now())

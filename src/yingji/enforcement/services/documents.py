@@ -229,7 +229,7 @@ def next_serial(prefix: str, kind: str, year: int) -> int:
 
 
 def issue_document(actor, kind: str, enterprise, content: Mapping[str, Any], *, case=None, corrects=None,
-                   serves=None, issued_at: datetime.datetime | None = None,
+                   serves=None, inspection=None, issued_at: datetime.datetime | None = None,
                    check_scope: bool = True) -> EnforcementDocument:
     """Issue a document of ``kind`` to ``enterprise`` (an Enterprise or its id) with its body ``content``
     (validated against :data:`LAYOUTS`), numbered from its series for the year of issue. ``corrects``: the document
@@ -254,6 +254,8 @@ def issue_document(actor, kind: str, enterprise, content: Mapping[str, Any], *, 
         if serves.enterprise_id != enterprise.pk:
             raise ValidationFailed.from_dict({"serves_id": [gettext(
                 "The document served is addressed to another enterprise.")]})
+    if inspection is not None and inspection.enterprise_id != enterprise.pk:
+        raise ValidationFailed.from_dict({"inspection_id": [gettext("The inspection concerns another enterprise.")]})
     issued_at = issued_at or timezone.now()
     year = timezone.localtime(issued_at).year
     prefix = document_prefix()
@@ -263,13 +265,18 @@ def issue_document(actor, kind: str, enterprise, content: Mapping[str, Any], *, 
             kind=kind, prefix=prefix, year=year, serial=serial,
             number=numbering.format_number(prefix, kind, year, serial), issuer=issuer_name(),
             enterprise=enterprise, region_code=enterprise.region_code, case=case, corrects=corrects, serves=serves,
-            content=body, issued_at=issued_at, issued_by=actor,
+            inspection=inspection, content=body, issued_at=issued_at, issued_by=actor,
             issued_by_name=(getattr(actor, "display_name", "") or actor.get_username())[:150])
         document._issuing = True
         document.save()
         audit.record(AuditAction.CREATE, document, actor=actor, after={"number": document.number, "kind": kind},
                      message=f"document issued: {document.number}"
                      + (f" (corrects {corrects.number})" if corrects is not None else ""))
+        if inspection is not None:
+            from .inspections import note_document_issued
+
+            note_document_issued(actor, inspection, f"{DocumentKind.label(kind)} {document.number}",
+                                 {"document": document.pk, "number": document.number}, time=issued_at)
     return document
 
 
@@ -279,7 +286,7 @@ def correct_document(actor, document: EnforcementDocument, content: Mapping[str,
     if not policy.in_scope(actor, document):
         raise policy.reference_error(EnforcementDocument, "corrects_id")
     return issue_document(actor, document.kind, document.enterprise, content, case=document.case,
-                          corrects=document, serves=document.serves)
+                          corrects=document, serves=document.serves, inspection=document.inspection)
 
 
 def issue_from_api(actor, data: Mapping[str, Any]) -> EnforcementDocument:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -53,6 +53,7 @@ from yingji.standards import exams as exam_rules
 from yingji.standards import officers as officer_rules
 
 from ..choices import (
+    DocumentKind,
     ExamAudience,
     FindingResult,
     InspectionEventKind,
@@ -354,6 +355,10 @@ def _on_applied(inspection: Inspection, t: Transition, actor, payload: Mapping[s
     note = str(payload.get("reason") or payload.get("note") or "").strip()
     time = {"start": inspection.started_at, "record": inspection.finished_at}.get(t.action)
     _event(inspection, actor, _EVENT_OF[t.action], note, {}, time=time, from_state=from_state, to_state=t.target)
+    if t.action == "record" and may_issue_documents(actor):
+        # Recorded by an officer who issues documents: the record and any order are issued with it (a township
+        # officer's record waits for the section, which issues them from the inspection's page).
+        issue_inspection_documents(actor, inspection)
 
 
 INSPECTION_WORKFLOW = Workflow(
@@ -647,28 +652,86 @@ def _replay(inspection: Inspection, key: uuid.UUID) -> dict | None:
     return stored.result
 
 
-# --- what other areas hang on an inspection --------------------------------------------------------------------
-
-#: ``source(inspection, user) -> [{"label", "number", "url", "issued_at"}]``: documents issued from an
-#: inspection (现场检查记录, 责令限期整改指令书 …), registered by the area that issues them.
-DocumentSource = Callable[[Inspection, Any], list[dict]]
-_document_sources: list[DocumentSource] = []
-
-
-def register_document_source(source: DocumentSource) -> None:
-    if source not in _document_sources:
-        _document_sources.append(source)
+# --- documents issued from an inspection -----------------------------------------------------------------------
 
 
 def issued_documents(inspection: Inspection, user) -> list[dict]:
-    """The documents issued from this inspection that ``user`` may see (none until an area registers)."""
-    return [doc for source in _document_sources for doc in source(inspection, user)]
+    """The documents issued from this inspection that ``user`` may see, for its page."""
+    from ..models import EnforcementDocument
+
+    if not policy.can(user, "view", EnforcementDocument):
+        return []
+    return [{"label": str(DocumentKind.label(d.kind)), "number": d.number, "issued_at": d.issued_at,
+             "url": reverse("document_detail", args=[d.pk]), "superseded": d.is_superseded}
+            for d in EnforcementDocument.objects.for_user(user).filter(inspection=inspection)
+            .order_by("issued_at", "id")]
 
 
-def note_document_issued(actor, inspection: Inspection, label: str, params: dict | None = None) -> InspectionEvent:
-    """Put a document issued from the inspection on its timeline (called by the documents area's service, inside
-    its own transaction)."""
-    return _event(inspection, actor, InspectionEventKind.DOCUMENT, label, params or {})
+def note_document_issued(actor, inspection: Inspection, label: str, params: dict | None = None,
+                         time=None) -> InspectionEvent:
+    """Put a document issued from the inspection on its timeline (the documents service calls it inside the
+    issuing transaction)."""
+    return _event(inspection, actor, InspectionEventKind.DOCUMENT, label, params or {}, time=time)
+
+
+def _officers_text(inspection: Inspection) -> str:
+    return "、".join(f"{o.get('name', '')}（{o.get('certificate_no', '')}）" for o in inspection.officer_record or [])
+
+
+def _present(inspection: Inspection) -> str:
+    signer = (inspection.signatures.filter(role=SignerRole.ENTERPRISE).values_list("signer_name", flat=True)
+              .first())
+    return signer or inspection.enterprise.principal or inspection.enterprise.safety_manager or "—"
+
+
+def may_issue_documents(actor) -> bool:
+    from ..models import EnforcementDocument
+
+    return policy.can(actor, "add", EnforcementDocument)
+
+
+def issue_inspection_documents(actor, inspection: Inspection, *, issued_at=None) -> list:
+    """Issue what the law calls for from a recorded inspection, once: the 现场检查记录 (《安全生产法》第六十五条:
+    inspections are recorded in writing and signed), and where items were not compliant, the 责令限期整改指令书
+    (第六十五条第一款第（二）项: order the hazard removed within a time limit), its deadline the latest rectification
+    deadline of the hazards found. Documents already issued are not issued again."""
+    from .documents import issue_document
+
+    if inspection.state not in (InspectionState.RECORDED, InspectionState.CLOSED):
+        raise Conflict(gettext("Documents are issued from a recorded inspection"))
+    issued = set(inspection.documents.values_list("kind", flat=True))
+    when = issued_at or inspection.finished_at or timezone.now()
+    out = []
+    findings = list(inspection.findings.select_related("hazard").order_by("id"))
+    bad = [f for f in findings if f.result == FindingResult.NON_COMPLIANT]
+    fallback = str(FindingResult.label(FindingResult.NON_COMPLIANT))
+    with transaction.atomic():
+        if DocumentKind.SITE_INSPECTION_RECORD not in issued:
+            lines = [inspection.summary] if inspection.summary else []
+            lines += [f"{n}. {f.item_text}：{f.description or fallback}" for n, f in
+                      enumerate(bad, start=1)]
+            if not bad:
+                lines.append(gettext("No item was found out of compliance."))
+            out.append(issue_document(actor, DocumentKind.SITE_INSPECTION_RECORD, inspection.enterprise, {
+                "place": inspection.enterprise.address or inspection.enterprise.name,
+                "inspected_from": inspection.started_at or when, "inspected_to": inspection.finished_at or when,
+                "officers": _officers_text(inspection) or "—", "present": _present(inspection),
+                "findings": "\n".join(lines)}, inspection=inspection, issued_at=when, check_scope=False))
+        if bad and DocumentKind.RECTIFICATION_ORDER not in issued:
+            dues = [f.hazard.due_at for f in bad if f.hazard is not None and f.hazard.due_at is not None]
+            deadline = (timezone.localtime(max(dues)).date() if dues
+                        else timezone.localtime(when).date() + datetime.timedelta(days=30))
+            bases = []
+            for f in bad:
+                for basis in (f.basis or "").replace("\n", "；").split("；"):
+                    if basis and basis not in bases:
+                        bases.append(basis)
+            out.append(issue_document(actor, DocumentKind.RECTIFICATION_ORDER, inspection.enterprise, {
+                "problems": "\n".join(f"{n}. {f.item_text}：{f.description or fallback}"
+                                      for n, f in enumerate(bad, start=1)),
+                "legal_basis": "；".join(bases) or "《中华人民共和国安全生产法》第六十五条",
+                "deadline": deadline}, inspection=inspection, issued_at=when, check_scope=False))
+    return out
 
 
 def hazard_origins(hazard, user) -> list[Origin]:

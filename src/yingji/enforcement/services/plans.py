@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, pgettext
 
@@ -43,8 +44,8 @@ from yingji.prevention.choices import HazardLevel, RiskColour
 from yingji.prevention.models import Hazard, RiskPoint
 from yingji.standards import supervision_class as rules
 
-from ..choices import PlanState, SupervisionClassChoice
-from ..models import SUPERVISORS, AnnualInspectionPlan, PlanItem, SupervisionClass
+from ..choices import CaseState, InspectionState, PlanState, SupervisionClassChoice
+from ..models import SUPERVISORS, AnnualInspectionPlan, Inspection, PenaltyCase, PlanItem, SupervisionClass
 
 MAX_TEXT = 2000
 #: The record the grading reads: the twelve months before the computation.
@@ -64,28 +65,29 @@ MONTHS = tuple(range(1, 13))
 
 
 def done_counts(plan: AnnualInspectionPlan) -> dict[tuple[int, int], int]:
-    """SEAM — inspections done for a plan: ``{(enterprise_id, month): number finished}`` for the plan's year.
-
-    The inspections area (``Inspection``: enterprise FK, a finished time, a state) is built on another branch; at
-    merge this body becomes one query, e.g.::
-
-        rows = (Inspection.objects.filter(enterprise_id__in=plan.items.values("enterprise_id"),
-                                          state=<finished>, finished_at__year=plan.year)
-                .annotate(month=ExtractMonth("finished_at", tzinfo=<local>)).values("enterprise_id", "month")
-                .annotate(n=Count("id")))
-        return {(r["enterprise_id"], r["month"]): r["n"] for r in rows}
-
-    Until then no inspection is recorded on this branch, so nothing is done. Everything planned-vs-done is
-    computed from this function alone (tests substitute it)."""
-    return {}
+    """Inspections done for a plan: ``{(enterprise_id, month): number}`` — the plan's enterprises' inspections
+    recorded or closed in the plan's year, by the local month they finished."""
+    start = timezone.make_aware(datetime.datetime(plan.year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(plan.year + 1, 1, 1))
+    counts: dict[tuple[int, int], int] = {}
+    rows = (Inspection.objects.filter(enterprise_id__in=plan.items.values("enterprise_id"),
+                                      state__in=(InspectionState.RECORDED, InspectionState.CLOSED),
+                                      finished_at__gte=start, finished_at__lt=end)
+            .values_list("enterprise_id", "finished_at"))
+    for enterprise_id, finished in rows:
+        key = (enterprise_id, timezone.localtime(finished).month)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def penalty_counts(enterprise_ids, since: datetime.datetime) -> dict[int, int]:
-    """SEAM — administrative penalties decided since ``since``, per enterprise id (the grading's record input).
-
-    Penalty cases are built on another branch; at merge this reads their decided cases. Until then the record
-    holds none, and section staff override a class (with a reason) where a penalty should raise it."""
-    return {}
+    """Administrative penalties decided since ``since``, per enterprise id (the grading's record input): cases
+    decided (and not revoked) on or after that day."""
+    decided = (CaseState.DECIDED, CaseState.SERVED, CaseState.PAID, CaseState.CLOSED)
+    rows = (PenaltyCase.objects.filter(enterprise_id__in=list(enterprise_ids), state__in=decided,
+                                       decided_on__gte=timezone.localtime(since).date())
+            .values("enterprise_id").annotate(n=Count("id")))
+    return {r["enterprise_id"]: r["n"] for r in rows}
 
 
 # --- classification ----------------------------------------------------------------------------------------------
