@@ -59,7 +59,7 @@ NOT_EDIT_PAGES = {
     "campaign_task_add", "campaign_task_detail", "campaign_task_report", "supervision_order_detail",
     "supervision_order_act",
     # The field page fills in a new record (findings, signatures, exam); it never edits saved fields.
-    "inspection_detail", "inspection_act", "inspection_field",
+    "inspection_detail", "inspection_act", "inspection_field", "inspection_documents",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

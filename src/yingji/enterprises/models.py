@@ -470,11 +470,13 @@ class Mine(EnterpriseChild):
         """When the design service life runs out (counted from the start of production)."""
         if self.production_started is None:
             return None
+        year = self.production_started.year + self.service_life_years
+        if year > datetime.MAXYEAR:
+            return None  # a stored date at the calendar's end: no end within it
         try:
-            return self.production_started.replace(year=self.production_started.year + self.service_life_years)
+            return self.production_started.replace(year=year)
         except ValueError:  # 29 February
-            return self.production_started.replace(year=self.production_started.year + self.service_life_years,
-                                                   day=28)
+            return self.production_started.replace(year=year, day=28)
 
     @property
     def licence_state(self) -> str:

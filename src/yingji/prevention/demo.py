@@ -185,13 +185,15 @@ def _hazard(rng: random.Random, enterprise: Enterprise, points: list[RiskPoint],
         overdue = None
     found_at = now - datetime.timedelta(days=age_days)
     source = _weighted(rng, SOURCE_WEIGHTS)
-    criteria = major_hazards.criteria_for(enterprise.sector) if level == HazardLevel.MAJOR else ()
-    if criteria:  # a major hazard of a sector with a standard matches one of its items and cites it
-        criterion = rng.choice(criteria)
-        title = criterion.text if len(criterion.text) <= 40 else criterion.text.split("，")[0].split("；")[0]
-    else:
-        criterion, title = None, rng.choice(MAJOR_TITLES if level == HazardLevel.MAJOR else GENERAL_TITLES)
     point = rng.choice(points) if points and rng.random() < 0.5 else None
+    title = rng.choice(MAJOR_TITLES if level == HazardLevel.MAJOR else GENERAL_TITLES)
+    criteria = major_hazards.criteria_for(enterprise.sector) if level == HazardLevel.MAJOR else ()
+    criterion = None
+    if criteria:
+        # A major hazard of a sector with a standard matches one of its items and cites it. Chosen by its own
+        # generator, so the shared one (and everything drawn after it) stays as it was.
+        criterion = random.Random(f"{enterprise.pk}:{found_at.isoformat()}").choice(criteria)
+        title = criterion.text if len(criterion.text) <= 40 else criterion.text.split("，")[0].split("；")[0]
     hazard = Hazard(
         enterprise=enterprise, region_code=enterprise.region_code, risk_point=point, title=title[:200],
         criterion=criterion.code if criterion else "",

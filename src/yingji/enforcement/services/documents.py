@@ -272,11 +272,6 @@ def issue_document(actor, kind: str, enterprise, content: Mapping[str, Any], *, 
         audit.record(AuditAction.CREATE, document, actor=actor, after={"number": document.number, "kind": kind},
                      message=f"document issued: {document.number}"
                      + (f" (corrects {corrects.number})" if corrects is not None else ""))
-        if inspection is not None:
-            from .inspections import note_document_issued
-
-            note_document_issued(actor, inspection, f"{DocumentKind.label(kind)} {document.number}",
-                                 {"document": document.pk, "number": document.number}, time=issued_at)
     return document
 
 

@@ -74,6 +74,7 @@ from ..models import (
     RandomDraw,
     Recusal,
 )
+from . import documents
 
 #: Questions on a 逢查必考 paper: the project's default (no rule fixes the number) [unverified].
 EXAM_QUESTIONS = 10
@@ -695,8 +696,6 @@ def issue_inspection_documents(actor, inspection: Inspection, *, issued_at=None)
     inspections are recorded in writing and signed), and where items were not compliant, the 责令限期整改指令书
     (第六十五条第一款第（二）项: order the hazard removed within a time limit), its deadline the latest rectification
     deadline of the hazards found. Documents already issued are not issued again."""
-    from .documents import issue_document
-
     if inspection.state not in (InspectionState.RECORDED, InspectionState.CLOSED):
         raise Conflict(gettext("Documents are issued from a recorded inspection"))
     issued = set(inspection.documents.values_list("kind", flat=True))
@@ -705,6 +704,14 @@ def issue_inspection_documents(actor, inspection: Inspection, *, issued_at=None)
     findings = list(inspection.findings.select_related("hazard").order_by("id"))
     bad = [f for f in findings if f.result == FindingResult.NON_COMPLIANT]
     fallback = str(FindingResult.label(FindingResult.NON_COMPLIANT))
+
+    def issue(kind, content):
+        document = documents.issue_document(actor, kind, inspection.enterprise, content, inspection=inspection,
+                                            issued_at=when, check_scope=False)
+        note_document_issued(actor, inspection, f"{DocumentKind.label(kind)} {document.number}",
+                             {"document": document.pk, "number": document.number}, time=when)
+        return document
+
     with transaction.atomic():
         if DocumentKind.SITE_INSPECTION_RECORD not in issued:
             lines = [inspection.summary] if inspection.summary else []
@@ -712,11 +719,11 @@ def issue_inspection_documents(actor, inspection: Inspection, *, issued_at=None)
                       enumerate(bad, start=1)]
             if not bad:
                 lines.append(gettext("No item was found out of compliance."))
-            out.append(issue_document(actor, DocumentKind.SITE_INSPECTION_RECORD, inspection.enterprise, {
+            out.append(issue(DocumentKind.SITE_INSPECTION_RECORD, {
                 "place": inspection.enterprise.address or inspection.enterprise.name,
                 "inspected_from": inspection.started_at or when, "inspected_to": inspection.finished_at or when,
                 "officers": _officers_text(inspection) or "—", "present": _present(inspection),
-                "findings": "\n".join(lines)}, inspection=inspection, issued_at=when, check_scope=False))
+                "findings": "\n".join(lines)}))
         if bad and DocumentKind.RECTIFICATION_ORDER not in issued:
             dues = [f.hazard.due_at for f in bad if f.hazard is not None and f.hazard.due_at is not None]
             deadline = (timezone.localtime(max(dues)).date() if dues
@@ -726,11 +733,11 @@ def issue_inspection_documents(actor, inspection: Inspection, *, issued_at=None)
                 for basis in (f.basis or "").replace("\n", "；").split("；"):
                     if basis and basis not in bases:
                         bases.append(basis)
-            out.append(issue_document(actor, DocumentKind.RECTIFICATION_ORDER, inspection.enterprise, {
+            out.append(issue(DocumentKind.RECTIFICATION_ORDER, {
                 "problems": "\n".join(f"{n}. {f.item_text}：{f.description or fallback}"
                                       for n, f in enumerate(bad, start=1)),
                 "legal_basis": "；".join(bases) or "《中华人民共和国安全生产法》第六十五条",
-                "deadline": deadline}, inspection=inspection, issued_at=when, check_scope=False))
+                "deadline": deadline}))
     return out
 
 
