@@ -184,7 +184,7 @@ def test_expiry_reminders_notify_the_keepers_once(demo_county):
     sent = services.remind_expiry()
     assert sent > 0
     township1 = User.objects.get(username="township1")
-    mine = Notification.objects.filter(recipient=township1)
+    mine = Notification.objects.filter(recipient=township1, object_type="resources.stockbatch")
     due = services.expiring_batches().filter(region_code__startswith=township1.scope_region_code).count()
     assert mine.count() == due
     assert services.remind_expiry() == 0  # idempotent per batch and due date
