@@ -179,7 +179,7 @@ def hazard_report(request):
         try:
             hazard = services.report_hazard(request.user, form.service_data(), [photo] if photo else [])
         except ServiceError as exc:
-            service_errors_to_form(form, _photo_errors(exc))
+            service_errors_to_form(form, _file_errors(exc, "photo"))
         else:
             messages.success(request, _("Hazard reported."))
             return redirect("hazard_detail", pk=hazard.pk)
@@ -187,10 +187,11 @@ def hazard_report(request):
                                               "cancel_url": reverse("hazard_list")})
 
 
-def _photo_errors(exc: ServiceError) -> ServiceError:
+def _file_errors(exc: ServiceError, field: str) -> ServiceError:
+    """The service names an upload ``file``; the form calls it ``field`` (photo, evidence)."""
     for error in exc.errors:
         if error["field"] == "file":
-            error["field"] = "photo"
+            error["field"] = field
     return exc
 
 
@@ -263,13 +264,7 @@ def hazard_act(request, pk: int, action: str):
     try:
         services.perform(request.user, hazard, action, form.payload(), form.files_list())
     except ServiceError as exc:
-        for error in exc.errors or [{"field": "", "message": exc.detail}]:
-            field = error["field"] if error["field"] in form.fields else None
-            if error["field"] == "file":
-                field = "evidence" if "evidence" in form.fields else None
-            form.add_error(field, error["message"])
-        if exc.errors and exc.detail != "Validation failed":
-            form.add_error(None, exc.detail)
+        _form_errors(form, _file_errors(exc, "evidence"))
         status = STATUS_OF.get(type(exc), 400)
         return _hazard_page(request, hazard, bound=form, status=status)
     messages.success(request, _("%(action)s: done.") % {"action": ACTION_LABELS[action]})
