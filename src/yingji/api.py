@@ -4,11 +4,13 @@ from ninja import NinjaAPI
 
 from yingji.core.api import router as core_router
 from yingji.core.api_support import ActiveSessionAuth, BearerTokenAuth, TextPolicyParser, install_error_handlers
+from yingji.disasters.api import router as disasters_router
 from yingji.duty.api import router as duty_router
 from yingji.enforcement.api import router as enforcement_router
 from yingji.enterprises.api import router as enterprises_router
 from yingji.incidents.api import router as incidents_router
 from yingji.monitoring.api import router as monitoring_router
+from yingji.preparedness.api import router as preparedness_router
 from yingji.prevention.api import router as prevention_router
 from yingji.resources.api import router as resources_router
 from yingji.warnings.api import router as warnings_router
@@ -35,3 +37,5 @@ api.add_router("", resources_router)
 api.add_router("", monitoring_router)
 api.add_router("", warnings_router)
 api.add_router("", enforcement_router)
+api.add_router("", preparedness_router)
+api.add_router("", disasters_router)

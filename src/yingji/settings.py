@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "yingji.monitoring",
     "yingji.warnings",
     "yingji.enforcement",
+    "yingji.preparedness",
+    "yingji.disasters",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("yingji.monitoring.urls")),
     path("", include("yingji.warnings.urls")),
     path("", include("yingji.enforcement.urls")),
+    path("", include("yingji.preparedness.urls")),
+    path("", include("yingji.disasters.urls")),
 ]
 
 handler400 = "yingji.core.errorpages.bad_request"

@@ -1,0 +1,1 @@
+"""Models of disasters, one module per area; each area appends its import below."""

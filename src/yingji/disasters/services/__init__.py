@@ -1,0 +1,1 @@
+"""Services of disasters (the only writers), one module per area."""

@@ -1,0 +1,1 @@
+"""Preparedness: plan documents and their life cycle, drills, training and exams, publicity."""

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PreparednessConfig(AppConfig):
+    name = "yingji.preparedness"
+    label = "preparedness"
+    verbose_name = _("Preparedness")
+
+    def ready(self) -> None:
+        # Each area appends its own block below (surfaces, demo generator, modules, registries).
+        pass

@@ -1,0 +1,1 @@
+"""Services of preparedness (the only writers), one module per area."""
