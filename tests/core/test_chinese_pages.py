@@ -74,6 +74,8 @@ OBJECT_PAGES = {
     "campaign_edit": "enforcement.campaign", "campaign_task_detail": "enforcement.campaigntask",
     "supervision_order_detail": "enforcement.supervisionorder",
     "inspection_detail": "enforcement.inspection", "inspection_field": "enforcement.inspection",
+    # --- hazard places ---
+    "hazard_place_detail": "prevention.hazardplace", "hazard_place_edit": "prevention.hazardplace",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.

@@ -11,6 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from yingji.core import attachments, policy
+from yingji.core.api import Lat, Lon, RegionCode
 from yingji.core.api_support import (
     ERRORS,
     Date,
@@ -25,14 +26,23 @@ from yingji.core.api_support import (
     page_of,
     paginate,
 )
-from yingji.core.crud import Crud, Output
+from yingji.core.crud import Crud, Output, patch_of
 from yingji.core.errors import ValidationFailed
 from yingji.core.surfaces import record_reveal
 from yingji.enterprises.models import Enterprise
 from yingji.standards import major_hazards
 
 from . import services, stats, surfaces
-from .choices import AccidentType, AssessmentMethod, AttachmentPurpose, ControlTier, HazardLevel, HazardSource
+from .choices import (
+    AccidentType,
+    AssessmentMethod,
+    AttachmentPurpose,
+    ControlTier,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    PlaceKind,
+)
 from .filters import HazardFilterSet
 from .models import Hazard, RiskPoint, grade_of
 from .surfaces import RISK_POINTS
@@ -265,8 +275,10 @@ def delete_risk(request, id: Id):
 
 class HazardOut(Schema):
     id: int
-    enterprise_id: int
+    enterprise_id: int | None = Field(description="The enterprise the hazard belongs to; null for a place's hazard")
     enterprise_name: str
+    place_id: int | None = Field(description="The place (GET /hazard-places/{id}) a hazard of no enterprise belongs to")
+    place_name: str
     region_code: str
     risk_point_id: int | None
     title: str
@@ -300,6 +312,8 @@ class HazardOut(Schema):
 
 class HazardIn(InSchema):
     enterprise_id: Id | None = Field(None, description="Defaults to your own enterprise for enterprise accounts")
+    place_id: Id | None = Field(None, description=(
+        "Instead of enterprise_id: the place (GET /hazard-places) of a hazard no registered enterprise owns"))
     title: ShortText(200, 1)
     description: ShortText(services.MAX_TEXT, 1)
     location: ShortText(200) = ""
@@ -398,7 +412,8 @@ def _hazard_out(h: Hazard, user, *, reveal: bool | None = None) -> dict:
         reveal = policy.reveal_pii(user, Hazard)
     phone = h.responsible_phone if reveal else policy.mask_phone(h.responsible_phone)
     return {
-        "id": h.pk, "enterprise_id": h.enterprise_id, "enterprise_name": h.enterprise.name,
+        "id": h.pk, "enterprise_id": h.enterprise_id, "enterprise_name": h.enterprise.name if h.enterprise_id else "",
+        "place_id": h.place_id, "place_name": h.place.name if h.place_id else "",
         "region_code": h.region_code, "risk_point_id": h.risk_point_id, "title": h.title,
         "description": h.description, "location": h.location, "source": h.source, "reporter": h.reporter_name,
         "found_at": h.found_at, "state": h.state, "level": h.level, "criterion": h.criterion,
@@ -419,12 +434,12 @@ def _attachment_out(a) -> dict:
 
 
 def _hazard(request, id: int) -> Hazard:
-    return policy.get_object(request.auth, Hazard, id, queryset=Hazard.objects.select_related("enterprise"))
+    return policy.get_object(request.auth, Hazard, id, queryset=Hazard.objects.select_related("enterprise", "place"))
 
 
 @router.get("/hazards", response={200: page_of(HazardOut), **ERRORS}, tags=["hazards"], summary="List hazards")
 def list_hazards(request, filters: Query[filter_params(HazardFilterSet)], page: Query[PageParams]):
-    qs = Hazard.objects.for_user(request.auth).select_related("enterprise")
+    qs = Hazard.objects.for_user(request.auth).select_related("enterprise", "place")
     reveal = policy.reveal_pii(request.auth, Hazard)
     return paginate(apply_filters(HazardFilterSet, request, qs), page,
                     lambda h: _hazard_out(h, request.auth, reveal=reveal))
@@ -485,10 +500,11 @@ def get_hazard(request, id: Id):
 @router.post("/hazards", response={201: HazardOut, **ERRORS}, tags=["hazards"], summary="Report a hazard")
 def report_hazard(request, payload: HazardIn):
     data = payload.model_dump(exclude_none=True)
-    if "enterprise_id" not in data and request.auth.enterprise_id:
+    if "enterprise_id" not in data and "place_id" not in data and request.auth.enterprise_id:
         data["enterprise_id"] = request.auth.enterprise_id
     hazard = services.report_hazard(request.auth, data)
-    return Status(201, _hazard_out(Hazard.objects.select_related("enterprise").get(pk=hazard.pk), request.auth))
+    return Status(201, _hazard_out(Hazard.objects.select_related("enterprise", "place").get(pk=hazard.pk),
+                                   request.auth))
 
 
 @router.get("/hazards/{id}/transitions", response={200: HazardTransitionsOut, **ERRORS}, tags=["hazards"],
@@ -512,7 +528,7 @@ def apply_transition(request, id: Id, payload: HazardTransitionIn):
     data = payload.model_dump(exclude_none=True)
     action = data.pop("action")
     hazard = services.perform(request.auth, hazard, action, data)
-    return _hazard_out(Hazard.objects.select_related("enterprise").get(pk=hazard.pk), request.auth)
+    return _hazard_out(Hazard.objects.select_related("enterprise", "place").get(pk=hazard.pk), request.auth)
 
 
 @router.get("/hazards/{id}/events", response={200: page_of(HazardEventOut), **ERRORS}, tags=["hazards"],
@@ -594,3 +610,50 @@ def record_hazard_sample_result(request, id: Id, payload: HazardSampleResultIn):
     sample = surfaces.SAMPLES.get(request.auth, id)
     services.check_sample(request.auth, sample, passed=payload.passed, note=payload.note, due_at=payload.due_at)
     return SAMPLES.answer(request.auth, surfaces.SAMPLES.get(request.auth, id), audited=False)
+
+
+# --- places hazards belong to when no enterprise does -----------------------------------------------------------
+
+
+class HazardPlaceOut(Schema):
+    id: int
+    kind: str = Field(description="dike, reservoir, culvert, flash_flood_gully, geohazard, village_lane, "
+                                  "construction_site, public_place or other")
+    name: str
+    region_code: str
+    address: str
+    lat: float | None
+    lon: float | None
+    responsible_unit: str
+    responsible_person: str
+    responsible_phone: str = Field(description="Masked without the personal-data grant")
+    note: str
+    open_hazards: int = Field(description="Hazards of the place not yet closed")
+
+
+class HazardPlaceIn(InSchema):
+    kind: _literal(PlaceKind.values())
+    name: ShortText(200, 1)
+    region_code: RegionCode = Field(description="The township (9 digits) or village (12) the place lies in")
+    address: ShortText(200) = ""
+    lat: Lat | None = None
+    lon: Lon | None = None
+    responsible_unit: ShortText(200, 1)
+    responsible_person: ShortText(50) = ""
+    responsible_phone: Phone = ""
+    note: ShortText(services.MAX_TEXT) = ""
+
+
+def _open_hazards(place) -> int:
+    """Counted by the surface's queryset on lists and reads; counted here for a place just written."""
+    counted = getattr(place, "open_hazards", None)
+    return counted if counted is not None else place.hazards.filter(state__in=HazardState.OPEN).count()
+
+
+PLACES = (Crud(router, surfaces.PLACES, "/hazard-places", out=HazardPlaceOut, module=__name__, tags=["hazards"],
+               in_schema=HazardPlaceIn, patch_schema=patch_of(HazardPlaceIn, "HazardPlacePatch"),
+               output=Output(HazardPlaceOut, phones=("responsible_phone",), resolvers={
+                   "lat": lambda p: _num(p.lat), "lon": lambda p: _num(p.lon),
+                   "open_hazards": _open_hazards}))
+          .list("list_hazard_places", summary="Places hazards belong to when no registered enterprise does")
+          .get("get_hazard_place").create("create_hazard_place").update("update_hazard_place"))

@@ -13,6 +13,9 @@ class PreventionConfig(AppConfig):
         from . import demo
 
         register_generator(demo, order=20)
+        from . import demo_places
+
+        register_generator(demo_places, order=21)
         from . import (
             archive,
             surfaces,
@@ -25,3 +28,8 @@ class PreventionConfig(AppConfig):
         from yingji.core.surfaces import register_page
 
         register_page("prevention.hazard", "hazard_detail")
+
+        from yingji.core.modules import Module, register_module
+
+        register_module(Module("hazard_places", _("Hazard places"), "signpost-split", "hazard_place_list",
+                               "prevention.hazardplace"), before="monitoring")

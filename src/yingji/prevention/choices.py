@@ -157,6 +157,33 @@ class HazardSource(ChoiceSet):
     )
 
 
+class PlaceKind(ChoiceSet):
+    """What kind of place a hazard without an enterprise belongs to: the flood-season and public places townships
+    and member units check (汛前大排查, 公共场所排查)."""
+    FIELDS = (("prevention.hazardplace", "kind"),)
+
+    DIKE = "dike"  # 堤防段
+    RESERVOIR = "reservoir"  # 水库、山塘
+    CULVERT = "culvert"  # 涵闸、桥涵
+    FLASH_FLOOD_GULLY = "flash_flood_gully"  # 山洪沟
+    GEOHAZARD = "geohazard"  # 地质灾害隐患点
+    VILLAGE_LANE = "village_lane"  # 村道、农村道路
+    CONSTRUCTION_SITE = "construction_site"  # 无登记企业的施工工地
+    PUBLIC_PLACE = "public_place"  # 公共场所
+    OTHER = "other"
+    CHOICES = (
+        (DIKE, _("Dike section"), "primary"),
+        (RESERVOIR, _("Reservoir or pond"), "info"),
+        (CULVERT, _("Culvert or sluice"), "secondary"),
+        (FLASH_FLOOD_GULLY, _("Flash-flood gully"), "warning"),
+        (GEOHAZARD, _("Geological hazard point"), "danger"),
+        (VILLAGE_LANE, _("Village road"), "secondary"),
+        (CONSTRUCTION_SITE, _("Construction site without a registered enterprise"), "dark"),
+        (PUBLIC_PLACE, _("Public place"), "success"),
+        (OTHER, pgettext_lazy("kind", "Other"), "light"),
+    )
+
+
 class HazardAction(ChoiceSet):
     """What a hazard's timeline records: the workflow's actions plus report, extension, evidence and escalation."""
     NAME = "hazard_action"

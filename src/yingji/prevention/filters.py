@@ -16,10 +16,11 @@ from .choices import (
     HazardLevel,
     HazardSource,
     HazardState,
+    PlaceKind,
     RiskColour,
     SampleState,
 )
-from .models import Hazard, HazardSample, RiskPoint
+from .models import Hazard, HazardPlace, HazardSample, RiskPoint
 from .stats import overdue_q
 
 
@@ -56,7 +57,12 @@ class RiskPointFilterSet(_PlaceFilterSet):
 
 
 class HazardFilterSet(_PlaceFilterSet):
-    SEARCH_FIELDS = ("title", "description", "location", "enterprise__name")
+    SEARCH_FIELDS = ("title", "description", "location", "enterprise__name", "place__name")
+    subject = django_filters.ChoiceFilter(
+        method="filter_subject", label=_("Belongs to"),
+        choices=(("enterprise", _("An enterprise")), ("place", _("A place"))))
+    place_kind = django_filters.ChoiceFilter(field_name="place__kind", choices=PlaceKind.choices(),
+                                             label=_("Kind of place"))
     state = django_filters.ChoiceFilter(choices=HazardState.choices(), label=_("State"))
     level = django_filters.ChoiceFilter(choices=HazardLevel.choices(), label=_("Hazard level"))
     source = django_filters.ChoiceFilter(choices=HazardSource.choices(), label=_("Source"))
@@ -68,8 +74,15 @@ class HazardFilterSet(_PlaceFilterSet):
 
     class Meta:
         model = Hazard
-        fields = ["state", "level", "source", "township", "enterprise", "overdue", "supervised", "is_open",
-                  "found_since", "found_until"]
+        fields = ["state", "level", "source", "township", "enterprise", "subject", "place_kind", "overdue",
+                  "supervised", "is_open", "found_since", "found_until"]
+
+    def filter_subject(self, queryset, name, value):
+        if value == "place":
+            return queryset.filter(place__isnull=False)
+        if value == "enterprise":
+            return queryset.filter(enterprise__isnull=False)
+        return queryset
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -92,3 +105,13 @@ class HazardSampleFilterSet(SearchFilterSet):
     class Meta:
         model = HazardSample
         fields = ["township", "state", "period"]
+
+
+class HazardPlaceFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("name", "address", "responsible_unit", "responsible_person")
+    township = RegionFilter()
+    kind = django_filters.ChoiceFilter(choices=PlaceKind.choices(), label=_("Kind of place"))
+
+    class Meta:
+        model = HazardPlace
+        fields = ["township", "kind"]

@@ -10,13 +10,13 @@ from django.utils.translation import pgettext_lazy
 
 from yingji.core import policy
 from yingji.core.forms import PhoneField
-from yingji.core.models import User
+from yingji.core.models import Region, User
 from yingji.enterprises.models import Enterprise
 from yingji.standards import major_hazards, risk
 
 from . import services
 from .choices import AccidentType, AssessmentMethod, AttachmentPurpose, ControlTier, HazardLevel, HazardSource
-from .models import Hazard, RiskPoint
+from .models import Hazard, HazardPlace, RiskPoint
 
 FILE_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 
@@ -53,7 +53,10 @@ def _criterion_field(**kwargs):
 
 
 class HazardReportForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False)
+    place = forms.ModelChoiceField(label=_("Place"), queryset=HazardPlace.objects.none(), required=False,
+                                   help_text=_("For a hazard of a place with no registered enterprise (a dike, a "
+                                               "gully, a village road…): choose the place instead of an enterprise."))
     title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=_text_area(4), max_length=services.MAX_TEXT)
     location = forms.CharField(label=pgettext_lazy("place", "Location"), max_length=200, required=False)
@@ -69,6 +72,9 @@ class HazardReportForm(forms.Form):
         if user.enterprise_id:
             self.fields["enterprise"].initial = user.enterprise_id
             self.fields["enterprise"].widget = forms.HiddenInput()
+            del self.fields["place"]
+        else:
+            self.fields["place"].queryset = HazardPlace.objects.for_user(user)
         own = Enterprise.objects.filter(pk=user.enterprise_id).values_list("sector", flat=True).first() \
             if user.enterprise_id else None
         self.fields["criterion"].choices = _criterion_choices(own)
@@ -78,10 +84,20 @@ class HazardReportForm(forms.Form):
             self.fields["source"].initial = sources[0]
             self.fields["source"].widget = forms.HiddenInput()
 
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("enterprise") and not cleaned.get("place") and "enterprise" not in self.errors:
+            self.add_error("enterprise", _("Choose an enterprise or a place"))
+        return cleaned
+
     def service_data(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k != "photo"}
         if not data.get("found_at"):
             data.pop("found_at", None)
+        if not data.get("place"):
+            data.pop("place", None)
+        else:
+            data.pop("enterprise", None)
         return data
 
 
@@ -122,6 +138,9 @@ class ConfirmForm(_ActionForm):
         hazard = self.hazard
         self.fields["responsible_user"].queryset = services.hazard_responsibles(hazard)
         self.fields["responsible_user"].label_from_instance = lambda u: f"{u} ({u.username})"
+        if hazard.enterprise_id is None:
+            del self.fields["criterion"]  # the sectors' criteria judge enterprises, not places
+            return
         self.fields["criterion"].choices = _criterion_choices(hazard.enterprise.sector)
         self.fields["criterion"].initial = hazard.criterion
         if hazard.criterion:
@@ -257,3 +276,43 @@ class SampleResultForm(forms.Form):
     note = forms.CharField(label=_("Findings of the check"), widget=_text_area(3), max_length=services.MAX_TEXT)
     due_at = forms.DateField(label=_("New rectification deadline"), widget=forms.DateInput, required=False,
                              help_text=_("Required when the check fails: the hazard is reopened until then."))
+
+
+def _place_region_choices(user) -> list[tuple[str, str]]:
+    """The townships and villages of the user's jurisdiction, by name (a village under its township's name)."""
+    regions = list(Region.objects.filter(policy.scope_q(user, Region)).order_by("code").only("code", "name"))
+    names = {r.code: r.name for r in regions}
+    choices = []
+    for r in regions:
+        if len(r.code) == 9:
+            choices.append((r.code, r.name))
+        elif len(r.code) == 12:
+            choices.append((r.code, f"{names.get(r.code[:9], '')} · {r.name}".strip(" ·")))
+    return choices
+
+
+class HazardPlaceForm(forms.ModelForm):
+    """A place of the register; the region is a township or village of the user's jurisdiction."""
+
+    class Meta:
+        model = HazardPlace
+        fields = ["kind", "name", "region_code", "address", "lat", "lon", "responsible_unit", "responsible_person",
+                  "responsible_phone", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["region_code"] = forms.ChoiceField(label=_("Township / village"),
+                                                       choices=_place_region_choices(user))
+        if self.instance.pk:
+            self.fields["region_code"].initial = self.instance.region_code
+
+    def _post_clean(self):
+        # Model validation belongs to the service (it also audits); the form only parses input.
+        pass
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        if self.instance.pk:
+            data = {k: v for k, v in data.items() if k in self.changed_data}
+        return data

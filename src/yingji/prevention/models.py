@@ -7,14 +7,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yingji.core.choices import Role
-from yingji.core.models import ALL_ROLES, CRUD, PII_ROLES, Scoped
+from yingji.core.models import ALL_ROLES, CRUD, PII_ROLES, Scoped, phone_validator, region_code_validator
 from yingji.core.timeline import TimelineEvent
 from yingji.core.workflow import Versioned
 from yingji.standards import major_hazards, risk
@@ -27,6 +27,7 @@ from .choices import (
     HazardLevel,
     HazardSource,
     HazardState,
+    PlaceKind,
     RiskColour,
     SampleState,
 )
@@ -173,11 +174,62 @@ class RiskPoint(Scoped):
         super().save(*args, **kwargs)
 
 
-class Hazard(Scoped, Versioned):
-    """An accident hazard (事故隐患) of an enterprise and its closed loop (see ``services`` for the workflow)."""
+#: Regulators who keep the register of places (townships and member units find hazards there).
+PLACE_KEEPERS = {Role.ADMIN, Role.SECTION_STAFF, Role.TOWNSHIP_STAFF}
 
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"),
+
+class HazardPlace(Scoped):
+    """A place hazards belong to when no registered enterprise does: a dike section, a reservoir, a culvert, a
+    flash-flood gully, a geological hazard point, a village road, a construction site of no registered enterprise, a
+    public place. Townships and member units find hazards there and chase them to zero through the same closed
+    loop (通报, 督办) as enterprises' hazards; the place's responsible unit rectifies."""
+
+    kind = models.CharField(_("kind of place"), max_length=24, choices=PlaceKind.choices(), db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    region_code = models.CharField(_("region code"), max_length=12, db_index=True,
+                                   validators=[region_code_validator])
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                              validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                              validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    responsible_unit = models.CharField(_("responsible unit"), max_length=200)
+    responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
+    responsible_phone = models.CharField(_("responsible person's phone"), max_length=32, blank=True,
+                                         validators=[phone_validator])
+    note = models.TextField(_("notes"), blank=True)
+
+    GRANTS = _with_pii({role: {"view"} for role in ALL_ROLES if role != Role.ENTERPRISE_USER}
+                       | {role: CRUD for role in PLACE_KEEPERS}
+                       | {Role.GRID_MEMBER: {"view", "add"}, Role.INSPECTOR: {"view", "add"}})
+
+    class Meta:
+        ordering = ["region_code", "kind", "name"]
+        verbose_name = _("hazard place")
+        verbose_name_plural = _("hazard places")
+        constraints = [models.UniqueConstraint(fields=["region_code", "name"], name="hazard_place_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if (self.lat is None) != (self.lon is None):
+            errors["lat" if self.lat is None else "lon"] = _("Give both latitude and longitude, or neither.")
+        if self.region_code and len(self.region_code) < 9:
+            errors["region_code"] = _("A place lies in a township or a village.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Hazard(Scoped, Versioned):
+    """An accident hazard (事故隐患) and its closed loop (see ``services`` for the workflow). Its subject is an
+    enterprise or, for flood-season and public-place hazards, a place (``HazardPlace``): exactly one of the two."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,
                                    on_delete=models.CASCADE, related_name="hazards")
+    place = models.ForeignKey(HazardPlace, verbose_name=_("place"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="hazards")
     region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
     risk_point = models.ForeignKey(RiskPoint, verbose_name=_("risk point"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="hazards")
@@ -232,9 +284,23 @@ class Hazard(Scoped, Versioned):
         verbose_name = _("hazard")
         verbose_name_plural = _("hazards")
         indexes = [models.Index(fields=["state", "due_at"], name="hazard_state_due_idx")]
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(enterprise__isnull=False, place__isnull=True)
+                       | models.Q(enterprise__isnull=True, place__isnull=False)),
+            name="hazard_one_subject")]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def subject(self):
+        """The enterprise or the place the hazard belongs to."""
+        return self.enterprise if self.enterprise_id else self.place
+
+    @property
+    def subject_name(self) -> str:
+        subject = self.subject
+        return subject.name if subject is not None else ""
 
     @property
     def is_overdue(self) -> bool:

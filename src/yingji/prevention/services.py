@@ -88,7 +88,7 @@ from .choices import (
     NotificationKind,
     SampleState,
 )
-from .models import SAMPLER_ROLES, Hazard, HazardEvent, HazardSample, RiskPoint, SamplingRun
+from .models import SAMPLER_ROLES, Hazard, HazardEvent, HazardPlace, HazardSample, RiskPoint, SamplingRun
 
 VERIFIER_ROLES = frozenset({Role.INSPECTOR, Role.SECTION_STAFF, Role.TOWNSHIP_STAFF})
 ENTERPRISE = frozenset({Role.ENTERPRISE_USER})
@@ -113,7 +113,14 @@ def _county_scoped(user) -> bool:
 
 
 def _is_rectifier(hazard: Hazard, actor) -> bool:
-    own_enterprise = actor.has_role(Role.ENTERPRISE_USER) and actor.enterprise_id == hazard.enterprise_id
+    if hazard.enterprise_id is None:
+        # A place's responsible unit (a village committee, a water station) seldom has an account: the account
+        # made responsible rectifies; without one, the township's staff covering the place act for the unit.
+        if hazard.responsible_user_id is not None:
+            return hazard.responsible_user_id == actor.pk
+        return actor.has_role(Role.TOWNSHIP_STAFF) and policy.sees(actor, hazard)
+    own_enterprise = (hazard.enterprise_id is not None and actor.has_role(Role.ENTERPRISE_USER)
+                      and actor.enterprise_id == hazard.enterprise_id)
     return own_enterprise or (hazard.responsible_user_id is not None and hazard.responsible_user_id == actor.pk)
 
 
@@ -232,9 +239,13 @@ def hazard_responsibles(hazard: Hazard):
 
 
 def _criterion(enterprise, value) -> str:
-    """A criterion code of the enterprise's sector lists (``standards.major_hazards``), or ''."""
+    """A criterion code of the enterprise's sector lists (``standards.major_hazards``), or ''. The sector
+    criteria judge enterprises; a place's hazard is graded by its level alone."""
     if value in (None, ""):
         return ""
+    if enterprise is None:
+        raise ValidationFailed.from_dict({"criterion": [gettext(
+            "The major hazard criteria of the sectors apply to enterprises' hazards, not to places")]})
     if not isinstance(value, str) or not major_hazards.applies(value, enterprise.sector):
         raise ValidationFailed.from_dict({"criterion": [gettext(
             "Choose an item of the major hazard criteria that apply to the enterprise's sector")]})
@@ -337,7 +348,7 @@ def _on_applied(hazard: Hazard, t: Transition, actor, payload: Mapping[str, Any]
         if hazard.level == HazardLevel.MAJOR:
             _notify(_staff_covering(hazard, {Role.SECTION_STAFF}, county_only=True), NotificationKind.SUPERVISION,
                     _msg("Major hazard “%(title)s” at %(enterprise)s is listed for county supervision.",
-                         title=title, enterprise=hazard.enterprise.name), hazard, actor)
+                         title=title, enterprise=hazard.subject_name), hazard, actor)
     elif t.action == "rectify" and hazard.confirmed_by_id:
         _notify([hazard.confirmed_by], NotificationKind.TO_VERIFY,
                 _msg("Hazard “%(title)s” was rectified and awaits verification.", title=title), hazard, actor)
@@ -476,6 +487,12 @@ def sampleable(hazard: Hazard) -> bool:
 
 
 def _enterprise_accounts(hazard: Hazard) -> list:
+    """The accounts answering for the hazard's subject: the enterprise's, or for a place the one made responsible
+    (else the township's staff covering it)."""
+    if hazard.enterprise_id is None:
+        if hazard.responsible_user_id:
+            return [hazard.responsible_user]
+        return _staff_covering(hazard, {Role.TOWNSHIP_STAFF})
     return list(User.objects.filter(is_active=True, enterprise_id=hazard.enterprise_id))
 
 
@@ -566,7 +583,7 @@ def draw_monthly_samples(now: datetime.datetime | None = None, share: float | No
                 _new_sample(hazard, None, period, "")
                 _notify(_staff_covering(hazard, {Role.TOWNSHIP_STAFF, Role.INSPECTOR}), NotificationKind.SAMPLED,
                         _msg("Hazard “%(title)s” of %(enterprise)s, closed by the enterprise itself, was drawn for a "
-                             "sample check.", title=hazard.title[:100], enterprise=hazard.enterprise.name),
+                             "sample check.", title=hazard.title[:100], enterprise=hazard.subject_name),
                         hazard)
     except IntegrityError:
         return None  # another worker drew this month first
@@ -603,21 +620,38 @@ def report_hazard(actor, data: Mapping[str, Any], photos: Iterable = ()) -> Haza
     """Register a hazard found by ``actor`` (an enterprise self-check, an inspector, a township or grid check)."""
     policy.require(actor, "add", Hazard)
     data = dict(data)
-    enterprise = _enterprise_in_scope(actor, data.pop("enterprise", None) or data.pop("enterprise_id", None))
-    allowed_sources = sources_for(actor)
+    enterprise_ref = data.pop("enterprise", None) or data.pop("enterprise_id", None)
+    place_ref = data.pop("place", None) or data.pop("place_id", None)
+    place = None
+    if place_ref not in (None, "") and enterprise_ref not in (None, ""):
+        raise ValidationFailed.from_dict({"place_id": [gettext(
+            "A hazard belongs to an enterprise or to a place, not both")]})
+    if place_ref not in (None, ""):
+        enterprise = None
+        place = policy.get_in_scope_or_field_error(HazardPlace, place_ref, actor, "place_id")
+    else:
+        enterprise = _enterprise_in_scope(actor, enterprise_ref)
+    allowed_sources = [s for s in sources_for(actor) if place is None or s != HazardSource.SELF_CHECK]
     source = data.pop("source", None) or (allowed_sources[0] if allowed_sources else "")
     if source not in allowed_sources:
+        if place is not None and not allowed_sources:
+            raise ValidationFailed.from_dict({"place_id": [gettext(
+                "Hazards of places are reported by townships, grid members and the bureau's staff")]})
         raise ValidationFailed.from_dict({"source": [f"You may report as: {', '.join(allowed_sources)}"]})
     found_at = data.pop("found_at", None)
     found_at = as_datetime(found_at, "found_at", end_of_day=False) if found_at else timezone.now()
     if found_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationFailed.from_dict({"found_at": [gettext("A hazard cannot be found in the future")]})
     risk_point = data.pop("risk_point", None) or data.pop("risk_point_id", None)
+    if risk_point is not None and place is not None:
+        raise ValidationFailed.from_dict({"risk_point_id": [gettext(
+            "Risk points are an enterprise's; a place's hazard has none")]})
     if risk_point is not None:
         risk_point = policy.get_in_scope_or_field_error(RiskPoint, risk_point, actor, "risk_point_id",
                                                         queryset=RiskPoint.objects.filter(enterprise=enterprise))
     values = {
-        "enterprise": enterprise, "region_code": enterprise.region_code, "risk_point": risk_point,
+        "enterprise": enterprise, "place": place, "region_code": (enterprise or place).region_code,
+        "risk_point": risk_point,
         "title": _text(data, "title", required=True, max_length=200),
         "description": _text(data, "description", required=True),
         "location": _text(data, "location", max_length=200),
@@ -728,7 +762,7 @@ def _escalation_recipients(hazard: Hazard, old_level: int, new_level: int) -> li
         if hazard.responsible_user_id:
             recipients.append(hazard.responsible_user)
         else:
-            recipients += list(User.objects.filter(enterprise_id=hazard.enterprise_id, is_active=True))
+            recipients += _enterprise_accounts(hazard)
         recipients += ([hazard.confirmed_by] if hazard.confirmed_by_id
                        else _staff_covering(hazard, {Role.TOWNSHIP_STAFF}))
         if hazard.level == HazardLevel.MAJOR:
@@ -754,7 +788,7 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
     for level, after in ESCALATION_STEPS:
         due |= Q(escalation_level__lt=level, due_at__lt=now - after)
     candidates = (Hazard.objects.filter(state__in=HazardState.DEADLINE_RUNNING, due_at__isnull=False).filter(due)
-                  .select_related("enterprise", "responsible_user", "confirmed_by").order_by("due_at", "pk"))
+                  .select_related("enterprise", "place", "responsible_user", "confirmed_by").order_by("due_at", "pk"))
     escalated = 0
     for hazard in candidates:
         old_level, target = hazard.escalation_level, escalation_target(hazard.due_at, now)
@@ -770,7 +804,7 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
             days = (now - hazard.due_at).days
             message = _msg("Hazard “%(title)s” at %(enterprise)s is overdue: the deadline was %(due)s "
                            "(%(days)s days ago). Escalation level %(level)s.",
-                           title=hazard.title[:100], enterprise=hazard.enterprise.name,
+                           title=hazard.title[:100], enterprise=hazard.subject_name,
                            due=_local(hazard.due_at), days=days, level=target)
             _notify(_escalation_recipients(hazard, old_level, target), NotificationKind.OVERDUE, message, hazard)
             _event(hazard, None, HazardAction.OVERDUE, hazard.state, hazard.state, message,

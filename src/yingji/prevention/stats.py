@@ -8,8 +8,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Substr, TruncMonth, TruncQuarter
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,10 +18,14 @@ from yingji.core.models import Region
 from yingji.enterprises import industries
 from yingji.enterprises.models import Enterprise
 
-from .choices import HazardSource, HazardState, RiskColour
+from .choices import HazardSource, HazardState, PlaceKind, RiskColour
 
 RISK_GROUPS = ("township", "industry", "enterprise")
-HAZARD_GROUPS = ("township", "industry", "source", "month", "quarter")
+HAZARD_GROUPS = ("township", "industry", "source", "subject", "month", "quarter")
+#: The group key of places' hazards where an enterprise's attribute groups (industry), and of enterprises' hazards
+#: where the subject's kind does.
+PLACE_KEY = "place"
+ENTERPRISE_KEY = "enterprise"
 COLOURS = tuple(RiskColour.values())
 TOWNSHIP_CODE_LENGTH = 9
 
@@ -36,7 +40,9 @@ def _labels(group_by: str, keys) -> dict:
         names = _township_names()
         return {k: names.get(k, k) for k in keys}
     if group_by == "industry":
-        return {k: industries.label(k) for k in keys}
+        return {k: (_("Places (no enterprise)") if k == PLACE_KEY else industries.label(k)) for k in keys}
+    if group_by == "subject":
+        return {k: (_("Enterprises") if k == ENTERPRISE_KEY else PlaceKind.label(k)) for k in keys}
     if group_by == "enterprise":
         return dict(Enterprise.objects.filter(pk__in=keys).values_list("pk", "name"))
     if group_by == "source":
@@ -44,11 +50,16 @@ def _labels(group_by: str, keys) -> dict:
     return {}
 
 
-def _key_expression(group_by: str, enterprise_path: str = "enterprise"):
+def _key_expression(group_by: str, enterprise_path: str = "enterprise", hazards: bool = False):
     if group_by == "township":
         return Substr("region_code", 1, TOWNSHIP_CODE_LENGTH)
     if group_by == "industry":
+        if enterprise_path == "enterprise" and hazards:
+            return Case(When(place__isnull=False, then=Value(PLACE_KEY)),
+                        default=F(f"{enterprise_path}__industry_division"))
         return F(f"{enterprise_path}__industry_division")
+    if group_by == "subject":
+        return Coalesce(F("place__kind"), Value(ENTERPRISE_KEY))
     if group_by == "enterprise":
         return F(f"{enterprise_path}_id")
     if group_by == "source":
@@ -136,7 +147,7 @@ def hazard_statistics(hazards: QuerySet, group_by: str, since: datetime.datetime
         qs = qs.filter(found_at__gte=since)
     if until is not None:
         qs = qs.filter(found_at__lt=until)
-    grouped = (qs.annotate(group_key=_key_expression(group_by)).values("group_key").annotate(
+    grouped = (qs.annotate(group_key=_key_expression(group_by, hazards=True)).values("group_key").annotate(
         found=Count("id"),
         rectified=Count("id", filter=Q(state__in=RECTIFIED_OR_LATER)),
         closed=Count("id", filter=Q(state=HazardState.CLOSED)),

@@ -4,15 +4,17 @@ form pages stay bespoke (the form maps the method's L/E/C/S inputs); hazards are
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _l
 
-from yingji.core.surfaces import Badge, Column, Computed, Phone, Region, Surface, When, register
+from yingji.core import policy
+from yingji.core.surfaces import Badge, Column, Computed, Coordinates, Phone, Region, Surface, When, register
 
-from . import filters, services, stats
-from .choices import AccidentType, ControlTier, RiskColour, SampleState
-from .models import HazardSample, RiskPoint
+from . import filters, forms, services, stats
+from .choices import AccidentType, ControlTier, HazardState, PlaceKind, RiskColour, SampleState
+from .models import Hazard, HazardPlace, HazardSample, RiskPoint
 
 
 def _colour_cards(request) -> dict:
@@ -64,5 +66,39 @@ SAMPLES = Surface(
 )
 
 
+def _place_hazards(request, place, view) -> dict:
+    """The place's hazards the viewer may see, open ones first, and whether the viewer may report one here."""
+    hazards = (Hazard.objects.for_user(request.user).filter(place=place)
+               .order_by("closed_at", "-found_at").only("id", "title", "state", "level", "due_at", "found_at",
+                                                       "closed_at"))
+    rows = list(hazards[:50])
+    return {"place_hazards": rows, "open_count": sum(1 for h in rows if h.state in HazardState.OPEN),
+            "can_report": policy.can(request.user, "add", Hazard),
+            "report_url": reverse("hazard_report") + f"?place={place.pk}"}
+
+
+PLACES = Surface(
+    model=HazardPlace, prefix="hazard_place", title=_l("Hazard places"), singular=_l("Hazard place"),
+    export_name="hazard-places",
+    subtitle=_l("Dike sections, reservoirs, culverts, flash-flood gullies, geological hazard points, village roads, "
+                "construction sites and public places no registered enterprise answers for: their hazards run the "
+                "same closed loop, rectified by the responsible unit."),
+    filterset=filters.HazardPlaceFilterSet, form=forms.HazardPlaceForm,
+    queryset=lambda: HazardPlace.objects.annotate(
+        open_hazards=Count("hazards", filter=Q(hazards__state__in=HazardState.OPEN))).order_by("region_code", "kind", "name"),
+    create_title=_l("New hazard place"), edit_title=_l("Edit hazard place"),
+    columns=[
+        Column("name", _l("Name"), detail=False), Badge("kind", _l("Kind of place"), PlaceKind),
+        Region(label=_l("Township / village")), Column("address", _l("Address"), table=False),
+        Coordinates(), Column("responsible_unit", _l("Responsible unit")),
+        Column("responsible_person", _l("Responsible person")),
+        Phone("responsible_phone", _l("Responsible person's phone"), table=False),
+        Column("open_hazards", _l("Open hazards"), detail=False),
+        Column("note", _l("Notes"), table=False),
+    ],
+    detail_template="prevention/place_detail.html", detail_context=_place_hazards,
+)
+
+
 def register_all() -> None:
-    register(RISK_POINTS, SAMPLES)
+    register(RISK_POINTS, SAMPLES, PLACES)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("hazards/new/", views.hazard_report, name="hazard_report"),
     path("hazards/statistics/", views.hazard_statistics, name="hazard_statistics"),
     *surface_urls(surfaces.SAMPLES, "hazards/samples/"),
+    *surface_urls(surfaces.PLACES, "hazards/places/"),
     path("hazards/<int:pk>/samples/", views.hazard_sample_draw, name="hazard_sample_draw"),
     path("hazards/samples/<int:pk>/result/", views.hazard_sample_result, name="hazard_sample_result"),
     path("hazards/<int:pk>/", views.hazard_detail, name="hazard_detail"),

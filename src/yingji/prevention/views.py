@@ -28,7 +28,7 @@ from .models import Hazard, HazardSample, RiskPoint
 
 HAZARD_COLUMNS = [
     ("id", gettext_lazy("No.")), ("title", pgettext_lazy("heading", "Title")),
-    ("enterprise.name", gettext_lazy("Enterprise")),
+    ("enterprise.name", gettext_lazy("Enterprise")), ("place.name", gettext_lazy("Place")),
     ("region_code", gettext_lazy("Region code")),
     ("region_name", gettext_lazy("Region")), ("source", gettext_lazy("Source")),
     ("found_at", gettext_lazy("Found")), ("state", gettext_lazy("State")), ("level", gettext_lazy("Hazard level")),
@@ -159,7 +159,7 @@ def hazard_list(request):
     if denied:
         return denied
     scoped = Hazard.objects.for_user(request.user)
-    qs = scoped.select_related("enterprise")
+    qs = scoped.select_related("enterprise", "place")
     return list_page(request, qs, HazardFilterSet, template="prevention/hazard_list.html", export_name="hazards",
                      columns=HAZARD_COLUMNS, extra={
                          "dashboard": stats.hazard_dashboard(scoped),
@@ -173,7 +173,9 @@ def hazard_report(request):
     denied = _require(request, "add", Hazard)
     if denied:
         return denied
-    form = forms.HazardReportForm(request.POST or None, request.FILES or None, user=request.user)
+    # A place's or an enterprise's page links here with ``?place=`` or ``?enterprise=`` to preset the subject.
+    initial = {k: v for k, v in request.GET.items() if k in ("place", "enterprise")}
+    form = forms.HazardReportForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         photo = form.cleaned_data.get("photo")
         try:
@@ -195,7 +197,7 @@ def _file_errors(exc: ServiceError, field: str) -> ServiceError:
     return exc
 
 
-HAZARD_DETAIL_RELATED = ("enterprise", "reporter", "confirmed_by", "rectified_by", "verified_by", "closed_by",
+HAZARD_DETAIL_RELATED = ("enterprise", "place", "reporter", "confirmed_by", "rectified_by", "verified_by", "closed_by",
                          "responsible_user", "risk_point")
 
 
@@ -316,8 +318,9 @@ def hazard_statistics(request):
 
 
 GROUP_LABELS = {"township": gettext_lazy("Township / street"), "industry": gettext_lazy("Industry"),
-                "source": gettext_lazy("Source"), "month": gettext_lazy("Month"),
-                "quarter": gettext_lazy("Quarter"), "enterprise": gettext_lazy("Enterprise")}
+                "source": gettext_lazy("Source"), "subject": gettext_lazy("Enterprise or place"),
+                "month": gettext_lazy("Month"), "quarter": gettext_lazy("Quarter"),
+                "enterprise": gettext_lazy("Enterprise")}
 
 
 
