@@ -84,8 +84,10 @@ PLACES = Surface(
                 "construction sites and public places no registered enterprise answers for: their hazards run the "
                 "same closed loop, rectified by the responsible unit."),
     filterset=filters.HazardPlaceFilterSet, form=forms.HazardPlaceForm,
+    # Counting groups the rows, which drops the model's ordering: say it again for the pages.
     queryset=lambda: HazardPlace.objects.annotate(
-        open_hazards=Count("hazards", filter=Q(hazards__state__in=HazardState.OPEN))).order_by("region_code", "kind", "name"),
+        open_hazards=Count("hazards", filter=Q(hazards__state__in=HazardState.OPEN)),
+    ).order_by("region_code", "kind", "name"),
     create_title=_l("New hazard place"), edit_title=_l("Edit hazard place"),
     columns=[
         Column("name", _l("Name"), detail=False), Badge("kind", _l("Kind of place"), PlaceKind),
