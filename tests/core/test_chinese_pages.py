@@ -76,6 +76,7 @@ OBJECT_PAGES = {
     "inspection_detail": "enforcement.inspection", "inspection_field": "enforcement.inspection",
     # --- hazard places ---
     "hazard_place_detail": "prevention.hazardplace", "hazard_place_edit": "prevention.hazardplace",
+    "programme_step_detail": "prevention.programmestep", "programme_step_edit": "prevention.programmestep",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.

@@ -61,7 +61,7 @@ NOT_EDIT_PAGES = {
     # The field page fills in a new record (findings, signatures, exam); it never edits saved fields.
     "inspection_detail", "inspection_act", "inspection_field", "inspection_documents",
     # A hazard place's page shows it and its hazards.
-    "hazard_place_detail",
+    "hazard_place_detail", "programme_step_detail",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

@@ -17,15 +17,17 @@ OPEN_DEADLINE = {"confirmed", "rectifying"}
 
 def _in_scope(user, obj) -> bool:
     if user.enterprise_id:
-        return obj.enterprise_id == user.enterprise_id
+        return obj.enterprise_id is not None and obj.enterprise_id == user.enterprise_id
     return obj.region_code.startswith(user.scope_region_code)
 
 
 def _key(obj, group_by):
     if group_by == "township":
         return obj.region_code[:9]
-    if group_by == "industry":
-        return obj.enterprise.industry_division or ""
+    if group_by == "industry":  # a place's hazard has no enterprise: it stands in its own group
+        return "place" if getattr(obj, "place_id", None) else obj.enterprise.industry_division or ""
+    if group_by == "subject":
+        return obj.place.kind if obj.place_id else "enterprise"
     if group_by == "enterprise":
         return str(obj.enterprise_id)
     if group_by == "source":
@@ -63,7 +65,7 @@ def test_distribution_rejects_unknown_groupings(api):
 
 
 @pytest.mark.parametrize("username", ["section", "township1"])
-@pytest.mark.parametrize("group_by", ["township", "industry", "source", "month", "quarter"])
+@pytest.mark.parametrize("group_by", ["township", "industry", "source", "subject", "month", "quarter"])
 def test_hazard_statistics_match_an_independent_count(api, username, group_by):
     client = api(username)
     user = User.objects.get(username=username)
@@ -73,7 +75,7 @@ def test_hazard_statistics_match_an_independent_count(api, username, group_by):
     end = timezone.make_aware(datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time()))
     now = timezone.now()
     expected: dict[str, Counter] = defaultdict(Counter)
-    for h in Hazard.objects.select_related("enterprise"):
+    for h in Hazard.objects.select_related("enterprise", "place"):
         if not _in_scope(user, h) or not start <= h.found_at < end:
             continue
         row = expected[_key(h, group_by)]

@@ -42,6 +42,7 @@ from .choices import (
     HazardSource,
     HazardState,
     PlaceKind,
+    ProgrammeStage,
 )
 from .filters import HazardFilterSet
 from .models import Hazard, RiskPoint, grade_of
@@ -488,6 +489,77 @@ def hazard_statistics(request, group_by: _literal(stats.HAZARD_GROUPS) = "townsh
     return {"group_by": group_by, "since": since, "until": until, "rows": table.rows, "total": table.total}
 
 
+# Declared before /hazards/{id}, which would take the word for an id.
+class CoverageRowOut(Schema):
+    key: str = Field(description="Township code or supervision sector")
+    label: str
+    obliged: int
+    identified: int
+    working: int
+    coverage: float | None = Field(description="working ÷ obliged")
+    creating: int
+    pilot: int
+    demonstration: int
+
+
+class CoverageTotalOut(Schema):
+    obliged: int
+    identified: int
+    working: int
+    coverage: float | None
+    creating: int
+    pilot: int
+    demonstration: int
+
+
+class EnterpriseQualityOut(Schema):
+    id: int
+    name: str
+    region_code: str
+    sector: str
+    stage: str = Field(description="The enterprise's latest programme step; empty when never named")
+    risk_points: int
+    reviews_overdue: int
+    self_checks: int = Field(description="Hazards the enterprise's own checks found in the period")
+    found: int = Field(description="Hazards found in the period, by anyone")
+    closed: int = Field(description="Hazards with a deadline closed in the period")
+    closed_on_time: int
+    on_time_rate: float | None
+    overdue: int = Field(description="Hazards past their deadline now")
+    identified: bool
+    working: bool
+
+
+class ProgrammeOut(Schema):
+    group_by: str
+    since: datetime.date
+    until: datetime.date
+    definitions: dict[str, str]
+    coverage: list[CoverageRowOut]
+    total: CoverageTotalOut
+    enterprises: list[EnterpriseQualityOut]
+
+
+@router.get("/hazards/programme", response={200: ProgrammeOut, **ERRORS}, tags=["hazards"],
+            summary="Dual-prevention coverage by township or sector, and each enterprise's operating quality")
+def hazard_programme(request, group_by: _literal(stats.PROGRAMME_GROUPS) = "township", since: Date | None = None,
+                     until: Date | None = None):
+    """The period defaults to the twelve months up to today; both days are included. ``definitions`` states what
+    every figure counts."""
+    if since and until and since > until:
+        raise ValidationFailed.from_dict({"since": ["The period starts after it ends"]})
+    since, until = stats.programme_period(since, until)
+    rows = stats.programme_quality(
+        Enterprise.objects.for_user(request.auth), services.as_datetime(since, "since", end_of_day=False),
+        services.as_datetime(until + datetime.timedelta(days=1), "until", end_of_day=False))
+    table = stats.programme_coverage(rows, group_by)
+    return {"group_by": group_by, "since": since, "until": until,
+            "definitions": {k: str(v) for k, v in stats.PROGRAMME_DEFINITIONS.items()},
+            "coverage": table.rows, "total": table.total,
+            "enterprises": [{**vars(r), "on_time_rate": r.on_time_rate, "identified": r.identified,
+                             "working": r.working} for r in rows]}
+
+
 @router.get("/hazards/{id}", response={200: HazardOut, **ERRORS}, tags=["hazards"])
 def get_hazard(request, id: Id):
     hazard = _hazard(request, id)
@@ -657,3 +729,33 @@ PLACES = (Crud(router, surfaces.PLACES, "/hazard-places", out=HazardPlaceOut, mo
                    "open_hazards": _open_hazards}))
           .list("list_hazard_places", summary="Places hazards belong to when no registered enterprise does")
           .get("get_hazard_place").create("create_hazard_place").update("update_hazard_place"))
+
+
+# --- the dual-prevention programme -------------------------------------------------------------------------------
+
+
+class ProgrammeStepOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    stage: str = Field(description="creating (创建), pilot (试点) or demonstration (示范)")
+    named_on: datetime.date
+    accepted_on: datetime.date | None
+    note: str
+
+
+class ProgrammeStepIn(InSchema):
+    enterprise_id: Id
+    stage: _literal(ProgrammeStage.values())
+    named_on: Date
+    accepted_on: Date | None = None
+    note: ShortText(300) = ""
+
+
+STEPS = (Crud(router, surfaces.STEPS, "/dual-prevention-steps", out=ProgrammeStepOut, module=__name__,
+              tags=["hazards"], in_schema=ProgrammeStepIn,
+              patch_schema=patch_of(ProgrammeStepIn, "ProgrammeStepPatch", exclude=("enterprise_id",)),
+              output=Output(ProgrammeStepOut, resolvers={"enterprise_name": lambda s: s.enterprise.name}))
+         .list("list_dual_prevention_steps", summary="Enterprises named creating, pilot or demonstration enterprises")
+         .get("get_dual_prevention_step").create("create_dual_prevention_step")
+         .update("update_dual_prevention_step"))

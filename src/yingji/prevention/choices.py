@@ -184,6 +184,22 @@ class PlaceKind(ChoiceSet):
     )
 
 
+class ProgrammeStage(ChoiceSet):
+    """Where an enterprise stands in the county's dual-prevention programme: building its mechanism (创建), a pilot
+    (试点) or a demonstration enterprise (示范)."""
+    NAME = "programme_stage"
+    FIELDS = (("prevention.programmestep", "stage"),)
+
+    CREATING = "creating"  # 创建
+    PILOT = "pilot"  # 试点
+    DEMONSTRATION = "demonstration"  # 示范
+    CHOICES = (
+        (CREATING, _("Building the mechanism"), "info"),
+        (PILOT, _("Pilot enterprise"), "primary"),
+        (DEMONSTRATION, _("Demonstration enterprise"), "success"),
+    )
+
+
 class HazardAction(ChoiceSet):
     """What a hazard's timeline records: the workflow's actions plus report, extension, evidence and escalation."""
     NAME = "hazard_action"

@@ -1,4 +1,5 @@
-"""Demo places of the flood-season and public-place checks (汛前大排查) and their hazards.
+"""Demo places of the flood-season and public-place checks (汛前大排查) and their hazards, and the enterprises the
+county named in its dual-prevention programme (创建, 试点, 示范).
 
 Each township keeps a few places no registered enterprise answers for (a dike section, a pond, a flash-flood gully,
 a landslide point, a village road, a culvert), with the village committee, the township or the water bureau
@@ -18,9 +19,11 @@ from django.utils import timezone
 from yingji.core.choices import RegionLevel
 from yingji.core.demo import person_name
 from yingji.core.models import Region
+from yingji.enterprises.choices import EnterpriseStatus
+from yingji.enterprises.models import Enterprise
 
-from .choices import HazardAction, HazardLevel, HazardSource, HazardState, PlaceKind
-from .models import Hazard, HazardEvent, HazardPlace
+from .choices import HazardAction, HazardLevel, HazardSource, HazardState, PlaceKind, ProgrammeStage
+from .models import Hazard, HazardEvent, HazardPlace, ProgrammeStep
 
 DAY = datetime.timedelta(days=1)
 #: (kind, name pattern, responsible unit pattern, findings the check may record there)
@@ -166,8 +169,41 @@ def generate(rng: random.Random | None = None) -> None:
             event.hazard_id = hazard.pk
             events.append(event)
     HazardEvent.objects.bulk_create(events)
+    _programme(random.Random("yingji-demo-dual-prevention-programme"), now.date())
+
+
+#: The sectors the county started its programme with (the high-risk ones first).
+PILOT_SECTORS = ("hazardous_chemicals", "metallurgy", "non_coal_mining", "fireworks", "building_materials")
+
+
+def _programme(rng: random.Random, today: datetime.date) -> None:
+    """Two years ago the county named enterprises to build the mechanism; last year it picked pilots among them
+    (accepted months later) and this year a few demonstration enterprises among the pilots."""
+    enterprises = list(Enterprise.objects.filter(status=EnterpriseStatus.OPERATING).order_by("id"))
+    steps = []
+    start = datetime.date(today.year - 2, 3, 15)
+    for enterprise in enterprises:
+        high_risk = enterprise.sector in PILOT_SECTORS
+        if rng.random() > (0.7 if high_risk else 0.2):
+            continue
+        steps.append(ProgrammeStep(enterprise=enterprise, stage=ProgrammeStage.CREATING,
+                                   named_on=start + datetime.timedelta(days=rng.randrange(0, 60)),
+                                   accepted_on=start + datetime.timedelta(days=rng.randrange(200, 300)),
+                                   note="县双重预防机制建设首批企业"))
+        if high_risk and rng.random() < 0.45:
+            pilot_on = datetime.date(today.year - 1, 4, 1) + datetime.timedelta(days=rng.randrange(0, 30))
+            accepted = pilot_on + datetime.timedelta(days=rng.randrange(150, 240))
+            steps.append(ProgrammeStep(enterprise=enterprise, stage=ProgrammeStage.PILOT, named_on=pilot_on,
+                                       accepted_on=accepted if accepted < today else None,
+                                       note="双重预防机制建设试点企业"))
+            if rng.random() < 0.35:
+                steps.append(ProgrammeStep(
+                    enterprise=enterprise, stage=ProgrammeStage.DEMONSTRATION,
+                    named_on=min(today, datetime.date(today.year, 6, 16)), note="“安全生产月”命名示范企业"))
+    ProgrammeStep.objects.bulk_create(steps)
 
 
 def clear() -> None:
+    ProgrammeStep.objects.all().delete()
     Hazard.objects.filter(place__isnull=False).delete()
     HazardPlace.objects.all().delete()

@@ -17,10 +17,11 @@ from .choices import (
     HazardSource,
     HazardState,
     PlaceKind,
+    ProgrammeStage,
     RiskColour,
     SampleState,
 )
-from .models import Hazard, HazardPlace, HazardSample, RiskPoint
+from .models import Hazard, HazardPlace, HazardSample, ProgrammeStep, RiskPoint
 from .stats import overdue_q
 
 
@@ -115,3 +116,13 @@ class HazardPlaceFilterSet(SearchFilterSet):
     class Meta:
         model = HazardPlace
         fields = ["township", "kind"]
+
+
+class ProgrammeStepFilterSet(SearchFilterSet):
+    SEARCH_FIELDS = ("enterprise__name", "note")
+    township = RegionFilter(field_name="enterprise__region_code")
+    stage = django_filters.ChoiceFilter(choices=ProgrammeStage.choices(), label=_("Programme stage"))
+
+    class Meta:
+        model = ProgrammeStep
+        fields = ["township", "stage"]

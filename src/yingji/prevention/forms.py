@@ -16,7 +16,7 @@ from yingji.standards import major_hazards, risk
 
 from . import services
 from .choices import AccidentType, AssessmentMethod, AttachmentPurpose, ControlTier, HazardLevel, HazardSource
-from .models import Hazard, HazardPlace, RiskPoint
+from .models import Hazard, HazardPlace, ProgrammeStep, RiskPoint
 
 FILE_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 
@@ -306,6 +306,32 @@ class HazardPlaceForm(forms.ModelForm):
                                                        choices=_place_region_choices(user))
         if self.instance.pk:
             self.fields["region_code"].initial = self.instance.region_code
+
+    def _post_clean(self):
+        # Model validation belongs to the service (it also audits); the form only parses input.
+        pass
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        if self.instance.pk:
+            data = {k: v for k, v in data.items() if k in self.changed_data}
+        return data
+
+
+class ProgrammeStepForm(forms.ModelForm):
+    """An enterprise named creating, pilot or demonstration enterprise of the programme."""
+
+    class Meta:
+        model = ProgrammeStep
+        fields = ["enterprise", "stage", "named_on", "accepted_on", "note"]
+        widgets = {"named_on": forms.DateInput(), "accepted_on": forms.DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["enterprise"].queryset = _scoped_enterprises(user)
+        if self.instance.pk:
+            self.fields["enterprise"].disabled = True
 
     def _post_clean(self):
         # Model validation belongs to the service (it also audits); the form only parses input.

@@ -28,6 +28,7 @@ from .choices import (
     HazardSource,
     HazardState,
     PlaceKind,
+    ProgrammeStage,
     RiskColour,
     SampleState,
 )
@@ -389,3 +390,33 @@ class HazardEvent(TimelineEvent):
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.kind} {self.hazard_id}"
+
+
+class ProgrammeStep(Scoped):
+    """A step of an enterprise in the county's dual-prevention programme (创建, 试点, 示范): when it was named and, once
+    checked, when it was accepted (验收). The enterprise's stage now is its latest step."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="programme_steps")
+    stage = models.CharField(_("programme stage"), max_length=16, choices=ProgrammeStage.choices(), db_index=True)
+    named_on = models.DateField(_("named on"))
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    note = models.CharField(_("notes"), max_length=300, blank=True)
+
+    SCOPE_ENTERPRISE_FIELD = "enterprise"
+    SCOPE_REGION_FIELD = "enterprise__region_code"
+    GRANTS = ({role: {"view"} for role in ALL_ROLES}
+              | {Role.ADMIN: CRUD, Role.SECTION_STAFF: CRUD, Role.TOWNSHIP_STAFF: {"view", "add", "change"}})
+
+    class Meta:
+        ordering = ["-named_on", "-id"]
+        verbose_name = _("programme step")
+        verbose_name_plural = _("programme steps")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "stage"], name="programme_stage_once")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_stage_display()}"
+
+    def clean(self) -> None:
+        if self.accepted_on and self.named_on and self.accepted_on < self.named_on:
+            raise ValidationError({"accepted_on": _("Accepted before it was named: check the dates.")})

@@ -12,13 +12,16 @@ from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from yingji.core.choices import RegionLevel
 from yingji.core.models import Region
 from yingji.enterprises import industries
+from yingji.enterprises.choices import EnterpriseStatus, Sector
 from yingji.enterprises.models import Enterprise
 
 from .choices import HazardSource, HazardState, PlaceKind, RiskColour
+from .models import Hazard, ProgrammeStep, RiskPoint
 
 RISK_GROUPS = ("township", "industry", "enterprise")
 HAZARD_GROUPS = ("township", "industry", "source", "subject", "month", "quarter")
@@ -199,3 +202,123 @@ def hazard_dashboard(hazards: QuerySet, now: datetime.datetime | None = None) ->
         awaiting_confirmation=Count("id", filter=Q(state=HazardState.REPORTED)),
         awaiting_verification=Count("id", filter=Q(state=HazardState.RECTIFIED)),
     )
+
+
+# --- the dual-prevention programme: coverage and operating quality ----------------------------------------------
+
+#: How the programme's figures are defined (shown on the page and in the API's documentation).
+PROGRAMME_DEFINITIONS = {
+    "obliged": _l("Obliged: every operating enterprise in scope (the Work Safety Law, art. 41, requires every "
+                  "production unit to grade its risks and run a hazard loop)."),
+    "identified": _l("Risks identified: the enterprise has at least one graded risk point."),
+    "working": _l("Working loop: risks identified, at least one hazard found by the enterprise's own check in the "
+                  "period, and none overdue now."),
+    "coverage": _l("Coverage: enterprises with a working loop ÷ obliged enterprises."),
+    "reviews_overdue": _l("Risk reviews overdue: risk points whose next review date has passed."),
+    "on_time": _l("Closed on time: hazards closed in the period by their deadline ÷ hazards closed in the period "
+                  "that had a deadline."),
+}
+
+
+@dataclass
+class EnterpriseQuality:
+    id: int
+    name: str
+    region_code: str
+    sector: str
+    stage: str
+    risk_points: int
+    reviews_overdue: int
+    self_checks: int
+    found: int
+    closed: int
+    closed_on_time: int
+    overdue: int
+
+    @property
+    def identified(self) -> bool:
+        return self.risk_points > 0
+
+    @property
+    def working(self) -> bool:
+        return self.identified and self.self_checks > 0 and self.overdue == 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.closed_on_time, self.closed)
+
+
+def programme_quality(enterprises: QuerySet, since: datetime.datetime, until: datetime.datetime,
+                      today: datetime.date | None = None, now: datetime.datetime | None = None
+                      ) -> list[EnterpriseQuality]:
+    """Per operating enterprise of ``enterprises`` (already cut to the viewer's scope): its risk points and
+    overdue reviews, and of the hazards found in [since, until) how many it found itself, found in all, closed,
+    closed by the deadline; hazards overdue now. One grouped query per relation, never a query per enterprise."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    operating = enterprises.filter(status=EnterpriseStatus.OPERATING).order_by()
+    ids = operating.values("pk")
+    risks = {row["enterprise"]: row for row in RiskPoint.objects.filter(enterprise__in=ids).order_by()
+             .values("enterprise").annotate(points=Count("id"),
+                                            overdue=Count("id", filter=Q(review_date__lt=today)))}
+    in_period = Q(found_at__gte=since, found_at__lt=until)
+    closed_in_period = Q(state=HazardState.CLOSED, closed_at__gte=since, closed_at__lt=until)
+    hazards = {row["enterprise"]: row for row in Hazard.objects.filter(enterprise__in=ids).order_by()
+               .values("enterprise").annotate(
+                   self_checks=Count("id", filter=in_period & Q(source=HazardSource.SELF_CHECK)),
+                   found=Count("id", filter=in_period),
+                   closed=Count("id", filter=closed_in_period & Q(due_at__isnull=False)),
+                   on_time=Count("id", filter=closed_in_period & Q(due_at__isnull=False, closed_at__lte=F("due_at"))),
+                   overdue=Count("id", filter=overdue_q(now)))}
+    stages: dict[int, str] = {}
+    for enterprise_id, stage in (ProgrammeStep.objects.filter(enterprise__in=ids).order_by("named_on", "id")
+                                 .values_list("enterprise", "stage")):
+        stages[enterprise_id] = stage  # the latest step wins
+    rows = []
+    for e in operating.order_by("region_code", "name").values("pk", "name", "region_code", "sector"):
+        r, h = risks.get(e["pk"], {}), hazards.get(e["pk"], {})
+        rows.append(EnterpriseQuality(
+            id=e["pk"], name=e["name"], region_code=e["region_code"], sector=e["sector"],
+            stage=stages.get(e["pk"], ""), risk_points=r.get("points", 0), reviews_overdue=r.get("overdue", 0),
+            self_checks=h.get("self_checks", 0), found=h.get("found", 0), closed=h.get("closed", 0),
+            closed_on_time=h.get("on_time", 0), overdue=h.get("overdue", 0)))
+    return rows
+
+
+PROGRAMME_GROUPS = ("township", "sector")
+
+
+def programme_period(since: datetime.date | None, until: datetime.date | None) -> tuple[datetime.date, datetime.date]:
+    """The period the programme's figures cover, both days included: the twelve months up to today unless
+    given."""
+    until = until or timezone.localdate()
+    since = since or until - datetime.timedelta(days=365)
+    return since, until
+
+
+def programme_coverage(rows: list[EnterpriseQuality], group_by: str) -> Table:
+    """The enterprises' figures summed by township or supervision sector: obliged, risks identified, working loop,
+    coverage, and how many are in each programme stage."""
+    if group_by not in PROGRAMME_GROUPS:
+        raise ValueError(f"group_by must be one of {', '.join(PROGRAMME_GROUPS)}")
+    names = _township_names() if group_by == "township" else {}
+    groups: dict[str, dict] = {}
+    for row in rows:
+        key = row.region_code[:TOWNSHIP_CODE_LENGTH] if group_by == "township" else row.sector
+        slot = groups.setdefault(key, {"key": key, "obliged": 0, "identified": 0, "working": 0, "creating": 0,
+                                       "pilot": 0, "demonstration": 0})
+        slot["obliged"] += 1
+        slot["identified"] += row.identified
+        slot["working"] += row.working
+        if row.stage:
+            slot[row.stage] += 1
+    result = []
+    for key, slot in groups.items():
+        label = names.get(key, key) if group_by == "township" else (Sector.label(key) if key else "")
+        result.append({**slot, "label": label or _("Unclassified"),
+                       "coverage": _rate(slot["working"], slot["obliged"])})
+    result.sort(key=lambda r: (r["coverage"] if r["coverage"] is not None else 2, r["label"]))
+    counted = ("obliged", "identified", "working", "creating", "pilot", "demonstration")
+    total = {name: sum(r[name] for r in result) for name in counted}
+    total["coverage"] = _rate(total["working"], total["obliged"])
+    return Table(group_by, result, total)

@@ -13,8 +13,8 @@ from yingji.core import policy
 from yingji.core.surfaces import Badge, Column, Computed, Coordinates, Phone, Region, Surface, When, register
 
 from . import filters, forms, services, stats
-from .choices import AccidentType, ControlTier, HazardState, PlaceKind, RiskColour, SampleState
-from .models import Hazard, HazardPlace, HazardSample, RiskPoint
+from .choices import AccidentType, ControlTier, HazardState, PlaceKind, ProgrammeStage, RiskColour, SampleState
+from .models import Hazard, HazardPlace, HazardSample, ProgrammeStep, RiskPoint
 
 
 def _colour_cards(request) -> dict:
@@ -102,5 +102,22 @@ PLACES = Surface(
 )
 
 
+STEPS = Surface(
+    model=ProgrammeStep, prefix="programme_step", title=_l("Pilot and demonstration enterprises"),
+    singular=_l("Programme step"), export_name="dual-prevention-programme",
+    subtitle=_l("Enterprises named to build the dual-prevention mechanism, as pilots or as demonstration "
+                "enterprises, and when each was accepted."),
+    filterset=filters.ProgrammeStepFilterSet, form=forms.ProgrammeStepForm,
+    create_title=_l("Name an enterprise"), edit_title=_l("Edit programme step"),
+    queryset=lambda: ProgrammeStep.objects.select_related("enterprise"),
+    columns=[
+        Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name"),
+        Region("enterprise.region_code", label=_l("Township / village")),
+        Badge("stage", _l("Programme stage"), ProgrammeStage), Column("named_on", _l("Named on")),
+        Column("accepted_on", _l("Accepted on")), Column("note", _l("Notes"), table=False),
+    ],
+)
+
+
 def register_all() -> None:
-    register(RISK_POINTS, SAMPLES, PLACES)
+    register(RISK_POINTS, SAMPLES, PLACES, STEPS)

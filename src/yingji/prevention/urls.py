@@ -17,6 +17,8 @@ urlpatterns = [
     path("hazards/statistics/", views.hazard_statistics, name="hazard_statistics"),
     *surface_urls(surfaces.SAMPLES, "hazards/samples/"),
     *surface_urls(surfaces.PLACES, "hazards/places/"),
+    path("hazards/programme/", views.hazard_programme, name="hazard_programme"),
+    *surface_urls(surfaces.STEPS, "hazards/programme/steps/"),
     path("hazards/<int:pk>/samples/", views.hazard_sample_draw, name="hazard_sample_draw"),
     path("hazards/samples/<int:pk>/result/", views.hazard_sample_result, name="hazard_sample_result"),
     path("hazards/<int:pk>/", views.hazard_detail, name="hazard_detail"),

@@ -20,11 +20,12 @@ from yingji.core import attachments, policy, values
 from yingji.core.errors import Conflict, NotAllowed, ServiceError
 from yingji.core.surfaces import record_reveal
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
+from yingji.enterprises.models import Enterprise
 
 from . import forms, origins, services, stats
-from .choices import HazardState, RiskColour, SampleState
+from .choices import HazardState, ProgrammeStage, RiskColour, SampleState
 from .filters import HazardFilterSet
-from .models import Hazard, HazardSample, RiskPoint
+from .models import Hazard, HazardSample, ProgrammeStep, RiskPoint
 
 HAZARD_COLUMNS = [
     ("id", gettext_lazy("No.")), ("title", pgettext_lazy("heading", "Title")),
@@ -367,3 +368,35 @@ def hazard_sample_result(request, pk: int):
                          else _("The sample check failed: the hazard is reopened for rectification."))
         return redirect("hazard_detail", pk=hazard.pk)
     return _hazard_page(request, hazard, sample_form=form, status=400)
+
+
+# --- the dual-prevention programme ------------------------------------------------------------------------------
+
+
+@login_required
+def hazard_programme(request):
+    """Coverage of dual prevention by township or sector and each enterprise's operating quality."""
+    denied = _require(request, "view", Hazard)
+    if denied:
+        return denied
+    group_by = request.GET.get("group_by") or "township"
+    if group_by not in stats.PROGRAMME_GROUPS:
+        group_by = "township"
+    since, until = stats.programme_period(_date_param(request, "since"), _date_param(request, "until"))
+    rows = stats.programme_quality(
+        Enterprise.objects.for_user(request.user),
+        services.as_datetime(since, "since", end_of_day=False),
+        services.as_datetime(until + datetime.timedelta(days=1), "until", end_of_day=False))
+    # The enterprises needing attention first: no working loop, then the most overdue.
+    rows.sort(key=lambda r: (r.working, -r.overdue, -r.reviews_overdue, r.name))
+    return render(request, "prevention/hazard_programme.html", {
+        "coverage": stats.programme_coverage(rows, group_by), "rows": rows[:PROGRAMME_ROWS],
+        "row_count": len(rows), "row_limit": PROGRAMME_ROWS, "group_by": group_by,
+        "groups": [("township", gettext_lazy("Township / street")), ("sector", gettext_lazy("Supervision sector"))],
+        "since": since, "until": until, "definitions": stats.PROGRAMME_DEFINITIONS.values(),
+        "stages": ProgrammeStage, "can_add_step": policy.can(request.user, "add", ProgrammeStep),
+    })
+
+
+#: The quality table lists this many enterprises (those needing attention first); the API gives them all.
+PROGRAMME_ROWS = 200
