@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,9 +20,21 @@ from yingji.core.choices import OrganisationKind
 from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.models import Organisation, User
 from yingji.preparedness import statistics
-from yingji.preparedness.demo_publicity import _png
 from yingji.preparedness.models import PublicityActivity
 from yingji.preparedness.services import publicity
+
+
+def _png(seed: int) -> bytes:
+    """A small valid PNG (a band of colour)."""
+    width, height = 8, 4
+    rows = b"".join(b"\x00" + bytes((seed * 40 % 256, 120, 200)) * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
 
 #: A year the demo does not fill, so every figure is of the activities made here.
 YEAR = 2031
@@ -289,3 +303,18 @@ def test_list_page_and_export(known, web):
     text = b"".join(exported.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) == 1 + 3 and "参与人数" in rows[0]
+
+
+def test_photo_through_the_page(known, web):
+    own = known["a"]
+    url = reverse("publicity_photo_add", args=[own.pk])
+    response = web("township1").post(url, {"file": SimpleUploadedFile("现场.png", _png(3), content_type="image/png")})
+    assert response.status_code == 302
+    assert [p.original_name for p in publicity.photos(own)] == ["现场.png"]
+    body = web("township1").get(reverse("publicity_detail", args=[own.pk])).content.decode()
+    assert "yj-publicity-photo-form" in body and "现场.png" in body
+    assert web("township2").post(url, {"file": SimpleUploadedFile("x.png", _png(4))}).status_code == 404
+    # Staff who only read (the duty desk) see the photos but no upload form, and cannot post one.
+    assert "yj-publicity-photo-form" not in web("duty").get(reverse("publicity_detail", args=[own.pk])).content.decode()
+    assert web("duty").post(url, {"file": SimpleUploadedFile("x.png", _png(5))}).status_code == 403
+    assert len(publicity.photos(own)) == 1

@@ -5,7 +5,8 @@
 - 11·9 消防日: the fire brigade's open day with the bureau, and activities in some townships;
 - 宣传"五进" all year round in every township: into enterprises (addressed to the township's enterprises' industries),
   villages (towns and townships) or communities (streets), schools and families;
-- media reports on the county's events, and photos of them.
+- media reports on the county's events (no photos: the demo county ships no uploaded files but the inspection
+  signatures).
 
 Drawn with its own ``random.Random("yingji-demo-publicity")`` so the other generators' output stays the same;
 recorded through the service as the section's account (the first two townships' as their own accounts)."""
@@ -14,10 +15,7 @@ from __future__ import annotations
 
 import datetime
 import random
-import struct
-import zlib
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from yingji.core.choices import OrganisationKind, RegionKind, RegionLevel
@@ -36,30 +34,6 @@ MATERIALS = ["宣传册", "折页", "宣传海报", "应急知识手册", "安�
 
 def generate(rng: random.Random) -> None:
     """Nothing before the accounts exist: the activities are recorded by the demo accounts."""
-
-
-def _png(seed: int) -> bytes:
-    """A small photo-like PNG (a sky-to-ground gradient with a red banner), made without an imaging library."""
-    width, height = 240, 160
-    tint = seed * 37 % 60
-    rows = []
-    for y in range(height):
-        row = bytearray([0])
-        for x in range(width):
-            if 30 <= y < 50 and 40 <= x < 200:
-                row += bytes((200, 30 + tint // 3, 40))
-            elif y < 90:
-                row += bytes((120 + y // 2, 170 + y // 3, 230 - tint))
-            else:
-                row += bytes((90 + tint, 110 + (x % 40), 80))
-        rows.append(bytes(row))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows)))
-            + chunk(b"IEND", b""))
 
 
 def _materials(rng: random.Random, count: int) -> tuple[int, str]:
@@ -97,16 +71,10 @@ def accounts_ready(rng: random.Random) -> None:
     bureau = Organisation.objects.get(kind=OrganisationKind.BUREAU, region_code=COUNTY_CODE)
     governments = {o.region_code: o for o in Organisation.objects.filter(kind=OrganisationKind.TOWNSHIP_GOVERNMENT)}
     townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=COUNTY_CODE).order_by("code"))
-    photo_seed = [0]
 
-    def record(region_code: str, data: dict, *, photos: int = 0) -> PublicityActivity:
+    def record(region_code: str, data: dict) -> PublicityActivity:
         actor = recorders.get(region_code[:9]) or section
-        activity = services.create_activity(actor, {"region_code": region_code, **data})
-        for _ in range(photos):
-            photo_seed[0] += 1
-            services.add_photo(actor, activity, SimpleUploadedFile(f"现场照片{photo_seed[0]}.png", _png(photo_seed[0]),
-                                                                   content_type="image/png"))
-        return activity
+        return services.create_activity(actor, {"region_code": region_code, **data})
 
     # --- the county's own events ---
     june = year.on(6, 16)
@@ -117,7 +85,7 @@ def accounts_ready(rng: random.Random) -> None:
         "co_organisers": "市安委会各成员单位、市消防救援大队", "audience": "市民群众、企业从业人员",
         "participants": 2600, "materials_count": count, "materials_kinds": kinds,
         "description": "设置咨询台38个，展出展板120块，开展应急救护、消防器材使用现场演示，发放宣传资料。",
-        "media": _media(rng, june, "我市启动“安全生产月”活动", 3)}, photos=2)
+        "media": _media(rng, june, "我市启动“安全生产月”活动", 3)})
     may = year.on(5, 12)
     count, kinds = _materials(rng, 6000)
     record(COUNTY_CODE, {
@@ -126,7 +94,7 @@ def accounts_ready(rng: random.Random) -> None:
         "co_organisers": "市自然资源和规划局、市气象局、市地震办", "audience": "市民群众",
         "participants": 1500, "materials_count": count, "materials_kinds": kinds,
         "description": "开展地震、地质灾害避险知识宣讲和应急疏散演示，展示应急装备。",
-        "media": _media(rng, may, "我市开展防灾减灾日宣传活动", 2)}, photos=2)
+        "media": _media(rng, may, "我市开展防灾减灾日宣传活动", 2)})
     november = year.on(11, 9)
     count, kinds = _materials(rng, 5000)
     record(COUNTY_CODE, {
@@ -135,7 +103,7 @@ def accounts_ready(rng: random.Random) -> None:
         "co_organisers": "市应急管理局、市教育局", "audience": "中小学生、市民群众",
         "participants": 900, "materials_count": count, "materials_kinds": kinds,
         "description": "开放消防站营区，开展灭火器、消防水带使用体验和火场逃生演示。",
-        "media": _media(rng, november, "消防救援站开放日迎来市民参观", 2)}, photos=1)
+        "media": _media(rng, november, "消防救援站开放日迎来市民参观", 2)})
     school_day = year.on(9, 8)
     record(COUNTY_CODE, {
         "title": "“开学安全第一课”进校园活动", "kind": K.INTO_SCHOOLS, "held_on": school_day,
