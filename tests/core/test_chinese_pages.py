@@ -77,6 +77,8 @@ OBJECT_PAGES = {
     # --- hazard places ---
     "hazard_place_detail": "prevention.hazardplace", "hazard_place_edit": "prevention.hazardplace",
     "programme_step_detail": "prevention.programmestep", "programme_step_edit": "prevention.programmestep",
+    # --- preparedness: publicity ---
+    "publicity_detail": "preparedness.publicityactivity", "publicity_edit": "preparedness.publicityactivity",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -91,6 +93,8 @@ NOT_PAGES = {
     "public_draw_inputs", "document_pdf", "case_act", "case_extend", "case_publish",
     "inspection_plan_act", "campaign_task_add", "campaign_task_report", "supervision_order_act",
     "inspection_act", "inspection_documents",
+    # --- preparedness: publicity ---
+    "publicity_photo_add",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",

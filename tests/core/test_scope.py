@@ -63,6 +63,8 @@ API_DETAIL = {
     # --- hazard places and the dual-prevention programme ---
     "prevention.hazardplace": "/api/v1/hazard-places/{id}",
     "prevention.programmestep": "/api/v1/dual-prevention-steps/{id}",
+    # --- preparedness: publicity ---
+    "preparedness.publicityactivity": "/api/v1/preparedness/publicity/{id}",
 }
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
 NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries

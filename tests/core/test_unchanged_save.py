@@ -62,6 +62,8 @@ NOT_EDIT_PAGES = {
     "inspection_detail", "inspection_act", "inspection_field", "inspection_documents",
     # A hazard place's page shows it and its hazards.
     "hazard_place_detail", "programme_step_detail",
+    # --- preparedness: publicity ---
+    "publicity_detail", "publicity_photo_add",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

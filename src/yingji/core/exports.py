@@ -106,3 +106,54 @@ def export_response(request, queryset, columns, fmt: str, name: str):
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{iri_to_uri(filename)}"
     return response
+
+
+# --- plain tables (statistics pages) ---------------------------------------------------------------------------
+
+
+def export_tables(request, sheets: list[dict], fmt: str, name: str, *, region_code: str = ""):
+    """Export computed tables (``[{"title", "headers", "rows"}]``, e.g. a statistics page's sections): one sheet
+    each in Excel; in CSV the tables one after another, each under its title, a blank line between. Cells go
+    through ``cell`` like every export; the export is audited."""
+    if fmt not in FORMATS:
+        raise ValidationFailed.from_dict({"export": [f"Unknown export format {fmt!r}; use csv or xlsx"]})
+    audit.record(AuditAction.EXPORT, None, object_type="statistics", object_repr=f"{name}.{fmt}",
+                 message=request.GET.urlencode()[:500], region_code=region_code or request.user.region_code)
+    filename = f"{name}-{timezone.localtime().strftime('%Y%m%d-%H%M')}.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for index, sheet in enumerate(sheets):
+            if index:
+                writer.writerow([])
+            writer.writerow([cell(sheet["title"])])
+            writer.writerow([cell(str(h)) for h in sheet["headers"]])
+            writer.writerows([cell(v) for v in row] for row in sheet["rows"])
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        wb = Workbook()
+        wb.remove(wb.active)
+        used: set[str] = set()
+        for index, sheet in enumerate(sheets, start=1):
+            # Sheet names: at most 31 characters, none of []:*?/\ and unique.
+            title = "".join(c for c in str(sheet["title"]) if c not in "[]:*?/\\")[:28] or str(index)
+            if title in used:
+                title = f"{title[:25]}-{index}"
+            used.add(title)
+            ws = wb.create_sheet(title)
+            ws.append([cell(str(h)) for h in sheet["headers"]])
+            for c in ws[1]:
+                c.font = Font(bold=True)
+            for row in sheet["rows"]:
+                ws.append([cell(v) for v in row])
+        if not wb.sheetnames:
+            wb.create_sheet(name[:31])
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        response = HttpResponse(buffer.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{iri_to_uri(filename)}"
+    return response

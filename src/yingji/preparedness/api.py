@@ -5,3 +5,8 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["preparedness"])
+
+# --- publicity and the statistics frame (api_publicity.py) ---
+from . import api_publicity  # noqa: E402
+
+router.add_router("", api_publicity.router)
