@@ -47,6 +47,9 @@ def _organiser_fields(form: forms.ModelForm, user) -> None:
             form.fields.pop(name, None)
         if form.instance.pk or user.enterprise_id:
             form.fields.pop("organiser", None)
+        else:
+            form.fields["organiser"].required = False
+            form.fields["organiser"].help_text = _("Empty: the township's name.")
         return
     form.fields["organiser_level"] = forms.ChoiceField(label=_("Organiser level"), choices=OrganiserLevel.choices())
     form.fields["township"] = forms.ChoiceField(
