@@ -74,6 +74,10 @@ OBJECT_PAGES = {
     "campaign_edit": "enforcement.campaign", "campaign_task_detail": "enforcement.campaigntask",
     "supervision_order_detail": "enforcement.supervisionorder",
     "inspection_detail": "enforcement.inspection", "inspection_field": "enforcement.inspection",
+    # --- drills ---
+    "drill_detail": "preparedness.drill", "drill_edit": "preparedness.drill",
+    "drill_plan_detail": "preparedness.drillplan", "drill_plan_edit": "preparedness.drillplan",
+    "drill_problem_detail": "preparedness.drillproblem",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -88,6 +92,8 @@ NOT_PAGES = {
     "public_draw_inputs", "document_pdf", "case_act", "case_extend", "case_publish",
     "inspection_plan_act", "campaign_task_add", "campaign_task_report", "supervision_order_act",
     "inspection_act", "inspection_documents",
+    # --- drills ---
+    "drill_problem_add", "drill_photo_add", "drill_problem_act",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",

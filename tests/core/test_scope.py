@@ -60,6 +60,10 @@ API_DETAIL = {
     "enforcement.campaigntask": "/api/v1/campaign-tasks/{id}",
     "enforcement.supervisionorder": "/api/v1/supervision-orders/{id}",
     "enforcement.inspection": "/api/v1/inspections/{id}",
+    # --- drills ---
+    "preparedness.drillplan": "/api/v1/drill-plans/{id}",
+    "preparedness.drill": "/api/v1/drills/{id}",
+    "preparedness.drillproblem": "/api/v1/drill-problems/{id}",
 }
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
 NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries

@@ -60,6 +60,9 @@ NOT_EDIT_PAGES = {
     "supervision_order_act",
     # The field page fills in a new record (findings, signatures, exam); it never edits saved fields.
     "inspection_detail", "inspection_act", "inspection_field", "inspection_documents",
+    # --- drills ---
+    "drill_detail", "drill_plan_detail", "drill_problem_detail", "drill_problem_add", "drill_photo_add",
+    "drill_problem_act",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

@@ -43,10 +43,16 @@ def drills_from_team_activities(apps, schema_editor):
 
 def team_activities_from_drills(apps, schema_editor):
     TeamActivity = apps.get_model("resources", "TeamActivity")
+    Team = apps.get_model("resources", "Team")
     Drill = apps.get_model("preparedness", "Drill")
+    # Plain values through the link table: a backwards state's models do not prefetch across apps reliably.
+    through = Drill._meta.get_field("teams").remote_field.through
+    drills = {pk: (date, title) for pk, date, title in Drill.objects.values_list("pk", "date", "title")}
+    regions = dict(Team.objects.values_list("pk", "region_code"))
     TeamActivity.objects.bulk_create([
-        TeamActivity(team=team, kind="drill", date=drill.date, notes=drill.title, region_code=team.region_code)
-        for drill in Drill.objects.prefetch_related("teams") for team in drill.teams.all()])
+        TeamActivity(team_id=team_id, kind="drill", date=drills[drill_id][0], notes=drills[drill_id][1],
+                     region_code=regions[team_id])
+        for drill_id, team_id in through.objects.values_list("drill_id", "team_id").order_by("drill_id", "team_id")])
 
 
 class Migration(migrations.Migration):
