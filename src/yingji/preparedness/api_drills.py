@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
@@ -231,7 +232,7 @@ def drill_compliance(request, params: Query[ComplianceParams]):
     from .models.drills import Drill
 
     policy.require(request.auth, "view", Drill)
-    today = datetime.date.today()
+    today = timezone.localdate()
     year = params.year or today.year
     as_of = min(today, datetime.date(year, 12, 31) + datetime.timedelta(days=1))
     enterprises = [{"enterprise_id": r["enterprise"].pk, "name": r["enterprise"].name,
