@@ -79,6 +79,10 @@ OBJECT_PAGES = {
     "programme_step_detail": "prevention.programmestep", "programme_step_edit": "prevention.programmestep",
     # --- preparedness: publicity ---
     "publicity_detail": "preparedness.publicityactivity", "publicity_edit": "preparedness.publicityactivity",
+    # --- drills ---
+    "drill_detail": "preparedness.drill", "drill_edit": "preparedness.drill",
+    "drill_plan_detail": "preparedness.drillplan", "drill_plan_edit": "preparedness.drillplan",
+    "drill_problem_detail": "preparedness.drillproblem",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -95,6 +99,8 @@ NOT_PAGES = {
     "inspection_act", "inspection_documents",
     # --- preparedness: publicity ---
     "publicity_photo_add",
+    # --- drills ---
+    "drill_problem_add", "drill_photo_add", "drill_problem_act",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",

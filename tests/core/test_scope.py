@@ -65,6 +65,10 @@ API_DETAIL = {
     "prevention.programmestep": "/api/v1/dual-prevention-steps/{id}",
     # --- preparedness: publicity ---
     "preparedness.publicityactivity": "/api/v1/preparedness/publicity/{id}",
+    # --- drills ---
+    "preparedness.drillplan": "/api/v1/drill-plans/{id}",
+    "preparedness.drill": "/api/v1/drills/{id}",
+    "preparedness.drillproblem": "/api/v1/drill-problems/{id}",
 }
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
 NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries

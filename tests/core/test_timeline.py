@@ -15,7 +15,8 @@ from yingji.core.timeline import AppendOnly, TimelineEvent
 
 EXPECTED = {"incidents.incidentevent", "prevention.hazardevent", "monitoring.alarmevent", "warnings.warningevent",
             "resources.shelterevent", "enforcement.caseevent", "enforcement.orderevent",
-            "enforcement.inspectionevent"}
+            "enforcement.inspectionevent",
+            "preparedness.drillproblemevent"}  # --- drills ---
 BASE_COLUMNS = {"time", "actor", "actor_name", "kind", "note", "params"}
 
 

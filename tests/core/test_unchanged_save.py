@@ -64,6 +64,9 @@ NOT_EDIT_PAGES = {
     "hazard_place_detail", "programme_step_detail",
     # --- preparedness: publicity ---
     "publicity_detail", "publicity_photo_add",
+    # --- drills ---
+    "drill_detail", "drill_plan_detail", "drill_problem_detail", "drill_problem_add", "drill_photo_add",
+    "drill_problem_act",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

@@ -40,10 +40,12 @@ def test_team_activity_api_create_list_detail_scope(api, demo_county):
     # another township's team cannot be written to, and its activities are invisible
     assert_error_shape(client.post("/api/v1/team-activities", {**payload, "team_id": other.pk}), 422)
     theirs = services.record_activity(User.objects.get(username="admin"), other,
-                                      {"kind": "drill", "date": datetime.date(2026, 5, 1)})
+                                      {"kind": "deployment", "date": datetime.date(2026, 5, 1)})
     assert_error_shape(client.get(f"/api/v1/team-activities/{theirs.pk}"), 404)
     assert theirs.pk not in [a["id"] for a in client.get("/api/v1/team-activities", limit=500).json()["items"]]
     assert_error_shape(client.post("/api/v1/team-activities", {**payload, "kind": "party"}), 422)
+    # a drill is recorded once in the drill register, not per team
+    assert_error_shape(client.post("/api/v1/team-activities", {**payload, "kind": "drill"}), 422)
     assert_error_shape(api("observer").post("/api/v1/team-activities", payload), 403)
 
 

@@ -183,8 +183,8 @@ def test_equipment_form_takes_the_holder_region(web, demo_county):
 def test_team_activity_recorded_and_shown(web, demo_county):
     team = Team.objects.filter(region_code__startswith=demo_county["township"]).first()
     client = web("township1")
-    response = client.post(f"/resources/teams/{team.pk}/activities/", {"kind": "drill", "date": "2026-05-12",
-                                                                       "notes": "汛前演练"})
+    response = client.post(f"/resources/teams/{team.pk}/activities/", {"kind": "deployment",
+                                                                       "date": "2026-05-12", "notes": "汛前演练"})
     assert response.status_code == 302
     activity = TeamActivity.objects.get(team=team, notes="汛前演练")
     assert activity.region_code == team.region_code
@@ -192,7 +192,7 @@ def test_team_activity_recorded_and_shown(web, demo_county):
     assert "汛前演练" in client.get("/resources/activities/").content.decode()
     assert "汛前演练" not in web("township2").get("/resources/activities/").content.decode()
     assert web("observer").post(f"/resources/teams/{team.pk}/activities/",
-                                {"kind": "drill", "date": "2026-05-13"}).status_code == 403
+                                {"kind": "deployment", "date": "2026-05-13"}).status_code == 403
 
 
 def test_warehouse_receive_issue_and_count_from_the_page(web, demo_county):

@@ -10,3 +10,8 @@ router = Router(tags=["preparedness"])
 from . import api_publicity  # noqa: E402
 
 router.add_router("", api_publicity.router)
+
+# --- drills ---
+from .api_drills import router as drills_router  # noqa: E402
+
+router.add_router("", drills_router)

@@ -9,7 +9,6 @@ class PreparednessConfig(AppConfig):
 
     def ready(self) -> None:
         # Each area appends its own block below (surfaces, demo generator, modules, registries).
-        pass
         # --- publicity and the statistics frame ---
         from yingji.core.demo import register_generator
         from yingji.core.modules import Module, register_module
@@ -24,3 +23,16 @@ class PreparednessConfig(AppConfig):
                         before="regions")
         statistics.register("publicity", _("Publicity and education"), publicity_services.figures,
                             model="preparedness.publicityactivity")
+        # --- drills ---
+        from yingji.resources import history
+
+        from . import demo_drills, surfaces_drills, tasks_drills  # noqa: F401  (tasks: the problem reminders)
+        from .services import drills as drill_services
+
+        surfaces_drills.register_drills()
+        history.register(drill_services.team_history)
+        # After resources (30) and incidents (50): drills name their teams, equipment and plans.
+        register_generator(demo_drills, order=90)
+        register_module(Module("drills", _("Drills"), "flag", "drill_list", "preparedness.drill",
+                               also=("drill_plan_list", "drill_problem_list", "drill_compliance",
+                                     "drill_plan_create", "drill_create")), before="regions")

@@ -114,7 +114,8 @@ class EquipmentForm(ResourceForm):
 
 
 class ActivityForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices())
+    # Drills are recorded in the drill register (one record per drill), not per team.
+    kind = forms.ChoiceField(label=_("Kind"), choices=[c for c in ActivityKind.choices() if c[0] != ActivityKind.DRILL])
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     incident = forms.IntegerField(label=_("Incident number (optional)"), required=False, min_value=1)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000,

@@ -26,7 +26,15 @@ from yingji.core.services import create_object, update_object, validation_failed
 from yingji.core.workflow import Transition, Workflow
 
 from . import geo
-from .choices import EquipmentStatus, HolderKind, MovementKind, ShelterEventKind, ShelterStatus, TransferState
+from .choices import (
+    ActivityKind,
+    EquipmentStatus,
+    HolderKind,
+    MovementKind,
+    ShelterEventKind,
+    ShelterStatus,
+    TransferState,
+)
 from .models import (
     Equipment,
     Expert,
@@ -95,9 +103,13 @@ def update_team(actor, team: Team, data: Mapping[str, Any], members: list[Mappin
 
 
 def record_activity(actor, team: Team, data: Mapping[str, Any]) -> TeamActivity:
-    """Add a drill or deployment to a team's history (the team must be in the actor's scope, the incident too)."""
+    """Add a deployment to a team's history (the team must be in the actor's scope, the incident too). Drills are
+    recorded once per drill in the drill register (preparedness), which lists them on the team's page through
+    ``history``; a team activity row of kind "drill" is no longer written."""
     data = dict(data)
     policy.require(actor, "add", TeamActivity)
+    if data.get("kind") == ActivityKind.DRILL:
+        raise ValidationFailed.from_dict({"kind": [gettext("Record drills in the drill register, once per drill")]})
     team = policy.get_in_scope_or_field_error(Team, team, actor, "team_id")
     incident = data.pop("incident", None)
     incident_id = data.pop("incident_id", None) or (incident.pk if incident is not None else None)

@@ -104,7 +104,9 @@ def _team_detail(request, team, view):
     activities = list(team.activities.all()[:200])
     for activity in activities:
         activity.incident_url = url_for(activity.incident, view.user) if activity.incident_id else ""
-    return {"team": team, "members": members,
+    from . import history
+
+    return {"team": team, "members": members, "history": history.entries(team, view.user),
             "member_phones": [(m, Phone("phone", "").html(m, view)) for m in members],
             "equipment": team.equipment.all(), "activities": activities,
             "can_add_activity": policy.can(request.user, "add", TeamActivity),
