@@ -74,6 +74,15 @@ OBJECT_PAGES = {
     "campaign_edit": "enforcement.campaign", "campaign_task_detail": "enforcement.campaigntask",
     "supervision_order_detail": "enforcement.supervisionorder",
     "inspection_detail": "enforcement.inspection", "inspection_field": "enforcement.inspection",
+    # --- training and exams ---
+    "training_course_detail": "preparedness.course", "training_course_edit": "preparedness.course",
+    "training_session_detail": "preparedness.trainingsession",
+    "training_session_edit": "preparedness.trainingsession",
+    "trainee_detail": "preparedness.trainee", "trainee_edit": "preparedness.trainee",
+    "training_certificate_detail": "preparedness.certificate",
+    "exam_question_detail": "preparedness.question", "exam_question_edit": "preparedness.question",
+    "exam_paper_detail": "preparedness.exampaper", "exam_paper_edit": "preparedness.exampaper",
+    "exam_attempt_detail": "preparedness.examattempt", "exam_take": "preparedness.examattempt",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -88,11 +97,14 @@ NOT_PAGES = {
     "public_draw_inputs", "document_pdf", "case_act", "case_extend", "case_publish",
     "inspection_plan_act", "campaign_task_add", "campaign_task_report", "supervision_order_act",
     "inspection_act", "inspection_documents",
+    # --- training and exams ---
+    "training_session_attendance_add",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",
             "duty_roster_import_template", "enterprise_import_template", "resource_map_layers",
             "inspection_field_sw"}
+NOT_HTML |= {"exam_question_import_template"}  # --- training and exams ---
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

@@ -60,6 +60,9 @@ NOT_EDIT_PAGES = {
     "supervision_order_act",
     # The field page fills in a new record (findings, signatures, exam); it never edits saved fields.
     "inspection_detail", "inspection_act", "inspection_field", "inspection_documents",
+    # --- training and exams --- (an exam is answered once on its page; it never edits saved fields)
+    "training_course_detail", "training_session_detail", "training_session_attendance_add", "trainee_detail",
+    "training_certificate_detail", "exam_question_detail", "exam_paper_detail", "exam_attempt_detail", "exam_take",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 def _paper(api) -> int:
     r = api("section").post("/api/v1/exam-papers", {
         "title": "测试试卷", "purpose": "inspection", "region_code": "410481", "pass_mark": 80,
-        "rules": [{"kind": "single", "count": 3}, {"kind": "multiple", "count": 1}, {"kind": "true_false", "count": 2}]})
+        "rules": [{"kind": "single", "count": 3}, {"kind": "multiple", "count": 1},
+                  {"kind": "true_false", "count": 2}]})
     assert r.status_code == 201, r.content
     return r.json()["id"]
 

@@ -30,7 +30,7 @@ Sector = Literal["coal_mine", "non_coal_mine", "hazardous_chemicals", "fireworks
 # --- courses and sessions ------------------------------------------------------------------------------------
 
 
-class CourseOut(Schema):
+class TrainingCourseOut(Schema):
     id: int
     title: str
     topic: str
@@ -43,7 +43,7 @@ class CourseOut(Schema):
     is_active: bool
 
 
-class CourseIn(InSchema):
+class TrainingCourseIn(InSchema):
     title: ShortText(200, 1)
     topic: ShortText(100, 1)
     hours: Decimal = Field(ge=Decimal("0.5"), le=1000, decimal_places=1)
@@ -55,7 +55,7 @@ class CourseIn(InSchema):
     is_active: bool = True
 
 
-class CoursePatch(InSchema):
+class TrainingCoursePatch(InSchema):
     title: ShortText(200, 1) | None = None
     topic: ShortText(100, 1) | None = None
     hours: Decimal | None = Field(None, ge=Decimal("0.5"), le=1000, decimal_places=1)
@@ -66,15 +66,15 @@ class CoursePatch(InSchema):
     is_active: bool | None = None
 
 
-(Crud(router, surfaces.COURSES, "/training-courses", out=CourseOut, module=__name__, tags=TAGS,
-      in_schema=CourseIn, patch_schema=CoursePatch, nullable=("certificate_months",))
+(Crud(router, surfaces.COURSES, "/training-courses", out=TrainingCourseOut, module=__name__, tags=TAGS,
+      in_schema=TrainingCourseIn, patch_schema=TrainingCoursePatch, nullable=("certificate_months",))
  .list("list_training_courses", summary="Training courses")
  .get("get_training_course")
  .create("create_training_course")
  .update("update_training_course"))
 
 
-class SessionOut(Schema):
+class TrainingSessionOut(Schema):
     id: int
     course_id: int
     title: str
@@ -88,7 +88,7 @@ class SessionOut(Schema):
     attendance: int
 
 
-class SessionIn(InSchema):
+class TrainingSessionIn(InSchema):
     course_id: Id
     title: ShortText(200, 1)
     start_date: Date
@@ -100,7 +100,7 @@ class SessionIn(InSchema):
     region_code: ShortText(12, 6)
 
 
-class SessionPatch(InSchema):
+class TrainingSessionPatch(InSchema):
     title: ShortText(200, 1) | None = None
     start_date: Date | None = None
     end_date: Date | None = None
@@ -110,9 +110,9 @@ class SessionPatch(InSchema):
     organiser: ShortText(100) | None = None
 
 
-(Crud(router, surfaces.SESSIONS, "/training-sessions", out=SessionOut, module=__name__, tags=TAGS,
-      in_schema=SessionIn, patch_schema=SessionPatch, nullable=(),
-      output=Output(SessionOut, resolvers={"attendance": lambda s: s.attendance.count()}))
+(Crud(router, surfaces.SESSIONS, "/training-sessions", out=TrainingSessionOut, module=__name__, tags=TAGS,
+      in_schema=TrainingSessionIn, patch_schema=TrainingSessionPatch, nullable=(),
+      output=Output(TrainingSessionOut, resolvers={"attendance": lambda s: s.attendance.count()}))
  .list("list_training_sessions", summary="Training sessions (培训班)")
  .get("get_training_session")
  .create("create_training_session", write=lambda user, payload: training.create_session(
@@ -120,7 +120,7 @@ class SessionPatch(InSchema):
  .update("update_training_session"))
 
 
-class AttendanceIn(InSchema):
+class TrainingAttendanceIn(InSchema):
     kind: Literal[tuple(AttendeeKind.values())]
     user_id: Id | None = None
     trainee_id: Id | None = None
@@ -129,7 +129,7 @@ class AttendanceIn(InSchema):
     passed: bool | None = None
 
 
-class AttendanceOut(Schema):
+class TrainingAttendanceOut(Schema):
     id: int
     session_id: int
     kind: str
@@ -152,7 +152,7 @@ def _attendance_out(a) -> dict:
             "officer_training_id": a.officer_training_id}
 
 
-@router.get("/training-sessions/{id}/attendance", response={200: list[AttendanceOut], **ERRORS}, tags=TAGS,
+@router.get("/training-sessions/{id}/attendance", response={200: list[TrainingAttendanceOut], **ERRORS}, tags=TAGS,
             summary="Who attended a session")
 def list_session_attendance(request, id: Id):
     from .models import Attendance, Certificate
@@ -167,9 +167,9 @@ def list_session_attendance(request, id: Id):
     return out
 
 
-@router.post("/training-sessions/{id}/attendance", response={201: AttendanceOut, **ERRORS}, tags=TAGS,
+@router.post("/training-sessions/{id}/attendance", response={201: TrainingAttendanceOut, **ERRORS}, tags=TAGS,
              summary="Record an attendee (an officer's attendance also counts towards the ten days a year)")
-def record_session_attendance(request, id: Id, payload: AttendanceIn):
+def record_session_attendance(request, id: Id, payload: TrainingAttendanceIn):
     session = surfaces.SESSIONS.get(request.auth, id, "change")
     data = payload.model_dump()
     data["user"], data["trainee"] = data.pop("user_id"), data.pop("trainee_id")
@@ -180,7 +180,7 @@ def record_session_attendance(request, id: Id, payload: AttendanceIn):
 # --- trainees and certificates -------------------------------------------------------------------------------
 
 
-class TraineeOut(Schema):
+class TrainingTraineeOut(Schema):
     id: int
     enterprise_id: int
     name: str
@@ -192,7 +192,7 @@ class TraineeOut(Schema):
     is_active: bool
 
 
-class TraineeIn(InSchema):
+class TrainingTraineeIn(InSchema):
     enterprise_id: Id | None = None
     name: ShortText(50, 1)
     role: Literal[tuple(TraineeRole.values())]
@@ -203,7 +203,7 @@ class TraineeIn(InSchema):
     is_active: bool = True
 
 
-class TraineePatch(InSchema):
+class TrainingTraineePatch(InSchema):
     name: ShortText(50, 1) | None = None
     role: Literal[tuple(TraineeRole.values())] | None = None
     id_tail: ShortText(4) | None = None
@@ -213,16 +213,16 @@ class TraineePatch(InSchema):
     is_active: bool | None = None
 
 
-(Crud(router, surfaces.TRAINEES, "/trainees", out=TraineeOut, module=__name__, tags=TAGS,
-      in_schema=TraineeIn, patch_schema=TraineePatch, nullable=("hired_on",),
-      output=Output(TraineeOut, resolvers={"id_masked": lambda t: t.masked_id}, phones=("phone",)))
+(Crud(router, surfaces.TRAINEES, "/trainees", out=TrainingTraineeOut, module=__name__, tags=TAGS,
+      in_schema=TrainingTraineeIn, patch_schema=TrainingTraineePatch, nullable=("hired_on",),
+      output=Output(TrainingTraineeOut, resolvers={"id_masked": lambda t: t.masked_id}, phones=("phone",)))
  .list("list_trainees", summary="Enterprise people in training (ID numbers masked)")
  .get("get_trainee")
  .create("create_trainee")
  .update("update_trainee"))
 
 
-class CertificateOut(Schema):
+class TrainingCertificateOut(Schema):
     id: int
     number: str
     holder: str
@@ -236,8 +236,8 @@ class CertificateOut(Schema):
     state: str
 
 
-(Crud(router, surfaces.CERTIFICATES, "/training-certificates", out=CertificateOut, module=__name__, tags=TAGS,
-      output=Output(CertificateOut, resolvers={"state": lambda c: c.state()}))
+(Crud(router, surfaces.CERTIFICATES, "/training-certificates", out=TrainingCertificateOut, module=__name__, tags=TAGS,
+      output=Output(TrainingCertificateOut, resolvers={"state": lambda c: c.state()}))
  .list("list_training_certificates", summary="Training certificates and their expiry")
  .get("get_training_certificate"))
 
@@ -245,7 +245,7 @@ class CertificateOut(Schema):
 # --- compliance and statistics -------------------------------------------------------------------------------
 
 
-class PersonComplianceOut(Schema):
+class TrainingPersonComplianceOut(Schema):
     name: str
     role: str
     trainee_id: int | None
@@ -258,7 +258,7 @@ class PersonComplianceOut(Schema):
     basis: str
 
 
-class ComplianceOut(Schema):
+class TrainingComplianceOut(Schema):
     enterprise_id: int
     enterprise: str
     sector: str
@@ -266,17 +266,17 @@ class ComplianceOut(Schema):
     year: int
     compliant: bool
     short: int
-    people: list[PersonComplianceOut]
+    people: list[TrainingPersonComplianceOut]
 
 
-class ComplianceParams(Schema):
+class TrainingComplianceParams(Schema):
     on: Date | None = None
     enterprise_id: Id | None = None
 
 
-@router.get("/training-compliance", response={200: list[ComplianceOut], **ERRORS}, tags=TAGS,
+@router.get("/training-compliance", response={200: list[TrainingComplianceOut], **ERRORS}, tags=TAGS,
             summary="Each enterprise's people against the hours of 生产经营单位安全培训规定 (articles 9 and 13)")
-def training_compliance(request, params: Query[ComplianceParams]):
+def training_compliance(request, params: Query[TrainingComplianceParams]):
     from yingji.core.models import enterprise_model
 
     enterprises = None
@@ -288,7 +288,7 @@ def training_compliance(request, params: Query[ComplianceParams]):
     return [{**r, "people": [p.as_dict() for p in r["people"]]} for r in rows]
 
 
-class StatisticsOut(Schema):
+class TrainingStatisticsOut(Schema):
     year: int
     sessions: int
     trainees: int
@@ -304,13 +304,13 @@ class StatisticsOut(Schema):
     exams_at_inspections: int
 
 
-class YearParams(Schema):
+class TrainingYearParams(Schema):
     year: int = Field(..., ge=2000, le=2100)
 
 
-@router.get("/training-statistics", response={200: StatisticsOut, **ERRORS}, tags=TAGS,
+@router.get("/training-statistics", response={200: TrainingStatisticsOut, **ERRORS}, tags=TAGS,
             summary="The year's training: sessions, trainees, hours, certificates, exam pass rates")
-def training_statistics(request, params: Query[YearParams]):
+def training_statistics(request, params: Query[TrainingYearParams]):
     policy.require(request.auth, "view", Trainee)
     return training.statistics(request.auth, params.year)
 
@@ -318,7 +318,7 @@ def training_statistics(request, params: Query[YearParams]):
 # --- the question bank and papers ----------------------------------------------------------------------------
 
 
-class QuestionOut(Schema):
+class ExamQuestionOut(Schema):
     id: int
     code: str
     kind: str
@@ -331,7 +331,7 @@ class QuestionOut(Schema):
     is_active: bool
 
 
-class QuestionIn(InSchema):
+class ExamQuestionIn(InSchema):
     code: ShortText(16) = ""
     kind: Literal[tuple(QuestionKind.values())]
     text: ShortText(2000, 1)
@@ -343,7 +343,7 @@ class QuestionIn(InSchema):
     is_active: bool = True
 
 
-class QuestionPatch(InSchema):
+class ExamQuestionPatch(InSchema):
     kind: Literal[tuple(QuestionKind.values())] | None = None
     text: ShortText(2000, 1) | None = None
     options: list[ShortText(500, 1)] | None = Field(None, max_length=8)
@@ -354,62 +354,62 @@ class QuestionPatch(InSchema):
     is_active: bool | None = None
 
 
-(Crud(router, surfaces.QUESTIONS, "/exam-questions", out=QuestionOut, module=__name__, tags=TAGS,
-      in_schema=QuestionIn, patch_schema=QuestionPatch, nullable=())
+(Crud(router, surfaces.QUESTIONS, "/exam-questions", out=ExamQuestionOut, module=__name__, tags=TAGS,
+      in_schema=ExamQuestionIn, patch_schema=ExamQuestionPatch, nullable=())
  .list("list_exam_questions", summary="The question bank")
  .get("get_exam_question")
  .create("create_exam_question")
  .update("update_exam_question"))
 
 
-class RuleSchema(InSchema):
+class ExamRuleSchema(InSchema):
     kind: Literal[tuple(QuestionKind.values())]
     topic: ShortText(100) = ""
     industry: Sector = ""
     count: int = Field(ge=1, le=100)
 
 
-class RuleOut(Schema):
+class ExamRuleOut(Schema):
     kind: str
     topic: str
     industry: str
     count: int
 
 
-class PaperOut(Schema):
+class ExamPaperOut(Schema):
     id: int
     title: str
     purpose: str
     course_id: int | None
-    rules: list[RuleOut]
+    rules: list[ExamRuleOut]
     pass_mark: int
     minutes: int
     region_code: str
     is_active: bool
 
 
-class PaperIn(InSchema):
+class ExamPaperIn(InSchema):
     title: ShortText(200, 1)
     purpose: Literal[tuple(ExamPurpose.values())]
     course_id: Id | None = None
-    rules: list[RuleSchema] = Field(min_length=1, max_length=20)
+    rules: list[ExamRuleSchema] = Field(min_length=1, max_length=20)
     pass_mark: int = Field(80, ge=1, le=100)
     minutes: int = Field(30, ge=1, le=600)
     region_code: ShortText(12, 6)
     is_active: bool = True
 
 
-class PaperPatch(InSchema):
+class ExamPaperPatch(InSchema):
     title: ShortText(200, 1) | None = None
-    rules: list[RuleSchema] | None = Field(None, min_length=1, max_length=20)
+    rules: list[ExamRuleSchema] | None = Field(None, min_length=1, max_length=20)
     pass_mark: int | None = Field(None, ge=1, le=100)
     minutes: int | None = Field(None, ge=1, le=600)
     is_active: bool | None = None
 
 
-(Crud(router, surfaces.PAPERS, "/exam-papers", out=PaperOut, module=__name__, tags=TAGS,
-      in_schema=PaperIn, patch_schema=PaperPatch, nullable=(),
-      output=Output(PaperOut, resolvers={"rules": lambda p: [
+(Crud(router, surfaces.PAPERS, "/exam-papers", out=ExamPaperOut, module=__name__, tags=TAGS,
+      in_schema=ExamPaperIn, patch_schema=ExamPaperPatch, nullable=(),
+      output=Output(ExamPaperOut, resolvers={"rules": lambda p: [
           {"kind": r["kind"], "topic": r.get("topic") or "", "industry": r.get("industry") or "",
            "count": r["count"]} for r in p.rules or []]}))
  .list("list_exam_papers", summary="Exam papers and their drawing rules")
@@ -421,7 +421,7 @@ class PaperPatch(InSchema):
 # --- attempts ------------------------------------------------------------------------------------------------
 
 
-class AttemptOut(Schema):
+class ExamAttemptOut(Schema):
     id: int
     paper_id: int
     examinee: str
@@ -439,7 +439,7 @@ class AttemptOut(Schema):
     submitted_at: datetime.datetime | None
 
 
-class AttemptIn(InSchema):
+class ExamAttemptIn(InSchema):
     paper_id: Id
     trainee_id: Id | None = None
     examinee: ShortText(50) = ""
@@ -455,8 +455,8 @@ def _start(user, payload):
     return exams.start_attempt(user, paper, data)
 
 
-(Crud(router, surfaces.ATTEMPTS, "/exam-attempts", out=AttemptOut, module=__name__, tags=TAGS,
-      in_schema=AttemptIn)
+(Crud(router, surfaces.ATTEMPTS, "/exam-attempts", out=ExamAttemptOut, module=__name__, tags=TAGS,
+      in_schema=ExamAttemptIn)
  .list("list_exam_attempts", summary="Exams taken (at inspections and in courses)")
  .get("get_exam_attempt")
  .create("start_exam_attempt", write=_start, summary="Start an exam: its questions are drawn now"))
@@ -488,7 +488,7 @@ def get_exam_attempt_paper(request, id: Id):
             "questions": exams.for_examinee(attempt)}
 
 
-class SubmissionIn(InSchema):
+class ExamSubmissionIn(InSchema):
     key: ShortText(64, 1)
     answers: dict[ShortText(16, 1), str | bool | list[ShortText(1, 1)]] = Field(default_factory=dict,
                                                                                  max_length=100)
@@ -509,7 +509,7 @@ class ExamResultOut(Schema):
 
 @router.post("/exam-attempts/{id}/submissions", response={200: ExamResultOut, 201: ExamResultOut, **ERRORS},
              tags=TAGS, summary="Submit the answers once (a repeat answers the first result)")
-def submit_exam_attempt(request, id: Id, payload: SubmissionIn):
+def submit_exam_attempt(request, id: Id, payload: ExamSubmissionIn):
     attempt = surfaces.ATTEMPTS.get(request.auth, id, "change")
     result, created = exams.submit_attempt(request.auth, attempt, payload.key, payload.answers)
     return Status(201 if created else 200, result)

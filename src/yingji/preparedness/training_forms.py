@@ -11,6 +11,7 @@ from yingji.core import policy
 from yingji.core.models import Region, User, enterprise_model
 
 from .models import Course, ExamPaper, Question, Trainee, TrainingSession
+from .services import exams
 from .training_choices import AttendeeKind
 
 DATE = {"type": "date"}
@@ -110,7 +111,7 @@ class QuestionForm(_ServiceForm):
         text = self.cleaned_data.get("options_text") or ""
         options = [line.strip() for line in text.splitlines() if line.strip()]
         data.pop("options_text", None)
-        if not self.instance.pk or "options_text" in self.changed_data:
+        if not self.instance.pk or options != list(self.instance.options or []):
             data["options"] = options
         return data
 
@@ -138,9 +139,10 @@ class PaperForm(_ServiceForm):
 
     def service_data(self) -> dict:
         data = super().service_data()
-        rules = data.pop("rules_text", None)
-        if not self.instance.pk or "rules_text" in self.changed_data:
-            data["rules"] = rules if rules is not None else self.cleaned_data.get("rules_text")
+        data.pop("rules_text", None)
+        rules = self.cleaned_data.get("rules_text")
+        if not self.instance.pk or exams.clean_rules_or_same(rules) != self.instance.rules:
+            data["rules"] = rules
         return data
 
 

@@ -3,6 +3,8 @@ papers and attempts), rendered by core's generic pages and API."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
@@ -151,7 +153,7 @@ ATTEMPTS = Surface(
     model=ExamAttempt, prefix="exam_attempt", title=_l("Exams taken"), singular=_l("Exam attempt"),
     export_name="exam-attempts",
     subtitle=_l("Exams at inspections (逢查必考) and course exams: who, which paper, the score."),
-    filterset=filters.AttemptFilterSet, form=forms.AttemptForm,
+    filterset=filters.AttemptFilterSet,
     queryset=lambda: ExamAttempt.objects.select_related("paper", "enterprise", "inspection", "trainee"),
     create=lambda user, data: exams.start_attempt(user, data["paper"], data),
     create_title=_l("Start an exam"),
@@ -178,6 +180,10 @@ def _review(attempt: ExamAttempt) -> list[dict]:
     wrong = set(attempt.result.get("wrong", [])) | set(attempt.result.get("unanswered", []))
     return [{"code": q["code"], "text": q["text"], "right": q["code"] not in wrong,
              "given": attempt.answers.get(q["code"], "")} for q in attempt.questions]
+
+
+#: The page that starts an exam (an attempt is never edited: it is answered on its own page, once).
+ATTEMPT_START = dataclasses.replace(ATTEMPTS, form=forms.AttemptForm)
 
 
 def register_all() -> None:

@@ -6,6 +6,8 @@ urlpatterns: list = []
 
 # --- training and exams ---
 
+from yingji.core import generic  # noqa: E402
+
 from . import training_surfaces, training_views  # noqa: E402
 
 urlpatterns += [
@@ -21,6 +23,8 @@ urlpatterns += [
          name="exam_question_import_template"),
     *surface_urls(training_surfaces.QUESTIONS, "preparedness/exams/questions/"),
     *surface_urls(training_surfaces.PAPERS, "preparedness/exams/papers/"),
-    *surface_urls(training_surfaces.ATTEMPTS, "preparedness/exams/attempts/", edit=False),
+    path("preparedness/exams/attempts/new/", generic.create_view(training_surfaces.ATTEMPT_START),
+         name="exam_attempt_create"),
+    *surface_urls(training_surfaces.ATTEMPTS, "preparedness/exams/attempts/"),
     path("preparedness/exams/attempts/<int:pk>/take/", training_views.exam_take, name="exam_take"),
 ]

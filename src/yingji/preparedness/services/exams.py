@@ -210,9 +210,16 @@ def rule_problems(rules: Any) -> list[str]:
     return problems
 
 
+def clean_rules_or_same(rules):
+    """The rules as they would be stored (for comparing a form's unchanged rules), or the input when malformed."""
+    if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+        return rules
+    return [{"kind": r.get("kind"), "topic": (r.get("topic") or "").strip(), "industry": r.get("industry") or "",
+             "count": r.get("count")} for r in rules]
+
+
 def _clean_rules(rules) -> list[dict]:
-    cleaned = [{"kind": r.get("kind"), "topic": (r.get("topic") or "").strip(), "industry": r.get("industry") or "",
-                "count": r.get("count")} for r in rules] if isinstance(rules, list) else rules
+    cleaned = clean_rules_or_same(rules)
     problems = rule_problems(cleaned)
     if problems:
         raise ValidationFailed.from_dict({"rules": problems})
