@@ -112,3 +112,9 @@ class AttemptState(ChoiceSet):
         (PASSED, pgettext_lazy("exam", "Passed"), "success"),
         (FAILED, pgettext_lazy("exam", "Failed"), "danger"),
     )
+
+
+#: The sectors of ``standards.training`` as shown (the enterprise's sector for training hours).
+SECTOR_LABELS = {"coal_mine": _("Coal mine"), "non_coal_mine": _("Non-coal mine"),
+                 "hazardous_chemicals": _("Hazardous chemicals"), "fireworks": _("Fireworks"),
+                 "metal_smelting": _("Metal smelting"), "other": _("Other industries")}

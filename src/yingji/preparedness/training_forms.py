@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +10,7 @@ from yingji.core.models import Region, User, enterprise_model
 
 from .models import Course, ExamPaper, Question, Trainee, TrainingSession
 from .services import exams
-from .training_choices import AttendeeKind
+from .training_choices import SECTOR_LABELS, AttendeeKind, QuestionKind
 
 DATE = {"type": "date"}
 
@@ -93,6 +91,8 @@ class AttendanceForm(forms.Form):
 
 
 class QuestionForm(_ServiceForm):
+    industry = forms.ChoiceField(label=_("Industry"), required=False, choices=[
+        ("", _("Every industry")), *SECTOR_LABELS.items()])
     options_text = forms.CharField(label=_("Options (one a line)"), required=False, widget=forms.Textarea(
         attrs={"rows": 4}))
 
@@ -117,9 +117,9 @@ class QuestionForm(_ServiceForm):
 
 
 class PaperForm(_ServiceForm):
-    rules_text = forms.CharField(label=_("Drawing rules (JSON)"), widget=forms.Textarea(attrs={"rows": 4}),
-                                 help_text=_('For example [{"kind": "single", "topic": "", "industry": "", '
-                                             '"count": 10}]'))
+    rules_text = forms.CharField(label=_("Drawing rules"), widget=forms.Textarea(attrs={"rows": 4}),
+                                 help_text=_("One rule a line: kind, count, then optionally topic and industry, "
+                                             "e.g. 单选题 10 安全生产法 危险化学品"))
 
     class Meta:
         model = ExamPaper
@@ -129,13 +129,10 @@ class PaperForm(_ServiceForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["course"].queryset = Course.objects.filter(policy.scope_q(user, Course))
         if self.instance.pk:
-            self.fields["rules_text"].initial = json.dumps(self.instance.rules, ensure_ascii=False)
+            self.fields["rules_text"].initial = rules_to_text(self.instance.rules)
 
     def clean_rules_text(self):
-        try:
-            return json.loads(self.cleaned_data["rules_text"])
-        except ValueError:
-            raise forms.ValidationError(_("Not valid JSON")) from None
+        return rules_from_text(self.cleaned_data["rules_text"])
 
     def service_data(self) -> dict:
         data = super().service_data()
@@ -144,6 +141,40 @@ class PaperForm(_ServiceForm):
         if not self.instance.pk or exams.clean_rules_or_same(rules) != self.instance.rules:
             data["rules"] = rules
         return data
+
+
+def rules_to_text(rules) -> str:
+    lines = []
+    for r in rules or []:
+        parts = [str(QuestionKind.label(r["kind"])), str(r["count"])]
+        if r.get("topic") or r.get("industry"):
+            parts.append(r.get("topic") or "-")
+        if r.get("industry"):
+            parts.append(str(SECTOR_LABELS.get(r["industry"], r["industry"])))
+        lines.append(" ".join(parts))
+    return "\n".join(lines)
+
+
+def rules_from_text(text: str) -> list[dict]:
+    """Lines of "题型 数量 [专题|-] [行业]" as drawing rules."""
+    kinds = {str(label): value for value, label in QuestionKind.choices()}
+    kinds |= {k[:2]: v for k, v in kinds.items()}
+    sectors = {str(label): value for value, label in SECTOR_LABELS.items()}
+    rules = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        if parts[0] not in kinds or len(parts) < 2 or not parts[1].isdigit() or len(parts) > 4:
+            raise forms.ValidationError(_("Line %(n)s: kind, count, then optionally topic and industry") % {
+                "n": number})
+        industry = parts[3] if len(parts) > 3 else ""
+        if industry and industry not in sectors:
+            raise forms.ValidationError(_("Line %(n)s: unknown industry") % {"n": number})
+        topic = parts[2] if len(parts) > 2 and parts[2] != "-" else ""
+        rules.append({"kind": kinds[parts[0]], "topic": topic, "industry": sectors.get(industry, ""),
+                      "count": int(parts[1])})
+    return rules
 
 
 class AttemptForm(forms.Form):

@@ -17,6 +17,7 @@ from . import training_forms as forms
 from .models import Attendance, Certificate, Course, ExamAttempt, ExamPaper, Question, Trainee, TrainingSession
 from .services import exams, training
 from .training_choices import (
+    SECTOR_LABELS,
     AttemptState,
     AttendeeKind,
     CertificateState,
@@ -24,10 +25,6 @@ from .training_choices import (
     QuestionKind,
     TraineeRole,
 )
-
-SECTOR_LABELS = {"coal_mine": _l("Coal mine"), "non_coal_mine": _l("Non-coal mine"),
-                 "hazardous_chemicals": _l("Hazardous chemicals"), "fireworks": _l("Fireworks"),
-                 "metal_smelting": _l("Metal smelting"), "other": _l("Other industries")}
 
 
 def sector_label(sector: str) -> str:
@@ -178,8 +175,10 @@ def _review(attempt: ExamAttempt) -> list[dict]:
     if attempt.state == AttemptState.OPEN:
         return []
     wrong = set(attempt.result.get("wrong", [])) | set(attempt.result.get("unanswered", []))
+    shown = {"true": "对", "false": "错", True: "对", False: "错"}
     return [{"code": q["code"], "text": q["text"], "right": q["code"] not in wrong,
-             "given": attempt.answers.get(q["code"], "")} for q in attempt.questions]
+             "given": shown.get(attempt.answers.get(q["code"], ""), attempt.answers.get(q["code"], ""))}
+            for q in attempt.questions]
 
 
 #: The page that starts an exam (an attempt is never edited: it is answered on its own page, once).
