@@ -11,9 +11,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from yingji.core import imports, policy
+from yingji.core import audit, imports, policy
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import enterprise_model
 from yingji.core.services import create_object, update_object
@@ -23,6 +23,8 @@ from ..models import ExamAttempt, ExamPaper, Question, Trainee, TrainingSession
 from ..training_choices import AttemptState, QuestionKind
 
 LETTERS = "ABCDEFGH"
+
+audit.message_pattern(r"exam submitted", gettext_lazy("exam submitted"))
 MAX_QUESTIONS = 100
 
 
@@ -373,7 +375,6 @@ def submit_attempt(actor, attempt: ExamAttempt, key, answers: Mapping[str, Any])
             score=result["score"], passed=result["passed"],
             state=AttemptState.PASSED if result["passed"] else AttemptState.FAILED, submitted_at=now,
             submission_key=key, result=result)
-        from yingji.core import audit
         from yingji.core.choices import AuditAction
 
         locked.refresh_from_db()
