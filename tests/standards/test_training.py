@@ -44,3 +44,14 @@ def test_unknown_person_or_sector_is_refused(person, sector):
 def test_unverified_rows_are_marked():
     assert training.is_verified("principal", "coal_mine")
     assert not training.is_verified("new_worker", "other")
+
+
+def test_imports_nothing_but_the_stdlib():
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport yingji.standards.training\n"
+            "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'django'\n"
+            "      or (m.startswith('yingji.') and not m.startswith('yingji.standards')))))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
