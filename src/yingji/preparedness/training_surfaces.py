@@ -31,8 +31,17 @@ def sector_label(sector: str) -> str:
     return str(SECTOR_LABELS.get(sector, sector)) if sector else ""
 
 
+def answer_text(value) -> str:
+    """An answer as shown: 对/错, or the letters joined with 、 (A、C)."""
+    if value in (True, "true"):
+        return "对"
+    if value in (False, "false"):
+        return "错"
+    return "、".join(str(value or ""))
+
+
 def _yes_no_answer(q: Question) -> str:
-    return {"true": "对", "false": "错"}.get(q.answer, q.answer)
+    return answer_text(q.answer)
 
 
 COURSES = Surface(
@@ -175,10 +184,8 @@ def _review(attempt: ExamAttempt) -> list[dict]:
     if attempt.state == AttemptState.OPEN:
         return []
     wrong = set(attempt.result.get("wrong", [])) | set(attempt.result.get("unanswered", []))
-    shown = {"true": "对", "false": "错", True: "对", False: "错"}
     return [{"code": q["code"], "text": q["text"], "right": q["code"] not in wrong,
-             "given": shown.get(attempt.answers.get(q["code"], ""), attempt.answers.get(q["code"], ""))}
-            for q in attempt.questions]
+             "given": answer_text(attempt.answers.get(q["code"], ""))} for q in attempt.questions]
 
 
 #: The page that starts an exam (an attempt is never edited: it is answered on its own page, once).
