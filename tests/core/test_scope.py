@@ -74,6 +74,7 @@ API_DETAIL.update({
     "preparedness.certificate": "/api/v1/training-certificates/{id}",
     "preparedness.exampaper": "/api/v1/exam-papers/{id}",
     "preparedness.examattempt": "/api/v1/exam-attempts/{id}",
+    "preparedness.question": "/api/v1/exam-questions/{id}",
 })
 NO_DETAIL_ENDPOINT.add("preparedness.attendance")  # read through its session: /api/v1/training-sessions/{id}/attendance
 

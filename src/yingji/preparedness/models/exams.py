@@ -44,6 +44,14 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.text[:30]}"
 
+    @classmethod
+    def scope_q_for(cls, user) -> models.Q:
+        """The bank is the county's reference data: every bureau and township account reads it (what it may do
+        with it is in ``GRANTS``); enterprise accounts see papers only as drawn for an exam."""
+        if user.enterprise_id:
+            return models.Q(pk__in=[])
+        return models.Q()
+
 
 class ExamPaper(Scoped):
     """A paper's rules: ``rules`` is ``[{"kind", "topic", "industry", "count"}]`` (topic and industry may be
