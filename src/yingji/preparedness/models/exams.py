@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.choices import Role
-from yingji.core.models import ALL_ROLES, CRUD, STAFF_ROLES, Scoped, region_code_validator
+from yingji.core.models import ALL_ROLES, CRUD, STAFF_ROLES, Scoped, ScopedManager, region_code_validator
 
 from ..training_choices import AttemptState, ExamPurpose, QuestionKind
 from .training import TRAINING_ORGANISERS
@@ -34,6 +34,8 @@ class Question(models.Model):
     basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = ScopedManager()
+
     GRANTS = {role: {"view"} for role in STAFF_ROLES} | {r: CRUD for r in TRAINING_ORGANISERS}
 
     class Meta:
@@ -50,7 +52,7 @@ class Question(models.Model):
         with it is in ``GRANTS``); enterprise accounts see papers only as drawn for an exam."""
         if user.enterprise_id:
             return models.Q(pk__in=[])
-        return models.Q()
+        return models.Q(pk__isnull=False)
 
 
 class ExamPaper(Scoped):
