@@ -83,6 +83,15 @@ OBJECT_PAGES = {
     "drill_detail": "preparedness.drill", "drill_edit": "preparedness.drill",
     "drill_plan_detail": "preparedness.drillplan", "drill_plan_edit": "preparedness.drillplan",
     "drill_problem_detail": "preparedness.drillproblem",
+    # --- training and exams ---
+    "training_course_detail": "preparedness.course", "training_course_edit": "preparedness.course",
+    "training_session_detail": "preparedness.trainingsession",
+    "training_session_edit": "preparedness.trainingsession",
+    "trainee_detail": "preparedness.trainee", "trainee_edit": "preparedness.trainee",
+    "training_certificate_detail": "preparedness.certificate",
+    "exam_question_detail": "preparedness.question", "exam_question_edit": "preparedness.question",
+    "exam_paper_detail": "preparedness.exampaper", "exam_paper_edit": "preparedness.exampaper",
+    "exam_attempt_detail": "preparedness.examattempt", "exam_take": "preparedness.examattempt",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -101,11 +110,14 @@ NOT_PAGES = {
     "publicity_photo_add",
     # --- drills ---
     "drill_problem_add", "drill_photo_add", "drill_problem_act",
+    # --- training and exams ---
+    "training_session_attendance_add",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",
             "duty_roster_import_template", "enterprise_import_template", "resource_map_layers",
             "inspection_field_sw"}
+NOT_HTML |= {"exam_question_import_template"}  # --- training and exams ---
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

@@ -75,6 +75,17 @@ NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1
 NO_DETAIL_ENDPOINT |= {"resources.stockmovement", "resources.reservestandard"}  # read through /stock, their lists
 NO_DETAIL_ENDPOINT.add("enforcement.recusal")  # read through its officer's page
 NO_DETAIL_ENDPOINT |= {"enforcement.planitem", "enforcement.campaignreport"}  # read through their plan / task
+# --- training and exams ---
+API_DETAIL.update({
+    "preparedness.course": "/api/v1/training-courses/{id}",
+    "preparedness.trainingsession": "/api/v1/training-sessions/{id}",
+    "preparedness.trainee": "/api/v1/trainees/{id}",
+    "preparedness.certificate": "/api/v1/training-certificates/{id}",
+    "preparedness.exampaper": "/api/v1/exam-papers/{id}",
+    "preparedness.examattempt": "/api/v1/exam-attempts/{id}",
+    "preparedness.question": "/api/v1/exam-questions/{id}",
+})
+NO_DETAIL_ENDPOINT.add("preparedness.attendance")  # read through its session: /api/v1/training-sessions/{id}/attendance
 
 
 def scoped_models():

@@ -67,6 +67,9 @@ NOT_EDIT_PAGES = {
     # --- drills ---
     "drill_detail", "drill_plan_detail", "drill_problem_detail", "drill_problem_add", "drill_photo_add",
     "drill_problem_act",
+    # --- training and exams --- (an exam is answered once on its page; it never edits saved fields)
+    "training_course_detail", "training_session_detail", "training_session_attendance_add", "trainee_detail",
+    "training_certificate_detail", "exam_question_detail", "exam_paper_detail", "exam_attempt_detail", "exam_take",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

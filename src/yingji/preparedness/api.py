@@ -15,3 +15,8 @@ router.add_router("", api_publicity.router)
 from .api_drills import router as drills_router  # noqa: E402
 
 router.add_router("", drills_router)
+
+# --- training and exams ---
+from . import training_api  # noqa: E402
+
+router.add_router("", training_api.router)

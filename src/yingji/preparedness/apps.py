@@ -36,3 +36,21 @@ class PreparednessConfig(AppConfig):
         register_module(Module("drills", _("Drills"), "flag", "drill_list", "preparedness.drill",
                                also=("drill_plan_list", "drill_problem_list", "drill_compliance",
                                      "drill_plan_create", "drill_create")), before="regions")
+
+        # --- training and exams ---
+        from yingji.enterprises import archive
+
+        from . import demo_training, training_archive, training_surfaces, training_tasks  # noqa: F401
+
+        training_surfaces.register_all()
+        register_generator(demo_training, order=90)
+        register_module(Module("training", _("Training"), "mortarboard", "training_session_list",
+                               "preparedness.trainingsession",
+                               also=("training_course_list", "training_certificate_list", "trainee_list",
+                                     "training_compliance")), before="regions")
+        register_module(Module("exams", _("Exams"), "pencil-square", "exam_attempt_list",
+                               "preparedness.examattempt",
+                               also=("exam_question_list", "exam_paper_list", "exam_question_import")),
+                        before="regions")
+        archive.SECTIONS.append((_("Training and exams"), "preparedness/includes/enterprise_training.html",
+                                 training_archive.context))

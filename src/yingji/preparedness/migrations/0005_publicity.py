@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0008_clean_stored_text'),
-        ('preparedness', '0003_drills'),
+        ('preparedness', '0004_training'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -3,4 +3,8 @@
 # --- publicity ---
 # --- drills ---
 from .drills import Drill, DrillPlan, DrillProblem, DrillProblemEvent  # noqa: E402,F401
+
+# --- training and exams ---
+from .exams import ExamAttempt, ExamPaper, Question  # noqa: E402,F401
 from .publicity import PublicityActivity, PublicityKind  # noqa: E402,F401
+from .training import Attendance, Certificate, Course, Trainee, TrainingSession  # noqa: E402,F401
