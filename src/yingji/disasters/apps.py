@@ -10,3 +10,10 @@ class DisastersConfig(AppConfig):
     def ready(self) -> None:
         # Each area appends its own block below (surfaces, demo generator, modules, registries).
         pass
+        # --- disaster reports ---
+        from yingji.core import deadlines
+
+        from . import tasks_reports  # noqa: F401  (registers the periodic reminder of due reports)
+        from .services import reports as report_services
+
+        deadlines.register(report_services.console_deadlines)
