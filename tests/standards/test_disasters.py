@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from yingji.standards import accidents, disasters as d
+from yingji.standards import accidents
+from yingji.standards import disasters as d
 
 T0 = datetime(2026, 7, 10, 3, 40)
 

@@ -17,3 +17,16 @@ class DisastersConfig(AppConfig):
         from .services import reports as report_services
 
         deadlines.register(report_services.console_deadlines)
+        from . import surfaces_reports
+
+        surfaces_reports.register_all()
+        from yingji.core.demo import register_generator
+        from yingji.core.modules import Module, register_module
+
+        from . import demo_reports
+
+        # After incidents (50): the flood's incident is created here, of category natural disaster.
+        register_generator(demo_reports, order=92)
+        register_module(Module("disaster_reports", _("Disaster reports"), "clipboard-data", "disaster_event_list",
+                               "disasters.disasterevent", also=("disaster_report_list", "relief_threshold_list")),
+                        before="plans")

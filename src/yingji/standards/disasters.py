@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
-from typing import Any, Mapping
+from typing import Any
 
 from ._util import count, non_negative, read_json
 

@@ -395,3 +395,25 @@ def console_deadlines(user, now) -> list[dict]:
         rows.append({"title": f"{row['event'].title} · {row['area']} · {row['stage_label']}",
                      "due_at": row["due_at"], "status": row["status"], "url": url})
     return rows
+
+
+def create_threshold(actor, data: Mapping[str, Any]) -> ReliefThreshold:
+    """Add a start condition to the county relief plan of the actor's county."""
+    from yingji.core.services import create_object
+
+    county = (getattr(actor, "scope_region_code", "") or "")[:6]
+    return create_object(actor, ReliefThreshold, {**data, "region_code": county})
+
+
+def update_threshold(actor, threshold: ReliefThreshold, data: Mapping[str, Any]) -> ReliefThreshold:
+    from yingji.core.services import update_object
+
+    return update_object(actor, threshold, {k: v for k, v in data.items() if k != "region_code"})
+
+
+def event_detail_context(request, event: DisasterEvent, view) -> dict:
+    """The event page: every submitted and draft report in the viewer's scope, the next report each area owes."""
+    reports = (DisasterReport.objects.for_user(request.user).filter(event=event)
+               .select_related("submitted_by").order_by("stage", "region_code", "seq"))
+    return {"reports": reports, "dues": [r for r in due_reports(request.user) if r["event"].pk == event.pk],
+            "stages": [(s, ReportStage.label(s)) for s in rules.STAGES]}
