@@ -66,6 +66,11 @@ NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1
 NO_DETAIL_ENDPOINT |= {"resources.stockmovement", "resources.reservestandard"}  # read through /stock, their lists
 NO_DETAIL_ENDPOINT.add("enforcement.recusal")  # read through its officer's page
 NO_DETAIL_ENDPOINT |= {"enforcement.planitem", "enforcement.campaignreport"}  # read through their plan / task
+# --- disaster reports ---
+NO_DETAIL_ENDPOINT.add("disasters.casualty")  # read through its report
+API_DETAIL |= {"disasters.disasterevent": "/api/v1/disaster-events/{id}",
+               "disasters.disasterreport": "/api/v1/disaster-reports/{id}",
+               "disasters.reliefthreshold": "/api/v1/relief-thresholds/{id}"}
 
 
 def scoped_models():

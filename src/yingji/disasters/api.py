@@ -7,12 +7,15 @@ from ninja import Router
 router = Router(tags=["disasters"])
 
 # --- disaster reports ---
+import datetime  # noqa: E402
+from decimal import Decimal  # noqa: E402
 from typing import Any  # noqa: E402
 
 from ninja import Schema  # noqa: E402
 from ninja.responses import Status  # noqa: E402
 
 from yingji.core.api_support import ERRORS, Id, InSchema  # noqa: E402
+from yingji.core.crud import Crud  # noqa: E402
 
 from . import surfaces_reports  # noqa: E402
 from .services import reports as report_services  # noqa: E402
@@ -75,3 +78,51 @@ def disaster_rollup(request, id: Id, region_code: str, stage: str = "initial"):
     event = surfaces_reports.EVENTS.get(request.auth, id)
     report_services.require_reporter(request.auth, region_code)
     return report_services.rollup(event, region_code, stage)
+
+
+class DisasterEventOut(Schema):
+    id: int
+    region_code: str
+    incident_id: int | None
+    title: str
+    hazard: str
+    started_at: datetime.datetime
+    ended_at: datetime.datetime | None
+    major: bool
+    relief_level: str
+
+
+class DisasterReportRowOut(Schema):
+    id: int
+    event_id: int
+    region_code: str
+    stage: str
+    seq: int
+    state: str
+    as_of: datetime.datetime
+    figures: dict[str, Any]
+    due_at: datetime.datetime | None
+    submitted_at: datetime.datetime | None
+
+
+class ReliefThresholdOut(Schema):
+    id: int
+    region_code: str
+    level: str
+    indicator: str
+    minimum: Decimal
+    source: str
+    verified: bool
+
+
+(Crud(router, surfaces_reports.EVENTS, "/disaster-events", out=DisasterEventOut, module=__name__,
+      tags=["disasters"])
+ .list("list_disaster_events", summary="Disaster events being counted").get("get_disaster_event"))
+(Crud(router, surfaces_reports.REPORTS, "/disaster-reports", out=DisasterReportRowOut, module=__name__,
+      tags=["disasters"])
+ .list("list_disaster_reports", summary="Disaster reports (初报/续报/核报) in the caller's scope")
+ .get("get_disaster_report"))
+(Crud(router, surfaces_reports.THRESHOLDS, "/relief-thresholds", out=ReliefThresholdOut, module=__name__,
+      tags=["disasters"])
+ .list("list_relief_thresholds", summary="Start conditions of the county disaster relief plan")
+ .get("get_relief_threshold"))

@@ -30,3 +30,8 @@ class DisastersConfig(AppConfig):
         register_module(Module("disaster_reports", _("Disaster reports"), "clipboard-data", "disaster_event_list",
                                "disasters.disasterevent", also=("disaster_report_list", "relief_threshold_list")),
                         before="plans")
+        # Natural disasters are graded by the county relief plan and the disaster reports (issue 16 §0).
+        from yingji.incidents import grading
+
+        grading.register_thresholds(report_services.county_thresholds)
+        grading.register_indicators(report_services.incident_indicators)

@@ -268,3 +268,42 @@ def response_level(figures: Mapping[str, Any], thresholds: Mapping[str, Mapping[
         if reached:
             return level, reached
     return None, []
+
+
+# --- incidents of the natural-disaster category -----------------------------------------------------------------
+
+#: The incident grade a relief response level corresponds to (Ⅰ特别重大 … Ⅳ一般, 《突发事件应对法》 第三条 four
+#: grades); below Ⅳ the disaster is still 一般.
+GRADE_OF_LEVEL = {"I": "especially_serious", "II": "serious", "III": "relatively_large", "IV": "ordinary"}
+
+
+def incident_figures(deaths: int, missing: int, direct_loss_yuan: Any, extra: Mapping[str, Any] | None = None
+                     ) -> dict[str, Any]:
+    """An incident's own figures as statistics indicators (the loss in 万元), with any disaster indicators
+    (受灾人口, 紧急转移安置, 倒塌房屋 …) from ``extra`` (e.g. the county's latest disaster report)."""
+    exact_loss = non_negative(direct_loss_yuan, "direct_loss_yuan")
+    loss = Decimal(exact_loss.numerator) / Decimal(exact_loss.denominator) / Decimal(10000)
+    base = {"deaths": count(deaths, "deaths"), "missing": count(missing, "missing"), "loss_total": loss}
+    return {**base, **(extra or {})}
+
+
+def incident_grade(figures: Mapping[str, Any], thresholds: Mapping[str, Mapping[str, Any]] | None = None
+                   ) -> tuple[str, str | None]:
+    """(grade, relief level) of a natural disaster: the county relief plan's level (国家自然灾害救助应急预案 §5
+    structure, :func:`response_level`) reached by the disaster indicators, mapped by :data:`GRADE_OF_LEVEL`; not
+    the work-safety thresholds of 《生产安全事故报告和调查处理条例》. ``thresholds`` default to the data file's
+    county example [unverified]."""
+    level, _reached = response_level(figures, thresholds if thresholds is not None else relief_level_table())
+    return GRADE_OF_LEVEL.get(level or "", "ordinary"), level
+
+
+def incident_reporting_deadlines(occurred_at: datetime) -> list[tuple[str, datetime]]:
+    """The natural-disaster reporting chain (自然灾害情况统计调查制度 报送要求, 初报): the township to the county
+    within 1 hour [unverified] and the county to the 地(市) within 2 hours of the disaster [verified]; further
+    levels follow the relief response, not a fixed clock. Returns ``[("county", due), ("city", due)]`` like
+    ``accidents.reporting_deadlines``."""
+    if not isinstance(occurred_at, datetime):
+        raise ValueError("occurred_at must be a datetime")
+    rules = deadline_rules()["initial"]
+    return [("county", occurred_at + timedelta(hours=rules["township_hours"])),
+            ("city", occurred_at + timedelta(hours=rules["county_hours"]))]

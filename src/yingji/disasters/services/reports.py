@@ -10,6 +10,7 @@ from io import BytesIO
 from typing import Any
 
 from django.db import transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from yingji.core import audit, policy
@@ -208,7 +209,20 @@ def submit_report(actor, report: DisasterReport) -> DisasterReport:
             event = report.event
             level, _reached = event_level(event, figures_of(report))
             DisasterEvent.objects.filter(pk=event.pk).update(relief_level=level or "")
+            if event.incident_id:
+                from yingji.incidents import services as incident_services
+
+                incident_services.regrade_by_rules(actor, event.incident,
+                                                   f"{ReportStage.label(report.stage)} {report.seq}")
     return report
+
+
+def incident_indicators(incident) -> dict:
+    """The disaster indicators of an incident: the county's latest submitted report of its disaster event
+    (registered with ``incidents.grading``)."""
+    report = (DisasterReport.objects.filter(event__incident=incident, state=ReportState.SUBMITTED)
+              .annotate(code_length=Length("region_code")).filter(code_length=6).order_by("-submitted_at", "-id").first())
+    return figures_of(report) if report is not None else {}
 
 
 # --- relief plan thresholds -----------------------------------------------------------------------------------
