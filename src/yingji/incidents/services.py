@@ -21,7 +21,7 @@ from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import STAFF_ROLES, Organisation, Region, User
 from yingji.core.services import create_object, update_object
 from yingji.core.workflow import Transition, Workflow, require_fields
-from yingji.standards import accidents, events
+from yingji.standards import events
 
 from . import grading
 from . import plans as plans_module

@@ -221,7 +221,8 @@ def incident_indicators(incident) -> dict:
     """The disaster indicators of an incident: the county's latest submitted report of its disaster event
     (registered with ``incidents.grading``)."""
     report = (DisasterReport.objects.filter(event__incident=incident, state=ReportState.SUBMITTED)
-              .annotate(code_length=Length("region_code")).filter(code_length=6).order_by("-submitted_at", "-id").first())
+              .annotate(code_length=Length("region_code")).filter(code_length=6)
+              .order_by("-submitted_at", "-id").first())
     return figures_of(report) if report is not None else {}
 
 
