@@ -74,6 +74,9 @@ OBJECT_PAGES = {
     "campaign_edit": "enforcement.campaign", "campaign_task_detail": "enforcement.campaigntask",
     "supervision_order_detail": "enforcement.supervisionorder",
     "inspection_detail": "enforcement.inspection", "inspection_field": "enforcement.inspection",
+    # --- disaster reports ---
+    "disaster_event_detail": "disasters.disasterevent", "disaster_report_detail": "disasters.disasterreport",
+    "relief_threshold_detail": "disasters.reliefthreshold", "relief_threshold_edit": "disasters.reliefthreshold",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -88,6 +91,8 @@ NOT_PAGES = {
     "public_draw_inputs", "document_pdf", "case_act", "case_extend", "case_publish",
     "inspection_plan_act", "campaign_task_add", "campaign_task_report", "supervision_order_act",
     "inspection_act", "inspection_documents",
+    # --- disaster reports ---
+    "disaster_event_export",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",

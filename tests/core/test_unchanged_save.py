@@ -60,6 +60,8 @@ NOT_EDIT_PAGES = {
     "supervision_order_act",
     # The field page fills in a new record (findings, signatures, exam); it never edits saved fields.
     "inspection_detail", "inspection_act", "inspection_field", "inspection_documents",
+    # --- disaster reports ---
+    "disaster_event_detail", "disaster_report_detail", "relief_threshold_detail", "disaster_event_export",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

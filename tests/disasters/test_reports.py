@@ -159,10 +159,10 @@ def test_reports_visible_in_scope_only(event, area, users):
     submit(users["admin"], event, area["v1"], "initial", affected_people=1)
     other = Region.objects.filter(parent__code=area["township2"]).order_by("code").first().code
     submit(users["admin"], event, other, "initial", affected_people=2)
-    assert set(DisasterReport.objects.for_user(users["grid1"]).values_list("region_code", flat=True)) == {
-        area["v1"]}
-    assert set(DisasterReport.objects.for_user(users["township2"]).values_list("region_code", flat=True)) == {other}
-    assert DisasterReport.objects.for_user(users["admin"]).count() == 2
+    mine = DisasterReport.objects.filter(event=event)
+    assert set(mine.for_user(users["grid1"]).values_list("region_code", flat=True)) == {area["v1"]}
+    assert set(mine.for_user(users["township2"]).values_list("region_code", flat=True)) == {other}
+    assert mine.for_user(users["admin"]).count() == 2
 
 
 def test_deadlines_with_time_travel(event, area, users):
@@ -244,3 +244,22 @@ def test_export_cell_by_cell(event, area, users):
     assert actual == expected
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A1:V1", "A3:A4", "B3:F3", "G3:L3", "M3:O3", "P3:V3"} <= merged
+
+
+def test_reporters_see_the_event_covering_their_area_and_report_through_the_api(event, area, users, api):
+    from yingji.disasters.models import DisasterEvent
+
+    assert DisasterEvent.objects.for_user(users["grid1"]).filter(pk=event.pk).exists()
+    client = api("grid1")
+    response = client.post(f"/api/v1/disaster-events/{event.pk}/reports",
+                           {"region_code": area["v1"], "stage": "initial", "figures": {"affected_people": 5}})
+    assert response.status_code == 201, response.content
+    report_id = response.json()["id"]
+    assert client.post(f"/api/v1/disaster-reports/{report_id}/submit").status_code == 200
+    bad = client.post(f"/api/v1/disaster-events/{event.pk}/reports",
+                      {"region_code": area["v1"], "stage": "follow_up", "figures": {"deaths": -1}})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "deaths"
+    other = client.post(f"/api/v1/disaster-events/{event.pk}/reports",
+                        {"region_code": area["v2"], "stage": "initial", "figures": {}})
+    assert other.status_code == 403
+    assert api("township2").get(f"/api/v1/disaster-reports/{report_id}").status_code == 404

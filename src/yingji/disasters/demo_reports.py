@@ -67,6 +67,16 @@ def generate(rng: random.Random) -> None:
         grade="ordinary", source=InformationSource.SUBORDINATE, description=f"{township.name}遭遇强降雨引发山洪",
         reporter_name="乡镇应急办", state=IncidentState.CLOSED, summary="灾情稳定，转入灾后恢复重建。",
         closed_at=ended)
+    from yingji.incidents.choices import EventKind
+    from yingji.incidents.models import IncidentEvent, ReportingDeadline
+    from yingji.standards.disasters import incident_reporting_deadlines
+
+    for position, (level, due) in enumerate(incident_reporting_deadlines(started)):
+        ReportingDeadline.objects.create(incident=incident, level=level, position=position, due_at=due,
+                                         reported_at=due - timedelta(minutes=20), method="电话",
+                                         reported_to="上级应急管理部门值班室")
+    IncidentEvent.objects.create(incident=incident, time=incident.received_at, kind=EventKind.CREATED,
+                                 actor_name="值班员", note=incident.title, params={"grade": incident.grade})
     event = DisasterEvent.objects.create(
         region_code=COUNTY_CODE, incident=incident, title=f"{started:%m·%d} {township.name}{TITLE}",
         hazard="flood", started_at=started, ended_at=ended, major=True)

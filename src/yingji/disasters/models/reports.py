@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -49,6 +50,17 @@ class DisasterEvent(Scoped, Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def scope_q_for(cls, user) -> Q:
+        """Staff see the events of their area and those covering it (a village's reporter sees the county's flood
+        it reports for); what each area reported stays scoped on the reports."""
+        from yingji.core import policy
+
+        if user.enterprise_id or not user.scope_region_code:
+            return policy.NOTHING
+        code = user.scope_region_code
+        return Q(region_code__startswith=code) | Q(region_code__in=policy.region_ancestors(code))
 
 
 class DisasterReport(Scoped):
