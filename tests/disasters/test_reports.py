@@ -203,14 +203,19 @@ def test_reminders_are_sent_once(event, area, users):
         assert svc.remind_due() == 0  # nothing due within the hour yet
 
 
-def test_console_lists_due_reports(event, area, users, client, password):
+def test_console_lists_due_reports(event, area, users, web):
     from yingji.core import deadlines
 
     with time_machine.travel(START + datetime.timedelta(minutes=30), tick=False):
         rows = deadlines.collect(users["admin"], timezone.now())
-        assert any("7·10 洪涝" in r["title"] for r in rows)
-        assert not deadlines.collect(users["township2"], timezone.now()) or all(
-            "7·10" not in r["title"] or True for r in rows)
+        assert any("7·10 洪涝" in r["title"] and r["url"].endswith(f"/{event.pk}/") for r in rows)
+        # A village reporter sees its own village's 初报, due 30 minutes after the disaster: now.
+        mine = svc.due_reports(users["grid1"])
+        assert [(r["region_code"], r["stage"], r["status"]) for r in mine] == [(area["v1"], "initial", "near")]
+        assert all(r["region_code"].startswith(area["township2"]) for r in svc.due_reports(users["township2"]))
+        page = web("duty").get("/duty/panel/")
+        assert page.status_code == 200
+        assert "7·10 洪涝" in page.content.decode() and 'id="yj-other-deadlines"' in page.content.decode()
 
 
 def test_export_cell_by_cell(event, area, users):

@@ -289,10 +289,13 @@ def due_reports(user, now: datetime.datetime | None = None) -> list[dict]:
         return []
     out = []
     events = DisasterEvent.objects.for_user(user).filter(started_at__lte=now)
+    own = user.scope_region_code or ""
     for event in events[:50]:
-        for code in _areas(event):
-            if user.scope_region_code and not (code.startswith(user.scope_region_code)
-                                               or user.scope_region_code.startswith(code)):
+        areas = set(_areas(event))
+        if own.startswith(event.region_code):
+            areas.add(own)  # the viewer's own area owes its report even before it filed one
+        for code in sorted(areas):
+            if not code.startswith(own):
                 continue
             nxt = _next(event, code, now)
             if nxt is None:
