@@ -70,3 +70,18 @@ class PlanIndicator(ChoiceSet):
         ("affected_people", _("People affected"), "info"),
         ("direct_loss_10k_yuan", _("Direct loss (10k CNY)"), "primary"),
     )
+
+
+class HazardKind(ChoiceSet):
+    """Disaster kinds of the statistics system (灾害种类, first level)."""
+    NAME = "disaster_hazard"
+    FIELDS = (("disasters.disasterevent", "hazard"),)
+    CHOICES = (
+        ("flood", _("Flood"), "primary"),
+        ("drought", _("Drought"), "warning"),
+        ("wind_hail", _("Wind and hail"), "info"),
+        ("geological", _("Geological disaster"), "secondary"),
+        ("forest_fire", _("Forest fire"), "danger"),
+        ("earthquake", _("Earthquake"), "dark"),
+        ("other", pgettext_lazy("disaster kind", "Other"), "light"),
+    )

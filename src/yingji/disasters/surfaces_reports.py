@@ -9,7 +9,7 @@ from yingji.core.surfaces import Badge, Column, Computed, Region, Surface, When,
 
 from . import filters_reports as filters
 from . import forms_reports as forms
-from .choices_reports import PlanIndicator, ReliefLevel, ReportStage, ReportState
+from .choices_reports import HazardKind, PlanIndicator, ReliefLevel, ReportStage, ReportState
 from .models import DisasterEvent, DisasterReport, ReliefThreshold
 from .services import reports as services
 
@@ -21,7 +21,7 @@ EVENTS = Surface(
     filterset=filters.DisasterEventFilterSet,
     columns=[
         Column("title", pgettext_lazy("heading", "Title"), link="self"), Region(label=_l("Area")),
-        Column("hazard", _l("Disaster type")), When("started_at", _l("Disaster began")),
+        Badge("hazard", _l("Disaster type"), HazardKind), When("started_at", _l("Disaster began")),
         When("ended_at", _l("Disaster stable")), Column("major", _l("Major disaster (daily follow-up)")),
         Badge("relief_level", _l("Relief response level"), ReliefLevel),
     ],

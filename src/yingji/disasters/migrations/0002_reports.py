@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=0, editable=False)),
                 ('region_code', models.CharField(db_index=True, max_length=12, validators=[django.core.validators.RegexValidator('^\\d{6}(\\d{3}(\\d{3})?)?$', 'A region code has 6 (county), 9 (township) or 12 (village) digits.')], verbose_name='region code')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('hazard', models.CharField(max_length=48, verbose_name='disaster type')),
+                ('hazard', models.CharField(choices=[('flood', 'Flood'), ('drought', 'Drought'), ('wind_hail', 'Wind and hail'), ('geological', 'Geological disaster'), ('forest_fire', 'Forest fire'), ('earthquake', 'Earthquake'), ('other', 'Other')], default='flood', max_length=48, verbose_name='disaster type')),
                 ('started_at', models.DateTimeField(db_index=True, verbose_name='disaster began')),
                 ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='disaster stable')),
                 ('major', models.BooleanField(default=False, verbose_name='major disaster (daily follow-up)')),

@@ -15,7 +15,7 @@ from yingji.core.choices import Role
 from yingji.core.models import PII_ROLES, STAFF_ROLES, Scoped, region_code_validator
 from yingji.core.workflow import Versioned
 
-from ..choices_reports import CasualtyKind, PlanIndicator, ReliefLevel, ReportStage, ReportState
+from ..choices_reports import CasualtyKind, HazardKind, PlanIndicator, ReliefLevel, ReportStage, ReportState
 
 #: Roles that file disaster reports for their own area (村灾害信息员 accounts are grid members).
 REPORTER_ROLES = {Role.ADMIN, Role.DUTY_OFFICER, Role.SECTION_STAFF, Role.TOWNSHIP_STAFF, Role.GRID_MEMBER}
@@ -30,7 +30,7 @@ class DisasterEvent(Scoped, Versioned):
     incident = models.ForeignKey("incidents.Incident", verbose_name=_("incident"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="disaster_events")
     title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
-    hazard = models.CharField(_("disaster type"), max_length=48)
+    hazard = models.CharField(_("disaster type"), max_length=48, choices=HazardKind.choices(), default="flood")
     started_at = models.DateTimeField(_("disaster began"), db_index=True)
     ended_at = models.DateTimeField(_("disaster stable"), null=True, blank=True)
     #: 重大灾害: the daily 9:00 follow-up (24小时零报告) applies.
@@ -142,4 +142,4 @@ class ReliefThreshold(Scoped):
                                                name="relief_threshold_unique")]
 
     def __str__(self) -> str:
-        return f"{self.level} {self.indicator} ≥ {self.minimum}"
+        return f"{ReliefLevel.label(self.level)} {PlanIndicator.label(self.indicator)} ≥ {self.minimum}"

@@ -42,6 +42,15 @@ def _aware(value, field: str) -> datetime.datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
+def _hazard(value) -> str:
+    from ..choices_reports import HazardKind
+
+    value = value or "flood"
+    if value not in HazardKind.values():
+        raise ValidationFailed.from_dict({"hazard": [f"Unknown disaster type {value!r}"]})
+    return value
+
+
 def open_event(actor, data: Mapping[str, Any]) -> DisasterEvent:
     """Open a disaster event (灾害过程) for the county (or a township) in the actor's scope."""
     policy.require(actor, "add", DisasterEvent)
@@ -59,7 +68,7 @@ def open_event(actor, data: Mapping[str, Any]) -> DisasterEvent:
     with transaction.atomic():
         event = DisasterEvent.objects.create(
             region_code=region_code, incident=incident, title=str(data["title"]).strip()[:200],
-            hazard=str(data.get("hazard") or "flood")[:48], started_at=started_at, major=bool(data.get("major")),
+            hazard=_hazard(data.get("hazard")), started_at=started_at, major=bool(data.get("major")),
             created_by=actor if getattr(actor, "pk", None) else None)
         audit.record("create", event, actor=actor)
     return event
@@ -228,13 +237,17 @@ def incident_indicators(incident) -> dict:
 
 # --- relief plan thresholds -----------------------------------------------------------------------------------
 
+#: Where seeded thresholds come from (shown on the pages, so in Chinese): the data file's county example.
+THRESHOLD_SOURCE = "县级自然灾害救助应急预案示例（未核实）"
+
+
 def seed_thresholds(county_code: str) -> int:
     """Seed the county plan's thresholds from the data file (unverified example) where the county has none."""
     if ReliefThreshold.objects.filter(region_code=county_code).exists():
         return 0
     table = rules.relief_level_table("county_example")
     rows = [ReliefThreshold(region_code=county_code, level=level, indicator=indicator, minimum=Decimal(str(value)),
-                            source="disaster_relief_levels.json (county_example)", verified=False)
+                            source=THRESHOLD_SOURCE, verified=False)
             for level, conditions in table.items() for indicator, value in conditions.items()]
     ReliefThreshold.objects.bulk_create(rows)
     return len(rows)
