@@ -391,8 +391,11 @@ def export_workbook(event: DisasterEvent, stage: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "快报表"
+    from yingji.core.exports import cell
+
     for row in rows:
-        ws.append(row)
+        # Text goes through the export's cell policy (no illegal characters, no formulas); numbers stay numbers.
+        ws.append([cell(value) if isinstance(value, str) else value for value in row])
     width = len(rows[3])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws["A1"].font = Font(bold=True, size=14)
