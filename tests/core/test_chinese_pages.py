@@ -92,6 +92,9 @@ OBJECT_PAGES = {
     "exam_question_detail": "preparedness.question", "exam_question_edit": "preparedness.question",
     "exam_paper_detail": "preparedness.exampaper", "exam_paper_edit": "preparedness.exampaper",
     "exam_attempt_detail": "preparedness.examattempt", "exam_take": "preparedness.examattempt",
+    # --- disaster reports ---
+    "disaster_event_detail": "disasters.disasterevent", "disaster_report_detail": "disasters.disasterreport",
+    "relief_threshold_detail": "disasters.reliefthreshold", "relief_threshold_edit": "disasters.reliefthreshold",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -112,6 +115,8 @@ NOT_PAGES = {
     "drill_problem_add", "drill_photo_add", "drill_problem_act",
     # --- training and exams ---
     "training_session_attendance_add",
+    # --- disaster reports ---
+    "disaster_event_export",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",

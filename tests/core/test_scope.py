@@ -86,6 +86,11 @@ API_DETAIL.update({
     "preparedness.question": "/api/v1/exam-questions/{id}",
 })
 NO_DETAIL_ENDPOINT.add("preparedness.attendance")  # read through its session: /api/v1/training-sessions/{id}/attendance
+# --- disaster reports ---
+NO_DETAIL_ENDPOINT.add("disasters.casualty")  # read through its report
+API_DETAIL |= {"disasters.disasterevent": "/api/v1/disaster-events/{id}",
+               "disasters.disasterreport": "/api/v1/disaster-reports/{id}",
+               "disasters.reliefthreshold": "/api/v1/relief-thresholds/{id}"}
 
 
 def scoped_models():

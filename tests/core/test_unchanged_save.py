@@ -70,6 +70,8 @@ NOT_EDIT_PAGES = {
     # --- training and exams --- (an exam is answered once on its page; it never edits saved fields)
     "training_course_detail", "training_session_detail", "training_session_attendance_add", "trainee_detail",
     "training_certificate_detail", "exam_question_detail", "exam_paper_detail", "exam_attempt_detail", "exam_take",
+    # --- disaster reports ---
+    "disaster_event_detail", "disaster_report_detail", "relief_threshold_detail", "disaster_event_export",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from yingji.core import policy
+from yingji.core import deadlines, policy
 from yingji.core.errors import Conflict, NotAllowed, ServiceError
 from yingji.core.generic import get_for_page, list_view, require_page, service_errors_to_form
 from yingji.core.regions import region_name
@@ -45,6 +45,8 @@ def _console_context(request) -> dict:
         "log_form": forms.LogEntryForm(),
         "open_state": EntryState.OPEN,
         "recent_alarms": recent_alarms(user),
+        # --- deadlines registered by other apps (core.deadlines) ---
+        "other_deadlines": deadlines.collect(user, now),
     }
 
 

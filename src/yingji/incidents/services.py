@@ -21,8 +21,9 @@ from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import STAFF_ROLES, Organisation, Region, User
 from yingji.core.services import create_object, update_object
 from yingji.core.workflow import Transition, Workflow, require_fields
-from yingji.standards import accidents, events
+from yingji.standards import events
 
+from . import grading
 from . import plans as plans_module
 from .choices import (
     AccidentGrade,
@@ -63,11 +64,15 @@ SKEW = datetime.timedelta(minutes=5)
 STALE_INCIDENT = gettext_noop("Someone else changed this incident after you opened it; reload and try again")
 
 
-def grade_and_deadlines(deaths: int, serious_injuries: int, direct_loss_yuan, occurred_at: datetime.datetime):
-    """(grade, [(level, due)]) of the figures; ValidationFailed instead of ValueError."""
+def grade_and_deadlines(deaths: int, serious_injuries: int, direct_loss_yuan, occurred_at: datetime.datetime, *,
+                        category: str | None = None, missing: int = 0, region_code: str = "", incident=None):
+    """(grade, [(level, due)]) of the figures by the category's rules (``grading``: work-safety accidents by
+    the accident regulations as before, natural disasters by the relief plan and the statistics deadlines);
+    ValidationFailed instead of ValueError."""
     try:
-        grade = accidents.grade(deaths, serious_injuries, direct_loss_yuan)
-        return grade, accidents.reporting_deadlines(occurred_at, grade)
+        return grading.grade_and_chain(category, {"deaths": deaths, "serious_injuries": serious_injuries,
+                                                  "missing": missing, "direct_loss_yuan": direct_loss_yuan},
+                                       occurred_at, region_code, incident)
     except ValueError as exc:
         raise ValidationFailed.from_dict({"": [str(exc)]}) from None
 
@@ -282,7 +287,8 @@ def create_incident(actor, data: Mapping[str, Any]) -> Incident:
         raise ValidationFailed.from_dict(errors)
     figures = _figures(data)
     grade, chain = grade_and_deadlines(figures["deaths"], figures["serious_injuries"],
-                                       figures["direct_loss_yuan"], occurred_at)
+                                       figures["direct_loss_yuan"], occurred_at, category=category,
+                                       missing=figures["missing"], region_code=region_code)
     fields = {k: data[k] for k in ("title", "description", "reporter_name", "reporter_phone", "source")
               if data.get(k) is not None}
     fields.update({k: place[k] for k in ("address", "lat", "lon") if place.get(k) is not None})
@@ -314,7 +320,9 @@ def file_report(actor, incident: Incident, data: Mapping[str, Any]) -> IncidentR
         before = {k: getattr(locked, k) for k in FIGURES}
         figures = _figures(data, before)
         grade, chain = grade_and_deadlines(figures["deaths"], figures["serious_injuries"],
-                                           figures["direct_loss_yuan"], locked.occurred_at)
+                                           figures["direct_loss_yuan"], locked.occurred_at,
+                                           category=locked.category, missing=figures["missing"],
+                                           region_code=locked.region_code, incident=locked)
         seq = locked.reports.count() + 1
         note = str(data.get("note") or "")[:2000]
         report = IncidentReport.objects.create(incident=locked, seq=seq, kind=ReportKind.FOLLOW_UP,
@@ -464,7 +472,7 @@ def update_incident(actor, incident: Incident, data: Mapping[str, Any]) -> Incid
                      after={k.removesuffix("_id"): audit._json_value(getattr(locked, k)) for k in changed},
                      message="details corrected")
         if "occurred_at" in changed:
-            _sync_deadlines(locked, accidents.reporting_deadlines(locked.occurred_at, locked.grade))
+            _sync_deadlines(locked, grading.chain_for(locked.category, locked.occurred_at, locked.grade))
         if {"region_code", "enterprise_id"} & set(changed):
             _move_dependants(locked)
         detail = {}
@@ -1060,3 +1068,29 @@ audit.message_pattern(r"plan activated: (?P<plan>.*) level (?P<level>\w+)",
 audit.message_pattern(r"response level (?P<old>\w+) → (?P<new>\w+): (?P<reason>.*)",
                       lambda old, new, reason: gettext_lazy("Response level %(old)s → %(new)s: %(reason)s")
                       % {"old": ResponseLevel.label(old), "new": ResponseLevel.label(new), "reason": reason})
+
+
+# --- natural-disaster grading (issue 16 §0) ---
+
+def regrade_by_rules(actor, incident: Incident, note: str = "") -> Incident:
+    """Grade the incident again by its category's rules with what is known now (for a natural disaster, the
+    county's latest disaster report and the county relief plan's thresholds): a changed grade is stored, put on
+    the timeline and its reporting chain re-synced. Work-safety accidents are regraded only by their figures, as
+    before, so this leaves them alone."""
+    if not grading.is_natural_disaster(incident.category):
+        return incident
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        grade, chain = grade_and_deadlines(locked.deaths, locked.serious_injuries, locked.direct_loss_yuan,
+                                           locked.occurred_at, category=locked.category, missing=locked.missing,
+                                           region_code=locked.region_code, incident=locked)
+        if grade == locked.grade:
+            return locked
+        old = locked.grade
+        Incident.objects.filter(pk=locked.pk).update(grade=grade, version=locked.version + 1)
+        locked.refresh_from_db()
+        added = _sync_deadlines(locked, chain)
+        audit.record(AuditAction.UPDATE, locked, actor=actor, before={"grade": old}, after={"grade": grade},
+                     message=note[:200] or "regraded")
+        _event(locked, actor, EventKind.REGRADED, note, {"from": old, "to": grade, "levels_added": added})
+    return locked
