@@ -56,3 +56,16 @@ class EnforcementConfig(AppConfig):
                                "enforcement.inspection",
                                also=("inspection_create", "inspection_field_list", "inspection_field"),
                                enterprise_needs="enforcement.inspection"), before="plans")
+
+        # --- statistics (issue 14 §7) ---
+        from dataclasses import dataclass
+
+        @dataclass(frozen=True)
+        class StaffModule(Module):
+            """Staff only: an enterprise account never sees enforcement statistics."""
+
+            def allowed(self, user) -> bool:
+                return not getattr(user, "enterprise_id", None) and super().allowed(user)
+
+        register_module(StaffModule("enforcement_statistics", _("Enforcement statistics"), "bar-chart-line",
+                                    "enforcement_statistics", "enforcement.inspection"), before="plans")
