@@ -13,6 +13,7 @@ from yingji.core.choices import RegionLevel
 from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.models import Region
 from yingji.enterprises import industries
+from yingji.enterprises.models import Enterprise
 
 from .models import Officer
 from .services import statistics
@@ -67,8 +68,12 @@ def enforcement_statistics(request):
         "total_cards": [(name, labels[name], value, amount) for name, value, amount in cells(data["totals"])],
         "years": list(range(this_year, this_year - 6, -1)),
         "townships": townships.order_by("code").values_list("code", "name"),
-        "industry_choices": industries.division_choices(),
-        "officers": Officer.objects.for_user(user).order_by("name").values_list("pk", "name"),
+        # The industries of the enterprises in the user's scope, the officers who worked in it.
+        "industry_choices": [(code, label) for code, label in industries.division_choices() if code in set(
+            Enterprise.objects.for_user(user).order_by().values_list("industry_division", flat=True).distinct())],
+        "officers": sorted(((int(r["key"]), r["label"]) for r in data["by_officer"] if r["key"]),
+                           key=lambda o: o[1]) or Officer.objects.for_user(user).order_by("name")
+        .values_list("pk", "name"),
         "selected": {"year": data["year"], **{k: str(v or "") for k, v in data["filters"].items()}},
         "query": request.GET.urlencode(),
     })
