@@ -50,3 +50,10 @@ def test_the_clock_is_put_back(demo_county):
         assert clock() > moment
     assert timezone.now() - OrderEvent(kind="x").time < datetime.timedelta(seconds=5)
     assert abs((timezone.now() - datetime.datetime.now(datetime.UTC)).total_seconds()) < 5
+
+
+def test_demo_cases_and_documents_are_audited_on_their_own_days(demo_county):
+    today = timezone.localdate()
+    for object_type in ("enforcement.penaltycase", "enforcement.enforcementdocument"):
+        days = [_day(t) for t in AuditRecord.objects.filter(object_type=object_type).values_list("time", flat=True)]
+        assert days and sum(1 for d in days if d == today) < len(days) / 2, object_type
