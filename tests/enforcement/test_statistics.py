@@ -218,6 +218,8 @@ def test_enterprise_accounts_have_no_access(county, api, web):
     assert api("enterprise1").get(f"/api/v1/enforcement/statistics?year={YEAR}").status_code == 403
     assert web("enterprise1").get("/enforcement/statistics/").status_code == 403
     assert api(None).get(f"/api/v1/enforcement/statistics?year={YEAR}").status_code == 401
+    # A village grid member reads no enforcement documents: no statistics either.
+    assert not statistics.may_view(_user("grid1")) and statistics.may_view(_user("township1"))
 
 
 def test_bad_parameters_answer_422(county, api):

@@ -62,10 +62,12 @@ class EnforcementConfig(AppConfig):
 
         @dataclass(frozen=True)
         class StaffModule(Module):
-            """Staff only: an enterprise account never sees enforcement statistics."""
+            """Staff who read all the records counted (``services.statistics.may_view``); never an enterprise."""
 
             def allowed(self, user) -> bool:
-                return not getattr(user, "enterprise_id", None) and super().allowed(user)
+                from .services import statistics
+
+                return statistics.may_view(user)
 
         register_module(StaffModule("enforcement_statistics", _("Enforcement statistics"), "bar-chart-line",
                                     "enforcement_statistics", "enforcement.inspection"), before="plans")

@@ -98,9 +98,16 @@ def rate(part, whole) -> float | None:
 # --- parameters --------------------------------------------------------------------------------------------------
 
 
+def may_view(user) -> bool:
+    """Staff who may read every record the figures count (inspections, documents, cases, plans): the bureau and
+    townships, never an enterprise account (nor a village grid member, who reads no enforcement documents)."""
+    return bool(user is not None and user.is_authenticated and not user.enterprise_id
+                and all(policy.can(user, "view", model)
+                        for model in (Inspection, EnforcementDocument, PenaltyCase, PlanItem)))
+
+
 def check_access(user) -> None:
-    """Bureau and township staff who may see inspections; never an enterprise account."""
-    if user is None or not user.is_authenticated or user.enterprise_id or not policy.can(user, "view", Inspection):
+    if not may_view(user):
         raise NotAllowed()
 
 
