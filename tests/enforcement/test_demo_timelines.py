@@ -33,8 +33,10 @@ def test_the_escalated_order_shows_when_it_was_issued_and_escalated(demo_county)
     events = list(late.events.order_by("time", "pk"))
     assert _day(events[0].time) == _day(late.issued_at) == today - datetime.timedelta(days=15)
     overdue = [e for e in events if e.kind == OrderAction.OVERDUE]
-    assert overdue and _day(overdue[0].time) == _day(late.deadline)
-    assert all(_day(e.time) < today for e in events)
+    assert overdue and datetime.timedelta(0) < overdue[0].time - late.deadline < datetime.timedelta(hours=2)
+    # The ladder's last step (seven days past the deadline) may fall on today; the rest lies in the past.
+    assert all(e.time <= timezone.now() for e in events)
+    assert sum(1 for e in events if _day(e.time) == today) <= 1
     assert [e.time for e in events] == sorted(e.time for e in events)
     records = AuditRecord.objects.filter(object_type="enforcement.supervisionorder", object_id=str(late.pk))
     assert records and all(_day(r.time) < today for r in records)

@@ -220,6 +220,12 @@ def test_enterprise_accounts_have_no_access(county, api, web):
     assert api(None).get(f"/api/v1/enforcement/statistics?year={YEAR}").status_code == 401
     # A village grid member reads no enforcement documents: no statistics either.
     assert not statistics.may_view(_user("grid1")) and statistics.may_view(_user("township1"))
+    # The menu's rule is the same.
+    from yingji.core.modules import MODULES
+
+    module = next(m for m in MODULES if m.key == "enforcement_statistics")
+    for name in ("section", "township1", "grid1", "enterprise1", "observer"):
+        assert module.allowed(_user(name)) == statistics.may_view(_user(name)), name
 
 
 def test_bad_parameters_answer_422(county, api):

@@ -58,16 +58,7 @@ class EnforcementConfig(AppConfig):
                                enterprise_needs="enforcement.inspection"), before="plans")
 
         # --- statistics (issue 14 §7) ---
-        from dataclasses import dataclass
-
-        @dataclass(frozen=True)
-        class StaffModule(Module):
-            """Staff who read all the records counted (``services.statistics.may_view``); never an enterprise."""
-
-            def allowed(self, user) -> bool:
-                from .services import statistics
-
-                return statistics.may_view(user)
-
-        register_module(StaffModule("enforcement_statistics", _("Enforcement statistics"), "bar-chart-line",
-                                    "enforcement_statistics", "enforcement.inspection"), before="plans")
+        # Guarded by the penalty case's grant: the staff who read every record the figures count (bureau and
+        # townships; not grid members, not enterprises), the rule of ``services.statistics.may_view``.
+        register_module(Module("enforcement_statistics", _("Enforcement statistics"), "bar-chart-line",
+                               "enforcement_statistics", "enforcement.penaltycase"), before="plans")
