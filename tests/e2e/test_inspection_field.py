@@ -96,15 +96,34 @@ def test_an_inspection_filled_offline_is_stored_exactly_once(live_server, transa
             assert page.locator("#yj-field-net").get_attribute("data-online") == "0"
             assert page.evaluate("navigator.serviceWorker.controller !== null")
 
-            for code in items:
-                choice = "bad" if code == bad else ("na" if code == items[-1] else "ok")
-                page.click(f"label[for=r-{code}-{choice}]")
+            def choice(code):
+                return "bad" if code == bad else ("na" if code == items[-1] else "ok")
+
+            # Half the form, then the page reloads (a tap on the wrong link, the battery): the draft kept in the
+            # browser brings back what was filled.
+            half = items[:max(1, len(items) // 2)]
+            for code in half:
+                page.click(f"label[for=r-{code}-{choice(code)}]")
             page.fill(f"#d-{bad}", "二号仓库消防通道被成品货物堵塞，通道宽度不足")
-            page.set_input_files(f"#p-{bad}", {"name": "通道.png", "mimeType": "image/png", "buffer": _png(12, 8)})
-            page.wait_for_selector(f".yj-item[data-code={bad}] .yj-photo img")
             page.check(f"#h-{bad}")
             page.fill(f"#hd-{bad}", due)
             page.fill("#yj-exam-name", "李明")
+            page.reload()
+            page.wait_for_selector("body[data-draft='restored']")
+            for code in half:
+                assert page.is_checked(f"#r-{code}-{choice(code)}"), code
+            for code in items[len(half):]:
+                assert not page.locator(f".yj-item[data-code={code}] input:checked").count(), code
+            assert page.input_value(f"#d-{bad}") == "二号仓库消防通道被成品货物堵塞，通道宽度不足"
+            assert page.is_visible(f"#d-{bad}") and page.is_checked(f"#h-{bad}")
+            assert page.input_value(f"#hd-{bad}") == due
+            assert page.input_value("#yj-exam-name") == "李明"
+            assert f"{len(half)} / {len(items)}" in page.locator("#yj-field-progress").inner_text()
+
+            for code in items[len(half):]:
+                page.click(f"label[for=r-{code}-{choice(code)}]")
+            page.set_input_files(f"#p-{bad}", {"name": "通道.png", "mimeType": "image/png", "buffer": _png(12, 8)})
+            page.wait_for_selector(f".yj-item[data-code={bad}] .yj-photo img")
             questions = page.locator(".yj-question")
             for i in range(questions.count()):
                 questions.nth(i).locator("input").first.check()
@@ -128,6 +147,9 @@ def test_an_inspection_filled_offline_is_stored_exactly_once(live_server, transa
             context.set_offline(False)
             page.wait_for_selector("body[data-sent='1']", timeout=30_000)
             assert page.locator("#yj-field-record-link").count() == 1
+            # Stored: the draft is gone.
+            drafts = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('yingji-field-draft:'))")
+            assert drafts == [], drafts
 
             inspection = Inspection.objects.get(pk=inspection.pk)
             assert inspection.state == "recorded"

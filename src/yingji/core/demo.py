@@ -318,3 +318,37 @@ def load_demo(reset: bool = False, seed: int = SEED) -> list[tuple[str, list[str
         audit.record(AuditAction.CREATE, None, object_type="core.region", object_repr="演示县",
                      region_code=COUNTY_CODE, message=f"Demo county loaded (seed {seed}, reset={reset})")
     return accounts
+
+
+# --- a demo clock: generators that go through the services record history at the time it happened ---
+
+import contextlib  # noqa: E402
+import datetime  # noqa: E402
+import itertools  # noqa: E402
+
+
+@contextlib.contextmanager
+def demo_clock(moment: datetime.datetime):
+    """Run demo steps as of ``moment``: ``timezone.now()`` and every model field defaulting to it (timeline events'
+    and audit records' ``time``, ``created_at`` …) give ``moment`` (a microsecond later at each call, so the order
+    of the steps is kept). For the demo generators only (single-threaded, inside ``load_demo``): the services then
+    stamp records, timeline events and audit records with the historical time instead of today."""
+    from django.apps import apps
+    from django.utils import timezone as tz
+
+    original = tz.now
+    fields = [f for model in apps.get_models() for f in model._meta.concrete_fields if f.default is original]
+    ticks = itertools.count()
+
+    def now():
+        return moment + datetime.timedelta(microseconds=next(ticks))
+
+    tz.now = now
+    for field in fields:
+        field.get_default = now
+    try:
+        yield now
+    finally:
+        tz.now = original
+        for field in fields:
+            del field.get_default

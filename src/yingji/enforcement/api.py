@@ -395,3 +395,10 @@ def submit_inspection_record(request, id: Id, submission_key: Form[ShortText(64,
     result, created = services.submit_field_record(request.auth, inspection, submission_key, body, files)
     return Status(201 if created else 200, result)
 
+
+
+# --- statistics (issue 14 §7): api_statistics ---
+
+from . import api_statistics  # noqa: E402
+
+router.add_router("", api_statistics.router)

@@ -56,3 +56,9 @@ class EnforcementConfig(AppConfig):
                                "enforcement.inspection",
                                also=("inspection_create", "inspection_field_list", "inspection_field"),
                                enterprise_needs="enforcement.inspection"), before="plans")
+
+        # --- statistics (issue 14 §7) ---
+        # Guarded by the penalty case's grant: the staff who read every record the figures count (bureau and
+        # townships; not grid members, not enterprises), the rule of ``services.statistics.may_view``.
+        register_module(Module("enforcement_statistics", _("Enforcement statistics"), "bar-chart-line",
+                               "enforcement_statistics", "enforcement.penaltycase"), before="plans")

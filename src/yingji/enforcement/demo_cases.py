@@ -9,12 +9,14 @@ beside the cases."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import random
 from decimal import Decimal
 
 from django.utils import timezone
 
+from yingji.core.demo import demo_clock
 from yingji.core.models import User, enterprise_model
 
 from . import services
@@ -68,8 +70,19 @@ def _officers_for(enterprise, officers: list[Officer], rng: random.Random) -> li
     return [o.pk for o in rng.sample(pool, 2)]
 
 
-def _act(user, case, action, **payload):
-    return services.transition_case(user, PenaltyCase.objects.get(pk=case.pk), action, payload)
+def _clock(day: datetime.date | None, hour: int = 10):
+    """The demo clock on ``day`` (the step's own date), so its timeline event and audit record carry that day."""
+    if day is None:
+        return contextlib.nullcontext()
+    return demo_clock(timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour))))
+
+
+def _act(user, case, action, when: datetime.date | None = None, **payload):
+    if when is None:
+        dates = [v for k, v in payload.items() if k.endswith("_on")]
+        when = datetime.date.fromisoformat(dates[0]) if dates else None
+    with _clock(when):
+        return services.transition_case(user, PenaltyCase.objects.get(pk=case.pk), action, payload)
 
 
 def _run(case, stage, d0, section, inspector, rng):
@@ -77,20 +90,21 @@ def _run(case, stage, d0, section, inspector, rng):
     if stage == "pending" or stage == "pending_overdue":
         return
     if stage == "declined":
-        _act(section, case, "decline", reason="经核查，违法事实不能成立，不予立案。")
+        _act(section, case, "decline", when=_day(d0, 1), reason="经核查，违法事实不能成立，不予立案。")
         return
     case = _act(section, case, "file", filed_on=_day(d0, 1).isoformat())
     if stage == "filed":
         return
     case = _act(inspector, case, "investigate", acted_on=_day(d0, 2).isoformat())
     if stage == "revoked":
-        _act(section, case, "revoke", reason="经调查，该隐患系第三方施工造成，违法主体认定有误，撤销立案。")
+        _act(section, case, "revoke", when=_day(d0, 4),
+             reason="经调查，该隐患系第三方施工造成，违法主体认定有误，撤销立案。")
         return
     if stage == "investigating":
         return
     case = _act(inspector, case, "submit", acted_on=_day(d0, 6).isoformat())
     if stage == "terminated":
-        _act(section, case, "terminate", reason="当事人已依法注销，终止调查。")
+        _act(section, case, "terminate", when=_day(d0, 8), reason="当事人已依法注销，终止调查。")
         return
     if case.needs_legal_review or stage == "legal_review":
         case = _act(inspector, case, "send_legal_review", acted_on=_day(d0, 7).isoformat())
@@ -110,8 +124,9 @@ def _run(case, stage, d0, section, inspector, rng):
                     record="局长办公会议集体讨论：违法事实清楚，听证意见已考虑，维持拟处罚意见。")
     statements = "当事人表示已认识到问题，正在整改，无其他陈述申辩意见。"
     case = _act(section, case, "decide", decided_on=_day(d0, 26).isoformat(), statements=statements)
-    services.publish_decision(section, case, at=timezone.make_aware(
-        datetime.datetime.combine(_day(d0, 28), datetime.time(15, 0))))
+    with _clock(_day(d0, 28), 15):
+        services.publish_decision(section, case, at=timezone.make_aware(
+            datetime.datetime.combine(_day(d0, 28), datetime.time(15, 0))))
     if stage == "decided":
         return
     case = _act(inspector, case, "serve", served_on=_day(d0, 27).isoformat(), recipient=case.enterprise.principal
@@ -133,23 +148,25 @@ def _documents(enterprises, inspector, officers, rng: random.Random, today: date
         day = today - datetime.timedelta(days=330 - n * 27)
         at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
         names = "、".join(f"{o.name}（{o.certificate_no}）" for o in rng.sample(officers, 2))
-        record = services.issue_document(inspector, "site_inspection_record", enterprise, {
-            "place": f"{enterprise.name}生产车间、仓库", "inspected_from": at,
-            "inspected_to": at + datetime.timedelta(hours=2), "officers": names,
-            "present": enterprise.safety_manager or enterprise.principal or "安全管理人员",
-            "findings": "检查了安全生产责任制、隐患排查治理台账、特种作业人员持证和现场作业情况，发现消防通道堵塞、"
-                        "配电箱未接地等问题。"}, issued_at=at)
-        order = services.issue_document(inspector, "rectification_order", enterprise, {
-            "problems": "1. 二号仓库消防通道堆放物料；2. 车间配电箱未可靠接地。",
-            "legal_basis": "《中华人民共和国安全生产法》第四十一条、第六十五条",
-            "deadline": (day + datetime.timedelta(days=15)).isoformat(),
-            "interim": "整改期间设置警示标志，安排专人监护。"}, issued_at=at + datetime.timedelta(hours=3))
+        with demo_clock(at):
+            record = services.issue_document(inspector, "site_inspection_record", enterprise, {
+                "place": f"{enterprise.name}生产车间、仓库", "inspected_from": at,
+                "inspected_to": at + datetime.timedelta(hours=2), "officers": names,
+                "present": enterprise.safety_manager or enterprise.principal or "安全管理人员",
+                "findings": "检查了安全生产责任制、隐患排查治理台账、特种作业人员持证和现场作业情况，发现消防通道堵塞、"
+                            "配电箱未接地等问题。"}, issued_at=at)
+            order = services.issue_document(inspector, "rectification_order", enterprise, {
+                "problems": "1. 二号仓库消防通道堆放物料；2. 车间配电箱未可靠接地。",
+                "legal_basis": "《中华人民共和国安全生产法》第四十一条、第六十五条",
+                "deadline": (day + datetime.timedelta(days=15)).isoformat(),
+                "interim": "整改期间设置警示标志，安排专人监护。"}, issued_at=at + datetime.timedelta(hours=3))
         review_day = day + datetime.timedelta(days=16)
         if review_day < today:
-            services.issue_document(inspector, "rectification_review", enterprise, {
-                "order_number": order.number, "reviewed_on": review_day.isoformat(),
-                "opinion": "经复查，消防通道已清理，配电箱已完成接地，整改合格。"},
-                issued_at=timezone.make_aware(datetime.datetime.combine(review_day, datetime.time(10))))
+            with _clock(review_day):
+                services.issue_document(inspector, "rectification_review", enterprise, {
+                    "order_number": order.number, "reviewed_on": review_day.isoformat(),
+                    "opinion": "经复查，消防通道已清理，配电箱已完成接地，整改合格。"},
+                    issued_at=timezone.make_aware(datetime.datetime.combine(review_day, datetime.time(10))))
         del record
 
 
@@ -174,13 +191,15 @@ def accounts_ready(rng: random.Random) -> None:
             continue
         hazard = titles.get(enterprise.pk, "安全出口堵塞")
         d0 = today - datetime.timedelta(days=age)
-        case = services.open_case(inspector, {
-            "enterprise": enterprise, "title": title, "item": item.pk, "tier": tier,
-            "source": "inspection" if enterprise.pk in titles else rng.choice(["complaint", "referral"]),
-            "source_reference": f"隐患：{hazard}"[:200] if enterprise.pk in titles else "12350举报电话转办",
-            "discovered_on": d0.isoformat(), "officers": _officers_for(enterprise, officers, rng),
-            "facts": facts.format(hazard=hazard), "evidence": EVIDENCE, "fine": fine,
-            "circumstance": circumstance}, at=timezone.make_aware(datetime.datetime.combine(d0, datetime.time(16, 0))))
+        with _clock(d0, 16):
+            case = services.open_case(inspector, {
+                "enterprise": enterprise, "title": title, "item": item.pk, "tier": tier,
+                "source": "inspection" if enterprise.pk in titles else rng.choice(["complaint", "referral"]),
+                "source_reference": f"隐患：{hazard}"[:200] if enterprise.pk in titles else "12350举报电话转办",
+                "discovered_on": d0.isoformat(), "officers": _officers_for(enterprise, officers, rng),
+                "facts": facts.format(hazard=hazard), "evidence": EVIDENCE, "fine": fine,
+                "circumstance": circumstance},
+                at=timezone.make_aware(datetime.datetime.combine(d0, datetime.time(16, 0))))
         _run(case, stage, d0, section, inspector, rng)
     services.check_deadlines(today)
 

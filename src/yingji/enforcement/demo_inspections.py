@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from yingji.core import attachments
+from yingji.core.demo import demo_clock
 from yingji.core.models import User, enterprise_model
 from yingji.prevention.choices import HazardSource
 from yingji.prevention.models import Hazard
@@ -206,8 +207,9 @@ class _Builder:
         Inspection.objects.filter(pk=inspection.pk).update(**changes)
         # The record and, with findings, the order are issued when the record is completed (as the service does).
         inspection.refresh_from_db()
-        services.issue_inspection_documents(lead if services.may_issue_documents(lead) else self.section,
-                                            inspection, issued_at=finished)
+        with demo_clock(finished):  # its timeline events and audit records on that day too
+            services.issue_inspection_documents(lead if services.may_issue_documents(lead) else self.section,
+                                                inspection, issued_at=finished)
 
     def _answer(self, question):
         if self.rng.random() < RIGHT:

@@ -14,7 +14,7 @@ import random
 
 from django.utils import timezone
 
-from yingji.core.demo import COUNTY_CODE
+from yingji.core.demo import COUNTY_CODE, demo_clock
 from yingji.core.models import Organisation, Region, User
 from yingji.prevention.choices import HazardLevel, HazardState
 from yingji.prevention.models import Hazard
@@ -149,41 +149,62 @@ def _orders(section: User, township1: User | None, township2: User | None, today
                                    state__in=(HazardState.CONFIRMED, HazardState.RECTIFYING)).order_by("pk").first()
              or Hazard.objects.filter(supervised=True).order_by("pk").first())
     hazard_ref = {"hazard": major.pk} if major is not None else {"township": township1.scope_region_code}
-    issue = order_services.issue_order
-    issue(section, {"kind": OrderKind.SUPERVISION, "title": "重大事故隐患挂牌督办整改",
-                    "matter": "该重大事故隐患已挂牌督办，请乡镇督促企业落实治理方案、资金和临时安全措施，"
-                              "按期整改并报送整改报告。",
-                    "deadline": in_days(20), **hazard_ref})
-    late = issue(section, {"kind": OrderKind.ASSIGNMENT, "title": "核查群众举报小作坊违规存放液化气钢瓶",
-                           "matter": "接群众举报，辖区某商户违规存放液化气钢瓶，请核查处置并反馈结果。",
-                           "township": township2.scope_region_code, "deadline": in_days(3)})
-    replied = issue(section, {"kind": OrderKind.ASSIGNMENT, "title": "排查辖区有限空间作业单位底数",
-                              "matter": "请摸清辖区涉有限空间作业单位底数，建立台账，反馈名单和负责人。",
-                              "township": township1.scope_region_code, "deadline": in_days(10)})
-    order_services.act_on_order(township1, replied, "reply",
-                                {"reply": "已完成排查，辖区涉有限空间作业单位12家，台账已建立，名单附后。"})
-    returned = issue(section, {"kind": OrderKind.SUPERVISION, "title": "督办粉尘涉爆企业除尘系统整改",
-                               "matter": "检查发现粉尘涉爆企业除尘系统未按规定设置泄爆和锁气卸灰装置，"
-                                         "请督促企业限期整改。",
-                               "township": township1.scope_region_code, "deadline": in_days(7)})
-    order_services.act_on_order(township1, returned, "reply", {"reply": "已通知企业整改，正在采购泄爆片。"})
-    order_services.act_on_order(section, returned, "return", {
-        "reason": "未提供整改完成的照片和验收记录，请整改到位后再反馈。", "deadline": in_days(14)})
-    verified = issue(section, {"kind": OrderKind.ASSIGNMENT, "title": "汛前尾矿库和危化企业防汛检查",
-                               "matter": "请对辖区企业防汛准备开展检查，重点检查排水设施和应急物资。",
-                               "township": township1.scope_region_code, "deadline": in_days(5)})
-    order_services.act_on_order(township1, verified, "reply", {"reply": "已检查企业9家，发现问题3处，均已整改。"})
-    order_services.act_on_order(section, verified, "accept", {"note": "反馈属实，同意。"})
-    closed = issue(section, {"kind": OrderKind.ASSIGNMENT, "title": "节前烟花爆竹零售点安全检查",
-                             "matter": "请对辖区烟花爆竹零售点开展节前安全检查，反馈检查情况。",
-                             "township": township2.scope_region_code, "deadline": in_days(4)})
-    order_services.act_on_order(township2, closed, "reply", {"reply": "检查零售点6家，责令整改2家，已复查合格。"})
-    order_services.act_on_order(section, closed, "accept", {"note": "同意。"})
-    order_services.act_on_order(section, closed, "close", {"note": "办结归档。"})
-    # The township did not answer in time: the deadline passed eight days ago and the job escalated it.
-    SupervisionOrder.objects.filter(pk=late.pk).update(deadline=now - datetime.timedelta(days=8),
-                                                       issued_at=now - datetime.timedelta(days=15))
-    order_services.escalate_overdue(now)
+    issue, act = order_services.issue_order, order_services.act_on_order
+
+    def ago(days: float) -> datetime.datetime:
+        return now - datetime.timedelta(days=days)
+
+    # Each step runs on the demo clock at the time it happened, so the orders' fields, timelines and audit records
+    # carry those times (not the day the demo was loaded).
+    with demo_clock(ago(6)):
+        issue(section, {"kind": OrderKind.SUPERVISION, "title": "重大事故隐患挂牌督办整改",
+                        "matter": "该重大事故隐患已挂牌督办，请乡镇督促企业落实治理方案、资金和临时安全措施，"
+                                  "按期整改并报送整改报告。",
+                        "deadline": in_days(20), **hazard_ref})
+    # The township did not answer in time: issued fifteen days ago, due eight days ago, escalated by the job as
+    # each step of the ladder passed.
+    with demo_clock(ago(15)):
+        late = issue(section, {"kind": OrderKind.ASSIGNMENT, "title": "核查群众举报小作坊违规存放液化气钢瓶",
+                               "matter": "接群众举报，辖区某商户违规存放液化气钢瓶，请核查处置并反馈结果。",
+                               "township": township2.scope_region_code, "deadline": ago(8)})
+    for _level, after in order_services.ESCALATION_STEPS:
+        moment = late.deadline + after + datetime.timedelta(hours=1)
+        if moment < now:
+            with demo_clock(moment) as clock:
+                order_services.escalate_overdue(clock())
+    with demo_clock(ago(12)):
+        replied = issue(section, {"kind": OrderKind.ASSIGNMENT, "title": "排查辖区有限空间作业单位底数",
+                                  "matter": "请摸清辖区涉有限空间作业单位底数，建立台账，反馈名单和负责人。",
+                                  "township": township1.scope_region_code, "deadline": in_days(10)})
+    with demo_clock(ago(9)):
+        act(township1, replied, "reply", {"reply": "已完成排查，辖区涉有限空间作业单位12家，台账已建立，名单附后。"})
+    with demo_clock(ago(10)):
+        returned = issue(section, {"kind": OrderKind.SUPERVISION, "title": "督办粉尘涉爆企业除尘系统整改",
+                                   "matter": "检查发现粉尘涉爆企业除尘系统未按规定设置泄爆和锁气卸灰装置，"
+                                             "请督促企业限期整改。",
+                                   "township": township1.scope_region_code, "deadline": in_days(7)})
+    with demo_clock(ago(6)):
+        act(township1, returned, "reply", {"reply": "已通知企业整改，正在采购泄爆片。"})
+    with demo_clock(ago(4)):
+        act(section, returned, "return", {"reason": "未提供整改完成的照片和验收记录，请整改到位后再反馈。",
+                                          "deadline": in_days(14)})
+    with demo_clock(ago(20)):
+        verified = issue(section, {"kind": OrderKind.ASSIGNMENT, "title": "汛前尾矿库和危化企业防汛检查",
+                                   "matter": "请对辖区企业防汛准备开展检查，重点检查排水设施和应急物资。",
+                                   "township": township1.scope_region_code, "deadline": ago(13)})
+    with demo_clock(ago(16)):
+        act(township1, verified, "reply", {"reply": "已检查企业9家，发现问题3处，均已整改。"})
+    with demo_clock(ago(15)):
+        act(section, verified, "accept", {"note": "反馈属实，同意。"})
+    with demo_clock(ago(30)):
+        closed = issue(section, {"kind": OrderKind.ASSIGNMENT, "title": "节前烟花爆竹零售点安全检查",
+                                 "matter": "请对辖区烟花爆竹零售点开展节前安全检查，反馈检查情况。",
+                                 "township": township2.scope_region_code, "deadline": ago(26)})
+    with demo_clock(ago(28)):
+        act(township2, closed, "reply", {"reply": "检查零售点6家，责令整改2家，已复查合格。"})
+    with demo_clock(ago(27)):
+        act(section, closed, "accept", {"note": "同意。"})
+        act(section, closed, "close", {"note": "办结归档。"})
 
 
 def accounts_ready(rng: random.Random) -> None:

@@ -64,3 +64,10 @@ urlpatterns += [
     path("enforcement/field/sw.js", views_inspections.field_service_worker, name="inspection_field_sw"),
     path("enforcement/field/<int:pk>/", views_inspections.inspection_field, name="inspection_field"),
 ]
+
+# --- statistics (issue 14 §7) ---
+from . import views_statistics  # noqa: E402
+
+urlpatterns += [
+    path("enforcement/statistics/", views_statistics.enforcement_statistics, name="enforcement_statistics"),
+]

@@ -150,3 +150,6 @@ __all__ += [
     "may_issue_documents",
     "submit_field_record",
 ]
+
+# --- statistics (issue 14 §7): ``services.statistics.summary(user, year, **filters)`` ---
+from . import statistics  # noqa: E402,F401

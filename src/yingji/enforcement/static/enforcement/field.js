@@ -87,6 +87,7 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.ok) {
+          clearDraft(item.url);
           item.status = "sent";
           item.result = answer;
           item.sentAt = new Date().toISOString();
@@ -410,12 +411,70 @@
     });
   }
 
+  // --- draft: what the officer has typed survives a reload (kept per inspection until the record is stored) ----
+  // Results, texts, choices and exam answers are kept in localStorage as they change; photos and signatures are
+  // not (they are taken again). The draft goes once the platform has stored the record (``send``).
+
+  var DRAFT_PREFIX = "yingji-field-draft:";
+  var restoring = false;
+
+  function draftKey(url) { return DRAFT_PREFIX + (url || body.dataset.submitUrl); }
+
+  function clearDraft(url) {
+    try { localStorage.removeItem(draftKey(url)); } catch (e) { /* storage unavailable */ }
+  }
+
+  function saveDraft(form) {
+    if (restoring) { return; }
+    var values = {};
+    var ats = {};
+    form.querySelectorAll("input[id], textarea[id], select[id]").forEach(function (el) {
+      if (el.type === "file") { return; }
+      if (el.type === "radio" || el.type === "checkbox") { if (el.checked) { values[el.id] = true; } }
+      else if (el.value) { values[el.id] = el.value; }
+    });
+    document.querySelectorAll(".yj-item[data-at]").forEach(function (item) { ats[item.dataset.code] = item.dataset.at; });
+    try {
+      localStorage.setItem(draftKey(), JSON.stringify({ values: values, at: ats, startedAt: startedAt,
+        savedAt: new Date().toISOString() }));
+    } catch (e) { /* storage full or unavailable: the form still works */ }
+  }
+
+  function restoreDraft(form) {
+    var draft = null;
+    try { draft = JSON.parse(localStorage.getItem(draftKey()) || "null"); } catch (e) { draft = null; }
+    if (!draft || !draft.values) { return; }
+    var values = draft.values;
+    restoring = true;
+    var audience = document.getElementById("yj-exam-audience");
+    if (audience && values[audience.id]) { audience.value = values[audience.id]; renderExam(); }
+    form.querySelectorAll("input[id], textarea[id], select[id]").forEach(function (el) {
+      if (el.type === "file" || el === audience || !(el.id in values)) { return; }
+      if (el.type === "radio" || el.type === "checkbox") {
+        el.checked = true;
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+      } else {
+        el.value = values[el.id];
+      }
+    });
+    Object.keys(draft.at || {}).forEach(function (code) {
+      var item = form.querySelector(".yj-item[data-code='" + code + "']");
+      if (item) { item.dataset.at = draft.at[code]; }
+    });
+    if (draft.startedAt) { startedAt = draft.startedAt; }
+    restoring = false;
+    body.dataset.draft = "restored";
+  }
+
   function setupForm() {
     var form = document.getElementById("yj-field-form");
-    if (!form) { return; }
+    if (!form) { clearDraft(); return; }
     setupItems();
     setupExam();
     document.querySelectorAll(".yj-sign").forEach(setupSignature);
+    restoreDraft(form);
+    form.addEventListener("input", function () { saveDraft(form); });
+    form.addEventListener("change", function () { saveDraft(form); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var errors = document.getElementById("yj-field-errors");

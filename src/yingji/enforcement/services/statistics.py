@@ -1,0 +1,316 @@
+"""Enforcement statistics (issue 14 §7): the year's inspections, enterprises covered, hazards found and rectified
+from inspections, documents issued by kind, cases opened and closed, fines decided and collected — in total and by
+month, township, industry and officer.
+
+:func:`summary` is the one entry point (the page, the API, the export and, later, the annual statistics read it).
+Every figure comes from aggregate queries over querysets already cut to the user's scope
+(``Model.objects.for_user``): a fixed number of queries whatever the number of records. The pure helpers below
+(:func:`merge_groups`, :func:`totals_of`, :func:`rate`) shape those grouped counts into rows and never touch the
+database.
+
+What each figure counts is :data:`FIGURES` (shown on the page and in the API's schema). Month is the local month of
+the figure's own date; township and industry are those of the record (its enterprise's industry division).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractMonth, Substr
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+
+from yingji.core import policy
+from yingji.core.choices import RegionLevel
+from yingji.core.errors import NotAllowed, ValidationFailed
+from yingji.core.models import Region
+from yingji.enterprises import industries
+from yingji.prevention.choices import HazardState
+
+from ..choices import CaseState, DocumentKind, InspectionState, PlanState
+from ..models import EnforcementDocument, Inspection, Officer, PenaltyCase, PlanItem
+
+DIMENSIONS = ("month", "township", "industry", "officer")
+MONTHS = tuple(range(1, 13))
+TOWNSHIP_CODE_LENGTH = 9
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+#: Every figure and what it counts (the page's legend and the API schema's descriptions).
+FIGURES = {
+    "plan_visits": "visits planned in the year's approved or published annual inspection plans (the most local plan "
+                   "of an enterprise counts); not broken down by officer",
+    "inspections_planned": "inspections scheduled in the year (planned date), cancelled ones excluded",
+    "inspections_done": "inspections recorded or closed, finished in the year (as the annual plan's done counts)",
+    "enterprises_covered": "distinct enterprises with an inspection done in the year",
+    "hazards_found": "distinct hazards raised from the findings of the inspections done in the year",
+    "hazards_rectified": "of those hazards, rectified or further on (rectified, verified or closed) now",
+    "documents": "enforcement documents issued in the year (all kinds)",
+    "cases_opened": "penalty cases filed (立案) in the year",
+    "cases_closed": "penalty cases closed (结案) in the year",
+    "fines_decided": "fines of the penalty decisions made in the year, CNY (revoked decisions excluded)",
+    "fines_collected": "fines paid in the year, CNY",
+}
+COUNTS = ("plan_visits", "inspections_planned", "inspections_done", "enterprises_covered", "hazards_found",
+          "hazards_rectified", "documents", "cases_opened", "cases_closed")
+AMOUNTS = ("fines_decided", "fines_collected")
+RECTIFIED_OR_LATER = (HazardState.RECTIFIED, HazardState.VERIFIED, HazardState.CLOSED)
+DONE_STATES = (InspectionState.RECORDED, InspectionState.CLOSED)
+PLAN_STATES = (PlanState.APPROVED, PlanState.PUBLISHED)
+
+
+# --- pure helpers: grouped counts to rows ------------------------------------------------------------------------
+
+
+def empty_figures() -> dict:
+    return {**dict.fromkeys(COUNTS, 0), **{name: Decimal(0) for name in AMOUNTS}}
+
+
+def merge_groups(groups: Iterable[Mapping], keys: Iterable = ()) -> dict:
+    """Merge grouped figures into one row per key: each item of ``groups`` maps a key to ``{figure: value}``
+    (one aggregate query's result); ``keys`` are keys to show even when nothing was counted (the twelve months).
+    Missing figures are 0; a ``None`` value (an empty sum) counts as 0."""
+    rows: dict = {key: empty_figures() for key in keys}
+    for group in groups:
+        for key, figures in group.items():
+            row = rows.setdefault(key, empty_figures())
+            for name, value in figures.items():
+                row[name] += value or 0
+    return rows
+
+
+def totals_of(rows: Iterable[Mapping]) -> dict:
+    """Column sums of figure rows."""
+    total = empty_figures()
+    for row in rows:
+        for name in total:
+            total[name] += row.get(name) or 0
+    return total
+
+
+def rate(part, whole) -> float | None:
+    """``part / whole`` rounded to four places, None when nothing was expected."""
+    return round(part / whole, 4) if whole else None
+
+
+# --- parameters --------------------------------------------------------------------------------------------------
+
+
+def may_view(user) -> bool:
+    """Staff who may read every record the figures count (inspections, documents, cases, plans): the bureau and
+    townships, never an enterprise account (nor a village grid member, who reads no enforcement documents)."""
+    return bool(user is not None and user.is_authenticated and not user.enterprise_id
+                and all(policy.can(user, "view", model)
+                        for model in (Inspection, EnforcementDocument, PenaltyCase, PlanItem)))
+
+
+def check_access(user) -> None:
+    if not may_view(user):
+        raise NotAllowed()
+
+
+def clean_filters(year, township: str | None = None, industry: str | None = None, officer=None) -> dict:
+    """The validated parameters (422 with field errors otherwise)."""
+    errors: dict[str, str] = {}
+    try:
+        year = int(year)
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["year"] = f"A year between {MIN_YEAR} and {MAX_YEAR}"
+    township = (township or "").strip() or None
+    if township and not Region.objects.filter(code=township, level=RegionLevel.TOWNSHIP).exists():
+        errors["township"] = f"No township has code {township}"
+    industry = (industry or "").strip() or None
+    if industry and industry not in dict(industries.division_choices()):
+        errors["industry"] = f"Unknown industry division {industry}"
+    officer_id = None
+    if officer not in (None, ""):
+        try:
+            officer_id = int(officer)
+        except (TypeError, ValueError):
+            errors["officer"] = "An officer id"
+        else:
+            if not Officer.objects.filter(pk=officer_id).exists():
+                errors["officer"] = f"No officer has id {officer_id}"
+    if errors:
+        raise ValidationFailed.from_dict(errors)
+    return {"year": year, "township": township, "industry": industry, "officer": officer_id}
+
+
+# --- the aggregate queries -----------------------------------------------------------------------------------------
+
+
+def _key(dimension: str, date_field: str, officer_path: str | None):
+    if dimension == "month":
+        return ExtractMonth(date_field)
+    if dimension == "township":
+        return Substr("region_code", 1, TOWNSHIP_CODE_LENGTH)
+    if dimension == "industry":
+        return F("enterprise__industry_division")
+    if dimension == "officer":
+        return F(officer_path)
+    raise ValueError(dimension)
+
+
+def _sources(user, f: dict) -> list[tuple]:
+    """(queryset, date field, officer path, aggregates) for each group of figures, filtered to the year."""
+    year = f["year"]
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+    def scoped(model, officer_path):
+        qs = model.objects.for_user(user).order_by()
+        if f["township"]:
+            qs = qs.filter(region_code__startswith=f["township"])
+        if f["industry"]:
+            qs = qs.filter(enterprise__industry_division=f["industry"])
+        if f["officer"]:
+            qs = qs.filter(**{officer_path: f["officer"]})
+        return qs
+
+    inspections = "officers"
+    cases = "officers"
+    documents = "issued_by__officer"
+    return [
+        (scoped(Inspection, inspections).filter(planned_on__range=(first, last))
+         .exclude(state=InspectionState.CANCELLED), "planned_on", inspections,
+         {"inspections_planned": Count("id", distinct=True)}),
+        (scoped(Inspection, inspections).filter(state__in=DONE_STATES, finished_at__gte=start, finished_at__lt=end),
+         "finished_at", inspections,
+         {"inspections_done": Count("id", distinct=True),
+          "enterprises_covered": Count("enterprise", distinct=True),
+          "hazards_found": Count("findings__hazard", distinct=True),
+          "hazards_rectified": Count("findings__hazard", distinct=True,
+                                     filter=Q(findings__hazard__state__in=RECTIFIED_OR_LATER))}),
+        (scoped(EnforcementDocument, documents).filter(issued_at__gte=start, issued_at__lt=end), "issued_at",
+         documents, {"documents": Count("id", distinct=True)}),
+        (scoped(PenaltyCase, cases).filter(filed_on__range=(first, last)), "filed_on", cases,
+         {"cases_opened": Count("id", distinct=True)}),
+        (scoped(PenaltyCase, cases).filter(closed_on__range=(first, last)), "closed_on", cases,
+         {"cases_closed": Count("id", distinct=True)}),
+        (scoped(PenaltyCase, cases).filter(decided_on__range=(first, last)).exclude(state=CaseState.REVOKED),
+         "decided_on", cases, {"fines_decided": Sum("fine")}),
+        (scoped(PenaltyCase, cases).filter(paid_on__range=(first, last)), "paid_on", cases,
+         {"fines_collected": Sum("amount_paid")}),
+    ]
+
+
+def _grouped(qs, key, aggregates: dict) -> dict:
+    """One aggregate query: ``{key: {figure: value}}``."""
+    rows = qs.annotate(group_key=key).values("group_key").annotate(**aggregates)
+    return {r["group_key"]: {name: r[name] for name in aggregates} for r in rows}
+
+
+def _plan_groups(user, f: dict) -> dict[str, dict]:
+    """Planned visits by month, township and industry (one query over the year's plan items). An enterprise in a
+    county plan and a township plan counts once, from the more local plan."""
+    if f["officer"]:
+        return {}
+    qs = (PlanItem.objects.for_user(user).order_by().filter(plan__year=f["year"], plan__state__in=PLAN_STATES))
+    if f["township"]:
+        qs = qs.filter(region_code__startswith=f["township"])
+    if f["industry"]:
+        qs = qs.filter(enterprise__industry_division=f["industry"])
+    chosen: dict[int, tuple] = {}
+    for enterprise_id, plan_region, township, industry, key_months, random_months in qs.values_list(
+            "enterprise_id", "plan__region_code", "township_code", "enterprise__industry_division", "key_months",
+            "random_months"):
+        current = chosen.get(enterprise_id)
+        if current is None or len(plan_region) > len(current[0]):
+            chosen[enterprise_id] = (plan_region, township, industry, [*key_months, *random_months])
+    groups: dict[str, dict] = {"month": {}, "township": {}, "industry": {}}
+    for _region, township, industry, months in chosen.values():
+        for key, dimension in ((township, "township"), (industry, "industry")):
+            slot = groups[dimension].setdefault(key, {"plan_visits": 0})
+            slot["plan_visits"] += len(months)
+        for month in months:
+            slot = groups["month"].setdefault(month, {"plan_visits": 0})
+            slot["plan_visits"] += 1
+    return groups
+
+
+def _labels(dimension: str, keys) -> dict:
+    keys = [k for k in keys if k not in (None, "")]
+    if dimension == "month":
+        return {m: gettext("Month %(month)s") % {"month": m} for m in keys}
+    if dimension == "township":
+        return dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
+    if dimension == "industry":
+        return {k: industries.label(k) for k in keys}
+    return dict(Officer.objects.filter(pk__in=keys).values_list("pk", "name"))
+
+
+def _rows(dimension: str, merged: dict) -> list[dict]:
+    labels = _labels(dimension, merged.keys())
+    rows = []
+    for key, figures in merged.items():
+        label = labels.get(key) or (str(key) if key not in (None, "") else gettext("Unclassified"))
+        rows.append({"key": "" if key is None else str(key), "label": label, **figures,
+                     "done_rate": rate(figures["inspections_done"], figures["plan_visits"]),
+                     "rectified_rate": rate(figures["hazards_rectified"], figures["hazards_found"])})
+    if dimension == "month":
+        rows.sort(key=lambda r: int(r["key"]))
+    elif dimension == "officer":
+        rows.sort(key=lambda r: (-r["inspections_done"], r["label"]))
+    else:
+        rows.sort(key=lambda r: (r["key"] == "", r["key"]))
+    return rows
+
+
+def summary(user, year, **filters) -> dict:
+    """The year's enforcement figures inside ``user``'s scope, optionally for one ``township`` (code),
+    ``industry`` (division code) or ``officer`` (officer id): ``totals``, ``documents_by_kind`` and one row list per
+    dimension (``by_month``, ``by_township``, ``by_industry``, ``by_officer``). Raises NotAllowed for enterprise
+    accounts and ValidationFailed for bad parameters."""
+    check_access(user)
+    f = clean_filters(year, **filters)
+    sources = _sources(user, f)
+    plan = _plan_groups(user, f)
+    result: dict = {"year": f["year"], "filters": {k: f[k] for k in ("township", "industry", "officer")},
+                    "figures": dict(FIGURES)}
+    totals = merge_groups([{None: qs.aggregate(**aggregates)} for qs, _d, _o, aggregates in sources]
+                          + [{None: {"plan_visits": sum(v["plan_visits"] for v in plan.get("month", {}).values())}}])
+    total = totals[None]
+    if f["officer"]:
+        total["plan_visits"] = 0
+    result["totals"] = {**total, "done_rate": rate(total["inspections_done"], total["plan_visits"]),
+                        "rectified_rate": rate(total["hazards_rectified"], total["hazards_found"])}
+    for dimension in DIMENSIONS:
+        groups = [_grouped(qs, _key(dimension, date_field, officer_path), aggregates)
+                  for qs, date_field, officer_path, aggregates in sources]
+        groups.append(plan.get(dimension, {}))
+        merged = merge_groups(groups, MONTHS if dimension == "month" else ())
+        result[f"by_{dimension}"] = _rows(dimension, merged)
+    documents = sources[2][0]
+    by_kind = dict(documents.values_list("kind").annotate(n=Count("id", distinct=True)).values_list("kind", "n"))
+    result["documents_by_kind"] = [{"kind": kind, "label": str(DocumentKind.label(kind)),
+                                    "count": by_kind.get(kind, 0)} for kind in DocumentKind.values()]
+    return result
+
+
+def table(data: dict, dimension: str) -> tuple[list[str], list[list]]:
+    """One dimension's rows as a plain table (header, rows) for the export, with a total line."""
+    header = [str(DIMENSION_LABELS[dimension]), *[str(FIGURE_LABELS[name]) for name in (*COUNTS, *AMOUNTS)]]
+    rows = [[row["label"], *[row[name] for name in (*COUNTS, *AMOUNTS)]] for row in data[f"by_{dimension}"]]
+    rows.append([gettext("Total"), *[data["totals"][name] for name in (*COUNTS, *AMOUNTS)]])
+    return header, rows
+
+DIMENSION_LABELS = {"month": gettext_lazy("Month"), "township": pgettext_lazy("plan", "Township"),
+                    "industry": gettext_lazy("Industry"), "officer": gettext_lazy("Officer")}
+FIGURE_LABELS = {
+    "plan_visits": gettext_lazy("Planned visits"),
+    "inspections_planned": gettext_lazy("Inspections scheduled"),
+    "inspections_done": gettext_lazy("Inspections done"),
+    "enterprises_covered": gettext_lazy("Enterprises covered"),
+    "hazards_found": gettext_lazy("Hazards found"),
+    "hazards_rectified": gettext_lazy("Hazards rectified"),
+    "documents": gettext_lazy("Documents issued"),
+    "cases_opened": gettext_lazy("Cases opened"),
+    "cases_closed": gettext_lazy("Cases closed"),
+    "fines_decided": gettext_lazy("Fines decided (CNY)"),
+    "fines_collected": gettext_lazy("Fines collected (CNY)"),
+}
