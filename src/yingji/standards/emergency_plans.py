@@ -151,7 +151,7 @@ def evaluation_due(last_evaluated_or_published_on: date, years: int = EVALUATION
 
 
 def days_overdue(due: date, today: date) -> int:
-    """Days past ``due`` on ``today`` (0 when not yet due); for the 第二十六条 / 第三十五条 deadlines."""
+    """Days past ``due`` on ``today`` (0 when not yet due); for the 办法 第二十六条 / 第三十五条 deadlines."""
     _check_date(due, "due")
     _check_date(today, "today")
     return max(0, (today - due).days)
