@@ -10,3 +10,5 @@ class PreparednessConfig(AppConfig):
     def ready(self) -> None:
         # Each area appends its own block below (surfaces, demo generator, modules, registries).
         pass
+        # --- plans ---
+        from . import tasks  # noqa: F401  (registers the overdue plan evaluation/filing reminder job)
