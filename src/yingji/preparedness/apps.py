@@ -11,4 +11,11 @@ class PreparednessConfig(AppConfig):
         # Each area appends its own block below (surfaces, demo generator, modules, registries).
         pass
         # --- plans ---
-        from . import tasks  # noqa: F401  (registers the overdue plan evaluation/filing reminder job)
+        from yingji.core.demo import register_generator
+
+        from . import (
+            demo_plans,
+            tasks,  # noqa: F401  (registers the overdue plan evaluation/filing reminder job)
+        )
+
+        register_generator(demo_plans, order=55)
