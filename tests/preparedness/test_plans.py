@@ -72,3 +72,12 @@ def test_statistics(staff):
     assert svc.statistics(staff, 9999)["year"] == 9999
     assert svc.statistics(staff, 9998)["published"] == 0
     assert svc.statistics(staff, 0)["evaluations_due"] == 0
+
+
+def test_enterprise_plans_show_in_the_archive(web):
+    plan = Plan.objects.filter(enterprise__isnull=False, state=PlanState.FILED).first()
+    assert plan is not None  # the demo files enterprise plans
+    page = web("admin").get(f"/enterprises/{plan.enterprise_id}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "yj-archive-plans" in html and plan.name in html and "已备案" in html

@@ -19,3 +19,6 @@ class PreparednessConfig(AppConfig):
         )
 
         register_generator(demo_plans, order=55)
+        from . import archive as plan_archive
+
+        plan_archive.register()
