@@ -195,3 +195,63 @@ class SitrepState(ChoiceSet):
         (DRAFT, _("Draft"), "secondary"),
         (ISSUED, _("Issued"), "success"),
     )
+
+
+# --- plans: document life cycle (issue 15 §1) ---
+
+class PlanLevel(ChoiceSet):
+    """Whose plan it is: the county, a township, a department or an enterprise."""
+    FIELDS = (("incidents.plan", "level"),)
+
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    DEPARTMENT = "department"
+    ENTERPRISE = "enterprise"
+    CHOICES = (
+        (COUNTY, pgettext_lazy("plan level", "County"), "danger"),
+        (TOWNSHIP, pgettext_lazy("plan level", "Township"), "info"),
+        (DEPARTMENT, pgettext_lazy("plan level", "Department"), "primary"),
+        (ENTERPRISE, pgettext_lazy("plan level", "Enterprise"), "secondary"),
+    )
+
+
+class PlanDocKind(ChoiceSet):
+    """Document kind of a plan (总体/专项/部门/现场处置方案; 企业综合/专项/现场处置方案, 办法 第六条)."""
+    FIELDS = (("incidents.plan", "doc_kind"),)
+
+    OVERALL = "overall"
+    SPECIAL = "special"
+    DEPARTMENT = "department"
+    ON_SITE = "on_site"
+    ENTERPRISE_COMPREHENSIVE = "ent_comprehensive"
+    ENTERPRISE_SPECIAL = "ent_special"
+    ENTERPRISE_ON_SITE = "ent_on_site"
+    CHOICES = (
+        (OVERALL, _("Overall emergency plan"), "danger"),
+        (SPECIAL, _("Special emergency plan"), "warning"),
+        (DEPARTMENT, _("Department emergency plan"), "primary"),
+        (ON_SITE, _("On-site response procedure"), "info"),
+        (ENTERPRISE_COMPREHENSIVE, _("Enterprise comprehensive plan"), "secondary"),
+        (ENTERPRISE_SPECIAL, _("Enterprise special plan"), "secondary"),
+        (ENTERPRISE_ON_SITE, _("Enterprise on-site response procedure"), "secondary"),
+    )
+
+
+class PlanState(ChoiceSet):
+    """Life-cycle state of a plan document: 编制 → 评审 → 签署发布 → 备案 → 评估 → 修订."""
+    FIELDS = (("incidents.plan", "state"),)
+
+    DRAFTING = "drafting"
+    REVIEW = "review"
+    PUBLISHED = "published"
+    FILED = "filed"
+    EVALUATION = "evaluation"
+    REVISION = "revision"
+    CHOICES = (
+        (DRAFTING, _("Drafting"), "secondary"),
+        (REVIEW, _("Under expert review"), "warning"),
+        (PUBLISHED, _("Signed and published"), "success"),
+        (FILED, pgettext_lazy("plan state", "Filed"), "success"),
+        (EVALUATION, _("Under evaluation"), "info"),
+        (REVISION, _("Under revision"), "danger"),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -80,6 +80,7 @@ def _plans(rng: random.Random) -> None:
     hqs = {o.short_name: o for o in Organisation.objects.filter(kind=OrganisationKind.COMMAND_HQ)
            .select_related("lead_unit").prefetch_related("member_units")}
     plans = [Plan(region_code=COUNTY_CODE, name="舞钢市突发事件总体应急预案", kind=PlanKind.OVERALL,
+                  level="county", doc_kind="overall", published_on=date(2024, 3, 1), last_evaluated_on=None,
                   event_types=[t.key for t in events.types()], conditions={
                       "I": CONDITIONS["I"], "II": CONDITIONS["II"], "III": CONDITIONS["III"]})]
     for name, types in HQ_PLANS.items():
@@ -89,6 +90,7 @@ def _plans(rng: random.Random) -> None:
         short = name.removeprefix("市").removesuffix("指挥部")
         plans.append(Plan(region_code=COUNTY_CODE, name=f"{COUNTY_NAME}{short}专项应急预案",
                           kind=PlanKind.SPECIAL, event_types=types, hq=hq,
+                          level="county", doc_kind="special", published_on=date(2023, 5, 1), owner=hq,
                           conditions={level: CONDITIONS[level] + (ALARM_CONDITIONS.get(level, [])
                                                                    if ALARM_PLAN_TYPES & set(types) else [])
                                       for level in CONDITIONS},

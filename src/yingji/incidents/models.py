@@ -20,7 +20,10 @@ from .choices import (
     EventKind,
     IncidentState,
     InformationSource,
+    PlanDocKind,
     PlanKind,
+    PlanLevel,
+    PlanState,
     ReportingLevel,
     ReportKind,
     ResponseLevel,
@@ -197,6 +200,18 @@ class Plan(Scoped):
     #: [{"title": ..., "unit": organisation short name, "due_minutes": n}, ...]
     standard_tasks = models.JSONField(_("standard tasks"), default=list)
     is_active = models.BooleanField(_("in force"), default=True)
+    # --- plans: document life cycle (issue 15 §1; preparedness holds reviews, filings, evaluations, versions) ---
+    level = models.CharField(_("plan level"), max_length=16, choices=PlanLevel.choices(), default=PlanLevel.COUNTY)
+    doc_kind = models.CharField(_("document kind"), max_length=24, choices=PlanDocKind.choices(), blank=True)
+    owner = models.ForeignKey("core.Organisation", verbose_name=_("owner organisation"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="owned_plans")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="plans")
+    state = models.CharField(_("life-cycle state"), max_length=16, choices=PlanState.choices(),
+                             default=PlanState.PUBLISHED)
+    doc_version = models.PositiveIntegerField(_("document version"), default=1)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    last_evaluated_on = models.DateField(_("last evaluated on"), null=True, blank=True)
 
     GRANTS = {role: {"view"} for role in STAFF_ROLES} | {Role.ADMIN: {"view", "add", "change"},
                                                           Role.SECTION_STAFF: {"view", "add", "change"}}

@@ -54,3 +54,14 @@ class PreparednessConfig(AppConfig):
                         before="regions")
         archive.SECTIONS.append((_("Training and exams"), "preparedness/includes/enterprise_training.html",
                                  training_archive.context))
+
+        # --- plans ---
+        from . import (
+            demo_plans,
+            tasks,  # noqa: F401  (registers the overdue plan evaluation/filing reminder job)
+        )
+
+        register_generator(demo_plans, order=55)
+        from . import archive as plan_archive
+
+        plan_archive.register()
