@@ -10,3 +10,20 @@ class DisastersConfig(AppConfig):
     def ready(self) -> None:
         # Each area appends its own block below (surfaces, demo generator, modules, registries).
         pass
+
+        # --- zones (danger zones, households, transfers) ---
+        from yingji.core.demo import register_generator
+        from yingji.core.modules import Module, register_module
+        from yingji.warnings.services import warning_published
+
+        from . import demo_zones, surfaces_zones
+        from .services import zones as zone_services
+
+        register_generator(demo_zones, order=90)
+        surfaces_zones.register_all()
+        register_module(Module("danger_zones", _("Danger zones"), "water", "danger_zone_list", "disasters.dangerzone",
+                               also=("household_list", "household_import", "household_import_template",
+                                     "shelter_coverage_three")))
+        register_module(Module("zone_transfers", _("Transfers"), "people", "transfer_list", "disasters.transfer",
+                               also=("transfer_totals", "transfer_confirm")))
+        warning_published.connect(zone_services.on_warning_published, dispatch_uid="disasters.zones.transfers")

@@ -3,3 +3,19 @@ from django.urls import path  # noqa: F401
 from yingji.core.generic import urls as surface_urls  # noqa: F401
 
 urlpatterns: list = []
+
+# --- zones (danger zones, households, transfers, shelter coverage) ---
+
+from . import surfaces_zones, views_zones  # noqa: E402
+
+urlpatterns += [
+    path("disasters/zones/households/import/", views_zones.household_import, name="household_import"),
+    path("disasters/zones/households/import/template/", views_zones.household_import_template,
+         name="household_import_template"),
+    *surface_urls(surfaces_zones.ZONES, "disasters/zones/"),
+    *surface_urls(surfaces_zones.HOUSEHOLDS, "disasters/zones/households/"),
+    path("disasters/transfers/totals/", views_zones.transfer_totals, name="transfer_totals"),
+    path("disasters/transfers/<int:pk>/confirm/", views_zones.transfer_confirm, name="transfer_confirm"),
+    *surface_urls(surfaces_zones.TRANSFERS, "disasters/transfers/"),
+    path("disasters/shelter-coverage/", views_zones.shelter_coverage_three, name="shelter_coverage_three"),
+]

@@ -1,1 +1,4 @@
 """Models of disasters, one module per area; each area appends its import below."""
+
+# --- zones (flood season: danger zones, households, transfers) ---
+from .zones import DangerZone, Household, Transfer, TransferHousehold  # noqa: E402,F401
