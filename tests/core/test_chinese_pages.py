@@ -74,6 +74,10 @@ OBJECT_PAGES = {
     "campaign_edit": "enforcement.campaign", "campaign_task_detail": "enforcement.campaigntask",
     "supervision_order_detail": "enforcement.supervisionorder",
     "inspection_detail": "enforcement.inspection", "inspection_field": "enforcement.inspection",
+    # --- disasters: zones ---
+    "danger_zone_detail": "disasters.dangerzone", "danger_zone_edit": "disasters.dangerzone",
+    "household_detail": "disasters.household", "household_edit": "disasters.household",
+    "zone_transfer_detail": "disasters.transfer", "zone_transfer_confirm": "disasters.transfer",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -92,7 +96,8 @@ NOT_PAGES = {
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",
             "duty_roster_import_template", "enterprise_import_template", "resource_map_layers",
-            "inspection_field_sw"}
+            "inspection_field_sw",
+            "household_import_template"}
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

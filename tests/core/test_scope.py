@@ -60,12 +60,17 @@ API_DETAIL = {
     "enforcement.campaigntask": "/api/v1/campaign-tasks/{id}",
     "enforcement.supervisionorder": "/api/v1/supervision-orders/{id}",
     "enforcement.inspection": "/api/v1/inspections/{id}",
+    # --- disasters: zones ---
+    "disasters.dangerzone": "/api/v1/danger-zones/{id}",
+    "disasters.household": "/api/v1/danger-zone-households/{id}",
+    "disasters.transfer": "/api/v1/zone-transfers/{id}",
 }
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
 NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries
 NO_DETAIL_ENDPOINT |= {"resources.stockmovement", "resources.reservestandard"}  # read through /stock, their lists
 NO_DETAIL_ENDPOINT.add("enforcement.recusal")  # read through its officer's page
 NO_DETAIL_ENDPOINT |= {"enforcement.planitem", "enforcement.campaignreport"}  # read through their plan / task
+NO_DETAIL_ENDPOINT.add("disasters.transferhousehold")  # read through its transfer: /api/v1/zone-transfers/{id}
 
 
 def scoped_models():

@@ -60,6 +60,8 @@ NOT_EDIT_PAGES = {
     "supervision_order_act",
     # The field page fills in a new record (findings, signatures, exam); it never edits saved fields.
     "inspection_detail", "inspection_act", "inspection_field", "inspection_documents",
+    # --- disasters: zones (the confirm page fills in a household's state, never an object's saved fields) ---
+    "danger_zone_detail", "household_detail", "zone_transfer_detail", "zone_transfer_confirm",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

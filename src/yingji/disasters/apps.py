@@ -24,6 +24,6 @@ class DisastersConfig(AppConfig):
         register_module(Module("danger_zones", _("Danger zones"), "water", "danger_zone_list", "disasters.dangerzone",
                                also=("household_list", "household_import", "household_import_template",
                                      "shelter_coverage_three")))
-        register_module(Module("zone_transfers", _("Transfers"), "people", "transfer_list", "disasters.transfer",
-                               also=("transfer_totals", "transfer_confirm")))
+        register_module(Module("zone_transfers", _("Transfers"), "people", "zone_transfer_list", "disasters.transfer",
+                               also=("zone_transfer_totals", "zone_transfer_confirm")))
         warning_published.connect(zone_services.on_warning_published, dispatch_uid="disasters.zones.transfers")

@@ -54,7 +54,7 @@ ZONES = Surface(
                              for i, c in enumerate(z.contact_chain or []) if isinstance(c, dict)},
     list_context=lambda request: {"links": [(reverse("household_import"), _l("Import households")),
                                             (reverse("shelter_coverage_three"), _l("Shelter coverage")),
-                                            (reverse("transfer_list"), _l("Transfers"))]},
+                                            (reverse("zone_transfer_list"), _l("Transfers"))]},
     detail_template="disasters/zone_detail.html", detail_context=_zone_detail,
 )
 
@@ -81,17 +81,17 @@ HOUSEHOLDS = Surface(
 def _transfer_detail(request, transfer, view) -> dict:
     lines = list(services.lines_for(request.user, transfer))
     return {"lines": [(line, Phone("household.phone", "").html(line, view)) for line in lines],
-            "confirm_url": reverse("transfer_confirm", args=[transfer.pk]),
+            "confirm_url": reverse("zone_transfer_confirm", args=[transfer.pk]),
             "can_operate": policy.can(request.user, "operate", TransferHousehold)}
 
 
 TRANSFERS = Surface(
-    model=Transfer, prefix="transfer", title=_l("Transfers"), singular=_l("Transfer"),
+    model=Transfer, prefix="zone_transfer", title=_l("Transfers"), singular=_l("Transfer"),
     export_name="zone-transfers",
     subtitle=_l("Transfers of danger-zone households started by warnings, confirmed household by household."),
     filterset=filters.TransferFilterSet,
     queryset=lambda: Transfer.objects.select_related("zone", "warning", "shelter"),
-    list_context=lambda request: {"links": [(reverse("transfer_totals"), _l("People moved by township"))]},
+    list_context=lambda request: {"links": [(reverse("zone_transfer_totals"), _l("People moved by township"))]},
     columns=[
         Column("zone", _l("Danger zone"), link="self", export_path="zone.name"), Region(label=_l("Village")),
         Column("warning", _l("Warning"), link="warning", export_path="warning.headline"),

@@ -14,8 +14,8 @@ urlpatterns += [
          name="household_import_template"),
     *surface_urls(surfaces_zones.ZONES, "disasters/zones/"),
     *surface_urls(surfaces_zones.HOUSEHOLDS, "disasters/zones/households/"),
-    path("disasters/transfers/totals/", views_zones.transfer_totals, name="transfer_totals"),
-    path("disasters/transfers/<int:pk>/confirm/", views_zones.transfer_confirm, name="transfer_confirm"),
+    path("disasters/transfers/totals/", views_zones.transfer_totals, name="zone_transfer_totals"),
+    path("disasters/transfers/<int:pk>/confirm/", views_zones.transfer_confirm, name="zone_transfer_confirm"),
     *surface_urls(surfaces_zones.TRANSFERS, "disasters/transfers/"),
     path("disasters/shelter-coverage/", views_zones.shelter_coverage_three, name="shelter_coverage_three"),
 ]

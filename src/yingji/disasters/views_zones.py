@@ -47,7 +47,7 @@ def transfer_confirm(request, pk: int):
                 status = 422
             else:
                 messages.success(request, _("%(name)s: saved.") % {"name": line.household.head_name})
-                return redirect(f"{reverse('transfer_confirm', args=[pk])}#line-{line.pk}")
+                return redirect(f"{reverse('zone_transfer_confirm', args=[pk])}#line-{line.pk}")
         else:
             messages.error(request, _("Check the household's entry."))
             status = 422
