@@ -54,7 +54,7 @@ ZONES = Surface(
                              for i, c in enumerate(z.contact_chain or []) if isinstance(c, dict)},
     list_context=lambda request: {"links": [(reverse("household_import"), _l("Import households")),
                                             (reverse("shelter_coverage_three"), _l("Shelter coverage")),
-                                            (reverse("zone_transfer_list"), _l("Transfers"))]},
+                                            (reverse("zone_transfer_list"), pgettext_lazy("people", "Transfers"))]},
     detail_template="disasters/zone_detail.html", detail_context=_zone_detail,
 )
 
@@ -86,7 +86,7 @@ def _transfer_detail(request, transfer, view) -> dict:
 
 
 TRANSFERS = Surface(
-    model=Transfer, prefix="zone_transfer", title=_l("Transfers"), singular=_l("Transfer"),
+    model=Transfer, prefix="zone_transfer", title=pgettext_lazy("people", "Transfers"), singular=pgettext_lazy("people", "Transfer"),
     export_name="zone-transfers",
     subtitle=_l("Transfers of danger-zone households started by warnings, confirmed household by household."),
     filterset=filters.TransferFilterSet,

@@ -158,8 +158,8 @@ class Transfer(Scoped):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("transfer")
-        verbose_name_plural = _("transfers")
+        verbose_name = pgettext_lazy("people", "transfer")
+        verbose_name_plural = pgettext_lazy("people", "transfers")
         constraints = [models.UniqueConstraint(fields=["warning", "zone"], name="transfer_one_per_warning_zone")]
 
     def __str__(self) -> str:
