@@ -81,6 +81,9 @@ def test_warning_on_a_zone_two_village_staff_confirm_and_totals_follow(live_serv
     from yingji.resources.models import Shelter
 
     zone, shelter, warning = _setup()
+    moved_before = sum(Transfer.objects.filter(state="open").values_list("people_moved", flat=True))
+    town_before = sum(Transfer.objects.filter(state="open", region_code__startswith=VILLAGE[:9])
+                      .values_list("people_moved", flat=True))
     base = live_server.url
     page_errors: list[str] = []
     with sync_playwright() as p:
@@ -93,11 +96,13 @@ def test_warning_on_a_zone_two_village_staff_confirm_and_totals_follow(live_serv
             duty.goto(f"{base}/warnings/{warning.pk}/")
             with duty.expect_navigation():
                 duty.locator(f"form[action='/warnings/{warning.pk}/actions/publish/'] button").click()
-            transfer = Transfer.objects.get(warning=warning, zone=zone)
-            assert transfer.households_total == 4 and transfer.people_total == 10
-
-            duty.goto(f"{base}/disasters/transfers/{transfer.pk}/")
-            assert "张德福" in duty.locator("#yj-transfer-lines").inner_text()
+            # The list was generated on publication: it is on the transfers page, filtered by the warning.
+            duty.goto(f"{base}/disasters/transfers/?warning={warning.pk}")
+            with duty.expect_navigation():
+                duty.get_by_role("link", name=zone.name).first.click()
+            transfer_pk = int(duty.url.rstrip("/").rsplit("/", 1)[1])
+            lines = duty.locator("#yj-transfer-lines").inner_text()
+            assert all(name in lines for name in ("张德福", "刘桂英", "陈志强", "王秀兰"))
 
             staff = []
             for username in ("grid1", "grid1b"):
@@ -105,36 +110,38 @@ def test_warning_on_a_zone_two_village_staff_confirm_and_totals_follow(live_serv
                                            has_touch=True).new_page()
                 page.on("pageerror", lambda e: page_errors.append(str(e)))
                 _log_in(page, base, username, DEMO_PASSWORD)
-                page.goto(f"{base}/disasters/transfers/{transfer.pk}/confirm/")
+                page.goto(f"{base}/disasters/transfers/{transfer_pk}/confirm/")
                 assert page.locator("#yj-transfer-people").inner_text() == "10"
                 # Phone-sized: nothing wider than the screen.
                 assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
                 staff.append(page)
             first, second = staff
-            # Both pages were loaded before anyone confirmed; each confirms its own households in turn.
+            # Both pages were loaded before anyone confirmed. The first confirms 张德福; the second's page still
+            # shows him pending, and confirming him again from it is refused (409) instead of counted twice.
             _confirm(first, "张德福")
+            _confirm(second, "张德福")
+            assert "已由他人确认" in second.locator(".yj-messages").inner_text()
+            # Then each confirms other households, turn about.
             _confirm(second, "陈志强")
             _confirm(first, "刘桂英", "refused", "投亲靠友，自行转移")
-            # The second staff member's page still shows 张德福 pending: confirming it again is refused (409).
-            _confirm(second, "张德福")
-            assert "已由他人确认" in second.content()
             _confirm(second, "王秀兰")
-            assert first.locator("#yj-transfer-moved").inner_text() in ("4", "6", "9")
+            assert first.locator("#yj-transfer-moved").inner_text() == "7"  # its own 4 and the other's 3
             first.reload()
             assert first.locator("#yj-transfer-moved").inner_text() == "9"
             assert first.locator("#yj-transfer-pending").inner_text() == "0"
 
             duty.goto(f"{base}/disasters/transfers/totals/")
-            assert duty.locator("#yj-county-moved").inner_text() == str(
-                sum(Transfer.objects.filter(state="open").values_list("people_moved", flat=True)))
-            row = duty.locator(f"tr[data-township='{VILLAGE[:9]}'] .yj-moved").inner_text()
-            assert int(row) >= 9
+            assert duty.locator("#yj-county-moved").inner_text() == str(moved_before + 9)
+            assert duty.locator(f"tr[data-township='{VILLAGE[:9]}'] .yj-moved").inner_text() == str(town_before + 9)
             duty.goto(f"{base}/resources/shelters/{shelter.pk}/")
-            assert "9" in duty.content()
+            label = duty.locator("dt", has_text="当前安置人数")
+            occupancy = label.locator("xpath=following-sibling::dd[1]").inner_text()
         finally:
             browser.close()
 
-    transfer.refresh_from_db()
+    transfer = Transfer.objects.get(warning=warning, zone=zone)
+    assert transfer.pk == transfer_pk and transfer.households_total == 4 and transfer.people_total == 10
+    assert occupancy.strip() == "9"
     shelter = Shelter.objects.get(pk=shelter.pk)
     assert (transfer.people_moved, transfer.households_moved, transfer.households_refused) == (9, 3, 1)
     assert shelter.occupancy == 9 and shelter.status == "open"
