@@ -29,13 +29,13 @@ def _lit(choice_set):
 Small = Field(default=0, ge=0, le=50)
 
 
-class ContactOut(Schema):
+class ZoneContactOut(Schema):
     name: str
     role: str = ""
     phone: str = ""
 
 
-class ContactIn(InSchema):
+class ZoneContactIn(InSchema):
     name: ShortText(50, 1)
     role: ShortText(50) = ""
     phone: Phone
@@ -54,7 +54,7 @@ class DangerZoneOut(Schema):
     shelter_id: int | None
     responsible_name: str
     responsible_phone: str
-    contact_chain: list[ContactOut]
+    contact_chain: list[ZoneContactOut]
     is_active: bool
     households: int
     people: int
@@ -72,7 +72,7 @@ class DangerZoneIn(InSchema):
     shelter_id: Id | None = None
     responsible_name: ShortText(50) = ""
     responsible_phone: Phone = ""
-    contact_chain: list[ContactIn] = Field(default=[], max_length=20)
+    contact_chain: list[ZoneContactIn] = Field(default=[], max_length=20)
     is_active: bool = True
 
 
@@ -142,7 +142,7 @@ HouseholdPatch = patch_of(HouseholdIn, "HouseholdPatch")
  .update("update_danger_zone_household"))
 
 
-class TransferOut(Schema):
+class ZoneTransferOut(Schema):
     id: int
     warning_id: int
     zone_id: int
@@ -166,8 +166,8 @@ def _lines(transfer, view) -> list[dict]:
              "version": line.version} for line in services.lines_for(view.user, transfer)]
 
 
-(Crud(router, surfaces.TRANSFERS, "/zone-transfers", out=TransferOut, module=__name__, tags=["disasters"],
-      output=Output(TransferOut, resolvers={"lines": _lines}, detail_only=("lines",)))
+(Crud(router, surfaces.TRANSFERS, "/zone-transfers", out=ZoneTransferOut, module=__name__, tags=["disasters"],
+      output=Output(ZoneTransferOut, resolvers={"lines": _lines}, detail_only=("lines",)))
  .list("list_zone_transfers", summary="Transfers of danger-zone households started by warnings")
  .get("get_zone_transfer"))
 

@@ -25,6 +25,7 @@ class DisastersConfig(AppConfig):
         register_module(Module("danger_zones", _("Danger zones"), "water", "danger_zone_list", "disasters.dangerzone",
                                also=("household_list", "household_import", "household_import_template",
                                      "shelter_coverage_three")))
-        register_module(Module("zone_transfers", pgettext_lazy("people", "Transfers"), "people", "zone_transfer_list", "disasters.transfer",
+        register_module(Module("zone_transfers", pgettext_lazy("people", "Transfers"), "people", "zone_transfer_list",
+                               "disasters.transfer",
                                also=("zone_transfer_totals", "zone_transfer_confirm")))
         warning_published.connect(zone_services.on_warning_published, dispatch_uid="disasters.zones.transfers")

@@ -86,7 +86,8 @@ def _transfer_detail(request, transfer, view) -> dict:
 
 
 TRANSFERS = Surface(
-    model=Transfer, prefix="zone_transfer", title=pgettext_lazy("people", "Transfers"), singular=pgettext_lazy("people", "Transfer"),
+    model=Transfer, prefix="zone_transfer", title=pgettext_lazy("people", "Transfers"),
+    singular=pgettext_lazy("people", "Transfer"),
     export_name="zone-transfers",
     subtitle=_l("Transfers of danger-zone households started by warnings, confirmed household by household."),
     filterset=filters.TransferFilterSet,
