@@ -92,6 +92,7 @@ NOT_PAGES = {
     "public_draw_inputs", "document_pdf", "case_act", "case_extend", "case_publish",
     "inspection_plan_act", "campaign_task_add", "campaign_task_report", "supervision_order_act",
     "inspection_act", "inspection_documents",
+    "zone_transfer_close",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",

@@ -61,7 +61,7 @@ NOT_EDIT_PAGES = {
     # The field page fills in a new record (findings, signatures, exam); it never edits saved fields.
     "inspection_detail", "inspection_act", "inspection_field", "inspection_documents",
     # --- disasters: zones (the confirm page fills in a household's state, never an object's saved fields) ---
-    "danger_zone_detail", "household_detail", "zone_transfer_detail", "zone_transfer_confirm",
+    "danger_zone_detail", "household_detail", "zone_transfer_detail", "zone_transfer_confirm", "zone_transfer_close",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

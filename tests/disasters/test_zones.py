@@ -62,6 +62,17 @@ def test_a_warning_of_another_hazard_or_place_generates_nothing(zone):
     assert not Transfer.objects.filter(warning=elsewhere, zone=zone).exists()
 
 
+def test_a_cancellation_moves_nobody(zone):
+    original = _flood_warning()
+    Transfer.objects.filter(warning=original).update(state="closed")
+    from tests.warnings.conftest import drive
+    from yingji.warnings import services as warning_services
+
+    cancel = warning_services.derive(_user("duty"), original, "Cancel", {"headline": "解除山洪灾害预警"})
+    drive(cancel)
+    assert not Transfer.objects.filter(warning=cancel).exists()
+
+
 def test_a_county_warning_reaches_the_zone_but_not_twice_while_it_is_being_moved(zone):
     first = _flood_warning(codes=["410481"])
     assert Transfer.objects.filter(warning=first, zone=zone).exists()
@@ -244,6 +255,10 @@ def test_confirm_page_for_village_staff(web, zone):
     transfer.refresh_from_db()
     assert transfer.people_moved == 4
     assert web("township2").get(f"/disasters/transfers/{transfer.pk}/confirm/").status_code == 404
+    assert web("grid1").post(f"/disasters/transfers/{transfer.pk}/close/").status_code == 403
+    assert web("township1").post(f"/disasters/transfers/{transfer.pk}/close/").status_code == 302
+    transfer.refresh_from_db()
+    assert transfer.state == "closed"
     assert web("observer").post(f"/disasters/transfers/{transfer.pk}/confirm/",
                                 {"line": line.pk, "version": 1, "state": "pending"}).status_code == 403
 

@@ -82,7 +82,8 @@ def _transfer_detail(request, transfer, view) -> dict:
     lines = list(services.lines_for(request.user, transfer))
     return {"lines": [(line, Phone("household.phone", "").html(line, view)) for line in lines],
             "confirm_url": reverse("zone_transfer_confirm", args=[transfer.pk]),
-            "can_operate": policy.can(request.user, "operate", TransferHousehold)}
+            "can_operate": policy.can(request.user, "operate", TransferHousehold),
+            "can_close": transfer.state == "open" and policy.can(request.user, "operate", Transfer)}
 
 
 TRANSFERS = Surface(

@@ -16,6 +16,7 @@ urlpatterns += [
     *surface_urls(surfaces_zones.HOUSEHOLDS, "disasters/zones/households/"),
     path("disasters/transfers/totals/", views_zones.transfer_totals, name="zone_transfer_totals"),
     path("disasters/transfers/<int:pk>/confirm/", views_zones.transfer_confirm, name="zone_transfer_confirm"),
+    path("disasters/transfers/<int:pk>/close/", views_zones.transfer_close, name="zone_transfer_close"),
     *surface_urls(surfaces_zones.TRANSFERS, "disasters/transfers/"),
     path("disasters/shelter-coverage/", views_zones.shelter_coverage_three, name="shelter_coverage_three"),
 ]

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from yingji.core import imports, policy
 from yingji.core.errors import Conflict, ServiceError
@@ -59,6 +59,20 @@ def transfer_confirm(request, pk: int):
         "can_operate": policy.can(request.user, "operate", TransferHousehold),
         "pending": sum(1 for line in lines if line.state == HouseholdState.PENDING),
         "moved_here": sum(line.people_moved for line in lines)}, status=status)
+
+
+@login_required
+@require_POST
+def transfer_close(request, pk: int):
+    """End the transfer (解除转移): the people moved leave the shelter."""
+    transfer = get_for_page(request, Transfer, pk, "operate")
+    try:
+        services.close_transfer(request.user, transfer)
+    except ServiceError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("The transfer is closed."))
+    return redirect("zone_transfer_detail", pk)
 
 
 @login_required

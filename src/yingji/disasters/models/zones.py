@@ -154,7 +154,8 @@ class Transfer(Scoped):
     households_refused = models.PositiveIntegerField(_("households refused"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
-    GRANTS = TRANSFER_GRANTS
+    # Village staff see the transfer and confirm its lines; ending it is the township's or county's decision.
+    GRANTS = ZONE_GRANTS | {Role.GRID_MEMBER: {"view", "view_pii"}}
 
     class Meta:
         ordering = ["-created_at", "-id"]

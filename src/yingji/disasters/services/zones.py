@@ -124,7 +124,9 @@ def import_households(actor, uploaded) -> dict:
 
 def zones_covered(warning) -> list[DangerZone]:
     """Active zones the warning's area reaches (a zone's village lies under one of the warning's region codes)
-    whose kind the warning's event puts at risk."""
+    whose kind the warning's event puts at risk. A cancellation (CAP msgType Cancel) moves nobody."""
+    if warning.msg_type == "Cancel":
+        return []
     codes = warning.target_codes or warning.area_codes or [warning.region_code]
     kinds = [kind for kind, events in ZONE_EVENT_TYPES.items() if warning.event_type in events]
     if not kinds or not codes:
