@@ -95,6 +95,10 @@ OBJECT_PAGES = {
     # --- disaster reports ---
     "disaster_event_detail": "disasters.disasterevent", "disaster_report_detail": "disasters.disasterreport",
     "relief_threshold_detail": "disasters.reliefthreshold", "relief_threshold_edit": "disasters.reliefthreshold",
+    # --- disasters: zones ---
+    "danger_zone_detail": "disasters.dangerzone", "danger_zone_edit": "disasters.dangerzone",
+    "household_detail": "disasters.household", "household_edit": "disasters.household",
+    "zone_transfer_detail": "disasters.transfer", "zone_transfer_confirm": "disasters.transfer",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -117,12 +121,14 @@ NOT_PAGES = {
     "training_session_attendance_add",
     # --- disaster reports ---
     "disaster_event_export",
+    "zone_transfer_close",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",
             "duty_roster_import_template", "enterprise_import_template", "resource_map_layers",
             "inspection_field_sw"}
 NOT_HTML |= {"exam_question_import_template"}  # --- training and exams ---
+NOT_HTML |= {"household_import_template"}  # --- zones ---
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

@@ -69,6 +69,10 @@ API_DETAIL = {
     "preparedness.drillplan": "/api/v1/drill-plans/{id}",
     "preparedness.drill": "/api/v1/drills/{id}",
     "preparedness.drillproblem": "/api/v1/drill-problems/{id}",
+    # --- disasters: zones ---
+    "disasters.dangerzone": "/api/v1/danger-zones/{id}",
+    "disasters.household": "/api/v1/danger-zone-households/{id}",
+    "disasters.transfer": "/api/v1/zone-transfers/{id}",
 }
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
 NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries
@@ -91,6 +95,7 @@ NO_DETAIL_ENDPOINT.add("disasters.casualty")  # read through its report
 API_DETAIL |= {"disasters.disasterevent": "/api/v1/disaster-events/{id}",
                "disasters.disasterreport": "/api/v1/disaster-reports/{id}",
                "disasters.reliefthreshold": "/api/v1/relief-thresholds/{id}"}
+NO_DETAIL_ENDPOINT.add("disasters.transferhousehold")  # read through its transfer: /api/v1/zone-transfers/{id}
 
 
 def scoped_models():

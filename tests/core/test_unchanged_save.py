@@ -72,6 +72,8 @@ NOT_EDIT_PAGES = {
     "training_certificate_detail", "exam_question_detail", "exam_paper_detail", "exam_attempt_detail", "exam_take",
     # --- disaster reports ---
     "disaster_event_detail", "disaster_report_detail", "relief_threshold_detail", "disaster_event_export",
+    # --- disasters: zones (the confirm page fills in a household's state, never an object's saved fields) ---
+    "danger_zone_detail", "household_detail", "zone_transfer_detail", "zone_transfer_confirm", "zone_transfer_close",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

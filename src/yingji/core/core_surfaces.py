@@ -87,6 +87,8 @@ REGIONS = Surface(
         Column("area_km2", _l("Area (km²)"), table=False, export=False),
         Computed("boundary", _l("Boundary"), lambda r: gettext("Recorded") if r.boundary else gettext(
             "Not recorded"), table=False, export=False),
+        Column("is_mountain", _l("Mountain village"), table=False, export=False),
+        Column("is_flood_key", _l("Flood-control key village"), table=False, export=False),
     ],
     list_context=_region_list, detail_template="core/region_detail.html", detail_context=_region_detail,
 )

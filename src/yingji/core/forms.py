@@ -41,7 +41,7 @@ class LoginForm(AuthenticationForm):
 class RegionForm(forms.ModelForm):
     class Meta:
         model = Region
-        fields = ["name", "kind", "lat", "lon", "population", "area_km2"]
+        fields = ["name", "kind", "lat", "lon", "population", "area_km2", "is_mountain", "is_flood_key"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -90,6 +90,9 @@ class Region(Scoped):
     boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    # Village attributes the flood season's shelter coverage (三个全覆盖) reads; kept, never inferred.
+    is_mountain = models.BooleanField(_("mountain village"), default=False)
+    is_flood_key = models.BooleanField(_("flood-control key village"), default=False)
 
     SCOPE_REGION_FIELD = "code"
     GRANTS = {role: {"view"} for role in ALL_ROLES} | {Role.ADMIN: CRUD}

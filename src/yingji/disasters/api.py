@@ -126,3 +126,7 @@ class ReliefThresholdOut(Schema):
       tags=["disasters"])
  .list("list_relief_thresholds", summary="Start conditions of the county disaster relief plan")
  .get("get_relief_threshold"))
+# --- zones (danger zones, households, transfers, shelter coverage) ---
+from .api_zones import router as _zones_router  # noqa: E402
+
+router.add_router("", _zones_router)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DisastersConfig(AppConfig):
@@ -9,7 +10,6 @@ class DisastersConfig(AppConfig):
 
     def ready(self) -> None:
         # Each area appends its own block below (surfaces, demo generator, modules, registries).
-        pass
         # --- disaster reports ---
         from yingji.core import deadlines
 
@@ -35,3 +35,19 @@ class DisastersConfig(AppConfig):
 
         grading.register_thresholds(report_services.county_thresholds)
         grading.register_indicators(report_services.incident_indicators)
+
+        # --- zones (danger zones, households, transfers) ---
+        from yingji.warnings.services import warning_published
+
+        from . import demo_zones, surfaces_zones
+        from .services import zones as zone_services
+
+        register_generator(demo_zones, order=90)
+        surfaces_zones.register_all()
+        register_module(Module("danger_zones", _("Danger zones"), "water", "danger_zone_list", "disasters.dangerzone",
+                               also=("household_list", "household_import", "household_import_template",
+                                     "shelter_coverage_three")), before="plans")
+        register_module(Module("zone_transfers", pgettext_lazy("people", "Transfers"), "people", "zone_transfer_list",
+                               "disasters.transfer",
+                               also=("zone_transfer_totals", "zone_transfer_confirm")), before="plans")
+        warning_published.connect(zone_services.on_warning_published, dispatch_uid="disasters.zones.transfers")

@@ -14,3 +14,20 @@ urlpatterns += [
     path("disasters/events/<int:pk>/export/<str:stage>.xlsx", views_reports.event_export,
          name="disaster_event_export"),
 ]
+
+# --- zones (danger zones, households, transfers, shelter coverage) ---
+
+from . import surfaces_zones, views_zones  # noqa: E402
+
+urlpatterns += [
+    path("disasters/zones/households/import/", views_zones.household_import, name="household_import"),
+    path("disasters/zones/households/import/template/", views_zones.household_import_template,
+         name="household_import_template"),
+    *surface_urls(surfaces_zones.ZONES, "disasters/zones/"),
+    *surface_urls(surfaces_zones.HOUSEHOLDS, "disasters/zones/households/"),
+    path("disasters/transfers/totals/", views_zones.transfer_totals, name="zone_transfer_totals"),
+    path("disasters/transfers/<int:pk>/confirm/", views_zones.transfer_confirm, name="zone_transfer_confirm"),
+    path("disasters/transfers/<int:pk>/close/", views_zones.transfer_close, name="zone_transfer_close"),
+    *surface_urls(surfaces_zones.TRANSFERS, "disasters/transfers/"),
+    path("disasters/shelter-coverage/", views_zones.shelter_coverage_three, name="shelter_coverage_three"),
+]

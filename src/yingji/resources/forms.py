@@ -76,7 +76,8 @@ class ShelterForm(ResourceForm):
     class Meta:
         model = Shelter
         fields = ["name", "level", "kind", "space", "region_code", "area_m2", "area_per_person", "capacity",
-                  "facilities", "manager", "phone", *LOCATED]
+                  "facilities", "manager", "phone", *LOCATED, "standardised_on", "video_url"]
+        widgets = {"standardised_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class EquipmentForm(ResourceForm):

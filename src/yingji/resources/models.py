@@ -490,6 +490,9 @@ class Shelter(MaskedPhone, Located, Scoped):
     status = models.CharField(_("status"), max_length=16, choices=ShelterStatus.choices(),
                               default=ShelterStatus.STANDBY, db_index=True)
     occupancy = models.PositiveIntegerField(_("current occupancy"), default=0)
+    #: 规范化: the date the shelter was accepted as standardised (empty: not yet).
+    standardised_on = models.DateField(_("standardisation accepted on"), null=True, blank=True)
+    video_url = models.URLField(_("video link"), max_length=300, blank=True)
 
     GRANTS = PII_GRANTS | {Role.DUTY_OFFICER: {"view", "operate", "view_pii"},
                            Role.COMMANDER: {"view", "operate", "view_pii"},

@@ -671,3 +671,40 @@ def _movement_message(kind: str, change: str, reason: str) -> str:
 
 
 audit.message_pattern(r"(?P<kind>[a-z_]+) (?P<change>[+-]\d+) ?(?P<reason>.*)", _movement_message)
+
+
+# --- zones (flood-season transfers move people into shelters) ------------------------------------------------------
+
+
+def shift_shelter_occupancy(actor, shelter_id: int, delta: int, note: str = "") -> Shelter:
+    """Add ``delta`` people to a shelter's occupancy (negative: people left), as part of the caller's transaction.
+
+    The caller (a transfer confirmation) has checked its own permission: a village confirmer moves people into a
+    shelter without the right to run it. A standby shelter opens when people arrive; it is full at capacity.
+    More people than the free places raise ``Conflict`` so the confirmation rolls back whole."""
+    with transaction.atomic():
+        locked = Shelter.objects.select_for_update().get(pk=shelter_id)
+        occupancy = locked.occupancy + delta
+        if occupancy < 0 or occupancy > locked.capacity:
+            raise Conflict(gettext("%(name)s has %(free)s free places") % {
+                "name": locked.name, "free": locked.capacity - locked.occupancy})
+        status = locked.status
+        if occupancy and status in (ShelterStatus.STANDBY, ShelterStatus.CLOSED):
+            status = ShelterStatus.OPEN
+        if status in (ShelterStatus.OPEN, ShelterStatus.FULL):
+            status = ShelterStatus.FULL if occupancy == locked.capacity else ShelterStatus.OPEN
+        before = {"status": locked.status, "occupancy": locked.occupancy}
+        ShelterEvent.objects.create(
+            shelter=locked, kind=ShelterEventKind.STATUS if status != locked.status else ShelterEventKind.OCCUPANCY,
+            status_before=locked.status, status_after=status, occupancy=occupancy, note=note[:500], actor=actor)
+        locked.status, locked.occupancy = status, occupancy
+        locked.save(update_fields=["status", "occupancy"])
+        audit.record(AuditAction.UPDATE, locked, actor=actor, before=before,
+                     after={"status": status, "occupancy": occupancy}, message=note[:500])
+    return locked
+
+
+def shelters_by_region(user):
+    """Shelters in scope with what the coverage check reads (level, place, standardisation, video)."""
+    return Shelter.objects.for_user(user).only("id", "name", "level", "region_code", "capacity", "occupancy",
+                                               "standardised_on", "video_url")

@@ -389,6 +389,8 @@ SHELTERS = Surface(
         Badge("status", _l("Status"), ShelterStatus), Column("free_capacity", _l("Free capacity"), table=False,
                                                                export=False),
         Column("manager", _l("Manager")), Phone("phone", _l("Phone")), ADDRESS, Coordinates(),
+        Column("standardised_on", _l("Standardisation accepted on"), table=False, export=False),
+        Column("video_url", _l("Video link"), table=False, export=False),
     ],
     list_context=_with_import("shelters", ("shelter_coverage_report", _l("Coverage"))),
     detail_template="resources/shelter_detail.html", detail_context=_shelter_detail,

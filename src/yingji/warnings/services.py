@@ -36,6 +36,9 @@ ACK_SALT = "yingji.warnings.ack"
 
 #: Emitted (sender: the warning) when deliveries are queued to be sent now; ``tasks`` enqueues the dispatcher.
 deliveries_queued = Signal()
+#: Emitted (sender: Warning; ``warning``, ``actor``) inside the publishing transaction, after fan-out: higher
+#: layers (disasters' danger-zone transfers) start their work from it; warnings never imports them.
+warning_published = Signal()
 
 
 class SystemActor:
@@ -276,6 +279,7 @@ def _on_applied(warning, transition, actor, payload, before):
             action = "supersede" if warning.msg_type == MessageType.UPDATE else "withdraw"
             WORKFLOW.apply(actor, original, action, {"note": warning.identifier})
         fan_out(warning)
+        warning_published.send(sender=Warning, warning=warning, actor=actor)
 
 
 _REPLACERS = PUBLISHER_ROLES | {SYSTEM_ROLE}

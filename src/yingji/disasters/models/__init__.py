@@ -1,3 +1,6 @@
 """Models of disasters, one module per area; each area appends its import below."""
 # --- disaster reports ---
 from .reports import Casualty, DisasterEvent, DisasterReport, ReliefThreshold  # noqa: E402,F401
+
+# --- zones (flood season: danger zones, households, transfers) ---
+from .zones import DangerZone, Household, Transfer, TransferHousehold  # noqa: E402,F401
