@@ -54,7 +54,7 @@ class FiltersOut(Schema):
     officer: int | None
 
 
-class StatisticsOut(Schema):
+class EnforcementStatisticsOut(Schema):
     year: int
     filters: FiltersOut
     figures: dict[str, str] = Field(description="what each figure counts")
@@ -66,7 +66,7 @@ class StatisticsOut(Schema):
     by_officer: list[RowOut] = Field(description="plan_visits is 0 here: plans are not made per officer")
 
 
-@router.get("/enforcement/statistics", response={200: StatisticsOut, **ERRORS}, tags=TAGS,
+@router.get("/enforcement/statistics", response={200: EnforcementStatisticsOut, **ERRORS}, tags=TAGS,
             summary="Enforcement statistics of a year inside your jurisdiction (staff only)")
 def enforcement_statistics(request, year: int, township: str | None = None, industry: str | None = None,
                            officer: int | None = None):

@@ -143,7 +143,7 @@ class SectionOut(Schema):
     tables: list[TableOut]
 
 
-class StatisticsOut(Schema):
+class PreparednessStatisticsOut(Schema):
     year: int
     region_code: str
     industry: str
@@ -157,7 +157,7 @@ class StatisticsParams(Schema):
     section: str | None = Field(None, description="Only this section (its key)")
 
 
-@router.get("/preparedness/statistics", response={200: StatisticsOut, **ERRORS}, tags=TAGS,
+@router.get("/preparedness/statistics", response={200: PreparednessStatisticsOut, **ERRORS}, tags=TAGS,
             summary="Preparedness statistics of a year, by section (scoped to your jurisdiction)")
 def preparedness_statistics(request, params: Query[StatisticsParams]):
     return statistics.compute(request.auth, params.year, params.region_code, params.industry, only=params.section)

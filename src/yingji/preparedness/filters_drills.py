@@ -13,7 +13,7 @@ from .models.drills import Drill, DrillPlan, DrillProblem
 
 class DrillPlanFilterSet(SearchFilterSet):
     SEARCH_FIELDS = ("organiser", "scenario")
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = django_filters.NumberFilter(label=_("Year"), min_value=1900, max_value=2100)
     organiser_level = django_filters.ChoiceFilter(choices=OrganiserLevel.choices(), label=_("Organiser level"))
     region_code = RegionFilter()
 
@@ -24,7 +24,8 @@ class DrillPlanFilterSet(SearchFilterSet):
 
 class DrillFilterSet(SearchFilterSet):
     SEARCH_FIELDS = ("title", "organiser", "scenario", "place")
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("Year"))
+    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("Year"), min_value=1900,
+                                      max_value=2100)
     organiser_level = django_filters.ChoiceFilter(choices=OrganiserLevel.choices(), label=_("Organiser level"))
     kind = django_filters.ChoiceFilter(choices=DrillKind.choices(), label=_("Form"))
     plan_type = django_filters.ChoiceFilter(choices=PlanType.choices(), label=_("Plan type"))

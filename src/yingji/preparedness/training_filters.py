@@ -30,7 +30,8 @@ class CourseFilterSet(SearchFilterSet):
 class SessionFilterSet(SearchFilterSet):
     SEARCH_FIELDS = ("title", "trainer", "place", "course__title")
     region_code = RegionFilter()
-    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", label=_("Year"))
+    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", label=_("Year"), min_value=1900,
+                                      max_value=2100)
 
     class Meta:
         model = TrainingSession

@@ -30,13 +30,13 @@ DAY = datetime.timedelta(days=1)
 TEMPLATES = [
     (PlaceKind.DIKE, "{village}河段堤防", "{township}水利站",
      ["堤身背水坡出现散浸渗水", "堤顶路面裂缝未修补", "穿堤涵管闸门启闭不灵活"]),
-    (PlaceKind.RESERVOIR, "{village}山塘", "{village}村民委员会",
+    (PlaceKind.RESERVOIR, "{village}山塘", "{village}{committee}",
      ["溢洪道被杂物堵塞", "坝体白蚁危害未治理", "山塘未设警示标志和水位标尺"]),
     (PlaceKind.FLASH_FLOOD_GULLY, "{village}山洪沟", "{township}人民政府",
      ["沟道内违规堆放建筑垃圾阻碍行洪", "危险区警示牌缺失", "沟口预警广播无法使用"]),
     (PlaceKind.GEOHAZARD, "{village}后山滑坡隐患点", "{township}自然资源所",
      ["坡体后缘出现新裂缝", "群测群防监测记录不连续", "坡脚居民转移路线未标识"]),
-    (PlaceKind.VILLAGE_LANE, "{village}村道急弯路段", "{village}村民委员会",
+    (PlaceKind.VILLAGE_LANE, "{village}道路急弯路段", "{village}{committee}",
      ["临水临崖路段未设防护栏", "急弯处缺少减速和警示标志"]),
     (PlaceKind.CULVERT, "{village}过路涵洞", "{township}交通管理站",
      ["涵洞淤积过水断面不足", "涵洞进口无拦污设施"]),
@@ -122,7 +122,8 @@ def generate(rng: random.Random | None = None) -> None:
             place = HazardPlace(
                 kind=kind, name=name.format(village=village.name, township=township.name)[:200],
                 region_code=village.code, lat=lat, lon=lon, address=f"{township.name}{village.name}",
-                responsible_unit=unit.format(village=village.name, township=township.name),
+                responsible_unit=unit.format(village=village.name, township=township.name,
+                                             committee="居民委员会" if village.name.endswith("社区") else "村民委员会"),
                 responsible_person=person_name(rng), responsible_phone=f"139{rng.randrange(10**8):08d}")
             places.append(place)
             plans.append((place, staff, findings))

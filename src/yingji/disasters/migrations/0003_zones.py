@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('responsible_phone', models.CharField(blank=True, max_length=32, validators=[django.core.validators.RegexValidator('^(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?|\\d{3,8})$', 'Enter a mobile number, a landline such as 0375-8123456, or a short service number.')], verbose_name="responsible person's phone")),
                 ('contact_chain', models.JSONField(blank=True, default=list, verbose_name='call-and-answer chain')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('shelter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='danger_zones', to='resources.shelter', verbose_name='destination shelter')),
+                ('shelter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='danger_zones', to='resources.shelter', verbose_name='destination shelter')),
             ],
             options={
                 'verbose_name': 'danger zone',
@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('households_moved', models.PositiveIntegerField(default=0, verbose_name='households moved')),
                 ('households_refused', models.PositiveIntegerField(default=0, verbose_name='households refused')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('shelter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='resources.shelter', verbose_name='destination shelter')),
+                ('shelter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='resources.shelter', verbose_name='destination shelter')),
                 ('warning', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='warnings.warning', verbose_name='warning')),
                 ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='disasters.dangerzone', verbose_name='danger zone')),
             ],

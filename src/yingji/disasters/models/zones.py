@@ -51,7 +51,7 @@ class DangerZone(Scoped):
     description = models.TextField(_("description"), blank=True)
     route = models.TextField(_("transfer route"), blank=True)
     shelter = models.ForeignKey("resources.Shelter", verbose_name=_("destination shelter"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="danger_zones")
+                                on_delete=models.SET_NULL, related_name="danger_zones")
     responsible_name = models.CharField(_("village responsible person"), max_length=50, blank=True)
     responsible_phone = models.CharField(_("responsible person's phone"), max_length=32, blank=True,
                                          validators=[phone_validator])
@@ -144,7 +144,7 @@ class Transfer(Scoped):
                              related_name="transfers")
     region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
     shelter = models.ForeignKey("resources.Shelter", verbose_name=_("destination shelter"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
+                                on_delete=models.SET_NULL, related_name="+")
     state = models.CharField(_("state"), max_length=16, choices=TransferState.choices(), default=TransferState.OPEN)
     households_total = models.PositiveIntegerField(_("households"), default=0)
     people_total = models.PositiveIntegerField(_("people in the zone"), default=0)
