@@ -14,6 +14,10 @@ def drop_place_hazards(apps, schema_editor):
     place_hazards = Hazard.objects.filter(enterprise__isnull=True)
     HazardEvent.objects.filter(hazard__in=place_hazards).delete()
     place_hazards.delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # The deletes leave deferred foreign-key checks pending, and PostgreSQL refuses to alter a table with
+        # pending trigger events in the same transaction: run the checks now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
