@@ -361,6 +361,15 @@ def record_reveal(user, obj, fields: Iterable[str]) -> None:
                      message="full contact numbers shown")
 
 
+def reveal_phones(user, obj, fields: Iterable[str], model: type[Model] | None = None) -> bool:
+    """Whether ``user`` sees the full personal numbers of ``obj`` (pages and API alike); showing any of ``fields``
+    that holds a number is audited once."""
+    allowed = policy.reveal_pii(user, model or type(obj))
+    if allowed:
+        record_reveal(user, obj, [name for name in fields if getattr(obj, name, None)])
+    return allowed
+
+
 def scoped_prefetch(user, path: str, queryset: QuerySet) -> Prefetch:
     """A prefetch of a related set restricted to what ``user`` may see: a team's equipment, activities or an
     object's events never show a row outside the viewer's scope (links to objects go through ``url_for``)."""

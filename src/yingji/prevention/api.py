@@ -28,7 +28,7 @@ from yingji.core.api_support import (
 )
 from yingji.core.crud import Crud, Output, patch_of
 from yingji.core.errors import ValidationFailed
-from yingji.core.surfaces import record_reveal
+from yingji.core.surfaces import reveal_phones
 from yingji.enterprises.models import Enterprise
 from yingji.standards import major_hazards
 
@@ -563,10 +563,7 @@ def hazard_programme(request, group_by: _literal(stats.PROGRAMME_GROUPS) = "town
 @router.get("/hazards/{id}", response={200: HazardOut, **ERRORS}, tags=["hazards"])
 def get_hazard(request, id: Id):
     hazard = _hazard(request, id)
-    reveal = policy.reveal_pii(request.auth, Hazard)
-    if reveal and hazard.responsible_phone:
-        record_reveal(request.auth, hazard, ["responsible_phone"])
-    return _hazard_out(hazard, request.auth, reveal=reveal)
+    return _hazard_out(hazard, request.auth, reveal=reveal_phones(request.auth, hazard, ["responsible_phone"]))
 
 
 @router.post("/hazards", response={201: HazardOut, **ERRORS}, tags=["hazards"], summary="Report a hazard")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yingji.core import attachments, policy, values
 from yingji.core.errors import Conflict, NotAllowed, ServiceError
-from yingji.core.surfaces import record_reveal
+from yingji.core.surfaces import reveal_phones
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
 from yingji.enterprises.models import Enterprise
 
@@ -51,10 +51,7 @@ def _colour_cards(total: dict) -> list[dict]:
 
 def _reveal(user, obj) -> bool:
     """Whether the page shows the responsible person's full phone number (then audited once per view)."""
-    reveal = policy.reveal_pii(user, type(obj))
-    if reveal and obj.responsible_phone:
-        record_reveal(user, obj, ["responsible_phone"])
-    return reveal
+    return reveal_phones(user, obj, ["responsible_phone"])
 
 
 @login_required
