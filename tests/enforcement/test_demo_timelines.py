@@ -60,3 +60,13 @@ def test_demo_cases_and_documents_are_audited_on_their_own_days(demo_county):
     for object_type in ("enforcement.penaltycase", "enforcement.enforcementdocument"):
         days = [_day(t) for t in AuditRecord.objects.filter(object_type=object_type).values_list("time", flat=True)]
         assert days and sum(1 for d in days if d == today) < len(days) / 2, object_type
+
+
+def test_demo_order_numbers_follow_their_issue_dates(demo_county):
+    orders = list(SupervisionOrder.objects.order_by("issued_at", "pk"))
+    assert len(orders) >= 2
+    by_series: dict[tuple[str, int], list[int]] = {}
+    for order in orders:
+        by_series.setdefault((order.kind, order.year), []).append(order.serial)
+    for serials in by_series.values():
+        assert serials == sorted(serials), serials

@@ -155,56 +155,66 @@ def _orders(section: User, township1: User | None, township2: User | None, today
         return now - datetime.timedelta(days=days)
 
     # Each step runs on the demo clock at the time it happened, so the orders' fields, timelines and audit records
-    # carry those times (not the day the demo was loaded).
-    with demo_clock(ago(6)):
-        issue(section, {"kind": OrderKind.SUPERVISION, "title": "重大事故隐患挂牌督办整改",
-                        "matter": "该重大事故隐患已挂牌督办，请乡镇督促企业落实治理方案、资金和临时安全措施，"
-                                  "按期整改并报送整改报告。",
-                        "deadline": in_days(20), **hazard_ref})
-    # The township did not answer in time: issued fifteen days ago, due eight days ago, escalated by the job as
-    # each step of the ladder passed.
-    with demo_clock(ago(15)):
-        late = issue(section, {"kind": OrderKind.ASSIGNMENT, "title": "核查群众举报小作坊违规存放液化气钢瓶",
-                               "matter": "接群众举报，辖区某商户违规存放液化气钢瓶，请核查处置并反馈结果。",
-                               "township": township2.scope_region_code, "deadline": ago(8)})
-    for _level, after in order_services.ESCALATION_STEPS:
-        moment = late.deadline + after + datetime.timedelta(hours=1)
-        if moment < now:
-            with demo_clock(moment) as clock:
-                order_services.escalate_overdue(clock())
-    with demo_clock(ago(12)):
-        replied = issue(section, {"kind": OrderKind.ASSIGNMENT, "title": "排查辖区有限空间作业单位底数",
-                                  "matter": "请摸清辖区涉有限空间作业单位底数，建立台账，反馈名单和负责人。",
-                                  "township": township1.scope_region_code, "deadline": in_days(10)})
-    with demo_clock(ago(9)):
-        act(township1, replied, "reply", {"reply": "已完成排查，辖区涉有限空间作业单位12家，台账已建立，名单附后。"})
-    with demo_clock(ago(10)):
-        returned = issue(section, {"kind": OrderKind.SUPERVISION, "title": "督办粉尘涉爆企业除尘系统整改",
-                                   "matter": "检查发现粉尘涉爆企业除尘系统未按规定设置泄爆和锁气卸灰装置，"
-                                             "请督促企业限期整改。",
-                                   "township": township1.scope_region_code, "deadline": in_days(7)})
-    with demo_clock(ago(6)):
-        act(township1, returned, "reply", {"reply": "已通知企业整改，正在采购泄爆片。"})
-    with demo_clock(ago(4)):
-        act(section, returned, "return", {"reason": "未提供整改完成的照片和验收记录，请整改到位后再反馈。",
-                                          "deadline": in_days(14)})
-    with demo_clock(ago(20)):
-        verified = issue(section, {"kind": OrderKind.ASSIGNMENT, "title": "汛前尾矿库和危化企业防汛检查",
-                                   "matter": "请对辖区企业防汛准备开展检查，重点检查排水设施和应急物资。",
-                                   "township": township1.scope_region_code, "deadline": ago(13)})
-    with demo_clock(ago(16)):
-        act(township1, verified, "reply", {"reply": "已检查企业9家，发现问题3处，均已整改。"})
-    with demo_clock(ago(15)):
-        act(section, verified, "accept", {"note": "反馈属实，同意。"})
-    with demo_clock(ago(30)):
-        closed = issue(section, {"kind": OrderKind.ASSIGNMENT, "title": "节前烟花爆竹零售点安全检查",
-                                 "matter": "请对辖区烟花爆竹零售点开展节前安全检查，反馈检查情况。",
-                                 "township": township2.scope_region_code, "deadline": ago(26)})
-    with demo_clock(ago(28)):
-        act(township2, closed, "reply", {"reply": "检查零售点6家，责令整改2家，已复查合格。"})
-    with demo_clock(ago(27)):
-        act(section, closed, "accept", {"note": "同意。"})
-        act(section, closed, "close", {"note": "办结归档。"})
+    # carry those times (not the day the demo was loaded), and in the order it happened, so the orders' numbers
+    # follow their issue dates.
+    orders: dict[str, object] = {}
+
+    def issue_as(key: str, data: dict):
+        return lambda: orders.__setitem__(key, issue(section, data))
+
+    def act_as(user, key: str, action: str, data: dict):
+        return lambda: act(user, orders[key], action, data)
+
+    steps: list[tuple[datetime.datetime, object]] = [
+        (ago(30), issue_as("closed", {
+            "kind": OrderKind.ASSIGNMENT, "title": "节前烟花爆竹零售点安全检查",
+            "matter": "请对辖区烟花爆竹零售点开展节前安全检查，反馈检查情况。",
+            "township": township2.scope_region_code, "deadline": ago(26)})),
+        (ago(28), act_as(township2, "closed", "reply", {"reply": "检查零售点6家，责令整改2家，已复查合格。"})),
+        (ago(27), act_as(section, "closed", "accept", {"note": "同意。"})),
+        (ago(27), act_as(section, "closed", "close", {"note": "办结归档。"})),
+        (ago(20), issue_as("verified", {
+            "kind": OrderKind.ASSIGNMENT, "title": "汛前尾矿库和危化企业防汛检查",
+            "matter": "请对辖区企业防汛准备开展检查，重点检查排水设施和应急物资。",
+            "township": township1.scope_region_code, "deadline": ago(13)})),
+        (ago(16), act_as(township1, "verified", "reply", {"reply": "已检查企业9家，发现问题3处，均已整改。"})),
+        (ago(15), act_as(section, "verified", "accept", {"note": "反馈属实，同意。"})),
+        # The township did not answer in time: issued fifteen days ago, due eight days ago, escalated by the job
+        # as each step of the ladder passed.
+        (ago(15), issue_as("late", {
+            "kind": OrderKind.ASSIGNMENT, "title": "核查群众举报小作坊违规存放液化气钢瓶",
+            "matter": "接群众举报，辖区某商户违规存放液化气钢瓶，请核查处置并反馈结果。",
+            "township": township2.scope_region_code, "deadline": ago(8)})),
+        (ago(12), issue_as("replied", {
+            "kind": OrderKind.ASSIGNMENT, "title": "排查辖区有限空间作业单位底数",
+            "matter": "请摸清辖区涉有限空间作业单位底数，建立台账，反馈名单和负责人。",
+            "township": township1.scope_region_code, "deadline": in_days(10)})),
+        (ago(10), issue_as("returned", {
+            "kind": OrderKind.SUPERVISION, "title": "督办粉尘涉爆企业除尘系统整改",
+            "matter": "检查发现粉尘涉爆企业除尘系统未按规定设置泄爆和锁气卸灰装置，请督促企业限期整改。",
+            "township": township1.scope_region_code, "deadline": in_days(7)})),
+        (ago(9), act_as(township1, "replied", "reply", {
+            "reply": "已完成排查，辖区涉有限空间作业单位12家，台账已建立，名单附后。"})),
+        (ago(6), act_as(township1, "returned", "reply", {"reply": "已通知企业整改，正在采购泄爆片。"})),
+        (ago(6), issue_as("major", {
+            "kind": OrderKind.SUPERVISION, "title": "重大事故隐患挂牌督办整改",
+            "matter": "该重大事故隐患已挂牌督办，请乡镇督促企业落实治理方案、资金和临时安全措施，"
+                      "按期整改并报送整改报告。",
+            "deadline": in_days(20), **hazard_ref})),
+        (ago(4), act_as(section, "returned", "return", {
+            "reason": "未提供整改完成的照片和验收记录，请整改到位后再反馈。", "deadline": in_days(14)})),
+    ]
+    late_deadline = ago(8)
+    steps += [(late_deadline + after + datetime.timedelta(hours=1), order_services.escalate_overdue)
+              for _level, after in order_services.ESCALATION_STEPS
+              if late_deadline + after + datetime.timedelta(hours=1) < now]
+    # A stable sort: steps of the same moment keep the order written above.
+    for moment, step in sorted(steps, key=lambda pair: pair[0]):
+        with demo_clock(moment) as clock:
+            if step is order_services.escalate_overdue:
+                step(clock())
+            else:
+                step()
 
 
 def accounts_ready(rng: random.Random) -> None:
