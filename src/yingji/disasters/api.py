@@ -130,3 +130,7 @@ class ReliefThresholdOut(Schema):
 from .api_zones import router as _zones_router  # noqa: E402
 
 router.add_router("", _zones_router)
+# --- flood checks (汛前大排查) ---
+from .api_flood_checks import router as _flood_checks_router  # noqa: E402
+
+router.add_router("", _flood_checks_router)

@@ -51,3 +51,17 @@ class DisastersConfig(AppConfig):
                                "disasters.transfer",
                                also=("zone_transfer_totals", "zone_transfer_confirm")), before="plans")
         warning_published.connect(zone_services.on_warning_published, dispatch_uid="disasters.zones.transfers")
+
+        # --- flood checks (汛前大排查) ---
+        from yingji.prevention import origins
+
+        from . import demo_flood_checks, surfaces_flood_checks
+        from .services import flood_checks as flood_check_services
+
+        surfaces_flood_checks.register_all()
+        register_generator(demo_flood_checks, order=94)
+        register_module(Module("flood_checks", _("Pre-flood checks"), "clipboard-check", "flood_check_round_list",
+                               "disasters.floodcheckround",
+                               also=("flood_check_record_list", "flood_check_record_new", "flood_check_bulletin",
+                                     "flood_check_bulletin_pdf", "flood_check_press")), before="plans")
+        origins.register(flood_check_services.hazard_origins)

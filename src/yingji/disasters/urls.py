@@ -31,3 +31,17 @@ urlpatterns += [
     *surface_urls(surfaces_zones.TRANSFERS, "disasters/transfers/"),
     path("disasters/shelter-coverage/", views_zones.shelter_coverage_three, name="shelter_coverage_three"),
 ]
+
+# --- flood checks (汛前大排查) ---
+from . import surfaces_flood_checks, views_flood_checks  # noqa: E402
+
+urlpatterns += [
+    path("disasters/flood-checks/<int:pk>/record/", views_flood_checks.record_new, name="flood_check_record_new"),
+    path("disasters/flood-checks/<int:pk>/bulletin/", views_flood_checks.bulletin, name="flood_check_bulletin"),
+    path("disasters/flood-checks/<int:pk>/bulletin.pdf", views_flood_checks.bulletin_pdf,
+         name="flood_check_bulletin_pdf"),
+    path("disasters/flood-checks/<int:pk>/press/<int:hazard_pk>/", views_flood_checks.press,
+         name="flood_check_press"),
+    *surface_urls(surfaces_flood_checks.RECORDS, "disasters/flood-checks/records/", create=False, edit=False),
+    *surface_urls(surfaces_flood_checks.ROUNDS, "disasters/flood-checks/"),
+]

@@ -1,6 +1,10 @@
 """Models of disasters, one module per area; each area appends its import below."""
+# ruff: noqa: I001  (each area appends its block; the blocks keep their order)
 # --- disaster reports ---
 from .reports import Casualty, DisasterEvent, DisasterReport, ReliefThreshold  # noqa: E402,F401
 
 # --- zones (flood season: danger zones, households, transfers) ---
 from .zones import DangerZone, Household, Transfer, TransferHousehold  # noqa: E402,F401
+
+# --- flood checks (汛前大排查) ---
+from .flood_checks import FloodCheckRecord, FloodCheckRound  # noqa: E402,F401
