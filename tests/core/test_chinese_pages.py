@@ -129,6 +129,13 @@ NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "live
             "inspection_field_sw"}
 NOT_HTML |= {"exam_question_import_template"}  # --- training and exams ---
 NOT_HTML |= {"household_import_template"}  # --- zones ---
+# --- flood checks (汛前大排查) ---
+OBJECT_PAGES |= {"flood_check_round_detail": "disasters.floodcheckround",
+                 "flood_check_round_edit": "disasters.floodcheckround",
+                 "flood_check_record_new": "disasters.floodcheckround",
+                 "flood_check_bulletin": "disasters.floodcheckround",
+                 "flood_check_record_detail": "disasters.floodcheckrecord"}
+NOT_PAGES |= {"flood_check_bulletin_pdf", "flood_check_press"}
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

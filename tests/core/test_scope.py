@@ -96,6 +96,9 @@ API_DETAIL |= {"disasters.disasterevent": "/api/v1/disaster-events/{id}",
                "disasters.disasterreport": "/api/v1/disaster-reports/{id}",
                "disasters.reliefthreshold": "/api/v1/relief-thresholds/{id}"}
 NO_DETAIL_ENDPOINT.add("disasters.transferhousehold")  # read through its transfer: /api/v1/zone-transfers/{id}
+# --- flood checks (汛前大排查) ---
+API_DETAIL |= {"disasters.floodcheckround": "/api/v1/flood-check-rounds/{id}",
+               "disasters.floodcheckrecord": "/api/v1/flood-check-records/{id}"}
 
 
 def scoped_models():

@@ -75,6 +75,9 @@ NOT_EDIT_PAGES = {
     # --- disasters: zones (the confirm page fills in a household's state, never an object's saved fields) ---
     "danger_zone_detail", "household_detail", "zone_transfer_detail", "zone_transfer_confirm", "zone_transfer_close",
 }
+# --- flood checks (汛前大排查): the record page makes a new check; the bulletin and its PDF only show ---
+NOT_EDIT_PAGES |= {"flood_check_round_detail", "flood_check_record_detail", "flood_check_record_new",
+                   "flood_check_bulletin", "flood_check_bulletin_pdf", "flood_check_press"}
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.
 USERS = ["admin", "section", "duty", "inspector", "commander", "approver", "township1", "grid1", "enterprise1"]

@@ -226,7 +226,8 @@ def progress(user, check_round: FloodCheckRound, now: datetime.datetime | None =
         checked[code[:9]].add(place_id)
     for code, ids in checked.items():
         rows[code]["checked"] = len(ids)
-    for hazard in round_hazards(user, check_round).only("region_code", "state", "due_at", "found_at", "level"):
+    for hazard in round_hazards(user, check_round).select_related(None).only(
+            "region_code", "state", "due_at", "found_at", "level"):
         row = rows.get(hazard.region_code[:9])
         if row is None:
             continue
@@ -301,8 +302,11 @@ def record_hazards(user, record: FloodCheckRecord):
 
 
 def hazard_origins(hazard, user) -> list:
-    """The checks a hazard was found in (``prevention.origins`` resolver): "汛前大排查 <round> · <place> · <day>"."""
+    """The checks a hazard was found in (``prevention.origins`` resolver): "<round> · <day> 检查发现"."""
+    if getattr(hazard, "place_id", None) is None or not policy.can(user, "view", FloodCheckRecord):
+        return []
     records = (FloodCheckRecord.objects.for_user(user).filter(hazards=hazard).select_related("round", "place")
                .order_by("checked_on"))
-    return [Origin(label=f"{gettext('Pre-flood check')} {r.round.title} · {r.checked_on:%Y-%m-%d}",
+    return [Origin(label=gettext("Pre-flood check %(round)s · %(day)s") % {
+        "round": r.round.title, "day": f"{r.checked_on:%Y-%m-%d}"},
                    url=reverse("flood_check_record_detail", args=[r.pk]), kind="flood_check") for r in records]
