@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 _by_name: dict[str, type[ChoiceSet]] = {}
 _by_field: dict[tuple[str, str], type[ChoiceSet]] = {}
@@ -93,7 +94,7 @@ class RegionKind(ChoiceSet):
         (CITY, _("County-level city"), "primary"),
         (STREET, _("Street"), "info"),
         (TOWN, _("Town"), "info"),
-        (TOWNSHIP, _("Township"), "info"),
+        (TOWNSHIP, pgettext_lazy("region kind", "Township"), "info"),
         (COMMUNITY, _("Community"), "secondary"),
         (VILLAGE, _("Village"), "secondary"),
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yingji.core.models import Region
 from yingji.prevention.models import HazardPlace
 
 from .flood_check_choices import CheckResult
@@ -61,6 +62,8 @@ class FloodCheckRecordForm(forms.Form):
             today = timezone.localdate()
             self.initial.setdefault("checked_on", min(max(today, check_round.starts_on), check_round.ends_on))
             unit = getattr(user.organisation, "name", "") if getattr(user, "organisation_id", None) else ""
+            if not unit and user.scope_region_code:
+                unit = Region.objects.filter(code=user.scope_region_code).values_list("name", flat=True).first() or ""
             self.initial.setdefault("checked_by_unit", unit)
             self.initial.setdefault("checkers", user.display_name or user.username)
 

@@ -23,7 +23,7 @@ class TeamKind(ChoiceSet):
         (ENTERPRISE, _("Enterprise"), "info"),
         (VOLUNTEER, _("Social volunteer"), "success"),
         (MILITIA, _("Militia"), "warning"),
-        (TOWNSHIP, _("Township"), "secondary"),
+        (TOWNSHIP, pgettext_lazy("team kind", "Township"), "secondary"),
     )
 
 
