@@ -259,6 +259,23 @@ def test_shelters_create_status_events_and_capacity_rule(api, demo_county):
     assert [c["region_code"] for c in coverage] == [demo_county["township"]] and coverage[0]["covered"]
 
 
+def test_shelter_standardisation_and_video_link_through_the_api(api, demo_county):
+    client = api("township1")
+    created = client.post("/api/v1/shelters", _shelter_payload(demo_county["village"], standardised_on="2026-05-20",
+                                                               video_url="https://video.example/shelter/12"))
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["standardised_on"] == "2026-05-20" and body["video_url"] == "https://video.example/shelter/12"
+    shelter_id = body["id"]
+    assert client.get(f"/api/v1/shelters/{shelter_id}").json()["standardised_on"] == "2026-05-20"
+    cleared = client.patch(f"/api/v1/shelters/{shelter_id}", {"standardised_on": None})
+    assert cleared.status_code == 200 and cleared.json()["standardised_on"] is None
+    bad = assert_error_shape(client.patch(f"/api/v1/shelters/{shelter_id}", {"video_url": "javascript:alert(1)"}),
+                             422)
+    assert bad["errors"][0]["field"] == "video_url"
+    assert client.get(f"/api/v1/shelters/{shelter_id}").json()["video_url"] == "https://video.example/shelter/12"
+
+
 def test_transfers_endpoints(api, demo_county):
     county_wh = Warehouse.objects.get(level="county")
     own = Warehouse.objects.get(region_code=demo_county["township"])

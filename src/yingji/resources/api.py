@@ -706,6 +706,9 @@ class ShelterOut(LocatedOut):
     phone: str
     status: str
     occupancy: int
+    #: 规范化: the date the shelter was accepted as standardised (null: not yet); its video link (监控视频).
+    standardised_on: datetime.date | None = None
+    video_url: str = ""
     events: list[ShelterEventOut] | None = None
 
 
@@ -724,6 +727,8 @@ class ShelterIn(InSchema):
     address: ShortText(200) = ""
     lat: Lat | None = None
     lon: Lon | None = None
+    standardised_on: datetime.date | None = None
+    video_url: Annotated[str, Field(max_length=300)] = ""
 
 
 ShelterPatch = patch_of(ShelterIn, "ShelterPatch", exclude=("region_code",))
