@@ -12,6 +12,27 @@ def drop_place_hazards(apps, schema_editor):
     Hazard = apps.get_model("prevention", "Hazard")
     HazardEvent = apps.get_model("prevention", "HazardEvent")
     place_hazards = Hazard.objects.filter(enterprise__isnull=True)
+    ids = list(place_hazards.values_list("pk", flat=True))
+    # Rows of other apps that point at those hazards (a supervision order about one, a check that found one) lose
+    # the reference, or go with it where it is required: found from the database itself, since the migration
+    # state holds only the models prevention depends on.
+    connection = schema_editor.connection
+    hazard_table = Hazard._meta.db_table
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor) if ids else ():
+            if table in (hazard_table, HazardEvent._meta.db_table):
+                continue
+            for column, (_ref_column, ref_table) in connection.introspection.get_relations(cursor, table).items():
+                if ref_table != hazard_table:
+                    continue
+                nullable = next((c.null_ok for c in connection.introspection.get_table_description(cursor, table)
+                                 if c.name == column), False)
+                marks = ", ".join(["%s"] * len(ids))
+                quoted, col = connection.ops.quote_name(table), connection.ops.quote_name(column)
+                if nullable:
+                    cursor.execute(f"UPDATE {quoted} SET {col} = NULL WHERE {col} IN ({marks})", ids)
+                else:
+                    cursor.execute(f"DELETE FROM {quoted} WHERE {col} IN ({marks})", ids)
     HazardEvent.objects.filter(hazard__in=place_hazards).delete()
     place_hazards.delete()
     if schema_editor.connection.vendor == "postgresql":
