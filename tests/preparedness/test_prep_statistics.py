@@ -58,8 +58,9 @@ def test_drill_figures_equal_their_lists(demo_county):
     assert figure(sec, "Drill participants") == sum(drills.values_list("participants", flat=True))
     compliance = drill_services.enterprise_compliance(staff, year)
     assert figure(sec, "Enterprises checked for drills") == len(compliance)
-    assert figure(sec, "Enterprises meeting the drill requirement") == sum(1 for r in compliance if r["status"] == drill_rules.MET)
-    assert figure(sec, "Enterprises that missed a drill") == sum(1 for r in compliance if r["status"] == drill_rules.MISSED)
+    statuses = [r["status"] for r in compliance]
+    assert figure(sec, "Enterprises meeting the drill requirement") == statuses.count(drill_rules.MET)
+    assert figure(sec, "Enterprises that missed a drill") == statuses.count(drill_rules.MISSED)
     # Every breakdown adds up to the figures.
     for index in range(3):
         assert total_row(sec, index)[1] == drills.count()
@@ -100,7 +101,8 @@ def test_training_figures_equal_their_lists(demo_county):
     assert figure(sec, "Training sessions") == sessions.count()
     assert figure(sec, "Attendances") == attended.count()
     assert figure(sec, "Training hours") == float(sum(attended.values_list("hours", flat=True)))
-    assert figure(sec, "Certificates issued") == Certificate.objects.for_user(staff).filter(issued_on__year=year).count()
+    issued = Certificate.objects.for_user(staff).filter(issued_on__year=year)
+    assert figure(sec, "Certificates issued") == issued.count()
     assert figure(sec, "Exams taken") == attempts.count()
     assert figure(sec, "Exams passed") == attempts.filter(state=AttemptState.PASSED).count()
     # The existing training statistics (the compliance page's panel) agree.
@@ -164,13 +166,13 @@ def test_officer_training_days_of_a_year(demo_county, api, web):
     course = training.create_course(staff, {"title": "执法培训", "topic": "执法", "hours": 40, "initial": False,
                                             "region_code": "410481"})
     day = datetime.date(2031, 3, 2)
-    session = training.create_session(staff, {"course": course.pk, "title": "Enforcement officers培训班", "start_date": day,
+    session = training.create_session(staff, {"course": course.pk, "title": "执法人员培训班", "start_date": day,
                                               "trainer": "李老师", "region_code": "410481"})
     training.record_attendance(staff, session, {"kind": "officer", "user": officer.user_id})
     rows = {r["officer_id"]: r for r in statistics_sections.officer_training_days(staff, 2031)}
     assert rows[officer.pk]["days"] == Decimal("5") == rows[officer.pk]["session_days"]
     assert rows[officer.pk]["owed"] == Decimal("5") and not rows[officer.pk]["compliant"]
-    session2 = training.create_session(staff, {"course": course.pk, "title": "Enforcement officers培训班二", "start_date": day
+    session2 = training.create_session(staff, {"course": course.pk, "title": "执法人员培训班二", "start_date": day
                                                + datetime.timedelta(days=30), "trainer": "李老师",
                                                "region_code": "410481"})
     training.record_attendance(staff, session2, {"kind": "officer", "user": officer.user_id})
