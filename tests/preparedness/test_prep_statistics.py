@@ -155,7 +155,7 @@ def test_api_page_and_export(api, web, demo_county):
     for bad in ("1899", "2101", "x"):
         assert_error_shape(api("section").get("/api/v1/preparedness/statistics", year=bad, section="drills"), 422)
     page = web("section").get("/preparedness/statistics/", {"year": year, "section": "training"})
-    assert page.status_code == 200 and "培训班次" in page.content.decode()
+    assert page.status_code == 200 and "培训学时" in page.content.decode()
     export = web("section").get("/preparedness/statistics/", {"year": year, "section": "drills", "export": "csv"})
     assert export.status_code == 200 and "演练" in export.content.decode("utf-8-sig")
 

@@ -21,7 +21,7 @@ from yingji.enterprises import industries
 from yingji.enterprises.models import Enterprise
 from yingji.standards import drills as drill_rules
 
-from .choices_drills import DrillKind, OrganiserLevel, ProblemState
+from .choices_drills import Compliance, DrillKind, OrganiserLevel, ProblemState
 from .models import Attendance, Certificate, ExamAttempt, TrainingSession
 from .models.drills import Drill, DrillPlan, DrillProblem
 from .services import drills as drill_services
@@ -156,8 +156,7 @@ def drill_figures(user, year: int, region_code: str | None = None, industry: str
         cell[0] += 1
         cell[1] += r["status"] == drill_rules.MET
         cell[2] += r["required"]
-    status_label = {drill_rules.MET: _("Met"), drill_rules.PENDING: _("In progress"),
-                    drill_rules.MISSED: _("Missed")}
+    status_label = {status: str(Compliance.label(status)) for status in Compliance.values()}
     township_rows = [[name, *by_place.get(code, [0, 0]), *firms.get(code, [0, 0, 0]),
                       status_label.get(township_status.get(code), "")] for code, name in townships]
     if "" in by_place or "" in firms:

@@ -354,9 +354,13 @@ def submission_key(value) -> uuid.UUID:
         raise ValidationFailed.from_dict({"key": [gettext("A submission key is a UUID")]}) from None
 
 
-def submit_attempt(actor, attempt: ExamAttempt, key, answers: Mapping[str, Any]) -> tuple[dict, bool]:
+def submit_attempt(actor, attempt: ExamAttempt, key, answers: Mapping[str, Any], *,
+                   now: datetime.datetime | None = None) -> tuple[dict, bool]:
     """Score and record the attempt once. Returns ``(result, created)``: a second submission (the same key sent
-    again, or any key once the attempt is recorded) answers the first result and writes nothing."""
+    again, or any key once the attempt is recorded) answers the first result and writes nothing. A submission
+    after the time allowed and its grace is refused (and the attempt recorded as failed: ``close_if_timed_out``).
+    ``now``: the time of the submission (the demo records past exams with it); the clock by default."""
+    now = now or timezone.now()
     key = submission_key(key)
     if not isinstance(answers, Mapping):
         raise ValidationFailed.from_dict({"answers": [gettext("Answers by question code")]})
@@ -365,7 +369,7 @@ def submit_attempt(actor, attempt: ExamAttempt, key, answers: Mapping[str, Any])
     if unknown:
         raise ValidationFailed.from_dict({"answers": [gettext("Not questions of this paper: %(codes)s") % {
             "codes": "、".join(unknown[:10])}]})
-    if close_if_timed_out(attempt):
+    if close_if_timed_out(attempt, now):
         raise ValidationFailed.from_dict({"answers": [late_message(attempt)]})
     with transaction.atomic():
         locked = ExamAttempt.objects.select_for_update().get(pk=attempt.pk)
@@ -378,7 +382,6 @@ def submit_attempt(actor, attempt: ExamAttempt, key, answers: Mapping[str, Any])
             raise ValidationFailed.from_dict({"key": [gettext("This key was used for another exam")]})
         policy.require(actor, "change", locked)
         result = score(locked.questions, answers, locked.paper.pass_mark)
-        now = timezone.now()
         result.update({"attempt": locked.pk, "examinee": locked.examinee, "submitted_at": now.isoformat()})
         ExamAttempt.objects.filter(pk=locked.pk, state=AttemptState.OPEN).update(
             answers={k: answers[k] for k in answers}, total=result["total"], correct=result["correct"],
