@@ -187,3 +187,9 @@ def test_officer_training_days_of_a_year(demo_county, api, web):
     assert_error_shape(api("enterprise1").get("/api/v1/preparedness/officer-training", year=2031), 403)
     page = web("section").get("/preparedness/training/officers/", {"year": 2031})
     assert page.status_code == 200 and officer.name in page.content.decode()
+
+
+def test_officer_page_bad_year_and_enterprise(web, demo_county):
+    bad = web("section").get("/preparedness/training/officers/", {"year": "1899"})
+    assert bad.status_code == 422 and "年份" in bad.content.decode()
+    assert web("enterprise1").get("/preparedness/training/officers/").status_code == 403

@@ -27,5 +27,6 @@ def officer_training(request):
     low, high = statistics.year_bounds()
     return render(request, "preparedness/officer_training.html", {
         "title": _("Enforcement officers' training days"), "rows": rows, "year": year, "errors": errors,
-        "low": low, "high": high, "short": sum(1 for r in rows if not r["compliant"])},
+        "low": low, "high": high, "year_text": year if year else request.GET.get("year", ""),
+        "short": sum(1 for r in rows if not r["compliant"])},
         status=422 if errors else 200)
