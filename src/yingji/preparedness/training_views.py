@@ -66,7 +66,8 @@ def training_compliance(request):
             person.state_colour = ComplianceState.colour(person.state)
     return render(request, "preparedness/training_compliance.html", {
         "title": _("Training compliance"), "rows": rows, "year": on.year, "only_short": only_short,
-        "stats": training.statistics(request.user, on.year)})
+        "stats": training.statistics(request.user, on.year),
+        "may_view_officers": not request.user.enterprise_id})
 
 
 class ImportForm(django_forms.Form):
