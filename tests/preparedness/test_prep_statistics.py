@@ -193,3 +193,17 @@ def test_officer_page_bad_year_and_enterprise(web, demo_county):
     bad = web("section").get("/preparedness/training/officers/", {"year": "1899"})
     assert bad.status_code == 422 and "年份" in bad.content.decode()
     assert web("enterprise1").get("/preparedness/training/officers/").status_code == 403
+
+
+def test_figures_equal_the_list_apis(api, demo_county):
+    """The figures against the lists a user opens: the drill and session lists of the year and township."""
+    year = timezone.localdate().year
+    code = demo_county["township"]
+    client = api("section")
+    for params in ({}, {"region_code": code}):
+        with translation.override("en"):
+            result = statistics.compute(user("section"), year, params.get("region_code"))
+        drills = client.get("/api/v1/drills", year=year, limit=1, **params).json()["count"]
+        sessions = client.get("/api/v1/training-sessions", year=year, limit=1, **params).json()["count"]
+        assert figure(section(result, "drills"), "Drills held") == drills
+        assert figure(section(result, "training"), "Training sessions") == sessions
