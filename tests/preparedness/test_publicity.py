@@ -291,7 +291,7 @@ def test_statistics_page_in_chinese_and_exports(known, web):
     assert rows[0] == ["宣传教育"] and ["活动次数", "5"] in rows
     workbook = load_workbook(io.BytesIO(page.get(reverse("preparedness_statistics"),
                                                  {"year": YEAR, "export": "xlsx"}).content))
-    assert len(workbook.sheetnames) == 4
+    assert len([name for name in workbook.sheetnames if name.startswith("宣传教育")]) == 4
     assert page.get(reverse("preparedness_statistics"), {"year": YEAR, "export": "pdf"}).status_code == 422
 
 

@@ -20,3 +20,13 @@ router.add_router("", drills_router)
 from . import training_api  # noqa: E402
 
 router.add_router("", training_api.router)
+
+# --- officers' training days (api_officer_training.py) ---
+from . import api_officer_training  # noqa: E402
+
+router.add_router("", api_officer_training.router)
+
+# --- the exams' time allowed (api_exam_time.py) ---
+from . import api_exam_time  # noqa: E402
+
+router.add_router("", api_exam_time.router)

@@ -65,3 +65,11 @@ class PreparednessConfig(AppConfig):
         from . import archive as plan_archive
 
         plan_archive.register()
+
+        # --- drills and training statistics, officers' training days (statistics_sections.py) ---
+        from . import statistics_sections
+
+        statistics.register("drills", _("Drills"), statistics_sections.drill_figures, model="preparedness.drill",
+                            allowed=statistics_sections.staff_only)
+        statistics.register("training", _("Training and exams"), statistics_sections.training_figures,
+                            model="preparedness.trainingsession", allowed=statistics_sections.staff_only)

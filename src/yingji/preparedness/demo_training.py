@@ -111,11 +111,14 @@ def _answers(rng: random.Random, questions: list[dict], right: float) -> dict:
 
 
 def _take(rng: random.Random, actor, paper: ExamPaper, data: dict, when: datetime.datetime, right: float):
+    when = min(when, timezone.now() - datetime.timedelta(minutes=30))  # an exam cannot start in the future
     attempt = exams.start_attempt(actor, paper, {**data, "started_at": when})
     key = f"{rng.getrandbits(128):032x}"
     key = f"{key[:8]}-{key[8:12]}-4{key[13:16]}-8{key[17:20]}-{key[20:32]}"
-    exams.submit_attempt(actor, attempt, key, _answers(rng, attempt.questions, right))
-    ExamAttempt.objects.filter(pk=attempt.pk).update(submitted_at=when + datetime.timedelta(minutes=25))
+    exams.submit_attempt(actor, attempt, key, _answers(rng, attempt.questions, right),
+                         now=when + datetime.timedelta(minutes=min(25, paper.minutes)))
+    ExamAttempt.objects.filter(pk=attempt.pk).update(
+        submitted_at=when + datetime.timedelta(minutes=min(25, paper.minutes)))
     return attempt
 
 

@@ -43,8 +43,12 @@ class Section:
     title: Any
     build: Callable[..., dict]
     model: str | None = None
+    #: Optional further test of the user (e.g. staff only: no enterprise accounts).
+    allowed: Callable[[Any], bool] | None = None
 
     def visible_to(self, user) -> bool:
+        if self.allowed is not None and not self.allowed(user):
+            return False
         return self.model is None or policy.can(user, "view", apps.get_model(self.model))
 
 
@@ -53,9 +57,10 @@ FIGURE = _("Figure")
 VALUE = _("Value")
 
 
-def register(key: str, title, build: Callable[..., dict], *, model: str | None = None) -> None:
+def register(key: str, title, build: Callable[..., dict], *, model: str | None = None,
+             allowed: Callable[[Any], bool] | None = None) -> None:
     """Add (or replace) a section; sections show in the order they were registered."""
-    _sections[key] = Section(key, title, build, model)
+    _sections[key] = Section(key, title, build, model, allowed)
 
 
 def sections() -> list[Section]:

@@ -15,3 +15,16 @@ def remind_training_certificates() -> int:
     from .services import training
 
     return training.remind_expiring_certificates()
+
+
+# --- the exams' time allowed ---
+
+
+@periodic(every=timedelta(minutes=5))
+@task()
+def close_timed_out_exams() -> int:
+    """Record open exams past their time allowed and grace as failed (see ``services.exams.close_if_timed_out``);
+    a submission arriving later is refused in any case."""
+    from .services import exams
+
+    return exams.close_timed_out_attempts()

@@ -66,7 +66,8 @@ def training_compliance(request):
             person.state_colour = ComplianceState.colour(person.state)
     return render(request, "preparedness/training_compliance.html", {
         "title": _("Training compliance"), "rows": rows, "year": on.year, "only_short": only_short,
-        "stats": training.statistics(request.user, on.year)})
+        "stats": training.statistics(request.user, on.year),
+        "may_view_officers": not request.user.enterprise_id})
 
 
 class ImportForm(django_forms.Form):
@@ -117,6 +118,9 @@ def exam_take(request, pk: int):
     """The exam on a phone: the questions (never the answers), one submit. The page carries a key made when it
     was drawn; a second submission (a double tap, a retry) shows the first result and records nothing."""
     attempt = get_for_page(request, ExamAttempt, pk, "change")
+    if request.method == "GET" and exams.close_if_timed_out(attempt):
+        messages.error(request, exams.late_message(attempt))
+        return redirect("exam_attempt_detail", pk=attempt.pk)
     if request.method == "POST":
         answers = {}
         for q in attempt.questions:
@@ -130,6 +134,8 @@ def exam_take(request, pk: int):
             result, created = exams.submit_attempt(request.user, attempt, request.POST.get("key"), answers)
         except ServiceError as exc:
             messages.error(request, "；".join(e["message"] for e in exc.errors) or exc.detail)
+            if exams.close_if_timed_out(attempt):
+                return redirect("exam_attempt_detail", pk=attempt.pk)
             return redirect("exam_take", pk=attempt.pk)
         if created:
             messages.success(request, _("Submitted: %(score)s points.") % {"score": result["score"]})
@@ -141,5 +147,7 @@ def exam_take(request, pk: int):
     questions = exams.for_examinee(attempt)
     for q in questions:
         q["choices"] = [(exams.LETTERS[i], option) for i, option in enumerate(q["options"])]
+    left = exams.seconds_left(attempt)
     return render(request, "preparedness/exam_take.html", {
-        "title": attempt.paper.title, "attempt": attempt, "questions": questions, "key": uuid.uuid4()})
+        "title": attempt.paper.title, "attempt": attempt, "questions": questions, "key": uuid.uuid4(),
+        "seconds_left": left, "minutes_left": f"{left // 60:02d}", "seconds_left_part": f"{left % 60:02d}"})

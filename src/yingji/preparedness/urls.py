@@ -51,3 +51,10 @@ urlpatterns += [
     *surface_urls(training_surfaces.ATTEMPTS, "preparedness/exams/attempts/"),
     path("preparedness/exams/attempts/<int:pk>/take/", training_views.exam_take, name="exam_take"),
 ]
+
+# --- officers' training days (views_officer_training.py) ---
+from . import views_officer_training  # noqa: E402
+
+urlpatterns += [
+    path("preparedness/training/officers/", views_officer_training.officer_training, name="training_officers"),
+]

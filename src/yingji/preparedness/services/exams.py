@@ -3,6 +3,7 @@ with a seed, and the one submission of an attempt (a repeat answers the first re
 
 from __future__ import annotations
 
+import datetime
 import random
 import secrets
 import uuid
@@ -25,6 +26,7 @@ from ..training_choices import AttemptState, QuestionKind
 LETTERS = "ABCDEFGH"
 
 audit.message_pattern(r"exam submitted", gettext_lazy("exam submitted"))
+audit.message_pattern(r"exam timed out", gettext_lazy("exam timed out"))
 MAX_QUESTIONS = 100
 
 
@@ -310,6 +312,10 @@ def start_attempt(actor, paper: ExamPaper, data: Mapping[str, Any]) -> ExamAttem
         raise ValidationFailed.from_dict({"examinee": [gettext("Name the examinee or choose the trainee")]})
     if len(name) > 50:
         raise ValidationFailed.from_dict({"examinee": [gettext("At most 50 characters")]})
+    started = data.get("started_at") or timezone.now()
+    if started > timezone.now() + datetime.timedelta(minutes=1):
+        # A start in the future would lengthen the time allowed.
+        raise ValidationFailed.from_dict({"started_at": [gettext("An exam cannot start in the future")]})
     region = enterprise.region_code if enterprise else (session.region_code if session else paper.region_code)
     if not actor.enterprise_id:
         policy.require_region_in_scope(actor, region)
@@ -318,7 +324,7 @@ def start_attempt(actor, paper: ExamPaper, data: Mapping[str, Any]) -> ExamAttem
     return create_object(actor, ExamAttempt, {
         "paper": paper, "examinee": name, "trainee": trainee, "enterprise": enterprise, "inspection": inspection,
         "session": session, "region_code": region, "seed": seed, "questions": questions,
-        "total": len(questions), "started_at": data.get("started_at") or timezone.now(), "created_by": actor},
+        "total": len(questions), "started_at": started, "created_by": actor},
         check_scope=False)
 
 
@@ -348,9 +354,13 @@ def submission_key(value) -> uuid.UUID:
         raise ValidationFailed.from_dict({"key": [gettext("A submission key is a UUID")]}) from None
 
 
-def submit_attempt(actor, attempt: ExamAttempt, key, answers: Mapping[str, Any]) -> tuple[dict, bool]:
+def submit_attempt(actor, attempt: ExamAttempt, key, answers: Mapping[str, Any], *,
+                   now: datetime.datetime | None = None) -> tuple[dict, bool]:
     """Score and record the attempt once. Returns ``(result, created)``: a second submission (the same key sent
-    again, or any key once the attempt is recorded) answers the first result and writes nothing."""
+    again, or any key once the attempt is recorded) answers the first result and writes nothing. A submission
+    after the time allowed and its grace is refused (and the attempt recorded as failed: ``close_if_timed_out``).
+    ``now``: the time of the submission (the demo records past exams with it); the clock by default."""
+    now = now or timezone.now()
     key = submission_key(key)
     if not isinstance(answers, Mapping):
         raise ValidationFailed.from_dict({"answers": [gettext("Answers by question code")]})
@@ -359,16 +369,19 @@ def submit_attempt(actor, attempt: ExamAttempt, key, answers: Mapping[str, Any])
     if unknown:
         raise ValidationFailed.from_dict({"answers": [gettext("Not questions of this paper: %(codes)s") % {
             "codes": "、".join(unknown[:10])}]})
+    if close_if_timed_out(attempt, now):
+        raise ValidationFailed.from_dict({"answers": [late_message(attempt)]})
     with transaction.atomic():
         locked = ExamAttempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.state != AttemptState.OPEN:
+            if (locked.result or {}).get("timed_out"):
+                raise ValidationFailed.from_dict({"answers": [late_message(locked)]})
             return locked.result, False
         other = ExamAttempt.objects.filter(submission_key=key).exclude(pk=locked.pk).first()
         if other is not None:
             raise ValidationFailed.from_dict({"key": [gettext("This key was used for another exam")]})
         policy.require(actor, "change", locked)
         result = score(locked.questions, answers, locked.paper.pass_mark)
-        now = timezone.now()
         result.update({"attempt": locked.pk, "examinee": locked.examinee, "submitted_at": now.isoformat()})
         ExamAttempt.objects.filter(pk=locked.pk, state=AttemptState.OPEN).update(
             answers={k: answers[k] for k in answers}, total=result["total"], correct=result["correct"],
@@ -382,3 +395,74 @@ def submit_attempt(actor, attempt: ExamAttempt, key, answers: Mapping[str, Any])
                                                                       "passed": result["passed"]},
                      message="exam submitted")
     return result, True
+
+
+# --- the time allowed ----------------------------------------------------------------------------------------
+#
+# As in the examination systems the bureau's examinees know: the paper's ``minutes`` run from the start of the
+# attempt; the phone page counts down and hands the paper in by itself at zero with whatever was answered. The
+# server accepts a submission up to ``GRACE_SECONDS`` after the time allowed (the phone's clock, a slow network);
+# a later one is refused with a message saying so and the attempt is recorded as failed on the answers held then
+# (none: answers reach the server only with the submission), so an exam cannot be handed in hours later.
+
+#: Seconds after the time allowed a submission is still accepted.
+GRACE_SECONDS = 60
+
+
+def ends_at(attempt: ExamAttempt) -> datetime.datetime:
+    """When the time allowed runs out (the start plus the paper's minutes)."""
+    return attempt.started_at + datetime.timedelta(minutes=attempt.paper.minutes)
+
+
+def seconds_left(attempt: ExamAttempt, now: datetime.datetime | None = None) -> int:
+    """Whole seconds of the time allowed left (0 once it has run out)."""
+    now = now or timezone.now()
+    return max(0, int((ends_at(attempt) - now).total_seconds()))
+
+
+def is_late(attempt: ExamAttempt, now: datetime.datetime | None = None) -> bool:
+    """Past the time allowed and the grace: a submission now is refused."""
+    now = now or timezone.now()
+    return now > ends_at(attempt) + datetime.timedelta(seconds=GRACE_SECONDS)
+
+
+def late_message(attempt: ExamAttempt) -> str:
+    return gettext("The time allowed (%(minutes)s minutes) ran out at %(end)s; a submission after it is not "
+                   "accepted and the exam is recorded as failed.") % {
+        "minutes": attempt.paper.minutes, "end": timezone.localtime(ends_at(attempt)).strftime("%H:%M")}
+
+
+def close_if_timed_out(attempt: ExamAttempt, now: datetime.datetime | None = None) -> bool:
+    """Record an open attempt past its time and grace as failed (score 0 of what the server holds, marked
+    ``timed_out``); True when the attempt is (now) closed so. Safe to call twice and from several requests (the
+    update is conditional on the attempt still being open)."""
+    now = now or timezone.now()
+    if attempt.state != AttemptState.OPEN:
+        return bool((attempt.result or {}).get("timed_out"))
+    if not is_late(attempt, now):
+        return False
+    with transaction.atomic():
+        result = score(attempt.questions, {}, attempt.paper.pass_mark)
+        result.update({"attempt": attempt.pk, "examinee": attempt.examinee, "submitted_at": ends_at(attempt)
+                       .isoformat(), "timed_out": True})
+        closed = ExamAttempt.objects.filter(pk=attempt.pk, state=AttemptState.OPEN).update(
+            answers={}, total=result["total"], correct=0, score=result["score"], passed=False,
+            state=AttemptState.FAILED, submitted_at=ends_at(attempt), result=result)
+        if closed:
+            from yingji.core.choices import AuditAction
+
+            attempt.refresh_from_db()
+            audit.record(AuditAction.UPDATE, attempt, actor=None, after={"score": result["score"], "passed": False},
+                         message="exam timed out")
+    attempt.refresh_from_db()
+    return bool((attempt.result or {}).get("timed_out"))
+
+
+def close_timed_out_attempts(now: datetime.datetime | None = None) -> int:
+    """Close every open attempt past its time and grace (the periodic job); returns how many were closed."""
+    now = now or timezone.now()
+    closed = 0
+    for attempt in ExamAttempt.objects.filter(state=AttemptState.OPEN).select_related("paper"):
+        if is_late(attempt, now) and close_if_timed_out(attempt, now):
+            closed += 1
+    return closed
