@@ -130,3 +130,7 @@ class ReliefThresholdOut(Schema):
 from .api_zones import router as _zones_router  # noqa: E402
 
 router.add_router("", _zones_router)
+# --- forest fire and geological hazards (issue 16 §2, §3) ---
+from .api_forest import router as _forest_router  # noqa: E402
+
+router.add_router("", _forest_router)

@@ -51,3 +51,19 @@ class DisastersConfig(AppConfig):
                                "disasters.transfer",
                                also=("zone_transfer_totals", "zone_transfer_confirm")), before="plans")
         warning_published.connect(zone_services.on_warning_published, dispatch_uid="disasters.zones.transfers")
+
+        # --- forest fire and geological hazards (issue 16 §2, §3) ---
+        from . import demo_forest, surfaces_forest, surfaces_geo
+
+        surfaces_forest.register_all()
+        surfaces_geo.register_all()
+        # After the zones (90): the hazard points sit at the zones' villages and the monitoring demo's stations.
+        register_generator(demo_forest, order=91)
+        register_module(Module("forest_fire", _("Forest fire prevention"), "tree", "forest_area_list",
+                               "disasters.forestarea",
+                               also=("forest_checkpoint_list", "forest_patrol_list", "fire_permit_list",
+                                     "fire_violation_list", "forest_fire_list", "forest_checkin", "forest_danger")),
+                        before="plans")
+        register_module(Module("geohazards", _("Geological hazards"), "globe", "geohazard_point_list",
+                               "disasters.geohazardpoint",
+                               also=("geohazard_patrol_list", "earthquake_report_list")), before="plans")
