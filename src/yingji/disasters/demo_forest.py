@@ -178,7 +178,8 @@ def _geo(rng, now) -> None:
                 point=point, region_code=point.region_code, patroller_name=point.monitor_name,
                 patrolled_at=now - datetime.timedelta(days=day, hours=rng.randint(1, 8)), finding=finding,
                 crack_mm=Decimal(rng.randint(1, 30)) if finding == "deforming" else None,
-                rain_mm=Decimal(rng.randint(0, 60)), note="后缘裂缝有扩展，已上报乡镇" if finding == "deforming" else ""))
+                rain_mm=Decimal(rng.randint(0, 60)),
+                note="后缘裂缝有扩展，已上报乡镇" if finding == "deforming" else ""))
     GeoPatrol.objects.bulk_create(patrols)
     last = GeoHazardPoint.objects.order_by("-id").first()
     if last is not None and count > 2:

@@ -1,8 +1,9 @@
 """Geological hazard points and earthquake intensities.
 
 险情等级 of a hazard point: 《地质灾害防治条例》 (国务院令第394号) 第四条 grades geological disasters
-特大型/大型/中型/小型 by casualties and loss; the 群测群防 registers grade a hazard point's 险情 by the people threatened and the potential
-loss, the higher of the two deciding (bands in ``data/geohazard_grades.json``, marked UNVERIFIED there).
+特大型/大型/中型/小型 by casualties and loss; the 群测群防 registers grade a hazard point's 险情 by the people
+threatened and the potential loss, the higher of the two deciding (bands in ``data/geohazard_grades.json``, marked
+UNVERIFIED there).
 
 地震烈度: GB/T 17742-2020 《中国地震烈度表》, twelve degrees written Ⅰ–Ⅻ. The project opens a natural-disaster
 incident from an intensity report at Ⅵ度 or more in a township, or magnitude 4.0 or more (project default, data).
