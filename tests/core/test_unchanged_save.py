@@ -74,6 +74,10 @@ NOT_EDIT_PAGES = {
     "disaster_event_detail", "disaster_report_detail", "relief_threshold_detail", "disaster_event_export",
     # --- disasters: zones (the confirm page fills in a household's state, never an object's saved fields) ---
     "danger_zone_detail", "household_detail", "zone_transfer_detail", "zone_transfer_confirm", "zone_transfer_close",
+    # --- forest fire and geological hazards ---
+    "forest_area_detail", "forest_checkpoint_detail", "forest_patrol_detail", "fire_permit_detail",
+    "fire_violation_detail", "forest_fire_detail", "geohazard_point_detail", "geohazard_patrol_detail",
+    "earthquake_report_detail", "fire_permit_act", "forest_fire_act", "geohazard_point_act", "earthquake_incident",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.
