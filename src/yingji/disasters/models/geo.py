@@ -4,6 +4,8 @@ earthquake intensity reports (烈度速报) that open or feed a natural-disaster
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,6 +18,7 @@ from yingji.core.choices import Role
 from yingji.core.models import Scoped, phone_validator, region_code_validator
 from yingji.core.policy import mask_phone
 from yingji.core.workflow import Versioned
+from yingji.standards import geohazards as geo_rules
 
 from ..choices_geo import GeoHazardKind, GeoPatrolFinding, GeoPointState, GeoScale, WriteOffReason
 from .zones import ZONE_GRANTS
@@ -70,6 +73,13 @@ class GeoHazardPoint(Scoped, Versioned):
     @property
     def monitor_phone_masked(self) -> str:
         return mask_phone(self.monitor_phone)
+
+    def save(self, *args, **kwargs):
+        # 险情等级 follows the people and property threatened (standards.geohazards); bad figures are the
+        # validators' to report, so they leave the grade as it was.
+        with contextlib.suppress(ValueError):
+            self.threat_grade = geo_rules.threat_grade(self.people or 0, self.property_wan or 0)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors: dict = {}

@@ -5,7 +5,6 @@ through the incidents services (or feed the one already opened with a 续报).""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 from collections.abc import Mapping
 from typing import Any
@@ -50,10 +49,6 @@ def _point_fields(actor, data: Mapping[str, Any], point: GeoHazardPoint | None =
             data["stations"] = policy.get_many_in_scope_or_field_error(
                 Station, [getattr(s, "pk", s) for s in (value or [])], actor, "stations",
                 widen=Q(region_code__in=policy.region_ancestors(village)) if village else None)
-    people = data.get("people", point.people if point else 0)
-    loss = data.get("property_wan", point.property_wan if point else 0)
-    with contextlib.suppress(ValueError):  # the model's validators name the bad field
-        data["threat_grade"] = rules.threat_grade(people or 0, loss or 0)
     return data
 
 
