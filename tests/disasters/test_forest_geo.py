@@ -362,3 +362,10 @@ def test_demo_is_consistent(demo_county):
         assert all(s.region_code == p.region_code for s in p.stations.all())
     assert set(ForestFire.objects.values_list("state", flat=True)) == {"withdrawn", "guarded"}
     assert set(FirePermit.objects.values_list("state", flat=True)) >= {"submitted", "approved", "rejected"}
+
+
+def test_decided_permit_cannot_be_changed(api, area):
+    obj = forest.act_on_permit(user("section"), permit(area), "approve", {})
+    response = api("section").patch(f"/api/v1/fire-permits/{obj.pk}", {"place": "别处"})
+    assert_error_shape(response, 422)
+    assert api("section").patch(f"/api/v1/fire-permits/{obj.pk}", {"place": obj.place}).status_code == 200

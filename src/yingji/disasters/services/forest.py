@@ -192,9 +192,12 @@ def create_permit(actor, data: Mapping[str, Any]) -> FirePermit:
 
 
 def update_permit(actor, permit: FirePermit, data: Mapping[str, Any]) -> FirePermit:
+    fields = _permit_fields(actor, data)
     if permit.state != PermitState.SUBMITTED:
+        if all(getattr(permit, k, None) == v for k, v in fields.items()):
+            return permit  # saved unchanged: nothing to refuse, nothing written
         raise _fail("state", gettext("Only an application awaiting approval can be changed."))
-    return update_object(actor, permit, _permit_fields(actor, data))
+    return update_object(actor, permit, fields)
 
 
 DECIDERS = frozenset({Role.ADMIN, Role.SECTION_STAFF, Role.TOWNSHIP_STAFF})
