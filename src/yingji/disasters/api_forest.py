@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS, Id, InSchema, Phone, ShortText, Text
+from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, Phone, ShortText, Text
 from yingji.core.crud import Crud, Output, patch_of
 
 from . import surfaces_forest as forest
@@ -92,7 +92,7 @@ ForestAreaPatch = patch_of(ForestAreaIn, "ForestAreaPatch")
 
 
 class ForestDangerIn(InSchema):
-    day: datetime.date
+    day: Date
     max_temp_c: Decimal = Field(ge=-60, le=60)
     min_humidity_pct: Decimal = Field(ge=0, le=100)
     dry_days: int = Field(ge=0, le=365)
@@ -173,7 +173,7 @@ class ForestPatrolIn(InSchema):
     area_id: Id
     checkpoint_id: Id | None = None
     ranger_name: ShortText(50) = ""
-    checked_at: datetime.datetime | None = None
+    checked_at: DateTime | None = None
     lat: Decimal = Field(ge=-90, le=90, decimal_places=6)
     lon: Decimal = Field(ge=-180, le=180, decimal_places=6)
     finding: _lit(PatrolFinding) = "normal"
@@ -224,8 +224,8 @@ class FirePermitIn(InSchema):
     applicant_phone: Phone
     purpose: _lit(PermitPurpose)
     place: ShortText(200, 1)
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: DateTime
+    ends_at: DateTime
     safety_measures: Text
     guards: int = Field(ge=1, le=500)
 
@@ -259,7 +259,7 @@ class FireViolationIn(InSchema):
     region_code: ShortText(12, 9)
     area_id: Id | None = None
     kind: _lit(ViolationKind)
-    occurred_at: datetime.datetime
+    occurred_at: DateTime
     place: ShortText(200, 1)
     offender_name: ShortText(50) = ""
     description: Text = ""
@@ -316,7 +316,7 @@ class ForestFireIn(InSchema):
     place: ShortText(200, 1)
     lat: Decimal | None = Lat
     lon: Decimal | None = Lon
-    discovered_at: datetime.datetime
+    discovered_at: DateTime
     reported_by: ShortText(100) = ""
     cause: ShortText(200) = ""
     area_burned_ha: Decimal = Field(default=Decimal(0), ge=0, le=100_000_000, decimal_places=2)
@@ -417,7 +417,7 @@ class GeoPatrolOut(Schema):
 
 class GeoPatrolIn(InSchema):
     point_id: Id
-    patrolled_at: datetime.datetime | None = None
+    patrolled_at: DateTime | None = None
     patroller_name: ShortText(50) = ""
     finding: _lit(GeoPatrolFinding) = "normal"
     crack_mm: Decimal | None = Field(default=None, ge=0, le=100_000, decimal_places=1)
@@ -464,7 +464,7 @@ class EarthquakeReportOut(Schema):
 
 class EarthquakeReportIn(InSchema):
     region_code: ShortText(6, 6)
-    occurred_at: datetime.datetime
+    occurred_at: DateTime
     magnitude: Decimal = Field(ge=0, le=10, decimal_places=1)
     epicentre: ShortText(200, 1)
     lat: Decimal = Field(ge=-90, le=90, decimal_places=6)
