@@ -369,3 +369,13 @@ def test_decided_permit_cannot_be_changed(api, area):
     response = api("section").patch(f"/api/v1/fire-permits/{obj.pk}", {"place": "别处"})
     assert_error_shape(response, 422)
     assert api("section").patch(f"/api/v1/fire-permits/{obj.pk}", {"place": obj.place}).status_code == 200
+
+
+def test_quake_page_opens_the_incident(web, demo_county):
+    report = EarthquakeReport.objects.first()
+    page = web("duty").get(f"/disasters/earthquakes/{report.pk}/")
+    assert 'id="yj-action-incident"' in page.content.decode()
+    assert 'id="yj-action-incident"' not in web("observer").get(f"/disasters/earthquakes/{report.pk}/").content.decode()
+    response = web("duty").post(f"/disasters/earthquakes/{report.pk}/incident/")
+    report.refresh_from_db()
+    assert response.status_code == 302 and response["Location"] == f"/incidents/{report.incident_id}/"

@@ -40,7 +40,7 @@ router = Router(tags=["disasters"])
 TAGS = ["disasters"]
 
 
-class WorkflowStepIn(InSchema):
+class ForestGeoStepIn(InSchema):
     action: ShortText(32, 1)
     note: ShortText(500) = ""
     area_burned_ha: Decimal | None = Field(default=None, ge=0, le=100_000_000, decimal_places=2)
@@ -48,7 +48,7 @@ class WorkflowStepIn(InSchema):
 
 
 def _step(act):
-    def run(user, obj, payload: WorkflowStepIn):
+    def run(user, obj, payload: ForestGeoStepIn):
         data = {k: v for k, v in payload.model_dump().items() if v not in (None, "") and k != "action"}
         return act(user, obj, payload.action, data)
     return run
@@ -237,7 +237,7 @@ FirePermitPatch = patch_of(FirePermitIn, "FirePermitPatch")
  .list("list_fire_permits", summary="Field fire permits (野外用火审批)")
  .get("get_fire_permit").create("create_fire_permit").update("update_fire_permit")
  .transitions("transition_fire_permit", allowed_name="list_fire_permit_transitions",
-              workflow=services.PERMIT_WORKFLOW, act=_step(services.act_on_permit), body=WorkflowStepIn,
+              workflow=services.PERMIT_WORKFLOW, act=_step(services.act_on_permit), body=ForestGeoStepIn,
               summary="Approve, reject (with a note), cancel or complete a permit; 409 when someone acted first"))
 
 
@@ -341,7 +341,7 @@ def _timeline(fire) -> list[dict]:
  .list("list_forest_fires", summary="Forest fire reports (火情)")
  .get("get_forest_fire").create("create_forest_fire").update("update_forest_fire")
  .transitions("transition_forest_fire", allowed_name="list_forest_fire_transitions",
-              workflow=services.FIRE_WORKFLOW, act=_step(services.act_on_fire), body=WorkflowStepIn,
+              workflow=services.FIRE_WORKFLOW, act=_step(services.act_on_fire), body=ForestGeoStepIn,
               summary="明火 → 扑灭 (with the area burned) → 看守 → 撤离, or rekindled; 409 when someone acted first"))
 
 
@@ -399,7 +399,7 @@ GeoHazardPointPatch = patch_of(GeoHazardPointIn, "GeoHazardPointPatch")
  .list("list_geohazard_points", summary="Geological hazard points (地质灾害隐患点)")
  .get("get_geohazard_point").create("create_geohazard_point").update("update_geohazard_point")
  .transitions("transition_geohazard_point", allowed_name="list_geohazard_point_transitions",
-              workflow=geo_services.POINT_WORKFLOW, act=_step(geo_services.act_on_point), body=WorkflowStepIn,
+              workflow=geo_services.POINT_WORKFLOW, act=_step(geo_services.act_on_point), body=ForestGeoStepIn,
               summary="Write a point off the register (核销, with the reason) or put it back"))
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
 
+from yingji.core import policy
 from yingji.core.surfaces import Badge, Column, Computed, Coordinates, Phone, Region, Surface, When, register
 from yingji.standards import geohazards as rules
 
@@ -78,6 +79,15 @@ def _felt(report) -> str:
     return "，".join(f"{r['region_code']} {rules.intensity_label(r['intensity'])}" for r in report.intensities or [])
 
 
+def _quake_detail(request, report, view) -> dict:
+    from yingji.incidents.models import Incident
+
+    may = policy.can(request.user, "add", Incident) and policy.can(request.user, "change", report)
+    label = _l("Send to the incident (follow-up report)") if report.incident_id else _l("Open the incident")
+    return {"actions": [{"action": "incident", "label": label,
+                         "url": reverse("earthquake_incident", args=[report.pk])}] if may else []}
+
+
 QUAKES = Surface(
     model=EarthquakeReport, prefix="earthquake_report", title=_l("Earthquake intensity reports"),
     singular=_l("Earthquake intensity report"), export_name="earthquake-reports",
@@ -94,7 +104,7 @@ QUAKES = Surface(
         Column("source", _l("Source"), table=False),
         Column("incident", _l("Incident"), link="incident", export_path="incident.title"), Coordinates(),
     ],
-    list_context=_links,
+    list_context=_links, detail_template="disasters/workflow_detail.html", detail_context=_quake_detail,
 )
 
 
