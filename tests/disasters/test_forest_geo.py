@@ -379,3 +379,16 @@ def test_quake_page_opens_the_incident(web, demo_county):
     response = web("duty").post(f"/disasters/earthquakes/{report.pk}/incident/")
     report.refresh_from_db()
     assert response.status_code == 302 and response["Location"] == f"/incidents/{report.incident_id}/"
+
+
+def test_danger_audit_reads_in_chinese(area):
+    from django.utils import translation
+
+    from yingji.core.audit import describe_message
+
+    forest.set_danger(user("township1"), [area], datetime.date(2026, 7, 1),
+                      {"max_temp_c": 20, "min_humidity_pct": 60, "dry_days": 1, "wind_force": 1})
+    record = AuditRecord.objects.filter(object_type="disasters.forestarea", object_id=str(area.pk)).latest("id")
+    assert record.message == "fire-danger level 1"
+    with translation.override("zh-hans"):
+        assert describe_message(record) == "森林火险等级设为 1 级"

@@ -93,8 +93,11 @@ def set_danger(actor, areas, day: datetime.date, weather: Mapping[str, Any]) -> 
                 danger_level=str(result.level), danger_index=result.index, danger_reasons="、".join(result.reasons),
                 danger_at=now)
             audit.record(AuditAction.UPDATE, area, actor=actor, before=before,
-                         after={"danger_level": str(result.level)}, message=f"森林火险等级 {result.name}")
+                         after={"danger_level": str(result.level)}, message=f"fire-danger level {result.level}")
     return result
+
+
+audit.message_pattern(r"fire-danger level (?P<level>[1-5])", _l("Fire-danger level set to %(level)s"))
 
 
 # --- checkpoints and check-ins ------------------------------------------------------------------------------------
