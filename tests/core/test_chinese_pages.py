@@ -99,6 +99,16 @@ OBJECT_PAGES = {
     "danger_zone_detail": "disasters.dangerzone", "danger_zone_edit": "disasters.dangerzone",
     "household_detail": "disasters.household", "household_edit": "disasters.household",
     "zone_transfer_detail": "disasters.transfer", "zone_transfer_confirm": "disasters.transfer",
+    # --- forest fire and geological hazards ---
+    "forest_area_detail": "disasters.forestarea", "forest_area_edit": "disasters.forestarea",
+    "forest_checkpoint_detail": "disasters.forestcheckpoint", "forest_checkpoint_edit": "disasters.forestcheckpoint",
+    "forest_patrol_detail": "disasters.forestpatrol",
+    "fire_permit_detail": "disasters.firepermit", "fire_permit_edit": "disasters.firepermit",
+    "fire_violation_detail": "disasters.fireviolation", "fire_violation_edit": "disasters.fireviolation",
+    "forest_fire_detail": "disasters.forestfire", "forest_fire_edit": "disasters.forestfire",
+    "geohazard_point_detail": "disasters.geohazardpoint", "geohazard_point_edit": "disasters.geohazardpoint",
+    "geohazard_patrol_detail": "disasters.geopatrol", "geohazard_patrol_edit": "disasters.geopatrol",
+    "earthquake_report_detail": "disasters.earthquakereport", "earthquake_report_edit": "disasters.earthquakereport",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -122,6 +132,8 @@ NOT_PAGES = {
     # --- disaster reports ---
     "disaster_event_export",
     "zone_transfer_close",
+    # --- forest fire and geological hazards ---
+    "fire_permit_act", "forest_fire_act", "geohazard_point_act", "earthquake_incident",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",

@@ -296,3 +296,13 @@ def test_enterprise_user_pages_show_only_its_enterprise(web):
     others = Enterprise.objects.exclude(pk=user.enterprise_id)
     assert not any(e.credit_code in html for e in others)
     assert client.get("/organisations/").status_code == 403
+# --- forest fire and geological hazards ---
+API_DETAIL |= {"disasters.forestarea": "/api/v1/forest-areas/{id}",
+               "disasters.forestcheckpoint": "/api/v1/forest-checkpoints/{id}",
+               "disasters.forestpatrol": "/api/v1/forest-patrols/{id}",
+               "disasters.firepermit": "/api/v1/fire-permits/{id}",
+               "disasters.fireviolation": "/api/v1/fire-violations/{id}",
+               "disasters.forestfire": "/api/v1/forest-fires/{id}",
+               "disasters.geohazardpoint": "/api/v1/geohazard-points/{id}",
+               "disasters.geopatrol": "/api/v1/geohazard-patrols/{id}",
+               "disasters.earthquakereport": "/api/v1/earthquake-reports/{id}"}

@@ -74,6 +74,10 @@ NOT_EDIT_PAGES = {
     "disaster_event_detail", "disaster_report_detail", "relief_threshold_detail", "disaster_event_export",
     # --- disasters: zones (the confirm page fills in a household's state, never an object's saved fields) ---
     "danger_zone_detail", "household_detail", "zone_transfer_detail", "zone_transfer_confirm", "zone_transfer_close",
+    # --- forest fire and geological hazards ---
+    "forest_area_detail", "forest_checkpoint_detail", "forest_patrol_detail", "fire_permit_detail",
+    "fire_violation_detail", "forest_fire_detail", "geohazard_point_detail", "geohazard_patrol_detail",
+    "earthquake_report_detail", "fire_permit_act", "forest_fire_act", "geohazard_point_act", "earthquake_incident",
 }
 # --- flood checks (汛前大排查): the record page makes a new check; the bulletin and its PDF only show ---
 NOT_EDIT_PAGES |= {"flood_check_round_detail", "flood_check_record_detail", "flood_check_record_new",

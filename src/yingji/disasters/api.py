@@ -134,3 +134,7 @@ router.add_router("", _zones_router)
 from .api_flood_checks import router as _flood_checks_router  # noqa: E402
 
 router.add_router("", _flood_checks_router)
+# --- forest fire and geological hazards (issue 16 §2, §3) ---
+from .api_forest import router as _forest_router  # noqa: E402
+
+router.add_router("", _forest_router)

@@ -65,3 +65,18 @@ class DisastersConfig(AppConfig):
                                also=("flood_check_record_list", "flood_check_record_new", "flood_check_bulletin",
                                      "flood_check_bulletin_pdf", "flood_check_press")), before="plans")
         origins.register(flood_check_services.hazard_origins)
+        # --- forest fire and geological hazards (issue 16 §2, §3) ---
+        from . import demo_forest, surfaces_forest, surfaces_geo
+
+        surfaces_forest.register_all()
+        surfaces_geo.register_all()
+        # After the zones (90): the hazard points sit at the zones' villages and the monitoring demo's stations.
+        register_generator(demo_forest, order=91)
+        register_module(Module("forest_fire", _("Forest fire prevention"), "tree", "forest_area_list",
+                               "disasters.forestarea",
+                               also=("forest_checkpoint_list", "forest_patrol_list", "fire_permit_list",
+                                     "fire_violation_list", "forest_fire_list", "forest_checkin", "forest_danger")),
+                        before="plans")
+        register_module(Module("geohazards", _("Geological hazards"), "globe", "geohazard_point_list",
+                               "disasters.geohazardpoint",
+                               also=("geohazard_patrol_list", "earthquake_report_list")), before="plans")

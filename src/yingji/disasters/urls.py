@@ -45,3 +45,26 @@ urlpatterns += [
     *surface_urls(surfaces_flood_checks.RECORDS, "disasters/flood-checks/records/", create=False, edit=False),
     *surface_urls(surfaces_flood_checks.ROUNDS, "disasters/flood-checks/"),
 ]
+
+# --- forest fire and geological hazards (issue 16 §2, §3) ---
+
+from . import surfaces_forest, surfaces_geo, views_forest  # noqa: E402
+
+urlpatterns += [
+    path("disasters/forest/check-in/", views_forest.checkin, name="forest_checkin"),
+    path("disasters/forest/danger/", views_forest.danger, name="forest_danger"),
+    *surface_urls(surfaces_forest.AREAS, "disasters/forest/areas/"),
+    *surface_urls(surfaces_forest.CHECKPOINTS, "disasters/forest/checkpoints/"),
+    *surface_urls(surfaces_forest.PATROLS, "disasters/forest/patrols/"),
+    path("disasters/forest/permits/<int:pk>/act/<str:action>/", views_forest.permit_act, name="fire_permit_act"),
+    *surface_urls(surfaces_forest.PERMITS, "disasters/forest/permits/"),
+    *surface_urls(surfaces_forest.VIOLATIONS, "disasters/forest/violations/"),
+    path("disasters/forest/fires/<int:pk>/act/<str:action>/", views_forest.fire_act, name="forest_fire_act"),
+    *surface_urls(surfaces_forest.FIRES, "disasters/forest/fires/"),
+    path("disasters/geohazards/points/<int:pk>/act/<str:action>/", views_forest.point_act,
+         name="geohazard_point_act"),
+    *surface_urls(surfaces_geo.POINTS, "disasters/geohazards/points/"),
+    *surface_urls(surfaces_geo.PATROLS, "disasters/geohazards/patrols/"),
+    path("disasters/earthquakes/<int:pk>/incident/", views_forest.quake_incident, name="earthquake_incident"),
+    *surface_urls(surfaces_geo.QUAKES, "disasters/earthquakes/"),
+]

@@ -17,6 +17,8 @@ class TeamKind(ChoiceSet):
     VOLUNTEER = "volunteer"
     MILITIA = "militia"
     TOWNSHIP = "township"
+    # --- forest fire (issue 16 §2): 森林义务消防队, the villages' and townships' volunteer forest fire teams ---
+    FOREST_VOLUNTEER = "forest_volunteer"
     CHOICES = (
         (FIRE_RESCUE, _("Comprehensive fire and rescue"), "danger"),
         (PROFESSIONAL, _("Professional"), "primary"),
@@ -24,6 +26,7 @@ class TeamKind(ChoiceSet):
         (VOLUNTEER, _("Social volunteer"), "success"),
         (MILITIA, _("Militia"), "warning"),
         (TOWNSHIP, pgettext_lazy("team kind", "Township"), "secondary"),
+        (FOREST_VOLUNTEER, _("Volunteer forest fire team"), "danger"),
     )
 
 

@@ -48,7 +48,8 @@ Column = imports.Column
 
 # The file format speaks Chinese whatever the interface language: fixed text, not gettext.
 TEAM_KINDS = {TeamKind.FIRE_RESCUE: "综合性消防救援", TeamKind.PROFESSIONAL: "专业", TeamKind.ENTERPRISE: "企业",
-              TeamKind.VOLUNTEER: "社会志愿", TeamKind.MILITIA: "民兵", TeamKind.TOWNSHIP: "乡镇"}
+              TeamKind.VOLUNTEER: "社会志愿", TeamKind.MILITIA: "民兵", TeamKind.TOWNSHIP: "乡镇",
+              TeamKind.FOREST_VOLUNTEER: "森林义务消防"}
 READINESS = {Readiness.STANDBY: "待命", Readiness.DEPLOYED: "出动", Readiness.RESTING: "休整"}
 CAPABILITIES = {Capability.FLOOD: "防汛抗旱", Capability.FOREST_FIRE: "森林火灾", Capability.FIRE: "火灾",
                 Capability.EARTHQUAKE: "地震", Capability.GEOLOGICAL: "地质灾害", Capability.HAZCHEM: "危险化学品",

@@ -1,6 +1,17 @@
 """Models of disasters, one module per area; each area appends its import below."""
 # ruff: noqa: I001  (each area appends its block; the blocks keep their order)
 # --- disaster reports ---
+# --- forest fire and geological hazards (issue 16 §2, §3) ---
+from .forest import (  # noqa: E402,F401
+    FirePermit,
+    FireViolation,
+    ForestArea,
+    ForestCheckpoint,
+    ForestFire,
+    ForestFireEvent,
+    ForestPatrol,
+)
+from .geo import EarthquakeReport, GeoHazardPoint, GeoPatrol  # noqa: E402,F401
 from .reports import Casualty, DisasterEvent, DisasterReport, ReliefThreshold  # noqa: E402,F401
 
 # --- zones (flood season: danger zones, households, transfers) ---
