@@ -130,3 +130,8 @@ class ReliefThresholdOut(Schema):
 from .api_zones import router as _zones_router  # noqa: E402
 
 router.add_router("", _zones_router)
+
+# --- relief (灾害救助) ---
+from .api_relief import router as _relief_router  # noqa: E402
+
+router.add_router("", _relief_router)

@@ -51,3 +51,14 @@ class DisastersConfig(AppConfig):
                                "disasters.transfer",
                                also=("zone_transfer_totals", "zone_transfer_confirm")), before="plans")
         warning_published.connect(zone_services.on_warning_published, dispatch_uid="disasters.zones.transfers")
+
+        # --- relief (灾害救助) ---
+        from . import demo_relief, surfaces_relief
+
+        surfaces_relief.register_all()
+        # After the flood event (92) and the zones' households (90).
+        register_generator(demo_relief, order=93)
+        register_module(Module("disaster_relief", _("Disaster relief"), "cash-coin", "relief_application_list",
+                               "disasters.reliefapplication",
+                               also=("relief_standard_list", "relief_disbursement_list", "relief_application_act",
+                                     "relief_objection_add", "relief_objection_handle")), before="plans")

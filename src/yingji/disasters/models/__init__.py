@@ -4,3 +4,12 @@ from .reports import Casualty, DisasterEvent, DisasterReport, ReliefThreshold  #
 
 # --- zones (flood season: danger zones, households, transfers) ---
 from .zones import DangerZone, Household, Transfer, TransferHousehold  # noqa: E402,F401
+
+# --- relief (灾害救助) ---
+from .relief import (  # noqa: E402,F401
+    ReliefApplication,
+    ReliefApplicationEvent,
+    ReliefDisbursement,
+    ReliefObjection,
+    ReliefStandard,
+)
