@@ -99,6 +99,12 @@ OBJECT_PAGES = {
     "danger_zone_detail": "disasters.dangerzone", "danger_zone_edit": "disasters.dangerzone",
     "household_detail": "disasters.household", "household_edit": "disasters.household",
     "zone_transfer_detail": "disasters.transfer", "zone_transfer_confirm": "disasters.transfer",
+    # --- relief ---
+    "relief_standard_detail": "disasters.reliefstandard", "relief_standard_edit": "disasters.reliefstandard",
+    "relief_application_detail": "disasters.reliefapplication",
+    "relief_application_edit": "disasters.reliefapplication",
+    "relief_disbursement_detail": "disasters.reliefdisbursement",
+    "relief_public_notice": "disasters.disasterevent",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -122,6 +128,8 @@ NOT_PAGES = {
     # --- disaster reports ---
     "disaster_event_export",
     "zone_transfer_close",
+    # --- relief ---
+    "relief_application_act", "relief_objection_add", "relief_objection_handle",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",

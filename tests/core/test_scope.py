@@ -96,6 +96,11 @@ API_DETAIL |= {"disasters.disasterevent": "/api/v1/disaster-events/{id}",
                "disasters.disasterreport": "/api/v1/disaster-reports/{id}",
                "disasters.reliefthreshold": "/api/v1/relief-thresholds/{id}"}
 NO_DETAIL_ENDPOINT.add("disasters.transferhousehold")  # read through its transfer: /api/v1/zone-transfers/{id}
+# --- relief ---
+API_DETAIL |= {"disasters.reliefstandard": "/api/v1/relief-standards/{id}",
+               "disasters.reliefapplication": "/api/v1/relief-applications/{id}",
+               "disasters.reliefdisbursement": "/api/v1/relief-disbursements/{id}"}
+NO_DETAIL_ENDPOINT.add("disasters.reliefobjection")  # read through its application: /api/v1/relief-applications/{id}
 
 
 def scoped_models():

@@ -74,6 +74,9 @@ NOT_EDIT_PAGES = {
     "disaster_event_detail", "disaster_report_detail", "relief_threshold_detail", "disaster_event_export",
     # --- disasters: zones (the confirm page fills in a household's state, never an object's saved fields) ---
     "danger_zone_detail", "household_detail", "zone_transfer_detail", "zone_transfer_confirm", "zone_transfer_close",
+    # --- relief (workflow steps and objections are actions; the public notice only shows) ---
+    "relief_standard_detail", "relief_application_detail", "relief_disbursement_detail", "relief_application_act",
+    "relief_objection_add", "relief_objection_handle", "relief_public_notice",
 }
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.

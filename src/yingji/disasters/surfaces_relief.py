@@ -5,7 +5,6 @@ personal-data grant, in the lists, the exports, the detail pages and the API ali
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
 
@@ -16,7 +15,7 @@ from yingji.standards import relief as rules
 from . import filters_relief as filters
 from . import forms_relief as forms
 from .choices_relief import ApplicationState, HouseDamage, ReliefKind
-from .models.relief import ReliefApplication, ReliefDisbursement, ReliefObjection, ReliefStandard
+from .models.relief import ReliefApplication, ReliefDisbursement, ReliefStandard
 from .services import relief as services
 
 

@@ -1,10 +1,5 @@
 """Models of disasters, one module per area; each area appends its import below."""
 # --- disaster reports ---
-from .reports import Casualty, DisasterEvent, DisasterReport, ReliefThreshold  # noqa: E402,F401
-
-# --- zones (flood season: danger zones, households, transfers) ---
-from .zones import DangerZone, Household, Transfer, TransferHousehold  # noqa: E402,F401
-
 # --- relief (灾害救助) ---
 from .relief import (  # noqa: E402,F401
     ReliefApplication,
@@ -13,3 +8,7 @@ from .relief import (  # noqa: E402,F401
     ReliefObjection,
     ReliefStandard,
 )
+from .reports import Casualty, DisasterEvent, DisasterReport, ReliefThreshold  # noqa: E402,F401
+
+# --- zones (flood season: danger zones, households, transfers) ---
+from .zones import DangerZone, Household, Transfer, TransferHousehold  # noqa: E402,F401

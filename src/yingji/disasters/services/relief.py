@@ -126,7 +126,8 @@ def create_application(actor, data: Mapping[str, Any]) -> ReliefApplication:
     fields["created_by"] = actor
     fields.pop("amount", None)
     fields.pop("state", None)
-    app = ReliefApplication(**{k: v for k, v in fields.items() if k in {f.name for f in ReliefApplication._meta.fields}})
+    names = {f.name for f in ReliefApplication._meta.fields}
+    app = ReliefApplication(**{k: v for k, v in fields.items() if k in names})
     _with_amount(app)
     fields["amount"] = app.amount
     try:
