@@ -182,7 +182,7 @@ def test_the_whole_path_with_notice_objections_and_timeline(event, household):
     from yingji.core.models import AuditRecord
 
     assert AuditRecord.objects.filter(object_type="disasters.reliefapplication", object_id=str(app.pk),
-                                      action="transition").count() == 5
+                                      action="transition").count() == 4
 
 
 def test_an_upheld_objection_blocks_approval(event, household):
@@ -462,3 +462,23 @@ def test_demo_has_relief_at_every_step(demo_county):
     assert {S.DISBURSED, S.APPROVED, S.NOTICE, S.APPLIED} <= states
     assert ReliefDisbursement.objects.filter(movement__isnull=False).exists() or not StockBatch.objects.exists()
     assert ReliefObjection.objects.filter(state="dismissed").exists()
+
+
+def test_an_application_past_review_cannot_change_but_an_unchanged_save_is_fine(event, household):
+    app = services.act(_user("township1"), _apply(event, household), "review")
+    assert services.update_application(_user("township1"), app, {"members": app.members}).members == app.members
+    with pytest.raises(Conflict):
+        services.update_application(_user("township1"), app, {"members": app.members + 1})
+
+
+def test_the_form_takes_the_household_details(event, household, web):
+    client = web("township1")
+    response = client.post(reverse("relief_application_create"), {
+        "event": event.pk, "household": household.pk, "kind": "winter_spring", "id_number": _number(88),
+        "damage": "severe", "units": 1, "region_code": "", "head_name": "", "members": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    app = ReliefApplication.objects.get(id_number=_number(88))
+    assert app.head_name == household.head_name and app.members == household.people
+    response = client.post(reverse("relief_application_create"), {
+        "event": event.pk, "kind": "winter_spring", "id_number": "123", "damage": "none", "units": 1})
+    assert response.status_code in (200, 422) and "身份证" in response.content.decode()

@@ -28,3 +28,6 @@ class ReliefApplicationForm(_ServiceForm):
 
         self.fields["event"].queryset = DisasterEvent.objects.for_user(user)
         self.fields["household"].queryset = Household.objects.for_user(user).select_related("zone")
+        # Taken from the household when one is chosen; the service checks them otherwise.
+        for name in ("region_code", "head_name", "members"):
+            self.fields[name].required = False

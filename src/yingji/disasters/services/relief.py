@@ -142,11 +142,12 @@ EDITABLE_STATES = (S.APPLIED, S.RETURNED)
 
 
 def update_application(actor, app: ReliefApplication, data: Mapping[str, Any]) -> ReliefApplication:
-    if app.state not in EDITABLE_STATES:
-        raise Conflict(gettext("Only an application not yet reviewed, or returned, can be changed"))
     fields = _application_fields(actor, data, app)
     fields.pop("amount", None)
     fields.pop("state", None)
+    fields = {k: v for k, v in fields.items() if getattr(app, k, None) != v}
+    if fields and app.state not in EDITABLE_STATES:
+        raise Conflict(gettext("Only an application not yet reviewed, or returned, can be changed"))
     app = update_object(actor, app, fields)
     old = app.amount
     _with_amount(app)
