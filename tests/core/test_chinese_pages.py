@@ -109,6 +109,12 @@ OBJECT_PAGES = {
     "geohazard_point_detail": "disasters.geohazardpoint", "geohazard_point_edit": "disasters.geohazardpoint",
     "geohazard_patrol_detail": "disasters.geopatrol", "geohazard_patrol_edit": "disasters.geopatrol",
     "earthquake_report_detail": "disasters.earthquakereport", "earthquake_report_edit": "disasters.earthquakereport",
+    # --- relief ---
+    "relief_standard_detail": "disasters.reliefstandard", "relief_standard_edit": "disasters.reliefstandard",
+    "relief_application_detail": "disasters.reliefapplication",
+    "relief_application_edit": "disasters.reliefapplication",
+    "relief_disbursement_detail": "disasters.reliefdisbursement",
+    "relief_public_notice": "disasters.disasterevent",
 }
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
@@ -134,6 +140,8 @@ NOT_PAGES = {
     "zone_transfer_close",
     # --- forest fire and geological hazards ---
     "fire_permit_act", "forest_fire_act", "geohazard_point_act", "earthquake_incident",
+    # --- relief ---
+    "relief_application_act", "relief_objection_add", "relief_objection_handle",
 }
 # Argument-less patterns that do not answer an HTML page.
 NOT_HTML = {"logout", "logout_everywhere", "notification_read", "healthz", "liveness",

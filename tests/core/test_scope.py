@@ -99,6 +99,11 @@ NO_DETAIL_ENDPOINT.add("disasters.transferhousehold")  # read through its transf
 # --- flood checks (汛前大排查) ---
 API_DETAIL |= {"disasters.floodcheckround": "/api/v1/flood-check-rounds/{id}",
                "disasters.floodcheckrecord": "/api/v1/flood-check-records/{id}"}
+# --- relief ---
+API_DETAIL |= {"disasters.reliefstandard": "/api/v1/relief-standards/{id}",
+               "disasters.reliefapplication": "/api/v1/relief-applications/{id}",
+               "disasters.reliefdisbursement": "/api/v1/relief-disbursements/{id}"}
+NO_DETAIL_ENDPOINT.add("disasters.reliefobjection")  # read through its application: /api/v1/relief-applications/{id}
 
 
 def scoped_models():

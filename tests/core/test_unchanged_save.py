@@ -78,6 +78,9 @@ NOT_EDIT_PAGES = {
     "forest_area_detail", "forest_checkpoint_detail", "forest_patrol_detail", "fire_permit_detail",
     "fire_violation_detail", "forest_fire_detail", "geohazard_point_detail", "geohazard_patrol_detail",
     "earthquake_report_detail", "fire_permit_act", "forest_fire_act", "geohazard_point_act", "earthquake_incident",
+    # --- relief (workflow steps and objections are actions; the public notice only shows) ---
+    "relief_standard_detail", "relief_application_detail", "relief_disbursement_detail", "relief_application_act",
+    "relief_objection_add", "relief_objection_handle", "relief_public_notice",
 }
 # --- flood checks (汛前大排查): the record page makes a new check; the bulletin and its PDF only show ---
 NOT_EDIT_PAGES |= {"flood_check_round_detail", "flood_check_record_detail", "flood_check_record_new",

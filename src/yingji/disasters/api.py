@@ -138,3 +138,8 @@ router.add_router("", _flood_checks_router)
 from .api_forest import router as _forest_router  # noqa: E402
 
 router.add_router("", _forest_router)
+
+# --- relief (灾害救助) ---
+from .api_relief import router as _relief_router  # noqa: E402
+
+router.add_router("", _relief_router)

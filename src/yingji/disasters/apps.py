@@ -80,3 +80,13 @@ class DisastersConfig(AppConfig):
         register_module(Module("geohazards", _("Geological hazards"), "globe", "geohazard_point_list",
                                "disasters.geohazardpoint",
                                also=("geohazard_patrol_list", "earthquake_report_list")), before="plans")
+        # --- relief (灾害救助) ---
+        from . import demo_relief, surfaces_relief
+
+        surfaces_relief.register_all()
+        # After the flood event (92) and the zones' households (90).
+        register_generator(demo_relief, order=93)
+        register_module(Module("disaster_relief", _("Disaster relief"), "cash-coin", "relief_application_list",
+                               "disasters.reliefapplication",
+                               also=("relief_standard_list", "relief_disbursement_list", "relief_application_act",
+                                     "relief_objection_add", "relief_objection_handle")), before="plans")

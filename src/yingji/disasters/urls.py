@@ -68,3 +68,20 @@ urlpatterns += [
     path("disasters/earthquakes/<int:pk>/incident/", views_forest.quake_incident, name="earthquake_incident"),
     *surface_urls(surfaces_geo.QUAKES, "disasters/earthquakes/"),
 ]
+
+# --- relief (灾害救助) ---
+from . import surfaces_relief, views_relief  # noqa: E402
+
+urlpatterns += [
+    *surface_urls(surfaces_relief.STANDARDS, "disasters/relief/standards/"),
+    path("disasters/relief/applications/<int:pk>/act/", views_relief.application_act,
+         name="relief_application_act"),
+    path("disasters/relief/applications/<int:pk>/objections/", views_relief.objection_add,
+         name="relief_objection_add"),
+    path("disasters/relief/objections/<int:pk>/handle/", views_relief.objection_handle,
+         name="relief_objection_handle"),
+    *surface_urls(surfaces_relief.APPLICATIONS, "disasters/relief/applications/"),
+    *surface_urls(surfaces_relief.DISBURSEMENTS, "disasters/relief/disbursements/"),
+    path("public/relief/", views_relief.public_notice_index, name="relief_public_notice_index"),
+    path("public/relief/<int:pk>/", views_relief.public_notice, name="relief_public_notice"),
+]

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disasters', '0004_forest_geo'),
+        ('disasters', '0005_relief'),
         ('prevention', '0007_programme_steps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

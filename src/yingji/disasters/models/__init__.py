@@ -12,6 +12,14 @@ from .forest import (  # noqa: E402,F401
     ForestPatrol,
 )
 from .geo import EarthquakeReport, GeoHazardPoint, GeoPatrol  # noqa: E402,F401
+# --- relief (灾害救助) ---
+from .relief import (  # noqa: E402,F401
+    ReliefApplication,
+    ReliefApplicationEvent,
+    ReliefDisbursement,
+    ReliefObjection,
+    ReliefStandard,
+)
 from .reports import Casualty, DisasterEvent, DisasterReport, ReliefThreshold  # noqa: E402,F401
 
 # --- zones (flood season: danger zones, households, transfers) ---
