@@ -387,7 +387,7 @@ def test_danger_audit_reads_in_chinese(area):
     from yingji.core.audit import describe_message
 
     forest.set_danger(user("township1"), [area], datetime.date(2026, 7, 1),
-                      {"max_temp_c": 20, "min_humidity_pct": 60, "dry_days": 1, "wind_force": 1})
+                      {"max_temp_c": 10, "min_humidity_pct": 90, "dry_days": 0, "wind_force": 0})
     record = AuditRecord.objects.filter(object_type="disasters.forestarea", object_id=str(area.pk)).latest("id")
     assert record.message == "fire-danger level 1"
     with translation.override("zh-hans"):
