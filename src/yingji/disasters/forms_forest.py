@@ -110,7 +110,7 @@ class ActionForm(forms.Form):
 
 
 class DangerForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     max_temp_c = forms.DecimalField(label=_("Maximum temperature (°C)"), min_value=-60, max_value=60)
     min_humidity_pct = forms.DecimalField(label=_("Minimum relative humidity (%)"), min_value=0, max_value=100)
     dry_days = forms.IntegerField(label=_("Days since the last rain"), min_value=0, max_value=365)
