@@ -410,8 +410,12 @@ GRACE_SECONDS = 60
 
 
 def ends_at(attempt: ExamAttempt) -> datetime.datetime:
-    """When the time allowed runs out (the start plus the paper's minutes)."""
-    return attempt.started_at + datetime.timedelta(minutes=attempt.paper.minutes)
+    """When the time allowed runs out (the start plus the paper's minutes); a start stored at the calendar's end
+    never runs out rather than failing the page."""
+    try:
+        return attempt.started_at + datetime.timedelta(minutes=attempt.paper.minutes)
+    except OverflowError:
+        return datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 
 def seconds_left(attempt: ExamAttempt, now: datetime.datetime | None = None) -> int:
@@ -423,7 +427,7 @@ def seconds_left(attempt: ExamAttempt, now: datetime.datetime | None = None) -> 
 def is_late(attempt: ExamAttempt, now: datetime.datetime | None = None) -> bool:
     """Past the time allowed and the grace: a submission now is refused."""
     now = now or timezone.now()
-    return now > ends_at(attempt) + datetime.timedelta(seconds=GRACE_SECONDS)
+    return now - datetime.timedelta(seconds=GRACE_SECONDS) > ends_at(attempt)
 
 
 def late_message(attempt: ExamAttempt) -> str:
