@@ -58,15 +58,11 @@ def record_new(request, pk: int):
                      reverse("flood_check_round_detail", args=[pk]), status=status)
 
 
-def _bulletin_context(request, check_round) -> dict:
-    return services.bulletin(request.user, check_round)
-
-
 @login_required
 def bulletin(request, pk: int):
     """The round's 通报: progress by township, townships cleared, those named for overdue problems, open problems."""
     check_round = get_for_page(request, FloodCheckRound, pk)
-    context = _bulletin_context(request, check_round)
+    context = services.bulletin(request.user, check_round)
     return render(request, "disasters/flood_check_bulletin.html",
                   {**context, "pdf": pdf.available(), "standalone": False})
 
@@ -78,7 +74,7 @@ def bulletin_pdf(request, pk: int):
         messages.error(request, _("PDF output is not available on this server; print the page instead."))
         return redirect("flood_check_bulletin", pk)
     html = render_to_string("disasters/flood_check_bulletin_print.html",
-                            {**_bulletin_context(request, check_round), "for_pdf": True}, request)
+                            {**services.bulletin(request.user, check_round), "for_pdf": True}, request)
     response = HttpResponse(pdf.render(html, BULLETIN_CSS, Path(__file__).parent), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="pre-flood-check-bulletin-{check_round.pk}.pdf"'
     return response

@@ -205,8 +205,8 @@ def progress(user, check_round: FloodCheckRound, now: datetime.datetime | None =
     """Rows by township (and the total) of the round in ``user``'s scope; see the module's definitions."""
     now = now or timezone.now()
     scope = user.scope_region_code or ""
-    townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=check_round.region_code[:9]
-                                           if len(check_round.region_code) >= 9 else check_round.region_code)
+    # A county round covers every township, a township's round (or a village's code, cut to 9) its own.
+    townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=check_round.region_code[:9])
                      .filter(Q(code__startswith=scope) | Q(code__in=policy.region_ancestors(scope)))
                      .order_by("code"))
     keys = ("places", "checked", "records", "with_problems", "found", "closed", "open", "overdue", "major")
