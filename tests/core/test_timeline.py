@@ -16,7 +16,8 @@ from yingji.core.timeline import AppendOnly, TimelineEvent
 EXPECTED = {"incidents.incidentevent", "prevention.hazardevent", "monitoring.alarmevent", "warnings.warningevent",
             "resources.shelterevent", "enforcement.caseevent", "enforcement.orderevent",
             "enforcement.inspectionevent",
-            "preparedness.drillproblemevent"}  # --- drills ---
+            "preparedness.drillproblemevent",  # --- drills ---
+            "disasters.reliefapplicationevent"}
 BASE_COLUMNS = {"time", "actor", "actor_name", "kind", "note", "params"}
 
 

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS, Id, InSchema, ShortText, Text
+from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, ShortText, Text
 from yingji.core.crud import Crud, Output, patch_of
 from yingji.core.errors import NotAllowed
 from yingji.prevention.models import Hazard
@@ -39,8 +39,8 @@ class FloodCheckRoundIn(InSchema):
     title: ShortText(200, 1)
     region_code: ShortText(12, 6) | None = None
     basis: ShortText(300) = ""
-    starts_on: datetime.date
-    ends_on: datetime.date
+    starts_on: Date
+    ends_on: Date
     rectify_days: int = Field(default=15, ge=1, le=365)
     description: Text = ""
 
@@ -84,7 +84,7 @@ class FloodFindingIn(InSchema):
 
 class FloodCheckRecordIn(InSchema):
     place_id: Id
-    checked_on: datetime.date
+    checked_on: Date
     checked_by_unit: ShortText(200, 1)
     checkers: ShortText(200, 1)
     result: Literal[tuple(CheckResult.values())]  # type: ignore[valid-type]
@@ -135,7 +135,7 @@ def flood_check_progress(request, id: Id):
 
 class FloodCheckPressIn(InSchema):
     hazard_id: Id
-    deadline: datetime.datetime
+    deadline: DateTime
 
 
 class FloodCheckOrderOut(Schema):

@@ -727,7 +727,7 @@ class ShelterIn(InSchema):
     address: ShortText(200) = ""
     lat: Lat | None = None
     lon: Lon | None = None
-    standardised_on: datetime.date | None = None
+    standardised_on: Date | None = None
     video_url: Annotated[str, Field(max_length=300)] = ""
 
 
