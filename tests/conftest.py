@@ -1,13 +1,18 @@
 """Shared fixtures. The demo county is loaded once into the test database and every test runs inside a
-transaction that is rolled back, so tests see the same deterministic county."""
+transaction that is rolled back, so tests see the same deterministic county. A transactional test (a live server,
+threads) commits: instead of Django's flush after it, the county is put back from a snapshot taken after the load."""
 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, TransactionTestCase
 
 from yingji.core import demo
 from yingji.core.models import Region, User
+
+from .snapshot import Snapshot
+
+_SNAPSHOT = Snapshot()
 
 
 @pytest.fixture(scope="session")
@@ -15,6 +20,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not demo.is_loaded():
             demo.load_demo()
+        _SNAPSHOT.take()
+
+
+def _restore_instead_of_flush(original):
+    """A transactional test (a live server, threads) commits; Django flushes every table after it. With the
+    snapshot taken, putting the county back replaces that flush (it empties every table itself)."""
+
+    def teardown(self):
+        if _SNAPSHOT.taken and set(self._databases_names(include_mirrors=False)) <= {"default"}:
+            _SNAPSHOT.restore()
+        else:
+            original(self)
+
+    return teardown
+
+
+TransactionTestCase._fixture_teardown = _restore_instead_of_flush(TransactionTestCase._fixture_teardown)
 
 
 @pytest.fixture(autouse=True)
