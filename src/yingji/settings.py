@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "yingji.enforcement",
     "yingji.preparedness",
     "yingji.disasters",
+    "yingji.statistics",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("yingji.enforcement.urls")),
     path("", include("yingji.preparedness.urls")),
     path("", include("yingji.disasters.urls")),
+    path("", include("yingji.statistics.urls")),
 ]
 
 handler400 = "yingji.core.errorpages.bad_request"

@@ -156,6 +156,9 @@ OBJECT_PAGES |= {"flood_check_round_detail": "disasters.floodcheckround",
                  "flood_check_bulletin": "disasters.floodcheckround",
                  "flood_check_record_detail": "disasters.floodcheckrecord"}
 NOT_PAGES |= {"flood_check_bulletin_pdf", "flood_check_press"}
+# --- annual statistics ---
+OBJECT_PAGES |= {"historical_figure_detail": "statistics.historicalfigure",
+                 "historical_figure_edit": "statistics.historicalfigure"}
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

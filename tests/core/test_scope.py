@@ -74,6 +74,7 @@ API_DETAIL = {
     "disasters.household": "/api/v1/danger-zone-households/{id}",
     "disasters.transfer": "/api/v1/zone-transfers/{id}",
 }
+API_DETAIL["statistics.historicalfigure"] = "/api/v1/statistics/historical-figures/{id}"  # --- statistics ---
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
 NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries
 NO_DETAIL_ENDPOINT |= {"resources.stockmovement", "resources.reservestandard"}  # read through /stock, their lists

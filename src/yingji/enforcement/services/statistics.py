@@ -271,14 +271,7 @@ def summary(user, year, **filters) -> dict:
     sources = _sources(user, f)
     plan = _plan_groups(user, f)
     result: dict = {"year": f["year"], "filters": {k: f[k] for k in ("township", "industry", "officer")},
-                    "figures": dict(FIGURES)}
-    totals = merge_groups([{None: qs.aggregate(**aggregates)} for qs, _d, _o, aggregates in sources]
-                          + [{None: {"plan_visits": sum(v["plan_visits"] for v in plan.get("month", {}).values())}}])
-    total = totals[None]
-    if f["officer"]:
-        total["plan_visits"] = 0
-    result["totals"] = {**total, "done_rate": rate(total["inspections_done"], total["plan_visits"]),
-                        "rectified_rate": rate(total["hazards_rectified"], total["hazards_found"])}
+                    "figures": dict(FIGURES), "totals": _totals(sources, plan, f)}
     for dimension in DIMENSIONS:
         groups = [_grouped(qs, _key(dimension, date_field, officer_path), aggregates)
                   for qs, date_field, officer_path, aggregates in sources]
@@ -290,6 +283,23 @@ def summary(user, year, **filters) -> dict:
     result["documents_by_kind"] = [{"kind": kind, "label": str(DocumentKind.label(kind)),
                                     "count": by_kind.get(kind, 0)} for kind in DocumentKind.values()]
     return result
+
+
+def _totals(sources: list[tuple], plan: dict, f: dict) -> dict:
+    planned = sum(v["plan_visits"] for v in plan.get("month", {}).values())
+    total = merge_groups([{None: qs.aggregate(**aggregates)} for qs, _d, _o, aggregates in sources]
+                         + [{None: {"plan_visits": planned}}])[None]
+    if f["officer"]:
+        total["plan_visits"] = 0
+    return {**total, "done_rate": rate(total["inspections_done"], total["plan_visits"]),
+            "rectified_rate": rate(total["hazards_rectified"], total["hazards_found"])}
+
+
+def totals(user, year, **filters) -> dict:
+    """The ``totals`` of :func:`summary` alone (no breakdowns): what the annual statistics read."""
+    check_access(user)
+    f = clean_filters(year, **filters)
+    return _totals(_sources(user, f), _plan_groups(user, f), f)
 
 
 def table(data: dict, dimension: str) -> tuple[list[str], list[list]]:

@@ -1,0 +1,216 @@
+"""The annual report (年度统计): the year's figures beside the four years before it, by township, with the figures
+entered by hand for years before the platform shown apart; and its exports (Excel, Word, PDF)."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from . import annual
+from .choices import Indicator, flat
+from .models import HistoricalFigure
+
+YEARS = 5
+#: The title of each section of the annual answer (translated when shown).
+SECTION_TITLES = {
+    "teams": N_("Rescue teams"), "drills": N_("Drills"), "training": N_("Training"),
+    "publicity": N_("Publicity and education"), "inspections": N_("Inspections"), "hazards": N_("Hazards"),
+    "enforcement": N_("Administrative enforcement"), "incidents": N_("Incidents"), "warnings": N_("Warnings"),
+    "alarms": N_("Monitoring alarms"), "shelters": N_("Emergency shelters"),
+}
+#: The figures of the by-township table.
+TOWNSHIP_INDICATORS = ("drills.count", "training.trainees", "publicity.events", "hazards.found", "hazards.closed",
+                       "incidents.count", "warnings.published", "teams.count", "shelters.capacity")
+
+
+def section_title(key: str) -> str:
+    return _(SECTION_TITLES[key])
+
+
+def indicators_of(section: str) -> list[str]:
+    return [key for key in Indicator.values() if key.split(".")[0] == section]
+
+
+def build(user, year=None, region=None) -> dict:
+    """``{year, region_code, region_name, answer, years, sections: [{key, title, rows: [{indicator, label,
+    cells: [{computed, entered}]}]}], townships: {headers, rows, county_level, total}}``."""
+    answer = annual.compute(user, year, region)
+    year, region = answer["year"], answer["region_code"]
+    years = list(range(year - YEARS + 1, year + 1))
+    computed = {y: (flat(answer) if y == year else flat(annual.figures(user, y, region))) for y in years}
+    entered: dict[tuple[int, str], int] = {
+        (y, indicator): value for y, indicator, value in HistoricalFigure.objects.filter(
+            region_code=region, year__in=years).values_list("year", "indicator", "value")}
+    sections = []
+    for key in annual.SECTIONS:
+        rows = [{"indicator": indicator, "label": Indicator.label(indicator),
+                 "cells": [{"year": y, "computed": computed[y][indicator], "entered": entered.get((y, indicator))}
+                           for y in years]}
+                for indicator in indicators_of(key)]
+        sections.append({"key": key, "title": section_title(key), "rows": rows,
+                         "available": answer[key] is not None})
+    return {"year": year, "region_code": region, "region_name": answer["region_name"], "answer": answer,
+            "years": years, "sections": sections, "townships": township_table(user, year, region),
+            "has_entered": bool(entered)}
+
+
+def township_table(user, year: int, region: str) -> dict:
+    """The year's main figures of each township of ``region``; the county's own records (held at county level)
+    in a row of their own, so that the rows add up to the region's total."""
+    headers = [_("Township")] + [Indicator.label(i) for i in TOWNSHIP_INDICATORS]
+    places = annual.townships(user, region)
+    if len(region) > annual.TOWNSHIP or not places:
+        return {"headers": headers, "rows": [], "county_level": None, "total": None}
+    sections = sorted({indicator.split(".")[0] for indicator in TOWNSHIP_INDICATORS})
+    rows = []
+    for code, name in places:
+        values = flat(annual.figures(user, year, code, sections))
+        rows.append({"code": code, "name": name, "values": [values[i] for i in TOWNSHIP_INDICATORS]})
+    total = flat(annual.figures(user, year, region, sections))
+    total_values = [total[i] for i in TOWNSHIP_INDICATORS]
+    county_level = None
+    if len(region) < annual.TOWNSHIP:
+        county_level = [t - sum(r["values"][n] or 0 for r in rows) if t is not None else None
+                        for n, t in enumerate(total_values)]
+    return {"headers": headers, "rows": rows, "county_level": county_level, "total": total_values}
+
+
+def cell_text(cell: dict) -> str:
+    """A five-year cell as text: the computed figure; an entered one beside it, marked."""
+    parts = []
+    if cell["computed"] is not None and not (cell["computed"] == 0 and cell["entered"] is not None):
+        parts.append(f"{cell['computed']:,}")
+    if cell["entered"] is not None:
+        parts.append(_("%(value)s (entered)") % {"value": f"{cell['entered']:,}"})
+    return " / ".join(parts) or "—"
+
+
+def sheets(report: dict) -> list[dict]:
+    """One sheet per section (the five years side by side), then the townships."""
+    out = []
+    for section in report["sections"]:
+        out.append({"title": section["title"], "headers": [_("Indicator"), *[str(y) for y in report["years"]]],
+                    "rows": [[row["label"], *[_plain(c) for c in row["cells"]]] for row in section["rows"]]})
+    towns = report["townships"]
+    if towns["rows"]:
+        rows = [[r["name"], *r["values"]] for r in towns["rows"]]
+        if towns["county_level"] is not None:
+            rows.append([_("County level"), *towns["county_level"]])
+        rows.append([_("Total"), *towns["total"]])
+        out.append({"title": _("By township"), "headers": towns["headers"], "rows": rows})
+    return out
+
+
+def _plain(cell: dict):
+    """A number where the cell holds only a computed figure (so a spreadsheet can sum it), else the marked text."""
+    if cell["entered"] is None:
+        return cell["computed"]
+    return cell_text(cell)
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def numeral(n: int) -> str:
+    """1 → 一, 11 → 十一 (the numbering of a government document's sections)."""
+    if n <= 10:
+        return NUMERALS[n - 1]
+    return "十" + NUMERALS[n - 11] if n < 20 else str(n)
+
+
+def summary_sentences(report: dict) -> dict[str, str]:
+    """One drafted sentence per section from the year's figures, for staff to edit in the document."""
+    a, y = report["answer"], report["year"]
+    s: dict[str, str] = {}
+    s["teams"] = _("The region has %(count)s rescue teams with %(headcount)s members.") % a["teams"]
+    s["drills"] = _("%(count)s drills were held in %(year)s with %(participants)s participants.") % {
+        **a["drills"], "year": y}
+    s["training"] = _("%(sessions)s training sessions trained %(trainees)s people.") % a["training"]
+    s["publicity"] = _("%(events)s publicity activities reached %(participants)s people; %(materials)s materials "
+                       "were handed out.") % a["publicity"]
+    if a["inspections"] is not None:
+        s["inspections"] = _("%(done)s inspections were done against %(planned)s planned visits.") % a["inspections"]
+    s["hazards"] = _("%(found)s hazards were found, %(closed)s of them are closed; %(major)s were major and "
+                     "%(overdue)s are overdue.") % a["hazards"]
+    if a["enforcement"] is not None:
+        s["enforcement"] = _("%(cases)s penalty cases were filed; fines of %(fines_yuan)s yuan were decided.") % (
+            a["enforcement"])
+    s["incidents"] = _("%(count)s incidents occurred, with %(deaths)s deaths.") % a["incidents"]
+    s["warnings"] = _("%(published)s warnings were published to %(recipients)s recipients, %(confirmed)s of whom "
+                      "confirmed.") % a["warnings"]
+    s["alarms"] = _("Monitoring raised %(count)s alarms.") % a["alarms"]
+    s["shelters"] = _("%(count)s emergency shelters can take %(capacity)s people.") % a["shelters"]
+    return s
+
+
+def title(report: dict) -> str:
+    return _("%(region)s emergency management statistics %(year)s") % {"region": report["region_name"],
+                                                                       "year": report["year"]}
+
+
+def docx_bytes(report: dict) -> bytes:
+    """The report as a Word document laid out as a government work summary: the title, numbered sections each
+    with its drafted sentence and its five-year table, then the townships."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "FangSong"
+    style.font.size = Pt(12)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(title(report))
+    run.bold = True
+    run.font.size = Pt(18)
+    run.font.name = "SimHei"
+    run.element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
+    sentences = summary_sentences(report)
+    number = 0
+    for section in report["sections"]:
+        if not section["available"]:
+            continue
+        number += 1
+        document.add_heading(f"{numeral(number)}、{section['title']}", level=2)
+        if section["key"] in sentences:
+            document.add_paragraph(sentences[section["key"]])
+        _table(document, [_("Indicator"), *[str(y) for y in report["years"]]],
+               [[row["label"], *[cell_text(c) for c in row["cells"]]] for row in section["rows"]])
+    towns = report["townships"]
+    if towns["rows"]:
+        number += 1
+        document.add_heading(f"{numeral(number)}、{_('By township')}", level=2)
+        rows = [[r["name"], *[_num(v) for v in r["values"]]] for r in towns["rows"]]
+        if towns["county_level"] is not None:
+            rows.append([_("County level"), *[_num(v) for v in towns["county_level"]]])
+        rows.append([_("Total"), *[_num(v) for v in towns["total"]]])
+        _table(document, towns["headers"], rows)
+    if report["has_entered"]:
+        document.add_paragraph(_("Figures marked “entered” were entered by hand from the bureau's reports of years "
+                                 "before the platform; they are not computed from records."))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _num(value) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def _table(document, headers: list, rows: list[list]) -> None:
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = str(text)
+        for paragraph in cell.paragraphs:
+            for run in paragraph.runs:
+                run.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = str(value)
