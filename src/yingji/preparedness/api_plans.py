@@ -30,6 +30,9 @@ from .choices_plans import EvaluationConclusion, ReviewConclusion
 from .services import plans as services
 
 router = Router(tags=["plans"])
+#: ``/plans/coverage`` is mounted ahead of the incidents router (``yingji.api``), whose ``/plans/{id}`` would
+#: otherwise take the path.
+coverage_router = Router(tags=["plans"])
 TAGS = ["plans"]
 Text = ShortText(5000)
 
@@ -68,33 +71,33 @@ class PlanDocumentIn(InSchema):
     owner: Id | None = None
 
 
-class CoverageCellOut(Schema):
+class PlanCoverageCellOut(Schema):
     doc_kind: str
     status: str
     plan_id: int | None
 
 
-class CoverageRowOut(Schema):
+class PlanCoverageRowOut(Schema):
     unit_type: str
     name: str
     region_code: str
     complete: bool
-    required: list[CoverageCellOut]
+    required: list[PlanCoverageCellOut]
 
 
-class CoverageTotalOut(Schema):
+class PlanCoverageTotalOut(Schema):
     units: int
     complete: int
 
 
-class CoverageOut(Schema):
+class PlanCoverageOut(Schema):
     today: datetime.date
-    totals: dict[str, CoverageTotalOut]
-    rows: list[CoverageRowOut]
-    gaps: list[CoverageRowOut]
+    totals: dict[str, PlanCoverageTotalOut]
+    rows: list[PlanCoverageRowOut]
+    gaps: list[PlanCoverageRowOut]
 
 
-@router.get("/plans/coverage", response={200: CoverageOut, **ERRORS}, tags=TAGS,
+@coverage_router.get("/plans/coverage", response={200: PlanCoverageOut, **ERRORS}, tags=TAGS,
             summary="Obliged townships, departments and enterprises: a current plan of each required kind?")
 def plan_coverage(request):
     """Townships (总体应急预案), 安委会 member units (部门应急预案) and enterprises of the unit kinds the 办法 obliges
@@ -112,21 +115,21 @@ def plan_coverage(request):
             "rows": [row(r) for r in result["rows"]], "gaps": [row(r) for r in result["gaps"]]}
 
 
-class ChecklistItemOut(Schema):
+class PlanChecklistItemOut(Schema):
     key: str
     label: str
     basis: str
     verified: bool
 
 
-class ChecklistParams(Schema):
+class PlanChecklistParams(Schema):
     kind: Literal[tuple(rules.UNIT_PLAN_KINDS)] = "comprehensive"  # type: ignore[valid-type]
     review_required: bool = True
 
 
-@router.get("/plan-filing-checklist", response={200: list[ChecklistItemOut], **ERRORS}, tags=TAGS,
+@router.get("/plan-filing-checklist", response={200: list[PlanChecklistItemOut], **ERRORS}, tags=TAGS,
             summary="The filing completeness checklist of a plan kind (办法 第二十六条, GB/T 29639-2020)")
-def plan_filing_checklist(request, params: Query[ChecklistParams]):
+def plan_filing_checklist(request, params: Query[PlanChecklistParams]):
     policy.require(request.auth, "view", Plan)
     return rules.filing_checklist(params.kind, review_required=params.review_required)
 
@@ -138,21 +141,21 @@ def create_plan_document(request, payload: PlanDocumentIn):
     return Status(201, PLAN_OUTPUT(PLANS.get(request.auth, plan.pk), None, detail=True))
 
 
-class PlanTransitionIn(InSchema):
+class PlanLifecycleTransitionIn(InSchema):
     action: ShortText(32, 1)
     note: Text = ""
     reason: Text = ""
     published_on: Date | None = None
 
 
-def _act_on_plan(user, plan, payload: PlanTransitionIn):
+def _act_on_plan(user, plan, payload: PlanLifecycleTransitionIn):
     data = payload.model_dump(exclude_none=True)
     return services.act_on_plan(user, plan, data.pop("action"), data)
 
 
 (Crud(router, PLANS, "/plans", out=PlanDocumentOut, output=PLAN_OUTPUT, module=__name__, tags=TAGS)
  .transitions("act_on_plan", allowed_name="list_plan_transitions", workflow=services.PLAN_WORKFLOW,
-              body=PlanTransitionIn, act=_act_on_plan,
+              body=PlanLifecycleTransitionIn, act=_act_on_plan,
               summary="Take a plan life-cycle action (submit for review, back to drafting, publish, start evaluation)"))
 
 
@@ -192,7 +195,7 @@ def _files(version) -> list[int]:
 # --- reviews -----------------------------------------------------------------------------------------------------
 
 
-class OpinionOut(Schema):
+class PlanReviewOpinionOut(Schema):
     expert_id: int
     expert_name: str
     opinion: str
@@ -208,10 +211,10 @@ class PlanReviewOut(Schema):
     date: datetime.date
     conclusion: str
     summary: str
-    opinions: list[OpinionOut]
+    opinions: list[PlanReviewOpinionOut]
 
 
-class OpinionIn(InSchema):
+class PlanReviewOpinionIn(InSchema):
     expert: Id
     opinion: ShortText(5000, 1)
     agrees: bool = True
@@ -222,7 +225,7 @@ class PlanReviewIn(InSchema):
     date: Date
     conclusion: Literal[tuple(ReviewConclusion.values())]  # type: ignore[valid-type]
     summary: Text = ""
-    opinions: list[OpinionIn] = Field(min_length=1, max_length=50)
+    opinions: list[PlanReviewOpinionIn] = Field(min_length=1, max_length=50)
 
 
 def _opinions(review) -> list[dict]:
@@ -262,14 +265,14 @@ class PlanFilingIn(InSchema):
     checklist: list[ShortText(64, 1)] = Field(default_factory=list, max_length=100)
 
 
-class FilingTransitionIn(InSchema):
+class PlanFilingTransitionIn(InSchema):
     action: ShortText(16, 1)
     note: Text = ""
     reason: Text = ""
     checklist: list[ShortText(64, 1)] | None = Field(None, max_length=100)
 
 
-def _act_on_filing(user, filing, payload: FilingTransitionIn):
+def _act_on_filing(user, filing, payload: PlanFilingTransitionIn):
     data = payload.model_dump(exclude_none=True)
     return services.act_on_filing(user, filing, data.pop("action"), data)
 
@@ -282,7 +285,7 @@ def _act_on_filing(user, filing, payload: FilingTransitionIn):
  .create("create_plan_filing", write=lambda user, p: services.submit_filing(user, p.model_dump()),
          summary="File a published enterprise plan with the bureau (the enterprise), declaring the checklist items")
  .transitions("act_on_plan_filing", allowed_name="list_plan_filing_transitions",
-              workflow=services.FILING_WORKFLOW, body=FilingTransitionIn, act=_act_on_filing,
+              workflow=services.FILING_WORKFLOW, body=PlanFilingTransitionIn, act=_act_on_filing,
               summary="Receive (receipt number issued, plan filed), return with the reason, or resubmit a filing"))
 
 
