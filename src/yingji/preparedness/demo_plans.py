@@ -3,10 +3,8 @@
 - Each demo township's 突发事件总体应急预案, published in 2023/2024; department plans of a few safety-committee
   member units; enterprise 综合应急预案 for the first demo enterprises: most filed with the bureau (receipt numbers
   ``410481-<year>-<serial>``), one published whose filing was returned for missing materials, one still being
-  drafted;
-  twelve high-risk enterprises with their full set (综合、专项、现场处置) filed; the steel works (a major hazard
-  source) keeps a comprehensive and a special plan but no on-site
-  procedure yet (a coverage gap).
+  drafted; twelve high-risk enterprises with their full set (综合、专项、现场处置) filed; the steel works (a major
+  hazard source) keeps a comprehensive and a special plan but no on-site procedure yet (a coverage gap).
 - Every published plan has its document (version 1) and the expert review that passed it; plans three years old
   were evaluated in 2026 and kept in force, except the county's road-traffic plan, whose evaluation is overdue;
   the flood-control plan was evaluated and is being revised (更新防汛防台应急预案), the forest-fire plan was revised
