@@ -11,6 +11,7 @@ from yingji.enterprises.api import router as enterprises_router
 from yingji.incidents.api import router as incidents_router
 from yingji.monitoring.api import router as monitoring_router
 from yingji.preparedness.api import router as preparedness_router
+from yingji.preparedness.api_plans import coverage_router as plan_coverage_router
 from yingji.prevention.api import router as prevention_router
 from yingji.resources.api import router as resources_router
 from yingji.statistics.api import router as statistics_router
@@ -33,6 +34,7 @@ api.add_router("", core_router)
 api.add_router("", enterprises_router)
 api.add_router("", prevention_router)
 api.add_router("", duty_router)
+api.add_router("", plan_coverage_router)  # before incidents: its /plans/{id} would take /plans/coverage
 api.add_router("", incidents_router)
 api.add_router("", resources_router)
 api.add_router("", monitoring_router)

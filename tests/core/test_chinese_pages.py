@@ -159,6 +159,11 @@ NOT_PAGES |= {"flood_check_bulletin_pdf", "flood_check_press"}
 # --- annual statistics ---
 OBJECT_PAGES |= {"historical_figure_detail": "statistics.historicalfigure",
                  "historical_figure_edit": "statistics.historicalfigure"}
+# --- plans (plan documents) ---
+OBJECT_PAGES |= {"plan_version_detail": "preparedness.planversion", "plan_review_detail": "preparedness.planreview",
+                 "plan_filing_detail": "preparedness.planfiling",
+                 "plan_evaluation_detail": "preparedness.planevaluation"}
+NOT_PAGES |= {"plan_act", "plan_version_file", "plan_filing_act"}
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

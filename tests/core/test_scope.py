@@ -105,6 +105,11 @@ API_DETAIL |= {"disasters.reliefstandard": "/api/v1/relief-standards/{id}",
                "disasters.reliefapplication": "/api/v1/relief-applications/{id}",
                "disasters.reliefdisbursement": "/api/v1/relief-disbursements/{id}"}
 NO_DETAIL_ENDPOINT.add("disasters.reliefobjection")  # read through its application: /api/v1/relief-applications/{id}
+# --- plans (plan documents) ---
+API_DETAIL |= {"preparedness.planversion": "/api/v1/plan-versions/{id}",
+               "preparedness.planreview": "/api/v1/plan-reviews/{id}",
+               "preparedness.planfiling": "/api/v1/plan-filings/{id}",
+               "preparedness.planevaluation": "/api/v1/plan-evaluations/{id}"}
 
 
 def scoped_models():

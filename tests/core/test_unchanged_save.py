@@ -87,6 +87,9 @@ NOT_EDIT_PAGES |= {"flood_check_round_detail", "flood_check_record_detail", "flo
                    "flood_check_bulletin", "flood_check_bulletin_pdf", "flood_check_press"}
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.
+# --- plans (plan documents: records kept as written; actions are POST endpoints) ---
+NOT_EDIT_PAGES |= {"plan_version_detail", "plan_review_detail", "plan_filing_detail", "plan_evaluation_detail",
+                   "plan_act", "plan_version_file", "plan_filing_act"}
 USERS = ["admin", "section", "duty", "inspector", "commander", "approver", "township1", "grid1", "enterprise1"]
 
 

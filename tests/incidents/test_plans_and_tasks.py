@@ -126,7 +126,10 @@ def test_plans_api_and_demo(api, demo_county):
     # The county's overall plan and one special plan per HQ (townships and departments add their own plans).
     assert sum(1 for p in county if p["hq_id"]) == 11
     assert any(p["kind"] == "overall" for p in county)
-    assert_error_shape(api("enterprise1").get("/api/v1/plans"), 403)
+    # An enterprise account sees its own enterprise's plans only (issue 15 §1), never the county's.
+    own = api("enterprise1")
+    items = own.get("/api/v1/plans", limit=100).json()["items"]
+    assert items and {p["enterprise_id"] for p in items} == {own.user.enterprise_id}
     township = api("township1").get("/api/v1/plans", limit=100).json()["items"]
     assert all(p["region_code"].startswith(demo_county["township"]) for p in township)  # county plans are the county's
 

@@ -539,6 +539,16 @@ class PlanOut(Schema):
     hq_id: int | None
     standard_tasks: list[dict]
     is_active: bool
+    # --- the document's life cycle (preparedness: versions, reviews, filings, evaluations) ---
+    level: str = ""
+    doc_kind: str = ""
+    owner_id: int | None = None
+    enterprise_id: int | None = None
+    state: str = ""
+    version: int = 0
+    doc_version: int = 0
+    published_on: datetime.date | None = None
+    last_evaluated_on: datetime.date | None = None
 
 
 class PlanCondition(InSchema):

@@ -184,9 +184,12 @@ class IncidentEvent(TimelineEvent):
         return f"{self.time:%Y-%m-%d %H:%M} {self.kind} {self.incident_id}"
 
 
-class Plan(Scoped):
+class Plan(Scoped, Versioned):
     """An emergency plan (应急预案): the incident types it covers, its activation conditions per response level
-    (data, see ``plans.evaluate``), the command HQ it stands up and its standard task list."""
+    (data, see ``plans.evaluate``), the command HQ it stands up and its standard task list.
+
+    Its life cycle (``state``) moves only through ``preparedness.services.plans.PLAN_WORKFLOW`` (compare-and-swap on
+    ``version``); an enterprise's plans belong to that enterprise (an enterprise account sees only its own)."""
 
     region_code = models.CharField(_("region code"), max_length=12, db_index=True, validators=[region_code_validator])
     name = models.CharField(_("name"), max_length=200)
@@ -213,8 +216,10 @@ class Plan(Scoped):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     last_evaluated_on = models.DateField(_("last evaluated on"), null=True, blank=True)
 
+    SCOPE_ENTERPRISE_FIELD = "enterprise"
     GRANTS = {role: {"view"} for role in STAFF_ROLES} | {Role.ADMIN: {"view", "add", "change"},
-                                                          Role.SECTION_STAFF: {"view", "add", "change"}}
+                                                          Role.SECTION_STAFF: {"view", "add", "change"},
+                                                          Role.ENTERPRISE_USER: {"view"}}
 
     class Meta:
         ordering = ["region_code", "name"]

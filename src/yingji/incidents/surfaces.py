@@ -11,7 +11,7 @@ from yingji.core.surfaces import Badge, Column, Computed, Region, Surface, regis
 
 from . import filters, services
 from . import plans as plans_module
-from .choices import PlanKind, ResponseLevel, event_type_label
+from .choices import PlanDocKind, PlanKind, PlanLevel, PlanState, ResponseLevel, event_type_label
 from .models import Plan
 
 
@@ -27,13 +27,17 @@ PLANS = Surface(
     subtitle=_l("The incident types each plan covers, its activation conditions per response level, the "
                 "headquarters it stands up and its standard tasks."),
     filterset=filters.PlanFilterSet, create=services.create_plan, update=services.update_plan,
-    queryset=lambda: Plan.objects.select_related("hq"),
+    queryset=lambda: Plan.objects.select_related("hq", "enterprise"),
     columns=[
         Column("name", _l("Name")), Badge("kind", _l("Kind"), PlanKind), Region(),
         Computed("event_types", _l("Incident types covered"),
                  lambda plan: "、".join(str(event_type_label(k)) for k in plan.event_types or ()), table=False),
         Computed("conditions", _l("Activation conditions"), _conditions, table=False),
         Column("hq", _l("Command headquarters"), export_path="hq.name"), Column("is_active", _l("In force")),
+        Badge("level", _l("Plan level"), PlanLevel, table=False), Badge("doc_kind", _l("Document kind"), PlanDocKind),
+        Badge("state", _l("Life-cycle state"), PlanState),
+        Column("enterprise", _l("Enterprise"), link="enterprise", export_path="enterprise.name", table=False),
+        Column("published_on", _l("Published on"), table=False),
     ],
     list_context=lambda request: {"table_id": "yj-plan-table"},
 )

@@ -358,14 +358,21 @@ def task_act(request, pk: int, action: str):
 
 # --- plans ---------------------------------------------------------------------------------------------------
 
+#: Panels other apps add to a plan's page: ``(template, context(request, plan) -> dict | None)`` (preparedness
+#: adds the document life cycle); a panel whose context is None is left out.
+PLAN_PANELS: list[tuple[str, object]] = []
+
+
 @login_required
 def plan_detail(request, pk: int):
-    plan = _get(request, Plan, pk, queryset=Plan.objects.select_related("hq"))
+    plan = _get(request, Plan, pk, queryset=Plan.objects.select_related("hq", "enterprise", "owner"))
     conditions = [(level, [plans_module.describe_condition(c) for c in plan.conditions.get(level, [])])
                   for level in ResponseLevel.ORDER if plan.conditions.get(level)]
+    panels = [(template, context) for template, build in PLAN_PANELS
+              if (context := build(request, plan)) is not None]
     return render(request, "incidents/plan_detail.html", {
         "plan": plan, "event_type_names": [event_type_label(k) for k in plan.event_types], "conditions": conditions,
-        "can_change": policy.can(request.user, "change", Plan)})
+        "can_change": policy.can(request.user, "change", Plan) and not plan.enterprise_id, "panels": panels})
 
 
 def _plan_form_page(request, form, plan=None, status=200):

@@ -30,3 +30,8 @@ router.add_router("", api_officer_training.router)
 from . import api_exam_time  # noqa: E402
 
 router.add_router("", api_exam_time.router)
+
+# --- plans (api_plans.py) ---
+from . import api_plans  # noqa: E402
+
+router.add_router("", api_plans.router)

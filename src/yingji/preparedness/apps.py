@@ -65,6 +65,20 @@ class PreparednessConfig(AppConfig):
         from . import archive as plan_archive
 
         plan_archive.register()
+        from yingji.incidents import views as incident_views
+
+        from . import surfaces_plans
+        from .services import plans as plan_services
+
+        surfaces_plans.register_all()
+        entry = ("preparedness/includes/plan_lifecycle.html", surfaces_plans.plan_panel)
+        if entry not in incident_views.PLAN_PANELS:
+            incident_views.PLAN_PANELS.append(entry)
+        register_module(Module("plan_documents", _("Plan life cycle"), "file-earmark-check", "plan_coverage",
+                               "incidents.plan",
+                               also=("plan_version_list", "plan_review_list", "plan_filing_list",
+                                     "plan_evaluation_list", "plan_document_create")), before="regions")
+        statistics.register("plans", _("Emergency plans"), plan_services.figures, model="incidents.plan")
 
         # --- drills and training statistics, officers' training days (statistics_sections.py) ---
         from . import statistics_sections

@@ -58,3 +58,20 @@ from . import views_officer_training  # noqa: E402
 urlpatterns += [
     path("preparedness/training/officers/", views_officer_training.officer_training, name="training_officers"),
 ]
+
+# --- plans (plan documents: versions, reviews, filings, evaluations, coverage) ---
+from . import surfaces_plans, views_plans  # noqa: E402
+
+urlpatterns += [
+    path("preparedness/plans/new/", views_plans.plan_document_create, name="plan_document_create"),
+    path("preparedness/plans/coverage/", views_plans.plan_coverage, name="plan_coverage"),
+    path("preparedness/plans/<int:pk>/act/<slug:action>/", views_plans.plan_act, name="plan_act"),
+    path("preparedness/plan-versions/new/", views_plans.plan_version_create, name="plan_version_create"),
+    path("preparedness/plan-versions/<int:pk>/file/", views_plans.plan_version_file, name="plan_version_file"),
+    path("preparedness/plan-filings/<int:pk>/act/<slug:action>/", views_plans.plan_filing_act,
+         name="plan_filing_act"),
+    *surface_urls(surfaces_plans.VERSIONS, "preparedness/plan-versions/", create=False, edit=False),
+    *surface_urls(surfaces_plans.REVIEWS, "preparedness/plan-reviews/", edit=False),
+    *surface_urls(surfaces_plans.FILINGS, "preparedness/plan-filings/", edit=False),
+    *surface_urls(surfaces_plans.EVALUATIONS, "preparedness/plan-evaluations/", edit=False),
+]

@@ -20,6 +20,9 @@ official copy was at hand [unverified against the gazette text]:
 Government and department plans: 《突发事件应急预案管理办法》 (国办发〔2024〕5号) also asks for an evaluation at
 least every three years [article number unverified]; :func:`evaluation_due` applies the same period.
 
+The filing completeness checklist (materials of 第二十六条 and the contents GB/T 29639-2020 asks of each plan
+kind) is the data file ``data/plan_filing_checklist.json``, with its source and unverified items marked.
+
 Dates are :class:`datetime.date`; a deadline past ``date.max`` is ``date.max`` (never an overflow).
 """
 
@@ -28,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from ._util import read_json
 from .penalty import WEEKENDS_ONLY, WorkCalendar
 
 #: 办法 第二十六条: working days from publication to filing.
@@ -56,6 +60,22 @@ EVALUATION_UNIT_KINDS = {
     "fireworks": "烟花爆竹生产、批发经营企业",
     "medium_or_larger": "中型规模以上的其他生产经营单位",
 }
+
+#: Unit kinds that keep the full set of plans: 办法 第十三条 (综合应急预案: 风险种类多、可能发生多种类型事故),
+#: 第十四条 (专项应急预案: 某一种或者多种类型的事故风险) and 第十五条 (现场处置方案: 危险性较大的场所、装置或者设施)
+#: [article numbers unverified]. Which unit kinds meet all three conditions is this platform's reading (the units of
+#: 第二十六条/第三十五条 handling dangerous goods, mines, smelting, fireworks, and holders of a 重大危险源 under
+#: GB 18218), not a list in the 办法 [local rule].
+PLAN_SET_UNIT_KINDS = {
+    "major_hazard": "构成重大危险源的单位（GB 18218）",
+    "hazardous_goods": "危险物品的生产、经营、储存、运输单位",
+    "chemical_user": "使用危险化学品达到国家规定数量的化工企业",
+    "mine": "矿山",
+    "metal_smelting": "金属冶炼",
+    "fireworks": "烟花爆竹生产、批发经营企业",
+}
+#: 办法 第六条: the three kinds of a production unit's plans, in the article's order.
+UNIT_PLAN_KINDS = ("comprehensive", "special", "on_site")
 
 #: 办法 第三十六条: situations in which a plan must be revised [wording as commonly quoted, unverified].
 REVISION_TRIGGERS = {
@@ -92,7 +112,7 @@ def _unit_kinds(kinds: Iterable[str], known: dict[str, str]) -> set[str]:
     if isinstance(kinds, str):
         kinds = [kinds]
     result = set(kinds)
-    unknown = result - set(known) - set(FILING_UNIT_KINDS) - set(EVALUATION_UNIT_KINDS)
+    unknown = result - set(known) - set(FILING_UNIT_KINDS) - set(EVALUATION_UNIT_KINDS) - set(PLAN_SET_UNIT_KINDS)
     if unknown:
         raise ValueError(f"Unknown unit kinds {sorted(unknown)}")
     return result
@@ -185,3 +205,66 @@ def missing_filing_materials(provided: Iterable[str], *, review_required: bool =
         raise ValueError(f"Unknown filing materials {sorted(unknown)}")
     needed = [key for key in FILING_MATERIALS if review_required or key != "review_opinion"]
     return [key for key in needed if key not in provided]
+
+
+def next_evaluation_due(last_evaluated_or_published_on: date, unit_kinds: Iterable[str] = (), *,
+                        government: bool = False) -> date | None:
+    """The date the next periodic evaluation is due, or None when no rule sets one.
+
+    - 办法 第三十五条: the unit kinds it names (:data:`EVALUATION_UNIT_KINDS`) evaluate at least every three years,
+      counted from the last evaluation or, before the first, from publication;
+    - government and department plans (``government=True``): 《突发事件应急预案管理办法》 (国办发〔2024〕5号) sets the
+      same three-year period [article number unverified];
+    - other production units: the 办法 sets no period (None).
+    """
+    if government or evaluation_required(unit_kinds):
+        return evaluation_due(last_evaluated_or_published_on)
+    _check_date(last_evaluated_or_published_on, "last_evaluated_or_published_on")
+    return None
+
+
+def required_plan_kinds(unit_kinds: Iterable[str]) -> tuple[str, ...]:
+    """The plan kinds a production unit must keep (keys of :data:`UNIT_PLAN_KINDS`): all three (办法 第六条,
+    第十三条 to 第十五条) for the unit kinds of :data:`PLAN_SET_UNIT_KINDS`; none otherwise (the 办法 then leaves
+    the set to the unit's own risk assessment, and the coverage check lists no gap)."""
+    if _unit_kinds(unit_kinds, PLAN_SET_UNIT_KINDS) & set(PLAN_SET_UNIT_KINDS):
+        return UNIT_PLAN_KINDS
+    return ()
+
+
+_CHECKLIST: dict | None = None
+
+
+def filing_checklist_data() -> dict:
+    """The completeness checklist data file (办法 第二十六条 materials, GB/T 29639-2020 contents), read once."""
+    global _CHECKLIST
+    if _CHECKLIST is None:
+        _CHECKLIST = read_json("plan_filing_checklist.json")
+    return _CHECKLIST
+
+
+def filing_checklist(plan_kind: str, *, review_required: bool = True) -> list[dict]:
+    """The items a filing of a ``plan_kind`` plan (a key of :data:`UNIT_PLAN_KINDS`) is checked against: the
+    办法 第二十六条 materials (the review opinion only where 第二十一条 asks for a review), the contents GB/T
+    29639-2020 asks of that kind (第6/7/8章) and the annexes (第9章). Each item: ``{"key": "materials.…" |
+    "contents.…" | "annex.…", "label", "basis", "verified"}``."""
+    data = filing_checklist_data()
+    if plan_kind not in data["contents"] or plan_kind == "annex":
+        raise ValueError(f"Unknown plan kind {plan_kind!r}; kinds: {', '.join(UNIT_PLAN_KINDS)}")
+    items = [{**m, "key": f"materials.{m['key']}"} for m in data["materials"]
+             if review_required or not m.get("review_only")]
+    items += [{**c, "key": f"contents.{c['key']}"} for c in data["contents"][plan_kind]]
+    items += [{**a, "key": f"annex.{a['key']}"} for a in data["contents"]["annex"]]
+    return [{k: item[k] for k in ("key", "label", "basis", "verified")} for item in items]
+
+
+def missing_checklist_items(provided: Iterable[str], plan_kind: str, *, review_required: bool = True) -> list[str]:
+    """办法 第二十七条 completeness check against :func:`filing_checklist`: the keys still missing, in the
+    checklist's order (the refusal tells all of them at once). Unknown keys raise ValueError."""
+    provided = set([provided] if isinstance(provided, str) else provided)
+    items = [item["key"] for item in filing_checklist(plan_kind, review_required=review_required)]
+    all_keys = {item["key"] for item in filing_checklist(plan_kind, review_required=True)}
+    unknown = provided - all_keys
+    if unknown:
+        raise ValueError(f"Unknown checklist items {sorted(unknown)}")
+    return [key for key in items if key not in provided]
