@@ -156,6 +156,11 @@ OBJECT_PAGES |= {"flood_check_round_detail": "disasters.floodcheckround",
                  "flood_check_bulletin": "disasters.floodcheckround",
                  "flood_check_record_detail": "disasters.floodcheckrecord"}
 NOT_PAGES |= {"flood_check_bulletin_pdf", "flood_check_press"}
+# --- risk census (自然灾害综合风险普查) ---
+OBJECT_PAGES |= {"census_body_detail": "disasters.censusbody", "census_body_edit": "disasters.censusbody",
+                 "census_source_detail": "disasters.hazardsource", "census_source_edit": "disasters.hazardsource",
+                 "census_zone_detail": "disasters.riskzone", "census_zone_edit": "disasters.riskzone"}
+NOT_PAGES.add("census_import_template")
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

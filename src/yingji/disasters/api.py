@@ -143,3 +143,8 @@ router.add_router("", _forest_router)
 from .api_relief import router as _relief_router  # noqa: E402
 
 router.add_router("", _relief_router)
+
+# --- risk census (自然灾害综合风险普查) ---
+from .api_census import router as _census_router  # noqa: E402
+
+router.add_router("", _census_router)

@@ -85,3 +85,15 @@ urlpatterns += [
     path("public/relief/", views_relief.public_notice_index, name="relief_public_notice_index"),
     path("public/relief/<int:pk>/", views_relief.public_notice, name="relief_public_notice"),
 ]
+
+# --- risk census (自然灾害综合风险普查) ---
+from . import surfaces_census, views_census  # noqa: E402
+
+urlpatterns += [
+    path("disasters/census/import/", views_census.census_import, name="census_import"),
+    path("disasters/census/import/<str:kind>.xlsx", views_census.census_import_template,
+         name="census_import_template"),
+    *surface_urls(surfaces_census.BODIES, "disasters/census/bodies/"),
+    *surface_urls(surfaces_census.SOURCES, "disasters/census/sources/"),
+    *surface_urls(surfaces_census.ZONES, "disasters/census/zoning/"),
+]
