@@ -28,7 +28,9 @@ class DisastersConfig(AppConfig):
         # After incidents (50): the flood's incident is created here, of category natural disaster.
         register_generator(demo_reports, order=92)
         register_module(Module("disaster_reports", _("Disaster reports"), "clipboard-data", "disaster_event_list",
-                               "disasters.disasterevent", also=("disaster_report_list", "relief_threshold_list")),
+                               "disasters.disasterevent",
+                               also=("disaster_report_list", "relief_threshold_list", "casualty_list",
+                                     "disaster_event_end", "disaster_quick_report")),
                         before="plans")
         # Natural disasters are graded by the county relief plan and the disaster reports (issue 16 §0).
         from yingji.incidents import grading

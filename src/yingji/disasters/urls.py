@@ -8,9 +8,14 @@ urlpatterns: list = []
 from . import surfaces_reports, views_reports  # noqa: E402
 
 urlpatterns += [
-    *surface_urls(surfaces_reports.EVENTS, "disasters/events/"),
+    path("disasters/events/<int:pk>/end/", views_reports.event_end, name="disaster_event_end"),
+    path("disasters/events/<int:pk>/quick-report/", views_reports.quick_report, name="disaster_quick_report"),
+    path("disasters/events/quick-report-sw.js", views_reports.quick_report_service_worker,
+         name="disaster_quick_report_sw"),
+    *surface_urls(surfaces_reports.EVENTS, "disasters/events/", edit=False),
     *surface_urls(surfaces_reports.REPORTS, "disasters/reports/"),
     *surface_urls(surfaces_reports.THRESHOLDS, "disasters/relief-thresholds/"),
+    *surface_urls(surfaces_reports.CASUALTIES, "disasters/casualties/"),
     path("disasters/events/<int:pk>/export/<str:stage>.xlsx", views_reports.event_export,
          name="disaster_event_export"),
 ]
