@@ -275,3 +275,13 @@ def test_the_zone_page_lists_its_bodies(web, places):
     body = CensusBody.objects.filter(region_code__startswith=places["township"], danger_zone__isnull=False).first()
     page = web("township1").get(reverse("danger_zone_detail", args=[body.danger_zone_id])).content.decode()
     assert body.name in page
+
+
+def test_the_transfer_page_lists_the_zones_bodies(web):
+    from yingji.disasters.models import Transfer
+
+    transfer = Transfer.objects.filter(zone__census_bodies__isnull=False).order_by("pk").first()
+    assert transfer is not None
+    body = CensusBody.objects.filter(danger_zone=transfer.zone).first()
+    page = web("admin").get(reverse("zone_transfer_detail", args=[transfer.pk])).content.decode()
+    assert 'id="yj-census-bodies"' in page and body.name in page

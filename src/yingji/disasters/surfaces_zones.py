@@ -85,7 +85,8 @@ def _transfer_detail(request, transfer, view) -> dict:
     return {"lines": [(line, Phone("household.phone", "").html(line, view)) for line in lines],
             "confirm_url": reverse("zone_transfer_confirm", args=[transfer.pk]),
             "can_operate": policy.can(request.user, "operate", TransferHousehold),
-            "can_close": transfer.state == "open" and policy.can(request.user, "operate", Transfer)}
+            "can_close": transfer.state == "open" and policy.can(request.user, "operate", Transfer),
+            "census_bodies": list(census_services.bodies_of_zone(request.user, transfer.zone))}
 
 
 TRANSFERS = Surface(

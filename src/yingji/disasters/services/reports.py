@@ -498,8 +498,16 @@ def quick_report(actor, event: DisasterEvent, key, record: Mapping[str, Any]) ->
             raise Conflict(gettext("This submission key was used for another report"),
                            [{"field": "submission_key", "message": gettext("already used")}])
         return existing, False
-    keys = set(rules.indicator_keys())
-    figures = {k: v for k, v in record.items() if k in keys and v not in (None, "")}
+    # The phone sends what was typed: whole numbers of the count indicators arrive as text.
+    counts = {i.key for i in rules.indicators() if i.kind == "count"}
+    figures = {}
+    for key in rules.indicator_keys():
+        value = record.get(key)
+        if value in (None, ""):
+            continue
+        if key in counts and isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        figures[key] = value
     data = {"region_code": str(record.get("region_code") or actor.scope_region_code or ""),
             "stage": str(record.get("stage") or ReportStage.INITIAL), "figures": figures,
             "casualties": parse_casualty_lines(str(record.get("casualties") or "")),
