@@ -501,13 +501,13 @@ def quick_report(actor, event: DisasterEvent, key, record: Mapping[str, Any]) ->
     # The phone sends what was typed: whole numbers of the count indicators arrive as text.
     counts = {i.key for i in rules.indicators() if i.kind == "count"}
     figures = {}
-    for key in rules.indicator_keys():
-        value = record.get(key)
+    for indicator in rules.indicator_keys():
+        value = record.get(indicator)
         if value in (None, ""):
             continue
-        if key in counts and isinstance(value, str) and value.strip().isdigit():
+        if indicator in counts and isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
-        figures[key] = value
+        figures[indicator] = value
     data = {"region_code": str(record.get("region_code") or actor.scope_region_code or ""),
             "stage": str(record.get("stage") or ReportStage.INITIAL), "figures": figures,
             "casualties": parse_casualty_lines(str(record.get("casualties") or "")),
