@@ -164,6 +164,15 @@ OBJECT_PAGES |= {"plan_version_detail": "preparedness.planversion", "plan_review
                  "plan_filing_detail": "preparedness.planfiling",
                  "plan_evaluation_detail": "preparedness.planevaluation"}
 NOT_PAGES |= {"plan_act", "plan_version_file", "plan_filing_act"}
+# --- risk census (自然灾害综合风险普查) ---
+OBJECT_PAGES |= {"census_body_detail": "disasters.censusbody", "census_body_edit": "disasters.censusbody",
+                 "census_source_detail": "disasters.hazardsource", "census_source_edit": "disasters.hazardsource",
+                 "census_zone_detail": "disasters.riskzone", "census_zone_edit": "disasters.riskzone"}
+NOT_PAGES.add("census_import_template")
+# --- disaster reporting: the village's phone report, ending an event, the phone pages' service worker ---
+OBJECT_PAGES["disaster_quick_report"] = "disasters.disasterevent"
+NOT_PAGES.add("disaster_event_end")
+NOT_HTML.add("disaster_quick_report_sw")
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

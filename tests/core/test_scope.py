@@ -317,3 +317,7 @@ API_DETAIL |= {"disasters.forestarea": "/api/v1/forest-areas/{id}",
                "disasters.geohazardpoint": "/api/v1/geohazard-points/{id}",
                "disasters.geopatrol": "/api/v1/geohazard-patrols/{id}",
                "disasters.earthquakereport": "/api/v1/earthquake-reports/{id}"}
+# --- risk census (自然灾害综合风险普查) ---
+API_DETAIL |= {"disasters.censusbody": "/api/v1/census-bodies/{id}",
+               "disasters.hazardsource": "/api/v1/census-hazard-sources/{id}",
+               "disasters.riskzone": "/api/v1/census-risk-zones/{id}"}

@@ -85,6 +85,10 @@ NOT_EDIT_PAGES = {
 # --- flood checks (汛前大排查): the record page makes a new check; the bulletin and its PDF only show ---
 NOT_EDIT_PAGES |= {"flood_check_round_detail", "flood_check_record_detail", "flood_check_record_new",
                    "flood_check_bulletin", "flood_check_bulletin_pdf", "flood_check_press"}
+# --- risk census: object pages only show; the template is a download ---
+NOT_EDIT_PAGES |= {"census_body_detail", "census_source_detail", "census_zone_detail", "census_import_template"}
+# --- disaster reporting: the phone report makes a new report; ending an event is an action ---
+NOT_EDIT_PAGES |= {"disaster_quick_report", "disaster_event_end"}
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.
 # --- plans (plan documents: records kept as written; actions are POST endpoints) ---

@@ -9,15 +9,17 @@ router = Router(tags=["disasters"])
 # --- disaster reports ---
 import datetime  # noqa: E402
 from decimal import Decimal  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import Any, Literal  # noqa: E402
 
-from ninja import Schema  # noqa: E402
+from ninja import Form, Schema  # noqa: E402
 from ninja.responses import Status  # noqa: E402
 
-from yingji.core.api_support import ERRORS, Id, InSchema  # noqa: E402
+from yingji.core.api_support import ERRORS, DateTime, Id, InSchema, ShortText  # noqa: E402
 from yingji.core.crud import Crud  # noqa: E402
+from yingji.core.errors import ValidationFailed  # noqa: E402
 
 from . import surfaces_reports  # noqa: E402
+from .choices_reports import HazardKind  # noqa: E402
 from .services import reports as report_services  # noqa: E402
 
 
@@ -115,9 +117,43 @@ class ReliefThresholdOut(Schema):
     verified: bool
 
 
-(Crud(router, surfaces_reports.EVENTS, "/disaster-events", out=DisasterEventOut, module=__name__,
-      tags=["disasters"])
- .list("list_disaster_events", summary="Disaster events being counted").get("get_disaster_event"))
+class DisasterEventIn(InSchema):
+    title: ShortText(200, 1)
+    region_code: ShortText(9, 6)
+    hazard: Literal[tuple(HazardKind.values())] = "flood"  # type: ignore[valid-type]
+    started_at: DateTime
+    major: bool = False
+    incident_id: Id | None = None
+
+
+class EndEventIn(InSchema):
+    ended_at: DateTime
+
+
+def _open_event(user, payload: DisasterEventIn):
+    from yingji.core import policy
+    from yingji.incidents.models import Incident
+
+    data = payload.model_dump()
+    incident_id = data.pop("incident_id", None)
+    data["incident"] = (policy.get_in_scope_or_field_error(Incident, incident_id, user, "incident_id")
+                        if incident_id else None)
+    return report_services.open_event(user, data)
+
+
+_events = (Crud(router, surfaces_reports.EVENTS, "/disaster-events", out=DisasterEventOut, module=__name__,
+                tags=["disasters"], in_schema=DisasterEventIn)
+           .list("list_disaster_events", summary="Disaster events being counted").get("get_disaster_event")
+           .create("open_disaster_event", write=_open_event,
+                   summary="Open a disaster event (灾害过程) for the county or a township"))
+
+
+@router.post("/disaster-events/{id}/end", response={200: DisasterEventOut, **ERRORS}, tags=["disasters"],
+             summary="The disaster is stable (灾情稳定): the verified report's clock starts")
+def end_disaster_event(request, id: Id, payload: EndEventIn):
+    event = surfaces_reports.EVENTS.get(request.auth, id, "change")
+    report_services.end_event(request.auth, event, payload.ended_at)
+    return _events.answer(request.auth, surfaces_reports.EVENTS.get(request.auth, id), audited=False)
 (Crud(router, surfaces_reports.REPORTS, "/disaster-reports", out=DisasterReportRowOut, module=__name__,
       tags=["disasters"])
  .list("list_disaster_reports", summary="Disaster reports (初报/续报/核报) in the caller's scope")
@@ -126,6 +162,41 @@ class ReliefThresholdOut(Schema):
       tags=["disasters"])
  .list("list_relief_thresholds", summary="Start conditions of the county disaster relief plan")
  .get("get_relief_threshold"))
+class QuickReportOut(Schema):
+    id: int
+    event_id: int
+    region_code: str
+    stage: str
+    seq: int
+    state: str
+    created: bool
+
+
+@router.post("/disaster-events/{id}/quick-reports", response={200: QuickReportOut, 201: QuickReportOut, **ERRORS},
+             tags=["disasters"],
+             summary="A village's report from the phone form, saved and submitted at once (multipart: "
+                     "submission_key, record)")
+def quick_disaster_report(request, id: Id, submission_key: Form[ShortText(64, 1)],
+                          record: Form[ShortText(20_000, 2)]):
+    """``record`` is JSON: the indicators by key (``affected_people``, ``deaths``, …, strings or numbers),
+    ``casualties`` (one person a line: 姓名 死亡|失踪 [性别] [年龄] [原因]), ``remarks``, optionally ``region_code``
+    (default: the caller's own area) and ``stage`` (default 初报). Every check of a submission applies (422 keeps
+    nothing). The first submission of a key answers 201; the same key again answers 200 and stores nothing."""
+    import json
+
+    event = surfaces_reports.EVENTS.get(request.auth, id)
+    try:
+        body = json.loads(record)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise ValidationFailed.from_dict({"record": ["Give the record as a JSON object"]})
+    report, created = report_services.quick_report(request.auth, event, submission_key, body)
+    return Status(201 if created else 200, {"id": report.pk, "event_id": report.event_id,
+                                            "region_code": report.region_code, "stage": report.stage,
+                                            "seq": report.seq, "state": report.state, "created": created})
+
+
 # --- zones (danger zones, households, transfers, shelter coverage) ---
 from .api_zones import router as _zones_router  # noqa: E402
 
@@ -143,3 +214,8 @@ router.add_router("", _forest_router)
 from .api_relief import router as _relief_router  # noqa: E402
 
 router.add_router("", _relief_router)
+
+# --- risk census (自然灾害综合风险普查) ---
+from .api_census import router as _census_router  # noqa: E402
+
+router.add_router("", _census_router)

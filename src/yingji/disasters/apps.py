@@ -28,7 +28,9 @@ class DisastersConfig(AppConfig):
         # After incidents (50): the flood's incident is created here, of category natural disaster.
         register_generator(demo_reports, order=92)
         register_module(Module("disaster_reports", _("Disaster reports"), "clipboard-data", "disaster_event_list",
-                               "disasters.disasterevent", also=("disaster_report_list", "relief_threshold_list")),
+                               "disasters.disasterevent",
+                               also=("disaster_report_list", "relief_threshold_list", "casualty_list",
+                                     "disaster_event_end", "disaster_quick_report")),
                         before="plans")
         # Natural disasters are graded by the county relief plan and the disaster reports (issue 16 §0).
         from yingji.incidents import grading
@@ -90,3 +92,18 @@ class DisastersConfig(AppConfig):
                                "disasters.reliefapplication",
                                also=("relief_standard_list", "relief_disbursement_list", "relief_application_act",
                                      "relief_objection_add", "relief_objection_handle")), before="plans")
+        # --- risk census (自然灾害综合风险普查) ---
+        from yingji.core.maps import register_layer
+
+        from . import demo_census, surfaces_census
+        from .services import census as census_services
+
+        surfaces_census.register_all()
+        # After the zones (90) and the hazard points (91): bodies are linked to them.
+        register_generator(demo_census, order=95)
+        register_module(Module("risk_census", _("Risk census"), "buildings", "census_body_list",
+                               "disasters.censusbody",
+                               also=("census_source_list", "census_zone_list", "census_import",
+                                     "census_import_template")), before="plans")
+        register_layer("census", census_services.census_points, order=70, label=_("Risk census (bodies, sources)"),
+                       kinds={"census_body": _("Hazard-bearing body"), "census_source": _("Hazard source")})

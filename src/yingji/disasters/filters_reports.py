@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.core.filters import RegionFilter, SearchFilterSet
 
-from .choices_reports import ReliefLevel, ReportStage, ReportState
-from .models import DisasterEvent, DisasterReport, ReliefThreshold
+from .choices_reports import CasualtyKind, ReliefLevel, ReportStage, ReportState
+from .models import Casualty, DisasterEvent, DisasterReport, ReliefThreshold
 
 
 class DisasterEventFilterSet(SearchFilterSet):
@@ -37,3 +37,15 @@ class ReliefThresholdFilterSet(SearchFilterSet):
     class Meta:
         model = ReliefThreshold
         fields = ["level"]
+
+
+class CasualtyFilterSet(SearchFilterSet):
+    # Not searchable by name: a search would tell a viewer without personal-data rights who is on the list.
+    SEARCH_FIELDS = ("report__event__title",)
+    region_code = RegionFilter()
+    kind = django_filters.ChoiceFilter(choices=CasualtyKind.choices(), label=_("Kind"))
+    event = django_filters.NumberFilter(field_name="report__event_id", label=_("Disaster event"))
+
+    class Meta:
+        model = Casualty
+        fields = ["region_code", "kind", "event"]

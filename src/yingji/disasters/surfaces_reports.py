@@ -2,31 +2,48 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
 
-from yingji.core.surfaces import Badge, Column, Computed, Region, Surface, When, register
+from yingji.core import policy
+from yingji.core.surfaces import EMPTY, Badge, Column, Computed, Phone, Region, Surface, View, When, _Computed, register
+from yingji.standards import relief as relief_rules
 
 from . import filters_reports as filters
 from . import forms_reports as forms
-from .choices_reports import HazardKind, PlanIndicator, ReliefLevel, ReportStage, ReportState
-from .models import DisasterEvent, DisasterReport, ReliefThreshold
+from .choices_reports import CasualtyKind, HazardKind, PlanIndicator, ReliefLevel, ReportStage, ReportState
+from .models import Casualty, DisasterEvent, DisasterReport, ReliefThreshold
 from .services import reports as services
+
+
+def _event_detail(request, event, view) -> dict:
+    can_end = event.ended_at is None and policy.can(request.user, "change", event)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return {**services.event_detail_context(request, event, view),
+            "end_form": forms.EndEventForm(initial={"ended_at": now}) if can_end else None,
+            "quick_url": reverse("disaster_quick_report", args=[event.pk])
+            if event.ended_at is None and policy.can(request.user, "add", DisasterReport) else ""}
+
 
 EVENTS = Surface(
     model=DisasterEvent, prefix="disaster_event", title=_l("Disaster events"), singular=_l("Disaster event"),
     export_name="disaster-events",
     subtitle=_l("Natural disasters being counted: initial, follow-up and verified reports from villages up, "
                 "with their deadlines and the relief response level they reach."),
-    filterset=filters.DisasterEventFilterSet,
+    filterset=filters.DisasterEventFilterSet, form=forms.DisasterEventForm, create=services.open_event,
+    create_title=_l("Open a disaster event"),
     columns=[
         Column("title", pgettext_lazy("heading", "Title"), link="self"), Region(label=_l("Area")),
         Badge("hazard", _l("Disaster type"), HazardKind), When("started_at", _l("Disaster began")),
         When("ended_at", _l("Disaster stable")), Column("major", _l("Major disaster (daily follow-up)")),
         Badge("relief_level", _l("Relief response level"), ReliefLevel),
     ],
+    list_context=lambda request: {"links": [(reverse("disaster_report_list"), _l("Disaster reports")),
+                                            (reverse("casualty_list"), _l("Casualty list"))]},
     detail_template="disasters/event_detail.html",
-    detail_context=services.event_detail_context,
+    detail_context=_event_detail,
 )
 
 REPORTS = Surface(
@@ -63,6 +80,49 @@ THRESHOLDS = Surface(
 )
 
 
+class PersonName(Phone):
+    """A casualty's name: full for roles granted ``view_pii`` (the page audits it), 张*明 otherwise."""
+
+    def text(self, obj, view: View):
+        value = self.value(obj)
+        if not value:
+            return EMPTY
+        return value if view.reveal else relief_rules.mask_name(value)
+
+    def html(self, obj, view: View):
+        return self.text(obj, view)
+
+    def export_columns(self, view: View):
+        if not self.export:
+            return []
+        if view.reveal:
+            return [(self.name, self.export_label)]
+        return [(_Computed(lambda obj: relief_rules.mask_name(self.value(obj) or "")), self.export_label)]
+
+
+def _submitted(report) -> str:
+    return ReportState.label(report.state)
+
+
+CASUALTIES = Surface(
+    model=Casualty, prefix="casualty", title=_l("Casualty list"), singular=_l("Casualty"),
+    export_name="disaster-casualties",
+    subtitle=_l("The dead and missing named in the disaster reports (因灾死亡失踪人口一览表); names are shown in full "
+                "only to roles with personal-data rights."),
+    filterset=filters.CasualtyFilterSet,
+    queryset=lambda: Casualty.objects.select_related("report", "report__event"),
+    detail_page=False, row_url=lambda c: reverse("disaster_report_detail", args=[c.report_id]),
+    columns=[
+        PersonName("name", pgettext_lazy("person", "Name")), Badge("kind", _l("Kind"), CasualtyKind),
+        Column("gender", _l("Gender")), Column("age", _l("Age")), Column("cause", _l("Cause")),
+        Region(label=_l("Reporting area")),
+        Column("report.event", _l("Disaster event"), link="report.event", export_path="report.event.title"),
+        Column("report", _l("Disaster report"), link="report", export_path="report.id"),
+        Computed("report_state", _l("Report state"), lambda c: _submitted(c.report)),
+    ],
+)
+
+
 def register_all() -> None:
-    for surface in (EVENTS, REPORTS, THRESHOLDS):
+    for surface in (EVENTS, REPORTS, THRESHOLDS, CASUALTIES):
         register(surface)

@@ -14,6 +14,7 @@ from yingji.core.surfaces import Badge, Column, Computed, Coordinates, Phone, Re
 from . import filters_zones as filters
 from . import forms_zones as forms
 from .models.zones import DangerZone, Household, Transfer, TransferHousehold
+from .services import census as census_services
 from .services import zones as services
 from .zone_choices import TransferState, ZoneKind
 
@@ -24,7 +25,8 @@ def _zone_detail(request, zone, view) -> dict:
     households = list(zone.households.all())
     return {"chain": chain, "households": [(h, Phone("phone", "").html(h, view)) for h in households],
             "people": sum(h.people for h in households),
-            "transfers": Transfer.objects.for_user(request.user).filter(zone=zone).select_related("warning")[:20]}
+            "transfers": Transfer.objects.for_user(request.user).filter(zone=zone).select_related("warning")[:20],
+            "census_bodies": list(census_services.bodies_of_zone(request.user, zone))}
 
 
 ZONES = Surface(
@@ -83,7 +85,8 @@ def _transfer_detail(request, transfer, view) -> dict:
     return {"lines": [(line, Phone("household.phone", "").html(line, view)) for line in lines],
             "confirm_url": reverse("zone_transfer_confirm", args=[transfer.pk]),
             "can_operate": policy.can(request.user, "operate", TransferHousehold),
-            "can_close": transfer.state == "open" and policy.can(request.user, "operate", Transfer)}
+            "can_close": transfer.state == "open" and policy.can(request.user, "operate", Transfer),
+            "census_bodies": list(census_services.bodies_of_zone(request.user, transfer.zone))}
 
 
 TRANSFERS = Surface(

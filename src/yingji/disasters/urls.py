@@ -8,9 +8,14 @@ urlpatterns: list = []
 from . import surfaces_reports, views_reports  # noqa: E402
 
 urlpatterns += [
-    *surface_urls(surfaces_reports.EVENTS, "disasters/events/"),
+    path("disasters/events/<int:pk>/end/", views_reports.event_end, name="disaster_event_end"),
+    path("disasters/events/<int:pk>/quick-report/", views_reports.quick_report, name="disaster_quick_report"),
+    path("disasters/events/quick-report-sw.js", views_reports.quick_report_service_worker,
+         name="disaster_quick_report_sw"),
+    *surface_urls(surfaces_reports.EVENTS, "disasters/events/", edit=False),
     *surface_urls(surfaces_reports.REPORTS, "disasters/reports/"),
     *surface_urls(surfaces_reports.THRESHOLDS, "disasters/relief-thresholds/"),
+    *surface_urls(surfaces_reports.CASUALTIES, "disasters/casualties/"),
     path("disasters/events/<int:pk>/export/<str:stage>.xlsx", views_reports.event_export,
          name="disaster_event_export"),
 ]
@@ -84,4 +89,16 @@ urlpatterns += [
     *surface_urls(surfaces_relief.DISBURSEMENTS, "disasters/relief/disbursements/"),
     path("public/relief/", views_relief.public_notice_index, name="relief_public_notice_index"),
     path("public/relief/<int:pk>/", views_relief.public_notice, name="relief_public_notice"),
+]
+
+# --- risk census (自然灾害综合风险普查) ---
+from . import surfaces_census, views_census  # noqa: E402
+
+urlpatterns += [
+    path("disasters/census/import/", views_census.census_import, name="census_import"),
+    path("disasters/census/import/<str:kind>.xlsx", views_census.census_import_template,
+         name="census_import_template"),
+    *surface_urls(surfaces_census.BODIES, "disasters/census/bodies/"),
+    *surface_urls(surfaces_census.SOURCES, "disasters/census/sources/"),
+    *surface_urls(surfaces_census.ZONES, "disasters/census/zoning/"),
 ]

@@ -71,7 +71,9 @@ def resource_map(request):
         "layers": [("boundaries", _("Jurisdictions")), ("teams", _("Rescue teams")),
                    ("warehouses", _("Warehouses")), ("shelters", _("Shelters")),
                    ("equipment", _("Equipment holders")), ("enterprises", _("Enterprises (risk colour)")),
-                   ("incidents", _("Open incidents"))],
+                   ("incidents", _("Open incidents"))] + [
+                      (name, label) for name, label in maps.labels() if name != "incidents"],
+        "kind_labels": sorted(maps.kind_labels().items()),
         "kinds": [("team", _("Rescue teams")), ("warehouse", _("Warehouses")), ("shelter", _("Shelters")),
                   ("equipment", _("Equipment")), ("expert", _("Experts"))],
         "risk_legend": [(c, RiskColour.label(c)) for c in RiskColour.values()],

@@ -27,3 +27,6 @@ from .zones import DangerZone, Household, Transfer, TransferHousehold  # noqa: E
 
 # --- flood checks (汛前大排查) ---
 from .flood_checks import FloodCheckRecord, FloodCheckRound  # noqa: E402,F401
+
+# --- risk census (自然灾害综合风险普查) ---
+from .census import CensusBody, HazardSource, RiskZone  # noqa: E402,F401

@@ -84,6 +84,9 @@ class DisasterReport(Scoped):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    #: The submission key of a report sent from the phone form: the offline queue may send it again; it is
+    #: stored once.
+    client_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True, editable=False)
 
     GRANTS = {role: {"view"} | ({"add", "change"} if role in REPORTER_ROLES else set()) for role in STAFF_ROLES}
 

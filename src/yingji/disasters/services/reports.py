@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from yingji.core import audit, policy
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
@@ -451,3 +453,74 @@ def event_detail_context(request, event: DisasterEvent, view) -> dict:
                .select_related("submitted_by").order_by("stage", "region_code", "seq"))
     return {"reports": reports, "dues": [r for r in due_reports(request.user) if r["event"].pk == event.pk],
             "stages": [(s, ReportStage.label(s)) for s in rules.STAGES]}
+
+
+# --- the village's phone report (初报 from the field) -----------------------------------------------------------
+
+CASUALTY_WORDS = {"死亡": CasualtyKind.DEAD, "遇难": CasualtyKind.DEAD, "失踪": CasualtyKind.MISSING}
+
+
+def parse_casualty_lines(text: str) -> list[dict]:
+    """The casualty list typed on a phone, one person a line: ``姓名 死亡|失踪 [性别] [年龄] [原因]``."""
+    rows, errors = [], []
+    for number, line in enumerate((text or "").splitlines(), 1):
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if not parts:
+            continue
+        if len(parts) < 2 or parts[1] not in CASUALTY_WORDS:
+            errors.append(gettext("Line %(n)s: name, then 死亡 or 失踪.") % {"n": number})
+            continue
+        rest = parts[2:]
+        row = {"name": parts[0], "kind": CASUALTY_WORDS[parts[1]], "gender": "", "age": None, "cause": ""}
+        if rest and rest[0] in ("男", "女"):
+            row["gender"] = rest.pop(0)
+        if rest and rest[0].removesuffix("岁").isdigit():
+            row["age"] = min(int(rest.pop(0).removesuffix("岁")), 150)
+        row["cause"] = " ".join(rest)[:200]
+        rows.append(row)
+    if errors:
+        raise ValidationFailed.from_dict({"casualties": errors})
+    return rows
+
+
+def quick_report(actor, event: DisasterEvent, key, record: Mapping[str, Any]) -> tuple[DisasterReport, bool]:
+    """A village's report from the phone form, saved and submitted at once with every check of ``submit_report``
+    (nothing is kept when a check fails). ``key`` is the phone's submission key: the offline queue may send the
+    same report again, which answers the stored one (``created`` False) and stores nothing twice."""
+    try:
+        key = uuid.UUID(str(key))
+    except ValueError:
+        raise ValidationFailed.from_dict({"submission_key": [gettext("Give the submission key as a UUID")]}) \
+            from None
+    existing = DisasterReport.objects.filter(client_key=key).first()
+    if existing is not None:
+        if existing.event_id != event.pk or not policy.sees(actor, existing):
+            raise Conflict(gettext("This submission key was used for another report"),
+                           [{"field": "submission_key", "message": gettext("already used")}])
+        return existing, False
+    # The phone sends what was typed: whole numbers of the count indicators arrive as text.
+    counts = {i.key for i in rules.indicators() if i.kind == "count"}
+    figures = {}
+    for indicator in rules.indicator_keys():
+        value = record.get(indicator)
+        if value in (None, ""):
+            continue
+        if indicator in counts and isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        figures[indicator] = value
+    data = {"region_code": str(record.get("region_code") or actor.scope_region_code or ""),
+            "stage": str(record.get("stage") or ReportStage.INITIAL), "figures": figures,
+            "casualties": parse_casualty_lines(str(record.get("casualties") or "")),
+            "remarks": str(record.get("remarks") or ""), "as_of": record.get("as_of") or timezone.now()}
+    try:
+        with transaction.atomic():
+            report = save_report(actor, event, data)
+            DisasterReport.objects.filter(pk=report.pk).update(client_key=key)
+            report = submit_report(actor, report)
+    except IntegrityError:
+        # The same report arrived twice at once: the other request stored it.
+        report = DisasterReport.objects.filter(client_key=key).first()
+        if report is None:
+            raise
+        return report, False
+    return report, True

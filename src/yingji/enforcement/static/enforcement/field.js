@@ -411,6 +411,22 @@
     });
   }
 
+  /* A plain form (``data-collect="fields"``, e.g. a village's disaster report) is sent as its named fields; the
+   * browser's own checks (required, min, max) decide what is missing. */
+  function collectFields(form) {
+    var problems = [];
+    var record = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "submit" || el.type === "button") { return; }
+      if (!el.checkValidity()) {
+        var label = form.querySelector("label[for='" + el.id + "']");
+        problems.push((label ? label.textContent.trim() + ": " : "") + el.validationMessage);
+      }
+      if (el.type === "checkbox") { record[el.name] = el.checked; } else if (el.value !== "") { record[el.name] = el.value; }
+    });
+    return Promise.resolve({ problems: problems, files: [], record: record });
+  }
+
   // --- draft: what the officer has typed survives a reload (kept per inspection until the record is stored) ----
   // Results, texts, choices and exam answers are kept in localStorage as they change; photos and signatures are
   // not (they are taken again). The draft goes once the platform has stored the record (``send``).
@@ -478,7 +494,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var errors = document.getElementById("yj-field-errors");
-      collect().then(function (collected) {
+      (form.dataset.collect === "fields" ? collectFields(form) : collect()).then(function (collected) {
         if (collected.problems.length) {
           errors.hidden = false;
           errors.textContent = "";
