@@ -20,66 +20,66 @@ router = Router(tags=["statistics"])
 TAGS = ["statistics"]
 
 
-class TeamsOut(Schema):
+class AnnualTeamsOut(Schema):
     count: int = Field(description="rescue teams on record in the region (the team list)")
     headcount: int = Field(description="sum of their headcounts")
 
 
-class DrillsOut(Schema):
+class AnnualDrillsOut(Schema):
     count: int = Field(description="drills held in the year")
     by_kind: dict[str, int] = Field(description="by form (drill kind key)")
     by_level: dict[str, int] = Field(description="by organiser level (county, township, enterprise…)")
     participants: int
 
 
-class TrainingOut(Schema):
+class AnnualTrainingOut(Schema):
     sessions: int = Field(description="training sessions starting in the year")
     trainees_by_kind: dict[str, int] = Field(description="distinct people who attended, by attendee kind")
     trainees: int = Field(description="distinct people who attended")
 
 
-class PublicityOut(Schema):
+class AnnualPublicityOut(Schema):
     events: int
     participants: int
     materials: int = Field(description="materials handed out")
 
 
-class InspectionsOut(Schema):
+class AnnualInspectionsOut(Schema):
     planned: int = Field(description="visits planned in the year's approved annual inspection plans")
     done: int = Field(description="inspections recorded or closed in the year")
     scheduled: int = Field(description="inspections scheduled in the year, cancelled ones excluded")
 
 
-class HazardsOut(Schema):
+class AnnualHazardsOut(Schema):
     found: int = Field(description="hazards found in the year")
     closed: int = Field(description="of those, closed now")
     major: int = Field(description="of those, major hazards")
     overdue: int = Field(description="of those, past their deadline now while open")
 
 
-class EnforcementOut(Schema):
+class AnnualEnforcementOut(Schema):
     cases: int = Field(description="penalty cases filed in the year")
     fines_yuan: int = Field(description="fines decided in the year, CNY (revoked decisions excluded)")
 
 
-class IncidentsOut(Schema):
+class AnnualIncidentsOut(Schema):
     count: int = Field(description="incidents that occurred in the year")
     deaths: int
     by_grade: dict[str, int]
 
 
-class WarningsOut(Schema):
+class AnnualWarningsOut(Schema):
     published: int = Field(description="warnings published taking effect in the year")
     recipients: int = Field(description="people reached, one per warning and person")
     confirmed: int = Field(description="of those, people who confirmed")
 
 
-class AlarmsOut(Schema):
+class AnnualAlarmsOut(Schema):
     count: int
     by_level: dict[str, int]
 
 
-class SheltersOut(Schema):
+class AnnualSheltersOut(Schema):
     count: int
     capacity: int = Field(description="persons")
 
@@ -88,18 +88,18 @@ class AnnualOut(Schema):
     year: int
     region_code: str
     region_name: str
-    teams: TeamsOut
-    drills: DrillsOut
-    training: TrainingOut
-    publicity: PublicityOut
-    inspections: InspectionsOut | None = Field(description="null where the user may not read enforcement records "
+    teams: AnnualTeamsOut
+    drills: AnnualDrillsOut
+    training: AnnualTrainingOut
+    publicity: AnnualPublicityOut
+    inspections: AnnualInspectionsOut | None = Field(description="null where the user may not read enforcement records "
                                                             "or for a village")
-    hazards: HazardsOut
-    enforcement: EnforcementOut | None = Field(description="null as inspections")
-    incidents: IncidentsOut
-    warnings: WarningsOut
-    alarms: AlarmsOut
-    shelters: SheltersOut
+    hazards: AnnualHazardsOut
+    enforcement: AnnualEnforcementOut | None = Field(description="null as inspections")
+    incidents: AnnualIncidentsOut
+    warnings: AnnualWarningsOut
+    alarms: AnnualAlarmsOut
+    shelters: AnnualSheltersOut
     entered: dict[str, int] = Field(description="figures entered by hand for this year and region (years before "
                                                 "the platform), by indicator; never added to the computed ones")
 
