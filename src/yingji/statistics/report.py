@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy as _l
 
 from . import annual
 from .choices import Indicator, flat
@@ -15,18 +15,21 @@ from .models import HistoricalFigure
 YEARS = 5
 #: The title of each section of the annual answer (translated when shown).
 SECTION_TITLES = {
-    "teams": N_("Rescue teams"), "drills": N_("Drills"), "training": N_("Training"),
-    "publicity": N_("Publicity and education"), "inspections": N_("Inspections"), "hazards": N_("Hazards"),
-    "enforcement": N_("Administrative enforcement"), "incidents": N_("Incidents"), "warnings": N_("Warnings"),
-    "alarms": N_("Monitoring alarms"), "shelters": N_("Emergency shelters"),
+    "teams": _l("Rescue teams"), "drills": _l("Drills"), "training": _l("Training"),
+    "publicity": _l("Publicity and education"), "inspections": _l("Inspections"), "hazards": _l("Hazards"),
+    "enforcement": _l("Administrative enforcement"), "incidents": _l("Incidents"), "warnings": _l("Warnings"),
+    "alarms": _l("Monitoring alarms"), "shelters": _l("Emergency shelters"),
 }
+#: Sections whose figures are the present state (the records keep no founding dates): computed for the current
+#: year only, earlier years show what was entered for them.
+PRESENT = ("teams", "shelters")
 #: The figures of the by-township table.
 TOWNSHIP_INDICATORS = ("drills.count", "training.trainees", "publicity.events", "hazards.found", "hazards.closed",
                        "incidents.count", "warnings.published", "teams.count", "shelters.capacity")
 
 
 def section_title(key: str) -> str:
-    return _(SECTION_TITLES[key])
+    return str(SECTION_TITLES[key])
 
 
 def indicators_of(section: str) -> list[str]:
@@ -39,14 +42,16 @@ def build(user, year=None, region=None) -> dict:
     answer = annual.compute(user, year, region)
     year, region = answer["year"], answer["region_code"]
     years = list(range(year - YEARS + 1, year + 1))
-    computed = {y: (flat(answer) if y == year else flat(annual.figures(user, y, region))) for y in years}
+    computed = {y: flat(answer) for y in years[-1:]}
+    past = [key for key in annual.SECTIONS if key not in PRESENT]
+    computed |= {y: flat(annual.figures(user, y, region, past)) for y in years[:-1]}
     entered: dict[tuple[int, str], int] = {
         (y, indicator): value for y, indicator, value in HistoricalFigure.objects.filter(
             region_code=region, year__in=years).values_list("year", "indicator", "value")}
     sections = []
     for key in annual.SECTIONS:
         rows = [{"indicator": indicator, "label": Indicator.label(indicator),
-                 "cells": [{"year": y, "computed": computed[y][indicator], "entered": entered.get((y, indicator))}
+                 "cells": [{"year": y, "computed": computed[y].get(indicator), "entered": entered.get((y, indicator))}
                            for y in years]}
                 for indicator in indicators_of(key)]
         sections.append({"key": key, "title": section_title(key), "rows": rows,
