@@ -14,6 +14,7 @@ from yingji.preparedness.api import router as preparedness_router
 from yingji.prevention.api import router as prevention_router
 from yingji.resources.api import router as resources_router
 from yingji.statistics.api import router as statistics_router
+from yingji.governance.api import router as governance_router
 from yingji.warnings.api import router as warnings_router
 
 api = NinjaAPI(
@@ -41,3 +42,4 @@ api.add_router("", enforcement_router)
 api.add_router("", preparedness_router)
 api.add_router("", disasters_router)
 api.add_router("", statistics_router)
+api.add_router("", governance_router)

@@ -1,0 +1,9 @@
+"""Stub replaced below."""
+
+
+def generate(_rng):
+    pass
+
+
+def clear():
+    pass
