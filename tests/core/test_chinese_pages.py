@@ -159,6 +159,12 @@ NOT_PAGES |= {"flood_check_bulletin_pdf", "flood_check_press"}
 # --- annual statistics ---
 OBJECT_PAGES |= {"historical_figure_detail": "statistics.historicalfigure",
                  "historical_figure_edit": "statistics.historicalfigure"}
+# --- responsibility system (governance) ---
+OBJECT_PAGES |= {f"{prefix}_{page}": f"governance.{model}" for prefix, model in (
+    ("governance_body", "body"), ("member", "member"), ("key_area", "keyarea"), ("duty_list", "dutylist"),
+    ("meeting", "meeting"), ("decision", "decision"), ("responsibility_letter", "responsibilityletter"),
+    ("notice", "notice"), ("talk", "talk")) for page in ("detail", "edit")}
+NOT_PAGES |= {"decision_assign"}
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

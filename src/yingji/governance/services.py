@@ -85,6 +85,7 @@ def _updated(actor, obj, data, *sources: tuple[str, type]):
 # --- bodies, members, key areas, duty lists ------------------------------------------------------------------
 
 def create_body(actor, data):
+    policy.require(actor, "add", Body)
     data = dict(data)
     if not data.get("region_code"):
         data["region_code"] = actor.scope_region_code or ""
@@ -103,6 +104,7 @@ def update_body(actor, body, data):
 
 
 def create_member(actor, data):
+    policy.require(actor, "add", Member)
     return create_object(actor, Member, _placed(actor, data, ("body", Body)))
 
 
@@ -111,6 +113,7 @@ def update_member(actor, member, data):
 
 
 def create_key_area(actor, data):
+    policy.require(actor, "add", KeyArea)
     return create_object(actor, KeyArea, _placed(actor, data, ("body", Body)))
 
 
@@ -119,6 +122,7 @@ def update_key_area(actor, area, data):
 
 
 def create_duty_list(actor, data):
+    policy.require(actor, "add", DutyList)
     return create_object(actor, DutyList, _placed(actor, data, ("unit", Organisation)))
 
 
@@ -129,6 +133,7 @@ def update_duty_list(actor, duty_list, data):
 # --- meetings and decisions ----------------------------------------------------------------------------------
 
 def create_meeting(actor, data):
+    policy.require(actor, "add", Meeting)
     return create_object(actor, Meeting, _placed(actor, data, ("body", Body)))
 
 
@@ -138,6 +143,7 @@ def update_meeting(actor, meeting, data):
 
 def create_decision(actor, data):
     """Record a meeting's decision; with a responsible unit or township and a deadline it is assigned at once."""
+    policy.require(actor, "add", Decision)
     data = _placed(actor, data, ("meeting", Meeting))
     if data.get("unit") and data.get("township"):
         raise ValidationFailed.from_dict({"township": [gettext("Choose a township or a department, not both")]})
@@ -180,6 +186,7 @@ def assign_decision(actor, decision: Decision):
 # --- responsibility letters, notices, talks --------------------------------------------------------------------
 
 def create_letter(actor, data):
+    policy.require(actor, "add", ResponsibilityLetter)
     _weights(data.get("indicators", ""))
     _check_signed(data)
     return create_object(actor, ResponsibilityLetter, _placed(actor, data, ("unit", Organisation)))
@@ -199,6 +206,7 @@ def _check_signed(data):
 
 
 def create_notice(actor, data):
+    policy.require(actor, "add", Notice)
     data = dict(data)
     if not data.get("region_code"):
         data["region_code"] = actor.scope_region_code or ""
@@ -217,6 +225,7 @@ def _talk_subject(data, talk=None):
 
 
 def create_talk(actor, data):
+    policy.require(actor, "add", Talk)
     _talk_subject(data)
     data = _placed(actor, data, ("enterprise", Enterprise), ("unit", Organisation))
     data["recorded_by"] = actor
