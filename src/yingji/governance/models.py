@@ -110,13 +110,13 @@ class DutyList(Scoped):
     region_code = models.CharField(_("region code"), max_length=12, db_index=True, editable=False)
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     industry_duties = models.TextField(_("safety duties of the industry it manages"), blank=True,
-                                       help_text=_("管行业必须管安全"))
+                                       help_text=_("Whoever manages an industry manages its safety."))
     business_duties = models.TextField(_("safety duties of the business it manages"), blank=True,
-                                       help_text=_("管业务必须管安全"))
+                                       help_text=_("Whoever manages a business manages its safety."))
     production_duties = models.TextField(_("safety duties of the production it runs"), blank=True,
-                                         help_text=_("管生产经营必须管安全"))
+                                         help_text=_("Whoever runs production manages its safety."))
     leaders_duties = models.TextField(_("duties of its leaders"), blank=True,
-                                      help_text=_("党政同责、一岗双责"))
+                                      help_text=_("Party and government share the responsibility; every post carries safety duties."))
 
     GRANTS = GRANTS
 

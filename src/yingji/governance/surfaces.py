@@ -116,7 +116,7 @@ LETTERS = Surface(
     model=ResponsibilityLetter, prefix="responsibility_letter", title=_l("Responsibility letters"),
     singular=_l("Responsibility letter"), export_name="responsibility-letters",
     subtitle=_l("目标责任书: the county's annual targets signed with each township and member unit, with the "
-                "indicators and their weights; the signed letter is attached."),
+                "indicators and their weights."),
     filterset=filters.ResponsibilityLetterFilterSet, form=forms.ResponsibilityLetterForm,
     create=services.create_letter, update=services.update_letter,
     queryset=lambda: ResponsibilityLetter.objects.select_related("unit"),
