@@ -8,13 +8,13 @@ from yingji.disasters.api import router as disasters_router
 from yingji.duty.api import router as duty_router
 from yingji.enforcement.api import router as enforcement_router
 from yingji.enterprises.api import router as enterprises_router
+from yingji.governance.api import router as governance_router
 from yingji.incidents.api import router as incidents_router
 from yingji.monitoring.api import router as monitoring_router
 from yingji.preparedness.api import router as preparedness_router
 from yingji.prevention.api import router as prevention_router
 from yingji.resources.api import router as resources_router
 from yingji.statistics.api import router as statistics_router
-from yingji.governance.api import router as governance_router
 from yingji.warnings.api import router as warnings_router
 
 api = NinjaAPI(

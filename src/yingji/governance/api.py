@@ -34,7 +34,7 @@ def _write(create):
     return lambda user, payload: create(user, {k: v for k, v in payload.model_dump().items() if v is not None})
 
 
-class BodyOut(Schema):
+class GovernanceBodyOut(Schema):
     id: int
     name: str
     kind: str
@@ -46,7 +46,7 @@ class BodyOut(Schema):
     established_on: datetime.date | None
 
 
-class BodyIn(InSchema):
+class GovernanceBodyIn(InSchema):
     name: ShortText(100, 1)
     kind: _choice(BodyKind)
     region_code: RegionCode | None = None
@@ -57,7 +57,7 @@ class BodyIn(InSchema):
     established_on: Date | None = None
 
 
-class MemberOut(Schema):
+class GovernanceMemberOut(Schema):
     id: int
     body_id: int
     name: str
@@ -66,7 +66,7 @@ class MemberOut(Schema):
     unit_id: int | None
 
 
-class MemberIn(InSchema):
+class GovernanceMemberIn(InSchema):
     body: Id
     name: ShortText(50, 1)
     post: _choice(MemberPost)
@@ -74,7 +74,7 @@ class MemberIn(InSchema):
     unit: Id | None = None
 
 
-class KeyAreaOut(Schema):
+class GovernanceKeyAreaOut(Schema):
     id: int
     body_id: int
     name: str
@@ -83,7 +83,7 @@ class KeyAreaOut(Schema):
     scope: str
 
 
-class KeyAreaIn(InSchema):
+class GovernanceKeyAreaIn(InSchema):
     body: Id
     name: ShortText(100, 1)
     lead_unit: Id
@@ -91,7 +91,7 @@ class KeyAreaIn(InSchema):
     scope: Text = ""
 
 
-class DutyListOut(Schema):
+class GovernanceDutyListOut(Schema):
     id: int
     unit_id: int
     region_code: str
@@ -102,7 +102,7 @@ class DutyListOut(Schema):
     leaders_duties: str
 
 
-class DutyListIn(InSchema):
+class GovernanceDutyListIn(InSchema):
     unit: Id
     year: int = Field(ge=2000, le=2100)
     industry_duties: Text = ""
@@ -111,7 +111,7 @@ class DutyListIn(InSchema):
     leaders_duties: Text = ""
 
 
-class MeetingOut(Schema):
+class GovernanceMeetingOut(Schema):
     id: int
     body_id: int
     region_code: str
@@ -125,7 +125,7 @@ class MeetingOut(Schema):
     minutes: str
 
 
-class MeetingIn(InSchema):
+class GovernanceMeetingIn(InSchema):
     body: Id
     kind: _choice(MeetingKind)
     title: ShortText(200, 1)
@@ -137,7 +137,7 @@ class MeetingIn(InSchema):
     minutes: Text = ""
 
 
-class DecisionOut(Schema):
+class GovernanceDecisionOut(Schema):
     id: int
     meeting_id: int
     region_code: str
@@ -149,7 +149,7 @@ class DecisionOut(Schema):
     order_state: str | None
 
 
-class DecisionIn(InSchema):
+class GovernanceDecisionIn(InSchema):
     meeting: Id
     text: Text = Field(min_length=1)
     unit: Id | None = None
@@ -157,7 +157,7 @@ class DecisionIn(InSchema):
     deadline: DateTime | None = None
 
 
-class LetterOut(Schema):
+class GovernanceLetterOut(Schema):
     id: int
     unit_id: int
     region_code: str
@@ -168,7 +168,7 @@ class LetterOut(Schema):
     remarks: str
 
 
-class LetterIn(InSchema):
+class GovernanceLetterIn(InSchema):
     unit: Id
     year: int = Field(ge=2000, le=2100)
     signed_on: Date | None = None
@@ -177,7 +177,7 @@ class LetterIn(InSchema):
     remarks: Text = ""
 
 
-class NoticeOut(Schema):
+class GovernanceNoticeOut(Schema):
     id: int
     region_code: str
     kind: str
@@ -192,7 +192,7 @@ class NoticeOut(Schema):
     follow_up: str
 
 
-class NoticeIn(InSchema):
+class GovernanceNoticeIn(InSchema):
     region_code: RegionCode | None = None
     kind: _choice(NoticeKind)
     number: ShortText(50) = ""
@@ -206,7 +206,7 @@ class NoticeIn(InSchema):
     follow_up: Text = ""
 
 
-class TalkOut(Schema):
+class GovernanceTalkOut(Schema):
     id: int
     region_code: str
     held_on: datetime.date
@@ -222,7 +222,7 @@ class TalkOut(Schema):
     follow_up: str
 
 
-class TalkIn(InSchema):
+class GovernanceTalkIn(InSchema):
     held_on: Date
     reason: _choice(TalkReason)
     unit: Id | None = None
@@ -236,49 +236,49 @@ class TalkIn(InSchema):
     follow_up: Text = ""
 
 
-(Crud(router, surfaces.BODIES, f"{P}/bodies", out=BodyOut, module=__name__, tags=TAGS, in_schema=BodyIn,
-      patch_schema=patch_of(BodyIn, "BodyPatch", exclude=("region_code",)))
+(Crud(router, surfaces.BODIES, f"{P}/bodies", out=GovernanceBodyOut, module=__name__, tags=TAGS, in_schema=GovernanceBodyIn,
+      patch_schema=patch_of(GovernanceBodyIn, "GovernanceBodyPatch", exclude=("region_code",)))
  .list("list_governance_bodies", summary="Commissions and headquarters (安委会, 防指, 森防指, 减灾委)")
  .get("get_governance_body").create("create_governance_body", write=_write(services.create_body))
  .update("update_governance_body"))
 
-(Crud(router, surfaces.MEMBERS, f"{P}/members", out=MemberOut, module=__name__, tags=TAGS, in_schema=MemberIn,
-      patch_schema=patch_of(MemberIn, "MemberPatch"))
+(Crud(router, surfaces.MEMBERS, f"{P}/members", out=GovernanceMemberOut, module=__name__, tags=TAGS, in_schema=GovernanceMemberIn,
+      patch_schema=patch_of(GovernanceMemberIn, "GovernanceMemberPatch"))
  .list("list_commission_members", summary="Members of commissions and headquarters")
  .get("get_commission_member").create("create_commission_member", write=_write(services.create_member))
  .update("update_commission_member"))
 
-(Crud(router, surfaces.KEY_AREAS, f"{P}/key-areas", out=KeyAreaOut, module=__name__, tags=TAGS,
-      output=Output(KeyAreaOut, resolvers={"partner_unit_ids": _ids("partner_units")}), in_schema=KeyAreaIn,
-      patch_schema=patch_of(KeyAreaIn, "KeyAreaPatch"))
+(Crud(router, surfaces.KEY_AREAS, f"{P}/key-areas", out=GovernanceKeyAreaOut, module=__name__, tags=TAGS,
+      output=Output(GovernanceKeyAreaOut, resolvers={"partner_unit_ids": _ids("partner_units")}), in_schema=GovernanceKeyAreaIn,
+      patch_schema=patch_of(GovernanceKeyAreaIn, "GovernanceKeyAreaPatch"))
  .list("list_key_areas", summary="Key areas with their lead and partner units")
  .get("get_key_area").create("create_key_area", write=_write(services.create_key_area))
  .update("update_key_area"))
 
-(Crud(router, surfaces.DUTY_LISTS, f"{P}/duty-lists", out=DutyListOut, module=__name__, tags=TAGS,
-      in_schema=DutyListIn, patch_schema=patch_of(DutyListIn, "DutyListPatch"))
+(Crud(router, surfaces.DUTY_LISTS, f"{P}/duty-lists", out=GovernanceDutyListOut, module=__name__, tags=TAGS,
+      in_schema=GovernanceDutyListIn, patch_schema=patch_of(GovernanceDutyListIn, "GovernanceDutyListPatch"))
  .list("list_duty_lists", summary="Units' duty lists (职责清单)")
  .get("get_duty_list").create("create_duty_list", write=_write(services.create_duty_list))
  .update("update_duty_list"))
 
-(Crud(router, surfaces.MEETINGS, f"{P}/meetings", out=MeetingOut, module=__name__, tags=TAGS,
-      output=Output(MeetingOut, resolvers={"attendee_unit_ids": _ids("attendee_units")}), in_schema=MeetingIn,
-      patch_schema=patch_of(MeetingIn, "MeetingPatch"))
+(Crud(router, surfaces.MEETINGS, f"{P}/meetings", out=GovernanceMeetingOut, module=__name__, tags=TAGS,
+      output=Output(GovernanceMeetingOut, resolvers={"attendee_unit_ids": _ids("attendee_units")}), in_schema=GovernanceMeetingIn,
+      patch_schema=patch_of(GovernanceMeetingIn, "GovernanceMeetingPatch"))
  .list("list_governance_meetings", summary="Meetings of commissions and headquarters")
  .get("get_governance_meeting").create("create_governance_meeting", write=_write(services.create_meeting))
  .update("update_governance_meeting"))
 
-_decisions = Crud(router, surfaces.DECISIONS, f"{P}/decisions", out=DecisionOut, module=__name__, tags=TAGS,
-                  output=Output(DecisionOut, resolvers={
+_decisions = Crud(router, surfaces.DECISIONS, f"{P}/decisions", out=GovernanceDecisionOut, module=__name__, tags=TAGS,
+                  output=Output(GovernanceDecisionOut, resolvers={
                       "order_state": lambda d: d.order.state if d.order_id else None,
                       "township": lambda d: d.township}),
-                  in_schema=DecisionIn, patch_schema=patch_of(DecisionIn, "DecisionPatch", exclude=("meeting",)))
+                  in_schema=GovernanceDecisionIn, patch_schema=patch_of(GovernanceDecisionIn, "GovernanceDecisionPatch", exclude=("meeting",)))
 (_decisions.list("list_meeting_decisions", summary="Meeting decisions and the orders that track them")
  .get("get_meeting_decision").create("create_meeting_decision", write=_write(services.create_decision))
  .update("update_meeting_decision"))
 
 
-@router.post(f"{P}/decisions/{{id}}/assign", response={200: DecisionOut, **ERRORS}, tags=TAGS,
+@router.post(f"{P}/decisions/{{id}}/assign", response={200: GovernanceDecisionOut, **ERRORS}, tags=TAGS,
              summary="Assign a recorded decision: it becomes a 交办单 to its unit or township")
 def assign_meeting_decision(request, id: Id):
     decision = surfaces.DECISIONS.get(request.auth, id, "change")
@@ -286,21 +286,21 @@ def assign_meeting_decision(request, id: Id):
     return _decisions.answer(request.auth, surfaces.DECISIONS.get(request.auth, id), audited=False)
 
 
-(Crud(router, surfaces.LETTERS, f"{P}/responsibility-letters", out=LetterOut, module=__name__, tags=TAGS,
-      in_schema=LetterIn, patch_schema=patch_of(LetterIn, "LetterPatch"))
+(Crud(router, surfaces.LETTERS, f"{P}/responsibility-letters", out=GovernanceLetterOut, module=__name__, tags=TAGS,
+      in_schema=GovernanceLetterIn, patch_schema=patch_of(GovernanceLetterIn, "GovernanceLetterPatch"))
  .list("list_responsibility_letters", summary="Responsibility letters (目标责任书)")
  .get("get_responsibility_letter").create("create_responsibility_letter", write=_write(services.create_letter))
  .update("update_responsibility_letter"))
 
-(Crud(router, surfaces.NOTICES, f"{P}/notices", out=NoticeOut, module=__name__, tags=TAGS,
-      output=Output(NoticeOut, resolvers={"unit_ids": _ids("units")}), in_schema=NoticeIn,
-      patch_schema=patch_of(NoticeIn, "NoticePatch", exclude=("region_code",)))
+(Crud(router, surfaces.NOTICES, f"{P}/notices", out=GovernanceNoticeOut, module=__name__, tags=TAGS,
+      output=Output(GovernanceNoticeOut, resolvers={"unit_ids": _ids("units")}), in_schema=GovernanceNoticeIn,
+      patch_schema=patch_of(GovernanceNoticeIn, "GovernanceNoticePatch", exclude=("region_code",)))
  .list("list_governance_notices", summary="Notices (通报)")
  .get("get_governance_notice").create("create_governance_notice", write=_write(services.create_notice))
  .update("update_governance_notice"))
 
-(Crud(router, surfaces.TALKS, f"{P}/talks", out=TalkOut, module=__name__, tags=TAGS, in_schema=TalkIn,
-      patch_schema=patch_of(TalkIn, "TalkPatch"))
+(Crud(router, surfaces.TALKS, f"{P}/talks", out=GovernanceTalkOut, module=__name__, tags=TAGS, in_schema=GovernanceTalkIn,
+      patch_schema=patch_of(GovernanceTalkIn, "GovernanceTalkPatch"))
  .list("list_governance_talks", summary="Talks with leaders (约谈) and their follow-up")
  .get("get_governance_talk").create("create_governance_talk", write=_write(services.create_talk))
  .update("update_governance_talk"))
