@@ -8,6 +8,7 @@ from yingji.disasters.api import router as disasters_router
 from yingji.duty.api import router as duty_router
 from yingji.enforcement.api import router as enforcement_router
 from yingji.enterprises.api import router as enterprises_router
+from yingji.governance.api import router as governance_router
 from yingji.incidents.api import router as incidents_router
 from yingji.monitoring.api import router as monitoring_router
 from yingji.preparedness.api import router as preparedness_router
@@ -43,3 +44,4 @@ api.add_router("", enforcement_router)
 api.add_router("", preparedness_router)
 api.add_router("", disasters_router)
 api.add_router("", statistics_router)
+api.add_router("", governance_router)

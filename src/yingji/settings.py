@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "yingji.preparedness",
     "yingji.disasters",
     "yingji.statistics",
+    "yingji.governance",
 ]
 
 MIDDLEWARE = [

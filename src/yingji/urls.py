@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("yingji.preparedness.urls")),
     path("", include("yingji.disasters.urls")),
     path("", include("yingji.statistics.urls")),
+    path("", include("yingji.governance.urls")),
 ]
 
 handler400 = "yingji.core.errorpages.bad_request"

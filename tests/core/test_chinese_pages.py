@@ -173,6 +173,12 @@ NOT_PAGES.add("census_import_template")
 OBJECT_PAGES["disaster_quick_report"] = "disasters.disasterevent"
 NOT_PAGES.add("disaster_event_end")
 NOT_HTML.add("disaster_quick_report_sw")
+# --- responsibility system (governance) ---
+OBJECT_PAGES |= {f"{prefix}_{page}": f"governance.{model}" for prefix, model in (
+    ("governance_body", "body"), ("member", "member"), ("key_area", "keyarea"), ("duty_list", "dutylist"),
+    ("meeting", "meeting"), ("decision", "decision"), ("responsibility_letter", "responsibilityletter"),
+    ("notice", "notice"), ("talk", "talk")) for page in ("detail", "edit")}
+NOT_PAGES |= {"decision_assign"}
 RESOURCE_IMPORT_KINDS = ["teams", "experts", "equipment", "warehouses", "shelters", "stock"]
 SAMPLES_PER_MODEL = 3
 

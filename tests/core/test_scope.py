@@ -75,6 +75,10 @@ API_DETAIL = {
     "disasters.transfer": "/api/v1/zone-transfers/{id}",
 }
 API_DETAIL["statistics.historicalfigure"] = "/api/v1/statistics/historical-figures/{id}"  # --- statistics ---
+API_DETAIL |= {f"governance.{model}": f"/api/v1/governance/{path}/{{id}}" for model, path in (  # --- governance ---
+    ("body", "bodies"), ("member", "members"), ("keyarea", "key-areas"), ("dutylist", "duty-lists"),
+    ("meeting", "meetings"), ("decision", "decisions"), ("responsibilityletter", "responsibility-letters"),
+    ("notice", "notices"), ("talk", "talks"))}
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
 NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries
 NO_DETAIL_ENDPOINT |= {"resources.stockmovement", "resources.reservestandard"}  # read through /stock, their lists
