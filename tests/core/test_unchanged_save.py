@@ -85,6 +85,7 @@ NOT_EDIT_PAGES = {
 # --- flood checks (汛前大排查): the record page makes a new check; the bulletin and its PDF only show ---
 NOT_EDIT_PAGES |= {"flood_check_round_detail", "flood_check_record_detail", "flood_check_record_new",
                    "flood_check_bulletin", "flood_check_bulletin_pdf", "flood_check_press"}
+NOT_EDIT_PAGES |= {"decision_assign"}  # --- governance: a POST action (the decision becomes a 交办单) ---
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.
 USERS = ["admin", "section", "duty", "inspector", "commander", "approver", "township1", "grid1", "enterprise1"]
