@@ -236,20 +236,23 @@ class GovernanceTalkIn(InSchema):
     follow_up: Text = ""
 
 
-(Crud(router, surfaces.BODIES, f"{P}/bodies", out=GovernanceBodyOut, module=__name__, tags=TAGS, in_schema=GovernanceBodyIn,
+(Crud(router, surfaces.BODIES, f"{P}/bodies", out=GovernanceBodyOut, module=__name__, tags=TAGS,
+      in_schema=GovernanceBodyIn,
       patch_schema=patch_of(GovernanceBodyIn, "GovernanceBodyPatch", exclude=("region_code",)))
  .list("list_governance_bodies", summary="Commissions and headquarters (安委会, 防指, 森防指, 减灾委)")
  .get("get_governance_body").create("create_governance_body", write=_write(services.create_body))
  .update("update_governance_body"))
 
-(Crud(router, surfaces.MEMBERS, f"{P}/members", out=GovernanceMemberOut, module=__name__, tags=TAGS, in_schema=GovernanceMemberIn,
+(Crud(router, surfaces.MEMBERS, f"{P}/members", out=GovernanceMemberOut, module=__name__, tags=TAGS,
+      in_schema=GovernanceMemberIn,
       patch_schema=patch_of(GovernanceMemberIn, "GovernanceMemberPatch"))
  .list("list_commission_members", summary="Members of commissions and headquarters")
  .get("get_commission_member").create("create_commission_member", write=_write(services.create_member))
  .update("update_commission_member"))
 
 (Crud(router, surfaces.KEY_AREAS, f"{P}/key-areas", out=GovernanceKeyAreaOut, module=__name__, tags=TAGS,
-      output=Output(GovernanceKeyAreaOut, resolvers={"partner_unit_ids": _ids("partner_units")}), in_schema=GovernanceKeyAreaIn,
+      output=Output(GovernanceKeyAreaOut, resolvers={"partner_unit_ids": _ids("partner_units")}),
+      in_schema=GovernanceKeyAreaIn,
       patch_schema=patch_of(GovernanceKeyAreaIn, "GovernanceKeyAreaPatch"))
  .list("list_key_areas", summary="Key areas with their lead and partner units")
  .get("get_key_area").create("create_key_area", write=_write(services.create_key_area))
@@ -262,17 +265,20 @@ class GovernanceTalkIn(InSchema):
  .update("update_duty_list"))
 
 (Crud(router, surfaces.MEETINGS, f"{P}/meetings", out=GovernanceMeetingOut, module=__name__, tags=TAGS,
-      output=Output(GovernanceMeetingOut, resolvers={"attendee_unit_ids": _ids("attendee_units")}), in_schema=GovernanceMeetingIn,
+      output=Output(GovernanceMeetingOut, resolvers={"attendee_unit_ids": _ids("attendee_units")}),
+      in_schema=GovernanceMeetingIn,
       patch_schema=patch_of(GovernanceMeetingIn, "GovernanceMeetingPatch"))
  .list("list_governance_meetings", summary="Meetings of commissions and headquarters")
  .get("get_governance_meeting").create("create_governance_meeting", write=_write(services.create_meeting))
  .update("update_governance_meeting"))
 
-_decisions = Crud(router, surfaces.DECISIONS, f"{P}/decisions", out=GovernanceDecisionOut, module=__name__, tags=TAGS,
+_decisions = Crud(router, surfaces.DECISIONS, f"{P}/decisions", out=GovernanceDecisionOut, module=__name__,
+                  tags=TAGS,
                   output=Output(GovernanceDecisionOut, resolvers={
                       "order_state": lambda d: d.order.state if d.order_id else None,
                       "township": lambda d: d.township}),
-                  in_schema=GovernanceDecisionIn, patch_schema=patch_of(GovernanceDecisionIn, "GovernanceDecisionPatch", exclude=("meeting",)))
+                  in_schema=GovernanceDecisionIn,
+                  patch_schema=patch_of(GovernanceDecisionIn, "GovernanceDecisionPatch", exclude=("meeting",)))
 (_decisions.list("list_meeting_decisions", summary="Meeting decisions and the orders that track them")
  .get("get_meeting_decision").create("create_meeting_decision", write=_write(services.create_decision))
  .update("update_meeting_decision"))
@@ -299,7 +305,8 @@ def assign_meeting_decision(request, id: Id):
  .get("get_governance_notice").create("create_governance_notice", write=_write(services.create_notice))
  .update("update_governance_notice"))
 
-(Crud(router, surfaces.TALKS, f"{P}/talks", out=GovernanceTalkOut, module=__name__, tags=TAGS, in_schema=GovernanceTalkIn,
+(Crud(router, surfaces.TALKS, f"{P}/talks", out=GovernanceTalkOut, module=__name__, tags=TAGS,
+      in_schema=GovernanceTalkIn,
       patch_schema=patch_of(GovernanceTalkIn, "GovernanceTalkPatch"))
  .list("list_governance_talks", summary="Talks with leaders (约谈) and their follow-up")
  .get("get_governance_talk").create("create_governance_talk", write=_write(services.create_talk))

@@ -116,7 +116,8 @@ class DutyList(Scoped):
     production_duties = models.TextField(_("safety duties of the production it runs"), blank=True,
                                          help_text=_("Whoever runs production manages its safety."))
     leaders_duties = models.TextField(_("duties of its leaders"), blank=True,
-                                      help_text=_("Party and government share the responsibility; every post carries safety duties."))
+                                      help_text=_(
+        "Party and government share the responsibility; every post carries safety duties."))
 
     GRANTS = GRANTS
 
