@@ -185,7 +185,7 @@ SAMPLES_PER_MODEL = 3
 # ASCII words a Chinese page may show: acronyms, codes, units, product and proper names.
 ALLOWED = {
     # acronyms and standard names
-    "CAP", "API", "PDF", "Excel", "ID", "QR", "LEC", "LS", "GB", "GB/T", "AQ", "AQ/T", "GIS", "SMS", "WeCom",
+    "CAP", "API", "PDF", "Excel", "Word", "ID", "QR", "LEC", "LS", "GB", "GB/T", "AQ", "AQ/T", "GIS", "SMS", "WeCom",
     "DingTalk", "OpenAPI", "JSON", "XML", "CSV", "URL", "IP", "MQTT", "HTTP", "HTTPS", "PNG", "JPG", "JPEG",
     "xlsx", "xls", "csv", "pdf", "png", "jpg", "OSM", "OpenStreetMap", "Leaflet", "WGS", "CGCS", "TNT", "LNG",
     "LPG", "PM", "Yingji", "English", "Email", "email", "App", "UTC", "GCJ", "WebHook", "Webhook", "webhook",

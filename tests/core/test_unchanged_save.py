@@ -90,6 +90,9 @@ NOT_EDIT_PAGES |= {"census_body_detail", "census_source_detail", "census_zone_de
 # --- disaster reporting: the phone report makes a new report; ending an event is an action ---
 NOT_EDIT_PAGES |= {"disaster_quick_report", "disaster_event_end"}
 NOT_EDIT_PAGES |= {"decision_assign"}  # --- governance: a POST action (the decision becomes a 交办单) ---
+# --- governance: generic detail pages (no form on them) ---
+NOT_EDIT_PAGES |= {"governance_body_detail", "member_detail", "key_area_detail", "duty_list_detail", "meeting_detail",
+                   "decision_detail", "responsibility_letter_detail", "notice_detail", "talk_detail"}
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.
 # --- plans (plan documents: records kept as written; actions are POST endpoints) ---
