@@ -89,6 +89,7 @@ NOT_EDIT_PAGES |= {"flood_check_round_detail", "flood_check_record_detail", "flo
 NOT_EDIT_PAGES |= {"census_body_detail", "census_source_detail", "census_zone_detail", "census_import_template"}
 # --- disaster reporting: the phone report makes a new report; ending an event is an action ---
 NOT_EDIT_PAGES |= {"disaster_quick_report", "disaster_event_end"}
+NOT_EDIT_PAGES.add("historical_figure_detail")  # --- annual statistics: the generic detail shows only ---
 NOT_EDIT_PAGES |= {"decision_assign"}  # --- governance: a POST action (the decision becomes a 交办单) ---
 # --- governance: generic detail pages (no form on them) ---
 NOT_EDIT_PAGES |= {"governance_body_detail", "member_detail", "key_area_detail", "duty_list_detail", "meeting_detail",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.surfaces import Badge, Column, Computed, Region, Surface, When, register
 from yingji.enforcement.choices import OrderState
@@ -86,7 +87,7 @@ MEETINGS = Surface(
     queryset=lambda: Meeting.objects.select_related("body").prefetch_related("attendee_units"),
     create_title=_l("New meeting"), edit_title=_l("Edit the meeting"),
     columns=[
-        Column("title", _l("Title"), link="self"), Badge("kind", _l("Kind"), MeetingKind),
+        Column("title", pgettext_lazy("heading", "Title"), link="self"), Badge("kind", _l("Kind"), MeetingKind),
         Column("held_on", _l("Date")), Column("body", _l("Commission or headquarters")),
         Column("chair", _l("Chaired by")), Column("place", _l("Place"), table=False),
         Column("attendees", _l("Attendees"), table=False),
@@ -136,7 +137,7 @@ NOTICES = Surface(
     queryset=lambda: Notice.objects.select_related("enterprise").prefetch_related("units"),
     create_title=_l("New notice"), edit_title=_l("Edit the notice"),
     columns=[
-        Column("title", _l("Title"), link="self"), Badge("kind", _l("Kind"), NoticeKind),
+        Column("title", pgettext_lazy("heading", "Title"), link="self"), Badge("kind", _l("Kind"), NoticeKind),
         Column("number", _l("Document number")), Column("issued_on", _l("Issued")),
         Computed("unit_names", _l("Units concerned"), _names("units"), table=False),
         Column("enterprise", _l("Enterprise"), link="enterprise", table=False),
