@@ -205,3 +205,42 @@ def test_the_page_and_its_exports(web, demo_county):
     labels = {Indicator.label(k) for k in Indicator.values()}
     assert {row.cells[0].text for row in first.rows[1:]} <= labels
     assert web("enterprise1").get("/statistics/annual/").status_code == 403
+
+
+def test_the_pdf_renders_chinese(web, demo_county):
+    """The PDF export is a PDF whose every Chinese character has a glyph in the bundled CJK font, embedded."""
+    from django.template.loader import render_to_string
+    from fontTools.ttLib import TTFont
+
+    from yingji.core import pdf
+    from yingji.statistics import report, views
+
+    font = pdf.bundled_cjk_font()
+    if font is None or not pdf.available():
+        pytest.skip("WeasyPrint or the bundled CJK font is not available here")
+    admin = User.objects.get(username="admin")
+    year = timezone.localdate().year
+    html = render_to_string("statistics/annual_print.html", views._context(report.build(admin, year)))
+    wide = {c for c in html if ord(c) > 0x2E7F}
+    assert len(wide) > 50  # the report is written in Chinese
+    ttf = TTFont(str(font), fontNumber=0, lazy=True)
+    cmap = ttf.getBestCmap()
+    assert not sorted(c for c in wide if ord(c) not in cmap)
+    response = web("admin").get("/statistics/annual/", {"year": year, "export": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    family = (ttf["name"].getDebugName(6) or "").encode()
+    assert family and any(family in part for part in _pdf_parts(response.content))  # the CJK font is embedded
+
+
+def _pdf_parts(content: bytes):
+    """The PDF's bytes and each of its streams inflated (font names sit in compressed object streams)."""
+    import re
+    import zlib
+
+    yield content
+    for match in re.finditer(rb"stream\r?\n", content):
+        try:
+            yield zlib.decompressobj().decompress(content[match.end():match.end() + 2_000_000])
+        except zlib.error:
+            continue
