@@ -139,5 +139,10 @@ def test_pages_render_in_chinese(web):
     for name in ("governance_body_list", "meeting_list", "decision_list", "responsibility_letter_list", "talk_list",
                  "meeting_create", "decision_create"):
         assert client.get(reverse(name)).status_code == 200, name
+    from yingji.governance.models import ResponsibilityLetter
+
+    before = ResponsibilityLetter.objects.count()
     page = client.post(reverse("responsibility_letter_create"), {"unit": "", "year": "2026", "indicators": "a"})
-    assert page.status_code == 400
+    # The form comes back with its errors (the generic form page answers 200), nothing is stored.
+    assert page.status_code == 200 and "is-invalid" in page.content.decode()
+    assert ResponsibilityLetter.objects.count() == before
