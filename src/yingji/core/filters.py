@@ -69,6 +69,14 @@ def region_choices(user) -> list:
     return choices
 
 
+def flat_region_choices(user) -> list[tuple[str, str]]:
+    """``region_choices`` as one list of options (a plain select: the villages keep their indent)."""
+    flat: list[tuple[str, str]] = []
+    for value, label in region_choices(user):
+        flat.extend(label if isinstance(label, list | tuple) else [(value, label)])
+    return flat
+
+
 def _choice_count(choices) -> int:
     return sum(len(c[1]) if isinstance(c[1], list | tuple) else 1 for c in choices)
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from yingji.core import exports
 from yingji.core.errors import NotAllowed, ServiceError, ValidationFailed
-from yingji.core.filters import region_choices
+from yingji.core.filters import flat_region_choices
 from yingji.core.generic import get_for_page
 from yingji.enterprises import industries
 
@@ -41,14 +41,6 @@ def publicity_photo_add(request, pk: int):
         return redirect("publicity_detail", pk=activity.pk)
     messages.success(request, _("Photo attached."))
     return redirect("publicity_detail", pk=activity.pk)
-
-
-def _flat(choices) -> list[tuple[str, str]]:
-    """Grouped region choices (a township with its villages) as one list of options."""
-    flat = []
-    for value, label in choices:
-        flat.extend(label if isinstance(label, list | tuple) else [(value, label)])
-    return flat
 
 
 @login_required
@@ -81,7 +73,7 @@ def preparedness_statistics(request):
         "title": title, "result": result, "errors": errors, "section": section or "",
         "year": params.get("year") or (result["year"] if result else ""),
         "region_code": params.get("region_code") or "", "industry": params.get("industry") or "",
-        "regions": _flat(region_choices(request.user)), "industries": industries.section_choices(),
+        "regions": flat_region_choices(request.user), "industries": industries.section_choices(),
         "sections": [s for s in statistics.sections() if s.visible_to(request.user)],
         "year_low": low, "year_high": high, "query": query.urlencode(),
     }, status=422 if errors else 200)

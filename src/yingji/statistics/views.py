@@ -17,24 +17,13 @@ from django.utils.translation import gettext as _
 from yingji.core import audit, exports, pdf
 from yingji.core.choices import AuditAction
 from yingji.core.errors import NotAllowed, ValidationFailed
-from yingji.core.filters import region_choices
+from yingji.core.filters import flat_region_choices
 from yingji.preparedness import statistics as preparedness_statistics
 
 from . import report as annual_report
 
 PRINT_CSS = Path(__file__).parent / "static" / "statistics" / "annual_print.css"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _flat(choices) -> list[tuple[str, str]]:
-    """The grouped region choices as one list: a township, then its villages indented."""
-    out = []
-    for value, label in choices:
-        if isinstance(label, list):
-            out.extend((code, name if n == 0 else f"　{name}") for n, (code, name) in enumerate(label))
-        else:
-            out.append((value, label))
-    return out
 
 
 def _download(request, report: dict, content: bytes, content_type: str, suffix: str) -> HttpResponse:
@@ -84,7 +73,7 @@ def annual(request):
     return render(request, "statistics/annual.html", {
         **(_context(result) if result else {}), "title": _("Annual statistics"), "result": result,
         "errors": errors, "year": params.get("year") or (result["year"] if result else ""),
-        "region": params.get("region") or "", "regions": _flat(region_choices(request.user)),
+        "region": params.get("region") or "", "regions": flat_region_choices(request.user),
         "year_low": low, "year_high": high, "query": query.urlencode(),
     }, status=422 if errors else 200)
 
