@@ -78,7 +78,11 @@ class PreparednessConfig(AppConfig):
                                "incidents.plan",
                                also=("plan_version_list", "plan_review_list", "plan_filing_list",
                                      "plan_evaluation_list", "plan_document_create")), before="regions")
-        statistics.register("plans", _("Emergency plans"), plan_services.figures, model="incidents.plan")
+        from . import statistics_sections
+
+        # Staff only, as every cross-unit section: enterprise accounts now read their own plans.
+        statistics.register("plans", _("Emergency plans"), plan_services.figures, model="incidents.plan",
+                            allowed=statistics_sections.staff_only)
 
         # --- drills and training statistics, officers' training days (statistics_sections.py) ---
         from . import statistics_sections
