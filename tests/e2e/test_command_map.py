@@ -82,8 +82,13 @@ def test_command_map(live_server, transactional_db, demo_county):
 
 
             # --- toggles: only teams stay on the map ---
-            for key in ("boundaries", "warehouses", "shelters", "equipment", "enterprises", "incidents"):
-                page.uncheck(f"#yj-layer-{key}")
+            # Every other layer goes off, the registered ones too (census households, flood checks …): a pin
+            # of theirs or their cluster would cover the team pin the click below is aimed at.
+            layers = page.locator("input[data-layer]").evaluate_all("els => els.map(e => e.dataset.layer)")
+            assert {"boundaries", "warehouses", "shelters", "equipment", "enterprises", "incidents"} <= set(layers)
+            for key in layers:
+                if key != "teams":
+                    page.uncheck(f"#yj-layer-{key}")
             assert page.locator(".yj-pin-shelter").count() == 0
             assert page.locator("#yj-map path.leaflet-interactive").count() == 0
 

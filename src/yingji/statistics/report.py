@@ -8,6 +8,8 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from yingji.core.textpolicy import for_xml
+
 from . import annual
 from .choices import Indicator, flat
 from .models import HistoricalFigure
@@ -170,7 +172,7 @@ def docx_bytes(report: dict) -> bytes:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(title(report))
+    run = heading.add_run(for_xml(title(report)))
     run.bold = True
     run.font.size = Pt(18)
     run.font.name = "SimHei"
@@ -181,9 +183,9 @@ def docx_bytes(report: dict) -> bytes:
         if not section["available"]:
             continue
         number += 1
-        document.add_heading(f"{numeral(number)}、{section['title']}", level=2)
+        document.add_heading(for_xml(f"{numeral(number)}、{section['title']}"), level=2)
         if section["key"] in sentences:
-            document.add_paragraph(sentences[section["key"]])
+            document.add_paragraph(for_xml(sentences[section["key"]]))
         _table(document, [_("Indicator"), *[str(y) for y in report["years"]]],
                [[row["label"], *[cell_text(c) for c in row["cells"]]] for row in section["rows"]])
     towns = report["townships"]
@@ -211,11 +213,11 @@ def _table(document, headers: list, rows: list[list]) -> None:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = str(text)
+        cell.text = for_xml(str(text))
         for paragraph in cell.paragraphs:
             for run in paragraph.runs:
                 run.bold = True
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = str(value)
+            cell.text = for_xml(str(value))
