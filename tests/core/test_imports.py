@@ -45,7 +45,7 @@ def test_a_zip_bomb_is_refused_before_it_is_opened():
     assert len(data) < imports.MAX_BYTES and len(data) * imports.MAX_RATIO < 20 * 1024 * 1024
     with pytest.raises(imports.PackageRefused) as caught:
         imports.read_table(_file(data), COLUMNS)
-    assert not caught.value.damaged and "unpacked" in _file_message(caught)
+    assert not caught.value.damaged and "解压后过大" in _file_message(caught)
     with pytest.raises(imports.PackageRefused) as damaged:
         imports.check_package(b"PK\x03\x04" + b"\x00" * 100)
     assert damaged.value.damaged
@@ -66,7 +66,7 @@ def test_the_header_is_matched_by_title_and_every_problem_is_reported_at_once():
     with pytest.raises(ValidationFailed) as caught:
         imports.read_table(_file(_xlsx([["数量", "数量", "颜色"], [1, 2, 3]])), COLUMNS)
     message = _file_message(caught)
-    assert "appears twice" in message and "Unknown column '颜色'" in message and "名称" in message
+    assert "列“数量”重复出现" in message and "未知列“颜色”" in message and "缺少必填列：名称" in message
     assert imports.match_header([("name", "s")], COLUMNS, by_key=True) == [COLUMNS[0]]
 
 

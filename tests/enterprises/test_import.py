@@ -146,7 +146,7 @@ def test_region_outside_the_importers_jurisdiction_is_a_row_error(api, demo_coun
 @pytest.mark.parametrize("content, message", [
     (b"\x00\x01\x02\x03binary junk", "Not an Excel .xlsx workbook or a CSV file"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old .xls", "Not an Excel .xlsx workbook or a CSV file"),
-    (b"name,code\nfoo,bar\n", "Unknown column 'name'"),
+    (b"name,code\nfoo,bar\n", "Unknown column “name”"),
     (b"PK\x03\x04garbage that is not a zip", "cannot be read"),
     (b"", "empty"),
 ])
@@ -158,7 +158,7 @@ def test_files_that_are_not_workbooks_are_4xx(api, content, message):
 def test_wrong_headers_are_refused(api):
     body = assert_error_shape(upload(api("section"), workbook([["x"]], headers=["名称", "代码"])), 422)
     messages = " ".join(e["message"] for e in body["errors"])
-    assert "Unknown column '名称'" in messages and "Missing required column" in messages
+    assert "Unknown column “名称”" in messages and "Missing required column" in messages
     body = assert_error_shape(upload(api("section"), workbook([], headers=HEADERS[:3] + ["企业名称"])), 422)
     assert "appears twice" in body["errors"][0]["message"]
     body = assert_error_shape(upload(api("section"), workbook([], headers=HEADERS)), 422)
@@ -207,7 +207,7 @@ def test_import_page_shows_row_errors_and_imports(web, demo_county):
     assert done.status_code == 302
     assert Enterprise.objects.filter(credit_code=code).exists()
     not_xlsx = client.post("/enterprises/import/", {"file": SimpleUploadedFile("a.xlsx", b"\x00\x01\x02 binary")})
-    assert not_xlsx.status_code == 422 and "Not an Excel" in not_xlsx.content.decode()
+    assert not_xlsx.status_code == 422 and "不是 Excel .xlsx 工作簿" in not_xlsx.content.decode()
     assert web("enterprise1").get("/enterprises/import/").status_code == 403
 
 

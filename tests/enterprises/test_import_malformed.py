@@ -90,7 +90,7 @@ def test_csv_with_wrong_columns_is_refused(api, demo_county):
     body = assert_error_shape(upload(api("section"), csv_bytes([["1", "2"]], headers=["名称", "代码"]),
                                      name="e.csv"), 422)
     messages = " ".join(e["message"] for e in body["errors"])
-    assert "Unknown column '名称'" in messages and "Missing required column" in messages
+    assert "Unknown column “名称”" in messages and "Missing required column" in messages
     body = assert_error_shape(upload(api("section"), csv_bytes([], headers=HEADERS), name="e.csv"), 422)
     assert "no data rows" in body["errors"][0]["message"]
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from . import textpolicy
 from . import values as value_rules
@@ -77,8 +77,8 @@ class ImportFailed(ValidationFailed):
                         "message": e["message"], "row": e["row"], "column": e["column"]} for e in row_errors]
 
 
-def refuse_file(message: str, detail: str = "The file cannot be imported") -> ValidationFailed:
-    return ValidationFailed.from_dict({"file": [message]}, detail)
+def refuse_file(message: str, detail: str | None = None) -> ValidationFailed:
+    return ValidationFailed.from_dict({"file": [message]}, detail or gettext("The file cannot be imported"))
 
 
 # --- cell parsers ----------------------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ def as_text(value: Any) -> str:
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
-        raise RowError("Expected text, found a date")
+        raise RowError(gettext("Expected text, found a date"))
     text = str(value).strip()
     reason = textpolicy.problem(text)
     if reason:
@@ -101,7 +101,8 @@ def text(max_length: int) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         found = as_text(value)
         if len(found) > max_length:
-            raise RowError(f"At most {max_length} characters (this has {len(found)})")
+            raise RowError(gettext("At most %(max)d characters (this has %(found)d)") % {"max": max_length,
+                                                                                      "found": len(found)})
         return found
 
     return parse
@@ -131,13 +132,13 @@ def region_code(value: Any) -> str:
 def decimal(low: Decimal, high: Decimal, places: int) -> Callable[[Any], Decimal]:
     def parse(value: Any) -> Decimal:
         if isinstance(value, bool):
-            raise RowError("Expected a number")
+            raise RowError(gettext("Expected a number"))
         try:
             number = Decimal(as_text(value))
         except InvalidOperation:
-            raise RowError("Expected a number") from None
+            raise RowError(gettext("Expected a number")) from None
         if not number.is_finite() or not low <= number <= high:
-            raise RowError(f"Expected a number from {low} to {high}")
+            raise RowError(gettext("Expected a number from %(low)s to %(high)s") % {"low": low, "high": high})
         return round(number, places)
 
     return parse
@@ -146,20 +147,20 @@ def decimal(low: Decimal, high: Decimal, places: int) -> Callable[[Any], Decimal
 def count(value: Any) -> int:
     """A whole number, zero or more (``25`` or ``25.0``), up to the largest integer column."""
     if isinstance(value, bool):
-        raise RowError("Expected a whole number")
+        raise RowError(gettext("Expected a whole number"))
     try:
         number = Decimal(as_text(value))
     except InvalidOperation:
-        raise RowError("Expected a whole number") from None
+        raise RowError(gettext("Expected a whole number")) from None
     if not number.is_finite() or number != number.to_integral_value() or not 0 <= number <= 2**31 - 1:
-        raise RowError("Expected a whole number of at least 0")
+        raise RowError(gettext("Expected a whole number of at least 0"))
     return int(number)
 
 
 def positive_count(value: Any) -> int:
     number = count(value)
     if number < 1:
-        raise RowError("Expected a whole number of at least 1")
+        raise RowError(gettext("Expected a whole number of at least 1"))
     return number
 
 
@@ -175,7 +176,7 @@ def parse_date(value: Any) -> datetime.date:
             return datetime.date(*(int(g) for g in match.groups()))
         except ValueError:
             pass
-    raise RowError("Expected a date such as 2027-06-30")
+    raise RowError(gettext("Expected a date such as 2027-06-30"))
 
 
 def date(value: Any) -> datetime.date:
@@ -198,7 +199,7 @@ def yes_no(value: Any) -> bool:
         return True
     if found in NO:
         return False
-    raise RowError("Use 是 or 否")
+    raise RowError(gettext("Use 是 or 否"))
 
 
 def labels_of(choices) -> dict[str, str]:
@@ -218,7 +219,7 @@ def choice(choices, aliases: Mapping[str, str] | None = None) -> Callable[[Any],
     def parse(value: Any) -> str:
         found = as_text(value)
         if found not in lookup:
-            raise RowError("Use one of: " + "、".join(labels.values()))
+            raise RowError(gettext("Use one of: %(labels)s") % {"labels": "、".join(labels.values())})
         return lookup[found]
 
     return parse
@@ -248,12 +249,12 @@ def read_upload(uploaded, *, max_bytes: int = MAX_BYTES) -> bytes:
     if size is not None and not size:
         raise refuse_file(gettext("The file is empty"))
     if size is not None and size > max_bytes:
-        raise refuse_file(f"The file is larger than {max_bytes // (1024 * 1024)} MB")
+        raise refuse_file(gettext("The file is larger than %(mb)d MB") % {"mb": max_bytes // (1024 * 1024)})
     data = uploaded.read(max_bytes + 1)
     if not data:
         raise refuse_file(gettext("The file is empty"))
     if len(data) > max_bytes:
-        raise refuse_file(f"The file is larger than {max_bytes // (1024 * 1024)} MB")
+        raise refuse_file(gettext("The file is larger than %(mb)d MB") % {"mb": max_bytes // (1024 * 1024)})
     return data
 
 
@@ -262,9 +263,9 @@ class PackageRefused(ValidationFailed):
 
     def __init__(self, damaged: bool):
         self.damaged = damaged
-        message = ("The workbook cannot be read (damaged package)" if damaged
-                   else "The workbook is too large once unpacked")
-        super().__init__("The file cannot be imported")
+        message = (gettext("The workbook cannot be read (damaged package)") if damaged
+                   else gettext("The workbook is too large once unpacked"))
+        super().__init__(gettext("The file cannot be imported"))
         self.errors = [{"field": "file", "message": message}]
 
 
@@ -289,25 +290,27 @@ def _xlsx_cells(data: bytes, *, max_rows: int, max_cols: int, sheet: str | None)
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         try:
             if not wb.worksheets:
-                raise refuse_file("The workbook has no sheet")
+                raise refuse_file(gettext("The workbook has no sheet"))
             ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
             rows = []
             for number, row in enumerate(ws.iter_rows(max_col=max_cols), start=1):
                 if number > limit:
-                    raise refuse_file(f"More than {max_rows} rows: split the file", "The file is too long")
+                    raise refuse_file(gettext("More than %(rows)d rows: split the file") % {"rows": max_rows},
+                                      gettext("The file is too long"))
                 rows.append([(cell.value, getattr(cell, "data_type", "n")) for cell in row])
         finally:
             wb.close()
     except ValidationFailed:
         raise
     except Exception as exc:  # openpyxl raises many types for damaged or hostile files
-        raise refuse_file(f"The workbook cannot be read ({exc.__class__.__name__})") from None
+        raise refuse_file(gettext("The workbook cannot be read (%(error)s)")
+                          % {"error": exc.__class__.__name__}) from None
     return rows
 
 
 def _csv_cells(data: bytes, *, max_rows: int, max_cols: int) -> list[list[tuple[Any, str]]]:
     if b"\x00" in data[:4096] or data[:4] in (b"\xd0\xcf\x11\xe0", b"%PDF"):
-        raise refuse_file("Not an Excel .xlsx workbook or a CSV file: download the template and fill it in")
+        raise refuse_file(gettext("Not an Excel .xlsx workbook or a CSV file: download the template and fill it in"))
     for encoding in CSV_ENCODINGS:
         try:
             decoded = data.decode(encoding)
@@ -315,19 +318,20 @@ def _csv_cells(data: bytes, *, max_rows: int, max_cols: int) -> list[list[tuple[
             continue
         break
     else:
-        raise refuse_file("The CSV file is neither UTF-8 nor GBK text: save it as \"CSV UTF-8\" or as an .xlsx "
-                          "workbook")
+        raise refuse_file(gettext("The CSV file is neither UTF-8 nor GBK text: save it as “CSV UTF-8” or as an "
+                                  ".xlsx workbook"))
     if any(ch < " " and ch not in "\t\r\n" for ch in decoded[:4096]):
-        raise refuse_file("Not an Excel .xlsx workbook or a CSV text file")
+        raise refuse_file(gettext("Not an Excel .xlsx workbook or a CSV text file"))
     limit = 2 * max_rows + 1
     rows = []
     try:
         for number, record in enumerate(csv.reader(io.StringIO(decoded, newline="")), start=1):
             if number > limit:
-                raise refuse_file(f"More than {max_rows} rows: split the file", "The file is too long")
+                raise refuse_file(gettext("More than %(rows)d rows: split the file") % {"rows": max_rows},
+                                      gettext("The file is too long"))
             rows.append([(value, "s") for value in record[:max_cols]])
     except csv.Error as exc:
-        raise refuse_file(f"The CSV file cannot be read: {exc}") from None
+        raise refuse_file(gettext("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
     return rows
 
 
@@ -339,8 +343,8 @@ def read_cells(data: bytes, *, columns: int, max_rows: int = MAX_ROWS, csv_allow
     if data.startswith(XLSX_MAGIC):
         return _xlsx_cells(data, max_rows=max_rows, max_cols=max_cols, sheet=sheet)
     if not csv_allowed:
-        raise refuse_file("Not an Excel .xlsx workbook (wrong file type or text encoding); download the template "
-                          "and fill it in")
+        raise refuse_file(gettext("Not an Excel .xlsx workbook (wrong file type or text encoding); download the "
+                                  "template and fill it in"))
     return _csv_cells(data, max_rows=max_rows, max_cols=max_cols)
 
 
@@ -361,17 +365,17 @@ def match_header(header_row: Iterable[tuple[Any, str]], columns: Iterable[Column
     for name in headers:
         column = by_header.get(name)
         if not name:
-            problems.append("An empty header cell sits between columns")
+            problems.append(gettext("An empty header cell sits between columns"))
         elif column is None:
-            problems.append(f"Unknown column {name!r}")
+            problems.append(gettext("Unknown column “%(name)s”") % {"name": name})
         elif column in found:
-            problems.append(f"Column {name!r} appears twice")
+            problems.append(gettext("Column “%(name)s” appears twice") % {"name": name})
         found.append(column)
     missing = [c.header for c in columns if c.required and c not in found]
     if missing:
-        problems.append("Missing required column(s): " + ", ".join(missing))
+        problems.append(gettext("Missing required column(s): %(columns)s") % {"columns": "、".join(missing)})
     if problems:
-        raise ValidationFailed.from_dict({"file": problems}, "The header row does not match the template")
+        raise ValidationFailed.from_dict({"file": problems}, gettext("The header row does not match the template"))
     return found
 
 
@@ -379,7 +383,7 @@ def is_formula(value: Any, data_type: str) -> bool:
     return data_type == "f" or (isinstance(value, str) and value.startswith("="))
 
 
-FORMULA_REFUSED = "Formulas are not accepted: enter the value itself"
+FORMULA_REFUSED = gettext_lazy("Formulas are not accepted: enter the value itself")
 
 
 def data_rows(cells: list[list[tuple[Any, str]]], columns: list[Column | None], *,
@@ -393,13 +397,14 @@ def data_rows(cells: list[list[tuple[Any, str]]], columns: list[Column | None], 
                 continue
             if is_formula(value, data_type):
                 formulas.append({"row": number, "column": column.header, "key": column.key,
-                                 "message": FORMULA_REFUSED})
+                                 "message": str(FORMULA_REFUSED)})
                 continue
             raw[column.key] = value
         if not raw and not formulas:
             continue
         if len(parsed) >= max_rows:
-            raise refuse_file(f"More than {max_rows} rows: split the file", "The file is too long")
+            raise refuse_file(gettext("More than %(rows)d rows: split the file") % {"rows": max_rows},
+                                      gettext("The file is too long"))
         parsed.append((number, raw, formulas))
     return parsed
 
@@ -429,7 +434,7 @@ def parse_row(number: int, raw: Mapping[str, Any], columns: Iterable[Column], er
         if column.key not in raw:
             if column.required:
                 errors.append({"row": number, "column": column.header, "key": column.key,
-                               "message": "This cell is required"})
+                               "message": gettext("This cell is required")})
             continue
         try:
             values[column.key] = column.parse(raw[column.key])

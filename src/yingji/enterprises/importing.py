@@ -87,7 +87,7 @@ def _division(value: Any) -> str:
         text = "0" + text
     code = text[:2] if re.fullmatch(r"\d{2}(\d{1,2})?", text) else text
     if code not in industries.DIVISIONS:
-        raise RowError("Expected a GB/T 4754-2017 division code, 01 to 97")
+        raise RowError(gettext("Expected a GB/T 4754-2017 division code, 01 to 97"))
     return code
 
 
@@ -201,7 +201,7 @@ def _plan(actor, rows, columns) -> tuple[list[_Plan], list[dict]]:
             if column.key not in raw:
                 if column.required and not any(f["key"] == column.key for f in formulas):
                     errors.append({"row": row, "column": column.header, "key": column.key,
-                                   "message": "This cell is required"})
+                                   "message": gettext("This cell is required")})
                 continue
             try:
                 values[column.key] = column.parse(raw[column.key])

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from yingji.core import imports, policy
 from yingji.core.errors import ServiceError, ValidationFailed
@@ -283,7 +284,7 @@ def _key(kind: str, values: dict) -> tuple | None:
 def import_rows(actor, kind: str, uploaded, *, dry_run: bool = False) -> int:
     """Check every row, then create them all (or, with any bad row, nothing). Returns the rows imported."""
     if kind not in KINDS:
-        raise ValidationFailed.from_dict({"kind": [f"Use one of: {', '.join(KINDS)}"]})
+        raise ValidationFailed.from_dict({"kind": [gettext("Use one of: %(labels)s") % {"labels": "、".join(KINDS)}]})
     model, columns, _title = KINDS[kind]
     policy.require(actor, "add", model)
     if model is StockBatch:

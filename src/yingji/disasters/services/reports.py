@@ -148,7 +148,7 @@ def _casualties(rows) -> list[dict]:
         name = str(row.get("name") or "").strip()
         kind = row.get("kind")
         if not name or kind not in CasualtyKind.values():
-            errors.append(f"Row {i + 1}: a name and a kind (dead/missing) are required")
+            errors.append(gettext("Row %(row)d: a name and a kind (dead or missing) are required") % {"row": i + 1})
             continue
         age = row.get("age")
         out.append({"name": name[:50], "kind": kind, "gender": str(row.get("gender") or "")[:4],
