@@ -55,6 +55,7 @@ def test_register_figures_against_a_hand_count(db, demo_county):
           capacity=2000, height=70)
     figures = registers.tailings_figures(TailingsPond.objects.all(), datetime.date(2026, 1, 1), today=DAY)
     assert figures["existing"] == 4 and figures["existing_at_baseline"] == 4 and figures["change"] == 0
+    assert figures["by_status"] == {"operating": 3, "stopped": 0, "closed": 1, "closed_out": 1}
     assert figures["closed_out_since_baseline"] == 1 and figures["head_top"] == 1
     assert (figures["monitored"], figures["monitored_rate"]) == (2, 0.5)
     # Required: 丁 (head-top) and 戊 (grade 3: V 2000, H 70); 甲 and 丙 are grade 4.
@@ -96,5 +97,29 @@ def test_registers_stay_in_scope(api, web, demo_county):
 def test_the_register_pages_show_their_figures(web, demo_county):
     page = web("section").get(reverse("tailings_list")).content.decode()
     assert 'id="yj-tailings-figures"' in page and 'data-figure="required_rate"' in page
+    counts = {status: TailingsPond.objects.filter(status=status).count() for status in ("operating", "closed_out")}
+    assert f"运行 {counts['operating']} ·" in page and f"已销库 {counts['closed_out']}</div>" in page
     assert 'id="yj-mine-figures"' in web("section").get(reverse("mine_list")).content.decode()
     assert Mine.objects.exists() and TailingsPond.objects.exists()  # the demo county carries the registers
+
+
+def test_an_enterprise_account_sees_only_its_own_register_entries(api, own_enterprise, demo_county):
+    """enterprise1 lists, reads and counts only its own enterprise's ponds and mines, whatever the demo holds."""
+    other = Enterprise.objects.exclude(pk=own_enterprise.pk).order_by("pk").first()
+    own_pond = _pond(own_enterprise, "自有尾矿库", registered=datetime.date(2018, 1, 1), status="closed",
+                     closed=datetime.date(2025, 6, 1))
+    foreign_pond = _pond(other, "他家尾矿库", registered=datetime.date(2018, 1, 1))
+    client = api("enterprise1")
+    listed = client.get("/api/v1/tailings-ponds", page_size=200).json()["items"]
+    assert listed and {p["id"] for p in listed} == set(
+        TailingsPond.objects.filter(enterprise=own_enterprise).values_list("pk", flat=True))
+    assert client.get(f"/api/v1/tailings-ponds/{foreign_pond.pk}").status_code == 404
+    assert client.get(f"/api/v1/tailings-ponds/{own_pond.pk}").status_code == 200
+    figures = client.get("/api/v1/tailings-ponds/figures").json()
+    assert sum(figures["by_status"].values()) == TailingsPond.objects.filter(enterprise=own_enterprise).count()
+    assert figures["by_status"]["closed"] == TailingsPond.objects.filter(enterprise=own_enterprise,
+                                                                        status="closed").count() >= 1
+    mines = client.get("/api/v1/mines", page_size=200).json()["items"]
+    assert {m["id"] for m in mines} == set(Mine.objects.filter(enterprise=own_enterprise).values_list("pk", flat=True))
+    foreign_mine = Mine.objects.exclude(enterprise=own_enterprise).first()
+    assert foreign_mine is not None and client.get(f"/api/v1/mines/{foreign_mine.pk}").status_code == 404

@@ -11,7 +11,8 @@ from yingji.enterprises.models import Enterprise
 from yingji.prevention.choices import HazardLevel
 from yingji.standards import major_hazards
 
-SECTORS = ("hazardous_chemicals", "fireworks", "non_coal_mining", "metallurgy", "building_materials", "commerce")
+#: Every supervision sector that has lists (the data file maps each list to these keys).
+SECTORS = tuple(sorted({sector for lst in major_hazards.all_lists() for sector in lst.sectors}))
 
 
 def _report(api, username, enterprise, **extra):

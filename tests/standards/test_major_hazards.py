@@ -69,3 +69,48 @@ def test_a_broken_file_is_refused(breakage, problem):
     breakage(document)
     with pytest.raises(major_hazards.CriteriaError, match=problem):
         major_hazards.parse(document)
+
+
+def _every_item():
+    return [(lst, item) for lst in major_hazards.all_lists() for item in lst.items]
+
+
+@pytest.mark.parametrize("lst, item", _every_item(), ids=lambda v: getattr(v, "code", None) or getattr(v, "key", ""))
+def test_every_shipped_item_makes_a_hazard_of_its_sectors_major(lst, item):
+    """From the lists' own items: each applies to every sector its list names and to no other, makes a hazard
+    major, and refuses the general level with the item cited."""
+    for sector in lst.sectors:
+        assert major_hazards.applies(item.code, sector)
+        assert major_hazards.citation_errors([item.code], sector) == []
+    assert major_hazards.is_major([item.code])
+    assert major_hazards.is_major(["", item.code])
+    assert item.clause in major_hazards.level_error("general", item.code)
+    foreign = [s for s in ("hazardous_chemicals", "fireworks", "non_coal_mining", "machinery", "commerce", "other")
+               if not any(item.code == i.code for i in major_hazards.criteria_for(s))]
+    for sector in foreign:
+        assert sector not in lst.sectors
+        assert major_hazards.citation_errors([item.code], sector)
+
+
+def test_nothing_cited_or_unknown_codes_decide_nothing():
+    assert not major_hazards.is_major([])
+    assert not major_hazards.is_major(["", "XX-99"])
+    assert major_hazards.citation_errors(["XX-99"], "fireworks") == ["XX-99：不是已收录的重大事故隐患判定标准条目。"]
+
+
+def test_each_trade_sector_with_an_article_has_its_own_list():
+    own = {"metallurgy": "第四条", "nonferrous": "第五条", "building_materials": "第六条", "machinery": "第七条",
+           "light_industry": "第八条", "textile": "第九条", "tobacco": "第十条"}
+    for sector, article in own.items():
+        clauses = {item.clause for item in major_hazards.criteria_for(sector)}
+        assert any(c.startswith(article) for c in clauses), sector
+        assert not any(c.startswith(a) for s, a in own.items() if s != sector for c in clauses), sector
+    assert {item.clause[:3] for item in major_hazards.criteria_for("commerce")} == {"第三条", "第十一", "第十二",
+                                                                                   "第十三"}
+
+
+def test_the_data_file_states_the_sector_mapping():
+    document = read_json("major_hazard_criteria.json")
+    for lst in major_hazards.all_lists():
+        for sector in lst.sectors:
+            assert sector in document["sector_field"]

@@ -587,6 +587,8 @@ def _of_enterprise(**more):
 
 class TailingsFiguresOut(Schema):
     baseline: date
+    by_status: dict[str, int] = Field(description=(
+        "Ponds of the register by status now (operating, stopped, closed, closed_out; closed-out ones included)"))
     existing: int = Field(description="Ponds now (not closed out)")
     existing_at_baseline: int = Field(description="Ponds on the baseline date")
     change: int = Field(description="existing − existing_at_baseline: must not be positive")

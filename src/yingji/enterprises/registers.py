@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .choices import MineStatus, TailingsStatus
@@ -23,13 +23,16 @@ def existing_on(day: datetime.date) -> Q:
 
 def tailings_figures(ponds: QuerySet, baseline: datetime.date, today: datetime.date | None = None) -> dict:
     """The register's figures: ponds existing now and on ``baseline`` (the number must not grow: new ponds only
-    replace closed-out ones), head-top ponds, and online monitoring — of every existing pond (the bureau's
-    全覆盖 target) and of those the rules oblige (三等 and higher, head-top)."""
+    replace closed-out ones), every pond of the register by status (closed-out ones included), head-top ponds,
+    and online monitoring — of every existing pond (the bureau's 全覆盖 target) and of those the rules oblige
+    (三等 and higher, head-top)."""
     today = today or timezone.localdate()
     existing = [p for p in ponds.filter(status__in=TailingsStatus.EXISTING)]
     required = [p for p in existing if p.monitoring_required]
     then = ponds.filter(existing_on(baseline)).count()
+    counts = dict(ponds.order_by().values_list("status").annotate(n=Count("pk")))
     return {
+        "by_status": {status: counts.get(status, 0) for status in TailingsStatus.values()},
         "baseline": baseline, "existing": len(existing), "existing_at_baseline": then,
         "change": len(existing) - then, "operating": sum(p.status == TailingsStatus.OPERATING for p in existing),
         "head_top": sum(p.head_top for p in existing),

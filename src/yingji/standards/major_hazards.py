@@ -6,8 +6,14 @@ major; the sector standards list the situations that are major by definition:
 - 《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》 and 《烟花爆竹生产经营单位重大生产安全事故隐患
   判定标准（试行）》 (安监总管三〔2017〕121号), twenty items each;
 - 《工贸企业重大事故隐患判定标准》 (应急管理部令第10号, 2023): 第三条 for every industry-and-trade enterprise, 第四–十条
-  per sector, 第十一–十三条 for dust explosion, ammonia refrigeration and confined spaces wherever they occur;
+  per sector (metallurgy, non-ferrous, building materials, machinery, light industry, textiles, tobacco; commerce
+  has no article of its own), 第十一–十三条 for dust explosion, ammonia refrigeration and confined spaces wherever
+  they occur;
 - 《金属非金属矿山重大事故隐患判定标准》 (矿安〔2022〕88号): underground, open-pit and tailings ponds.
+
+Which lists an enterprise meets is decided by its supervision sector (``Enterprise.sector``); the data file states
+the mapping in ``sector_field`` and each list's ``sectors``. 《煤矿重大事故隐患判定标准》 (应急管理部令第4号) is not
+shipped: the county has no coal mine and the registry no coal sector.
 
 Each list records its source document, whether it is complete and whether it was checked against the official text;
 none was (no official copy is at hand): every list is ``verified: false`` and its note says what it was built from,
@@ -17,6 +23,7 @@ be major, which is why a person may always raise a hazard to major (the rule in 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -113,6 +120,25 @@ def criteria_for(sector: str) -> tuple[Criterion, ...]:
 
 def applies(code: str, sector: str) -> bool:
     return any(item.code == code for item in criteria_for(sector))
+
+
+def is_major(criterion_codes: Iterable[str]) -> bool:
+    """Whether a hazard citing ``criterion_codes`` is major by definition: any shipped item makes it so
+    (16号令 第三条: "符合行业重大事故隐患判定标准的"). Unknown codes decide nothing (see :func:`citation_errors`)."""
+    return any(get(code) is not None for code in criterion_codes if code)
+
+
+def citation_errors(criterion_codes: Iterable[str], sector: str) -> list[str]:
+    """Why the items ``criterion_codes`` cannot be cited for a hazard of an enterprise of ``sector``: unknown codes
+    and items of another sector's lists. Empty when every code applies."""
+    errors = []
+    for code in criterion_codes:
+        item = get(code)
+        if item is None:
+            errors.append(f"{code}：不是已收录的重大事故隐患判定标准条目。")
+        elif not applies(code, sector):
+            errors.append(f"{code}：{item.citation}不适用于该企业的监管行业。")
+    return errors
 
 
 def level_error(level: str, criterion_code: str) -> str | None:

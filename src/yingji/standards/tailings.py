@@ -1,8 +1,10 @@
 """尾矿库 (tailings ponds): the design grade (等别) from total capacity and dam height, and which ponds must carry
 online safety monitoring.
 
-Grade: 《尾矿设施设计规范》 GB 50863-2013 §3.3.1 and Table 3.3.1 (the same table is carried by 《尾矿库安全规程》
-GB 39496-2020 §5): each of the total capacity V and the dam height H gives a grade —
+Grade: 《尾矿库安全规程》 GB 39496-2020, its grading table (the same as 《尾矿设施设计规范》 GB 50863-2013 §3.3.1 and
+Table 3.3.1), shipped in ``data/tailings_grades.json`` with its source (``verified: false``: the clause numbers of
+GB 39496-2020 were not checked against the text; the limits agree across editions). Each of the total capacity V and
+the dam height H gives a grade —
 
 =====  ============================  ==================
 grade  total capacity V (10⁴ m³)     dam height H (m)
@@ -23,12 +25,26 @@ it to every 头顶库. [unverified: the clause numbers are as commonly cited and
 
 from __future__ import annotations
 
-from ._util import exact
+from ._util import exact, read_json
+
+
+def _load(document: dict) -> tuple[tuple[tuple[int, int, int], ...], int, int]:
+    """The limits (grade, minimum V, minimum H) from the highest graded by size, the lowest grade and the grade
+    from which online monitoring is required, checked: grades 1–5 in order, limits falling with the grade."""
+    grades = document["grades"]
+    if [g["grade"] for g in grades] != [1, 2, 3, 4, 5]:
+        raise ValueError("tailings grades must be 1 to 5 in order")
+    limits = tuple((g["grade"], g["min_capacity"], g["min_height"]) for g in grades if "min_capacity" in g)
+    if [g for g, _v, _h in limits] != [2, 3, 4]:
+        raise ValueError("limits are given for grades 2 to 4")
+    for (_g1, v1, h1), (_g2, v2, h2) in zip(limits, limits[1:], strict=False):
+        if not (v1 > v2 > 0 and h1 > h2 > 0):
+            raise ValueError("limits must fall with the grade")
+    return limits, grades[-1]["grade"], document["online_monitoring"]["from_grade"]
+
 
 #: (grade, minimum V in 10⁴ m³, minimum H in m) from the highest, for grades 二等 to 四等; below them 五等.
-GRADE_LIMITS = ((2, 10000, 100), (3, 1000, 60), (4, 100, 30))
-LOWEST = 5
-MONITORED_FROM = 3
+GRADE_LIMITS, LOWEST, MONITORED_FROM = _load(read_json("tailings_grades.json"))
 
 
 def _grade_of(value, limits) -> int:
