@@ -101,3 +101,44 @@ class AppealState(ChoiceSet):
         (UPHELD, _("Appeal upheld"), "success"),
         (REJECTED, _("Appeal rejected"), "secondary"),
     )
+
+
+class Metric(ChoiceSet):
+    """The metrics the platform measures for a township's year (``metrics`` defines each)."""
+
+    NAME = "assessment_metric"
+    FIELDS = (("assessment.rubricitem", "metric"),)
+    HAZARD_CLOSURE_RATE = "hazard_closure_rate"
+    OVERDUE_HAZARDS = "overdue_hazards"
+    DRILLS_HELD = "drills_held"
+    TRAINING_COMPLIANCE = "training_compliance"
+    WARNING_CONFIRMATION_RATE = "warning_confirmation_rate"
+    INCIDENT_REPORT_TIMELINESS = "incident_report_timeliness"
+    INSPECTION_PLAN_COMPLETION = "inspection_plan_completion"
+    DISASTER_REPORTS_ON_TIME = "disaster_reports_on_time"
+    SERIOUS_ACCIDENTS = "serious_accidents"
+    FATAL_ACCIDENTS = "fatal_accidents"
+    CHOICES = (
+        (HAZARD_CLOSURE_RATE, _("Hazard closure rate"), "primary"),
+        (OVERDUE_HAZARDS, _("Overdue hazards"), "warning"),
+        (DRILLS_HELD, _("Drills held"), "primary"),
+        (TRAINING_COMPLIANCE, _("Enterprises meeting the training hours"), "primary"),
+        (WARNING_CONFIRMATION_RATE, _("Warning confirmation rate"), "primary"),
+        (INCIDENT_REPORT_TIMELINESS, _("Incident reports on time"), "primary"),
+        (INSPECTION_PLAN_COMPLETION, _("Inspection plan completion"), "primary"),
+        (DISASTER_REPORTS_ON_TIME, _("Disaster reports on time"), "primary"),
+        (SERIOUS_ACCIDENTS, _("Relatively large or worse accidents"), "danger"),
+        (FATAL_ACCIDENTS, _("Fatal ordinary accidents"), "danger"),
+    )
+
+
+class RuleKind(ChoiceSet):
+    NAME = "assessment_rule_kind"
+    RATE = "rate"
+    COUNT = "count"
+    DEDUCT = "deduct"
+    CHOICES = (
+        (RATE, _("Rate: full points at the target, none at the floor, linear between"), "primary"),
+        (COUNT, _("Count against the required number"), "info"),
+        (DEDUCT, _("Points off per occurrence"), "warning"),
+    )

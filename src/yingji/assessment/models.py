@@ -20,7 +20,7 @@ from yingji.core import policy
 from yingji.core.models import CRUD, STAFF_ROLES, Role, Scoped, region_code_validator
 from yingji.core.workflow import Versioned
 
-from .choices import AppealState, AssessmentState, Grade, ItemKind, RubricState, Target, VetoEffect
+from .choices import AppealState, AssessmentState, Grade, ItemKind, Metric, RubricState, Target, VetoEffect
 
 ASSESSORS = {Role.ADMIN, Role.SECTION_STAFF}
 VIEWERS = STAFF_ROLES - {Role.GRID_MEMBER}
@@ -92,7 +92,7 @@ class RubricItem(Scoped):
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, default=0,
                                  validators=[MinValueValidator(0), MaxValueValidator(100)])
     kind = models.CharField(_("kind"), max_length=16, choices=ItemKind.choices())
-    metric = models.CharField(_("metric"), max_length=40, blank=True)
+    metric = models.CharField(_("metric"), max_length=40, choices=Metric.choices(), blank=True)
     rule = models.JSONField(_("scoring rule"), default=dict, blank=True)
     effect = models.CharField(_("veto effect"), max_length=16, choices=VetoEffect.choices(), blank=True)
     evidence = models.TextField(_("evidence required"), blank=True)

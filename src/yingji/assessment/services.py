@@ -78,7 +78,26 @@ def create_rubric(actor, data: Mapping[str, Any]) -> Rubric:
     return create_object(actor, Rubric, data)
 
 
+def _changes(obj, data: Mapping[str, Any]) -> dict:
+    """The fields of ``data`` whose value differs from the object's (a form saved unchanged changes nothing)."""
+    out = {}
+    for key, value in data.items():
+        current = getattr(obj, f"{key}_id", None) if hasattr(obj, f"{key}_id") else getattr(obj, key, None)
+        given = getattr(value, "pk", value)
+        if isinstance(current, Decimal) and given is not None:
+            try:
+                same = current == Decimal(str(given))
+            except InvalidOperation:
+                same = False
+        else:
+            same = current == given
+        if not same:
+            out[key] = value
+    return out
+
+
 def update_rubric(actor, rubric: Rubric, data: Mapping[str, Any]) -> Rubric:
+    data = _changes(rubric, data)
     if not data:
         return update_object(actor, rubric, data)
     if rubric.state != RubricState.DRAFT:
@@ -104,7 +123,6 @@ def copy_default_rubric(actor, year: int, target: str) -> Rubric:
                 metric=item.get("metric", ""), rule=item.get("rule", {}), effect=item.get("effect", ""),
                 evidence=item.get("evidence", ""),
                 note=("" if item.get("verified") else "【未核实】") + item.get("note", ""))
-        audit.record(AuditAction.CREATE, rubric, actor=actor, message=f"copied the default rubric ({target})")
     return rubric
 
 
@@ -120,8 +138,10 @@ def _check_item(rubric: Rubric, data: Mapping[str, Any]) -> dict:
             errors["metric"] = [gettext("Metrics are kept by township; a member unit's items are assessed")]
         try:
             scoring.check_rule(data.get("rule") or {})
-        except (ValueError, TypeError) as exc:
-            errors["rule"] = [str(exc)]
+        except (ValueError, TypeError):
+            errors["rule_kind"] = [gettext(
+                "Complete the scoring rule: a rate needs 0 ≤ floor < target ≤ 1, a count a required number above 0, "
+                "a deduction the points per occurrence above 0")]
         data["effect"] = ""
     elif kind == ItemKind.VETO:
         if data.get("effect") not in VetoEffect.values():
@@ -149,6 +169,7 @@ def create_rubric_item(actor, data: Mapping[str, Any]) -> RubricItem:
 
 
 def update_rubric_item(actor, item: RubricItem, data: Mapping[str, Any]) -> RubricItem:
+    data = _changes(item, data)
     if not data:
         return update_object(actor, item, data)
     if item.rubric.state != RubricState.DRAFT:

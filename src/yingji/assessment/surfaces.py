@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from yingji.core.surfaces import Badge, Column, Computed, Region, Surface, When, register
 
 from . import filters, forms, presentation, services
-from .choices import AppealState, AssessmentState, Grade, ItemKind, RubricState, Target, VetoEffect
+from .choices import AppealState, AssessmentState, Grade, ItemKind, Metric, RubricState, Target, VetoEffect
 from .models import Assessment, Rubric, RubricItem
 
 
@@ -52,7 +52,7 @@ RUBRIC_ITEMS = Surface(
     columns=[
         Column("name", _l("Item"), link="self"), Column("rubric", _l("Assessment rubric"), link="rubric"),
         Column("section", _l("Section")), Column("points", _l("Points")), Badge("kind", _l("Kind"), ItemKind),
-        Column("metric", _l("Metric")), Computed("rule_text", _l("Scoring rule"), presentation.rule_text),
+        Badge("metric", _l("Metric"), Metric), Computed("rule_text", _l("Scoring rule"), presentation.rule_text),
         Badge("effect", _l("Veto effect"), VetoEffect, table=False),
         Column("evidence", _l("Evidence required"), table=False), Column("note", _l("Note"), table=False),
     ],
