@@ -292,3 +292,79 @@ def test_assessment_items_of_other_townships_hidden(rubric2025):
     township = _user("township1")
     assert set(AssessmentItem.objects.for_user(township).values_list("region_code", flat=True)) == {
         township.scope_region_code}
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_assessor_scores_an_item_with_evidence_on_the_page(web, demo_county):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yingji.core import attachments
+
+    staff = _user("section")
+    rubric = services.copy_default_rubric(staff, 2024, Target.TOWNSHIP)
+    services.publish_rubric(staff, rubric)
+    services.open_assessments(staff, rubric)
+    a = services.score(staff, _own(rubric))
+    row = a.items.filter(rubric_item__kind=ItemKind.ASSESSED).first()
+    client = web("section")
+    url = reverse("assessment_item_assess", args=[row.pk])
+    response = client.post(url, {"score": "6.5", "reason": "会议纪要齐全",
+                                 "file": SimpleUploadedFile("纪要.png", PNG, content_type="image/png")})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.score == Decimal("6.50") and row.scored_by == staff
+    assert attachments.for_object(row).count() == 1
+    client.post(url, {"score": "99", "reason": "x"})
+    row.refresh_from_db()
+    assert row.score == Decimal("6.50")  # above the item's points: refused, nothing changed
+    assert web("township1").post(url, {"score": "1", "reason": "x"}).status_code == 404  # a draft is not theirs
+
+
+def test_township_appeals_through_the_api_and_the_bureau_decides(fresh, api):
+    _rubric, a = fresh
+    row = a.items.filter(rubric_item__kind=ItemKind.ASSESSED).first()
+    path = f"/api/v1/assessment/assessments/{a.pk}/transitions"
+    assert [t["action"] for t in api("township1").get(path).json()] == ["appeal"]
+    body = api("township1").post(path, {"action": "appeal", "reason": "补充材料", "items": [row.pk]}).json()
+    assert body["state"] == "appealed"
+    assert {r["id"]: r["appeal_state"] for r in body["items"]}[row.pk] == "filed"
+    assert api("township1").post(path, {"action": "decide", "decisions": []}).status_code == 403
+    assert_error_shape(api("section").post(path, {"action": "decide", "decisions": [
+        {"item": row.pk, "outcome": "upheld", "reason": "核实"}]}), 422)  # upheld needs the new score
+    assert_error_shape(api("section").post(path, {"action": "decide", "decisions": [
+        {"item": row.pk, "outcome": "maybe", "reason": "核实"}]}), 422)
+    body = api("section").post(path, {"action": "decide", "decisions": [
+        {"item": row.pk, "outcome": "upheld", "score": "7", "reason": "核实"}]}).json()
+    assert body["state"] == "appeal_decided" and body["rank"] == 1
+
+
+def test_member_units_are_assessed_with_a_found_veto(demo_county):
+    from django.core.management import call_command
+
+    call_command("assessment_rubric", year=2025, target=Target.MEMBER_UNIT, user="section")
+    staff = _user("section")
+    rubric = Rubric.objects.get(year=2025, target=Target.MEMBER_UNIT)
+    assert not rubric.items.filter(kind=ItemKind.MEASURED).exists()
+    with pytest.raises(ValidationFailed):
+        services.create_rubric_item(staff, {"rubric": rubric.pk, "section": "x", "name": "隐患整改率", "points": 5,
+                                            "kind": ItemKind.MEASURED, "metric": "hazard_closure_rate",
+                                            "rule": {"kind": "rate", "full_at": 0.9, "zero_at": 0.5}})
+    services.publish_rubric(staff, rubric)
+    opened = services.open_assessments(staff, rubric)
+    assert opened and all(a.organisation.kind == "member_unit" for a in opened)
+    a = services.score(staff, opened[0])
+    for row in a.items.select_related("rubric_item"):
+        if row.rubric_item.kind == ItemKind.ASSESSED:
+            services.assess_item(staff, row, {"score": row.rubric_item.points, "reason": "齐全"})
+        else:
+            services.assess_item(staff, row, {"triggered": True, "reason": "负有监管责任"})
+    a = services.act(staff, a, "publish")
+    assert a.total == 100 and a.vetoed and a.grade == "fail"
+    assert services.open_assessments(staff, rubric) == []  # every unit already has its assessment
+    veto = a.items.get(rubric_item__kind=ItemKind.VETO)
+    a = services.act(staff, a, "appeal", {"items": [veto.pk], "reason": "书面申诉：非监管范围"})
+    a = services.act(_user("admin"), a, "decide", {"decisions": [
+        {"item": veto.pk, "outcome": "upheld", "reason": "经核实不属于其监管范围"}]})
+    assert not a.vetoed and a.grade == "excellent"
