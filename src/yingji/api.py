@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from yingji.assessment.api import router as assessment_router
 from yingji.core.api import router as core_router
 from yingji.core.api_support import ActiveSessionAuth, BearerTokenAuth, TextPolicyParser, install_error_handlers
 from yingji.disasters.api import router as disasters_router
@@ -45,3 +46,4 @@ api.add_router("", preparedness_router)
 api.add_router("", disasters_router)
 api.add_router("", statistics_router)
 api.add_router("", governance_router)
+api.add_router("", assessment_router)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "yingji.disasters",
     "yingji.statistics",
     "yingji.governance",
+    "yingji.assessment",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("yingji.disasters.urls")),
     path("", include("yingji.statistics.urls")),
     path("", include("yingji.governance.urls")),
+    path("", include("yingji.assessment.urls")),
 ]
 
 handler400 = "yingji.core.errorpages.bad_request"

@@ -454,3 +454,9 @@ def test_title_and_location_read_right(web, demo_county):
     assert "职务" in persons and "姓名" in persons
     experts = web("duty").get("/resources/experts/").content.decode()
     assert "职务" in experts and "专业领域" in experts
+# --- assessment (考核) ---
+OBJECT_PAGES |= {"rubric_detail": "assessment.rubric", "rubric_edit": "assessment.rubric",
+                 "assessment_ranking": "assessment.rubric", "rubric_item_detail": "assessment.rubricitem",
+                 "rubric_item_edit": "assessment.rubricitem", "assessment_detail": "assessment.assessment"}
+NOT_PAGES |= {"rubric_act", "assessment_act", "assessment_item_assess"}
+NOT_HTML.add("rubric_copy_default")

@@ -21,7 +21,8 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "src" / "yingji"
 #: The domain apps from the bottom up: an app may import only apps before it.
 DOMAIN_ORDER = ["enterprises", "prevention", "monitoring", "warnings", "resources", "incidents", "duty", "enforcement",
-                "preparedness", "disasters", "governance", "statistics"]
+                "preparedness", "disasters", "governance", "statistics",
+                "assessment"]
 #: Packages of the project root that are neither the platform nor a domain app (settings, URL conf, API root, CLI).
 FACE = {"api", "urls", "settings", "wsgi", "asgi", "cli", "__main__", "__init__", "templatetags", "static",
         "templates", "locale"}

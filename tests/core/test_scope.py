@@ -80,6 +80,10 @@ API_DETAIL |= {f"governance.{model}": f"/api/v1/governance/{path}/{{id}}" for mo
     ("meeting", "meetings"), ("decision", "decisions"), ("responsibilityletter", "responsibility-letters"),
     ("notice", "notices"), ("talk", "talks"))}
 NO_DETAIL_ENDPOINT = {"core.contact", "core.attachment"}  # read through their owner (and /attachments/<id>/)
+# --- assessment: items are read through their rubric and assessment ---
+API_DETAIL |= {"assessment.rubric": "/api/v1/assessment/rubrics/{id}",
+               "assessment.assessment": "/api/v1/assessment/assessments/{id}"}
+NO_DETAIL_ENDPOINT |= {"assessment.rubricitem", "assessment.assessmentitem"}
 NO_DETAIL_ENDPOINT.add("warnings.delivery")  # read through its warning: /api/v1/warnings/{id}/deliveries
 NO_DETAIL_ENDPOINT |= {"resources.stockmovement", "resources.reservestandard"}  # read through /stock, their lists
 NO_DETAIL_ENDPOINT.add("enforcement.recusal")  # read through its officer's page

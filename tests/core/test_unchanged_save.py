@@ -94,6 +94,9 @@ NOT_EDIT_PAGES |= {"decision_assign"}  # --- governance: a POST action (the deci
 # --- governance: generic detail pages (no form on them) ---
 NOT_EDIT_PAGES |= {"governance_body_detail", "member_detail", "key_area_detail", "duty_list_detail", "meeting_detail",
                    "decision_detail", "responsibility_letter_detail", "notice_detail", "talk_detail"}
+# --- assessment: detail pages show; the ranking shows or exports; the rest are POST actions ---
+NOT_EDIT_PAGES |= {"rubric_detail", "rubric_item_detail", "assessment_detail", "assessment_ranking", "rubric_act",
+                   "assessment_act", "assessment_item_assess"}
 
 # Demo users tried in this order for each page: the first that may change a suitable object is used.
 # --- plans (plan documents: records kept as written; actions are POST endpoints) ---
