@@ -320,6 +320,20 @@ def test_assessor_scores_an_item_with_evidence_on_the_page(web, demo_county):
     row.refresh_from_db()
     assert row.score == Decimal("6.50")  # above the item's points: refused, nothing changed
     assert web("township1").post(url, {"score": "1", "reason": "x"}).status_code == 404  # a draft is not theirs
+    # Nor is its evidence, though the file lies in the township's place: the download asks for the owner too.
+    evidence = attachments.for_object(row).get()
+    download = reverse("attachment_download", args=[evidence.pk])
+    assert client.get(download).status_code == 200
+    assert web("township1").get(download).status_code == 404
+
+
+def test_opening_again_makes_no_second_assessment_of_a_unit(demo_county):
+    staff = _user("section")
+    rubric = services.copy_default_rubric(staff, 2023, Target.TOWNSHIP)
+    services.publish_rubric(staff, rubric)
+    first = services.open_assessments(staff, rubric)
+    assert first and services.open_assessments(staff, rubric) == []
+    assert rubric.assessments.count() == len(first) == len({a.organisation_id for a in first})
 
 
 def test_township_appeals_through_the_api_and_the_bureau_decides(fresh, api):

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -221,13 +221,20 @@ def open_assessments(actor, rubric: Rubric) -> list[Assessment]:
     if rubric.state != RubricState.PUBLISHED:
         raise Conflict(gettext("Publish the rubric before opening its assessments"))
     items = list(rubric.items.all())
-    done = set(rubric.assessments.values_list("organisation_id", flat=True))
     opened = []
     with transaction.atomic():
+        # Two assessors opening at once: the rubric's row lock (PostgreSQL) makes the second wait and then find
+        # the first one's assessments; a twin written anyway (SQLite has no row locks) is skipped, never a 500.
+        Rubric.objects.select_for_update().filter(pk=rubric.pk).first()
+        done = set(rubric.assessments.values_list("organisation_id", flat=True))
         for code, unit in _units(actor, rubric):
             if unit.pk in done:
                 continue
-            assessment = Assessment.objects.create(rubric=rubric, region_code=code, organisation=unit)
+            try:
+                with transaction.atomic():
+                    assessment = Assessment.objects.create(rubric=rubric, region_code=code, organisation=unit)
+            except IntegrityError:
+                continue
             AssessmentItem.objects.bulk_create([AssessmentItem(assessment=assessment, rubric_item=i,
                                                                region_code=code) for i in items])
             audit.record(AuditAction.CREATE, assessment, actor=actor, after={"rubric": rubric.pk})

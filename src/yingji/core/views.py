@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
@@ -280,6 +281,22 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def _owner_visible(request, attachment) -> None:
+    """The file's own place is in scope; so must be the record it belongs to, which may be narrower (a draft
+    assessment's evidence is in a township's place before the township may see the assessment): 404 otherwise."""
+    from django.apps import apps
+    from django.http import Http404
+
+    try:
+        model = apps.get_model(attachment.object_type)
+    except (LookupError, ValueError):
+        return  # an owner type no longer installed: the file's own scope decides
+    try:
+        get_for_page(request, model, attachment.object_id)
+    except PermissionDenied:
+        raise Http404 from None
+
+
 @login_required
 def attachment_download(request, pk: int):
     """Serve an uploaded file to users whose scope covers it (never from a public path)."""
@@ -288,6 +305,7 @@ def attachment_download(request, pk: int):
     from .models import Attachment
 
     attachment = _get(request, Attachment, pk)
+    _owner_visible(request, attachment)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
                             as_attachment=attachment.content_type == "application/pdf",
                             filename=attachment.original_name)
