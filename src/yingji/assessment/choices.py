@@ -62,10 +62,10 @@ class Grade(ChoiceSet):
     PASS = "pass"
     FAIL = "fail"
     CHOICES = (
-        (EXCELLENT, _("Excellent"), "success"),
-        (GOOD, _("Good"), "primary"),
-        (PASS, _("Passed"), "info"),
-        (FAIL, _("Failed"), "danger"),
+        (EXCELLENT, pgettext_lazy("assessment grade", "Excellent"), "success"),
+        (GOOD, pgettext_lazy("assessment grade", "Good"), "primary"),
+        (PASS, pgettext_lazy("assessment grade", "Passed"), "info"),
+        (FAIL, pgettext_lazy("assessment grade", "Failed"), "danger"),
     )
 
 

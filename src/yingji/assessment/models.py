@@ -69,7 +69,7 @@ class Rubric(Scoped, Versioned):
                                                name="assessment_rubric_once")]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.title}"
+        return self.title if str(self.year) in self.title else f"{self.year} {self.title}"
 
     @classmethod
     def scope_q_for(cls, user) -> Q:

@@ -59,7 +59,7 @@ RUBRIC_ITEMS = Surface(
 )
 
 ASSESSMENTS = Surface(
-    model=Assessment, prefix="assessment", title=_l("Assessments"), singular=_l("Assessment"),
+    model=Assessment, prefix="assessment", title=_l("Assessments"), singular=pgettext_lazy("appraisal", "Assessment"),
     export_name="assessments",
     subtitle=_l("Each unit's annual assessment: scored from records and evidence, published with its rank, "
                 "appealed and decided."),
