@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from yingji.core import imports
@@ -43,7 +44,7 @@ def test_a_zip_bomb_is_refused_before_it_is_opened():
         package.writestr("xl/worksheets/sheet1.xml", b"\x00" * (20 * 1024 * 1024))  # 20 MB of zeros: ratio ~1000
     data = bomb.getvalue()
     assert len(data) < imports.MAX_BYTES and len(data) * imports.MAX_RATIO < 20 * 1024 * 1024
-    with pytest.raises(imports.PackageRefused) as caught:
+    with pytest.raises(imports.PackageRefused) as caught, translation.override("zh-hans"):
         imports.read_table(_file(data), COLUMNS)
     assert not caught.value.damaged and "解压后过大" in _file_message(caught)
     with pytest.raises(imports.PackageRefused) as damaged:
@@ -63,7 +64,7 @@ def test_formulas_are_refused_cell_by_cell_and_other_cells_still_parse():
 
 
 def test_the_header_is_matched_by_title_and_every_problem_is_reported_at_once():
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(ValidationFailed) as caught, translation.override("zh-hans"):  # the messages are the user's
         imports.read_table(_file(_xlsx([["数量", "数量", "颜色"], [1, 2, 3]])), COLUMNS)
     message = _file_message(caught)
     assert "列“数量”重复出现" in message and "未知列“颜色”" in message and "缺少必填列：名称" in message
