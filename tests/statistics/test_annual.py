@@ -24,7 +24,8 @@ CONTRACT = {"year", "region_code", "teams", "drills", "training", "publicity", "
 SHAPES = {"teams": {"count", "headcount"}, "drills": {"count", "by_kind"}, "training": {"sessions", "trainees_by_kind"},
           "publicity": {"events", "participants", "materials"}, "inspections": {"planned", "done"},
           "hazards": {"found", "closed", "major", "overdue"}, "enforcement": {"cases", "fines_yuan"},
-          "incidents": {"count", "deaths", "by_grade"}, "warnings": {"published", "recipients", "confirmed"},
+          "incidents": {"count", "deaths", "by_grade", "by_scheme"},
+          "warnings": {"published", "recipients", "confirmed"},
           "alarms": {"count", "by_level"}, "shelters": {"count", "capacity"}}
 
 

@@ -30,9 +30,16 @@ from yingji.core.api_support import (
 from yingji.core.crud import Crud
 from yingji.core.errors import NotFound
 
+from . import grading, services
 from . import plans as plans_module
-from . import services
-from .choices import InformationSource, PlanKind, ReportingLevel, ResponseLevel
+from .choices import (
+    AccidentGrade,
+    HealthKind,
+    InformationSource,
+    PlanKind,
+    ReportingLevel,
+    ResponseLevel,
+)
 from .filters import IncidentFilterSet
 from .models import Activation, Incident, ReportingDeadline, Sitrep, Task
 from .surfaces import PLANS
@@ -80,6 +87,12 @@ class IncidentOut(Schema):
     minor_injuries: int
     trapped: int
     direct_loss_yuan: float
+    cases: int = Field(description="People taken ill or poisoned (public-health events)")
+    health_kind: str = Field(description="Public-health kind (food_poisoning, occupational_poisoning, "
+                             "infectious_disease, other) or empty")
+    declared_grade: str = Field(description="The grade the competent department determined, or empty")
+    grading_scheme: str = Field(description="The rules the grade and the reporting chain follow: work_safety, "
+                                "natural_disaster, public_health or social_security (by the category)")
     grade: str
     description: str
     reporter_name: str
@@ -103,6 +116,7 @@ class ReportOut(Schema):
     minor_injuries: int
     trapped: int
     direct_loss_yuan: float
+    cases: int
     grade: str
     note: str
 
@@ -139,6 +153,9 @@ class IncidentIn(InSchema):
     minor_injuries: Count = 0
     trapped: Count = 0
     direct_loss_yuan: Money = Decimal(0)
+    cases: Count = Field(0, description="People taken ill or poisoned (public-health events)")
+    health_kind: Literal[("", *HealthKind.values())] = ""  # type: ignore[valid-type]
+    declared_grade: Literal[("", *AccidentGrade.values())] = ""  # type: ignore[valid-type]
     description: ShortText(10000) = ""
     reporter_name: ShortText(50) = ""
     reporter_phone: Phone = ""
@@ -191,6 +208,9 @@ class ReportIn(InSchema):
     minor_injuries: Count | None = None
     trapped: Count | None = None
     direct_loss_yuan: Money | None = None
+    cases: Count | None = None
+    health_kind: Literal[("", *HealthKind.values())] | None = None  # type: ignore[valid-type]
+    declared_grade: Literal[("", *AccidentGrade.values())] | None = None  # type: ignore[valid-type]
     note: ShortText(2000) = ""
     version: int | None = Field(None, ge=0, description="The incident version the figures are based on (409 if stale)")
 
@@ -238,10 +258,11 @@ def _incident_out(i: Incident, user, detail: bool = False) -> dict:
     out = {f: getattr(i, f) for f in ("id", "title", "category", "event_type", "region_code", "township_code",
                                       "village_code", "enterprise_id",
                                       "occurred_at", "received_at", "address", "deaths", "missing",
-                                      "serious_injuries", "minor_injuries", "trapped", "grade", "description",
-                                      "reporter_name", "reporter_phone", "source", "state", "summary", "version")}
+                                      "serious_injuries", "minor_injuries", "trapped", "cases", "health_kind",
+                                      "declared_grade", "grade", "description", "reporter_name", "reporter_phone",
+                                      "source", "state", "summary", "version")}
     out.update(lat=float(i.lat) if i.lat is not None else None, lon=float(i.lon) if i.lon is not None else None,
-               direct_loss_yuan=float(i.direct_loss_yuan),
+               direct_loss_yuan=float(i.direct_loss_yuan), grading_scheme=grading.scheme(i.category),
                deadlines=[_deadline_out(d, now) for d in i.deadlines.all()],
                available_actions=services.available_actions(i, user))
     if not policy.reveal_pii(user, Incident):
@@ -257,7 +278,8 @@ def _report_out(r) -> dict:
     return {"seq": r.seq, "kind": r.kind, "reported_at": r.reported_at,
             "reported_by": str(r.reported_by) if r.reported_by_id else None, "deaths": r.deaths,
             "missing": r.missing, "serious_injuries": r.serious_injuries, "minor_injuries": r.minor_injuries,
-            "trapped": r.trapped, "direct_loss_yuan": float(r.direct_loss_yuan), "grade": r.grade, "note": r.note}
+            "trapped": r.trapped, "direct_loss_yuan": float(r.direct_loss_yuan), "cases": r.cases, "grade": r.grade,
+            "note": r.note}
 
 
 def _queryset(detail: bool = False):

@@ -47,7 +47,8 @@ class IncidentState(ChoiceSet):
 class AccidentGrade(ChoiceSet):
     """Grades of 《生产安全事故报告和调查处理条例》 Article 3 (values of ``standards.accidents.GRADES``)."""
     NAME = "accident_grade"
-    FIELDS = (("incidents.incident", "grade"), ("incidents.incidentreport", "grade"))
+    FIELDS = (("incidents.incident", "grade"), ("incidents.incidentreport", "grade"),
+              ("incidents.incident", "declared_grade"))
 
     ESPECIALLY_SERIOUS = "especially_serious"
     SERIOUS = "serious"
@@ -58,6 +59,23 @@ class AccidentGrade(ChoiceSet):
         (SERIOUS, _("Serious"), "warning"),
         (RELATIVELY_LARGE, _("Relatively large"), "primary"),
         (ORDINARY, _("Ordinary"), "info"),
+    )
+
+
+class HealthKind(ChoiceSet):
+    """Kinds of public-health event the grading tells apart (values of ``standards.public_events.HEALTH_KINDS``)."""
+    NAME = "health_kind"
+    FIELDS = (("incidents.incident", "health_kind"),)
+
+    FOOD_POISONING = "food_poisoning"
+    OCCUPATIONAL_POISONING = "occupational_poisoning"
+    INFECTIOUS_DISEASE = "infectious_disease"
+    OTHER = "other"
+    CHOICES = (
+        (FOOD_POISONING, _("Food poisoning"), "warning"),
+        (OCCUPATIONAL_POISONING, _("Acute occupational poisoning"), "warning"),
+        (INFECTIOUS_DISEASE, _("Infectious disease outbreak"), "danger"),
+        (OTHER, _("Other public-health event"), "secondary"),
     )
 
 

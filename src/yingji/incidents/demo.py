@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from yingji.core.choices import RegionLevel
 from yingji.core.models import Region
-from yingji.standards import accidents, events
+from yingji.standards import events
 
+from . import grading
 from .choices import EventKind, IncidentState, InformationSource, PlanKind, ReportingLevel, ReportKind
 from .models import Activation, Incident, IncidentEvent, IncidentReport, Plan, ReportingDeadline, Task
 
@@ -69,7 +70,10 @@ INCIDENTS = [
     ("traffic_accident", "省道S331货车侧翻事故", 0, 2, 150_000, 6, False),
     ("public_facility_accident", "居民楼电动车充电起火", 0, 0, 40_000, 12, False),
     ("geological", "山区村道路边坡小型滑塌", 0, 0, 90_000, 20, False),
+    ("food_safety_occupational_hazard", "乡镇中心小学食堂集体食物中毒", 0, 0, 0, 45, False),
 ]
+#: What grades the public-health and social-security incidents besides the figures (grading.grade_and_chain).
+CLASSIFICATION = {"乡镇中心小学食堂集体食物中毒": {"cases": 36, "health_kind": "food_poisoning"}}
 
 
 def _plans(rng: random.Random) -> None:
@@ -107,11 +111,16 @@ def generate(rng: random.Random) -> None:
     for event_type, title, deaths, serious, loss, days, is_open in INCIDENTS:
         township = rng.choice(townships)
         occurred = now - timedelta(days=days, minutes=rng.randint(20, 40) if is_open else rng.randint(60, 600))
-        incidents.append(Incident(
-            region_code=township.code, category=events.type_info(event_type).category, event_type=event_type,
+        category = events.type_info(event_type).category
+        extra = CLASSIFICATION.get(title, {})
+        grade, _chain = grading.grade_and_chain(category, {"deaths": deaths, "serious_injuries": serious,
+                                                           "missing": 0, "direct_loss_yuan": loss, **extra},
+                                                occurred, township.code)
+        incidents.append(Incident(**extra,
+            region_code=township.code, category=category, event_type=event_type,
             title=title, occurred_at=occurred, received_at=occurred + timedelta(minutes=rng.randint(5, 15)),
             address=f"{township.name}", lat=township.lat, lon=township.lon, deaths=deaths, serious_injuries=serious,
-            direct_loss_yuan=Decimal(loss), grade=accidents.grade(deaths, serious, loss),
+            direct_loss_yuan=Decimal(loss), grade=grade,
             source=rng.choice([InformationSource.PHONE, InformationSource.SUBORDINATE]),
             description=title, reporter_name="值班员", state=IncidentState.RESPONDING if is_open else
             IncidentState.CLOSED, summary="" if is_open else "现场处置完毕，善后工作移交属地。",
@@ -120,10 +129,12 @@ def generate(rng: random.Random) -> None:
     reports, deadlines, timeline = [], [], []
     for incident in incidents:
         figures = {"deaths": incident.deaths, "missing": 0, "serious_injuries": incident.serious_injuries,
-                   "minor_injuries": 0, "trapped": 0, "direct_loss_yuan": incident.direct_loss_yuan}
+                   "minor_injuries": 0, "trapped": 0, "direct_loss_yuan": incident.direct_loss_yuan,
+                   "cases": incident.cases}
         reports.append(IncidentReport(incident=incident, seq=1, kind=ReportKind.INITIAL,
                                       reported_at=incident.received_at, grade=incident.grade, **figures))
-        for position, (level, due) in enumerate(accidents.reporting_deadlines(incident.occurred_at, incident.grade)):
+        chain = grading.chain_for(incident.category, incident.occurred_at, incident.grade)
+        for position, (level, due) in enumerate(chain):
             done = level == ReportingLevel.COUNTY or not incident.is_open
             deadlines.append(ReportingDeadline(
                 incident=incident, level=level, position=position, due_at=due,

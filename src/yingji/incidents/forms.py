@@ -15,7 +15,16 @@ from yingji.core import policy
 from yingji.core.choices import OrganisationKind
 from yingji.core.models import Organisation, Region, User
 
-from .choices import InformationSource, PlanKind, ReportingLevel, ResponseLevel, event_type_choices
+from . import grading
+from .choices import (
+    AccidentGrade,
+    HealthKind,
+    InformationSource,
+    PlanKind,
+    ReportingLevel,
+    ResponseLevel,
+    event_type_choices,
+)
 from .models import Plan
 from .plans import CONDITION_FIELDS, RANKED_FIELDS, field_label, parse_field, parse_rank, value_label
 
@@ -130,6 +139,16 @@ class IncidentForm(PlaceForm):
     trapped = forms.IntegerField(label=_("Trapped"), min_value=0, max_value=1_000_000, initial=0)
     direct_loss_yuan = forms.DecimalField(label=_("Direct loss (CNY)"), min_value=0, initial=0, max_digits=16,
                                           decimal_places=2)
+    cases = forms.IntegerField(label=_("Cases (ill or poisoned)"), min_value=0, max_value=10_000_000, initial=0,
+                               required=False, help_text=_("Public-health events: people taken ill or poisoned"))
+    health_kind = forms.ChoiceField(label=_("Public-health kind"), required=False,
+                                    choices=[("", "—"), *HealthKind.choices()],
+                                    help_text=_("Public-health events only: food or occupational poisoning are "
+                                                "graded from their cases and deaths"))
+    declared_grade = forms.ChoiceField(label=_("Determined grade"), required=False,
+                                       choices=[("", "—"), *AccidentGrade.choices()],
+                                       help_text=_("Public-health and social-security events: the grade the "
+                                                   "competent department determined"))
 
     field_order = ["title", "event_type", "occurred_at", "source", *PlaceForm.PLACE_FIELDS, "description",
                    "reporter_name", "reporter_phone"]
@@ -137,7 +156,8 @@ class IncidentForm(PlaceForm):
     SECTIONS = ((_("What and when"), ("title", "event_type", "occurred_at", "source")),
                 (_("Where"), PlaceForm.PLACE_FIELDS),
                 (_("Figures as first known"), ("deaths", "missing", "serious_injuries", "minor_injuries",
-                                               "trapped", "direct_loss_yuan")),
+                                               "trapped", "direct_loss_yuan", "cases", "health_kind",
+                                               "declared_grade")),
                 (_("Description and reporter"), ("description", "reporter_name", "reporter_phone")))
 
     def __init__(self, *args, user, **kwargs):
@@ -148,6 +168,8 @@ class IncidentForm(PlaceForm):
 
     def service_data(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.PLACE_FIELDS}
+        if "cases" in data and data["cases"] is None:
+            data["cases"] = 0
         if data.get("description"):
             data["description"] = data["description"].replace("\r\n", "\n")
         return {**data, **self.place_data()}
@@ -160,7 +182,8 @@ class IncidentEditForm(IncidentForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     SECTIONS = (IncidentForm.SECTIONS[0], IncidentForm.SECTIONS[1], IncidentForm.SECTIONS[3])
-    FIGURES = ("deaths", "missing", "serious_injuries", "minor_injuries", "trapped", "direct_loss_yuan")
+    FIGURES = ("deaths", "missing", "serious_injuries", "minor_injuries", "trapped", "direct_loss_yuan", "cases",
+               "health_kind", "declared_grade")
 
     def __init__(self, *args, user, incident, **kwargs):
         initial = {k: getattr(incident, k) for k in ("title", "event_type", "occurred_at", "source", "address",
@@ -294,14 +317,29 @@ class FollowUpForm(_IncidentForm):
     minor_injuries = _count(_("Minor injuries"))
     trapped = _count(_("Trapped"))
     direct_loss_yuan = forms.DecimalField(label=_("Direct loss (CNY)"), min_value=0, max_digits=16, decimal_places=2)
+    cases = forms.IntegerField(label=_("Cases (ill or poisoned)"), min_value=0, max_value=10_000_000)
+    health_kind = forms.ChoiceField(label=_("Public-health kind"), required=False,
+                                    choices=[("", "—"), *HealthKind.choices()])
+    declared_grade = forms.ChoiceField(label=_("Determined grade"), required=False,
+                                       choices=[("", "—"), *AccidentGrade.choices()],
+                                       help_text=_("The grade the competent department determined"))
     note = forms.CharField(label=_("What is new"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
                            required=False)
 
     def __init__(self, *args, incident, **kwargs):
         initial = kwargs.setdefault("initial", {})
-        for name in ("deaths", "missing", "serious_injuries", "minor_injuries", "trapped", "direct_loss_yuan"):
+        for name in ("deaths", "missing", "serious_injuries", "minor_injuries", "trapped", "direct_loss_yuan",
+                     "cases", "health_kind", "declared_grade"):
             initial.setdefault(name, getattr(incident, name))
         super().__init__(*args, incident=incident, **kwargs)
+        # Only the fields the incident's grading rules read (grading.scheme: cases and the kind for public-health
+        # events, the determined grade for them and social-security events).
+        scheme = grading.scheme(incident.category)
+        if scheme != "public_health":
+            for name in ("cases", "health_kind"):
+                self.fields.pop(name, None)
+        if scheme not in ("public_health", "social_security"):
+            self.fields.pop("declared_grade", None)
 
     def payload(self) -> dict:
         data = dict(self.cleaned_data)

@@ -18,6 +18,7 @@ from yingji.core.workflow import Versioned
 from .choices import (
     AccidentGrade,
     EventKind,
+    HealthKind,
     IncidentState,
     InformationSource,
     PlanDocKind,
@@ -62,6 +63,15 @@ class Incident(Scoped, Versioned):
     trapped = models.PositiveIntegerField(_("trapped"), default=0)
     direct_loss_yuan = models.DecimalField(_("direct loss (CNY)"), max_digits=16, decimal_places=2, default=0,
                                            validators=[MinValueValidator(0)])
+    #: People taken ill or poisoned in the one event (一次…人数: cases of a public-health event).
+    cases = models.PositiveIntegerField(_("cases (ill or poisoned)"), default=0)
+    #: What kind of public-health event it is, for the plan's numeric conditions (food or occupational poisoning).
+    health_kind = models.CharField(_("public-health kind"), max_length=24, choices=HealthKind.choices(), blank=True,
+                                   default="")
+    #: The grade the competent department determined (认定级别: the health authority for public-health events, public
+    #: security and others for social-security events); the more severe of it and the computed grade applies.
+    declared_grade = models.CharField(_("determined grade"), max_length=24, choices=AccidentGrade.choices(),
+                                      blank=True, default="")
     grade = models.CharField(_("grade"), max_length=24, choices=AccidentGrade.choices(), db_index=True)
     description = models.TextField(_("description"), blank=True)
     reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
@@ -124,6 +134,7 @@ class IncidentReport(models.Model):
     minor_injuries = models.PositiveIntegerField(_("minor injuries"))
     trapped = models.PositiveIntegerField(_("trapped"))
     direct_loss_yuan = models.DecimalField(_("direct loss (CNY)"), max_digits=16, decimal_places=2)
+    cases = models.PositiveIntegerField(_("cases (ill or poisoned)"), default=0)
     grade = models.CharField(_("grade"), max_length=24, choices=AccidentGrade.choices())
     note = models.TextField(_("note"), blank=True)
 

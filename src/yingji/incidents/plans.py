@@ -18,7 +18,7 @@ from yingji.standards import accidents
 
 from .choices import AccidentGrade, ResponseLevel, event_type_label
 
-NUMERIC_FIELDS = ("deaths", "missing", "serious_injuries", "trapped", "direct_loss_yuan")
+NUMERIC_FIELDS = ("deaths", "missing", "serious_injuries", "trapped", "direct_loss_yuan", "cases")
 #: Conditions compared by rank rather than by number.
 RANKED_FIELDS = ("grade", "alarm_level")
 CONDITION_FIELDS = (*NUMERIC_FIELDS, *RANKED_FIELDS)
@@ -33,6 +33,7 @@ FIELD_LABELS = {
     "serious_injuries": pgettext_lazy("condition", "serious injuries"),
     "trapped": pgettext_lazy("condition", "trapped"),
     "direct_loss_yuan": pgettext_lazy("condition", "direct loss (CNY)"),
+    "cases": pgettext_lazy("condition", "cases (ill or poisoned)"),
     "grade": pgettext_lazy("condition", "accident grade"), "alarm_level": pgettext_lazy("condition", "alarm level"),
 }
 ALARM_LEVEL_LABELS = {"blue": gettext_lazy("Blue"), "yellow": gettext_lazy("Yellow"),

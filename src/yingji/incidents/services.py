@@ -28,6 +28,7 @@ from . import plans as plans_module
 from .choices import (
     AccidentGrade,
     EventKind,
+    HealthKind,
     IncidentState,
     InformationSource,
     PlanKind,
@@ -54,7 +55,10 @@ from .models import (
 __all__ = ["InformationSource", "create_incident", "file_report", "mark_reported", "transition",
            "grade_and_deadlines", "notify_due_deadlines", "open_incidents", "overdue_tasks", "FIGURES"]
 
-FIGURES = ("deaths", "missing", "serious_injuries", "minor_injuries", "trapped", "direct_loss_yuan")
+FIGURES = ("deaths", "missing", "serious_injuries", "minor_injuries", "trapped", "direct_loss_yuan", "cases")
+#: What grades a public-health or social-security event besides its figures: the public-health kind (food or
+#: occupational poisoning …) and the grade the competent department determined (认定级别).
+CLASSIFICATION = ("health_kind", "declared_grade")
 #: How long before a deadline the duty officers and leaders are warned.
 WARN_BEFORE = datetime.timedelta(minutes=30)
 #: Clock skew tolerated for "occurred in the future".
@@ -65,16 +69,43 @@ STALE_INCIDENT = gettext_noop("Someone else changed this incident after you open
 
 
 def grade_and_deadlines(deaths: int, serious_injuries: int, direct_loss_yuan, occurred_at: datetime.datetime, *,
-                        category: str | None = None, missing: int = 0, region_code: str = "", incident=None):
+                        category: str | None = None, missing: int = 0, region_code: str = "", incident=None,
+                        cases: int = 0, health_kind: str = "", declared_grade: str = ""):
     """(grade, [(level, due)]) of the figures by the category's rules (``grading``: work-safety accidents by
-    the accident regulations as before, natural disasters by the relief plan and the statistics deadlines);
-    ValidationFailed instead of ValueError."""
+    the accident regulations as before, natural disasters by the relief plan and the statistics deadlines,
+    public-health and social-security events by ``standards.public_events``); ValidationFailed instead of
+    ValueError."""
     try:
         return grading.grade_and_chain(category, {"deaths": deaths, "serious_injuries": serious_injuries,
-                                                  "missing": missing, "direct_loss_yuan": direct_loss_yuan},
+                                                  "missing": missing, "direct_loss_yuan": direct_loss_yuan,
+                                                  "cases": cases, "health_kind": health_kind,
+                                                  "declared_grade": declared_grade},
                                        occurred_at, region_code, incident)
     except ValueError as exc:
         raise ValidationFailed.from_dict({"": [str(exc)]}) from None
+
+
+def _classification(data: Mapping[str, Any], category: str | None, base: Mapping[str, Any] | None = None) -> dict:
+    """The public-health kind and the determined grade of ``data`` (omitted ones keep ``base``), checked against
+    the category: a kind only for public-health events, a determined grade only where the rules take one."""
+    scheme = grading.scheme(category)
+    out, errors = {}, {}
+    for name, allowed, schemes in (("health_kind", HealthKind.values(), ("public_health",)),
+                                   ("declared_grade", AccidentGrade.values(), ("public_health", "social_security"))):
+        value = data.get(name)
+        if value is None:
+            value = (base or {}).get(name, "")
+        value = "" if value is None else value
+        if value and (not isinstance(value, str) or value not in allowed):
+            errors[name] = [gettext("Choose one of: %(choices)s") % {"choices": "、".join(
+                str(label) for _value, label in (HealthKind if name == "health_kind" else AccidentGrade).choices())}]
+        elif value and scheme not in schemes:
+            errors[name] = [gettext("Only for public-health events") if name == "health_kind"
+                            else gettext("Only for public-health and social-security events")]
+        out[name] = value
+    if errors:
+        raise ValidationFailed.from_dict(errors)
+    return out
 
 
 def _event(incident: Incident, actor, kind: str, text: str = "", data: dict | None = None,
@@ -286,15 +317,18 @@ def create_incident(actor, data: Mapping[str, Any]) -> Incident:
     if errors:
         raise ValidationFailed.from_dict(errors)
     figures = _figures(data)
+    classification = _classification(data, category)
     grade, chain = grade_and_deadlines(figures["deaths"], figures["serious_injuries"],
                                        figures["direct_loss_yuan"], occurred_at, category=category,
-                                       missing=figures["missing"], region_code=region_code)
+                                       missing=figures["missing"], region_code=region_code,
+                                       cases=figures["cases"], **classification)
     fields = {k: data[k] for k in ("title", "description", "reporter_name", "reporter_phone", "source")
               if data.get(k) is not None}
     fields.update({k: place[k] for k in ("address", "lat", "lon") if place.get(k) is not None})
     with transaction.atomic():
         incident = create_object(actor, Incident, {
-            **fields, **figures, "category": category, "event_type": event_type, "region_code": region_code,
+            **fields, **figures, **classification, "category": category, "event_type": event_type,
+            "region_code": region_code,
             "enterprise": enterprise, "occurred_at": occurred_at, "received_at": received_at, "grade": grade,
             "created_by": actor})
         IncidentReport.objects.create(incident=incident, seq=1, kind=ReportKind.INITIAL, reported_by=actor,
@@ -304,7 +338,8 @@ def create_incident(actor, data: Mapping[str, Any]) -> Incident:
             reported_at=received_at, reported_by=actor, method=InformationSource.label(incident.source),
             reported_to=str(getattr(actor, "organisation", "") or ""))
         _event(incident, actor, EventKind.CREATED, incident.title,
-               {"grade": grade, **{k: str(v) for k, v in figures.items()}}, time=received_at)
+               {"grade": grade, **{k: str(v) for k, v in figures.items()},
+                **{k: v for k, v in classification.items() if v}}, time=received_at)
     return incident
 
 
@@ -317,20 +352,22 @@ def file_report(actor, incident: Incident, data: Mapping[str, Any]) -> IncidentR
         if not locked.is_open:
             raise Conflict(gettext("The incident is closed; reopen it before reporting new figures"))
         _check_version(locked, data)
-        before = {k: getattr(locked, k) for k in FIGURES}
+        before = {k: getattr(locked, k) for k in (*FIGURES, *CLASSIFICATION)}
         figures = _figures(data, before)
+        classification = _classification(data, locked.category, before)
         grade, chain = grade_and_deadlines(figures["deaths"], figures["serious_injuries"],
                                            figures["direct_loss_yuan"], locked.occurred_at,
                                            category=locked.category, missing=figures["missing"],
-                                           region_code=locked.region_code, incident=locked)
+                                           region_code=locked.region_code, incident=locked,
+                                           cases=figures["cases"], **classification)
         seq = locked.reports.count() + 1
         note = str(data.get("note") or "")[:2000]
         report = IncidentReport.objects.create(incident=locked, seq=seq, kind=ReportKind.FOLLOW_UP,
                                                reported_by=actor, grade=grade, note=note, **figures)
         old_grade = locked.grade
-        changed = {k: v for k, v in figures.items() if v != before[k]}
+        changed = {k: v for k, v in {**figures, **classification}.items() if v != before[k]}
         rows = Incident.objects.filter(pk=locked.pk, version=locked.version).update(
-            grade=grade, version=locked.version + 1, **figures)
+            grade=grade, version=locked.version + 1, **figures, **classification)
         if rows == 0:
             raise Conflict()
         locked.refresh_from_db()
@@ -341,7 +378,8 @@ def file_report(actor, incident: Incident, data: Mapping[str, Any]) -> IncidentR
                          {"grade": grade} if grade != old_grade else {}),
                      message=f"follow-up report #{seq}")
         _event(locked, actor, EventKind.FIGURES, note,
-               {"seq": seq, **{k: str(v) for k, v in figures.items()}, "grade": grade})
+               {"seq": seq, **{k: str(v) for k, v in figures.items()}, "grade": grade,
+                **{k: v for k, v in classification.items() if v}})
         added = _sync_deadlines(locked, chain)
         if grade != old_grade:
             _event(locked, actor, EventKind.REGRADED, "", {"from": old_grade, "to": grade, "levels_added": added})
@@ -352,7 +390,7 @@ def file_report(actor, incident: Incident, data: Mapping[str, Any]) -> IncidentR
 #: regrade the incident), the state through transitions; neither is editable here.
 EDITABLE_FIELDS = ("title", "event_type", "occurred_at", "description", "reporter_name", "reporter_phone", "source",
                    "address", "lat", "lon", *PLACE_KEYS)
-NOT_EDITABLE = {**dict.fromkeys(FIGURES, "Change the figures with a follow-up report"),
+NOT_EDITABLE = {**dict.fromkeys((*FIGURES, *CLASSIFICATION), "Change the figures with a follow-up report"),
                 "grade": "The grade follows from the figures",
                 "state": "Change the state with a transition (respond, close, reopen)",
                 "summary": "The closing summary is given when the incident is closed",
@@ -471,7 +509,9 @@ def update_incident(actor, incident: Incident, data: Mapping[str, Any]) -> Incid
                      before={k.removesuffix("_id"): audit._json_value(v) for k, v in before.items()},
                      after={k.removesuffix("_id"): audit._json_value(getattr(locked, k)) for k in changed},
                      message="details corrected")
-        if "occurred_at" in changed:
+        if "category" in changed:
+            _regrade(locked, actor, "category changed")
+        elif "occurred_at" in changed:
             _sync_deadlines(locked, grading.chain_for(locked.category, locked.occurred_at, locked.grade))
         if {"region_code", "enterprise_id"} & set(changed):
             _move_dependants(locked)
@@ -1081,15 +1121,27 @@ def regrade_by_rules(actor, incident: Incident, note: str = "") -> Incident:
         return incident
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
-        grade, chain = grade_and_deadlines(locked.deaths, locked.serious_injuries, locked.direct_loss_yuan,
-                                           locked.occurred_at, category=locked.category, missing=locked.missing,
-                                           region_code=locked.region_code, incident=locked)
-        if grade == locked.grade:
-            return locked
-        old = locked.grade
-        Incident.objects.filter(pk=locked.pk).update(grade=grade, version=locked.version + 1)
+        return _regrade(locked, actor, note)
+
+
+def _regrade(locked: Incident, actor, note: str = "") -> Incident:
+    """Grade a locked incident by its (possibly new) category's rules; a determination or public-health kind the
+    new category does not take is cleared. A changed grade is stored, audited, on the timeline; the unreported
+    deadlines follow the category's chain either way."""
+    scheme = grading.scheme(locked.category)
+    kind = locked.health_kind if scheme == "public_health" else ""
+    declared = locked.declared_grade if scheme in ("public_health", "social_security") else ""
+    grade, chain = grade_and_deadlines(locked.deaths, locked.serious_injuries, locked.direct_loss_yuan,
+                                       locked.occurred_at, category=locked.category, missing=locked.missing,
+                                       region_code=locked.region_code, incident=locked, cases=locked.cases,
+                                       health_kind=kind, declared_grade=declared)
+    old = locked.grade
+    if (grade, kind, declared) != (locked.grade, locked.health_kind, locked.declared_grade):
+        Incident.objects.filter(pk=locked.pk).update(grade=grade, health_kind=kind, declared_grade=declared,
+                                                     version=locked.version + 1)
         locked.refresh_from_db()
-        added = _sync_deadlines(locked, chain)
+    added = _sync_deadlines(locked, chain)
+    if grade != old:
         audit.record(AuditAction.UPDATE, locked, actor=actor, before={"grade": old}, after={"grade": grade},
                      message=note[:200] or "regraded")
         _event(locked, actor, EventKind.REGRADED, note, {"from": old, "to": grade, "levels_added": added})

@@ -22,7 +22,7 @@ from yingji.core.errors import Conflict, NotAllowed, NotFound, ServiceError
 from yingji.core.models import Region
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
-from . import forms, services
+from . import forms, grading, services
 from . import plans as plans_module
 from .choices import ResponseLevel, event_type_label
 from .filters import IncidentFilterSet
@@ -35,8 +35,20 @@ INCIDENT_COLUMNS = [
     ("region_name", _l("Region")), ("occurred_at", _l("Occurred")), ("received_at", _l("Received")),
     ("deaths", _l("Deaths")), ("missing", _l("Missing")), ("serious_injuries", _l("Serious injuries")),
     ("minor_injuries", _l("Minor injuries")),
-    ("direct_loss_yuan", _l("Direct loss (CNY)")), ("grade", _l("Grade")), ("state", _l("State")),
+    ("direct_loss_yuan", _l("Direct loss (CNY)")), ("cases", _l("Cases (ill or poisoned)")), ("grade", _l("Grade")),
+    ("state", _l("State")),
 ]
+
+#: What the grade and the reporting clock of an incident follow, by its grading scheme (grading.scheme).
+GRADING_RULES = {
+    "work_safety": _l("Work-safety accident rules (《生产安全事故报告和调查处理条例》 Articles 3, 9-11)"),
+    "natural_disaster": _l("The county's natural disaster relief plan levels and the disaster statistics "
+                           "reporting deadlines"),
+    "public_health": _l("The national public-health emergency plan's grading and the reporting hours of "
+                        "《突发公共卫生事件应急条例》 Articles 19-20"),
+    "social_security": _l("The grade the competent department determines; reported within 4 hours at the "
+                          "latest (national master plan §4.2)"),
+}
 
 
 def with_clocks(queryset):
@@ -207,7 +219,8 @@ def _incident_page(request, incident: Incident, *, bound: tuple[str, object] | N
     place_names = dict(Region.objects.filter(code__in=[c for c in (incident.township_code, incident.village_code)
                                                        if c]).values_list("code", "name"))
     context = {
-        "incident": incident, "now": timezone.now(),
+        "incident": incident, "now": timezone.now(), "grading_scheme": grading.scheme(incident.category),
+        "grading_rules": GRADING_RULES.get(grading.scheme(incident.category), ""),
         "actions": services.available_actions(incident, user),
         "activation": activation, "matches": matches,
         "activation_form": forms.ActivationForm(matches=matches) if can_activate and matches else None,

@@ -13,7 +13,10 @@ that area's own query (scoped to the user with ``for_user``), so each equals the
   closed) in the year and inspections scheduled in the year (the enforcement statistics).
 - ``hazards``: hazards found in the year, of those closed, major and overdue now (the hazard statistics' cohort).
 - ``enforcement``: penalty cases filed in the year, fines decided in the year (CNY, revoked decisions excluded).
-- ``incidents``: incidents that occurred in the year, their deaths, by grade.
+- ``incidents``: incidents that occurred in the year and their deaths; ``by_grade`` counts the work-safety
+  accidents only, and ``by_scheme`` gives count, deaths and grades per grading scheme (work_safety,
+  natural_disaster, public_health, social_security): a disaster's 一般 and an accident's 一般事故 are not the same
+  grade, so they are never added together.
 - ``warnings``: warnings published (ever published: in force, updated, cancelled or expired) taking effect in the
   year, the people they reached (one per warning and person, superiors' notices excluded) and of those who
   confirmed (the warning's confirmation page).
@@ -38,6 +41,7 @@ from yingji.core.choices import RegionLevel
 from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.models import Region
 from yingji.enforcement.services import statistics as enforcement_statistics
+from yingji.incidents import grading
 from yingji.incidents.models import Incident
 from yingji.monitoring.models import Alarm
 from yingji.preparedness import statistics as preparedness_statistics
@@ -47,6 +51,7 @@ from yingji.preparedness.training_choices import AttendeeKind
 from yingji.prevention import stats as hazard_stats
 from yingji.prevention.models import Hazard
 from yingji.resources.models import Shelter, Team
+from yingji.standards import disasters
 from yingji.warnings.choices import WarningState
 from yingji.warnings.models import Delivery, Warning  # noqa: A004
 
@@ -148,9 +153,18 @@ def incidents(user, year: int, region: str) -> dict:
     since, until = _bounds(year)
     qs = _in(Incident.objects.for_user(user), region).filter(occurred_at__gte=since, occurred_at__lt=until)
     qs = qs.order_by()
-    grades = Counter(qs.values_list("grade", flat=True))
-    return {"count": sum(grades.values()), "deaths": qs.aggregate(n=Sum("deaths"))["n"] or 0,
-            "by_grade": dict(sorted(grades.items()))}
+    rows = qs.values("category", "grade").annotate(n=Count("id"), deaths=Sum("deaths"))
+    by_scheme = {scheme: {"count": 0, "deaths": 0, "by_grade": Counter()} for scheme in disasters.SCHEMES}
+    for row in rows:
+        bucket = by_scheme[grading.scheme(row["category"])]
+        bucket["count"] += row["n"]
+        bucket["deaths"] += row["deaths"] or 0
+        bucket["by_grade"][row["grade"]] += row["n"]
+    for bucket in by_scheme.values():
+        bucket["by_grade"] = dict(sorted(bucket["by_grade"].items()))
+    return {"count": sum(b["count"] for b in by_scheme.values()),
+            "deaths": sum(b["deaths"] for b in by_scheme.values()),
+            "by_grade": dict(by_scheme["work_safety"]["by_grade"]), "by_scheme": by_scheme}
 
 
 def warnings(user, year: int, region: str) -> dict:

@@ -62,10 +62,19 @@ class AnnualEnforcementOut(Schema):
     fines_yuan: int = Field(description="fines decided in the year, CNY (revoked decisions excluded)")
 
 
-class AnnualIncidentsOut(Schema):
-    count: int = Field(description="incidents that occurred in the year")
+class AnnualSchemeOut(Schema):
+    count: int = Field(description="incidents of the scheme that occurred in the year")
     deaths: int
-    by_grade: dict[str, int]
+    by_grade: dict[str, int] = Field(description="by grade as the scheme grades them")
+
+
+class AnnualIncidentsOut(Schema):
+    count: int = Field(description="incidents that occurred in the year, all categories")
+    deaths: int
+    by_grade: dict[str, int] = Field(description="work-safety accidents only, by accident grade (the other "
+                                     "categories are graded by other rules: see by_scheme)")
+    by_scheme: dict[str, AnnualSchemeOut] = Field(
+        description="per grading scheme: work_safety, natural_disaster, public_health, social_security")
 
 
 class AnnualWarningsOut(Schema):

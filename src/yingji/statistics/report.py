@@ -145,6 +145,14 @@ def summary_sentences(report: dict) -> dict[str, str]:
         s["enforcement"] = _("%(cases)s penalty cases were filed; fines of %(fines_yuan)s yuan were decided.") % (
             a["enforcement"])
     s["incidents"] = _("%(count)s incidents occurred, with %(deaths)s deaths.") % a["incidents"]
+    schemes = a["incidents"].get("by_scheme") or {}
+    if schemes:
+        s["incidents"] += _(" Of these, %(accidents)s were work-safety accidents (%(accident_deaths)s deaths), "
+                            "%(disasters)s natural disasters, %(health)s public-health and %(security)s "
+                            "social-security events.") % {
+            "accidents": schemes["work_safety"]["count"], "accident_deaths": schemes["work_safety"]["deaths"],
+            "disasters": schemes["natural_disaster"]["count"], "health": schemes["public_health"]["count"],
+            "security": schemes["social_security"]["count"]}
     s["warnings"] = _("%(published)s warnings were published to %(recipients)s recipients, %(confirmed)s of whom "
                       "confirmed.") % a["warnings"]
     s["alarms"] = _("Monitoring raised %(count)s alarms.") % a["alarms"]
