@@ -199,6 +199,16 @@ CONTENT_SECURITY_POLICY = {
 # Command-map base tiles (e.g. 天地图 with its key): optional; images may then load from the tile host only.
 YINGJI_MAP_TILE_URL = os.environ.get("YINGJI_MAP_TILE_URL", "")
 YINGJI_MAP_TILE_ATTRIBUTION = os.environ.get("YINGJI_MAP_TILE_ATTRIBUTION", "")
+#: 天地图 (Tianditu): with a key (and no other tile URL) the map uses its vector base and annotation layers (Web
+#: Mercator "_w" WMTS tiles, subdomains t0-t7). Without either, the map draws its offline vector base.
+YINGJI_TIANDITU_KEY = os.environ.get("YINGJI_TIANDITU_KEY", "")
+YINGJI_MAP_ANNOTATION_URL = ""
+if YINGJI_TIANDITU_KEY and not YINGJI_MAP_TILE_URL:
+    _wmts = ("https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=%s"
+             "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=")
+    YINGJI_MAP_TILE_URL = _wmts % ("vec", "vec") + YINGJI_TIANDITU_KEY
+    YINGJI_MAP_ANNOTATION_URL = _wmts % ("cva", "cva") + YINGJI_TIANDITU_KEY
+    YINGJI_MAP_TILE_ATTRIBUTION = YINGJI_MAP_TILE_ATTRIBUTION or "天地图"
 if YINGJI_MAP_TILE_URL:
     from urllib.parse import urlsplit as _urlsplit
 

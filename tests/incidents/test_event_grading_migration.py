@@ -4,8 +4,7 @@ accidents are left as they were. Runs in an empty scratch database of the test e
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -15,7 +14,7 @@ from tests.scratch import minimal, scratch_database
 
 BEFORE = [("incidents", "0006_plan_docs")]
 AFTER = [("incidents", "0007_event_grading")]
-T0 = datetime(2026, 6, 1, 8, 0, tzinfo=tz.utc)
+T0 = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 
 
 def _migrate(targets):

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
-from . import audit
+from . import audit, geo
 from .choices import AuditAction, OrganisationKind, RegionKind, RegionLevel, Role
 from .geo import hexagon
 from .models import ApiToken, Attachment, Contact, Organisation, Region, User, UserRole, enterprise_model
@@ -161,24 +161,39 @@ def landline(rng: random.Random) -> str:
 
 
 def _regions(rng: random.Random) -> list[Region]:
+    """The county on its real boundary (the offline base map), its townships' centres inside it and each
+    township's area the part of the county nearest to its centre (a Voronoi cell); villages likewise inside their
+    township. Without the base map's county (another code) the regions fall back to hexagons."""
     lat0, lon0 = COUNTY_CENTRE
+    county_ring = geo.county_ring(COUNTY_CODE)
     county = Region.objects.create(
         code=COUNTY_CODE, name=COUNTY_NAME, level=RegionLevel.COUNTY, kind=RegionKind.CITY,
-        lat=_d(lat0), lon=_d(lon0), boundary=hexagon(lat0, lon0, 27.0), population=328_000, area_km2=Decimal("646.00"),
+        lat=_d(lat0), lon=_d(lon0),
+        boundary={"type": "Polygon", "coordinates": [county_ring]} if county_ring else hexagon(lat0, lon0, 27.0),
+        population=328_000, area_km2=Decimal("646.00"),
     )
-    townships, villages = [], []
-    for suffix, name, kind, north, east in TOWNSHIPS:
+    centres = []
+    for _suffix, _name, _kind, north, east in TOWNSHIPS:
         lat, lon = _offset(lat0, lon0, north, east)
+        if county_ring:
+            lon, lat = geo.pull_inside(lon, lat, county_ring, (lon0, lat0))
+        centres.append((lon, lat))
+    cells = geo.voronoi_cells(county_ring, centres) if county_ring else [None] * len(centres)
+    townships, villages = [], []
+    for (suffix, name, kind, _north, _east), (lon, lat), cell in zip(TOWNSHIPS, centres, cells, strict=True):
         townships.append(Region(
             code=COUNTY_CODE + suffix, name=name, level=RegionLevel.TOWNSHIP, kind=kind, parent=county,
-            lat=_d(lat), lon=_d(lon), boundary=hexagon(lat, lon, 4.5), population=rng.randrange(12_000, 45_000),
-            area_km2=Decimal(rng.randrange(2500, 9000)) / 100,
+            lat=_d(lat), lon=_d(lon),
+            boundary={"type": "Polygon", "coordinates": [cell]} if cell else hexagon(lat, lon, 4.5),
+            population=rng.randrange(12_000, 45_000), area_km2=Decimal(rng.randrange(2500, 9000)) / 100,
         ))
     Region.objects.bulk_create(townships)
     townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"))
     for township in townships:
         is_street = township.kind == RegionKind.STREET
         used: set[str] = set()
+        ring = township.boundary["coordinates"][0] if county_ring else None
+        planned = []
         for i in range(rng.randrange(5, 10)):
             if is_street:
                 suffix, kind = f"{i + 1:03d}", RegionKind.COMMUNITY
@@ -193,9 +208,17 @@ def _regions(rng: random.Random) -> list[Region]:
                 name = base + "村"
             used.add(base)
             lat, lon = _offset(float(township.lat), float(township.lon), rng.uniform(-3, 3), rng.uniform(-3, 3))
+            if ring:
+                lon, lat = geo.pull_inside(lon, lat, ring, (float(township.lon), float(township.lat)))
+            planned.append((suffix, kind, name, lat, lon, rng.randrange(800, 4500)))
+        village_cells = (geo.voronoi_cells(ring, [(p[4], p[3]) for p in planned]) if ring
+                         else [None] * len(planned))
+        for (suffix, kind, name, lat, lon, population), cell in zip(planned, village_cells, strict=True):
             villages.append(Region(
                 code=township.code + suffix, name=name, level=RegionLevel.VILLAGE, kind=kind, parent=township,
-                lat=_d(lat), lon=_d(lon), boundary=hexagon(lat, lon, 0.9), population=rng.randrange(800, 4500),
+                lat=_d(lat), lon=_d(lon),
+                boundary={"type": "Polygon", "coordinates": [cell]} if cell else hexagon(lat, lon, 0.9),
+                population=population,
             ))
     Region.objects.bulk_create(villages)
     return townships

@@ -26,6 +26,12 @@ class EnterprisesConfig(AppConfig):
 
         register_module(Module("registers", _("Tailings ponds and mines"), "minecart-loaded", "tailings_list",
                                "enterprises.tailingspond", also=("mine_list",)), before="prevention")
+        from yingji.core.maps import register_layer
+
+        from . import maps
+
+        register_layer("major_hazards", maps.major_hazard_points, order=40, label=_("Major hazard sources"),
+                       kinds={"major_hazard": _("Major hazard source")})
 
 
 def _enterprise_card(user):

@@ -23,6 +23,10 @@ def alarm_incident(request, alarm) -> dict:
             "can_open_incident": not alarm.incident_id and policy.can(user, "add", Incident)}
 
 
+#: The distance rings drawn around an open incident on the command map (1, 3 and 5 km), in metres.
+RINGS_M = (1000, 3000, 5000)
+
+
 def incident_points(user) -> list[dict]:
     """Open incidents (reported or responding) in scope with a point."""
     if not policy.can(user, "view", Incident):
@@ -35,7 +39,7 @@ def incident_points(user) -> list[dict]:
         except NoReverseMatch:
             url = ""
         points.append({"kind": "incident", "id": i.pk, "name": i.title, "lat": float(i.lat), "lon": float(i.lon),
-                       "url": url, "fields": [pair for pair in (
+                       "url": url, "rings": list(RINGS_M), "fields": [pair for pair in (
                            [_("State"), IncidentState.label(i.state)], [_("Grade"), AccidentGrade.label(i.grade)],
                            [_("Occurred"), timezone.localtime(i.occurred_at).strftime("%Y-%m-%d %H:%M")],
                            [_("Address"), i.address]) if pair[1]]})

@@ -20,3 +20,10 @@ class MonitoringConfig(AppConfig):
         surfaces.register_all()
 
         register_page("monitoring.alarm", "alarm_detail")
+        from yingji.core.maps import register_layer
+
+        from . import maps
+
+        register_layer("stations", maps.station_points, order=30, label=_("Monitoring stations"),
+                       kinds={"station": _("Monitoring station")})
+        register_layer("alarms", maps.alarm_points, order=31, label=_("Active alarms"), kinds={"alarm": _("Alarm")})

@@ -33,3 +33,9 @@ class PreventionConfig(AppConfig):
 
         register_module(Module("hazard_places", _("Hazard places"), "signpost-split", "hazard_place_list",
                                "prevention.hazardplace"), before="monitoring")
+        from yingji.core.maps import register_layer
+
+        from . import maps
+
+        register_layer("hazards", maps.overdue_hazard_points, order=41, label=_("Overdue hazards"),
+                       kinds={"hazard": _("Hazard")})

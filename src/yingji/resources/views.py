@@ -54,8 +54,10 @@ MAP_CENTRE_FALLBACK = (33.29, 113.52)
 
 def _tile_settings() -> dict:
     """Base tiles are optional: ``YINGJI_MAP_TILE_URL`` (e.g. a 天地图 URL with its key) and an attribution."""
-    return {"tile_url": getattr(settings, "YINGJI_MAP_TILE_URL", None) or "",
-            "tile_attribution": getattr(settings, "YINGJI_MAP_TILE_ATTRIBUTION", None) or ""}
+    url = getattr(settings, "YINGJI_MAP_TILE_URL", None) or ""
+    return {"tile_url": url, "tile_attribution": getattr(settings, "YINGJI_MAP_TILE_ATTRIBUTION", None) or "",
+            "annotation_url": getattr(settings, "YINGJI_MAP_ANNOTATION_URL", None) or "",
+            "tile_subdomains": "01234567" if "tianditu" in url else "abc"}
 
 
 @login_required
@@ -184,6 +186,14 @@ def _boundaries(user) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _base_map() -> dict:
+    """The offline vector base (the real county and its neighbours, ``core.geo.base_map``): the same for every
+    user, public geography; drawn under the jurisdictions so the map is never a void without tiles."""
+    base = geo.base_map()
+    return {"type": "FeatureCollection", "features": base["features"],
+            "attribution": str(_("Boundaries: %(source)s") % {"source": base["source"].split(" (")[0]})}
+
+
 @login_required
 def map_layers(request):
     """Everything the command map draws, inside the user's scope."""
@@ -192,6 +202,7 @@ def map_layers(request):
         return JsonResponse({"detail": _("You are not allowed to do this"), "errors": []}, status=403)
     user = request.user
     return JsonResponse({
+        "base": _base_map(),
         "boundaries": _boundaries(user),
         "layers": {"teams": _teams(user), "warehouses": _warehouses(user), "shelters": _shelters(user),
                    "equipment": _equipment_holders(user), "enterprises": _enterprises(user),

@@ -25,3 +25,9 @@ class WarningsConfig(AppConfig):
 
         surfaces.register_all()
         register_page("warnings.warning", "warning_detail")
+        from yingji.core.maps import register_layer
+
+        from . import maps
+
+        register_layer("warnings", maps.warning_areas, order=32, label=_("Warnings in force (areas)"),
+                       kinds={"warning": _("Warning")})

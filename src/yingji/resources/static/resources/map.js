@@ -19,8 +19,17 @@
     var map = L.map(box, { zoomControl: true, minZoom: 3, maxZoom: 18 })
       .setView([parseFloat(data.centreLat), parseFloat(data.centreLon)], 11);
     if (data.tileUrl) {
-      L.tileLayer(data.tileUrl, { attribution: data.tileAttribution || "", maxZoom: 18 }).addTo(map);
+      L.tileLayer(data.tileUrl, { attribution: data.tileAttribution || "", maxZoom: 18,
+                                  subdomains: data.tileSubdomains || "abc" }).addTo(map);
+      if (data.annotationUrl) {
+        L.tileLayer(data.annotationUrl, { maxZoom: 18, subdomains: data.tileSubdomains || "abc" }).addTo(map);
+      }
+    } else {
+      box.classList.add("yj-map-offline");
     }
+    // The offline vector base (real county and neighbours) sits in its own pane under everything else.
+    map.createPane("yj-base");
+    map.getPane("yj-base").style.zIndex = "250";
 
     var overlays = {};
     var features = [];
@@ -48,7 +57,8 @@
     document.getElementById("yj-map-card-close").addEventListener("click", function () { card.hidden = true; });
 
     function pin(item) {
-      var className = "yj-pin yj-pin-" + item.kind + (item.risk ? " yj-risk-" + item.risk : "");
+      var className = "yj-pin yj-pin-" + item.kind + (item.risk ? " yj-risk-" + item.risk : "") +
+        (item.state ? " yj-state-" + item.state : "") + (item.level ? " yj-level-" + item.level : "");
       var icon = L.divIcon({ className: className, iconSize: [14, 14], html: "" });
       var marker = L.marker([item.lat, item.lon], { icon: icon, title: item.name, keyboard: true });
       marker.on("click", function () { showCard(item, marker); });
@@ -67,6 +77,26 @@
         return response.json();
       })
       .then(function (payload) {
+        if (payload.base && payload.base.features.length) {
+          var offline = !data.tileUrl;
+          var base = L.geoJSON(payload.base, {
+            pane: "yj-base", interactive: false,
+            style: function (feature) {
+              var own = feature.properties.role === "county";
+              return { color: own ? "#495057" : "#adb5bd", weight: own ? 2.5 : 1, dashArray: own ? null : "4 3",
+                       fill: offline, fillColor: own ? "#fbfaf6" : "#e9ecef", fillOpacity: offline ? 1 : 0 };
+            },
+            onEachFeature: function (feature, layer) {
+              if (feature.properties.role !== "county") {
+                layer.bindTooltip(feature.properties.name, { permanent: true, direction: "center",
+                                                             className: "yj-base-label" });
+              }
+            }
+          }).addTo(map);
+          box.dataset.baseFeatures = String(payload.base.features.length);
+          if (offline && map.attributionControl) { map.attributionControl.addAttribution(payload.base.attribution); }
+          overlays.base = base;
+        }
         var boundaries = L.geoJSON(payload.boundaries, {
           style: function (feature) {
             var county = feature.properties.level === "county";
@@ -79,8 +109,25 @@
         Object.keys(payload.layers).forEach(function (key) {
           var group = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 15,
                                              showCoverageOnHover: false });
-          payload.layers[key].forEach(function (item) { group.addLayer(pin(item)); });
-          overlays[key] = group.addTo(map);
+          // Areas (a warning's polygons) and distance rings (around an incident) go with their layer's toggle.
+          var shapes = L.layerGroup();
+          payload.layers[key].forEach(function (item) {
+            var marker = pin(item);
+            group.addLayer(marker);
+            if (item.area) {
+              L.geoJSON(item.area, { className: "yj-area yj-area-" + (item.level || "none"), weight: 2,
+                                     fillOpacity: 0.18 })
+                .on("click", function () { showCard(item, marker); }).addTo(shapes);
+            }
+            (item.rings || []).forEach(function (metres) {
+              L.circle([item.lat, item.lon], { radius: metres, className: "yj-ring", weight: 1, fill: false,
+                                               interactive: false }).addTo(shapes);
+            });
+          });
+          var layer = shapes.getLayers().length ? L.featureGroup([shapes, group]) : group;
+          overlays[key] = layer.addTo(map);
+          box.dataset["count" + key.replace(/(^|_)(\w)/g, function (m, sep, c) { return c.toUpperCase(); })] =
+            String(payload.layers[key].length);
           setCount(key, payload.layers[key].length);
         });
         if (payload.boundaries.features.length) {
