@@ -208,9 +208,11 @@ def _regions(rng: random.Random) -> list[Region]:
                 name = base + "村"
             used.add(base)
             lat, lon = _offset(float(township.lat), float(township.lon), rng.uniform(-3, 3), rng.uniform(-3, 3))
-            if ring:
-                lon, lat = geo.pull_inside(lon, lat, ring, (float(township.lon), float(township.lat)))
             planned.append((suffix, kind, name, lat, lon, rng.randrange(800, 4500)))
+        if ring:
+            # Spread the villages over the township's area (their own generator: the demo's sequence is kept).
+            spots = _spread_inside(ring, len(planned), random.Random(township.code))
+            planned = [(*p[:3], lat, lon, p[5]) for p, (lon, lat) in zip(planned, spots, strict=True)]
         village_cells = (geo.voronoi_cells(ring, [(p[4], p[3]) for p in planned]) if ring
                          else [None] * len(planned))
         for (suffix, kind, name, lat, lon, population), cell in zip(planned, village_cells, strict=True):
@@ -222,6 +224,24 @@ def _regions(rng: random.Random) -> list[Region]:
             ))
     Region.objects.bulk_create(villages)
     return townships
+
+
+def _spread_inside(ring: list, n: int, rng: random.Random) -> list[tuple[float, float]]:
+    """``n`` points (lon, lat) inside a ring, drawn at random and kept apart: each at least a fraction of the
+    spacing an even spread would give from the others (relaxed when the ring is too tight)."""
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    area = abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False))) / 2
+    gap = 0.6 * (area / max(n, 1)) ** 0.5
+    points: list[tuple[float, float]] = []
+    attempts = 0
+    while len(points) < n:
+        attempts += 1
+        if attempts % 400 == 0:
+            gap *= 0.8
+        x, y = rng.uniform(min(xs), max(xs)), rng.uniform(min(ys), max(ys))
+        if geo.point_in_ring(x, y, ring) and all((x - a) ** 2 + (y - b) ** 2 >= gap * gap for a, b in points):
+            points.append((x, y))
+    return points
 
 
 def _contacts(rng: random.Random, org: Organisation, titles: list[str]) -> list[Contact]:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yingji.core import policy
 
@@ -31,7 +32,7 @@ def overdue_hazard_points(user) -> list[dict]:
         points.append({
             "kind": "hazard", "id": h.pk, "name": h.title, "lat": float(where.lat), "lon": float(where.lon),
             "url": reverse("hazard_detail", args=[h.pk]), "risk": "red" if h.is_major else "orange",
-            "fields": [[_("Subject"), h.subject_name], [_("Hazard level"), HazardLevel.label(h.level)],
+            "fields": [[pgettext("hazard subject", "Enterprise or place"), h.subject_name], [_("Hazard level"), HazardLevel.label(h.level)],
                        [_("Rectification deadline"), timezone.localtime(h.due_at).strftime("%Y-%m-%d")],
                        [_("Overdue"), _("%(days)s days") % {"days": days}]]})
     return points
