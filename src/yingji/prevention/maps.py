@@ -32,7 +32,8 @@ def overdue_hazard_points(user) -> list[dict]:
         points.append({
             "kind": "hazard", "id": h.pk, "name": h.title, "lat": float(where.lat), "lon": float(where.lon),
             "url": reverse("hazard_detail", args=[h.pk]), "risk": "red" if h.is_major else "orange",
-            "fields": [[pgettext("hazard subject", "Enterprise or place"), h.subject_name], [_("Hazard level"), HazardLevel.label(h.level)],
+            "fields": [[pgettext("hazard subject", "Enterprise or place"), h.subject_name],
+                       [_("Hazard level"), HazardLevel.label(h.level)],
                        [_("Rectification deadline"), timezone.localtime(h.due_at).strftime("%Y-%m-%d")],
                        [_("Overdue"), _("%(days)s days") % {"days": days}]]})
     return points
