@@ -69,3 +69,14 @@ def test_demo_regions_lie_inside_the_real_county(demo_county):
     assert total == pytest.approx(_area(ring), rel=1e-6)  # the townships cover the county, no gaps or overlaps
     for v in Region.objects.filter(level="village").select_related("parent")[:60]:
         assert geo.point_in_ring(float(v.lon), float(v.lat), v.parent.boundary["coordinates"][0]), v.name
+
+
+@pytest.mark.parametrize(("metres", "zh"), [(0, "0 米"), (849.6, "850 米"), (999.4, "999 米"), (1000, "1.0 公里"),
+                                            (1260, "1.3 公里"), (12_400, "12 公里"), (None, "")])
+def test_distances_read_in_metres_and_kilometres(metres, zh):
+    from django.utils import translation
+
+    from yingji.core.templatetags.yingji_tags import distance
+
+    with translation.override("zh-hans"):
+        assert distance(metres) == zh

@@ -270,3 +270,18 @@ def masked_phone(value):
     from yingji.core.policy import mask_phone
 
     return mask_phone(value or "")
+
+
+@register.filter
+def distance(metres) -> str:
+    """A distance as people read it: ``850 米`` below a kilometre, ``1.2 公里`` / ``12 公里`` above (in the active
+    language); '' for no value."""
+    from django.utils.translation import gettext
+
+    if metres in (None, ""):
+        return ""
+    metres = float(metres)
+    if metres < 1000:
+        return gettext("%(metres)s m") % {"metres": f"{round(metres):d}"}
+    km = metres / 1000
+    return gettext("%(km)s km") % {"km": f"{km:.1f}" if km < 10 else f"{round(km):d}"}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from yingji.core.templatetags.yingji_tags import distance
+
 register = template.Library()
 
 
@@ -21,4 +23,10 @@ def recommended_resources(context, incident):
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"incident": incident, "request": request, **services.recommend_for_incident(user, incident)}
+    found = services.recommend_for_incident(user, incident)
+    # The same resources as pins on the incident page's small map (with the incident's 1/3/5 km rings).
+    map_points = [{"kind": kind, "name": r["name"], "lat": r["lat"], "lon": r["lon"],
+                   "distance": distance(r["distance_m"])}
+                  for kind, key in (("team", "teams"), ("warehouse", "warehouses"), ("shelter", "shelters"))
+                  for r in found.get(key, []) if r.get("lat") is not None]
+    return {"incident": incident, "request": request, **found, "map_points": map_points}

@@ -73,7 +73,32 @@
       if (pan) { map.setView([lat, lon], Math.max(map.getZoom(), 13)); }
     }
 
-    if (data.lat && data.lon) {
+    if (data.lat && data.lon && readonly) {
+      // The incident page: the place with its 1, 3 and 5 km rings and the recommended resources as pins.
+      var at = [parseFloat(data.lat), parseFloat(data.lon)];
+      var rings = L.featureGroup();
+      [1000, 3000, 5000].forEach(function (metres) {
+        L.circle(at, { radius: metres, className: "yj-ring", weight: 1, fill: false, interactive: false })
+          .addTo(rings);
+      });
+      rings.addTo(map);
+      var nearby = document.getElementById("yj-incident-nearby");
+      var pins = [];
+      if (nearby) {
+        try {
+          JSON.parse(nearby.textContent).forEach(function (item) {
+            var pinIcon = L.divIcon({ className: "yj-pin yj-pin-" + item.kind, iconSize: [12, 12], html: "" });
+            var m = L.marker([item.lat, item.lon], { icon: pinIcon, title: item.name + " " + item.distance })
+              .bindTooltip(item.name + " · " + item.distance).addTo(map);
+            pins.push(m);
+          });
+        } catch (err) { pins = []; }
+      }
+      box.dataset.nearbyPins = String(pins.length);
+      box.dataset.rings = String(rings.getLayers().length);
+      showPoint(at[0], at[1], false);
+      map.fitBounds(rings.getBounds(), { padding: [4, 4] });
+    } else if (data.lat && data.lon) {
       showPoint(parseFloat(data.lat), parseFloat(data.lon), true);
     } else if (boundaries && boundaries.getLayers().length) {
       map.fitBounds(boundaries.getBounds(), { padding: [8, 8] });

@@ -116,7 +116,7 @@
             group.addLayer(marker);
             if (item.area) {
               L.geoJSON(item.area, { className: "yj-area yj-area-" + (item.level || "none"), weight: 2,
-                                     fillOpacity: 0.18 })
+                                     fillOpacity: 0.08 })
                 .on("click", function () { showCard(item, marker); }).addTo(shapes);
             }
             (item.rings || []).forEach(function (metres) {
@@ -130,7 +130,15 @@
             String(payload.layers[key].length);
           setCount(key, payload.layers[key].length);
         });
-        if (payload.boundaries.features.length) {
+        var wanted = new URLSearchParams(window.location.search);
+        var lat = parseFloat(wanted.get("lat")), lon = parseFloat(wanted.get("lon"));
+        if (!isNaN(lat) && !isNaN(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
+          // Opened from an incident (or a link): centred there.
+          var zoom = parseInt(wanted.get("zoom") || "14", 10);
+          map.setView([lat, lon], isNaN(zoom) ? 14 : Math.min(Math.max(zoom, 3), 18));
+          L.marker([lat, lon], { icon: L.divIcon({ className: "yj-pin yj-pin-here", iconSize: [16, 16], html: "" }),
+                                 interactive: false }).addTo(map);
+        } else if (payload.boundaries.features.length) {
           map.fitBounds(boundaries.getBounds(), { padding: [10, 10] });
         }
         box.dataset.loaded = "true";
