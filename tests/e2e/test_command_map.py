@@ -19,12 +19,16 @@ pytestmark = [
 
 
 def _facts() -> dict:
+    from yingji.enterprises.models import Enterprise
     from yingji.incidents.models import Incident
+    from yingji.monitoring.models import Station
     from yingji.prevention.models import RiskPoint
     from yingji.resources.models import Shelter, Team, Warehouse
 
     return {"teams": Team.objects.count(), "warehouses": Warehouse.objects.count(),
-            "shelters": Shelter.objects.count(), "team_name": Team.objects.order_by("id").first().name,
+            "shelters": Shelter.objects.count(), "stations": Station.objects.filter(lat__isnull=False).count(),
+            "major_hazards": Enterprise.objects.filter(major_hazard_level__isnull=False, lat__isnull=False).count(),
+            "team_name": Team.objects.order_by("id").first().name,
             "incidents": Incident.objects.filter(state__in=["reported", "responding"], lat__isnull=False).count(),
             "risk_enterprise": RiskPoint.objects.filter(enterprise__lat__isnull=False).order_by(
                 "level", "enterprise_id").values_list("enterprise__name", "level").first()}
@@ -79,7 +83,12 @@ def test_command_map(live_server, transactional_db, demo_county):
             assert page.locator("#yj-map path.leaflet-interactive").count() >= 15  # the boundaries
             assert page.locator(".leaflet-marker-icon").count() > 0
             assert page.locator("[data-count-for=incidents]").inner_text() == str(facts["incidents"])
-
+            # The offline base (no tiles configured): the real county and its six neighbours, named.
+            assert page.locator("#yj-map").get_attribute("data-base-features") == "7"
+            assert page.locator(".yj-base-label").count() == 6
+            assert page.locator("[data-count-for=stations]").inner_text() == str(facts["stations"])
+            assert page.locator("[data-count-for=major_hazards]").inner_text() == str(facts["major_hazards"])
+            assert page.locator(".leaflet-marker-icon.yj-pin-station, .marker-cluster").count() > 0
 
             # --- toggles: only teams stay on the map ---
             # Every other layer goes off, the registered ones too (census households, flood checks …): a pin
