@@ -105,12 +105,15 @@ def cmd_token(args) -> int:
     user = User.objects.filter(username=args.username).first()
     if user is None:
         raise CommandError(f"no user named {args.username!r}")
+    from yingji.core.models import ApiToken
+
+    name = args.name or ("screen" if args.kiosk else "cli")
     try:
-        _token, raw = services.issue_token(user, name=args.name or "cli")
+        _token, raw = services.issue_token(user, name=(ApiToken.KIOSK_PREFIX + name) if args.kiosk else name)
     except ServiceError as exc:
         raise CommandError(f"cannot issue a token: {exc.errors[0]['message'] if exc.errors else exc.detail}")
     # Tokens are stored hashed, so an existing one cannot be shown again: each call issues a new token.
-    print(raw)
+    print(f"/screen/?token={raw}" if args.kiosk else raw)
     return 0
 
 
@@ -427,6 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("token", help="print a new API token for a user")
     p.add_argument("username")
     p.add_argument("--name", help="label for the token")
+    p.add_argument("--kiosk", action="store_true",
+                   help="a read-only kiosk token for the big screen: prints the /screen/ address to open")
     p.set_defaults(func=cmd_token)
 
     p = sub.add_parser("check", help="configuration and database health")

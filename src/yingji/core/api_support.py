@@ -129,6 +129,8 @@ class BearerTokenAuth(HttpBearer):
                      .filter(key_hash=hash_token(token)).first())
         if api_token is None or not api_token.user.is_active:
             return None
+        if api_token.is_kiosk and request.method not in ("GET", "HEAD", "OPTIONS"):
+            return None  # a kiosk token (the big screen's) only reads
         now = timezone.now()
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)

@@ -21,8 +21,10 @@ def register_layer(name: str, points: Callable, order: int = 100, *, label=None,
     _kinds.update(kinds or {})
 
 
-def layers(user) -> dict[str, list[dict]]:
-    return {name: points(user) for name, (_order, points) in sorted(_layers.items(), key=lambda kv: kv[1][0])}
+def layers(user, names: tuple[str, ...] | None = None) -> dict[str, list[dict]]:
+    """Every registered layer in the user's scope, or only ``names`` (those registered)."""
+    return {name: points(user) for name, (_order, points) in sorted(_layers.items(), key=lambda kv: kv[1][0])
+            if names is None or name in names}
 
 
 def labels() -> list[tuple[str, object]]:

@@ -378,6 +378,8 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     DEFAULT_LIFETIME = timedelta(days=365)
+    #: A token named so is a kiosk token (the big screen in the command hall): it reads, never writes.
+    KIOSK_PREFIX = "kiosk:"
 
     class Meta:
         ordering = ["-created_at"]
@@ -386,6 +388,10 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    @property
+    def is_kiosk(self) -> bool:
+        return self.name.startswith(self.KIOSK_PREFIX)
 
     @classmethod
     def issue(cls, user: User, name: str = "", lifetime: timedelta | None = DEFAULT_LIFETIME):
