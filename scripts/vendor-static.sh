@@ -21,7 +21,7 @@ fi
 NM="$WORK/node_modules"
 rm -rf "$VENDOR"
 mkdir -p "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons/fonts" "$VENDOR/htmx" "$VENDOR/leaflet/images" \
-    "$VENDOR/leaflet.markercluster"
+    "$VENDOR/leaflet.markercluster" "$VENDOR/echarts"
 
 cp "$NM/bootstrap/dist/css/bootstrap.min.css" "$VENDOR/bootstrap/"
 cp "$NM/bootstrap/dist/js/bootstrap.bundle.min.js" "$VENDOR/bootstrap/"
@@ -43,16 +43,21 @@ cp "$NM/leaflet.markercluster/dist/leaflet.markercluster.js" "$NM/leaflet.marker
     "$NM/leaflet.markercluster/dist/MarkerCluster.Default.css" "$VENDOR/leaflet.markercluster/"
 cp "$NM/leaflet.markercluster/MIT-LICENCE.txt" "$VENDOR/leaflet.markercluster/LICENSE"
 
+cp "$NM/echarts/dist/echarts.min.js" "$VENDOR/echarts/"
+cp "$NM/echarts/LICENSE" "$VENDOR/echarts/LICENSE"
+cp "$NM/echarts/NOTICE" "$VENDOR/echarts/NOTICE"
+
 # The minified files end with source-map comments whose .map files are not vendored; drop the comments so
 # browsers' developer tools do not request missing files.
 for f in "$VENDOR/bootstrap/bootstrap.min.css" "$VENDOR/bootstrap/bootstrap.bundle.min.js" \
-         "$VENDOR/leaflet/leaflet.js" "$VENDOR/leaflet.markercluster/leaflet.markercluster.js"; do
+         "$VENDOR/leaflet/leaflet.js" "$VENDOR/leaflet.markercluster/leaflet.markercluster.js" \
+         "$VENDOR/echarts/echarts.min.js"; do
     sed -i -e 's|/\*# sourceMappingURL=[^*]*\*/||' -e 's|//# sourceMappingURL=.*$||' "$f"
 done
 
 {
     echo "Vendored by scripts/vendor-static.sh from the npm registry; do not edit by hand."
-    for pkg in bootstrap bootstrap-icons htmx.org leaflet leaflet.markercluster; do
+    for pkg in bootstrap bootstrap-icons htmx.org leaflet leaflet.markercluster echarts; do
         node -e "const p=require('$NM/$pkg/package.json'); console.log(p.name + ' ' + p.version + ' (' + p.license + ')')"
     done
 } > "$VENDOR/VERSIONS.txt"

@@ -12,4 +12,5 @@ urlpatterns = [
     *surface_urls(surfaces.RULES, "rules/", bespoke_detail=views.rule_detail),
     path("rules/<int:pk>/enabled/<int:enabled>/", views.rule_set_enabled, name="rule_set_enabled"),
     *surface_urls(surfaces.STATIONS, "stations/", bespoke_detail=views.station_detail),
+    path("stations/<int:pk>/sensors/<int:sensor_id>/chart/", views.station_sensor_chart, name="station_sensor_chart"),
 ]

@@ -16,7 +16,7 @@ from yingji.core.errors import NotAllowed, ServiceError
 from yingji.core.models import AuditRecord
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
-from . import links, rules, services
+from . import charts, links, rules, services
 from .filters import AlarmFilterSet
 from .models import Alarm, Reading, Rule, Station
 
@@ -68,8 +68,30 @@ def station_detail(request, pk: int):
     sensors = station.sensors.select_related("latest").order_by("key")
     recent = Reading.objects.filter(station=station).select_related("sensor").order_by("-ts")[:50]
     alarms = Alarm.objects.for_user(request.user).filter(station=station).select_related("rule")[:20]
+    range_key = request.GET.get("range", charts.DEFAULT_RANGE)
+    if range_key not in charts.RANGES:
+        range_key = charts.DEFAULT_RANGE
     return render(request, "monitoring/station_detail.html", {
-        "station": station, "sensors": sensors, "recent": recent, "alarms": alarms})
+        "station": station, "sensors": sensors, "recent": recent, "alarms": alarms, "range": range_key,
+        "ranges": charts.range_labels(),
+        "chart_sensors": [s for s in sensors if station.type != "video"]})
+
+
+@login_required
+def station_sensor_chart(request, pk: int, sensor_id: int):
+    """One sensor's chart spec (JSON) over ``?range=6h|24h|7d|30d``: scoped as the station page (404 outside)."""
+    from django.http import JsonResponse
+
+    station = _get(request, Station, pk)
+    sensor = station.sensors.filter(pk=sensor_id).select_related("station").first()
+    if sensor is None:
+        return JsonResponse({"detail": _("Not found"), "errors": []}, status=404)
+    range_key = request.GET.get("range", charts.DEFAULT_RANGE)
+    if range_key not in charts.RANGES:
+        return JsonResponse({"detail": _("Validation failed"), "errors": [
+            {"field": "range", "message": _("Choose one of: %(choices)s") % {
+                "choices": "、".join(str(label) for _key, label in charts.range_labels())}}]}, status=422)
+    return JsonResponse(charts.sensor_chart(sensor, range_key))
 
 
 @login_required

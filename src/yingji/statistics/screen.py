@@ -14,6 +14,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yingji.core import charts as core_charts
 from yingji.core import maps, policy
 from yingji.core.models import Region
 from yingji.duty.models import DutyShift
@@ -190,22 +191,20 @@ def map_data(user) -> dict:
 
 
 def charts(snapshot: dict) -> dict:
-    """The screen's chart specs (the chart helper's contract: ``includes/charts.html``)."""
+    """The screen's chart specs (``core.charts``, drawn by the one chart helper)."""
     a, r, h = snapshot["alarms"], snapshot["risk"], snapshot["hazards"]
     return {
-        "alarms_per_day": {"type": "line", "title": _("Alarms per day (14 days)"),
-                           "categories": [d for d, _n in a["per_day"]],
-                           "series": [{"name": _("Alarms"), "data": [n for _d, n in a["per_day"]], "color": "orange"}],
-                           "empty": _("No data")},
-        "risk": {"type": "donut", "title": _("Risk points by colour"),
-                 "categories": [str(RiskColour.label(c)) for c in COLOURS],
-                 "series": [{"name": _("Risk points"), "data": [r.get(c, 0) for c in COLOURS]}],
-                 "colors": list(COLOURS), "empty": _("No data")},
-        "hazards": {"type": "bar", "title": _("Hazards found and closed by month"),
-                    "categories": [m for m, _f, _c in h["by_month"]],
-                    "series": [{"name": _("Found"), "data": [f for _m, f, _c in h["by_month"]], "color": "orange"},
-                               {"name": _("Closed"), "data": [c for _m, _f, c in h["by_month"]], "color": "green"}],
-                    "empty": _("No data")},
+        "alarms_per_day": core_charts.line(
+            [d for d, _n in a["per_day"]], [core_charts.series(_("Alarms"), [n for _d, n in a["per_day"]],
+                                                               color="orange")],
+            title=_("Alarms per day (14 days)")),
+        "risk": core_charts.level_pie([RiskColour.label(c) for c in COLOURS], [r.get(c, 0) for c in COLOURS],
+                                      name=_("Risk points"), title=_("Risk points by colour")),
+        "hazards": core_charts.bar(
+            [m for m, _f, _c in h["by_month"]],
+            [core_charts.series(_("Found"), [f for _m, f, _c in h["by_month"]], color="orange"),
+             core_charts.series(_("Closed"), [c for _m, _f, c in h["by_month"]], color="green")],
+            title=_("Hazards found and closed by month")),
     }
 
 
