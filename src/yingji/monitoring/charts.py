@@ -72,7 +72,11 @@ def sensor_chart(sensor: Sensor, range_key: str, now: datetime | None = None) ->
     points = _points(sensor, since, now)
     unit = sensor.unit or ""
     name = f"{sensor.label}（{unit}）" if unit else sensor.label
-    categories = [timezone.localtime(ts).isoformat(timespec="minutes") for ts, _v in points]
+    # Wall-clock times of the county (no offset): the chart reads them as shown, whatever the browser's zone.
+    def wall(moment):
+        return timezone.localtime(moment).replace(tzinfo=None).isoformat(timespec="minutes")
+
+    categories = [wall(ts) for ts, _v in points]
     values = [round(v, 3) for _ts, v in points]
     spec = charts.chart("bar" if sensor.cumulative else "line", categories,
                         [charts.series(name, values, color="blue")], title=sensor.label, unit=unit, time=True,
@@ -84,5 +88,6 @@ def sensor_chart(sensor: Sensor, range_key: str, now: datetime | None = None) ->
         spec["subtitle"] = _("Rolling sums: %(sums)s") % {"sums": " · ".join(
             f"{r['label']} {r['sum']:g}{unit}" for r in spec["rolling"])}
     spec["range"] = range_key
+    spec["bounds"] = [wall(since), wall(now)]
     spec["source"] = "raw" if since >= now - timedelta(days=retention.policy()["raw_days"]) else "hourly"
     return spec

@@ -3,7 +3,7 @@
  * (no inline script: CSP). The spec (built by yingji.core.charts) is
  *   {type: line|bar|hbar|stacked_bar|pie|donut, title, unit, categories: [...], series: [{name, data, color, kind,
  *    stack}], thresholds: [{name, value, color}], time: bool, links: [url per category], empty: "暂无数据",
- *    colors: [colour per pie slice], subtitle: a line under the title}.
+ *    colors: [colour per pie slice], subtitle: a line under the title, bounds: [first, last] of a time axis}.
  * Colours "red|orange|yellow|blue" are the four warning colours of yingji/levels.css (read from its variables);
  * "green" and "grey" are the platform's own. After drawing, data-yj-chart-drawn holds the number of series drawn
  * (0 for the empty placeholder), so tests can tell a chart drew. Charts follow the window's size.
@@ -36,15 +36,14 @@
       title: spec.title ? { text: spec.title, subtext: spec.subtitle || "", left: "center", top: 0,
                             textStyle: { fontSize: dark(el) ? 18 : 14, color: text } } : undefined,
       tooltip: { trigger: spec.type === "pie" || spec.type === "donut" ? "item" : "axis", confine: true },
-      legend: (spec.series || []).length > 1 || spec.type === "pie" || spec.type === "donut"
-        ? { bottom: 0, textStyle: { color: text } } : undefined
+      legend: (spec.series || []).length > 1 ? { bottom: 0, textStyle: { color: text } } : undefined
     };
     if (spec.type === "pie" || spec.type === "donut") {
       var s = (spec.series || [])[0] || { data: [] };
       var colours = spec.colors || [];
       base.series = [{
-        type: "pie", name: s.name, radius: spec.type === "donut" ? ["45%", "70%"] : "70%",
-        center: ["50%", "52%"], label: { color: text, formatter: "{b} {c}" },
+        type: "pie", name: s.name, radius: spec.type === "donut" ? ["38%", "62%"] : "62%",
+        center: ["50%", spec.title ? "56%" : "50%"], label: { color: text, formatter: "{b} {c}" },
         data: (spec.categories || []).map(function (name, i) {
           return { name: name, value: s.data[i], itemStyle: colours[i] ? { color: colour(colours[i]) } : undefined };
         })
@@ -54,7 +53,9 @@
     var horizontal = spec.type === "hbar";
     var category = Object.assign({ type: spec.time ? "time" : "category", data: spec.time ? undefined : spec.categories },
                                  axis);
-    var value = Object.assign({ type: "value", name: spec.unit || "", nameTextStyle: { color: text } }, axis);
+    var value = Object.assign({ type: "value", name: spec.subtitle ? "" : (spec.unit || ""),
+                                nameTextStyle: { color: text } }, axis);
+    if (spec.time && spec.bounds) { category.min = spec.bounds[0]; category.max = spec.bounds[1]; }
     base.grid = { left: 8, right: 16, top: spec.title ? (spec.subtitle ? 52 : 34) : 12, bottom: base.legend ? 30 : 8, containLabel: true };
     base.xAxis = horizontal ? value : category;
     base.yAxis = horizontal ? category : value;
