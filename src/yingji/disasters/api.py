@@ -201,6 +201,10 @@ def quick_disaster_report(request, id: Id, submission_key: Form[ShortText(64, 1)
 from .api_zones import router as _zones_router  # noqa: E402
 
 router.add_router("", _zones_router)
+# --- 防汛抗旱形势图 ---
+from .api_situation import router as _situation_router  # noqa: E402
+
+router.add_router("", _situation_router)
 # --- flood checks (汛前大排查) ---
 from .api_flood_checks import router as _flood_checks_router  # noqa: E402
 

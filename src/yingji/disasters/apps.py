@@ -46,6 +46,8 @@ class DisastersConfig(AppConfig):
 
         register_generator(demo_zones, order=90)
         surfaces_zones.register_all()
+        register_module(Module("flood_situation", _("Flood and drought situation"), "cloud-rain", "flood_situation",
+                               "disasters.dangerzone"), before="plans")
         register_module(Module("danger_zones", _("Danger zones"), "water", "danger_zone_list", "disasters.dangerzone",
                                also=("household_list", "household_import", "household_import_template",
                                      "shelter_coverage_three")), before="plans")

@@ -22,7 +22,7 @@ urlpatterns += [
 
 # --- zones (danger zones, households, transfers, shelter coverage) ---
 
-from . import surfaces_zones, views_zones  # noqa: E402
+from . import surfaces_zones, views_situation, views_zones  # noqa: E402
 
 urlpatterns += [
     path("disasters/zones/households/import/", views_zones.household_import, name="household_import"),
@@ -34,6 +34,7 @@ urlpatterns += [
     path("disasters/transfers/<int:pk>/confirm/", views_zones.transfer_confirm, name="zone_transfer_confirm"),
     path("disasters/transfers/<int:pk>/close/", views_zones.transfer_close, name="zone_transfer_close"),
     *surface_urls(surfaces_zones.TRANSFERS, "disasters/transfers/"),
+    path("disasters/situation/", views_situation.flood_situation, name="flood_situation"),
     path("disasters/shelter-coverage/", views_zones.shelter_coverage_three, name="shelter_coverage_three"),
 ]
 

@@ -73,6 +73,9 @@ class StationOut(Schema):
     expected_interval: int
     last_reading_at: datetime | None
     video_url: str
+    warning_level: float | None = Field(None, description="警戒水位 (m), rivers")
+    guarantee_level: float | None = Field(None, description="保证水位 (m), rivers")
+    flood_limit_level: float | None = Field(None, description="汛限水位 (m), reservoirs")
     sensors: list[SensorOut]
 
 
@@ -87,6 +90,9 @@ class StationIn(InSchema):
     status: Literal[tuple(StationStatus.values())] = StationStatus.ACTIVE  # type: ignore[valid-type]
     expected_interval: Annotated[int, Field(ge=10, le=7 * 86400)] = 300
     video_url: ShortText(200) = ""
+    warning_level: Annotated[float, Field(ge=-500, le=9000)] | None = None
+    guarantee_level: Annotated[float, Field(ge=-500, le=9000)] | None = None
+    flood_limit_level: Annotated[float, Field(ge=-500, le=9000)] | None = None
     sensors: Annotated[list[SensorIn], Field(max_length=50)] = []
 
 
@@ -97,6 +103,9 @@ class StationPatch(InSchema):
     status: Literal[tuple(StationStatus.values())] | None = None  # type: ignore[valid-type]
     expected_interval: Annotated[int, Field(ge=10, le=7 * 86400)] | None = None
     video_url: ShortText(200) | None = None
+    warning_level: Annotated[float, Field(ge=-500, le=9000)] | None = None
+    guarantee_level: Annotated[float, Field(ge=-500, le=9000)] | None = None
+    flood_limit_level: Annotated[float, Field(ge=-500, le=9000)] | None = None
     sensors: Annotated[list[SensorIn], Field(max_length=50)] | None = None
 
 
@@ -116,7 +125,8 @@ def _station_out(s: Station) -> dict:
             "lat": float(s.lat) if s.lat is not None else None, "lon": float(s.lon) if s.lon is not None else None,
             "region_code": s.region_code, "enterprise_id": s.enterprise_id, "status": s.status,
             "expected_interval": s.expected_interval, "last_reading_at": s.last_reading_at,
-            "video_url": s.video_url, "sensors": sensors}
+            "video_url": s.video_url, "warning_level": s.warning_level, "guarantee_level": s.guarantee_level,
+            "flood_limit_level": s.flood_limit_level, "sensors": sensors}
 
 
 def _enterprise(request, data: dict) -> dict:

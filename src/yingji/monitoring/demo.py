@@ -60,7 +60,9 @@ def generate(rng: random.Random) -> None:
     for t in townships:
         suffix = t.code[6:]
         _station(rng, f"RG{t.code}", f"{t.name}雨量站", StationType.RAIN, t.code, t.lat, t.lon)
-        water = _station(rng, f"WL{t.code}", f"{t.name}河道水位站", StationType.WATER_LEVEL, t.code, t.lat, t.lon)
+        guaranteed = round(5.5 + int(suffix) % 3 * 0.1, 1)
+        water = _station(rng, f"WL{t.code}", f"{t.name}河道水位站", StationType.WATER_LEVEL, t.code, t.lat, t.lon,
+                         warning_level=4.5, guarantee_level=guaranteed)
         # Warning (警戒) and guaranteed (保证) levels are per station: station-specific threshold rules, named in
         # the bureau's language like the rest of its data.
         with translation.override(settings.LANGUAGE_CODE):
@@ -69,7 +71,7 @@ def generate(rng: random.Random) -> None:
                                 level="orange")
             Rule.objects.create(name=_("%(station)s: above the guaranteed level") % {"station": water.name},
                                 kind=RuleKind.ABOVE, station=water, sensor_key="water_level",
-                                threshold=5.5 + int(suffix) % 3 * 0.1, level="red")
+                                threshold=guaranteed, level="red")
     villages = list(Region.objects.filter(level=RegionLevel.VILLAGE, code__regex=r"^41048110[1-4]|^4104812")
                     .order_by("code"))
     for i, village in enumerate(rng.sample(villages, min(4, len(villages)))):

@@ -47,6 +47,11 @@ class Station(Scoped):
                                                                 MaxValueValidator(7 * 86400)])
     last_reading_at = models.DateTimeField(_("last reading"), null=True, blank=True, db_index=True)
     video_url = models.URLField(_("video link"), blank=True)
+    #: Characteristic levels of a river or reservoir station (m, the station's own datum): 警戒水位 and 保证水位 of
+    #: a river, 汛限水位 of a reservoir; the flood situation page compares the latest level with them.
+    warning_level = models.FloatField(_("warning level (m)"), null=True, blank=True)
+    guarantee_level = models.FloatField(_("guaranteed level (m)"), null=True, blank=True)
+    flood_limit_level = models.FloatField(_("flood-limit level (m)"), null=True, blank=True)
 
     SCOPE_ENTERPRISE_FIELD = "enterprise"
     GRANTS = ({role: {"view"} for role in ALL_ROLES}
