@@ -119,6 +119,7 @@ OBJECT_PAGES = {
 # Pattern names with arguments that are not pages: actions answering POST, file downloads, fragments checked
 # through their page, the per-recipient acknowledgement link.
 NOT_PAGES = {
+    "station_sensor_chart",  # a chart spec (JSON) of a station page
     "user_set_active", "attachment_download", "duty_log_file", "duty_log_escalate", "enterprise_qrcode",
     "licence_delete", "unit_delete", "risk_delete", "hazard_attach", "hazard_act", "hazard_sample_draw",
     "hazard_sample_result", "incident_reported",

@@ -31,6 +31,7 @@ from yingji.core.models import AuditRecord, User
 # Pages with parameters in their address that are not edit pages: they show, download or act, and never render
 # an object's fields into a form to be saved back. Every other page with an object id is walked as an edit page.
 NOT_EDIT_PAGES = {
+    "station_sensor_chart",  # a chart spec (JSON) of a station page
     "region_detail", "organisation_detail", "contact_create", "user_detail", "user_set_active", "audit_detail",
     "attachment_download",
     "duty_log_file", "duty_log_escalate", "duty_handover_acknowledge", "duty_shift_detail", "duty_entry_detail",
