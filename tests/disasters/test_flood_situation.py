@@ -61,15 +61,16 @@ def test_rain_since_the_season_began_against_the_normal(demo_county):
     code = demo_county["township"]
     station = Station.objects.get(code=f"RG{code}")
     before = situation.rain(admin, today)["rows"]
-    base = next((r["rain_mm"] for r in before if r["township_code"] == code), 0.0)
+    base = next((r["rain_mm"] for r in before if r["township_code"] == code), None) or 0.0
     # Rain inside this year's season (1 June …) counts: older than raw retention, it is in the hourly aggregates.
     from yingji.monitoring.models import HourlyAggregate
 
     hour = timezone.make_aware(datetime.datetime(today.year, 6, 10, 8))
     if hour > timezone.now() - datetime.timedelta(days=100):
         pytest.skip("this year's June is still within raw retention")
-    HourlyAggregate.objects.create(sensor=station.sensors.get(key="rain"), hour=hour, count=12, min=0, max=9,
-                                   sum=40.0)
+    row, _created = HourlyAggregate.objects.get_or_create(sensor=station.sensors.get(key="rain"), hour=hour,
+                                                          defaults={"count": 12, "min": 0, "max": 0, "sum": 0})
+    HourlyAggregate.objects.filter(pk=row.pk).update(sum=row.sum + 40.0)
     rows = {r["township_code"]: r for r in situation.rain(admin, today)["rows"]}
     stations_here = Station.objects.filter(type="rain", region_code__startswith=code).count()
     assert rows[code]["rain_mm"] == pytest.approx(base + 40.0 / stations_here, abs=0.05)

@@ -17,7 +17,7 @@ router = Router(tags=["disasters"])
 class SituationRainRowOut(Schema):
     township_code: str
     township: str
-    rain_mm: float
+    rain_mm: float | None = Field(description="mean of the township's rain stations; null without data")
     normal_mm: float
     anomaly_percent: float | None = Field(description="(rain − normal) ÷ normal × 100")
     anomaly_class: str = Field(description="much_more, more, normal, less, much_less (data file bands)")

@@ -5,6 +5,7 @@ and a video point, with six hours of (dry-weather) history on each station's own
 
 from __future__ import annotations
 
+import datetime
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -18,7 +19,7 @@ from yingji.core.models import Region
 
 from . import services
 from .choices import RuleKind, StationType
-from .models import Alarm, LatestValue, Reading, Rule, Sensor, SensorBucket, Station
+from .models import Alarm, HourlyAggregate, LatestValue, Reading, Rule, Sensor, SensorBucket, Station
 from .simulate import Simulator, batches
 
 HISTORY_HOURS = 6
@@ -93,6 +94,37 @@ def generate(rng: random.Random) -> None:
         _station(rng, "VD410481", "龙山水库坝首视频", StationType.VIDEO, t.code, t.lat, t.lon,
                  video_url="https://video.example.invalid/longshan")
     _history(rng)
+    _season_rain()
+
+
+def _season_rain() -> None:
+    """This year's flood-season rain at the rain stations, as the hourly aggregates retention keeps (the hours
+    before raw retention; the recent ones are the simulated raw readings): showers on about a third of the days,
+    a few heavy days in July and August — the season the flood situation page shows. Its own generator keeps
+    the demo's sequence."""
+    from yingji.standards import flood_season
+
+    from . import retention
+
+    now = timezone.now()
+    local = timezone.localtime(now)
+    start, end = flood_season.season(local.year)
+    raw_from = now - timedelta(days=retention.policy()["raw_days"])
+    rows = []
+    for sensor in Sensor.objects.filter(station__type=StationType.RAIN, cumulative=True).select_related("station"):
+        gen = random.Random(f"season-rain-{sensor.station.code}")
+        day = start
+        while day <= end:
+            wet = gen.random() < (0.45 if day.month in (7, 8) else 0.3)
+            total = gen.choice((2, 4, 6, 9, 14, 22, 35, 60)) if wet else 0
+            for hour in sorted(gen.sample(range(24), min(6, max(1, total // 6)))) if total else ():
+                moment = timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour))
+                if moment >= raw_from:
+                    break
+                share = round(total / min(6, max(1, total // 6)), 1)
+                rows.append(HourlyAggregate(sensor=sensor, hour=moment, count=12, min=0, max=share, sum=share))
+            day += timedelta(days=1)
+    HourlyAggregate.objects.bulk_create(rows, batch_size=2000)
 
 
 def _history(rng: random.Random) -> None:
@@ -106,6 +138,7 @@ def clear() -> None:
     Alarm.objects.all().delete()
     Rule.objects.filter(station__isnull=False).delete()
     Reading.objects.all().delete()
+    HourlyAggregate.objects.all().delete()
     SensorBucket.objects.all().delete()
     LatestValue.objects.all().delete()
     Sensor.objects.all().delete()

@@ -64,10 +64,16 @@ def _rain_by_township(user, since: datetime.datetime, until: datetime.datetime) 
                                                    hour__gte=since, hour__lt=raw_from)
                     .order_by().values("sensor__station_id").annotate(total=Sum("sum"))):
             totals[row["sensor__station_id"]] += row["total"] or 0
+    # A station with no record at all in the period has no data (not "no rain"): it is left out of the mean, and a
+    # township whose stations all lack data has none (None).
     by_township: dict[str, list[float]] = defaultdict(list)
     for station_id, code in stations.values_list("pk", "region_code"):
-        by_township[code[:9]].append(totals.get(station_id, 0.0))
-    return {code: sum(values) / len(values) for code, values in by_township.items() if len(code) >= 9}
+        if len(code) < 9:
+            continue
+        by_township.setdefault(code[:9], [])
+        if station_id in totals:
+            by_township[code[:9]].append(totals[station_id])
+    return {code: (sum(values) / len(values) if values else None) for code, values in by_township.items()}
 
 
 def rain(user, today: datetime.date) -> dict:
@@ -81,8 +87,8 @@ def rain(user, today: datetime.date) -> dict:
     names = dict(Region.objects.filter(code__in=by_township).values_list("code", "name"))
     rows = []
     for code in sorted(by_township):
-        actual = round(by_township[code], 1)
-        percent = flood_season.anomaly_percent(actual, normal) if normal > 0 else None
+        actual = round(by_township[code], 1) if by_township[code] is not None else None
+        percent = flood_season.anomaly_percent(actual, normal) if normal > 0 and actual is not None else None
         cls = flood_season.anomaly_class(percent) if percent is not None else ""
         rows.append({"township_code": code, "township": names.get(code, code), "rain_mm": actual,
                      "normal_mm": round(float(normal), 1),
