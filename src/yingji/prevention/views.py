@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from yingji.core import attachments, policy, values
+from yingji.core import attachments, charts, policy, values
 from yingji.core.errors import Conflict, NotAllowed, ServiceError
 from yingji.core.surfaces import reveal_phones
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
@@ -132,7 +132,12 @@ def risk_distribution(request):
     tables = [(_("By township / street"), _with_bars(stats.risk_distribution(points, "township"))),
               (_("By industry"), _with_bars(stats.risk_distribution(points, "industry"))),
               (_("By enterprise"), _with_bars(by_enterprise))]
+    township = tables[0][1]
+    chart = charts.bar([str(r["label"]) for r in township.rows],
+                       [charts.series(RiskColour.label(c), [r[c] for r in township.rows], color=c, stack="risk")
+                        for c in RiskColour.values()], stacked=True, title=_("Risk points by township and colour"))
     return render(request, "prevention/risk_distribution.html", {
+        "chart": chart,
         "tables": tables, "colours": [(c, RiskColour.label(c)) for c in RiskColour.values()],
         "colour_counts": _colour_cards(tables[0][1].total), "total": tables[0][1].total,
         "enterprise_count": enterprise_count, "enterprise_limit": DISTRIBUTION_ENTERPRISES,
@@ -312,7 +317,26 @@ def hazard_statistics(request):
     groups = [(g, GROUP_LABELS[g]) for g in stats.HAZARD_GROUPS]
     return render(request, "prevention/hazard_statistics.html", {
         "table": table, "group_by": group_by, "groups": groups, "since": since, "until": until,
+        "chart": _hazard_chart(table, group_by),
     })
+
+
+#: Groups a chart shows at most (the table below keeps every row).
+CHART_GROUPS = 20
+
+
+def _hazard_chart(table: stats.Table, group_by: str) -> dict:
+    """The table as a chart (issue 12 §4): found, closed and overdue now per group, the first CHART_GROUPS rows
+    (months and quarters in their order, other groups by the most found)."""
+    rows = list(table.rows)
+    if group_by not in ("month", "quarter"):
+        rows.sort(key=lambda r: -r["found"])
+    rows = rows[:CHART_GROUPS]
+    return charts.bar([str(r["label"]) for r in rows],
+                      [charts.series(_("Found"), [r["found"] for r in rows], color="orange"),
+                       charts.series(pgettext("hazard state", "Closed"), [r["closed"] for r in rows], color="green"),
+                       charts.series(_("Overdue now"), [r["overdue"] for r in rows], color="red")],
+                      title=_("Hazards by %(group)s") % {"group": GROUP_LABELS[group_by]})
 
 
 GROUP_LABELS = {"township": gettext_lazy("Township / street"), "industry": gettext_lazy("Industry"),
