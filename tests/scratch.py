@@ -98,3 +98,14 @@ def minimal(model, **values):
         else:
             values[field.name] = _value(field)
     return model.objects.create(**values)
+
+
+def migrate(targets):
+    """Migrate the default connection to ``targets`` (forward or back) and return the apps of that state."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from tests.scratch import minimal, scratch_database
+from tests.scratch import migrate, minimal, scratch_database
 from yingji.core.models import User
 from yingji.core.timeline import AppendOnly, TimelineEvent
 
@@ -90,19 +88,12 @@ def test_the_actor_is_kept_by_name(demo_county):
     assert shelter.events.get(pk=opened.pk).actor_name != "改名后"
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db
 def test_old_shelter_lines_get_a_kind_and_the_actor_name():
     # In an empty database of the test engine: only the migrations up to the targets run (tests/scratch.py).
     before = [("resources", "0003_reserve_standard_unique")]
     with scratch_database():
-        old = _migrate(before)
+        old = migrate(before)
         user = minimal(old.get_model("core", "User"), username="shelter-keeper", display_name="王值守")
         shelter = minimal(old.get_model("resources", "Shelter"))
         Old = old.get_model("resources", "ShelterEvent")
@@ -110,7 +101,7 @@ def test_old_shelter_lines_get_a_kind_and_the_actor_name():
                            note="开放", actor_id=user.pk)
         Old.objects.create(shelter_id=shelter.pk, status_before="open", status_after="open", occupancy=9,
                            note="", actor_id=None)
-        new = _migrate([("resources", "0004_shelter_events_on_timeline_base")])
+        new = migrate([("resources", "0004_shelter_events_on_timeline_base")])
         rows = list(new.get_model("resources", "ShelterEvent").objects.filter(shelter_id=shelter.pk)
                     .order_by("occupancy").values_list("occupancy", "kind", "actor_name", "note"))
     assert rows == [(3, "status", "王值守", "开放"), (9, "occupancy", "", "")]

@@ -7,27 +7,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from tests.scratch import minimal, scratch_database
+from tests.scratch import migrate, minimal, scratch_database
 
 BEFORE = [("incidents", "0006_plan_docs")]
 AFTER = [("incidents", "0007_event_grading")]
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db
 def test_open_public_events_are_regraded_and_their_clock_follows():
     with scratch_database():
-        apps = _migrate(BEFORE)
+        apps = migrate(BEFORE)
         Incident = apps.get_model("incidents", "Incident")
         Deadline = apps.get_model("incidents", "ReportingDeadline")
 
@@ -47,7 +38,7 @@ def test_open_public_events_are_regraded_and_their_clock_follows():
             Deadline.objects.create(incident_id=row.pk, level="province", position=2,
                                     due_at=T0 + timedelta(hours=5))
 
-        apps = _migrate(AFTER)
+        apps = migrate(AFTER)
         Incident = apps.get_model("incidents", "Incident")
         Deadline = apps.get_model("incidents", "ReportingDeadline")
 

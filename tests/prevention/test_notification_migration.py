@@ -6,26 +6,17 @@ Run in an empty database of the test engine (``tests/scratch.py``): only the mig
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from tests.scratch import minimal, scratch_database
+from tests.scratch import migrate, minimal, scratch_database
 
 BEFORE = [("prevention", "0001_initial")]
 AFTER = [("prevention", "0002_notifications_into_core")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db
 def test_existing_hazard_notifications_are_copied_into_the_inbox_and_back():
     with scratch_database():
-        old_apps = _migrate(BEFORE)
+        old_apps = migrate(BEFORE)
         hazard = minimal(old_apps.get_model("prevention", "Hazard"))
         recipient_id = hazard.reporter_id or minimal(old_apps.get_model("core", "User")).pk
         Old = old_apps.get_model("prevention", "Notification")
@@ -34,7 +25,7 @@ def test_existing_hazard_notifications_are_copied_into_the_inbox_and_back():
         read = Old.objects.create(recipient_id=recipient_id, kind="assigned", message="请整改", hazard_id=hazard.pk)
         Old.objects.filter(pk=read.pk).update(read_at="2026-01-02T03:04:05Z")
 
-        new_apps = _migrate(AFTER)
+        new_apps = migrate(AFTER)
         Notification = new_apps.get_model("core", "Notification")
         copied = {n.kind: n for n in Notification.objects.filter(object_type="prevention.hazard",
                                                                 object_id=str(hazard.pk))}
@@ -44,7 +35,7 @@ def test_existing_hazard_notifications_are_copied_into_the_inbox_and_back():
         assert copied["assigned"].subject == "请整改" and copied["assigned"].link == f"/hazards/{hazard.pk}/"
         assert {n.recipient_id for n in copied.values()} == {recipient_id}
 
-        back_apps = _migrate(BEFORE)
+        back_apps = migrate(BEFORE)
         returned = back_apps.get_model("prevention", "Notification").objects.filter(hazard_id=hazard.pk)
         assert sorted(returned.values_list("kind", flat=True)) == ["assigned", "overdue"]
         assert returned.get(kind="overdue").message == long_message

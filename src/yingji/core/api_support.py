@@ -119,21 +119,30 @@ def _require_current_password(request, user):
     return user
 
 
+def usable_token(raw: str) -> ApiToken | None:
+    """The unexpired, unrevoked token of an active account whose raw value is ``raw`` (looked up by SHA-256), its
+    use noted at most once a minute; None otherwise. The API's bearer auth and the big screen's kiosk link."""
+    if not raw or len(raw) > 200:
+        return None
+    api_token = (ApiToken.objects.usable().select_related("user", "user__enterprise")
+                 .filter(key_hash=hash_token(raw)).first())
+    if api_token is None or not api_token.user.is_active:
+        return None
+    now = timezone.now()
+    if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+    return api_token
+
+
 class BearerTokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``; tokens are looked up by SHA-256, must be unexpired and unrevoked."""
 
     def authenticate(self, request, token: str):
-        if not token or len(token) > 200:
-            return None
-        api_token = (ApiToken.objects.usable().select_related("user", "user__enterprise")
-                     .filter(key_hash=hash_token(token)).first())
-        if api_token is None or not api_token.user.is_active:
+        api_token = usable_token(token)
+        if api_token is None:
             return None
         if api_token.is_kiosk and request.method not in ("GET", "HEAD", "OPTIONS"):
             return None  # a kiosk token (the big screen's) only reads
-        now = timezone.now()
-        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
         request.api_token = api_token
         context.set_for_request(api_token.user, client_address(request), getattr(request, "request_id", ""))

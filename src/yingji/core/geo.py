@@ -52,16 +52,22 @@ def validate_geojson_polygon(geometry) -> None:
             _check_ring(ring, f"polygon {i} ring {j}")
 
 
-def hexagon(lat: float, lon: float, radius_km: float) -> dict:
-    """A closed hexagonal Polygon around a centre (used for generated demo boundaries)."""
+def regular_ring(lat: float, lon: float, radius_km: float, sides: int, start_degrees: float = 0) -> list:
+    """A closed GeoJSON ring ([lon, lat], 6 decimals) of a regular polygon of ``sides`` around a centre, its first
+    corner ``start_degrees`` counter-clockwise from east (a circle drawn as many sides, a hexagon as six)."""
     ring = []
-    for k in range(6):
-        angle = math.radians(60 * k + 30)
+    for k in range(sides):
+        angle = math.radians(start_degrees + 360 * k / sides)
         dlat = radius_km * math.sin(angle) / 111.32
         dlon = radius_km * math.cos(angle) / (111.32 * math.cos(math.radians(lat)))
         ring.append([round(lon + dlon, 6), round(lat + dlat, 6)])
     ring.append(ring[0])
-    return {"type": "Polygon", "coordinates": [ring]}
+    return ring
+
+
+def hexagon(lat: float, lon: float, radius_km: float) -> dict:
+    """A closed hexagonal Polygon around a centre (used for generated demo boundaries)."""
+    return {"type": "Polygon", "coordinates": [regular_ring(lat, lon, radius_km, 6, 30)]}
 
 
 def tile_host(url: str) -> str:

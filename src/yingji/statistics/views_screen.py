@@ -8,12 +8,11 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from yingji.core import policy
-from yingji.core.models import ApiToken, hash_token
+from yingji.core.api_support import usable_token
 from yingji.incidents.models import Incident
 
 from . import screen
@@ -23,13 +22,9 @@ def _viewer(request):
     """(user, token) of the request: the signed-in account, else the account of a usable kiosk token."""
     raw = request.GET.get("token", "")
     if raw:
-        if len(raw) > 200:
+        token = usable_token(raw)
+        if token is None or not token.is_kiosk:
             return None, ""
-        token = (ApiToken.objects.usable().select_related("user").filter(key_hash=hash_token(raw)).first())
-        if token is None or not token.is_kiosk or not token.user.is_active:
-            return None, ""
-        if token.last_used_at is None or (timezone.now() - token.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user, raw
     user = request.user
     return (user, "") if user.is_authenticated and user.is_active else (None, "")

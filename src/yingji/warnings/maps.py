@@ -4,15 +4,15 @@ first point. Scoped by ``Warning.objects.for_user``; at most 200 warnings."""
 
 from __future__ import annotations
 
-import math
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingji.core import policy
+from yingji.core.geo import regular_ring
 from yingji.core.models import Region
 
+from . import cap
 from .choices import WarningLevel
 from .models import Warning  # noqa: A004
 from .services import in_force_q
@@ -23,26 +23,18 @@ MAX_WARNINGS = 200
 def _polygon(text: str) -> list | None:
     """A CAP polygon ("lat,lon lat,lon …") as a GeoJSON ring of [lon, lat]; None when unreadable."""
     try:
-        ring = [[float(p.split(",")[1]), float(p.split(",")[0])] for p in text.split()]
-    except (IndexError, ValueError):
+        return [[lon, lat] for lat, lon in cap.parse_polygon(text)]
+    except ValueError:
         return None
-    return ring if len(ring) >= 4 else None
 
 
 def _circle(text: str, sides: int = 32) -> list | None:
-    """A CAP circle ("lat,lon radius_km") as a 32-sided GeoJSON ring."""
+    """A CAP circle ("lat,lon radius_km") as a 32-sided GeoJSON ring; None when unreadable."""
     try:
-        centre, radius = text.split()
-        lat, lon = (float(v) for v in centre.split(","))
-        km = float(radius)
+        lat, lon, km = cap.parse_circle(text)
     except ValueError:
         return None
-    ring = []
-    for k in range(sides):
-        angle = 2 * math.pi * k / sides
-        ring.append([round(lon + km * math.cos(angle) / (111.32 * math.cos(math.radians(lat))), 6),
-                     round(lat + km * math.sin(angle) / 111.32, 6)])
-    return ring + [ring[0]]
+    return regular_ring(lat, lon, km, sides)
 
 
 def warning_areas(user) -> list[dict]:

@@ -73,13 +73,11 @@ def common_region(codes: Iterable[str]) -> str:
 
 
 def _in_polygon(lat: float, lon: float, ring: list[tuple[float, float]]) -> bool:
-    inside = False
-    for (lat1, lon1), (lat2, lon2) in zip(ring, ring[1:], strict=False):
-        if (lon1 > lon) != (lon2 > lon):
-            crossing = lat1 + (lon - lon1) * (lat2 - lat1) / (lon2 - lon1)
-            if lat < crossing:
-                inside = not inside
-    return inside
+    """Whether (lat, lon) lies in a CAP ring of (lat, lon) pairs: the even-odd rule of ``core.geo.point_in_ring``
+    with the axes as the pairs give them."""
+    from yingji.core.geo import point_in_ring
+
+    return point_in_ring(lat, lon, ring)
 
 
 def target_codes(area_codes: list[str], polygons: list[str], circles: list[str]) -> list[str]:
