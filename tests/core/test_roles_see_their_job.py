@@ -205,9 +205,9 @@ def test_password_page_without_a_required_change_has_no_notice(web):
 
 def test_overview_counts_only_regions_below_the_users_own(web):
     def titles(username):
-        return [str(card["title"]) for card in web(username).get("/").context["cards"]]
+        return [str(tile.title) for tile in web(username).get("/").context["home"]["tiles"]]
 
-    from yingji.core.views import _
+    from yingji.core.home_tiles import _
 
     townships, villages = _("Townships / streets"), _("Villages / communities")
     assert {townships, villages} <= set(titles("duty"))

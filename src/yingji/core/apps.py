@@ -24,3 +24,6 @@ class CoreConfig(AppConfig):
         from . import core_surfaces
 
         core_surfaces.register_all()
+        from . import home_tiles
+
+        home_tiles.register()

@@ -95,6 +95,12 @@ def register_module(module: Module, *, before: str | None = None) -> None:
         _BY_URL_NAME[name] = module
 
 
+def page_allowed(user, url_name: str) -> bool:
+    """Whether the page of this URL name opens for the user (False when its module is not allowed for them)."""
+    module = _BY_URL_NAME.get(url_name)
+    return module is None or module.allowed(user)
+
+
 def allowed_modules(user) -> list[Module]:
     return [m for m in MODULES if m.allowed(user)]
 

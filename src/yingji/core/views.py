@@ -11,7 +11,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,12 +20,12 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import core_surfaces, forms, notifications, policy, services
-from .choices import AuditAction, OrganisationKind, RegionLevel, Role
+from . import home as home_page
+from .choices import AuditAction, Role
 from .errors import NotAllowed, ServiceError
 from .filters import AuditFilterSet
 from .generic import PAGE_SIZE, form_page, get_for_page, list_page, service_errors_to_form  # noqa: F401
-from .home import cards as home_cards
-from .models import AuditRecord, Contact, Organisation, Region, User
+from .models import AuditRecord, Contact, Organisation, User
 
 
 def lockout_response(request, credentials=None, *args, **kwargs):
@@ -73,30 +72,13 @@ _get = get_for_page
 
 @login_required
 def home(request):
+    from django.utils import timezone
+
     user = request.user
-    cards = []
-    # Counts of the regions below the user's own level only (a village grid member has no townships to count).
-    scope_length = len(user.scope_region_code or "") if not user.enterprise_id else 12
-    if policy.can(user, "view", Region) and scope_length < 12:
-        regions = Region.objects.for_user(user).values("level").annotate(n=Count("id"))
-        by_level = {r["level"]: r["n"] for r in regions}
-        if scope_length < 9:
-            cards.append({"title": _("Townships / streets"), "value": by_level.get(RegionLevel.TOWNSHIP, 0),
-                          "url": reverse("region_list") + "?level=township"})
-        cards.append({"title": _("Villages / communities"), "value": by_level.get(RegionLevel.VILLAGE, 0),
-                      "url": reverse("region_list") + "?level=village"})
-    if policy.can(user, "view", Organisation):
-        orgs = Organisation.objects.for_user(user)
-        cards.append({"title": _("Member units"), "value": orgs.filter(kind=OrganisationKind.MEMBER_UNIT).count(),
-                      "url": reverse("organisation_list") + "?kind=member_unit"})
-        cards.append({"title": _("Command headquarters"),
-                      "value": orgs.filter(kind=OrganisationKind.COMMAND_HQ).count(),
-                      "url": reverse("organisation_list") + "?kind=command_hq"})
-    cards.extend(card for card in (make(user) for make in home_cards()) if card)
     recent = None
-    if policy.can(user, "view", AuditRecord):
+    if policy.can(user, "view", AuditRecord) and "desk" in home_page.audiences(user):
         recent = AuditRecord.objects.for_user(user)[:10]
-    return render(request, "core/home.html", {"cards": cards, "recent_audit": recent})
+    return render(request, "core/home.html", {"home": home_page.page(user, timezone.now()), "recent_audit": recent})
 
 
 # --- organisations -------------------------------------------------------------------------------------------

@@ -15,6 +15,9 @@ class EnforcementConfig(AppConfig):
 
         register_generator(demo, order=80)
         surfaces.register_all()
+        from . import home
+
+        home.register()
         register_module(Module("draws", _("Random inspections"), "shuffle", "draw_list", "enforcement.randomdraw"),
                         before="plans")
         register_module(Module("officers", _("Enforcement officers"), "person-vcard", "officer_list",

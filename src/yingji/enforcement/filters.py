@@ -165,7 +165,15 @@ class InspectionFilterSet(SearchFilterSet):
     planned_from = django_filters.DateFilter(field_name="planned_on", lookup_expr="gte", label=_("Planned from"))
     planned_to = django_filters.DateFilter(field_name="planned_on", lookup_expr="lte", label=_("Planned until"))
     random_draw = django_filters.NumberFilter(field_name="random_draw_id", label=_("Random draw"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Mine (I am one of the officers)"))
 
     class Meta:
         model = Inspection
-        fields = ["region_code", "state", "origin", "planned_from", "planned_to", "random_draw"]
+        fields = ["region_code", "state", "origin", "planned_from", "planned_to", "random_draw", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None or not user.is_authenticated:
+            return queryset
+        mine = queryset.filter(officers__user=user).values("pk")
+        return queryset.filter(pk__in=mine) if value else queryset.exclude(pk__in=mine)

@@ -13,15 +13,15 @@ class EnterprisesConfig(AppConfig):
         from . import demo
 
         register_generator(demo, order=10)
-        from yingji.core.home import register_card
-
-        register_card(_enterprise_card, order=10)
         from yingji.core.surfaces import register_page
 
         register_page("enterprises.unit", "unit_detail")
         from . import surfaces
 
         surfaces.register_all()
+        from . import home
+
+        home.register()
         from yingji.core.modules import Module, register_module
 
         register_module(Module("registers", _("Tailings ponds and mines"), "minecart-loaded", "tailings_list",
@@ -33,16 +33,3 @@ class EnterprisesConfig(AppConfig):
         register_layer("major_hazards", maps.major_hazard_points, order=40, label=_("Major hazard sources"),
                        kinds={"major_hazard": _("Major hazard source")})
 
-
-def _enterprise_card(user):
-    from django.urls import reverse
-    from django.utils.translation import gettext
-
-    from yingji.core import policy
-
-    from .models import Enterprise
-
-    if not policy.can(user, "view", Enterprise):
-        return None
-    return {"title": gettext("Enterprises"), "value": Enterprise.objects.for_user(user).count(),
-            "url": reverse("enterprise_list")}

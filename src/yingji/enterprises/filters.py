@@ -76,6 +76,14 @@ class EnterpriseFilterSet(SearchFilterSet):
         return queryset.filter(**{value: True})
 
 
+def register_enterprise_filter(name: str, flt: django_filters.Filter) -> None:
+    """A filter on enterprises that an app above this one owns (prevention's risk colour): it joins the list page,
+    its export and the API like the declared ones. Registered from that app's ``AppConfig.ready``."""
+    if name in EnterpriseFilterSet.declared_filters:
+        raise ValueError(f"The enterprise filter {name!r} is declared here already")
+    EnterpriseFilterSet.base_filters[name] = flt
+
+
 class LicenceFilterSet(SearchFilterSet):
     SEARCH_FIELDS = ("number", "issuer", "holder", "enterprise__name")
     kind = django_filters.ChoiceFilter(choices=LicenceKind.choices(), label=_("Kind"))

@@ -25,6 +25,9 @@ class IncidentsConfig(AppConfig):
         )
 
         surfaces.register_all()
+        from . import home
+
+        home.register()
 
         links.register_incident_opener(services.create_incident)
         links.register_alarm_panel(panels.alarm_incident)

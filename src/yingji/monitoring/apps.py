@@ -18,6 +18,9 @@ class MonitoringConfig(AppConfig):
         from . import retention, surfaces, tasks  # noqa: F401  (registers the periodic jobs)
 
         surfaces.register_all()
+        from . import home
+
+        home.register()
 
         register_page("monitoring.alarm", "alarm_detail")
         from yingji.core.maps import register_layer

@@ -17,10 +17,21 @@ class StationFilterSet(_TownshipFilterSet):
     SEARCH_FIELDS = ("code", "name", "enterprise__name")
     type = django_filters.ChoiceFilter(choices=StationType.choices(), label=_("Type"))
     status = django_filters.ChoiceFilter(choices=StationStatus.choices(), label=_("Status"))
+    offline = django_filters.BooleanFilter(method="filter_offline", label=_("Offline"))
 
     class Meta:
         model = Station
-        fields = ["q", "type", "status", "township"]
+        fields = ["q", "type", "status", "township", "offline"]
+
+    def filter_offline(self, queryset, name, value):
+        from django.utils import timezone
+
+        from .maps import offline_q
+
+        if value is None:
+            return queryset
+        q = offline_q(timezone.now())
+        return queryset.filter(q) if value else queryset.exclude(q)
 
 
 class AlarmFilterSet(_TownshipFilterSet):

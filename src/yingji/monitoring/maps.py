@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +43,20 @@ def station_state(station: Station, now, alarm_level: str | None, offline_alarm:
     if offline_alarm or silent:
         return "offline"
     return "alarm" if alarm_level else "online"
+
+
+def offline_q(now) -> Q:
+    """The stations ``station_state`` calls offline, as a filter (the list's ``offline`` filter and the home
+    page's count): in service and either silent for more than SILENT_INTERVALS of their own interval (or never
+    heard from, video excepted) or with an active no-data alarm. One query reads the distinct intervals."""
+    intervals = Station.objects.order_by().values_list("expected_interval", flat=True).distinct()
+    silent = Q(last_reading_at__isnull=True) & ~Q(type=StationType.VIDEO)
+    for interval in intervals:
+        silent |= Q(expected_interval=interval,
+                    last_reading_at__lt=now - timedelta(seconds=interval * SILENT_INTERVALS))
+    no_data = Q(pk__in=Alarm.objects.filter(state__in=AlarmState.ACTIVE, rule__kind=RuleKind.NO_DATA)
+                .values("station_id"))
+    return Q(status=StationStatus.ACTIVE) & (silent | no_data)
 
 
 STATE_LABELS = {"inactive": gettext_noop("Not in service"), "offline": gettext_noop("Offline"),

@@ -23,6 +23,9 @@ class PreventionConfig(AppConfig):
         )
 
         archive.register()
+        from . import home
+
+        home.register()
         surfaces.register_all()
 
         from yingji.core.surfaces import register_page

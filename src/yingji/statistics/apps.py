@@ -14,6 +14,9 @@ class StatisticsConfig(AppConfig):
         from . import demo, surfaces
 
         surfaces.register_all()
+        from . import home
+
+        home.register()
         # After every area's demo records: the entered figures are of the years before them.
         register_generator(demo, order=99)
         register_module(Module("annual_statistics", _("Annual statistics"), "bar-chart-line", "annual_statistics",

@@ -10,7 +10,7 @@ import datetime
 from collections import Counter
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from yingji.duty.models import DutyShift
 from yingji.incidents.choices import AccidentGrade, IncidentState, ReportingLevel
 from yingji.incidents.models import Incident, ReportingDeadline
 from yingji.monitoring.choices import AlarmLevel, AlarmState
+from yingji.monitoring.home import alarms_per_day
 from yingji.monitoring.models import Alarm, SensorBucket
 from yingji.prevention import stats as hazard_stats
 from yingji.prevention.choices import RiskColour
@@ -74,14 +75,9 @@ def alarms(user, now) -> dict:
     rows = [{"id": a.pk, "station": a.station.name, "message": a.message, "level": a.level,
              "level_label": AlarmLevel.label(a.level), "raised": _local(a.raised_at)}
             for a in active.select_related("station").order_by("-raised_at")[:ROWS]]
-    since = timezone.localtime(now).date() - datetime.timedelta(days=13)
-    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time()))
-    per_day = dict(Alarm.objects.for_user(user).filter(raised_at__gte=start).order_by()
-                   .annotate(day=TruncDate("raised_at", tzinfo=timezone.get_current_timezone()))
-                   .values_list("day").annotate(n=Count("id")))
-    days = [since + datetime.timedelta(days=k) for k in range(14)]
+    per_day = alarms_per_day(user, now, days=14)
     return {"count": sum(levels.values()), "by_level": {c: levels.get(c, 0) for c in COLOURS}, "rows": rows,
-            "per_day": [(d.strftime("%m-%d"), per_day.get(d, 0)) for d in days]}
+            "per_day": [(d.strftime("%m-%d"), n) for d, n in per_day]}
 
 
 def warnings(user, now) -> dict:
@@ -190,6 +186,15 @@ def map_data(user) -> dict:
             "layers": maps.layers(user, MAP_LAYERS)}
 
 
+def hazards_chart(by_month: list) -> dict:
+    """Hazards found and closed per month (the screen's and the home pages' chart)."""
+    return core_charts.bar(
+        [m for m, _f, _c in by_month],
+        [core_charts.series(_("Found"), [f for _m, f, _c in by_month], color="orange"),
+         core_charts.series(_("Closed"), [c for _m, _f, c in by_month], color="green")],
+        title=_("Hazards found and closed by month"))
+
+
 def charts(snapshot: dict) -> dict:
     """The screen's chart specs (``core.charts``, drawn by the one chart helper)."""
     a, r, h = snapshot["alarms"], snapshot["risk"], snapshot["hazards"]
@@ -200,11 +205,7 @@ def charts(snapshot: dict) -> dict:
             title=_("Alarms per day (14 days)")),
         "risk": core_charts.level_pie([RiskColour.label(c) for c in COLOURS], [r.get(c, 0) for c in COLOURS],
                                       name=_("Risk points"), title=_("Risk points by colour")),
-        "hazards": core_charts.bar(
-            [m for m, _f, _c in h["by_month"]],
-            [core_charts.series(_("Found"), [f for _m, f, _c in h["by_month"]], color="orange"),
-             core_charts.series(_("Closed"), [c for _m, _f, c in h["by_month"]], color="green")],
-            title=_("Hazards found and closed by month")),
+        "hazards": hazards_chart(h["by_month"]),
     }
 
 

@@ -24,6 +24,9 @@ class WarningsConfig(AppConfig):
         from . import surfaces
 
         surfaces.register_all()
+        from . import home
+
+        home.register()
         register_page("warnings.warning", "warning_detail")
         from yingji.core.maps import register_layer
 

@@ -42,11 +42,15 @@
       var s = (spec.series || [])[0] || { data: [] };
       var colours = spec.colors || [];
       base.series = [{
-        type: "pie", name: s.name, radius: spec.type === "donut" ? ["38%", "62%"] : "62%",
-        center: ["50%", spec.title ? "56%" : "50%"], label: { color: text, formatter: "{b} {c}" },
+        type: "pie", name: s.name, radius: spec.type === "donut" ? ["34%", "56%"] : "56%",
+        center: ["50%", spec.title ? "56%" : "50%"],
+        label: { color: text, formatter: "{b}\n{c}", width: 110, overflow: "break", lineHeight: 16 },
+        // Empty slices are left out (a zero has no angle, only a crowding label); each slice keeps its category
+        // index (link) for the click.
         data: (spec.categories || []).map(function (name, i) {
-          return { name: name, value: s.data[i], itemStyle: colours[i] ? { color: colour(colours[i]) } : undefined };
-        })
+          return { name: name, value: s.data[i], category: i,
+                   itemStyle: colours[i] ? { color: colour(colours[i]) } : undefined };
+        }).filter(function (item) { return item.value; })
       }];
       return base;
     }
@@ -55,6 +59,11 @@
                                  axis);
     var value = Object.assign({ type: "value", name: spec.subtitle ? "" : (spec.unit || ""),
                                 nameTextStyle: { color: text } }, axis);
+    // Counts get whole-number ticks (no "0.2 incidents").
+    var whole = (spec.series || []).every(function (s) {
+      return (s.data || []).every(function (v) { return v === null || v === undefined || Number.isInteger(v); });
+    });
+    if (whole) { value.minInterval = 1; }
     if (spec.time && spec.bounds) { category.min = spec.bounds[0]; category.max = spec.bounds[1]; }
     base.grid = { left: 8, right: 16, top: spec.title ? (spec.subtitle ? 52 : 34) : 12, bottom: base.legend ? 30 : 8, containLabel: true };
     base.xAxis = horizontal ? value : category;
@@ -115,7 +124,8 @@
     if (spec.links && spec.links.length) {
       chart.off("click");
       chart.on("click", function (params) {
-        var url = spec.links[params.dataIndex];
+        var index = params.data && params.data.category !== undefined ? params.data.category : params.dataIndex;
+        var url = spec.links[index];
         if (url) { window.location.href = url; }
       });
     }
