@@ -91,3 +91,34 @@ def test_home_page_costs_a_bounded_number_of_queries(web, username, django_asser
     client = web(username)
     with django_assert_max_num_queries(60):
         assert client.get("/").status_code == 200
+
+
+def test_shortfall_chart_shows_the_short_standards_worst_on_top():
+    from yingji.resources.views import shortfall_chart
+
+    rows = [{"item": "棉被", "unit": "床", "warehouse": "甲库", "region_code": "", "required": 200, "held": 50,
+             "gap": 150},
+            {"item": "帐篷", "unit": "顶", "warehouse": "乙库", "region_code": "", "required": 40, "held": 30,
+             "gap": 10},
+            {"item": "救生衣", "unit": "件", "warehouse": "丙库", "region_code": "", "required": 100, "held": 120,
+             "gap": 0}]
+    spec = shortfall_chart(rows)
+    assert spec["type"] == "hbar"
+    assert spec["categories"] == ["帐篷（乙库）", "棉被（甲库）"]  # the worst (25 % held) drawn on top
+    held, gap = spec["series"]
+    assert held["data"] == [75.0, 25.0] and gap["data"] == [25.0, 75.0]
+    assert held["stack"] == gap["stack"]
+    assert shortfall_chart([rows[2]]) is None
+
+
+def test_annual_page_charts_incidents_and_hazards(web):
+    response = web("admin").get("/statistics/annual/")
+    assert response.status_code == 200
+    charts = {s["key"]: s["chart"] for s in response.context["sections"] if s["chart"]}
+    assert set(charts) == {"incidents", "hazards"}
+    report = response.context["report"]
+    incidents = next(s for s in report["sections"] if s["key"] == "incidents")
+    counts = [c["entered"] if c["entered"] is not None else (c["computed"] or 0) for c in incidents["rows"][0]["cells"]]
+    assert charts["incidents"]["spec"]["series"][0]["data"] == counts
+    assert charts["incidents"]["spec"]["categories"] == [str(y) for y in report["years"]]
+    assert 'data-yj-chart="yj-annual-chart-incidents"' in response.content.decode()

@@ -321,7 +321,31 @@ def shortfall_report(request):
     require_page(request, "view", ReserveStandard)
     show_all = request.GET.get("all") == "1"
     rows = services.shortfalls(request.user, only_gaps=not show_all)
-    return render(request, "resources/shortfalls.html", {"rows": rows, "show_all": show_all})
+    return render(request, "resources/shortfalls.html", {"rows": rows, "show_all": show_all,
+                                                         "chart": shortfall_chart(rows)})
+
+
+#: Standards drawn in the shortfall chart (the largest gaps first).
+SHORTFALL_CHART_ROWS = 15
+
+
+def shortfall_chart(rows: list[dict]) -> dict | None:
+    """Each short standard's requirement as 100 %: the share held (green) and the share missing (red), worst first
+    (items have different units, so the chart compares shares; the table keeps the quantities)."""
+    from yingji.core import charts as core_charts
+    from yingji.core.regions import region_name
+
+    short = [r for r in rows if r["required"] and r["gap"]]
+    if not short:
+        return None
+    # worst at the top of the horizontal bars (ECharts draws the first category at the bottom)
+    worst = sorted(short, key=lambda r: (-r["gap"] / r["required"], r["item"]))[:SHORTFALL_CHART_ROWS][::-1]
+    labels = [f"{r['item']}（{r['warehouse'] or region_name(r['region_code'])}）" for r in worst]
+    held = [round(100 * min(r["held"], r["required"]) / r["required"], 1) for r in worst]
+    return core_charts.bar(labels, [core_charts.series(_("Held"), held, color="green", stack="share"),
+                                    core_charts.series(_("Gap"), [round(100 - h, 1) for h in held], color="red",
+                                                       stack="share")],
+                           horizontal=True, unit="%", title=_("Share of each reserve standard held"))
 
 
 # --- shelters ---

@@ -15,6 +15,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
 from yingji.core import audit, exports, pdf
+from yingji.core import charts as core_charts
 from yingji.core.choices import AuditAction
 from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.filters import flat_region_choices
@@ -90,5 +91,24 @@ def _context(result: dict) -> dict:
             top = max(values) or 1
             rows.append({**row, "texts": [annual_report.cell_text(c) for c in row["cells"]],
                          "bars": [round(v * 100 / top) for v in values]})
-        sections.append({**section, "rows": rows, "sentence": sentences.get(section["key"], "")})
-    return {"report": result, "sections": sections, "report_title": annual_report.title(result)}
+        sections.append({**section, "rows": rows, "sentence": sentences.get(section["key"], ""),
+                         "chart": _section_chart(result, section)})
+    return {"report": result, "sections": sections, "report_title": annual_report.title(result),
+            "has_charts": any(s["chart"] for s in sections)}
+
+
+#: Sections drawn as a chart beside their table (issue 12 §4): the count as bars, the second figure as a line.
+CHART_SECTIONS = ("incidents", "hazards")
+
+
+def _section_chart(result: dict, section: dict) -> dict | None:
+    """The five years of a section's figures: the entered figure where the bureau entered one (its report of a
+    whole year before the platform), else the computed one."""
+    if section["key"] not in CHART_SECTIONS or not section["available"]:
+        return None
+    series = []
+    for index, row in enumerate(section["rows"]):
+        values = [c["entered"] if c["entered"] is not None else (c["computed"] or 0) for c in row["cells"]]
+        series.append(core_charts.series(row["label"], values, kind="bar" if index == 0 else "line"))
+    return {"id": f"yj-annual-chart-{section['key']}",
+            "spec": core_charts.bar([str(y) for y in result["years"]], series, title=section["title"])}
