@@ -27,7 +27,8 @@ from yingji.prevention import stats as hazard_stats
 from yingji.prevention.choices import RiskColour
 from yingji.prevention.models import Hazard, RiskPoint
 from yingji.resources.models import Shelter, Team, Warehouse
-from yingji.warnings.models import Delivery, Warning  # noqa: A004
+from yingji.warnings.home import confirmations
+from yingji.warnings.models import Warning  # noqa: A004
 from yingji.warnings.services import in_force_q
 
 #: The map layers the screen draws (registered by their apps with ``core.maps``).
@@ -85,9 +86,8 @@ def warnings(user, now) -> dict:
         return {"count": 0, "by_level": dict.fromkeys(COLOURS, 0), "recipients": 0, "confirmed": 0, "rows": []}
     in_force = Warning.objects.for_user(user).filter(in_force_q(now))
     levels = Counter(dict(in_force.order_by().values_list("level").annotate(n=Count("id"))))
-    reached = Delivery.objects.filter(warning__in=in_force.values("pk"), about__isnull=True).order_by()
-    recipients = reached.values("warning_id", "person_id").distinct().count()
-    confirmed = reached.filter(acknowledged_at__isnull=False).values("warning_id", "person_id").distinct().count()
+    pairs = confirmations(user, in_force.values("pk")).values()
+    recipients, confirmed = sum(r for r, _c in pairs), sum(c for _r, c in pairs)
     rows = [{"id": w.pk, "headline": w.headline, "level": w.level, "expires": _local(w.expires)}
             for w in in_force.order_by("-effective")[:ROWS]]
     return {"count": sum(levels.values()), "by_level": {c: levels.get(c, 0) for c in COLOURS},
@@ -204,7 +204,7 @@ def charts(snapshot: dict) -> dict:
                                                                color="orange")],
             title=_("Alarms per day (14 days)")),
         "risk": core_charts.level_pie([RiskColour.label(c) for c in COLOURS], [r.get(c, 0) for c in COLOURS],
-                                      name=_("Risk points"), title=_("Risk points by colour")),
+                                      name=_("Risk points")),  # the panel's heading names it
         "hazards": hazards_chart(h["by_month"]),
     }
 
