@@ -226,7 +226,8 @@ def _rows_ingest(r: dict):
             if rate is None:
                 continue
             yield (f"ingest ({_fmt(run.get('readings'))} readings, {label})", run.get("database"),
-                   f"{_fmt(rate)} readings/s with rules", f"{_fmt(run.get('raw_bulk_per_s'))} /s (bulk insert)",
+                   f"{_fmt(rate)} readings/s with rules", f"{_fmt(run.get('raw_bulk_per_s'))} /s "
+                   f"({'COPY' if run.get('database') == 'postgresql' else 'executemany'})",
                    f"{_fmt(run.get('naive_per_s'))} /s (row by row)")
         latency = run.get("latency")
         if isinstance(latency, dict) and latency.get("latency_p50_ms") is not None:

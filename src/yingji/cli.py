@@ -303,6 +303,14 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def default_web_workers() -> int:
+    """One web process per core (Python runs one request's code per process at a time), at most 8."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 8))
+
+
 def serve_children(args) -> dict[str, list[str]]:
     """The processes ``serve`` runs: the web server; a worker and the sweeper unless ``--no-worker``; the readings
     simulator when the demo county is loaded, unless ``--no-simulate`` (it keeps the demo stations reporting on
@@ -408,7 +416,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-worker", action="store_true", help="run only the web server (workers run elsewhere)")
     p.add_argument("--no-simulate", action="store_true",
                    help="do not run the readings simulator beside a loaded demo county")
-    p.add_argument("--workers", type=int, default=1, help="web server processes")
+    p.add_argument("--workers", type=int, default=default_web_workers(),
+                   help="web server processes (default: one per CPU core, at most 8)")
     p.add_argument("--threads", type=int, default=4, help="request threads per web server process")
     p.set_defaults(func=cmd_serve)
 

@@ -119,8 +119,11 @@ TEMPLATES = [
 
 # Database: embedded SQLite by default; PostgreSQL (or another) through DATABASE_URL.
 _default_sqlite = f"sqlite:///{DATA_DIR / 'yingji.sqlite3'}"
+# Connections are kept between requests (a request no longer pays for a connection and its set-up); a kept
+# connection is checked before reuse, so a restarted database server costs one failed check, not an error.
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite),
-                                              conn_max_age=0)}
+                                              conn_max_age=int(os.environ.get("YINGJI_DB_CONN_MAX_AGE", "600")),
+                                              conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside one writer; IMMEDIATE transactions plus a busy timeout make concurrent
     # writers queue instead of failing with "database is locked".

@@ -174,6 +174,7 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
     valid: list[Incoming] = []
     seen_keys: set[tuple[int, datetime]] = set()
     seen_ids: set[str] = set()
+    parsed_ts: dict[str, datetime] = {}
     for index, item in enumerate(items):
         try:
             if not isinstance(item, dict):
@@ -184,7 +185,12 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
             sensor = sensors.get((station.id, item.get("sensor"))) if _is_text(item.get("sensor")) else None
             if sensor is None:
                 raise ValueError("unknown sensor")
-            ts = _parse_ts(item.get("ts"))
+            raw_ts = item.get("ts")
+            # A batch holds few distinct times (many sensors at each step): each is parsed once.
+            ts = parsed_ts.get(raw_ts) if isinstance(raw_ts, str) else None
+            if ts is None:
+                ts = _parse_ts(raw_ts)
+                parsed_ts[raw_ts] = ts
             if ts > now + MAX_FUTURE:
                 raise ValueError("timestamp is more than 5 minutes in the future")
             value = _parse_value(item.get("value"))
@@ -261,8 +267,11 @@ def _insert_new(readings: list[Incoming], received_at: datetime) -> list[Incomin
     received = adapt(received_at)
     keyed: dict[tuple[int, Any], Incoming] = {}
     params: list[Any] = []
+    adapted: dict[datetime, Any] = {}
     for r in readings:
-        ts = adapt(r.ts)
+        ts = adapted.get(r.ts)
+        if ts is None:
+            ts = adapted[r.ts] = adapt(r.ts)
         keyed[(r.sensor_id, ts)] = r
         params += (r.station_id, r.sensor_id, ts, r.value, r.client_id, received)
     inserted: list[Incoming] = []
