@@ -86,4 +86,7 @@ class Snapshot:
     def _table_names() -> list[str]:
         with connection.cursor() as cursor:
             names = connection.introspection.table_names(cursor)
-        return [name for name in names if name != "django_migrations"]
+            # Session-temporary tables (the ingestion's staging table) are visible too but hold nothing to keep.
+            cursor.execute("SELECT c.relname FROM pg_class c WHERE c.relpersistence = 't'")
+            temporary = {name for (name,) in cursor.fetchall()}
+        return [name for name in names if name != "django_migrations" and name not in temporary]

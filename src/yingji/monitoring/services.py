@@ -263,6 +263,8 @@ def _insert_new(readings: list[Incoming], received_at: datetime) -> list[Incomin
     itself decides what is new (exact under concurrency, no read-before-write), and the ORM's per-field value
     preparation, which dominated the profile of a 10,000-reading batch, is bypassed."""
     table = connection.ops.quote_name(Reading._meta.db_table)
+    if connection.vendor == "postgresql":
+        return _copy_new(readings, received_at, table)
     adapt = _datetime_adapter()
     received = adapt(received_at)
     keyed: dict[tuple[int, Any], Incoming] = {}
@@ -285,6 +287,31 @@ def _insert_new(readings: list[Incoming], received_at: datetime) -> list[Incomin
             cursor.execute(f"INSERT INTO {table} (station_id, sensor_id, ts, value, client_id, received_at) "  # noqa: S608  names from model metadata
                            f"VALUES {values} ON CONFLICT DO NOTHING RETURNING sensor_id, {returned_ts}", chunk)
             inserted += [keyed[key] for key in cursor.fetchall()]
+    return inserted
+
+
+#: The session's staging table of the PostgreSQL path (emptied at every commit).
+STAGING = "yingji_incoming_readings"
+
+
+def _copy_new(readings: list[Incoming], received_at: datetime, table: str) -> list[Incoming]:
+    """PostgreSQL: the batch goes in with ``COPY`` (the driver's bulk path) into a session-local staging table, then
+    one ``INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING`` lets the database decide what is new, exactly as the
+    multi-row INSERT does (the unique keys decide duplicates, also between concurrent batches). The profile of a
+    5,000-reading batch had the multi-row INSERT's parameter handling at three quarters of the batch's time."""
+    columns = "station_id, sensor_id, ts, value, client_id, received_at"
+    keyed = {(r.sensor_id, r.ts): r for r in readings}
+    with _bulk_cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (station_id bigint, sensor_id bigint, "
+                       "ts timestamptz, value double precision, client_id varchar(64), received_at timestamptz) "
+                       "ON COMMIT DELETE ROWS")
+        with cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
+            for r in readings:
+                copy.write_row((r.station_id, r.sensor_id, r.ts, r.value, r.client_id, received_at))
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGING} "  # noqa: S608  names from model metadata
+                       "ON CONFLICT DO NOTHING RETURNING sensor_id, ts")
+        inserted = [keyed[key] for key in cursor.fetchall()]
+        cursor.execute(f"TRUNCATE {STAGING}")
     return inserted
 
 
