@@ -189,7 +189,7 @@ def test_the_summary_puts_each_real_benchmark_beside_its_raw_limit_and_naive_bas
     assert [r[0] for r in rows["ingest"]] == ["ingest (60,000 readings, HTTP batch)",
                                               "ingest (60,000 readings, MQTT worker)",
                                               "alarm latency at 1,000 readings/s"]
-    assert rows["ingest"][0][2:] == ("5,000 readings/s with rules", "40,000 /s (bulk insert)", "300 /s (row by row)")
+    assert rows["ingest"][0][2:] == ("5,000 readings/s with rules", "40,000 /s (executemany)", "300 /s (row by row)")
     assert rows["fanout"][0][2:] == ("0.60 s (16,000 /s)", "7.50 s (1,300 /s) (bulk_create)",
                                      "27.00 s (370 /s) (save per row)")
     assert rows["nearby"][0][2:] == ("20.00 ms median", "—", "30.00 ms (brute force)")

@@ -286,6 +286,10 @@ def filter_params(filterset_class: type[django_filters.FilterSet]) -> type[Schem
 
 
 def apply_filters(filterset_class, request, queryset):
+    # No filter asked for: the FilterSet would change nothing (every filter skips an empty value) but still build
+    # its form, region choices included (a query and most of a list call's time).
+    if not any(name in request.GET for name in filterset_class.base_filters):
+        return queryset
     filterset = filterset_class(request.GET, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise ValidationFailed.from_dict(filterset.errors, "Invalid filter")

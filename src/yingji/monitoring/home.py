@@ -55,7 +55,7 @@ def alarms_per_day(user, now, days: int = TREND_DAYS) -> list[tuple[datetime.dat
         return []
     first = timezone.localtime(now).date() - datetime.timedelta(days=days - 1)
     start = timezone.make_aware(datetime.datetime.combine(first, datetime.time()))
-    per_day = dict(Alarm.objects.for_user(user).filter(raised_at__gte=start).order_by()
+    per_day = dict(Alarm.objects.for_user(user).filter(raised_at__gte=start, raised_at__lte=now).order_by()
                    .annotate(day=TruncDate("raised_at", tzinfo=timezone.get_current_timezone()))
                    .values_list("day").annotate(n=Count("id")))
     return [(first + datetime.timedelta(days=k), per_day.get(first + datetime.timedelta(days=k), 0))

@@ -148,8 +148,11 @@ def hazards(user, now) -> dict:
     first = (timezone.localtime(now).date().replace(day=1) - datetime.timedelta(days=150)).replace(day=1)
     start = timezone.make_aware(datetime.datetime.combine(first, datetime.time()))
     tz = timezone.get_current_timezone()
-    found = _by_month(qs.filter(found_at__gte=start).order_by().annotate(m=TruncMonth("found_at", tzinfo=tz)))
-    closed = _by_month(qs.filter(closed_at__gte=start).order_by().annotate(m=TruncMonth("closed_at", tzinfo=tz)))
+    # Up to now only: a stored far-future time would overflow the month truncation (and is no month of the chart).
+    found = _by_month(qs.filter(found_at__gte=start, found_at__lte=now).order_by()
+                      .annotate(m=TruncMonth("found_at", tzinfo=tz)))
+    closed = _by_month(qs.filter(closed_at__gte=start, closed_at__lte=now).order_by()
+                       .annotate(m=TruncMonth("closed_at", tzinfo=tz)))
     months = []
     month = first
     while month <= timezone.localtime(now).date():
