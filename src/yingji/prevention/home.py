@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from yingji.core import charts as core_charts
 from yingji.core import policy
 from yingji.core.home import Part, Tile, list_url, register_chart, register_panel, register_tile, surface_count
-from yingji.enterprises.models import Enterprise
 
 from . import stats
 from .choices import HazardState, RiskColour
@@ -41,31 +40,29 @@ RISK_COLOUR_FILTER = django_filters.ChoiceFilter(choices=RiskColour.choices(), m
                                                  label=gettext_lazy("Risk colour (highest risk point)"))
 
 
+def _colour_tile(surface, user, title: str, param: str) -> Tile | None:
+    """A surface's rows in scope, and of them those of each of the four colours (``param`` is the colour filter)."""
+    if not policy.can(user, "view", surface.model):
+        return None
+    total, url = surface_count(surface, user)
+    parts = []
+    for c in COLOURS:
+        value, colour_url = surface_count(surface, user, **{param: c})
+        parts.append(Part(RiskColour.label(c), value, colour_url, colour=c))
+    return Tile(title, total, url, parts=parts, group="standing")
+
+
 def enterprise_colour_tile(user, now):
     """All enterprises in scope, and of them those whose highest risk point is red, orange, yellow or blue."""
     from yingji.enterprises.surfaces import ENTERPRISES
 
-    if not policy.can(user, "view", Enterprise):
-        return None
-    total, url = surface_count(ENTERPRISES, user)
-    parts = []
-    for c in COLOURS:
-        value, colour_url = surface_count(ENTERPRISES, user, risk_colour=c)
-        parts.append(Part(RiskColour.label(c), value, colour_url, colour=c))
-    return Tile(_("Enterprises by risk colour"), total, url, parts=parts, group="standing")
+    return _colour_tile(ENTERPRISES, user, _("Enterprises by risk colour"), "risk_colour")
 
 
 def risk_point_tile(user, now):
     from .surfaces import RISK_POINTS
 
-    if not policy.can(user, "view", RiskPoint):
-        return None
-    total, url = surface_count(RISK_POINTS, user)
-    parts = []
-    for c in COLOURS:
-        value, colour_url = surface_count(RISK_POINTS, user, colour=c)
-        parts.append(Part(RiskColour.label(c), value, colour_url, colour=c))
-    return Tile(_("Risk points by colour"), total, url, parts=parts, group="standing")
+    return _colour_tile(RISK_POINTS, user, _("Risk points by colour"), "colour")
 
 
 def hazard_tiles(user, now):
@@ -84,7 +81,7 @@ def hazard_tiles(user, now):
     return out
 
 
-def _hazard_rows(user, now, hazards, title, more_url, more_label):
+def _hazard_rows(now, hazards, title, more_url, more_label):
     rows = list(hazards.select_related("enterprise", "place").order_by("due_at", "found_at")[:PANEL_ROWS])
     return {"title": title, "more_url": more_url, "more_label": more_label,
             "rows": [{"hazard": h, "state": HazardState.label(h.state), "subject": h.enterprise or h.place,
@@ -96,7 +93,7 @@ def open_hazards_panel(user, now):
     """An enterprise's open hazards, nearest rectification deadline first."""
     if not policy.can(user, "view", Hazard):
         return None
-    return _hazard_rows(user, now, Hazard.objects.for_user(user).filter(state__in=HazardState.OPEN),
+    return _hazard_rows(now, Hazard.objects.for_user(user).filter(state__in=HazardState.OPEN),
                         _("Open hazards and their deadlines"), list_url("hazard_list", is_open=True),
                         _("All open hazards"))
 
@@ -108,7 +105,7 @@ def verification_panel(user, now):
     queue = Hazard.objects.for_user(user).filter(state=HazardState.RECTIFIED)
     if not queue.exists():
         return None
-    return _hazard_rows(user, now, queue, _("Hazards awaiting verification"),
+    return _hazard_rows(now, queue, _("Hazards awaiting verification"),
                         list_url("hazard_list", state=HazardState.RECTIFIED), _("All awaiting verification"))
 
 
