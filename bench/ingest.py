@@ -386,6 +386,12 @@ def child(args) -> dict:
     # Warm up (URL resolution and the API's schemas are built on the first request, as in any running server).
     client.post("/api/v1/readings", "[]", content_type="application/json")
     bodies = [json.dumps(items[i:i + args.batch]) for i in range(0, len(items), args.batch)]
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     t0 = time.perf_counter()
     accepted = 0
     for body in bodies:
@@ -393,6 +399,9 @@ def child(args) -> dict:
         assert response.status_code == 200, response.content[:300]
         accepted += response.json()["accepted"]
     out["http_rules_per_s"] = len(items) / (time.perf_counter() - t0)
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(f"{args.profile}.{connection.vendor}")
     assert accepted == len(items), accepted
     assert Reading.objects.count() == len(items)
     out["alarms"] = Alarm.objects.count()
@@ -458,6 +467,8 @@ def run_child(database_url: str | None, args) -> dict:
                "--latency-seconds", str(args.latency_seconds), "--alarms-per-s", str(args.alarms_per_s)]
     if not args.mqtt:
         command.append("--no-mqtt")
+    if args.profile:
+        command += ["--profile", os.path.abspath(args.profile)]
     out = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)  # progress and errors on stderr
     if out.returncode != 0:
         raise SystemExit(f"benchmark child failed (see above; its data is in {data_dir})")
@@ -476,6 +487,8 @@ def main() -> int:
     parser.add_argument("--alarms-per-s", type=float, default=8.0)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-mqtt", dest="mqtt", action="store_false")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="cProfile the HTTP path into FILE.<database> (read with python -m pstats)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -72,6 +72,42 @@ def test_resending_a_batch_stores_nothing_twice(api, station):
     assert Reading.objects.filter(station=station).count() == 22
 
 
+def test_a_batch_overlapping_stored_readings_stores_only_the_new_ones_once(api, station):
+    """The bulk insert is tried whole first; a stored reading in the batch sends it through the path that skips
+    what is stored, and only the new readings reach the latest value and the rolling buckets."""
+    from django.db.models import Sum
+
+    from yingji.monitoring.models import SensorBucket
+
+    client = api("duty")
+    first = [{"station": "T-RAIN", "sensor": "rain", "ts": ts(60 - i), "value": 1.0} for i in range(10)]
+    assert client.post("/api/v1/readings", first).json()["accepted"] == 10
+    # Five stored (minutes 55..51) and five new (minutes 50..46), in one batch.
+    overlap = [{"station": "T-RAIN", "sensor": "rain", "ts": ts(55 - i), "value": 2.0} for i in range(10)]
+    assert client.post("/api/v1/readings", overlap).json() == {"accepted": 5, "duplicates": 5, "rejected": []}
+    rain = station.sensors.get(key="rain")
+    assert Reading.objects.filter(sensor=rain).count() == 15
+    assert Reading.objects.filter(sensor=rain, value=2.0).count() == 5
+    assert SensorBucket.objects.filter(sensor=rain).aggregate(total=Sum("total"))["total"] == 10 * 1.0 + 5 * 2.0
+    latest = LatestValue.objects.get(sensor=rain)
+    assert latest.value == 2.0 and latest.ts == Reading.objects.filter(sensor=rain).latest("ts").ts
+
+
+def test_json_the_fast_decoder_refuses_is_judged_as_before(api, station):
+    """NaN and a lone surrogate are not strict JSON (the fast decoder refuses them); the standard decoder takes the
+    body and the readings are judged one by one, as always."""
+    body = ('[{"station": "T-RAIN", "sensor": "temp", "ts": "%s", "value": NaN},'
+            ' {"station": "T-\\ud800", "sensor": "temp", "ts": "%s", "value": 1},'
+            ' {"station": "T-RAIN", "sensor": "temp", "ts": "%s", "value": 2}]') % (ts(5), ts(4), ts(3))
+    response = api("duty").client.post("/api/v1/readings", body, content_type="application/json",
+                                       headers=api("duty").headers)
+    assert response.status_code == 200, response.content
+    assert response.json() == {"accepted": 1, "duplicates": 0, "rejected": [
+        {"index": 0, "reason": "value must be a finite number"}, {"index": 1, "reason": "unknown station"}]}
+    assert api("duty").client.post("/api/v1/readings", "[{", content_type="application/json",
+                                   headers=api("duty").headers).status_code == 400
+
+
 def test_latest_value_and_last_reading_time_follow_the_newest_reading(station):
     services.ingest(None, [{"station": "T-RAIN", "sensor": "temp", "ts": ts(20), "value": 10},
                            {"station": "T-RAIN", "sensor": "temp", "ts": ts(10), "value": 12}])

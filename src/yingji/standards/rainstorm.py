@@ -20,6 +20,9 @@ THRESHOLDS = (
     ("yellow", 6, Fraction(50)),
     ("blue", 12, Fraction(50)),
 )
+#: The smallest amount of any signal: a gauge whose longest window is below it reaches no signal (the windows are
+#: nested, so every shorter one is below it too).
+LOWEST = min(mm for _color, _hours, mm in THRESHOLDS)
 #: Signal levels: 红 Ⅰ 特别严重, 橙 Ⅱ 严重, 黄 Ⅲ 较重, 蓝 Ⅳ 一般.
 SIGNAL_LEVELS = {"red": 1, "orange": 2, "yellow": 3, "blue": 4}
 
