@@ -180,7 +180,8 @@ def _wait_for_count(model, expected: int, timeout: float) -> float:
     raise RuntimeError(f"only {model.objects.count()} of {expected} readings stored after {timeout:.0f} s")
 
 
-def mqtt_throughput(items: list[dict], per_message: int) -> float:
+def mqtt_throughput(items: list[dict], per_message: int) -> tuple[float, list[int]]:
+    """Readings/s from the first publish until all are stored, and the messages of each batch the worker stored."""
     from yingji.monitoring.models import Reading
 
     worker = WorkerProcess()
@@ -194,7 +195,7 @@ def mqtt_throughput(items: list[dict], per_message: int) -> float:
         done = _wait_for_count(Reading, len(items), timeout=600)
         if worker.proc.poll() is not None:
             raise RuntimeError("the MQTT worker died:\n" + "".join(worker.tail[-20:]))
-        return len(items) / (done - t0)
+        return len(items) / (done - t0), worker.batches
     finally:
         publisher.loop_stop()
         publisher.disconnect()
@@ -445,7 +446,10 @@ def child(args) -> dict:
         connection.close()  # the worker is another process; let it have the database to itself
         out["mqtt_message_readings"] = args.mqtt_message
         _progress(f"{connection.vendor}: MQTT path")
-        out["mqtt_rules_per_s"] = mqtt_throughput(items, args.mqtt_message)
+        out["mqtt_rules_per_s"], batches = mqtt_throughput(items, args.mqtt_message)
+        out["mqtt_batches"] = {"count": len(batches), "messages_mean": round(len(items) / args.mqtt_message
+                                                                           / max(len(batches), 1), 1),
+                               "messages_max": max(batches, default=0)}
         assert Reading.objects.count() == len(items)
         reset()
         connection.close()
@@ -515,6 +519,10 @@ def main() -> int:
             print(f"{r['database']:<11}{path:<6}{rate:>9,.0f}{r['raw_bulk_per_s']:>12,.0f}{r['naive_per_s']:>10,.0f}"
                   f"{r[f'{path}_ratio_to_raw']:>9.2f}{r[f'{path}_ratio_to_naive']:>9.1f}x")
     for r in results:
+        if "mqtt_batches" in r:
+            b = r["mqtt_batches"]
+            print(f"{r['database']}: the MQTT worker stored {b['count']} batches, {b['messages_mean']} messages of "
+                  f"{r['mqtt_message_readings']} readings each on average (at most {b['messages_max']})")
         if "latency" in r:
             lat = r["latency"]
             print(f"{r['database']}: alarm latency at {lat['rate_achieved_per_s']:,.0f} readings/s "

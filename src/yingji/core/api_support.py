@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import django_filters
 import orjson
 from django.conf import settings
+from django.db import connections, router
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -21,7 +22,7 @@ from pydantic import AfterValidator, ConfigDict, create_model, field_validator
 from . import context, textpolicy, values
 from .errors import NotAllowed, ServiceError, ValidationFailed
 from .middleware import client_address
-from .models import ApiToken, hash_token
+from .models import ApiToken, User, hash_token
 
 MAX_ID = 2**63 - 1
 
@@ -131,11 +132,21 @@ def usable_token(raw: str) -> ApiToken | None:
     use noted at most once a minute; None otherwise. The API's bearer auth and the big screen's kiosk link."""
     if not raw or len(raw) > 200:
         return None
-    api_token = (ApiToken.objects.usable().select_related("user", "user__enterprise")
-                 .filter(key_hash=hash_token(raw)).first())
-    if api_token is None or not api_token.user.is_active:
-        return None
+    # Asked on every API request: two plain statements (the ORM's building of the same query with its joins cost
+    # about 0.8 ms of a 3 ms request). The conditions are ApiToken.objects.usable()'s.
     now = timezone.now()
+    db = router.db_for_read(ApiToken)
+    ops = connections[db].ops
+    api_token = next(iter(ApiToken.objects.db_manager(db).raw(
+        f"SELECT * FROM {ops.quote_name(ApiToken._meta.db_table)} WHERE key_hash = %s AND revoked_at IS NULL "  # noqa: S608  names from model metadata
+        "AND (expires_at IS NULL OR expires_at > %s)", [hash_token(raw), ops.adapt_datetimefield_value(now)])), None)
+    if api_token is None:
+        return None
+    user = next(iter(User.objects.db_manager(db).raw(
+        f"SELECT * FROM {ops.quote_name(User._meta.db_table)} WHERE id = %s", [api_token.user_id])), None)  # noqa: S608
+    if user is None or not user.is_active:
+        return None
+    api_token.user = user
     if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
     return api_token
@@ -261,8 +272,10 @@ def page_of(item: type[Schema]) -> type[Schema]:
 
 
 def paginate(queryset, page: PageParams, transform=None) -> dict[str, Any]:
-    count = queryset.count()
     rows = list(queryset[page.offset:page.offset + page.limit])
+    # A page that is not full (and not past the end) is the last one: the count is known without a query.
+    count = page.offset + len(rows) if 0 < len(rows) < page.limit or (not rows and not page.offset) \
+        else queryset.count()
     if transform is not None:
         rows = [transform(r) for r in rows]
     return {"count": count, "limit": page.limit, "offset": page.offset, "items": rows}

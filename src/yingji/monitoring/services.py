@@ -173,7 +173,10 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
     codes = {code for item in items if type(item) is dict and type(code := item.get("station")) is str}
     stations = _stations_for(actor, {code for code in codes if _is_text(code)})
     station_ids = [s.id for s in stations.values()]
-    sensors = {(s.station_id, s.key): s for s in Sensor.objects.filter(station_id__in=station_ids)}
+    codes_by_id = {s.id: code for code, s in stations.items()}
+    # (station code, sensor key) -> (station, sensor): one lookup per reading.
+    sensors = {(codes_by_id[s.station_id], s.key): (stations[codes_by_id[s.station_id]], s)
+               for s in Sensor.objects.filter(station_id__in=station_ids)}
     valid: list[Incoming] = []
     seen_keys: set[tuple[int, datetime]] = set()
     seen_ids: set[str] = set()
@@ -184,13 +187,11 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
             if type(item) is not dict:
                 raise ValueError("each reading must be an object")
             code = item.get("station")
-            station = stations.get(code) if type(code) is str else None
-            if station is None:
-                raise ValueError("unknown station")
             key = item.get("sensor")
-            sensor = sensors.get((station.id, key)) if type(key) is str else None
-            if sensor is None:
-                raise ValueError("unknown sensor")
+            found = sensors.get((code, key)) if type(code) is str and type(key) is str else None
+            if found is None:
+                raise ValueError("unknown sensor" if type(code) is str and code in stations else "unknown station")
+            station, sensor = found
             raw_ts = item.get("ts")
             # A batch holds few distinct times (many sensors at each step): each is parsed once.
             ts = parsed_ts.get(raw_ts) if type(raw_ts) is str else None
