@@ -96,9 +96,9 @@ def test_a_batch_overlapping_stored_readings_stores_only_the_new_ones_once(api, 
 def test_json_the_fast_decoder_refuses_is_judged_as_before(api, station):
     """NaN and a lone surrogate are not strict JSON (the fast decoder refuses them); the standard decoder takes the
     body and the readings are judged one by one, as always."""
-    body = ('[{"station": "T-RAIN", "sensor": "temp", "ts": "%s", "value": NaN},'
-            ' {"station": "T-\\ud800", "sensor": "temp", "ts": "%s", "value": 1},'
-            ' {"station": "T-RAIN", "sensor": "temp", "ts": "%s", "value": 2}]') % (ts(5), ts(4), ts(3))
+    body = ('[{"station": "T-RAIN", "sensor": "temp", "ts": "' + ts(5) + '", "value": NaN},'
+            ' {"station": "T-\\ud800", "sensor": "temp", "ts": "' + ts(4) + '", "value": 1},'
+            ' {"station": "T-RAIN", "sensor": "temp", "ts": "' + ts(3) + '", "value": 2}]')
     response = api("duty").client.post("/api/v1/readings", body, content_type="application/json",
                                        headers=api("duty").headers)
     assert response.status_code == 200, response.content
