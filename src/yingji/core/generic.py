@@ -101,7 +101,8 @@ class Table:
         self.headers = [c.label for c in self.columns]
 
     def rows(self, page):
-        return [(self.surface.url_of(obj), [c.html(obj, self.view) for c in self.columns]) for obj in page]
+        with policy.rendering_many():
+            return [(self.surface.url_of(obj), [c.html(obj, self.view) for c in self.columns]) for obj in page]
 
 
 def list_view(surface: Surface):

@@ -9,7 +9,9 @@ Two questions, answered separately:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -83,15 +85,48 @@ def in_scope(user, obj: Model) -> bool:
     return type(obj)._default_manager.filter(scope_q(user, type(obj))).filter(pk=obj.pk).exists()
 
 
+#: Inside ``rendering_many()``: (user id, model) -> the ids of the model the user sees, or None when too many.
+_visible: ContextVar[dict | None] = ContextVar("yingji_visible_ids", default=None)
+#: The most ids ``rendering_many`` keeps per model; a larger scope is asked row by row.
+VISIBLE_IDS_LIMIT = 5000
+
+
+@contextmanager
+def rendering_many() -> Iterator[None]:
+    """While a list or an export renders many rows, ``sees`` answers for models whose scope the database must
+    decide (a custom scope, or one reached through a relation) from one query per model and user — the ids the
+    user sees, up to ``VISIBLE_IDS_LIMIT`` — instead of one query per row. For reading only: nothing rendered
+    in it changes scope meanwhile."""
+    token = _visible.set({})
+    try:
+        yield
+    finally:
+        _visible.reset(token)
+
+
+def _sees_by_query(user, obj: Model) -> bool:
+    memo = _visible.get()
+    if memo is None or user is None or not getattr(user, "is_authenticated", False):
+        return in_scope(user, obj)
+    model = type(obj)
+    key = (user.pk, model)
+    if key not in memo:
+        ids = set(model._default_manager.filter(scope_q(user, model)).order_by()
+                  .values_list("pk", flat=True)[:VISIBLE_IDS_LIMIT + 1])
+        memo[key] = ids if len(ids) <= VISIBLE_IDS_LIMIT else None
+    ids = memo[key]
+    return obj.pk in ids if ids is not None else in_scope(user, obj)
+
+
 def sees(user, obj: Model) -> bool:
     """``in_scope`` decided from the object's own fields (no query) where the model's scope is its region or
     enterprise field, which lets a list check every linked row cheaply; models with a custom scope ask the
-    database. Mirrors ``scope_q`` exactly."""
+    database (once per model inside ``rendering_many``). Mirrors ``scope_q`` exactly."""
     model = type(obj)
     region_field = getattr(model, "SCOPE_REGION_FIELD", None)
     enterprise_field = getattr(model, "SCOPE_ENTERPRISE_FIELD", None)
     if getattr(model, "scope_q_for", None) is not None or "__" in f"{region_field}{enterprise_field}":
-        return in_scope(user, obj)  # a custom scope or one reached through a relation: ask the database
+        return _sees_by_query(user, obj)  # a custom scope or one reached through a relation: ask the database
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.enterprise_id:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
@@ -432,12 +433,21 @@ from .choices import ExamAudience, FindingResult, InspectionOrigin, InspectionSt
 from .models import Inspection  # noqa: E402
 
 
+def _finding_count(**conditions):
+    """The inspection's findings (meeting ``conditions``) counted by a correlated subquery: a join with GROUP BY
+    made the database group every inspection, wide rows and all, before the page's LIMIT (235 ms for 50 rows)."""
+    from .models import InspectionFinding
+
+    return Coalesce(Subquery(InspectionFinding.objects.filter(inspection=OuterRef("pk"), **conditions).order_by()
+                             .values("inspection").annotate(n=Count("pk")).values("n")), 0)
+
+
 def _inspections():
     return (Inspection.objects.select_related("enterprise", "random_draw", "exam")
-            .annotate(finding_count=Count("findings", distinct=True),
-                      non_compliant_count=Count("findings", filter=Q(findings__result=FindingResult.NON_COMPLIANT),
-                                                distinct=True),
-                      hazard_count=Count("findings", filter=Q(findings__hazard__isnull=False), distinct=True))
+            .defer("random_draw__enterprise_pool")  # the draw's whole pool: not shown in a list
+            .annotate(finding_count=_finding_count(),
+                      non_compliant_count=_finding_count(result=FindingResult.NON_COMPLIANT),
+                      hazard_count=_finding_count(hazard__isnull=False))
             .order_by("-planned_on", "-id"))
 
 

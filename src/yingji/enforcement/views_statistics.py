@@ -62,6 +62,8 @@ def enforcement_statistics(request):
     tables = [(dim, statistics.DIMENSION_LABELS[dim],
                [{"key": row["key"], "label": row["label"], "cells": cells(row)} for row in data[f"by_{dim}"]])
               for dim in statistics.DIMENSIONS]
+    divisions_in_scope = set(  # one query (inside the comprehension's condition it ran once per division)
+        Enterprise.objects.for_user(user).order_by().values_list("industry_division", flat=True).distinct())
     return render(request, "enforcement/statistics.html", {
         "data": data, "errors": errors, "tables": tables,
         "columns": [(name, labels[name]) for name in names],
@@ -69,8 +71,8 @@ def enforcement_statistics(request):
         "years": list(range(this_year, this_year - 6, -1)),
         "townships": townships.order_by("code").values_list("code", "name"),
         # The industries of the enterprises in the user's scope, the officers who worked in it.
-        "industry_choices": [(code, label) for code, label in industries.division_choices() if code in set(
-            Enterprise.objects.for_user(user).order_by().values_list("industry_division", flat=True).distinct())],
+        "industry_choices": [(code, label) for code, label in industries.division_choices()
+                             if code in divisions_in_scope],
         "officers": sorted(((int(r["key"]), r["label"]) for r in data["by_officer"] if r["key"]),
                            key=lambda o: o[1]) or Officer.objects.for_user(user).order_by("name")
         .values_list("pk", "name"),

@@ -68,7 +68,8 @@ REVIEWS = Surface(
     subtitle=_l("Expert reviews (评审) of plan documents, each expert's opinion and the conclusion."),
     filterset=filters.PlanReviewFilterSet, form=forms.PlanReviewForm, create=services.record_review,
     create_title=_l("Record an expert review"),
-    queryset=lambda: PlanReview.objects.select_related("plan", "doc_version").prefetch_related("opinions__expert"),
+    queryset=lambda: PlanReview.objects.select_related("plan", "doc_version__plan").prefetch_related(
+        "opinions__expert"),
     list_context=_links,
     columns=[
         Column("date", _l("Review date"), link="self"), _plan_column(),

@@ -183,7 +183,7 @@ EXPERTS = Surface(
 def _holder(equipment, view):
     """The team or warehouse holding the equipment, linked when the viewer may see it."""
     for holder, name in ((equipment.team, "team_detail"), (equipment.warehouse, "warehouse_detail")):
-        if holder is not None and policy.in_scope(view.user, holder):
+        if holder is not None and policy.sees(view.user, holder):
             return format_html('<a href="{}">{}</a>', reverse(name, args=[holder.pk]), holder.name)
     return equipment.holder_name or None
 

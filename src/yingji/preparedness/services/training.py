@@ -303,12 +303,26 @@ def enterprise_compliance(enterprise, on: datetime.date | None = None) -> dict:
     not registered yet (no training then). Initial training is done when the person's hours at initial courses
     reach the initial figure; from the next year on the yearly figure applies to the hours of the year."""
     on = on or timezone.localdate()
-    sector = sector_of(enterprise)
-    trainees = list(Trainee.objects.filter(enterprise=enterprise, is_active=True))
+    trainees, hours = _trainees_and_hours([enterprise.pk], on)
+    return _compliance_of(enterprise, trainees.get(enterprise.pk, []), hours, on)
+
+
+def _trainees_and_hours(enterprise_ids: list[int], on: datetime.date) -> tuple[dict, dict]:
+    """The active trainees of the enterprises (by enterprise) and their attended hours up to ``on`` (by trainee):
+    two queries for any number of enterprises."""
+    trainees: dict[int, list] = defaultdict(list)
+    for t in Trainee.objects.filter(enterprise_id__in=enterprise_ids, is_active=True):
+        trainees[t.enterprise_id].append(t)
     hours = defaultdict(list)
-    for a in (Attendance.objects.filter(trainee__in=trainees, attended=True, session__start_date__lte=on)
+    for a in (Attendance.objects.filter(trainee__enterprise_id__in=enterprise_ids, trainee__is_active=True,
+                                        attended=True, session__start_date__lte=on)
               .values("trainee_id", "session__start_date", "session__course__initial", "hours")):
         hours[a["trainee_id"]].append((a["session__start_date"].year, a["session__course__initial"], a["hours"]))
+    return trainees, hours
+
+
+def _compliance_of(enterprise, trainees: list, hours: dict, on: datetime.date) -> dict:
+    sector = sector_of(enterprise)
     people = [(t.name, t.role, t.pk, hours[t.pk]) for t in trainees]
     registered = {(t.name, t.role) for t in trainees}
     for name, role in ((enterprise.principal, TraineeRole.PRINCIPAL),
@@ -337,7 +351,10 @@ def compliance(user, on: datetime.date | None = None, *, enterprises=None) -> li
     qs = enterprises if enterprises is not None else enterprise_model().objects.for_user(user).filter(
         status=EnterpriseStatus.OPERATING)
     policy.require(user, "view", Trainee)
-    return [enterprise_compliance(e, on) for e in qs.prefetch_related("licences").order_by("region_code", "name")]
+    on = on or timezone.localdate()
+    enterprises = list(qs.prefetch_related("licences").order_by("region_code", "name"))
+    trainees, hours = _trainees_and_hours([e.pk for e in enterprises], on)
+    return [_compliance_of(e, trainees.get(e.pk, []), hours, on) for e in enterprises]
 
 
 # --- certificates --------------------------------------------------------------------------------------------

@@ -1,0 +1,84 @@
+"""Every page without arguments (the lists, registers, dashboards and forms) renders with a bounded number of SQL
+queries for the county-wide roles, so a list that queries once per row (an N+1: a link checked row by row, a
+related object not joined) fails here: a list page shows up to 50 rows, far above the bound.
+
+A few report pages compute many figures on purpose (one aggregate per year and section); each has its own ceiling
+below, at what it costs today, so it cannot grow unnoticed either.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+#: Queries a page may make: session, user, roles, navigation, the page's list with its count and filters.
+BOUND = 40
+#: Report pages whose figures are computed section by section (today's cost; lower it when batching them).
+CEILINGS = {
+    "/statistics/annual/": 340,  # five years x every section of the annual report
+    "/enforcement/statistics/": 60,  # one grouped aggregate per dimension and year
+}
+
+
+def _pages() -> list[str]:
+    def walk(resolver, prefix=""):
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if not route.startswith(("api/", "i18n/")):
+                    yield from walk(entry, route)
+            elif isinstance(entry, URLPattern) and entry.name and not entry.pattern.converters:
+                yield entry.name
+
+    urls = []
+    for name in walk(get_resolver()):
+        url = reverse(name)
+        if not url.startswith(("/logout", "/healthz", "/login", "/public/")):
+            urls.append(url)
+    return sorted(set(urls))
+
+
+def test_the_walk_finds_the_registers():
+    pages = _pages()
+    assert len(pages) > 80
+    assert {"/enterprises/", "/resources/equipment/", "/enforcement/inspections/",
+            "/preparedness/training/compliance/"} <= set(pages)
+
+
+@pytest.mark.parametrize("username", ["duty", "admin"])
+def test_every_page_renders_with_bounded_queries(web, username):
+    client = web(username)
+    over = {}
+    checked = 0
+    for url in _pages():
+        client.get(url)  # warm per-process caches (content types, region names)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        checked += 1
+        limit = CEILINGS.get(url, BOUND)
+        if len(queries.captured_queries) > limit:
+            over[url] = len(queries.captured_queries)
+    assert checked > 60
+    assert over == {}, f"pages over their query bound ({BOUND} unless listed in CEILINGS): {over}"
+
+
+@pytest.mark.parametrize("username", ["township1", "enterprise1", "admin"])
+def test_rendering_many_answers_sees_as_the_database_does_with_one_query_per_model(demo_county, username):
+    from yingji.core import policy
+    from yingji.core.models import User
+    from yingji.disasters.models import FloodCheckRound
+    from yingji.enterprises.models import MajorHazardFiling
+
+    user = User.objects.get(username=username)
+    objects = list(MajorHazardFiling.objects.all()) + list(FloodCheckRound.objects.all())
+    assert len(objects) > 5
+    expected = [policy.in_scope(user, obj) for obj in objects]
+    assert any(expected) or username == "enterprise1"
+    with CaptureQueriesContext(connection) as queries, policy.rendering_many():
+        answers = [policy.sees(user, obj) for obj in objects]
+    assert answers == expected
+    assert len(queries.captured_queries) <= 2  # one per model, however many rows
