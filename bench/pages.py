@@ -180,7 +180,7 @@ def walk(repeat: int) -> dict:
 
             with connection.execute_wrapper(count):
                 client.get(url)
-            median, worst = _time(lambda u=url: client.get(u), repeat)
+            median, worst = _time(lambda u=url, c=client: c.get(u), repeat)
             results.append({"user": username, "url": url, "median_ms": round(median, 2), "max_ms": round(worst, 2),
                             "queries": len(queries)})
     medians = sorted(r["median_ms"] for r in results)
