@@ -245,7 +245,8 @@ def main(argv=None) -> int:
         m = r["memory"]
         print(f"{name:<11}{r['seconds']:>5.0f}{r['rate_achieved_per_s']:>12,.0f}{r['accepted']:>10,}{r['errors']:>8}"
               f"{r['ingest_p99_ms']:>10} ms{r['read_p50_ms']:>7} ms{r['read_p99_ms']:>7} ms"
-              f"{m.get('first_mib')!s:>14} → {m.get('last_mib')!s} ({m.get('max_mib')}){m.get('slope_mib_per_min')!s:>11}"
+              f"{m.get('first_mib')!s:>14} → {m.get('last_mib')!s} ({m.get('max_mib')})"
+              f"{m.get('slope_mib_per_min')!s:>11}"
               f"{'yes' if m.get('flat') else 'NO':>6}")
         results["summary"].append({
             "benchmark": f"soak ({r['seconds']:.0f} s at {r['rate_achieved_per_s']:,.0f} readings/s + "
