@@ -314,6 +314,8 @@ def _trainees_and_hours(enterprise_ids: list[int], on: datetime.date) -> tuple[d
     for t in Trainee.objects.filter(enterprise_id__in=enterprise_ids, is_active=True):
         trainees[t.enterprise_id].append(t)
     hours = defaultdict(list)
+    if not trainees:
+        return trainees, hours
     for a in (Attendance.objects.filter(trainee__enterprise_id__in=enterprise_ids, trainee__is_active=True,
                                         attended=True, session__start_date__lte=on)
               .values("trainee_id", "session__start_date", "session__course__initial", "hours")):
