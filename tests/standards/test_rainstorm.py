@@ -73,3 +73,12 @@ def test_more_rain_never_lowers_the_signal(a, b, c, extra):
     before = rainstorm.signal(mm_3h=mm_3h, mm_6h=mm_6h, mm_12h=mm_12h)
     after = rainstorm.signal(mm_3h=mm_3h + extra, mm_6h=mm_6h + extra, mm_12h=mm_12h + extra)
     assert ORDER.index(after) >= ORDER.index(before)
+
+
+def test_lowest_is_the_smallest_amount_any_signal_needs():
+    """Ingestion skips gauges whose 12-hour sum is below ``LOWEST``: just below it no window reaches a signal,
+    at it the 12-hour (blue) one does."""
+    assert rainstorm.LOWEST == 50
+    just_below = float(rainstorm.LOWEST) - 0.1
+    assert rainstorm.signal(mm_3h=just_below, mm_6h=just_below, mm_12h=just_below) is None
+    assert rainstorm.signal(mm_3h=0, mm_6h=0, mm_12h=float(rainstorm.LOWEST)) == "blue"
