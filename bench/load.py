@@ -195,6 +195,16 @@ def postgres_available() -> bool:
         return False
 
 
+def database_urls(no_postgres: bool) -> list[tuple[str, str | None]]:
+    """(name, DATABASE_URL) of the databases to run on: SQLite always, PostgreSQL unless refused or unreachable."""
+    databases = [("sqlite", None)]
+    if not no_postgres and postgres_available():
+        databases.append(("postgresql", POSTGRES_URL))
+    elif not no_postgres:
+        print("PostgreSQL not reachable: SQLite only", file=sys.stderr)
+    return databases
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)
@@ -205,11 +215,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.clients, args.requests, args.seconds = 4, 300, 10
-    databases = [("sqlite", None)]
-    if not args.no_postgres and postgres_available():
-        databases.append(("postgresql", POSTGRES_URL))
-    elif not args.no_postgres:
-        print("PostgreSQL not reachable: SQLite only", file=sys.stderr)
+    databases = database_urls(args.no_postgres)
     results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "clients": args.clients,
                "runs": {}}
     for name, url in databases:

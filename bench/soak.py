@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import POSTGRES_URL, RESULTS, Server, postgres_available  # noqa: E402
+from load import RESULTS, Server, database_urls  # noqa: E402
 
 READS = ["/api/v1/me", "/api/v1/hazards?limit=20", "/api/v1/alarms?limit=20", "/api/v1/stations?limit=20",
          "/api/v1/enterprises?limit=20", "/api/v1/duty/now"]
@@ -226,11 +226,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds, args.rate, args.batch, args.sample = 40, 500, 100, 2
-    databases = [("sqlite", None)]
-    if not args.no_postgres and postgres_available():
-        databases.append(("postgresql", POSTGRES_URL))
-    elif not args.no_postgres:
-        print("PostgreSQL not reachable: SQLite only", file=sys.stderr)
+    databases = database_urls(args.no_postgres)
     results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "runs": {}}
     for name, url in databases:
         print(f"{time.strftime('%H:%M:%S')} {name}: soak for {args.seconds:.0f} s at {args.rate} readings/s",

@@ -11,7 +11,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
+
+from .test_chinese_pages import _patterns
 
 #: Queries a page may make: session, user, roles, navigation, the page's list with its count and filters.
 BOUND = 40
@@ -23,21 +25,8 @@ CEILINGS = {
 
 
 def _pages() -> list[str]:
-    def walk(resolver, prefix=""):
-        for entry in resolver.url_patterns:
-            route = prefix + str(entry.pattern)
-            if isinstance(entry, URLResolver):
-                if not route.startswith(("api/", "i18n/")):
-                    yield from walk(entry, route)
-            elif isinstance(entry, URLPattern) and entry.name and not entry.pattern.converters:
-                yield entry.name
-
-    urls = []
-    for name in walk(get_resolver()):
-        url = reverse(name)
-        if not url.startswith(("/logout", "/healthz", "/login", "/public/")):
-            urls.append(url)
-    return sorted(set(urls))
+    urls = {reverse(name) for name, _route, converters in _patterns() if not converters}
+    return sorted(url for url in urls if not url.startswith(("/logout", "/healthz", "/login", "/public/")))
 
 
 def test_the_walk_finds_the_registers():

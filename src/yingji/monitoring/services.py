@@ -296,12 +296,18 @@ def _insert_all(readings: list[Incoming], received_at: datetime, table: str) -> 
         import psycopg
 
         try:
-            with _bulk_cursor() as cursor, cursor.copy(f"COPY {table} ({_COLUMNS}) FROM STDIN") as copy:
-                for r in readings:
-                    copy.write_row((r.station_id, r.sensor_id, r.ts, r.value, r.client_id, received_at))
+            with _bulk_cursor() as cursor:
+                _copy_rows(cursor, table, readings, received_at)
         except psycopg.errors.UniqueViolation as exc:
             raise IntegrityError(str(exc)) from exc
         return
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608  names from model metadata
+                           _sqlite_rows(readings, received_at))
+
+
+def _sqlite_rows(readings: list[Incoming], received_at: datetime) -> list[tuple]:
+    """The readings as SQLite column values (``_COLUMNS``), each distinct time adapted once."""
     adapt = _datetime_adapter()
     received = adapt(received_at)
     adapted: dict[datetime, Any] = {}
@@ -311,24 +317,22 @@ def _insert_all(readings: list[Incoming], received_at: datetime, table: str) -> 
         if ts is None:
             ts = adapted[r.ts] = adapt(r.ts)
         rows.append((r.station_id, r.sensor_id, ts, r.value, r.client_id, received))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)", rows)  # noqa: S608  names from model metadata
+    return rows
+
+
+def _copy_rows(cursor, table: str, readings: list[Incoming], received_at: datetime) -> None:
+    """PostgreSQL: the readings into ``table`` (``_COLUMNS``) with ``COPY``."""
+    with cursor.copy(f"COPY {table} ({_COLUMNS}) FROM STDIN") as copy:
+        for r in readings:
+            copy.write_row((r.station_id, r.sensor_id, r.ts, r.value, r.client_id, received_at))
 
 
 def _insert_skipping(readings: list[Incoming], received_at: datetime, table: str) -> list[Incoming]:
     """SQLite: one multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` per chunk; the rows it returns are the
     readings actually inserted."""
-    adapt = _datetime_adapter()
-    received = adapt(received_at)
-    keyed: dict[tuple[int, Any], Incoming] = {}
-    params: list[Any] = []
-    adapted: dict[datetime, Any] = {}
-    for r in readings:
-        ts = adapted.get(r.ts)
-        if ts is None:
-            ts = adapted[r.ts] = adapt(r.ts)
-        keyed[(r.sensor_id, ts)] = r
-        params += (r.station_id, r.sensor_id, ts, r.value, r.client_id, received)
+    rows = _sqlite_rows(readings, received_at)
+    keyed = {(row[1], row[2]): r for r, row in zip(readings, rows, strict=True)}
+    params = [value for row in rows for value in row]
     inserted: list[Incoming] = []
     # The time comes back as it was sent: the stored text (the cast skips the driver's datetime parsing).
     with connection.cursor() as cursor:
@@ -355,9 +359,7 @@ def _copy_new(readings: list[Incoming], received_at: datetime, table: str) -> li
         cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (station_id bigint, sensor_id bigint, "
                        "ts timestamptz, value double precision, client_id varchar(64), received_at timestamptz) "
                        "ON COMMIT DELETE ROWS")
-        with cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
-            for r in readings:
-                copy.write_row((r.station_id, r.sensor_id, r.ts, r.value, r.client_id, received_at))
+        _copy_rows(cursor, STAGING, readings, received_at)
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGING} "  # noqa: S608  names from model metadata
                        "ON CONFLICT DO NOTHING RETURNING sensor_id, ts")
         inserted = [keyed[key] for key in cursor.fetchall()]
