@@ -119,7 +119,8 @@ def test_policy_comes_from_settings(settings):
 
 def test_manage_command_and_periodic_job(sensors, settings):
     settings.MONITORING_RETENTION = {"raw_days": 5, "hourly_days": 50}
-    old = datetime.now(UTC) - timedelta(days=9)
+    # Ten minutes into an hour, so the three readings (up to a minute apart) share it whenever the test runs.
+    old = (datetime.now(UTC) - timedelta(days=9)).replace(minute=10, second=0, microsecond=0)
     _store(sensors[1], [(old, 20.0), (old + timedelta(seconds=30), 22.0)])
     out = StringIO()
     call_command("apply_retention", "--dry-run", stdout=out)
