@@ -245,7 +245,7 @@ def cmd_ingest_mqtt(args) -> int:
     from yingji.monitoring.mqtt import Worker
 
     try:
-        worker = Worker(args.broker, client_id=args.client_id, log_each=args.verbose)
+        worker = Worker(args.broker, client_id=args.client_id, log_each=args.verbose, share=args.share)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     import logging
@@ -472,7 +472,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest-mqtt",
                        help="store readings published to yingji/readings/<station> (MQTT, QoS 1)")
     p.add_argument("--broker", default="mqtt://127.0.0.1:1883", help="mqtt://host:port")
-    p.add_argument("--client-id", default="yingji-ingest", help="fixed id of the persistent session")
+    p.add_argument("--client-id", default="yingji-ingest",
+                   help="fixed id of the persistent session (each worker of a shared group needs its own)")
+    p.add_argument("--share", default=os.environ.get("YINGJI_MQTT_SHARE") or None, metavar="GROUP",
+                   help="split the stream among the workers of GROUP (MQTT 5 shared subscription $share/GROUP/…)")
     p.add_argument("--verbose", action="store_true", help="log every message")
     p.set_defaults(func=cmd_ingest_mqtt)
 

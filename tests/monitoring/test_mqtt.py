@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from yingji.monitoring.mqtt import EXIT_BEFORE_ACK_ENV, items_of, parse_broker
+from yingji.monitoring.mqtt import EXIT_BEFORE_ACK_ENV, items_of, parse_broker, subscription
 
 BROKER = ("127.0.0.1", 1883)
 YINGJI = str(Path(sys.executable).with_name("yingji"))
@@ -37,6 +37,11 @@ def test_parse_broker_and_items():
     assert items_of("yingji/readings/S1", b'{"sensor": "rain", "ts": "t", "value": 1}') == [
         {"station": "S1", "sensor": "rain", "ts": "t", "value": 1}]
     assert items_of("yingji/readings/S1", b'[{"station": "S2"}, 3]') == [{"station": "S2"}, 3]
+    assert subscription() == "yingji/readings/+"
+    assert subscription("ingest") == "$share/ingest/yingji/readings/+"
+    for bad in ("a/b", "+", "a#", " a"):
+        with pytest.raises(ValueError):
+            subscription(bad)
 
 
 def _count(db: Path, code: str) -> int:
@@ -45,23 +50,47 @@ def _count(db: Path, code: str) -> int:
                             "JOIN monitoring_station s ON s.id = r.station_id WHERE s.code = ?", (code,)).fetchone()
 
 
-@pytest.mark.skipif(not _broker_up(), reason="no MQTT broker (Mosquitto) listening on 127.0.0.1:1883")
-def test_worker_killed_before_ack_stores_every_reading_exactly_once(tmp_path):
-    import paho.mqtt.client as mqtt
-    from paho.mqtt.enums import CallbackAPIVersion
-
+def _installation(tmp_path: Path, code: str) -> dict:
+    """A fresh SQLite installation in ``tmp_path`` with one gas station ``code``; the environment to run it."""
     env = {**os.environ, "YINGJI_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "yingji.settings",
            "YINGJI_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     env.pop("YINGJI_TEST_DATABASE_URL", None)
     env.pop("DATABASE_URL", None)
-    code = f"MQ{uuid.uuid4().hex[:8]}"
-    client_id = f"yingji-test-{uuid.uuid4().hex[:8]}"
     subprocess.run([YINGJI, "manage", "migrate", "-v0"], env=env, check=True, timeout=180)
     subprocess.run([YINGJI, "manage", "shell", "-c",
                     "from yingji.monitoring.models import Station, Sensor;"
                     f"s = Station.objects.create(code='{code}', name='mqtt', type='gas', region_code='410481');"
                     "Sensor.objects.create(station=s, key='gas', valid_min=0, valid_max=100)"],
                    env=env, check=True, timeout=60)
+    return env
+
+
+def _forget_session(client_id: str) -> None:
+    """Drop a worker's persistent session from the broker."""
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    cleaner = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True)
+    cleaner.connect(*BROKER)
+    cleaner.disconnect()
+
+
+def _wait_subscribed(proc: subprocess.Popen) -> None:
+    line = ""
+    deadline = time.monotonic() + 30
+    while "subscribed" not in line and time.monotonic() < deadline:
+        line = proc.stderr.readline()
+    assert "subscribed" in line, "the worker did not subscribe"
+
+
+@pytest.mark.skipif(not _broker_up(), reason="no MQTT broker (Mosquitto) listening on 127.0.0.1:1883")
+def test_worker_killed_before_ack_stores_every_reading_exactly_once(tmp_path):
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    code = f"MQ{uuid.uuid4().hex[:8]}"
+    client_id = f"yingji-test-{uuid.uuid4().hex[:8]}"
+    env = _installation(tmp_path, code)
     db = tmp_path / "yingji.sqlite3"
     worker_cmd = [YINGJI, "ingest-mqtt", "--broker", "mqtt://127.0.0.1:1883", "--client-id", client_id, "--verbose"]
 
@@ -69,12 +98,7 @@ def test_worker_killed_before_ack_stores_every_reading_exactly_once(tmp_path):
     second = None
     publisher = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"{client_id}-pub")
     try:
-        # Wait until the worker has subscribed (its session then queues what we publish).
-        line = ""
-        deadline = time.monotonic() + 30
-        while "subscribed" not in line and time.monotonic() < deadline:
-            line = first.stderr.readline()
-        assert "subscribed" in line, "the worker did not subscribe"
+        _wait_subscribed(first)  # its session then queues what we publish
         publisher.connect(*BROKER)
         publisher.loop_start()
         messages = 5
@@ -102,7 +126,81 @@ def test_worker_killed_before_ack_stores_every_reading_exactly_once(tmp_path):
             if proc is not None and proc.poll() is None:
                 proc.terminate()
                 proc.wait(timeout=10)
-        # Drop the persistent session from the broker.
-        cleaner = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True)
-        cleaner.connect(*BROKER)
-        cleaner.disconnect()
+        _forget_session(client_id)
+
+
+def _stored_by(log_lines: list[str]) -> int:
+    """Readings a worker reports having stored (its ``--verbose`` lines ``N messages: {... 'accepted': A ...}``)."""
+    total = 0
+    for line in log_lines:
+        if " messages: " in line:
+            total += int(line.split("'accepted': ", 1)[1].split(",", 1)[0].split("}", 1)[0])
+    return total
+
+
+@pytest.mark.skipif(not _broker_up(), reason="no MQTT broker (Mosquitto) listening on 127.0.0.1:1883")
+def test_two_workers_share_the_stream_and_a_killed_one_loses_nothing(tmp_path):
+    """Two workers of one shared group split the stream; one is killed mid-stream and restarted (as its service
+    manager would): every reading is stored exactly once and both workers stored some."""
+    import signal
+    import threading
+
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    code = f"MQ{uuid.uuid4().hex[:8]}"
+    group = f"g{uuid.uuid4().hex[:8]}"
+    ids = [f"yingji-test-{group}-{n}" for n in (1, 2)]
+    env = _installation(tmp_path, code)
+    db = tmp_path / "yingji.sqlite3"
+
+    def start(client_id):
+        return subprocess.Popen([YINGJI, "ingest-mqtt", "--share", group, "--client-id", client_id, "--verbose"],
+                                env=env, stderr=subprocess.PIPE, text=True)
+
+    logs: dict[str, list[str]] = {i: [] for i in ids}
+
+    def drain(proc, client_id):
+        for line in proc.stderr:
+            logs[client_id].append(line)
+
+    workers = {i: start(i) for i in ids}
+    for client_id, proc in workers.items():
+        _wait_subscribed(proc)
+        threading.Thread(target=drain, args=(proc, client_id), daemon=True).start()
+    publisher = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"{group}-pub")
+    messages, per = 300, 10
+    try:
+        publisher.connect(*BROKER)
+        publisher.loop_start()
+        for m in range(messages):
+            batch = [{"sensor": "gas", "ts": f"2026-07-01T{m // 60:02d}:{m % 60:02d}:{s:02d}+08:00",
+                      "value": (m + s) % 50} for s in range(per)]
+            publisher.publish(f"yingji/readings/{code}", json.dumps(batch), qos=1).wait_for_publish(10)
+            if m == messages // 3:
+                victim = workers[ids[0]]
+                victim.send_signal(signal.SIGKILL)
+                victim.wait(timeout=10)
+                killed_log = list(logs[ids[0]])
+            if m == 2 * messages // 3:
+                workers[ids[0]] = start(ids[0])
+                _wait_subscribed(workers[ids[0]])
+                threading.Thread(target=drain, args=(workers[ids[0]], ids[0]), daemon=True).start()
+        deadline = time.monotonic() + 60
+        while _count(db, code)[0] < messages * per and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.0)  # let any further redelivery arrive
+        assert _count(db, code) == (messages * per, messages * per)
+        # Both workers of the group stored part of the stream, and the killed one had stored some before it died.
+        assert _stored_by(killed_log) > 0
+        assert _stored_by(logs[ids[1]]) > 0
+        assert _stored_by(logs[ids[0]]) + _stored_by(logs[ids[1]]) >= messages * per
+    finally:
+        publisher.loop_stop()
+        publisher.disconnect()
+        for proc in workers.values():
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=10)
+        for client_id in ids:
+            _forget_session(client_id)

@@ -4,6 +4,11 @@ unique keys of ``Reading`` make the redelivery store nothing twice (exactly-once
 delivery).
 
 A message is one reading object or a list of them (``station`` may be omitted: the topic names it).
+
+Several workers split the stream through an MQTT 5 shared subscription (``--share GROUP`` subscribes to
+``$share/GROUP/yingji/readings/+``): the broker hands each message to one worker of the group. Each worker keeps its
+own persistent session (its own ``--client-id``), so the messages a killed worker had not acked are redelivered to it
+when it comes back, and the unique keys make any second delivery store nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +40,15 @@ RECEIVE_MAXIMUM = 1000
 SESSION_EXPIRY = 7 * 24 * 3600
 
 
+def subscription(share: str | None = None) -> str:
+    """The topic filter a worker subscribes to: the plain one, or the group's shared subscription (MQTT 5, 4.8.2)."""
+    if not share:
+        return SUBSCRIPTION
+    if any(c in share for c in "/+#") or share != share.strip():
+        raise ValueError(f"a share group is one topic level without '/', '+' or '#', not {share!r}")
+    return f"$share/{share}/{SUBSCRIPTION}"
+
+
 def parse_broker(url: str) -> tuple[str, int]:
     parts = urlsplit(url if "://" in url else f"mqtt://{url}")
     if parts.scheme not in ("mqtt", "tcp") or not parts.hostname:
@@ -61,8 +75,10 @@ class Worker:
     idle worker stores a message as soon as it comes and a busy one amortises the per-batch work over many
     messages. Messages are acked after the commit, in the order they were received (MQTT 5, 4.6)."""
 
-    def __init__(self, broker: str, client_id: str = "yingji-ingest", *, log_each: bool = False):
+    def __init__(self, broker: str, client_id: str = "yingji-ingest", *, log_each: bool = False,
+                 share: str | None = None):
         self.host, self.port = parse_broker(broker)
+        self.subscription = subscription(share)
         self.log_each = log_each
         self.stored = 0
         # MQTT 5: a persistent session (clean start off, kept for SESSION_EXPIRY after a disconnect) and a receive
@@ -82,14 +98,14 @@ class Worker:
         if reason_code.is_failure:
             log.error("MQTT connect failed: %s", reason_code)
             return
-        client.subscribe(SUBSCRIPTION, qos=1)
+        client.subscribe(self.subscription, qos=1)
 
     def on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
         if any(rc.is_failure for rc in reason_codes):
             log.error("MQTT subscription refused: %s", reason_codes)
             self.stop()
             return
-        log.info("subscribed to %s on %s:%s", SUBSCRIPTION, self.host, self.port)
+        log.info("subscribed to %s on %s:%s", self.subscription, self.host, self.port)
 
     def on_message(self, client, userdata, msg) -> None:
         self.inbox.put(msg)
