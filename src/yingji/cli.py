@@ -156,6 +156,13 @@ def cmd_check(args) -> int:
     lines.append(f"secret key: {'YINGJI_SECRET_KEY' if os.environ.get('YINGJI_SECRET_KEY') else 'generated file'}")
     lines.append(f"debug: {settings.DEBUG}; demo mode: {settings.DEMO_MODE}")
     lines.append(f"task backend: {settings.TASKS['default']['BACKEND']}")
+    from yingji.core import services_check
+
+    for name, problem, detail in services_check.configured_services():
+        if problem:
+            problems.append(f"{name}: {problem}")
+        else:
+            lines.append(f"{name}: {detail}")
     for line in lines:
         print(line)
     for problem in problems:
@@ -219,9 +226,16 @@ def cmd_bench(args) -> int:
 
 def cmd_worker(args) -> int:
     _setup()
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("db_worker", interval=args.interval, verbosity=0)
+    if settings.TASKS["default"]["BACKEND"] == settings.TASK_BACKENDS["rq"]:
+        # RQ's own worker: it forks a work horse per job, and a job whose worker died is failed by the registry
+        # clean-up, never run twice; the jobs are idempotent sweeps, so the next period redoes what it left.
+        call_command("rqworker", *settings.TASKS["default"]["QUEUES"], job_class="django_tasks_rq.backend.Job",
+                     verbosity=0)
+    else:
+        call_command("db_worker", interval=args.interval, verbosity=0)
     return 0
 
 
@@ -346,8 +360,9 @@ def cmd_serve(args) -> int:
     _setup()
     from yingji.core import demo
 
-    print("Applying migrations…", flush=True)
-    _migrate()
+    if not args.no_migrate:
+        print("Applying migrations…", flush=True)
+        _migrate()
     if not args.no_demo and not demo.is_loaded():
         print("Empty database: loading the demo county…", flush=True)
         _print_accounts(demo.load_demo())
@@ -413,6 +428,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--no-demo", action="store_true", help="do not load the demo county into an empty database")
+    p.add_argument("--no-migrate", action="store_true",
+                   help="do not apply migrations (a deployment of several web processes migrates once, before them)")
     p.add_argument("--no-worker", action="store_true", help="run only the web server (workers run elsewhere)")
     p.add_argument("--no-simulate", action="store_true",
                    help="do not run the readings simulator beside a loaded demo county")
@@ -471,7 +488,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest-mqtt",
                        help="store readings published to yingji/readings/<station> (MQTT, QoS 1)")
-    p.add_argument("--broker", default="mqtt://127.0.0.1:1883", help="mqtt://host:port")
+    p.add_argument("--broker", default=os.environ.get("YINGJI_MQTT_BROKER") or "mqtt://127.0.0.1:1883",
+                   help="mqtt://host:port (default YINGJI_MQTT_BROKER or mqtt://127.0.0.1:1883)")
     p.add_argument("--client-id", default="yingji-ingest",
                    help="fixed id of the persistent session (each worker of a shared group needs its own)")
     p.add_argument("--share", default=os.environ.get("YINGJI_MQTT_SHARE") or None, metavar="GROUP",

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "yingji.core.middleware.FormLineBreakMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yingji.core.routing.ReplicaMiddleware",
     "yingji.core.middleware.RequestContextMiddleware",
     "yingji.core.middleware.ServiceErrorMiddleware",
     "yingji.core.middleware.PasswordChangeRequiredMiddleware",
@@ -132,6 +133,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+# A read replica (YINGJI_REPLICA_URL, e.g. a PostgreSQL streaming standby): the domain reads of safe requests go to
+# it, with read-your-writes for the acting user for YINGJI_REPLICA_PIN_SECONDS after a write (core.routing).
+if os.environ.get("YINGJI_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["YINGJI_REPLICA_URL"],
+                                                 conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+                                                 conn_health_checks=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["yingji.core.routing.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("YINGJI_REPLICA_PIN_SECONDS", "15"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -235,13 +245,24 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 
-# Background work: the django-tasks API with the database backend; tests switch to the immediate backend.
+# Background work: the django-tasks API. ``database`` (the default) keeps the queue in the platform's own database
+# (django-tasks-db; several workers claim with SKIP LOCKED on PostgreSQL); ``rq`` puts it on Redis (django-tasks-rq,
+# YINGJI_REDIS_URL) for installations with many workers; any other value is a backend's dotted path (tests use the
+# immediate backend). Periodic jobs are claimed in the database by the sweeper either way (core.tasks).
+TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+_task_backend = os.environ.get("YINGJI_TASK_BACKEND", "database")
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("YINGJI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": TASK_BACKENDS.get(_task_backend, _task_backend),
         "QUEUES": ["default"],
     }
 }
+REDIS_URL = os.environ.get("YINGJI_REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]:
+    INSTALLED_APPS.append("django_rq")
+    # A job runs at most 15 minutes (the longest periodic job, retention, takes seconds on a county); finished
+    # jobs' results are kept a day for `yingji check` and the operators.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900, "DEFAULT_RESULT_TTL": 86400}}
 
 NINJA_PAGINATION_MAX_LIMIT = 500
 FILTERS_EMPTY_CHOICE_LABEL = _("All")

@@ -13,6 +13,8 @@ from .settings import DATABASES  # noqa: E402
 _test_url = os.environ.get("YINGJI_TEST_DATABASE_URL")
 if _test_url:
     DATABASES["default"] = dj_database_url.parse(_test_url)  # noqa: F405
+# The read replica's alias mirrors the test database (core.routing's tests switch its router on).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_AUTOREFRESH = True

@@ -244,6 +244,8 @@ class User(AbstractUser, Scoped):
     must_change_password = models.BooleanField(_("must change password"), default=False)
     #: Bumped by "log out everywhere": every session signed with the old value stops being valid.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    #: Until when this account's reads go to the primary database, not a replica (read-your-writes, core.routing).
+    primary_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ScopedUserManager()
 

@@ -19,13 +19,14 @@ import os
 import queue
 import threading
 from typing import Any
-from urllib.parse import urlsplit
 
 import orjson
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+
+from yingji.core.services_check import parse_broker
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +48,6 @@ def subscription(share: str | None = None) -> str:
     if any(c in share for c in "/+#") or share != share.strip():
         raise ValueError(f"a share group is one topic level without '/', '+' or '#', not {share!r}")
     return f"$share/{share}/{SUBSCRIPTION}"
-
-
-def parse_broker(url: str) -> tuple[str, int]:
-    parts = urlsplit(url if "://" in url else f"mqtt://{url}")
-    if parts.scheme not in ("mqtt", "tcp") or not parts.hostname:
-        raise ValueError(f"broker must look like mqtt://host:1883, not {url!r}")
-    return parts.hostname, parts.port or 1883
 
 
 def items_of(topic: str, payload: bytes) -> list:
