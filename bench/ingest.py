@@ -20,6 +20,8 @@ water-level stations) for each method on an emptied table:
   ``executemany`` on a plain ``sqlite3`` connection with the platform's pragmas, PostgreSQL ``COPY`` on a plain
   psycopg connection; ``--batch`` rows per transaction (Django's ``bulk_create`` is reported beside it).
 - ``naive``: one ``Reading.save()`` and one 3-hour ``SUM`` query per reading, on the first ``--naive`` readings.
+- ``scaling``: the MQTT path again with 1, 2 and 4 workers (``--scale``) sharing the stream through one MQTT 5
+  shared subscription, as a city deployment runs them (deploy/README.md): the scaling curve on this machine.
 - ``latency``: for ``--latency-seconds`` the bench publishes ``--rate`` readings/s (messages of 20 readings every
   10 ms, time-stamped "now", to all 400 sensors) through the broker to the worker; every 1/``--alarms-per-s`` s one
   gas detector not yet in alarm reads 40 %LEL (the default rule alarms at 25). A poller reads new alarm rows every
@@ -116,11 +118,12 @@ def _percentile(values: list[float], q: float) -> float:
 class WorkerProcess:
     """``yingji ingest-mqtt`` in a subprocess with its own persistent session; its log is drained by a thread."""
 
-    def __init__(self):
+    def __init__(self, share: str | None = None):
         self.client_id = f"yingji-bench-{uuid.uuid4().hex[:8]}"
         yingji = str(Path(sys.executable).with_name("yingji"))
         self.proc = subprocess.Popen([yingji, "ingest-mqtt", "--broker", BROKER, "--client-id", self.client_id,
-                                      "--verbose"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+                                      "--verbose", *(["--share", share] if share else [])],
+                                     stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         self.subscribed = threading.Event()
         self.tail: list[str] = []
         self.batches: list[int] = []  # messages per stored batch
@@ -180,11 +183,13 @@ def _wait_for_count(model, expected: int, timeout: float) -> float:
     raise RuntimeError(f"only {model.objects.count()} of {expected} readings stored after {timeout:.0f} s")
 
 
-def mqtt_throughput(items: list[dict], per_message: int) -> tuple[float, list[int]]:
-    """Readings/s from the first publish until all are stored, and the messages of each batch the worker stored."""
+def mqtt_throughput(items: list[dict], per_message: int, workers: int = 1) -> tuple[float, list[int]]:
+    """Readings/s from the first publish until all are stored, and the messages of each batch the workers stored.
+    Several workers split the stream through one shared subscription (``--share``), as deployed at scale."""
     from yingji.monitoring.models import Reading
 
-    worker = WorkerProcess()
+    share = f"bench{uuid.uuid4().hex[:6]}" if workers > 1 else None
+    pool = [WorkerProcess(share) for _ in range(workers)]
     publisher = _publisher()
     try:
         messages = [(TOPIC + items[i]["station"], json.dumps(items[i:i + per_message]))
@@ -193,13 +198,15 @@ def mqtt_throughput(items: list[dict], per_message: int) -> tuple[float, list[in
         for topic, body in messages:
             publisher.publish(topic, body, qos=1)
         done = _wait_for_count(Reading, len(items), timeout=600)
-        if worker.proc.poll() is not None:
-            raise RuntimeError("the MQTT worker died:\n" + "".join(worker.tail[-20:]))
-        return len(items) / (done - t0), worker.batches
+        for worker in pool:
+            if worker.proc.poll() is not None:
+                raise RuntimeError("an MQTT worker died:\n" + "".join(worker.tail[-20:]))
+        return len(items) / (done - t0), [b for worker in pool for b in worker.batches]
     finally:
         publisher.loop_stop()
         publisher.disconnect()
-        worker.stop()
+        for worker in pool:
+            worker.stop()
 
 
 def alarm_latency(rate: int, seconds: float, alarms_per_s: float) -> dict:
@@ -451,6 +458,14 @@ def child(args) -> dict:
                                                                            / max(len(batches), 1), 1),
                                "messages_max": max(batches, default=0)}
         assert Reading.objects.count() == len(items)
+        out["mqtt_scaling"] = []
+        for workers in args.scale:
+            reset()
+            connection.close()
+            _progress(f"{connection.vendor}: MQTT path, {workers} workers sharing the stream")
+            rate, _batches = mqtt_throughput(items, args.mqtt_message, workers)
+            assert Reading.objects.count() == len(items)
+            out["mqtt_scaling"].append({"workers": workers, "rules_per_s": rate})
         reset()
         connection.close()
         _progress(f"{connection.vendor}: alarm latency")
@@ -468,7 +483,8 @@ def run_child(database_url: str | None, args) -> dict:
         env["DATABASE_URL"] = database_url
     command = [sys.executable, __file__, "--child", "--readings", str(args.readings), "--batch", str(args.batch),
                "--naive", str(args.naive), "--mqtt-message", str(args.mqtt_message), "--rate", str(args.rate),
-               "--latency-seconds", str(args.latency_seconds), "--alarms-per-s", str(args.alarms_per_s)]
+               "--latency-seconds", str(args.latency_seconds), "--alarms-per-s", str(args.alarms_per_s),
+               "--scale", ",".join(str(n) for n in args.scale)]
     if not args.mqtt:
         command.append("--no-mqtt")
     if args.profile:
@@ -489,6 +505,8 @@ def main() -> int:
     parser.add_argument("--rate", type=int, default=2_000, help="readings/s published in the latency run")
     parser.add_argument("--latency-seconds", type=float, default=20.0)
     parser.add_argument("--alarms-per-s", type=float, default=8.0)
+    parser.add_argument("--scale", type=lambda v: [int(n) for n in v.split(",") if n], default=[1, 2, 4],
+                        metavar="N,N,…", help="MQTT workers sharing the stream, one run each (the scaling curve)")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-mqtt", dest="mqtt", action="store_false")
     parser.add_argument("--profile", metavar="FILE",
@@ -523,6 +541,9 @@ def main() -> int:
             b = r["mqtt_batches"]
             print(f"{r['database']}: the MQTT worker stored {b['count']} batches, {b['messages_mean']} messages of "
                   f"{r['mqtt_message_readings']} readings each on average (at most {b['messages_max']})")
+        if r.get("mqtt_scaling"):
+            curve = ", ".join(f"{p['workers']} → {p['rules_per_s']:,.0f}/s" for p in r["mqtt_scaling"])
+            print(f"{r['database']}: MQTT workers sharing the stream ({os.cpu_count()} cores): {curve}")
         if "latency" in r:
             lat = r["latency"]
             print(f"{r['database']}: alarm latency at {lat['rate_achieved_per_s']:,.0f} readings/s "

@@ -229,6 +229,11 @@ def _rows_ingest(r: dict):
                    f"{_fmt(rate)} readings/s with rules", f"{_fmt(run.get('raw_bulk_per_s'))} /s "
                    f"({'COPY' if run.get('database') == 'postgresql' else 'executemany'})",
                    f"{_fmt(run.get('naive_per_s'))} /s (row by row)")
+        scaling = run.get("mqtt_scaling") or []
+        if scaling:
+            yield (f"ingest scaling (MQTT workers sharing the stream: {', '.join(str(p['workers']) for p in scaling)})",
+                   run.get("database"), " / ".join(f"{_fmt(p['rules_per_s'])}" for p in scaling) + " readings/s",
+                   f"{_fmt(run.get('raw_bulk_per_s'))} /s", "—")
         latency = run.get("latency")
         if isinstance(latency, dict) and latency.get("latency_p50_ms") is not None:
             yield (f"alarm latency at {_fmt(latency.get('rate_achieved_per_s'))} readings/s", run.get("database"),

@@ -37,7 +37,8 @@ class Snapshot:
                                    "current_schema() AND table_name = %s AND is_generated = 'NEVER' "
                                    "ORDER BY ordinal_position", (table,))
                     self._columns[table] = ", ".join(f'"{name}"' for (name,) in cursor.fetchall())
-                    with cursor.copy(f'COPY "{table}" ({self._columns[table]}) TO STDOUT') as copy:
+                    # COPY of a query: a partitioned table (the readings) has no rows of its own to COPY TO.
+                    with cursor.copy(f'COPY (SELECT {self._columns[table]} FROM "{table}") TO STDOUT') as copy:
                         self._tables[table] = b"".join(bytes(block) for block in copy)
         else:  # pragma: no cover - the project runs on these two
             raise NotImplementedError(connection.vendor)
@@ -86,7 +87,8 @@ class Snapshot:
     def _table_names() -> list[str]:
         with connection.cursor() as cursor:
             names = connection.introspection.table_names(cursor)
-            # Session-temporary tables (the ingestion's staging table) are visible too but hold nothing to keep.
-            cursor.execute("SELECT c.relname FROM pg_class c WHERE c.relpersistence = 't'")
-            temporary = {name for (name,) in cursor.fetchall()}
-        return [name for name in names if name != "django_migrations" and name not in temporary]
+            # Session-temporary tables (the ingestion's staging table) are visible too but hold nothing to keep;
+            # partitions are copied through their partitioned table (whose COPY FROM routes each row).
+            cursor.execute("SELECT c.relname FROM pg_class c WHERE c.relpersistence = 't' OR c.relispartition")
+            skipped = {name for (name,) in cursor.fetchall()}
+        return [name for name in names if name != "django_migrations" and name not in skipped]

@@ -5,7 +5,12 @@ Policy from ``settings.MONITORING_RETENTION`` (environment: ``YINGJI_READING_RET
 ``YINGJI_HOURLY_RETENTION_DAYS``). Runs hourly as a periodic job and on demand with
 ``yingji manage apply_retention``. Each raw reading is folded exactly once: a day's readings are aggregated and
 deleted in one transaction, bounded by the highest reading id seen, so a reading stored meanwhile (even a late
-one for an hour already aggregated) is folded by a later run and merged into the existing hour."""
+one for an hour already aggregated) is folded by a later run and merged into the existing hour.
+
+On PostgreSQL, where readings are partitioned by month (``partitions``), a month whose readings are all past the
+cutoff is folded and then its partition dropped, in one transaction that holds off writes to it, instead of
+deleting its rows; the rest (the month the cutoff falls in, stray readings in the default partition) goes by days
+as above."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from django.utils import timezone
 
 from yingji.core.tasks import periodic, task
 
+from . import partitions
 from .models import HourlyAggregate, Reading
 
 DEFAULT_POLICY = {"raw_days": 90, "hourly_days": 3650}
@@ -31,6 +37,7 @@ class RetentionResult:
     hours_written: int = 0
     raw_deleted: int = 0
     hourly_deleted: int = 0
+    partitions_dropped: int = 0
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -47,8 +54,9 @@ def floor_hour(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def _fold(start: datetime, end: datetime, dry_run: bool) -> tuple[int, int, int]:
-    """Aggregate and delete the raw readings in [start, end); returns (readings folded, hours written, deleted)."""
+def _fold(start: datetime, end: datetime, dry_run: bool, delete: bool = True) -> tuple[int, int, int]:
+    """Aggregate and delete the raw readings in [start, end); returns (readings folded, hours written, deleted).
+    With ``delete`` false the caller removes them (by dropping their partition) in its own transaction."""
     with transaction.atomic():
         window = Reading.objects.filter(ts__gte=start, ts__lt=end)
         top = window.aggregate(top=Max("id"))["top"]
@@ -77,8 +85,33 @@ def _fold(start: datetime, end: datetime, dry_run: bool) -> tuple[int, int, int]
                 update.append(agg)
         HourlyAggregate.objects.bulk_create(create, batch_size=2000)
         HourlyAggregate.objects.bulk_update(update, ["count", "min", "max", "sum"], batch_size=1000)
-        deleted, _ = window.delete()
+        deleted = window.delete()[0] if delete else folded
     return folded, len(rows), deleted
+
+
+def _fold_partitions(cutoff: datetime, dry_run: bool, result: RetentionResult) -> list:
+    """Fold each month partition wholly before ``cutoff`` and drop it (PostgreSQL); the partitions done (a dry run
+    counts them without dropping them, so the rest of the run must leave their months out)."""
+    done = []
+    for partition in partitions.partitions():
+        if partition.end > cutoff:
+            break
+        with transaction.atomic():
+            if not dry_run:
+                partitions.lock_partition(partition)
+            start = partition.start
+            while start < partition.end:  # a day per aggregation query, as below, inside the one transaction
+                end = min(start + timedelta(days=1), partition.end)
+                folded, hours, _deleted = _fold(start, end, dry_run, delete=False)
+                result.aggregated_readings += folded
+                result.hours_written += hours
+                result.raw_deleted += folded
+                start = end
+            if not dry_run:
+                partitions.drop_partition(partition)
+            result.partitions_dropped += 1
+        done.append(partition)
+    return done
 
 
 def apply_retention(now: datetime | None = None, *, raw_days: int | None = None, hourly_days: int | None = None,
@@ -93,15 +126,25 @@ def apply_retention(now: datetime | None = None, *, raw_days: int | None = None,
         raise ValueError("Retention: raw_days must be at least 1 and hourly_days at least raw_days")
     result = RetentionResult()
     cutoff = floor_hour(now - timedelta(days=raw_days))
-    oldest = Reading.objects.filter(ts__lt=cutoff).aggregate(oldest=Min("ts"))["oldest"]
-    start = floor_hour(oldest) if oldest else cutoff
+    remaining = Reading.objects.filter(ts__lt=cutoff)
+    done = _fold_partitions(cutoff, dry_run, result) if partitions.is_partitioned() else []
+    for partition in done:
+        remaining = remaining.exclude(ts__gte=partition.start, ts__lt=partition.end)
+
+    def next_start(after: datetime | None) -> datetime:
+        """The hour of the oldest reading still to fold (from ``after`` on), skipping empty days and the months
+        folded by partition above; ``cutoff`` when there is none."""
+        oldest = remaining.filter(**({"ts__gte": after} if after else {})).aggregate(oldest=Min("ts"))["oldest"]
+        return floor_hour(oldest) if oldest else cutoff
+
+    start = next_start(None)
     while start < cutoff:
-        end = min(start + timedelta(days=1), cutoff)
+        end = min([start + timedelta(days=1), cutoff, *(p.start for p in done if p.start > start)])
         folded, hours, deleted = _fold(start, end, dry_run)
         result.aggregated_readings += folded
         result.hours_written += hours
         result.raw_deleted += deleted
-        start = end
+        start = next_start(end)
     old_hours = HourlyAggregate.objects.filter(hour__lt=floor_hour(now - timedelta(days=hourly_days)))
     result.hourly_deleted = old_hours.count() if dry_run else old_hours.delete()[0]
     return result

@@ -28,6 +28,7 @@ from yingji.core.services import create_object, update_object
 from yingji.core.workflow import Transition, Workflow
 from yingji.standards import rainstorm
 
+from . import partitions
 from .choices import AlarmEventKind, AlarmLevel, AlarmState, RuleKind, StationStatus, StationType
 from .models import (
     ALARM_HANDLERS,
@@ -233,12 +234,26 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
         if connection.features.has_select_for_update:
             sensor_ids = sorted({r.sensor_id for r in valid})
             list(Sensor.objects.select_for_update().filter(pk__in=sensor_ids).order_by("pk").values_list("pk"))
-        new = _insert_new(valid, now)
+        if partitions.is_partitioned():
+            # Partitioned readings (PostgreSQL) can only hold a client id unique per time: an id stored before
+            # with another time is found here (an index probe per month), under the sensors' locks above.
+            known = _stored_client_ids([r.client_id for r in valid if r.client_id is not None])
+            if known:
+                kept = [r for r in valid if r.client_id not in known]
+                result.duplicates += len(valid) - len(kept)
+                valid = kept
+        new = _insert_new(valid, now) if valid else []
         result.duplicates += len(valid) - len(new)
         result.accepted = len(new)
         if new:
             result.alarms = _after_store(new, stations, now)
     return result
+
+
+def _stored_client_ids(client_ids: list[str]) -> set[str]:
+    if not client_ids:
+        return set()
+    return set(Reading.objects.filter(client_id__in=client_ids).values_list("client_id", flat=True))
 
 
 #: Rows per multi-row INSERT (6 parameters each; well under SQLite's and PostgreSQL's parameter limits).

@@ -1,4 +1,5 @@
-"""Periodic jobs of monitoring: the offline check and pruning of rolling buckets (old readings: ``retention``)."""
+"""Periodic jobs of monitoring: the offline check, pruning of rolling buckets and the readings' monthly partitions
+(old readings: ``retention``)."""
 
 from __future__ import annotations
 
@@ -28,3 +29,16 @@ def prune_monitoring_data() -> int:
     from . import services
 
     return services.prune()
+
+
+@periodic(every=timedelta(hours=6))
+@task()
+def ensure_reading_partitions() -> list[str]:
+    """PostgreSQL: the readings' monthly partitions of this month and the next ones exist before readings arrive
+    (monitoring.partitions; nothing to do on SQLite)."""
+    from . import partitions
+
+    created = partitions.ensure_partitions()
+    if created:
+        log.info("reading partitions created: %s", ", ".join(created))
+    return created

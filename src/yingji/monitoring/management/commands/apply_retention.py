@@ -22,4 +22,6 @@ class Command(BaseCommand):
         prefix = "would " if dry_run else ""
         self.stdout.write(f"{prefix}fold {result.aggregated_readings} readings into {result.hours_written} "
                           f"hourly aggregates; {prefix}delete {result.raw_deleted} raw readings and "
-                          f"{result.hourly_deleted} hourly aggregates")
+                          f"{result.hourly_deleted} hourly aggregates"
+                          + (f" ({prefix}drop {result.partitions_dropped} monthly partitions)"
+                             if result.partitions_dropped else ""))
