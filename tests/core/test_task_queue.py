@@ -31,6 +31,10 @@ def _up(port: int) -> bool:
 
 
 needs_redis = pytest.mark.skipif(not _up(6379), reason="no Redis listening on 127.0.0.1:6379")
+#: The subprocess tests run a SQLite installation of their own whatever the suite's database: the same test twice
+#: would only cost CI time, so they run in the SQLite suite.
+sqlite_suite = pytest.mark.skipif(bool(os.environ.get("YINGJI_TEST_DATABASE_URL")),
+                                  reason="runs its own SQLite installation: once, in the SQLite suite")
 needs_mqtt = pytest.mark.skipif(not _up(1883), reason="no MQTT broker listening on 127.0.0.1:1883")
 
 
@@ -61,6 +65,7 @@ def _env(tmp_path: Path, redis_url: str) -> dict:
     return env
 
 
+@sqlite_suite
 @needs_redis
 def test_rq_workers_run_each_periodic_job_exactly_once(tmp_path, redis_db):
     from redis import Redis
@@ -112,6 +117,7 @@ def test_rq_workers_run_each_periodic_job_exactly_once(tmp_path, redis_db):
     assert check.returncode == 1 and "no worker is running" in check.stderr
 
 
+@sqlite_suite
 def test_check_names_a_queue_that_is_down(tmp_path):
     env = _env(tmp_path, "redis://127.0.0.1:1/0")  # nothing listens on port 1
     subprocess.run([YINGJI, "manage", "migrate", "-v0"], env=env, check=True, timeout=300)

@@ -83,6 +83,8 @@ def _wait_subscribed(proc: subprocess.Popen) -> None:
     assert "subscribed" in line, "the worker did not subscribe"
 
 
+@pytest.mark.skipif(bool(os.environ.get("YINGJI_TEST_DATABASE_URL")),
+                    reason="runs its own SQLite installation: once, in the SQLite suite")
 @pytest.mark.skipif(not _broker_up(), reason="no MQTT broker (Mosquitto) listening on 127.0.0.1:1883")
 def test_worker_killed_before_ack_stores_every_reading_exactly_once(tmp_path):
     import paho.mqtt.client as mqtt
@@ -138,6 +140,8 @@ def _stored_by(log_lines: list[str]) -> int:
     return total
 
 
+@pytest.mark.skipif(bool(os.environ.get("YINGJI_TEST_DATABASE_URL")),
+                    reason="runs its own SQLite installation: once, in the SQLite suite")
 @pytest.mark.skipif(not _broker_up(), reason="no MQTT broker (Mosquitto) listening on 127.0.0.1:1883")
 def test_two_workers_share_the_stream_and_a_killed_one_loses_nothing(tmp_path):
     """Two workers of one shared group split the stream; one is killed mid-stream and restarted (as its service
