@@ -31,20 +31,12 @@ import pytest
 
 from yingji.core.tasks import PERIODIC_JOBS
 
-from .test_task_queue import redis_db  # noqa: F401  the fixture
+from .test_task_queue import _up, redis_db  # noqa: F401  the fixture
 
 YINGJI = str(Path(sys.executable).with_name("yingji"))
 TEST_URL = os.environ.get("YINGJI_TEST_DATABASE_URL", "")
 PEOPLE = 10_000
 BATCHES, PER_BATCH = 40, 100  # over HTTP, and as many MQTT messages of as many readings
-
-
-def _up(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 pytestmark = [
