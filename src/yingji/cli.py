@@ -59,8 +59,16 @@ def cmd_demo(args) -> int:
     _migrate()
     if demo.is_loaded() and not args.reset:
         raise CommandError("The demo county is already loaded; run `yingji demo --reset` to reload it")
+    counties = args.counties
+    if counties is not None and not 1 <= counties <= len(demo.CITY_COUNTIES) + 1:
+        raise CommandError(f"--counties takes 1 to {len(demo.CITY_COUNTIES) + 1}")
     accounts = demo.load_demo(reset=args.reset)
     print(f"Demo county {demo.COUNTY_NAME} ({demo.COUNTY_CODE}) loaded.")
+    if counties and counties > 1:
+        made = demo.simulate_city(counties)
+        print(f"Simulated city {demo.CITY_NAME}: {counties} counties, the demo county's records copied under "
+              + "、".join(f"{name} ({code})" for code, name in made)
+              + "; their accounts are the demo's with @<code>, e.g. duty@" + made[0][0])
     _print_accounts(accounts)
     return 0
 
@@ -439,6 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("demo", help="load (or with --reset reload) the demo county")
+    p.add_argument("--counties", type=int, default=None, metavar="N",
+                   help="a simulated city of N counties (2-10): the demo county copied under the city's other "
+                        "counties, for trying a city installation out")
     p.add_argument("--reset", action="store_true")
     p.set_defaults(func=cmd_demo)
 

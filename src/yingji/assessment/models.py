@@ -40,7 +40,7 @@ def _rubric_scope(user, path: str) -> Q:
     if user.enterprise_id or not user.scope_region_code:
         return policy.NOTHING
     code = user.scope_region_code
-    seen = (Q(**{f"{path}region_code__startswith": code})
+    seen = (Q(**{f"{path}region_code__startswith": user.scope_prefix})
             | Q(**{f"{path}region_code__in": policy.region_ancestors(code)}))
     return seen if is_assessor(user) else seen & Q(**{f"{path}state": RubricState.PUBLISHED})
 
@@ -155,7 +155,7 @@ class Assessment(Scoped, Versioned):
         """Assessors: every assessment of their jurisdiction; everyone else: published ones of their place."""
         if user.enterprise_id or not user.scope_region_code:
             return policy.NOTHING
-        inside = Q(region_code__startswith=user.scope_region_code)
+        inside = Q(region_code__startswith=user.scope_prefix)
         return inside if is_assessor(user) else inside & Q(state__in=VISIBLE_TO_UNIT)
 
 
@@ -194,7 +194,7 @@ class AssessmentItem(Scoped):
     def scope_q_for(cls, user) -> Q:
         if user.enterprise_id or not user.scope_region_code:
             return policy.NOTHING
-        inside = Q(region_code__startswith=user.scope_region_code)
+        inside = Q(region_code__startswith=user.scope_prefix)
         return inside if is_assessor(user) else inside & Q(assessment__state__in=VISIBLE_TO_UNIT)
 
     def __str__(self) -> str:

@@ -203,7 +203,7 @@ def publish_rubric(actor, rubric: Rubric) -> Rubric:
 def _units(actor, rubric: Rubric) -> list[tuple[str, Organisation]]:
     """(region code, organisation) of every unit the rubric assesses in the actor's jurisdiction: each township
     with its township government, or each active member unit."""
-    scope = actor.scope_region_code or ""
+    scope = actor.scope_prefix or ""
     if rubric.target == Target.TOWNSHIP:
         governments = {o.region_code: o for o in Organisation.objects.filter(
             kind=OrganisationKind.TOWNSHIP_GOVERNMENT, region_code__startswith=scope)}

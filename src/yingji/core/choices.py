@@ -69,10 +69,12 @@ def all_sets(cls: type[ChoiceSet] | None = None):
 class RegionLevel(ChoiceSet):
     NAME = "region_level"
     FIELDS = (("core.region", "level"),)
+    CITY = "city"
     COUNTY = "county"
     TOWNSHIP = "township"
     VILLAGE = "village"
     CHOICES = (
+        (CITY, _("City (prefecture level)"), "dark"),
         (COUNTY, _("County"), "primary"),
         (TOWNSHIP, _("Township / street"), "info"),
         (VILLAGE, _("Village / community"), "secondary"),
@@ -85,6 +87,8 @@ class RegionKind(ChoiceSet):
     FIELDS = (("core.region", "kind"),)
 
     CITY = "city"
+    COUNTY = "county"
+    DISTRICT = "district"
     STREET = "street"
     TOWN = "town"
     TOWNSHIP = "township"
@@ -92,6 +96,8 @@ class RegionKind(ChoiceSet):
     VILLAGE = "village"
     CHOICES = (
         (CITY, _("County-level city"), "primary"),
+        (COUNTY, pgettext_lazy("region kind", "County"), "primary"),
+        (DISTRICT, _("City district"), "primary"),
         (STREET, _("Street"), "info"),
         (TOWN, _("Town"), "info"),
         (TOWNSHIP, pgettext_lazy("region kind", "Township"), "info"),

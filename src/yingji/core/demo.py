@@ -23,6 +23,19 @@ SEED = 410481
 DEMO_PASSWORD = "Yjdemo@2026"
 COUNTY_CODE = "410481"
 COUNTY_NAME = "舞钢市"
+#: The city above the county (GB/T 2260: 4104xx are 平顶山市's counties): a city installation's top.
+CITY_CODE = "410400"
+CITY_NAME = "平顶山市"
+CITY_CENTRE = (33.7660, 113.1927)
+#: The city's other counties (GB/T 2260 codes and names; kinds 市辖区 / 县 / 县级市), for a simulated city:
+#: ``yingji demo --counties N`` copies the demo county's records under the first N-1 of them (core.county_copy).
+CITY_COUNTIES = [
+    ("410422", "叶县", RegionKind.COUNTY), ("410421", "宝丰县", RegionKind.COUNTY),
+    ("410423", "鲁山县", RegionKind.COUNTY), ("410425", "郏县", RegionKind.COUNTY),
+    ("410482", "汝州市", RegionKind.CITY), ("410402", "新华区", RegionKind.DISTRICT),
+    ("410403", "卫东区", RegionKind.DISTRICT), ("410404", "石龙区", RegionKind.DISTRICT),
+    ("410411", "湛河区", RegionKind.DISTRICT),
+]
 COUNTY_CENTRE = (33.2930, 113.5240)
 
 #: (code suffix, name, kind, offset north km, offset east km). GB/T 10114 ranges: streets 001-099, towns 100-199,
@@ -118,6 +131,8 @@ DEMO_ACCOUNTS = [
     ("grid1", [Role.GRID_MEMBER], "village", "网格员"),
     ("enterprise1", [Role.ENTERPRISE_USER], "enterprise", "企业安全员"),
     ("enterprise2", [Role.ENTERPRISE_USER], "enterprise", "企业安全负责人"),
+    # The city's bureau: every county of the city, read-only, with the figures by county on its home page.
+    ("city", [Role.OBSERVER], "city", "市应急管理局"),
 ]
 
 #: What apps add to the demo county: ``(order, module)`` with the module's ``generate(rng)`` and ``clear()`` (and
@@ -166,8 +181,10 @@ def _regions(rng: random.Random) -> list[Region]:
     township. Without the base map's county (another code) the regions fall back to hexagons."""
     lat0, lon0 = COUNTY_CENTRE
     county_ring = geo.county_ring(COUNTY_CODE)
+    city = Region.objects.create(code=CITY_CODE, name=CITY_NAME, level=RegionLevel.CITY,
+                                 lat=_d(CITY_CENTRE[0]), lon=_d(CITY_CENTRE[1]))
     county = Region.objects.create(
-        code=COUNTY_CODE, name=COUNTY_NAME, level=RegionLevel.COUNTY, kind=RegionKind.CITY,
+        code=COUNTY_CODE, name=COUNTY_NAME, level=RegionLevel.COUNTY, kind=RegionKind.CITY, parent=city,
         lat=_d(lat0), lon=_d(lon0),
         boundary={"type": "Polygon", "coordinates": [county_ring]} if county_ring else hexagon(lat0, lon0, 27.0),
         population=328_000, area_km2=Decimal("646.00"),
@@ -287,11 +304,11 @@ def _organisations(rng: random.Random, townships: list[Region]) -> None:
 
 
 def demo_scopes() -> dict[str, str]:
-    first_township = Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code").first()
-    second_township = Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code")[1]
+    townships = Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=COUNTY_CODE).order_by("code")
+    first_township, second_township = townships[0], townships[1]
     first_village = Region.objects.filter(parent=first_township).order_by("code").first()
-    return {"county": COUNTY_CODE, "township": first_township.code, "township2": second_township.code,
-            "village": first_village.code}
+    return {"city": CITY_CODE, "county": COUNTY_CODE, "township": first_township.code,
+            "township2": second_township.code, "village": first_village.code}
 
 
 def _accounts() -> list[tuple[str, list[str], str]]:
@@ -337,7 +354,7 @@ def clear() -> None:
     Organisation.member_units.through.objects.all().delete()
     Organisation.objects.update(parent=None, lead_unit=None)
     Organisation.objects.all().delete()
-    for level in (RegionLevel.VILLAGE, RegionLevel.TOWNSHIP, RegionLevel.COUNTY):
+    for level in (RegionLevel.VILLAGE, RegionLevel.TOWNSHIP, RegionLevel.COUNTY, RegionLevel.CITY):
         Region.objects.filter(level=level).delete()
 
 
@@ -361,6 +378,24 @@ def load_demo(reset: bool = False, seed: int = SEED) -> list[tuple[str, list[str
         audit.record(AuditAction.CREATE, None, object_type="core.region", object_repr="演示县",
                      region_code=COUNTY_CODE, message=f"Demo county loaded (seed {seed}, reset={reset})")
     return accounts
+
+
+def simulate_city(counties: int) -> list[tuple[str, str]]:
+    """Make the demo a city of ``counties`` counties (2-10): the demo county's records copied under the city's other
+    counties (each copy's accounts are the demo's names with ``@<code>``, e.g. ``duty@410422``). For trying a city
+    installation out and for the city dashboards' benchmark; the copies are copies, not generated counties."""
+    from . import county_copy
+
+    if not 2 <= counties <= len(CITY_COUNTIES) + 1:
+        raise ValueError(f"A simulated city has 2 to {len(CITY_COUNTIES) + 1} counties")
+    made = []
+    for slot, (code, name, kind) in enumerate(CITY_COUNTIES[:counties - 1], start=1):
+        county_copy.copy_county(COUNTY_CODE, code, name, slot=slot, kind=kind)
+        ring = geo.county_ring(code)
+        if ring:  # the base map has this neighbour's real boundary
+            Region.objects.filter(code=code).update(boundary={"type": "Polygon", "coordinates": [ring]})
+        made.append((code, name))
+    return made
 
 
 # --- a demo clock: generators that go through the services record history at the time it happened ---

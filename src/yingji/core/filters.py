@@ -13,6 +13,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yingji.standards import gb2260
+
 from . import policy
 from .choices import AuditAction, OrganisationKind, RegionLevel, Role
 from .models import AuditRecord, Organisation, Region, User
@@ -46,6 +48,10 @@ class RegionFilter(django_filters.ChoiceFilter):
         kwargs.setdefault("choices", [])
         super().__init__(*args, **kwargs)
 
+    def filter(self, qs, value):
+        # A city's code (410400) selects its counties by their shared prefix (4104), GB/T 2260.
+        return super().filter(qs, gb2260.prefix(value) if value and self.lookup_expr == "startswith" else value)
+
 
 def region_choices(user) -> list:
     """The townships and villages inside ``user``'s jurisdiction as grouped choices: a township first, then its
@@ -57,7 +63,7 @@ def region_choices(user) -> list:
     choices: list = []
     township_children: dict[str, list] = {}
     for code, name, level in regions:
-        if level == RegionLevel.COUNTY:
+        if level in (RegionLevel.CITY, RegionLevel.COUNTY):
             choices.append((code, name))
         elif level == RegionLevel.TOWNSHIP:
             township_children[code] = [(code, name)]
@@ -154,6 +160,7 @@ class UserFilterSet(SearchFilterSet):
         fields = ["role", "is_active", "scope"]
 
     def in_scope(self, queryset, name, value):
+        value = gb2260.prefix(value)
         return queryset.filter(Q(scope_region_code__startswith=value) | Q(enterprise__region_code__startswith=value))
 
 

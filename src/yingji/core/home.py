@@ -23,8 +23,9 @@ from django.urls import reverse
 from .choices import Role
 
 #: Who a home page is for: the duty desk and commanders (desk), the business sections and inspectors (section),
-#: township and village staff (local: their own area), enterprise accounts (enterprise).
-AUDIENCES = ("desk", "section", "local", "enterprise")
+#: township and village staff (local: their own area), enterprise accounts (enterprise), and a city's (or a
+#: province's) accounts (city: their counties side by side, besides the desk's or the sections' tiles).
+AUDIENCES = ("desk", "section", "local", "enterprise", "city")
 DESK_ROLES = frozenset({Role.DUTY_OFFICER, Role.COMMANDER, Role.APPROVER, Role.OBSERVER, Role.ADMIN})
 SECTION_ROLES = frozenset({Role.SECTION_STAFF, Role.INSPECTOR})
 #: Region code length of a county (a longer scope is a township's or a village's).
@@ -36,7 +37,7 @@ GROUPS = ("now", "standing")
 def audiences(user) -> frozenset[str]:
     """The audiences a user's home page serves: enterprise accounts see their enterprise; an account scoped to a
     township or village sees its area (local); county accounts see the desk and/or the sections by their roles
-    (an account with neither kind of role sees the desk's overview)."""
+    (an account with neither kind of role sees the desk's overview); accounts above a county also get ``city``."""
     if getattr(user, "enterprise_id", None):
         return frozenset({"enterprise"})
     if len(user.scope_region_code or "") > COUNTY_CODE_LENGTH:
@@ -47,7 +48,11 @@ def audiences(user) -> frozenset[str]:
         out.add("desk")
     if roles & SECTION_ROLES:
         out.add("section")
-    return frozenset(out or {"desk"})
+    if len(user.scope_region_code or "") == COUNTY_CODE_LENGTH and user.scope_prefix != user.scope_region_code:
+        out.add("city")  # a city's 410400 (prefix 4104) or a province's 410000, GB/T 2260
+    if not out & {"desk", "section"}:
+        out.add("desk")
+    return frozenset(out)
 
 
 def list_url(name: str, **params) -> str:
@@ -89,19 +94,20 @@ class _Entry:
     order: int
     template: str = ""
     group: str = "now"
+    wide: bool = False
 
 
 _entries: dict[str, _Entry] = {}
 
 
 def _register(kind: str, key: str, make: Callable, audiences: Iterable[str], order: int, template: str = "",
-              group: str = "now") -> None:
+              group: str = "now", wide: bool = False) -> None:
     unknown = set(audiences) - set(AUDIENCES)
     if unknown:
         raise ValueError(f"Unknown audiences {sorted(unknown)} for {key!r}; known: {', '.join(AUDIENCES)}")
     if group not in GROUPS:
         raise ValueError(f"Unknown group {group!r} for {key!r}")
-    _entries[f"{kind}:{key}"] = _Entry(kind, key, make, frozenset(audiences), order, template, group)
+    _entries[f"{kind}:{key}"] = _Entry(kind, key, make, frozenset(audiences), order, template, group, wide)
 
 
 def register_tile(key: str, make: Callable, *, audiences: Iterable[str], order: int = 100,
@@ -110,9 +116,11 @@ def register_tile(key: str, make: Callable, *, audiences: Iterable[str], order: 
     _register("tile", key, make, audiences, order, group=group)
 
 
-def register_panel(key: str, make: Callable, *, template: str, audiences: Iterable[str], order: int = 100) -> None:
-    """``make(user, now)`` returns the template's context (``panel``) or None (nothing to show)."""
-    _register("panel", key, make, audiences, order, template=template)
+def register_panel(key: str, make: Callable, *, template: str, audiences: Iterable[str], order: int = 100,
+                   wide: bool = False) -> None:
+    """``make(user, now)`` returns the template's context (``panel``) or None (nothing to show); a ``wide`` panel
+    takes the page's whole width."""
+    _register("panel", key, make, audiences, order, template=template, wide=wide)
 
 
 def register_chart(key: str, make: Callable, *, audiences: Iterable[str], order: int = 100) -> None:
@@ -164,7 +172,7 @@ def page(user, now: datetime.datetime) -> dict:
     for entry in entries("panel", audiences(user)):
         data = entry.make(user, now)
         if data is not None:
-            panels.append({"key": entry.key, "template": entry.template, "panel": data})
+            panels.append({"key": entry.key, "template": entry.template, "panel": data, "wide": entry.wide})
     charts = []
     for entry in entries("chart", audiences(user)):
         spec = entry.make(user, now)
@@ -183,14 +191,20 @@ class _Viewer:
         self.GET = {}
 
 
-def filtered_count(queryset, filterset, user, url_name: str, **params) -> tuple[int, str]:
-    """The number of rows a list page shows the user with these filter parameters, and that page's URL: the list's
-    own scoped queryset run through the list's own FilterSet, so the tile and the list cannot disagree."""
+def filtered(queryset, filterset, user, **params):
+    """The list's own scoped queryset run through the list's own FilterSet with these parameters (what the list
+    page shows the user with them)."""
     data = {k: ("true" if v is True else "false" if v is False else str(v)) for k, v in params.items()
             if v is not None}
     if filterset is not None and data:
         queryset = filterset(data, queryset=queryset, request=_Viewer(user)).qs
-    return queryset.order_by().count(), list_url(url_name, **params)
+    return queryset
+
+
+def filtered_count(queryset, filterset, user, url_name: str, **params) -> tuple[int, str]:
+    """The number of rows a list page shows the user with these filter parameters, and that page's URL: the list's
+    own scoped queryset run through the list's own FilterSet, so the tile and the list cannot disagree."""
+    return filtered(queryset, filterset, user, **params).order_by().count(), list_url(url_name, **params)
 
 
 def surface_count(surface, user, **params) -> tuple[int, str]:

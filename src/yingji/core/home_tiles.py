@@ -13,7 +13,11 @@ from .models import Organisation, Region
 def region_tiles(user, now):
     """Counts of the regions and organisations below the user's own level (standing figures)."""
     out = []
-    scope_length = len(user.scope_region_code or "")
+    scope_length = len(user.scope_prefix or "")
+    if policy.can(user, "view", Region) and scope_length < 6:
+        counties = Region.objects.for_user(user).filter(level=RegionLevel.COUNTY).count()
+        out.append(home.Tile(_("Counties"), counties, home.list_url("region_list", level="county"),
+                             group="standing"))
     if policy.can(user, "view", Region) and scope_length < 12:
         by_level = dict(Region.objects.for_user(user).order_by().values_list("level").annotate(n=Count("id")))
         if scope_length < 9:
@@ -30,5 +34,14 @@ def region_tiles(user, now):
     return out
 
 
+def areas_panel(user, now):
+    """A city's counties side by side (core.rollup): the same table as the overview page."""
+    from . import rollup
+
+    return rollup.table(user, now) if rollup.is_above_county(user) else None
+
+
 def register() -> None:
+    home.register_panel("areas", areas_panel, template="core/home_areas.html", audiences=("city",), order=1,
+                        wide=True)
     home.register_tile("regions", region_tiles, audiences=("desk", "local"), order=900, group="standing")

@@ -15,6 +15,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yingji.standards import gb2260
+
 from . import regions
 from .choices import AuditAction, OrganisationKind, RegionKind, RegionLevel, Role
 
@@ -115,13 +117,18 @@ class Region(Scoped):
 
     def clean(self) -> None:
         errors = {}
-        expected = {6: RegionLevel.COUNTY, 9: RegionLevel.TOWNSHIP, 12: RegionLevel.VILLAGE}.get(len(self.code or ""))
+        expected = (gb2260.level(self.code) if gb2260.is_code(self.code) else None)
         if expected and self.level and self.level != expected:
-            errors["level"] = _("A %(n)s-digit code is a %(level)s.") % {
-                "n": len(self.code), "level": RegionLevel.label(expected)}
-        if self.level == RegionLevel.COUNTY:
+            errors["level"] = _("A code such as %(code)s is a %(level)s.") % {
+                "code": self.code, "level": RegionLevel.label(expected)}
+        elif self.level == RegionLevel.CITY:
             if self.parent_id:
-                errors["parent"] = _("A county has no parent region here.")
+                errors["parent"] = _("A city has no parent region here.")
+        elif self.level == RegionLevel.COUNTY:
+            # A county stands alone (a county installation) or under its city (a city installation).
+            if self.parent_id and (self.parent.level != RegionLevel.CITY
+                                   or not gb2260.contains(self.parent.code, self.code or "")):
+                errors["parent"] = _("The parent of a county must be the city whose code it starts with.")
         elif self.level:
             if not self.parent_id:
                 errors["parent"] = _("A township or village needs its parent region.")
@@ -273,8 +280,14 @@ class User(AbstractUser, Scoped):
     def scope_q_for(cls, user) -> models.Q:
         if user.enterprise_id:
             return models.Q(enterprise_id=user.enterprise_id)
-        code = user.scope_region_code
+        code = user.scope_prefix
         return models.Q(scope_region_code__startswith=code) | models.Q(enterprise__region_code__startswith=code)
+
+    @property
+    def scope_prefix(self) -> str:
+        """What every region code inside this account's jurisdiction starts with (a city's ``410400`` → ``4104``,
+        GB/T 2260); ``""`` for an enterprise account."""
+        return gb2260.prefix(self.scope_region_code) if self.scope_region_code else ""
 
     @property
     def region_code(self) -> str:
@@ -479,7 +492,7 @@ class AuditRecord(Scoped):
     def scope_q_for(cls, user) -> models.Q:
         if user.enterprise_id:
             return models.Q(enterprise_id=user.enterprise_id)
-        q = models.Q(region_code__startswith=user.scope_region_code)
+        q = models.Q(region_code__startswith=user.scope_prefix)
         if len(user.scope_region_code) == 6:
             # County-wide administrators also see records tied to no place (e.g. failed logins of unknown names).
             q |= models.Q(region_code="")

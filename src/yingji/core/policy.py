@@ -16,6 +16,8 @@ from contextvars import ContextVar
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from yingji.standards import gb2260
+
 from .errors import NotAllowed, NotFound, ValidationFailed
 
 NOTHING = Q(pk__in=[])
@@ -69,7 +71,7 @@ def scope_q(user, model: type[Model]) -> Q:
     if not user.scope_region_code:
         return NOTHING
     if region_field:
-        return Q(**{f"{region_field}__startswith": user.scope_region_code})
+        return Q(**{f"{region_field}__startswith": user.scope_prefix})
     return NOTHING
 
 
@@ -138,7 +140,7 @@ def sees(user, obj: Model) -> bool:
         return False
     if not user.scope_region_code or not region_field:
         return False
-    return (getattr(obj, region_field, None) or "").startswith(user.scope_region_code)
+    return (getattr(obj, region_field, None) or "").startswith(user.scope_prefix)
 
 
 def get_object(user, model: type[Model], pk, action: str = "view", queryset: QuerySet | None = None):
@@ -247,7 +249,7 @@ def require(user, action: str, model: type[Model] | Model) -> None:
 
 def require_region_in_scope(user, region_code: str, field: str = "region_code") -> None:
     """A new or moved object must land inside the acting user's jurisdiction."""
-    if user.enterprise_id or not user.scope_region_code or not region_code.startswith(user.scope_region_code):
+    if user.enterprise_id or not user.scope_region_code or not region_code.startswith(user.scope_prefix):
         raise NotAllowed(
             "The region is outside your jurisdiction",
             [{"field": field, "message": f"Region {region_code} is outside your jurisdiction"}],
@@ -290,7 +292,7 @@ def acting_users(region_code: str = "", *, enterprise_id: int | None = None, wit
     if not region_code:
         place = NOTHING
     elif inside:
-        place = Q(scope_region_code__startswith=region_code, enterprise__isnull=True)
+        place = Q(scope_region_code__startswith=gb2260.prefix(region_code), enterprise__isnull=True)
     else:
         place = Q(scope_region_code__in=region_ancestors(region_code), enterprise__isnull=True)
     if enterprise_id:
@@ -301,6 +303,6 @@ def acting_users(region_code: str = "", *, enterprise_id: int | None = None, wit
     ids = user_model.objects.filter(place, is_active=True, roles__role__in=acting).values("pk")
     qs = user_model.objects.filter(pk__in=ids)
     if within is not None:
-        inside = Q(scope_region_code__startswith=within or "-", enterprise__isnull=True)
+        inside = Q(scope_region_code__startswith=(gb2260.prefix(within) if within else "-"), enterprise__isnull=True)
         qs = qs.filter(inside | Q(enterprise_id=enterprise_id) if enterprise_id else inside)
     return qs.order_by("username")

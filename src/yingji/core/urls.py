@@ -6,6 +6,7 @@ from .generic import urls as surface_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("areas/", views.area_overview, name="area_overview"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("account/", views.profile, name="profile"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from . import core_surfaces, forms, notifications, policy, services
 from . import home as home_page
 from .choices import AuditAction, Role
-from .errors import NotAllowed, ServiceError
+from .errors import NotAllowed, ServiceError, ValidationFailed
 from .filters import AuditFilterSet
 from .generic import PAGE_SIZE, form_page, get_for_page, list_page, service_errors_to_form  # noqa: F401
 from .models import AuditRecord, Contact, Organisation, User
@@ -79,6 +79,25 @@ def home(request):
     if policy.can(user, "view", AuditRecord) and "desk" in home_page.audiences(user):
         recent = AuditRecord.objects.for_user(user)[:10]
     return render(request, "core/home.html", {"home": home_page.page(user, timezone.now()), "recent_audit": recent})
+
+
+@login_required
+def area_overview(request):
+    """The figures of each division below the user's jurisdiction (core.rollup); ``export`` = xlsx or csv."""
+    from . import exports, rollup
+
+    data = rollup.table(request.user)
+    if data is None:
+        raise PermissionDenied
+    fmt = request.GET.get("export")
+    if fmt:
+        try:
+            return exports.export_tables(request, rollup.sheets(data), fmt, f"areas-{data['scope']}",
+                                         region_code=data["scope"])
+        except ValidationFailed as exc:
+            return render(request, "core/area_overview.html", {"title": _("Figures by area"), "data": data,
+                                                               "errors": exc.errors}, status=422)
+    return render(request, "core/area_overview.html", {"title": _("Figures by area"), "data": data})
 
 
 # --- organisations -------------------------------------------------------------------------------------------

@@ -239,7 +239,7 @@ def _people(actor, names: set[str]) -> tuple[dict[str, _Person], dict[str, str]]
     found: dict[str, _Person] = {}
     problems: dict[str, str] = {}
     users = User.objects.filter(username__in=names, is_active=True,
-                                scope_region_code__startswith=actor.scope_region_code or "-")
+                                scope_region_code__startswith=actor.scope_prefix or "-")
     for user in users:
         found[user.username] = _Person(user.display_name or user.username, user.phone, user)
     contacts = defaultdict(list)

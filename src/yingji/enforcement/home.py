@@ -4,9 +4,13 @@ cases past a statutory deadline — counted through the lists' own surfaces, eac
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+import datetime
 
-from yingji.core import policy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yingji.core import policy, rollup
 from yingji.core.home import Tile, register_tile, surface_count
 
 from .choices import InspectionState, TaskState
@@ -38,3 +42,15 @@ def work_tiles(user, now):
 def register() -> None:
     register_tile("inspections", inspection_tile, audiences=("section",), order=35)
     register_tile("enforcement_work", work_tiles, audiences=("section", "local"), order=45)
+    rollup.register_indicator(rollup.surface_indicator("inspections_this_year",
+                                                       gettext_lazy("Inspections this year"), INSPECTIONS,
+                                                       params=_this_year, order=70))
+    rollup.register_indicator(rollup.surface_indicator("cases_overdue", gettext_lazy("Penalty cases past a deadline"),
+                                                       CASES, params={"overdue": True}, colour="danger", order=71))
+
+
+def _this_year(now) -> dict:
+    """Inspections planned in the current (local) year."""
+    year = timezone.localtime(now).year
+    return {"planned_from": datetime.date(year, 1, 1).isoformat(),
+            "planned_to": datetime.date(year, 12, 31).isoformat()}

@@ -5,8 +5,9 @@ an enterprise account its major hazard units by level and its units — counted 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from yingji.core import policy
+from yingji.core import policy, rollup
 from yingji.core.home import Part, Tile, register_panel, register_tile, surface_count
 
 from .choices import MajorHazardLevel, UnitKind
@@ -66,3 +67,9 @@ def register() -> None:
                   group="standing")
     register_panel("units", units_panel, template="enterprises/home_units.html", audiences=("enterprise",),
                    order=60)
+    # The figures by area (core.rollup): a city's counties, a county's townships side by side.
+    rollup.register_indicator(rollup.surface_indicator("enterprises", gettext_lazy("Enterprises"), ENTERPRISES,
+                                                       order=10))
+    rollup.register_indicator(rollup.surface_indicator("major_hazards", gettext_lazy("Major hazard sources"),
+                                                       MAJOR_HAZARDS, region_field="enterprise__region_code",
+                                                       order=20))

@@ -8,9 +8,10 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yingji.core import charts as core_charts
-from yingji.core import policy
+from yingji.core import policy, rollup
 from yingji.core.home import Tile, filtered_count, list_url, register_chart, register_tile
 
 from .choices import event_type_label
@@ -42,3 +43,7 @@ def by_type_chart(user, now):
 def register() -> None:
     register_tile("incidents", incident_tile, audiences=("desk", "local"), order=10)
     register_chart("incidents_by_type", by_type_chart, audiences=("desk",), order=30)
+    rollup.register_indicator(rollup.list_indicator("open_incidents", gettext_lazy("Open incidents"), Incident,
+                                                    "incident_list", filterset=IncidentFilterSet,
+                                                    params={"open": True}, region_param="township",
+                                                    colour="danger", order=40))

@@ -11,9 +11,10 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yingji.core import charts as core_charts
-from yingji.core import policy
+from yingji.core import policy, rollup
 from yingji.core.home import Part, Tile, list_url, register_chart, register_panel, register_tile, surface_count
 
 from .choices import AlarmLevel, AlarmState
@@ -96,3 +97,9 @@ def register() -> None:
     register_chart("alarms_per_day", alarm_chart, audiences=("desk", "local"), order=10)
     register_panel("stations", stations_panel, template="monitoring/home_stations.html",
                    audiences=("enterprise",), order=50)
+    from .filters import AlarmFilterSet
+
+    rollup.register_indicator(rollup.list_indicator("active_alarms", gettext_lazy("Active alarms"), Alarm,
+                                                    "alarm_list", filterset=AlarmFilterSet,
+                                                    params={"active": True}, region_param="township",
+                                                    colour="danger", order=50))

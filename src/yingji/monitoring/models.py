@@ -206,7 +206,7 @@ class Rule(Scoped):
             return Q(station__enterprise_id=user.enterprise_id)
         if not user.scope_region_code:
             return Q(pk__in=[])
-        return Q(station__isnull=True) | Q(station__region_code__startswith=user.scope_region_code)
+        return Q(station__isnull=True) | Q(station__region_code__startswith=user.scope_prefix)
 
     def clean(self) -> None:
         errors = {}

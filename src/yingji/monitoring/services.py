@@ -657,7 +657,7 @@ def responsible_users(station: Station) -> list[User]:
     station's region (the responsible-person registry of the warnings app can take over later)."""
     users = (User.objects.filter(is_active=True, roles__role=Role.DUTY_OFFICER, enterprise__isnull=True)
              .exclude(scope_region_code="").distinct())
-    return [u for u in users if station.region_code.startswith(u.scope_region_code)]
+    return [u for u in users if station.region_code.startswith(u.scope_prefix)]
 
 
 def _notify(alarm: Alarm, station: Station, rule: Rule) -> None:

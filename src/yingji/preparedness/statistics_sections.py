@@ -20,6 +20,7 @@ from yingji.core.models import Region
 from yingji.enterprises import industries
 from yingji.enterprises.models import Enterprise
 from yingji.standards import drills as drill_rules
+from yingji.standards import gb2260
 
 from .choices_drills import Compliance, DrillKind, OrganiserLevel, ProblemState
 from .models import Attendance, Certificate, ExamAttempt, TrainingSession
@@ -45,7 +46,7 @@ def _township_of(code: str) -> str:
 def _townships(user, region_code: str | None) -> list[tuple[str, str]]:
     qs = Region.objects.filter(policy.scope_q(user, Region), level="township")
     if region_code:
-        qs = qs.filter(code__startswith=region_code[:TOWNSHIP])
+        qs = qs.filter(code__startswith=gb2260.prefix(region_code)[:TOWNSHIP])
     return list(qs.order_by("code").values_list("code", "name"))
 
 
@@ -68,7 +69,7 @@ def drill_enterprises(user, region_code: str | None = None, industry: str | None
     """The enterprises whose drill compliance the section counts (as the drill compliance page lists them)."""
     qs = Enterprise.objects.filter(policy.scope_q(user, Enterprise))
     if region_code:
-        qs = qs.filter(region_code__startswith=region_code)
+        qs = qs.filter(region_code__startswith=gb2260.prefix(region_code))
     divisions = industry_divisions(industry)
     if divisions is not None:
         qs = qs.filter(industry_division__in=divisions)
@@ -80,7 +81,7 @@ def drill_queryset(user, year: int, region_code: str | None = None, industry: st
     enterprises in ``industry``."""
     qs = Drill.objects.filter(policy.scope_q(user, Drill), date__year=year)
     if region_code:
-        qs = qs.filter(region_code__startswith=region_code)
+        qs = qs.filter(region_code__startswith=gb2260.prefix(region_code))
     divisions = industry_divisions(industry)
     if divisions is not None:
         qs = qs.filter(enterprise__industry_division__in=divisions)
@@ -98,7 +99,7 @@ def drill_figures(user, year: int, region_code: str | None = None, industry: str
         "plan_type"))
     plans = DrillPlan.objects.filter(policy.scope_q(user, DrillPlan), year=year)
     if region_code:
-        plans = plans.filter(region_code__startswith=region_code)
+        plans = plans.filter(region_code__startswith=gb2260.prefix(region_code))
     divisions = industry_divisions(industry)
     if divisions is not None:
         plans = plans.filter(enterprise__industry_division__in=divisions)
@@ -217,7 +218,7 @@ def drill_figures(user, year: int, region_code: str | None = None, industry: str
 def session_queryset(user, year: int, region_code: str | None = None, industry: str | None = None):
     qs = TrainingSession.objects.for_user(user).filter(start_date__year=year)
     if region_code:
-        qs = qs.filter(region_code__startswith=region_code)
+        qs = qs.filter(region_code__startswith=gb2260.prefix(region_code))
     divisions = industry_divisions(industry)
     if divisions is not None:
         qs = qs.filter(pk__in=Attendance.objects.filter(enterprise__industry_division__in=divisions)
@@ -232,8 +233,8 @@ def attendance_queryset(user, year: int, region_code: str | None = None, industr
 
     qs = Attendance.objects.for_user(user).filter(session__start_date__year=year, attended=True)
     if region_code:
-        qs = qs.filter(Q(enterprise__region_code__startswith=region_code)
-                       | Q(enterprise__isnull=True, session__region_code__startswith=region_code))
+        qs = qs.filter(Q(enterprise__region_code__startswith=gb2260.prefix(region_code))
+                       | Q(enterprise__isnull=True, session__region_code__startswith=gb2260.prefix(region_code)))
     divisions = industry_divisions(industry)
     if divisions is not None:
         qs = qs.filter(enterprise__industry_division__in=divisions)
@@ -243,7 +244,7 @@ def attendance_queryset(user, year: int, region_code: str | None = None, industr
 def certificate_queryset(user, region_code: str | None = None, industry: str | None = None):
     qs = Certificate.objects.for_user(user)
     if region_code:
-        qs = qs.filter(region_code__startswith=region_code)
+        qs = qs.filter(region_code__startswith=gb2260.prefix(region_code))
     divisions = industry_divisions(industry)
     if divisions is not None:
         qs = qs.filter(enterprise__industry_division__in=divisions)
@@ -253,7 +254,7 @@ def certificate_queryset(user, region_code: str | None = None, industry: str | N
 def attempt_queryset(user, year: int, region_code: str | None = None, industry: str | None = None):
     qs = ExamAttempt.objects.for_user(user).filter(submitted_at__year=year).exclude(state=AttemptState.OPEN)
     if region_code:
-        qs = qs.filter(region_code__startswith=region_code)
+        qs = qs.filter(region_code__startswith=gb2260.prefix(region_code))
     divisions = industry_divisions(industry)
     if divisions is not None:
         qs = qs.filter(enterprise__industry_division__in=divisions)
@@ -397,7 +398,7 @@ def officer_training_days(user, year: int, *, region_code: str | None = None) ->
 
     qs = Officer.objects.for_user(user).filter(is_active=True)
     if region_code:
-        qs = qs.filter(region_code__startswith=region_code)
+        qs = qs.filter(region_code__startswith=gb2260.prefix(region_code))
     rows = list(qs.annotate(days=Sum("training__days", filter=Q(training__date__year=year)))
                 .order_by("region_code", "name", "pk").values("pk", "name", "region_code", "days"))
     from_sessions: dict[int, Decimal] = defaultdict(Decimal)

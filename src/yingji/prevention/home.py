@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yingji.core import charts as core_charts
-from yingji.core import policy
+from yingji.core import policy, rollup
 from yingji.core.home import Part, Tile, list_url, register_chart, register_panel, register_tile, surface_count
 
 from . import stats
@@ -131,4 +131,12 @@ def register() -> None:
     register_panel("verification", verification_panel, template="prevention/home_hazards.html",
                    audiences=("section", "local"), order=30)
     register_chart("risk_colours", risk_chart, audiences=("section", "local", "enterprise"), order=40)
+    from .filters import HazardFilterSet
 
+    rollup.register_indicator(rollup.list_indicator("open_hazards", gettext_lazy("Open hazards"), Hazard,
+                                                    "hazard_list", filterset=HazardFilterSet,
+                                                    params={"is_open": True}, region_param="township", order=30))
+    rollup.register_indicator(rollup.list_indicator("overdue_hazards", gettext_lazy("Overdue hazards"), Hazard,
+                                                    "hazard_list", filterset=HazardFilterSet,
+                                                    params={"overdue": True}, region_param="township",
+                                                    colour="danger", order=31))

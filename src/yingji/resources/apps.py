@@ -16,3 +16,6 @@ class ResourcesConfig(AppConfig):
         from . import surfaces, tasks  # noqa: F401  (tasks registers the stock-due reminder periodic job)
 
         surfaces.register_all()
+        from . import home
+
+        home.register()

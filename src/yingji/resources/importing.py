@@ -312,7 +312,7 @@ def import_rows(actor, kind: str, uploaded, *, dry_run: bool = False) -> int:
         code = values.get("region_code")
         if code and code not in regions:
             bad("region_code", f"No region has code {code}")
-        elif code and (actor.enterprise_id or not code.startswith(actor.scope_region_code)):
+        elif code and (actor.enterprise_id or not code.startswith(actor.scope_prefix)):
             bad("region_code", f"Region {code} is outside your jurisdiction")
         checked = _model_values(kind, values)
         if checked is not None and not any(e["row"] == number for e in errors):

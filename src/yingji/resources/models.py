@@ -394,7 +394,7 @@ class Transfer(Versioned, Scoped):
         """Both ends see a transfer: the sending and the receiving warehouse's jurisdictions."""
         if user.enterprise_id or not user.scope_region_code:
             return models.Q(pk__in=[])
-        code = user.scope_region_code
+        code = user.scope_prefix
         return models.Q(region_code__startswith=code) | models.Q(target_region_code__startswith=code)
 
     def save(self, *args, **kwargs):

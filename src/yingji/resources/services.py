@@ -24,6 +24,7 @@ from yingji.core.errors import Conflict, ValidationFailed
 from yingji.core.models import Region
 from yingji.core.services import create_object, update_object, validation_failed
 from yingji.core.workflow import Transition, Workflow
+from yingji.standards import gb2260
 
 from . import geo
 from .choices import (
@@ -154,7 +155,7 @@ def equipment_summary(user, region_code: str | None = None) -> list[dict]:
     """Pieces of each item in service across the user's scope (not scrapped), in one grouped query."""
     qs = Equipment.objects.for_user(user).exclude(status=EquipmentStatus.SCRAPPED)
     if region_code:
-        qs = qs.filter(region_code__startswith=region_code)
+        qs = qs.filter(region_code__startswith=gb2260.prefix(region_code))
     rows = qs.values("item").annotate(total=Sum("count"), lines=models.Count("id")).order_by("item")
     return [{"item": r["item"], "count": r["total"] or 0, "lines": r["lines"]} for r in rows]
 
@@ -251,7 +252,7 @@ APPROVER_ROLES = frozenset({Role.ADMIN, Role.SECTION_STAFF, Role.COMMANDER})
 def _in_region(code_attr: str):
     def allowed(obj, actor) -> bool:
         code = getattr(obj, code_attr)
-        return bool(actor.scope_region_code) and code.startswith(actor.scope_region_code)
+        return bool(actor.scope_region_code) and code.startswith(actor.scope_prefix)
 
     return allowed
 
@@ -409,7 +410,7 @@ def remind_expiry(within_days: int = 30) -> int:
     for batch in expiring_batches(within_days):
         staff = User.objects.filter(is_active=True, roles__role__in=[Role.SECTION_STAFF, Role.TOWNSHIP_STAFF]) \
             .filter(scope_region_code__isnull=False).exclude(scope_region_code="")
-        recipients = [u for u in staff.distinct() if batch.region_code.startswith(u.scope_region_code)]
+        recipients = [u for u in staff.distinct() if batch.region_code.startswith(u.scope_prefix)]
         due = min(d for d in (batch.expires_on, batch.inspect_on) if d)
         with translation.override(settings.LANGUAGE_CODE):  # a job has no request language: the county's own
             subject = gettext("%(item)s (batch %(batch)s) at %(warehouse)s: due %(due)s") % {

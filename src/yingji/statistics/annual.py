@@ -51,7 +51,7 @@ from yingji.preparedness.training_choices import AttendeeKind
 from yingji.prevention import stats as hazard_stats
 from yingji.prevention.models import Hazard
 from yingji.resources.models import Shelter, Team
-from yingji.standards import disasters
+from yingji.standards import disasters, gb2260
 from yingji.warnings.choices import WarningState
 from yingji.warnings.models import Delivery, Warning  # noqa: A004
 
@@ -87,7 +87,7 @@ def _bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
 
 
 def _in(qs, region: str, field: str = "region_code"):
-    return qs.filter(**{f"{field}__startswith": region})
+    return qs.filter(**{f"{field}__startswith": gb2260.prefix(region)})
 
 
 def teams(user, year: int, region: str) -> dict:
@@ -124,8 +124,9 @@ def publicity(user, year: int, region: str) -> dict:
 def _enforcement_totals(user, year: int, region: str) -> dict | None:
     if not enforcement_statistics.may_view(user) or len(region) > TOWNSHIP:
         return None
-    township = region if len(region) == TOWNSHIP else None
-    return enforcement_statistics.totals(user, year, township=township)
+    if len(region) == TOWNSHIP:
+        return enforcement_statistics.totals(user, year, township=region)
+    return enforcement_statistics.totals(user, year, area=region)
 
 
 def inspections(user, year: int, region: str, totals: dict | None) -> dict | None:
@@ -227,8 +228,13 @@ def compute(user, year=None, region=None) -> dict:
             **figures(user, year, region), "entered": entered}
 
 
-def townships(user, region: str) -> list[tuple[str, str]]:
-    """The townships inside ``region`` the user may see (a county: all of them), by code."""
-    qs = Region.objects.filter(policy.scope_q(user, Region), level=RegionLevel.TOWNSHIP,
-                               code__startswith=region[:TOWNSHIP])
+def subdivisions(user, region: str) -> list[tuple[str, str]]:
+    """The divisions one level below ``region`` the user may see, by code: a city's counties, a county's townships
+    (a township: itself, as before)."""
+    if gb2260.is_code(region) and gb2260.level(region) in (gb2260.CITY, gb2260.PROVINCE):
+        qs = Region.objects.filter(policy.scope_q(user, Region), level=RegionLevel.COUNTY,
+                                   code__startswith=gb2260.prefix(region))
+    else:
+        qs = Region.objects.filter(policy.scope_q(user, Region), level=RegionLevel.TOWNSHIP,
+                                   code__startswith=region[:TOWNSHIP])
     return list(qs.order_by("code").values_list("code", "name"))

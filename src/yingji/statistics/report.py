@@ -1,5 +1,6 @@
-"""The annual report (年度统计): the year's figures beside the four years before it, by township, with the figures
-entered by hand for years before the platform shown apart; and its exports (Excel, Word, PDF)."""
+"""The annual report (年度统计): the year's figures beside the four years before it, by township (a city: by
+county), with the figures entered by hand for years before the platform shown apart; and its exports (Excel,
+Word, PDF)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from yingji.core.textpolicy import for_xml
+from yingji.standards import gb2260
 
 from . import annual
 from .choices import Indicator, flat
@@ -64,12 +66,17 @@ def build(user, year=None, region=None) -> dict:
 
 
 def township_table(user, year: int, region: str) -> dict:
-    """The year's main figures of each township of ``region``; the county's own records (held at county level)
-    in a row of their own, so that the rows add up to the region's total."""
-    headers = [_("Township")] + [Indicator.label(i) for i in TOWNSHIP_INDICATORS]
-    places = annual.townships(user, region)
+    """The year's main figures of each division one level below ``region`` (a county's townships, a city's
+    counties); the region's own records (held at its own level) in a row of their own, so that the rows add up to
+    the region's total. ``title``, ``headers`` and ``own_label`` name the level."""
+    city = gb2260.is_code(region) and gb2260.level(region) in (gb2260.CITY, gb2260.PROVINCE)
+    title, own_label = ((_("By county"), _("City level")) if city else (_("By township"), _("County level")))
+    headers = [_("County") if city else _("Township")] + [Indicator.label(i) for i in TOWNSHIP_INDICATORS]
+    places = annual.subdivisions(user, region)
+    empty = {"headers": headers, "rows": [], "county_level": None, "total": None, "title": title,
+             "own_label": own_label}
     if len(region) > annual.TOWNSHIP or not places:
-        return {"headers": headers, "rows": [], "county_level": None, "total": None}
+        return empty
     sections = sorted({indicator.split(".")[0] for indicator in TOWNSHIP_INDICATORS})
     rows = []
     for code, name in places:
@@ -81,7 +88,7 @@ def township_table(user, year: int, region: str) -> dict:
     if len(region) < annual.TOWNSHIP:
         county_level = [t - sum(r["values"][n] or 0 for r in rows) if t is not None else None
                         for n, t in enumerate(total_values)]
-    return {"headers": headers, "rows": rows, "county_level": county_level, "total": total_values}
+    return {**empty, "rows": rows, "county_level": county_level, "total": total_values}
 
 
 def cell_text(cell: dict) -> str:
@@ -104,9 +111,9 @@ def sheets(report: dict) -> list[dict]:
     if towns["rows"]:
         rows = [[r["name"], *r["values"]] for r in towns["rows"]]
         if towns["county_level"] is not None:
-            rows.append([_("County level"), *towns["county_level"]])
+            rows.append([towns["own_label"], *towns["county_level"]])
         rows.append([_("Total"), *towns["total"]])
-        out.append({"title": _("By township"), "headers": towns["headers"], "rows": rows})
+        out.append({"title": towns["title"], "headers": towns["headers"], "rows": rows})
     return out
 
 
@@ -199,10 +206,10 @@ def docx_bytes(report: dict) -> bytes:
     towns = report["townships"]
     if towns["rows"]:
         number += 1
-        document.add_heading(f"{numeral(number)}、{_('By township')}", level=2)
+        document.add_heading(f"{numeral(number)}、{towns['title']}", level=2)
         rows = [[r["name"], *[_num(v) for v in r["values"]]] for r in towns["rows"]]
         if towns["county_level"] is not None:
-            rows.append([_("County level"), *[_num(v) for v in towns["county_level"]]])
+            rows.append([towns["own_label"], *[_num(v) for v in towns["county_level"]]])
         rows.append([_("Total"), *[_num(v) for v in towns["total"]]])
         _table(document, towns["headers"], rows)
     if report["has_entered"]:

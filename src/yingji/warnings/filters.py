@@ -15,10 +15,11 @@ class WarningFilterSet(SearchFilterSet):
     level = django_filters.ChoiceFilter(choices=WarningLevel.choices(), label=_("Level"))
     msg_type = django_filters.ChoiceFilter(choices=MessageType.choices(), label=_("Message type"))
     in_force = django_filters.BooleanFilter(method="filter_in_force", label=_("In force"))
+    region_code = RegionFilter(label=_("Issued by (region)"))
 
     class Meta:
         model = Warning
-        fields = ["state", "level", "msg_type", "in_force"]
+        fields = ["state", "level", "msg_type", "in_force", "region_code"]
 
     def filter_in_force(self, queryset, name, value):
         from .services import in_force_q

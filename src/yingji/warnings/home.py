@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from yingji.core import policy
+from yingji.core import policy, rollup
 from yingji.core.home import COUNTY_CODE_LENGTH, Tile, list_url, register_panel, register_tile
 
 from .choices import WarningLevel
@@ -82,3 +83,8 @@ def register() -> None:
     register_tile("warnings", warning_tile, audiences=("desk", "local"), order=25)
     register_panel("warnings", warnings_panel, template="warnings/home_warnings.html", audiences=("desk", "local"),
                    order=20)
+    from .filters import WarningFilterSet
+
+    rollup.register_indicator(rollup.list_indicator("warnings_in_force", gettext_lazy("Warnings in force"), Warning,
+                                                    "warning_list", filterset=WarningFilterSet,
+                                                    params={"in_force": True}, order=60))

@@ -23,6 +23,7 @@ from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.models import Region
 from yingji.core.services import create_object, update_object
 from yingji.core.workflow import Transition, Workflow
+from yingji.standards import gb2260
 
 from . import cap
 from .catalog import TEMPLATES
@@ -61,14 +62,12 @@ SYSTEM = SystemActor()
 
 
 def common_region(codes: Iterable[str]) -> str:
-    """The narrowest region containing every code (codes are prefix-nested: 6 → 9 → 12 digits)."""
+    """The narrowest region containing every code (codes are prefix-nested: city → county → township → village)."""
     codes = [c for c in codes if c]
     if not codes:
         return settings.COUNTY_CODE
-    for length in (12, 9, 6):
-        prefixes = {c[:length] for c in codes if len(c) >= length}
-        if len(prefixes) == 1 and all(len(c) >= length for c in codes):
-            return prefixes.pop()
+    if all(gb2260.is_code(c) for c in codes):
+        return gb2260.common(codes)  # counties of one city: the city (GB/T 2260)
     return codes[0][:6]
 
 

@@ -63,7 +63,7 @@ class FloodCheckRound(Scoped):
         code = user.scope_region_code
         if user.enterprise_id or not code:
             return policy.NOTHING
-        return Q(region_code__startswith=code) | Q(region_code__in=policy.region_ancestors(code))
+        return Q(region_code__startswith=user.scope_prefix) | Q(region_code__in=policy.region_ancestors(code))
 
     @property
     def state(self) -> str:

@@ -60,7 +60,7 @@ class DisasterEvent(Scoped, Versioned):
         if user.enterprise_id or not user.scope_region_code:
             return policy.NOTHING
         code = user.scope_region_code
-        return Q(region_code__startswith=code) | Q(region_code__in=policy.region_ancestors(code))
+        return Q(region_code__startswith=user.scope_prefix) | Q(region_code__in=policy.region_ancestors(code))
 
 
 class DisasterReport(Scoped):

@@ -210,7 +210,7 @@ def _plan(actor, kind: str, rows) -> tuple[list[tuple[int, dict, Any]], list[dic
                   .values_list("code", flat=True))
     zones = {(z.region_code, z.name): z for z in DangerZone.objects.filter(policy.scope_q(actor, DangerZone))}
     points = {p.code: p for p in GeoHazardPoint.objects.filter(policy.scope_q(actor, GeoHazardPoint))}
-    scope = "" if actor.enterprise_id else (actor.scope_region_code or "")
+    scope = "" if actor.enterprise_id else (actor.scope_prefix or "")
     plans = []
     for number, values in parsed:
         record = existing.get(values.get("census_id"))

@@ -207,7 +207,7 @@ def progress(user, check_round: FloodCheckRound, now: datetime.datetime | None =
     scope = user.scope_region_code or ""
     # A county round covers every township, a township's round (or a village's code, cut to 9) its own.
     townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=check_round.region_code[:9])
-                     .filter(Q(code__startswith=scope) | Q(code__in=policy.region_ancestors(scope)))
+                     .filter(Q(code__startswith=user.scope_prefix) | Q(code__in=policy.region_ancestors(scope)))
                      .order_by("code"))
     keys = ("places", "checked", "records", "with_problems", "found", "closed", "open", "overdue", "major")
     rows = {t.code: {"code": t.code, "name": t.name, **dict.fromkeys(keys, 0)} for t in townships}

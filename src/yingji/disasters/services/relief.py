@@ -164,7 +164,7 @@ COUNTY_ROLES = frozenset({Role.SECTION_STAFF, Role.ADMIN})
 
 def _in_area(app, actor) -> bool:
     return not actor.enterprise_id and bool(actor.scope_region_code) and app.region_code.startswith(
-        actor.scope_region_code)
+        actor.scope_prefix)
 
 
 def _county_level(app, actor) -> bool:

@@ -19,6 +19,7 @@ from yingji.core import audit, policy
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.regions import region_name
 from yingji.standards import disasters as rules
+from yingji.standards import gb2260
 
 from ..choices_reports import CasualtyKind, ReportStage, ReportState
 from ..models.reports import Casualty, DisasterEvent, DisasterReport, ReliefThreshold
@@ -98,7 +99,7 @@ def _children(event: DisasterEvent, region_code: str, stage: str) -> list[Disast
         return []
     latest: dict[str, DisasterReport] = {}
     rows = (DisasterReport.objects.filter(event=event, stage=stage, state=ReportState.SUBMITTED,
-                                          region_code__startswith=region_code)
+                                          region_code__startswith=gb2260.prefix(region_code))
             .order_by("region_code", "seq"))
     for report in rows:
         if len(report.region_code) == child_len:
@@ -310,7 +311,7 @@ def due_reports(user, now: datetime.datetime | None = None) -> list[dict]:
         if own.startswith(event.region_code):
             areas.add(own)  # the viewer's own area owes its report even before it filed one
         for code in sorted(areas):
-            if not code.startswith(own):
+            if not code.startswith(user.scope_prefix or own):
                 continue
             nxt = _next(event, code, now)
             if nxt is None:

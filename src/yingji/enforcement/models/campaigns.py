@@ -56,7 +56,7 @@ class Campaign(Scoped):
         """Staff of the organising place see the campaign; a township's staff see it when it has a task there."""
         if user.enterprise_id or not user.scope_region_code:
             return policy.NOTHING
-        code = user.scope_region_code
+        code = user.scope_prefix
         return Q(region_code__startswith=code) | Q(
             pk__in=CampaignTask.objects.filter(region_code__startswith=code).values("campaign_id"))
 

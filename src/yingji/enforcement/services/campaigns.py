@@ -202,7 +202,7 @@ def may_report(task: CampaignTask, actor) -> bool:
     if task.organisation_id:
         return actor.organisation_id == task.organisation_id or (
             actor.has_role(*SUPERVISORS) and len(actor.scope_region_code or "") == 6)
-    return actor.has_role(Role.TOWNSHIP_STAFF) and task.region_code.startswith(actor.scope_region_code or "-")
+    return actor.has_role(Role.TOWNSHIP_STAFF) and task.region_code.startswith(actor.scope_prefix or "-")
 
 
 def _count(data: Mapping[str, Any], name: str) -> int:

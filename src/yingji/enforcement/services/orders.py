@@ -67,7 +67,7 @@ NOTIFY_KIND = "supervision_order"
 def is_assignee(order: SupervisionOrder, actor) -> bool:
     if order.organisation_id:
         return actor.organisation_id == order.organisation_id and not actor.enterprise_id
-    return actor.has_role(Role.TOWNSHIP_STAFF) and order.region_code.startswith(actor.scope_region_code or "-")
+    return actor.has_role(Role.TOWNSHIP_STAFF) and order.region_code.startswith(actor.scope_prefix or "-")
 
 
 def _issuer_side(order: SupervisionOrder, actor) -> bool:
@@ -244,8 +244,10 @@ def escalation_target(deadline: datetime.datetime, now: datetime.datetime) -> in
     return max((level for level, after in ESCALATION_STEPS if timesafe.add(deadline, after) < now), default=0)
 
 
-def _county_staff(roles) -> list[User]:
-    return list(User.objects.filter(is_active=True, enterprise__isnull=True, scope_region_code=settings.COUNTY_CODE,
+def _county_staff(order: SupervisionOrder, roles) -> list[User]:
+    """The staff of the order's county (in a city installation each county's bureau escalates its own orders)."""
+    county = order.region_code[:6] or settings.COUNTY_CODE
+    return list(User.objects.filter(is_active=True, enterprise__isnull=True, scope_region_code=county,
                                     roles__role__in=roles).distinct())
 
 
@@ -254,9 +256,9 @@ def _escalation_recipients(order: SupervisionOrder, old: int, new: int) -> list:
     if old < 1 <= new:
         recipients += assignees(order) + ([order.issued_by] if order.issued_by_id else [])
     if old < 2 <= new:
-        recipients += _county_staff({Role.SECTION_STAFF})
+        recipients += _county_staff(order, {Role.SECTION_STAFF})
     if old < 3 <= new:
-        recipients += _county_staff({Role.ADMIN, Role.COMMANDER})
+        recipients += _county_staff(order, {Role.ADMIN, Role.COMMANDER})
     return recipients
 
 

@@ -29,6 +29,7 @@ from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.models import Region
 from yingji.enterprises import industries
 from yingji.prevention.choices import HazardState
+from yingji.standards import gb2260
 
 from ..choices import CaseState, DocumentKind, InspectionState, PlanState
 from ..models import EnforcementDocument, Inspection, Officer, PenaltyCase, PlanItem
@@ -166,6 +167,8 @@ def _sources(user, f: dict) -> list[tuple]:
         qs = model.objects.for_user(user).order_by()
         if f["township"]:
             qs = qs.filter(region_code__startswith=f["township"])
+        if f.get("area"):
+            qs = qs.filter(region_code__startswith=gb2260.prefix(f["area"]))
         if f["industry"]:
             qs = qs.filter(enterprise__industry_division=f["industry"])
         if f["officer"]:
@@ -213,6 +216,8 @@ def _plan_groups(user, f: dict) -> dict[str, dict]:
     qs = (PlanItem.objects.for_user(user).order_by().filter(plan__year=f["year"], plan__state__in=PLAN_STATES))
     if f["township"]:
         qs = qs.filter(region_code__startswith=f["township"])
+    if f.get("area"):
+        qs = qs.filter(region_code__startswith=gb2260.prefix(f["area"]))
     if f["industry"]:
         qs = qs.filter(enterprise__industry_division=f["industry"])
     chosen: dict[int, tuple] = {}
@@ -295,10 +300,11 @@ def _totals(sources: list[tuple], plan: dict, f: dict) -> dict:
             "rectified_rate": rate(total["hazards_rectified"], total["hazards_found"])}
 
 
-def totals(user, year, **filters) -> dict:
-    """The ``totals`` of :func:`summary` alone (no breakdowns): what the annual statistics read."""
+def totals(user, year, area: str | None = None, **filters) -> dict:
+    """The ``totals`` of :func:`summary` alone (no breakdowns): what the annual statistics read. ``area``: a
+    region code (a county of a city, say) the figures are cut to, already checked by the caller."""
     check_access(user)
-    f = clean_filters(year, **filters)
+    f = clean_filters(year, **filters) | {"area": area}
     return _totals(_sources(user, f), _plan_groups(user, f), f)
 
 

@@ -306,12 +306,12 @@ def owner_side(problem: DrillProblem, actor) -> bool:
     """The enterprise rectifies its own drills' problems; staff over the place those of the others."""
     if problem.enterprise_id:
         return actor.enterprise_id == problem.enterprise_id
-    return not actor.enterprise_id and problem.region_code.startswith(actor.scope_region_code or "-")
+    return not actor.enterprise_id and problem.region_code.startswith(actor.scope_prefix or "-")
 
 
 def verifier_side(problem: DrillProblem, actor) -> bool:
     """Staff over the problem's place verify it, never the account that reported the rectification."""
-    if actor.enterprise_id or not problem.region_code.startswith(actor.scope_region_code or "-"):
+    if actor.enterprise_id or not problem.region_code.startswith(actor.scope_prefix or "-"):
         return False
     return problem.submitted_by_id != actor.pk
 

@@ -52,6 +52,7 @@ from yingji.incidents.choices import PlanDocKind, PlanKind, PlanLevel, PlanState
 from yingji.incidents.models import Plan
 from yingji.resources.models import Expert
 from yingji.standards import emergency_plans as rules
+from yingji.standards import gb2260
 
 from ..choices_plans import EvaluationConclusion, FilingState, ReviewConclusion
 from ..models.plans import BUREAU, KEEPERS, PlanEvaluation, PlanFiling, PlanReview, PlanVersion, ReviewOpinion
@@ -765,7 +766,7 @@ def figures(user, year: int, region_code: str | None = None, industry: str | Non
 
     plans = Plan.objects.for_user(user).select_related("enterprise")
     if region_code:
-        plans = plans.filter(region_code__startswith=region_code)
+        plans = plans.filter(region_code__startswith=gb2260.prefix(region_code))
     divisions = industry_divisions(industry)
     if divisions is not None:
         plans = plans.filter(enterprise__industry_division__in=divisions)

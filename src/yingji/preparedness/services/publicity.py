@@ -21,6 +21,7 @@ from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.models import Attachment, Region
 from yingji.core.services import create_object, update_object
 from yingji.enterprises import industries
+from yingji.standards import gb2260
 
 from ..models.publicity import PublicityActivity
 
@@ -180,7 +181,7 @@ def figures(user, year: int, region_code: str | None = None, industry: str | Non
 
     qs = PublicityActivity.objects.for_user(user).filter(held_on__year=year)
     if region_code:
-        qs = qs.filter(region_code__startswith=region_code)
+        qs = qs.filter(region_code__startswith=gb2260.prefix(region_code))
     divisions = industry_divisions(industry)
     if divisions is not None:
         qs = qs.filter(industry_division__in=divisions)
@@ -202,7 +203,7 @@ def figures(user, year: int, region_code: str | None = None, industry: str | Non
 
     townships = Region.objects.filter(policy.scope_q(user, Region), level="township")
     if region_code:
-        townships = townships.filter(code__startswith=region_code[:TOWNSHIP_CODE_LENGTH])
+        townships = townships.filter(code__startswith=gb2260.prefix(region_code)[:TOWNSHIP_CODE_LENGTH])
     by_township = tally(lambda held_on, code, kind: code[:TOWNSHIP_CODE_LENGTH] if len(code) >= 9 else "")
     township_rows = [[name, *by_township.get(code, [0, 0, 0, 0])]
                      for code, name in townships.order_by("code").values_list("code", "name")]
