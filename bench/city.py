@@ -38,8 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import RESULTS, Server, database_urls  # noqa: E402
 
 PASSWORD = "Yjdemo@2026"
-CITY_PAGES = [("city home", "/", 3), ("figures by county", "/areas/", 3), ("annual statistics", "/statistics/annual/", 1),
-              ("big screen data (city)", "/screen/data/", 2)]
+CITY_PAGES = [("city home", "/", 3), ("figures by county", "/areas/", 3),
+              ("annual statistics", "/statistics/annual/", 1), ("big screen data (city)", "/screen/data/", 2)]
 COUNTY_PAGES = [("county home", "/", 3), ("big screen data (county)", "/screen/data/", 2)]
 
 
@@ -205,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         results["databases"][name] = {"load_seconds": loaded, **load, "naive": compare}
         print(f"{'page':28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         for page, q in load["pages"].items():
-            print(f"{page:28} {q['n']:>6} {q.get('p50_ms', '—'):>8} {q.get('p95_ms', '—'):>8} {q.get('p99_ms', '—'):>8}")
+            p50, p95, p99 = (q.get(k, "—") for k in ("p50_ms", "p95_ms", "p99_ms"))
+            print(f"{page:28} {q['n']:>6} {p50:>8} {p95:>8} {p99:>8}")
         print(f"{load['requests']} dashboard requests, {load['rps']}/s, errors: {load['errors'] or 'none'}; "
               f"city of {args.counties} counties loaded in {loaded} s")
         print(f"figures by county: one request {compare['rollup_ms']} ms; naive (each county's home page in turn, "
