@@ -101,3 +101,43 @@ def test_unique_text_keys_get_the_county_suffix(copied):
     fields = county_copy._unique_fixes(User, set(county_copy._models()), SOURCE)
     assert fields == {"username"}
     assert isinstance(User._meta.get_field("username"), models.CharField)
+
+
+def _csv_rows(client, url: str) -> int:
+    response = client.get(url + ("&" if "?" in url else "?") + "export=csv")
+    assert response.status_code == 200, (url, response.status_code)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    lines = [line for line in body.decode("utf-8-sig").splitlines() if line.strip()]
+    return len(lines) - 1  # the header
+
+
+def test_the_city_pages_and_every_figure_opens_its_list(copied, web):
+    city = web("city")
+    home = city.get("/").content.decode()
+    assert 'data-yj-panel="areas"' in home and "叶县" in home and "舞钢市" in home
+    page = city.get("/areas/")
+    assert page.status_code == 200
+    data = page.context["data"]
+    row = next(r for r in data["rows"] if r["code"] == TARGET)
+    keys = [c["key"] for c in data["columns"]]
+    # A figure is the count of the list it opens (the list's own export, cut to the county).
+    for key in ("enterprises", "overdue_hazards"):
+        cell = row["cells"][keys.index(key)]
+        assert f"={TARGET}" in cell["url"]
+        assert _csv_rows(city, cell["url"]) == cell["value"] > 0, key
+    export = city.get("/areas/?export=xlsx")
+    assert export.status_code == 200 and "spreadsheet" in export["Content-Type"]
+    assert city.get("/areas/?export=doc").status_code == 422
+    # The annual statistics of the city break down by county, and the rows add up to the city.
+    annual = city.get("/statistics/annual/").context["report"]["townships"]
+    assert [r["code"] for r in annual["rows"]] == [TARGET, SOURCE] and annual["title"] == "分县(市、区)"
+    assert annual["rows"][0]["values"] == annual["rows"][1]["values"]
+    # The copied county's own accounts see their county only, and get their townships by area.
+    duty = web(f"duty@{TARGET}")
+    areas = duty.get("/areas/").context["data"]
+    assert areas["rows"] and all(r["code"].startswith(TARGET) for r in areas["rows"])
+    # A village's account and an enterprise's have no divisions below: no page, no menu entry.
+    for username in ("grid1", "enterprise1"):
+        client = web(username)
+        assert client.get("/areas/").status_code == 403
+        assert 'href="/areas/"' not in client.get("/").content.decode()

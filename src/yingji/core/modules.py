@@ -8,6 +8,7 @@ and rules) are, for an enterprise account, allowed only when the enterprise has 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -29,9 +30,13 @@ class Module:
     also: tuple[str, ...] = ()
     #: For an enterprise account: the model whose records must exist in its scope for the module to be useful.
     enterprise_needs: str | None = None
+    #: ``available(user)``: whether the module has anything for this user at all (besides the roles' grants).
+    available: Callable | None = None
 
     def allowed(self, user) -> bool:
         if user is None or not user.is_authenticated:
+            return False
+        if self.available is not None and not self.available(user):
             return False
         if self.model_label is None:
             return True
@@ -51,8 +56,17 @@ class Module:
 
 STATIONS = "monitoring.station"
 
+
+def _has_areas(user) -> bool:
+    """A jurisdiction with divisions below it (core.rollup): a city's counties, a county's townships."""
+    from .rollup import may_view
+
+    return may_view(user)
+
+
 MODULES: list[Module] = [
     Module("home", _("Overview"), "speedometer2", "home"),
+    Module("areas", _("Figures by area"), "grid-3x3-gap", "area_overview", available=_has_areas),
     Module("duty", _("Duty desk"), "telephone", "duty_console", "duty.dutylogentry"),
     Module("duty_report", _("Daily duty report"), "file-earmark-text", "duty_report", "duty.dutylogentry"),
     Module("duty_roster", _("Duty roster"), "calendar-week", "duty_roster", "duty.dutyshift"),

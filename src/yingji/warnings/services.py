@@ -102,7 +102,7 @@ def covers_q(codes: Iterable[str], field: str = "region_code") -> Q:
     codes = list(codes)
     q = Q(**{f"{field}__in": sorted({a for c in codes for a in policy.region_ancestors(c)})})
     for code in codes:
-        q |= Q(**{f"{field}__startswith": code})
+        q |= Q(**{f"{field}__startswith": gb2260.prefix(code)})
     return q
 
 

@@ -21,6 +21,7 @@ from yingji.core.models import Region
 from yingji.core.services import create_object, update_object
 from yingji.resources import services as resource_services
 from yingji.resources.models import Shelter
+from yingji.standards import gb2260
 
 from ..models.zones import DangerZone, Household, Transfer, TransferHousehold
 from ..zone_choices import ZONE_EVENT_TYPES, HouseholdState, TransferState
@@ -133,7 +134,7 @@ def zones_covered(warning) -> list[DangerZone]:
         return []
     q = Q()
     for code in codes:
-        q |= Q(region_code__startswith=code)
+        q |= Q(region_code__startswith=gb2260.prefix(code))
     return list(DangerZone.objects.filter(q, is_active=True, kind__in=kinds).select_related("shelter"))
 
 

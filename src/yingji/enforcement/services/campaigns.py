@@ -36,6 +36,7 @@ from yingji.core.models import Organisation, Region, User
 from yingji.enterprises.models import Enterprise
 from yingji.prevention.choices import HazardLevel, HazardState
 from yingji.prevention.models import Hazard
+from yingji.standards import gb2260
 
 from ..choices import CampaignKind, CampaignSector, TaskState
 from ..models import SUPERVISORS, Campaign, CampaignReport, CampaignTask
@@ -305,7 +306,7 @@ def flag_overdue_tasks(today: datetime.date | None = None) -> int:
 
 def scope_enterprises(campaign: Campaign):
     """The enterprises a campaign covers: its townships (all when none) and sectors (all when none)."""
-    qs = Enterprise.objects.filter(region_code__startswith=campaign.region_code)
+    qs = Enterprise.objects.filter(region_code__startswith=gb2260.prefix(campaign.region_code))
     if campaign.townships:
         q = Q()
         for code in campaign.townships:
