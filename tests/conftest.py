@@ -4,6 +4,8 @@ threads) commits: instead of Django's flush after it, the county is put back fro
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.test import Client, TransactionTestCase
 
@@ -13,6 +15,35 @@ from yingji.core.models import Region, User
 from .snapshot import Snapshot
 
 _SNAPSHOT = Snapshot()
+
+#: Tests that check nothing the database engine decides (pure functions of the standards, the language of every
+#: page, the date pickers, the deployment files): CI runs the suite on SQLite and again on PostgreSQL, and these run
+#: in the SQLite suite only. Modules here, or ``@pytest.mark.engine_agnostic`` on a test or a parameter.
+ENGINE_AGNOSTIC = ("tests/standards/", "tests/core/test_chinese_pages.py", "tests/core/test_date_inputs.py",
+                   "tests/core/test_deploy.py", "tests/core/test_readme.py", "tests/core/test_layers.py")
+#: The slowest tests (walks over every page, the fuzzer, subprocess installations), handed out first so that the
+#: two test workers finish together instead of one waiting on the last long test.
+SLOW_FIRST = ("tests/core/test_stored_values.py", "tests/core/test_backup.py", "tests/core/test_scale_out.py",
+              "tests/core/test_chinese_pages.py", "tests/core/test_task_queue.py", "tests/monitoring/test_mqtt.py",
+              "tests/core/test_query_guards.py", "tests/core/test_cli.py", "tests/core/test_security.py",
+              "tests/assessment/test_assessment.py", "tests/resources/test_demo.py", "tests/core/test_date_inputs.py",
+              "tests/core/test_pages_smoke.py", "tests/core/test_roles_see_their_job.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("YINGJI_TEST_DATABASE_URL"):
+        skip = pytest.mark.skip(reason="does not depend on the database engine: runs in the SQLite suite")
+        for item in items:
+            if item.nodeid.startswith(ENGINE_AGNOSTIC) or item.get_closest_marker("engine_agnostic"):
+                item.add_marker(skip)
+
+    def rank(item):
+        for index, prefix in enumerate(SLOW_FIRST):
+            if item.nodeid.startswith(prefix):
+                return index
+        return len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keeps its order
 
 
 @pytest.fixture(scope="session")
