@@ -256,7 +256,30 @@ def _rows_nearby(r: dict):
                "—", f"{_fmt(run.get('brute_force_ms_median'))} ms (brute force)")
 
 
-SUMMARISERS = {"load": _rows_load, "ingest": _rows_ingest, "fanout": _rows_fanout, "nearby": _rows_nearby}
+def _rows_city(r: dict):
+    for db, run in r.get("databases", {}).items():
+        pages = run.get("pages", {})
+        worst = max((q.get("p95_ms", 0) for name, q in pages.items() if not name.startswith("floor")), default=None)
+        floor = pages.get("floor /healthz/live", {})
+        naive = run.get("naive", {})
+        yield (f"city of {r.get('counties')} counties, dashboards under {r.get('clients')} clients", db,
+               f"worst dashboard p95 {_fmt(worst)} ms; figures by county {_fmt(naive.get('rollup_ms'))} ms",
+               f"p95 {_fmt(floor.get('p95_ms'))} ms (/healthz/live, same load)",
+               f"{_fmt(naive.get('naive_ms'))} ms ({naive.get('counties')} county home pages in turn)")
+
+
+def _rows_tasks(r: dict):
+    for run in r.get("runs", []):
+        yield (f"task queue: {run.get('backend')} backend, 2 workers, {_fmt(run.get('jobs'))} jobs",
+               run.get("database"),
+               f"drain {_fmt(run.get('drain_per_s'))} jobs/s, enqueue {_fmt(run.get('enqueue_per_s'))} /s, "
+               f"latency p50 {_fmt(run.get('latency_p50_ms'))} ms, p95 {_fmt(run.get('latency_p95_ms'))} ms",
+               f"{_fmt(run.get('raw_per_s'))} /s ({'LPUSH' if run.get('backend') == 'rq' else 'executemany/COPY'})",
+               f"{_fmt(run.get('inline_per_s'))} /s (inline, no queue)")
+
+
+SUMMARISERS = {"load": _rows_load, "ingest": _rows_ingest, "fanout": _rows_fanout, "nearby": _rows_nearby,
+               "city": _rows_city, "tasks": _rows_tasks}
 
 
 def summary_rows(name: str, entry: dict):

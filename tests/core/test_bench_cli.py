@@ -182,6 +182,13 @@ def test_the_summary_puts_each_real_benchmark_beside_its_raw_limit_and_naive_bas
                    "naive": {"seconds_median": 27.0, "deliveries_per_second": 370}},
         "nearby": {"database": "sqlite", "results": [{"resources": 1000, "nearby_ms_median": 20.0,
                                                       "brute_force_ms_median": 30.0, "exact": True}]},
+        "city": {"counties": 10, "clients": 8, "databases": {"postgresql": {
+            "pages": {"city home": {"p95_ms": 180.0}, "figures by county": {"p95_ms": 240.0},
+                      "floor /healthz/live": {"p95_ms": 3.5}},
+            "naive": {"rollup_ms": 60.0, "naive_ms": 900.0, "counties": 10}}}},
+        "tasks": {"runs": [{"database": "sqlite", "backend": "rq", "jobs": 2000, "drain_per_s": 300,
+                            "enqueue_per_s": 400, "latency_p50_ms": 20.0, "latency_p95_ms": 45.0,
+                            "raw_per_s": 140000, "inline_per_s": 3000}]},
     }
     rows = {name: runner.summary_rows(name, {"result": result}) for name, result in shapes.items()}
     assert rows["load"] == [("load (8 clients)", "sqlite", "120 req/s, p95 80.00 ms, 0 errors",
@@ -193,4 +200,9 @@ def test_the_summary_puts_each_real_benchmark_beside_its_raw_limit_and_naive_bas
     assert rows["fanout"][0][2:] == ("0.60 s (16,000 /s)", "7.50 s (1,300 /s) (bulk_create)",
                                      "27.00 s (370 /s) (save per row)")
     assert rows["nearby"][0][2:] == ("20.00 ms median", "—", "30.00 ms (brute force)")
+    assert rows["city"] == [("city of 10 counties, dashboards under 8 clients", "postgresql",
+                             "worst dashboard p95 240 ms; figures by county 60.00 ms",
+                             "p95 3.50 ms (/healthz/live, same load)", "900 ms (10 county home pages in turn)")]
+    assert rows["tasks"][0][2:] == ("drain 300 jobs/s, enqueue 400 /s, latency p50 20.00 ms, p95 45.00 ms",
+                                    "140,000 /s (LPUSH)", "3,000 /s (inline, no queue)")
     assert runner.summary_rows("load", {"result": {"runs": "garbled"}})[0][2].startswith("results in an unknown")
