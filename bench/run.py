@@ -274,7 +274,8 @@ def _rows_tasks(r: dict):
                run.get("database"),
                f"drain {_fmt(run.get('drain_per_s'))} jobs/s, enqueue {_fmt(run.get('enqueue_per_s'))} /s, "
                f"latency p50 {_fmt(run.get('latency_p50_ms'))} ms, p95 {_fmt(run.get('latency_p95_ms'))} ms",
-               f"{_fmt(run.get('raw_per_s'))} /s ({'LPUSH' if run.get('backend') == 'rq' else 'executemany/COPY'})",
+               f"{_fmt(run.get('raw_per_s'))} /s "
+               f"({'LPUSH' if str(run.get('backend')).startswith('rq') else 'executemany/COPY'})",
                f"{_fmt(run.get('inline_per_s'))} /s (inline, no queue)")
 
 

@@ -1,4 +1,5 @@
-"""The task queue's two backends side by side: the database (django-tasks-db, the default) and Redis (RQ).
+"""The task queue's backends side by side: the database (django-tasks-db, the default) and Redis (RQ), the latter with
+RQ's two ways of running a job (``YINGJI_RQ_WORKER``: a forked work horse per job, or in the worker's process).
 
 For each backend, on a fresh data directory (SQLite; PostgreSQL too when reachable) with two ``yingji worker``
 processes, the script enqueues a real job of the platform (``purge_expired_sessions``: one DELETE) and measures:
@@ -43,9 +44,13 @@ def redis_up() -> bool:
         return False
 
 
-def _env(data_dir: Path, database_url: str | None, backend: str) -> dict:
+#: The variants measured: (name, YINGJI_TASK_BACKEND, YINGJI_RQ_WORKER).
+VARIANTS = [("database", "database", "fork"), ("rq (fork)", "rq", "fork"), ("rq (simple)", "rq", "simple")]
+
+
+def _env(data_dir: Path, database_url: str | None, backend: str, rq_worker: str = "fork") -> dict:
     env = {**os.environ, "YINGJI_DATA_DIR": str(data_dir), "YINGJI_LOG_LEVEL": "WARNING",
-           "YINGJI_TASK_BACKEND": backend, "YINGJI_REDIS_URL": REDIS_URL,
+           "YINGJI_TASK_BACKEND": backend, "YINGJI_REDIS_URL": REDIS_URL, "YINGJI_RQ_WORKER": rq_worker,
            "DJANGO_SETTINGS_MODULE": "yingji.settings"}
     env.pop("DATABASE_URL", None)
     if database_url:
@@ -166,9 +171,9 @@ def raw_redis(jobs: int) -> float:
     return jobs / elapsed
 
 
-def run_backend(name: str, database_url: str | None, backend: str, args) -> dict:
+def run_backend(name: str, database_url: str | None, backend: str, rq_worker: str, args) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"yingji-tasks-{backend}-"))
-    env = _env(data_dir, database_url, backend)
+    env = _env(data_dir, database_url, backend, rq_worker)
     if backend == "rq":
         from redis import Redis
 
@@ -211,16 +216,16 @@ def main(argv: list[str] | None = None) -> int:
         return child(args)
     if args.quick:
         args.jobs, args.seconds = 300, 5
-    backends = ["database"] + ([] if args.no_redis or not redis_up() else ["rq"])
+    variants = [v for v in VARIANTS if v[1] == "database" or not (args.no_redis or not redis_up())]
     results = {"jobs": args.jobs, "seconds": args.seconds, "runs": []}
-    header = (f"{'database':10} {'backend':9} {'enqueue/s':>10} {'drain/s':>8} {'raw/s':>9} {'inline/s':>9} "
+    header = (f"{'database':10} {'backend':12} {'enqueue/s':>10} {'drain/s':>8} {'raw/s':>9} {'inline/s':>9} "
               f"{'p50 ms':>7} {'p95 ms':>7} failed")
     lines = [header]
     for db_name, url in database_urls(args.no_postgres):
-        for backend in backends:
-            r = run_backend(db_name, url, backend, args)
-            results["runs"].append({"database": db_name, "backend": backend, **r})
-            lines.append(f"{db_name:10} {backend:9} {r['enqueue_per_s']:>10} {r['drain_per_s']:>8} {r['raw_per_s']:>9} "
+        for label, backend, rq_worker in variants:
+            r = run_backend(db_name, url, backend, rq_worker, args)
+            results["runs"].append({"database": db_name, "backend": label, **r})
+            lines.append(f"{db_name:10} {label:12} {r['enqueue_per_s']:>10} {r['drain_per_s']:>8} {r['raw_per_s']:>9} "
                          f"{r['inline_per_s']:>9} {r['latency_p50_ms']:>7} {r['latency_p95_ms']:>7} {r['failed']}")
             print(lines[-1], flush=True)
     print("\n".join(["", *lines]))

@@ -26,8 +26,12 @@ class CommandError(Exception):
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingji.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:  # a bad setting in the environment: say which, no traceback
+        raise CommandError(f"configuration: {exc}") from None
     from django.utils import translation
 
     # The CLI speaks the language of its own messages (English) unless told otherwise.
@@ -241,7 +245,7 @@ def cmd_worker(args) -> int:
         # RQ's own worker: it forks a work horse per job, and a job whose worker died is failed by the registry
         # clean-up, never run twice; the jobs are idempotent sweeps, so the next period redoes what it left.
         call_command("rqworker", *settings.TASKS["default"]["QUEUES"], job_class="django_tasks_rq.backend.Job",
-                     verbosity=0)
+                     worker_class=settings.RQ_WORKER_CLASS, verbosity=0)
     else:
         call_command("db_worker", interval=args.interval, verbosity=0)
     return 0

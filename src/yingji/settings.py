@@ -263,6 +263,13 @@ if TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]:
     # A job runs at most 15 minutes (the longest periodic job, retention, takes seconds on a county); finished
     # jobs' results are kept a day for `yingji check` and the operators.
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900, "DEFAULT_RESULT_TTL": 86400}}
+#: How an RQ worker runs a job: "fork" (RQ's default: a fresh work horse process per job) or "simple" (in the
+#: worker's own process, no fork); bench/tasks.py measures both.
+RQ_WORKER_CLASSES = {"fork": "rq.worker.Worker", "simple": "rq.worker.SimpleWorker"}
+_rq_worker = os.environ.get("YINGJI_RQ_WORKER", "fork")
+if _rq_worker not in RQ_WORKER_CLASSES:
+    raise ImproperlyConfigured(f"YINGJI_RQ_WORKER must be one of {', '.join(RQ_WORKER_CLASSES)}, not {_rq_worker!r}")
+RQ_WORKER_CLASS = RQ_WORKER_CLASSES[_rq_worker]
 
 NINJA_PAGINATION_MAX_LIMIT = 500
 FILTERS_EMPTY_CHOICE_LABEL = _("All")

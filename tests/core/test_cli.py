@@ -108,3 +108,14 @@ def test_console_script_runs_outside_pytest(tmp_path):
     result = subprocess.run([sys.executable, "-m", "yingji.cli", "check"], capture_output=True, text=True, env=env,
                             timeout=120)
     assert result.returncode == 1 and "migrations not applied" in result.stderr
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("YINGJI_RQ_WORKER", "bogus", "YINGJI_RQ_WORKER must be one of fork, simple"),
+])
+def test_a_bad_setting_is_named_without_a_traceback(tmp_path, variable, value, message):
+    env = {"YINGJI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", variable: value}
+    result = subprocess.run([sys.executable, "-m", "yingji.cli", "check"], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
