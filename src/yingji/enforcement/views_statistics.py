@@ -51,7 +51,7 @@ def enforcement_statistics(request):
     user = request.user
     townships = Region.objects.filter(level=RegionLevel.TOWNSHIP)
     if user.scope_region_code:  # a township account picks its own township only
-        townships = townships.filter(code__startswith=user.scope_region_code[:statistics.TOWNSHIP_CODE_LENGTH])
+        townships = townships.filter(code__startswith=user.scope_prefix[:statistics.TOWNSHIP_CODE_LENGTH])
     this_year = timezone.localdate().year
     labels = statistics.FIGURE_LABELS
     names = (*statistics.COUNTS, *statistics.AMOUNTS)
