@@ -52,7 +52,11 @@ def test_an_exam_on_a_phone_is_scored_and_recorded_once(live_server, transaction
             with page.expect_navigation():
                 page.click("#yj-exam-take")
             assert page.url.endswith(f"/preparedness/exams/attempts/{attempt.pk}/take/")
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+            wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > 391)
+                .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)
+                          + ' ' + (e.textContent || '').trim().slice(0, 40))""")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide[:8]  # no sideways scrolling
             for code, q in answers.items():
                 if q["kind"] == "true_false":
                     right = "t" if q["answer"] == "true" else "f"

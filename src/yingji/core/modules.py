@@ -57,16 +57,10 @@ class Module:
 STATIONS = "monitoring.station"
 
 
-def _has_areas(user) -> bool:
-    """A jurisdiction with divisions below it (core.rollup): a city's counties, a county's townships."""
-    from .rollup import may_view
-
-    return may_view(user)
-
 
 MODULES: list[Module] = [
     Module("home", _("Overview"), "speedometer2", "home"),
-    Module("areas", _("Figures by area"), "grid-3x3-gap", "area_overview", available=_has_areas),
+    Module("areas", _("Figures by area"), "grid-3x3-gap", "area_overview", available=policy.has_divisions_below),
     Module("duty", _("Duty desk"), "telephone", "duty_console", "duty.dutylogentry"),
     Module("duty_report", _("Daily duty report"), "file-earmark-text", "duty_report", "duty.dutylogentry"),
     Module("duty_roster", _("Duty roster"), "calendar-week", "duty_roster", "duty.dutyshift"),

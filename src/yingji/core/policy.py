@@ -46,6 +46,14 @@ def object_scope(obj: Model | None) -> tuple[str, int | None]:
     return region_code, getattr(obj, f"{enterprise_field}_id", None) if enterprise_field else None
 
 
+def has_divisions_below(user) -> bool:
+    """Whether the user's jurisdiction has divisions below it (a city's counties, a county's townships, a
+    township's villages); a village's account and an enterprise's have none."""
+    code = getattr(user, "scope_region_code", "") or ""
+    return bool(getattr(user, "is_authenticated", False) and not getattr(user, "enterprise_id", None)
+                and gb2260.is_code(code) and gb2260.level(code) != gb2260.VILLAGE)
+
+
 def region_ancestors(code: str) -> list[str]:
     """The codes of a region and its ancestors (12 → 9 → 6 digits)."""
     return [code[:n] for n in (6, 9, 12) if len(code) >= n]

@@ -83,9 +83,7 @@ def indicators() -> list[Indicator]:
 
 def may_view(user) -> bool:
     """Staff of a jurisdiction with divisions below it (a village has none; an enterprise sees one enterprise)."""
-    code = getattr(user, "scope_region_code", "") or ""
-    return bool(getattr(user, "is_authenticated", False) and not user.enterprise_id and gb2260.is_code(code)
-                and gb2260.level(code) in CHILD_LEVEL)
+    return policy.has_divisions_below(user)
 
 
 def is_above_county(user) -> bool:
