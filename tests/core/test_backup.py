@@ -54,6 +54,7 @@ def table_fingerprints(db: Path) -> dict[str, tuple[int, int]]:
         con.close()
 
 
+@pytest.mark.engine_agnostic  # own SQLite installations in subprocesses, whatever the suite's database
 def test_backup_during_writes_then_restore_matches_the_snapshot(tmp_path):
     source, target, snapshot = tmp_path / "a", tmp_path / "b", tmp_path / "backup"
     yingji(source, "demo")
@@ -114,6 +115,7 @@ def test_backup_during_writes_then_restore_matches_the_snapshot(tmp_path):
     assert corrupt.returncode == 2 and "checksum" in corrupt.stderr
 
 
+@pytest.mark.engine_agnostic  # own SQLite installations in subprocesses, whatever the suite's database
 def test_backup_refuses_a_non_empty_directory(tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "file").write_text("x")

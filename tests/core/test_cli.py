@@ -99,6 +99,7 @@ def test_demo_county_shape(demo_county):
     assert all(is_valid_credit_code(c) for c in Enterprise.objects.values_list("credit_code", flat=True))
 
 
+@pytest.mark.engine_agnostic  # its own SQLite installation in a subprocess
 def test_console_script_runs_outside_pytest(tmp_path):
     env = {"YINGJI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-m", "yingji.cli", "createuser", "x", "--role", "nope",
@@ -113,6 +114,7 @@ def test_console_script_runs_outside_pytest(tmp_path):
 @pytest.mark.parametrize(("variable", "value", "message"), [
     ("YINGJI_RQ_WORKER", "bogus", "YINGJI_RQ_WORKER must be one of fork, simple"),
 ])
+@pytest.mark.engine_agnostic  # its own SQLite installation in a subprocess
 def test_a_bad_setting_is_named_without_a_traceback(tmp_path, variable, value, message):
     env = {"YINGJI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", variable: value}
     result = subprocess.run([sys.executable, "-m", "yingji.cli", "check"], capture_output=True, text=True, env=env,

@@ -57,6 +57,7 @@ PROBE = ("r = Client().get('/healthz/live', secure={secure})\n"
          "'idle': settings.SESSION_COOKIE_AGE, 'status': r.status_code}}))")
 
 
+@pytest.mark.engine_agnostic  # settings read in a subprocess
 def test_hsts_and_secure_cookies_when_served_over_https(tmp_path):
     https = _settings_in_subprocess({"data_dir": str(tmp_path), "YINGJI_HTTPS": "1"}, PROBE.format(secure=True))
     assert https["status"] == 200
@@ -64,12 +65,14 @@ def test_hsts_and_secure_cookies_when_served_over_https(tmp_path):
     assert https["session_secure"] is True and https["csrf_secure"] is True
 
 
+@pytest.mark.engine_agnostic  # settings read in a subprocess
 def test_no_hsts_over_plain_http(tmp_path):
     plain = _settings_in_subprocess({"data_dir": str(tmp_path)}, PROBE.format(secure=False))
     assert plain["status"] == 200 and plain["hsts"] is None
     assert plain["session_secure"] is False
 
 
+@pytest.mark.engine_agnostic  # settings read in a subprocess
 def test_idle_timeout_is_configurable_and_defaults_to_30_minutes(tmp_path):
     default = _settings_in_subprocess({"data_dir": str(tmp_path)}, PROBE.format(secure=False))
     five = _settings_in_subprocess({"data_dir": str(tmp_path), "YINGJI_SESSION_IDLE_MINUTES": "5"},

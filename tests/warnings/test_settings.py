@@ -30,6 +30,7 @@ def _settings_with(env: dict) -> dict:
     return json.loads(out.stdout) if out.returncode == 0 else {"error": out.stderr}
 
 
+@pytest.mark.engine_agnostic  # settings read in a subprocess
 def test_dissemination_settings_come_from_the_environment(tmp_path):
     got = _settings_with({"YINGJI_DATA_DIR": str(tmp_path), "YINGJI_SMS_URL": "https://sms.example.cn/send",
                           "YINGJI_SMS_KEY": "k-123", "YINGJI_WECOM_WEBHOOK_URL": "https://qyapi.example/robot",
@@ -47,6 +48,7 @@ def test_dissemination_settings_come_from_the_environment(tmp_path):
     assert got["retention"] == {"raw_days": 30, "hourly_days": 400}
 
 
+@pytest.mark.engine_agnostic  # settings read in a subprocess
 def test_documented_defaults(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("YINGJI_SMS", "YINGJI_ESC", "YINGJI_CONF"))}
     code = ("import json, os; from yingji import settings as s; print(json.dumps(s.WARNING_DISSEMINATION))")
@@ -57,6 +59,7 @@ def test_documented_defaults(tmp_path):
     assert w["confirm_share"] == 0.95 and w["sms_url"] == ""
 
 
+@pytest.mark.engine_agnostic  # settings read in a subprocess
 def test_bad_values_are_refused_with_the_variable_named(tmp_path):
     with pytest.raises(ImproperlyConfigured, match="level=minutes"):
         _minutes_by_level("purple=3")
