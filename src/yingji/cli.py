@@ -242,8 +242,9 @@ def cmd_worker(args) -> int:
     from django.core.management import call_command
 
     if settings.TASKS["default"]["BACKEND"] == settings.TASK_BACKENDS["rq"]:
-        # RQ's own worker: it forks a work horse per job, and a job whose worker died is failed by the registry
-        # clean-up, never run twice; the jobs are idempotent sweeps, so the next period redoes what it left.
+        # RQ's own worker (YINGJI_RQ_WORKER: the job in the worker's process, or a forked work horse per job). A job
+        # whose worker died is failed by the registry clean-up, never run twice; the jobs are idempotent sweeps, so
+        # the next period redoes what it left.
         call_command("rqworker", *settings.TASKS["default"]["QUEUES"], job_class="django_tasks_rq.backend.Job",
                      worker_class=settings.RQ_WORKER_CLASS, verbosity=0)
     else:
