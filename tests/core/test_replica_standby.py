@@ -50,8 +50,11 @@ def _port() -> int:
 
 
 def _as_postgres(*args, check=True, timeout=120):
-    return subprocess.run(["runuser", "-u", "postgres", "--", *args], capture_output=True, text=True,  # noqa: S603
-                          timeout=timeout, check=check)
+    result = subprocess.run(["runuser", "-u", "postgres", "--", *args], capture_output=True, text=True,  # noqa: S603
+                            timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(args[:1])} failed: {result.stderr[-1500:]}")
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +67,8 @@ def servers(tmp_path_factory):
             os.chmod(parent, os.stat(parent).st_mode | 0o011)
     shutil.chown(base, "postgres", "postgres")
     primary, standby = base / "primary", base / "standby"
-    p1, p2 = _port(), _port()
+    p1 = _port()
+    p2 = next(p for p in iter(_port, None) if p != p1)
     _as_postgres(str(bindir / "initdb"), "-D", str(primary), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                  "--locale=C")
     with open(primary / "postgresql.conf", "a", encoding="utf-8") as conf:
@@ -147,7 +151,8 @@ print("RESULT " + json.dumps(out))
 def test_reads_go_to_a_real_standby_with_read_your_writes(servers, tmp_path):
     primary, standby, _base = servers
     env = {**os.environ, "DATABASE_URL": primary, "YINGJI_REPLICA_URL": standby, "YINGJI_DATA_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "yingji.settings", "YINGJI_LOG_LEVEL": "WARNING"}
+           "DJANGO_SETTINGS_MODULE": "yingji.settings", "YINGJI_LOG_LEVEL": "WARNING",
+           "YINGJI_ALLOWED_HOSTS": "testserver,127.0.0.1"}
     for key in ("YINGJI_TEST_DATABASE_URL", "YINGJI_TASK_BACKEND"):
         env.pop(key, None)
     migrate = subprocess.run([sys.executable, "-m", "yingji.cli", "manage", "migrate", "-v", "0"], env=env,  # noqa: S603
