@@ -3,6 +3,7 @@ scoped model walked to show that the two counties never see each other's rows an
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from yingji.core import county_copy, policy, rollup
@@ -141,3 +142,19 @@ def test_the_city_pages_and_every_figure_opens_its_list(copied, web):
         client = web(username)
         assert client.get("/areas/").status_code == 403
         assert 'href="/areas/"' not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(("code", "level", "parent", "field"), [
+    ("410000", "county", None, "code"),            # a province is no region here
+    ("410400", "county", None, "level"),           # 4104 00 is a city
+    ("410422", "county", "410481", "parent"),      # a county under a county
+])
+def test_region_codes_follow_gb2260(demo_county, code, level, parent, field):
+    region = Region(code=code, name="x", level=level, parent=Region.objects.get(code=parent) if parent else None)
+    with pytest.raises(ValidationError) as caught:
+        region.full_clean()
+    assert field in caught.value.message_dict
+
+def test_a_county_under_its_city_is_valid(demo_county):
+    Region(code="410422", name="叶县", level="county", parent=Region.objects.get(code="410400")).full_clean()
+    assert Region.objects.get(code="410481").parent.code == "410400"

@@ -118,7 +118,9 @@ class Region(Scoped):
     def clean(self) -> None:
         errors = {}
         expected = (gb2260.level(self.code) if gb2260.is_code(self.code) else None)
-        if expected and self.level and self.level != expected:
+        if expected == gb2260.PROVINCE:
+            errors["code"] = _("A province's code (%(code)s) is not a region of this platform.") % {"code": self.code}
+        elif expected and self.level and self.level != expected:
             errors["level"] = _("A code such as %(code)s is a %(level)s.") % {
                 "code": self.code, "level": RegionLevel.label(expected)}
         elif self.level == RegionLevel.CITY:
