@@ -70,7 +70,7 @@ def servers(tmp_path_factory):
     p1 = _port()
     p2 = next(p for p in iter(_port, None) if p != p1)
     _as_postgres(str(bindir / "initdb"), "-D", str(primary), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                 "--locale=C")
+                 "--locale=C", "--no-sync")
     with open(primary / "postgresql.conf", "a", encoding="utf-8") as conf:
         conf.write(f"\nport = {p1}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{base}'\n"
                    "wal_level = replica\nmax_wal_senders = 4\nhot_standby = on\nfsync = off\n")
@@ -82,7 +82,7 @@ def servers(tmp_path_factory):
         started.append(primary)
         _as_postgres(str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(p1), "-U", "postgres", "yingji")
         _as_postgres(str(bindir / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(p1), "-U", "postgres", "-D",
-                     str(standby), "-R", "-X", "stream")
+                     str(standby), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast")
         with open(standby / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write(f"\nport = {p2}\n")
         _as_postgres(str(bindir / "pg_ctl"), "-D", str(standby), "-l", str(base / "standby.log"), "-w", "start")
