@@ -61,15 +61,22 @@ class Server:
             raise RuntimeError(out.stderr)
         return out.stdout
 
-    def __enter__(self):
+    #: Seconds the server may take to answer its first request.
+    start_timeout = 60
+
+    def prepare(self) -> None:
+        """The data the run needs, before the server starts: the demo county and the tokens."""
         self.yingji("demo", "--reset")
         self.token = self.yingji("token", "admin").strip()
         # Writes go as an inspector: hazard reports are an inspector's act (administrators may not report them).
         self.writer_token = self.yingji("token", "inspector").strip()
+
+    def __enter__(self):
+        self.prepare()
         self.proc = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "yingji.cli", "serve", "--no-demo", "--no-worker", "--no-simulate", "--port",
              str(self.port), "--threads", "4"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)

@@ -19,13 +19,14 @@ import json
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.core.test_scale_out import _free_port
 
 BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 
@@ -41,12 +42,6 @@ def _postgres_account() -> bool:
 pytestmark = pytest.mark.skipif(
     not os.environ.get("YINGJI_TEST_DATABASE_URL", "").startswith("postgres") or not BIN or not _postgres_account(),
     reason="runs in the PostgreSQL suite, with the server binaries and a postgres account to run them as")
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_postgres(*args, check=True, timeout=120):
@@ -67,8 +62,8 @@ def servers(tmp_path_factory):
             os.chmod(parent, os.stat(parent).st_mode | 0o011)
     shutil.chown(base, "postgres", "postgres")
     primary, standby = base / "primary", base / "standby"
-    p1 = _port()
-    p2 = next(p for p in iter(_port, None) if p != p1)
+    p1 = _free_port()
+    p2 = next(p for p in iter(_free_port, None) if p != p1)
     _as_postgres(str(bindir / "initdb"), "-D", str(primary), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                  "--locale=C", "--no-sync")
     with open(primary / "postgresql.conf", "a", encoding="utf-8") as conf:

@@ -20,6 +20,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.urls import reverse
 
+from . import policy
 from .choices import Role
 
 #: Who a home page is for: the duty desk and commanders (desk), the business sections and inspectors (section),
@@ -48,8 +49,8 @@ def audiences(user) -> frozenset[str]:
         out.add("desk")
     if roles & SECTION_ROLES:
         out.add("section")
-    if len(user.scope_region_code or "") == COUNTY_CODE_LENGTH and user.scope_prefix != user.scope_region_code:
-        out.add("city")  # a city's 410400 (prefix 4104) or a province's 410000, GB/T 2260
+    if policy.is_above_county(user):
+        out.add("city")
     if not out & {"desk", "section"}:
         out.add("desk")
     return frozenset(out)

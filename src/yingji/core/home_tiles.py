@@ -38,7 +38,7 @@ def areas_panel(user, now):
     """A city's counties side by side (core.rollup): the same table as the overview page."""
     from . import rollup
 
-    return rollup.table(user, now) if rollup.is_above_county(user) else None
+    return rollup.table(user, now) if policy.is_above_county(user) else None
 
 
 def register() -> None:

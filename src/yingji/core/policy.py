@@ -54,6 +54,13 @@ def has_divisions_below(user) -> bool:
                 and gb2260.is_code(code) and gb2260.level(code) != gb2260.VILLAGE)
 
 
+def is_above_county(user) -> bool:
+    """A city's (or a province's) account: its counties are what it compares."""
+    code = getattr(user, "scope_region_code", "") or ""
+    return (not getattr(user, "enterprise_id", None) and gb2260.is_code(code)
+            and gb2260.level(code) in (gb2260.CITY, gb2260.PROVINCE))
+
+
 def region_ancestors(code: str) -> list[str]:
     """The codes of a region and its ancestors (12 → 9 → 6 digits)."""
     return [code[:n] for n in (6, 9, 12) if len(code) >= n]

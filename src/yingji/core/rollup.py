@@ -86,13 +86,6 @@ def may_view(user) -> bool:
     return policy.has_divisions_below(user)
 
 
-def is_above_county(user) -> bool:
-    """A city's (or a province's) account: its home page shows the counties side by side."""
-    code = getattr(user, "scope_region_code", "") or ""
-    return (not getattr(user, "enterprise_id", None) and gb2260.is_code(code)
-            and gb2260.level(code) in (gb2260.CITY, gb2260.PROVINCE))
-
-
 def _cell(value: int, indicator: Indicator, area: str, now) -> dict:
     url = ""
     if indicator.url_name:
