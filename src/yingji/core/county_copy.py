@@ -95,7 +95,7 @@ def copy_county(source: str, target: str, target_name: str, slot: int, kind: str
     for code in (source, target):
         if not gb2260.is_code(code) or gb2260.level(code) != gb2260.COUNTY:
             raise ValueError(f"{code!r} is not a county code")
-    if gb2260.prefix(gb2260.ancestors(source)[1]) != gb2260.prefix(gb2260.ancestors(target)[1]):
+    if gb2260.ancestors(source)[1] != gb2260.ancestors(target)[1]:  # their cities
         raise ValueError(f"{target} is not in the same city as {source}")
     if not 1 <= slot < 90:
         raise ValueError("slot must be between 1 and 89")
