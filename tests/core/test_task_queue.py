@@ -119,8 +119,8 @@ def test_rq_workers_run_each_periodic_job_exactly_once(tmp_path, redis_db):
 
 @sqlite_suite
 def test_check_names_a_queue_that_is_down(tmp_path):
+    # No migrate first: the check lists every problem it finds, the unapplied migrations beside the queue.
     env = _env(tmp_path, "redis://127.0.0.1:1/0")  # nothing listens on port 1
-    subprocess.run([YINGJI, "manage", "migrate", "-v0"], env=env, check=True, timeout=300)
     check = subprocess.run([YINGJI, "check"], env=env, capture_output=True, text=True, timeout=120)
     assert check.returncode == 1
     assert "task queue (Redis): redis://127.0.0.1:1/0 unreachable" in check.stderr
