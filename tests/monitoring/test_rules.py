@@ -84,10 +84,13 @@ def test_rainstorm_alarm_is_raised_updated_and_escalated(demo_county):
     assert alarm.level == "yellow" and alarm.state == AlarmState.OPEN
     assert alarm.pk in result.alarms
     assert _told(alarm).filter(recipient=duty).count() == 1
-    # More rain: still yellow; the open alarm is updated, not duplicated.
+    # More rain: still yellow; the open alarm is updated (its last value and time move on), not duplicated.
+    before = (alarm.last_at, alarm.last_value)
     services.ingest(None, _rain([(4, 0.5)]))
     alarm.refresh_from_db()
     assert alarm.level == "yellow" and alarm.trigger_count == 2
+    assert alarm.last_at > before[0] and alarm.last_value == pytest.approx(before[1] + 0.5)
+    assert f"3 小时 {alarm.last_value:.1f} mm" in alarm.message
     # A downpour: 3 h ≥ 100 → red; escalation recorded and notified again.
     services.ingest(None, _rain([(3, 60), (2, 45)]))
     alarm.refresh_from_db()

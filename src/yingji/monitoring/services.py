@@ -584,7 +584,7 @@ def _evaluate(rules, by_sensor, previous, stations, now) -> list[int]:
                 rolling_sensors[sid] = rows[-1].ts
                 windows.update((3, 6, 12))
     sums = rolling_sums(rolling_sensors, rolling_sensors, windows) if rolling_sensors else {}
-    changed = []
+    pending: list[tuple[Rule, Station, Sensor, list[Trigger]]] = []
     for rule, station, rows in plan:
         sid = rows[0].sensor_id
         if rule.kind in (RuleKind.ABOVE, RuleKind.BELOW):
@@ -607,9 +607,42 @@ def _evaluate(rules, by_sensor, previous, stations, now) -> list[int]:
                                     "mm3": f"{s[3]:.1f}", "mm6": f"{s[6]:.1f}", "mm12": f"{s[12]:.1f}"})] \
                 if colour else []
         if triggers:
-            alarm_id = raise_alarm(rule, station, rows[0].sensor_obj, triggers, now)
-            if alarm_id:
-                changed.append(alarm_id)
+            pending.append((rule, station, rows[0].sensor_obj, triggers))
+    return _raise_alarms(pending, now)
+
+
+def _raise_alarms(pending: list[tuple[Rule, Station, Sensor, list[Trigger]]], now: datetime) -> list[int]:
+    """Raise or update the alarms of a batch's triggers together. The active alarms of the batch's (rule, station)
+    pairs are read and locked in one query; each one the batch only updates (the common case: a rainstorm goes on
+    for hours, every batch updates every gauge's alarm) takes its last value and time, trigger count and message in
+    one ``executemany``; a new alarm or an escalation — rare, recorded and notified — goes through
+    :func:`raise_alarm`. One locked read and one statement instead of a savepoint, a locked read and an update per
+    alarm, which halved the ingest rate at 100 active alarms."""
+    if not pending:
+        return []
+    changed: list[int] = []
+    with transaction.atomic():
+        active = {(a.rule_id, a.station_id): a for a in Alarm.objects.select_for_update().filter(
+            state__in=AlarmState.ACTIVE, rule_id__in={rule.pk for rule, *_rest in pending},
+            station_id__in={station.pk for _rule, station, *_rest in pending}).only("id", "rule_id", "station_id",
+                                                                                    "level")}
+        adapt = _datetime_adapter()
+        updates = []
+        for rule, station, sensor, triggers in pending:
+            alarm = active.get((rule.pk, station.pk))
+            top = max(triggers, key=lambda t: _rank(t.level))
+            if alarm is None or _rank(top.level) > _rank(alarm.level):
+                alarm_id = raise_alarm(rule, station, sensor, triggers, now)
+                if alarm_id:
+                    changed.append(alarm_id)
+                continue
+            last = triggers[-1]
+            updates.append((last.value, adapt(last.ts), len(triggers), (last.message or rule.name)[:300], alarm.pk))
+        if updates:
+            table = connection.ops.quote_name(Alarm._meta.db_table)
+            with _bulk_cursor() as cursor:
+                cursor.executemany(f"UPDATE {table} SET last_value = %s, last_at = %s, "  # noqa: S608  names from model metadata
+                                   "trigger_count = trigger_count + %s, message = %s WHERE id = %s", updates)
     return changed
 
 
