@@ -615,9 +615,9 @@ def _raise_alarms(pending: list[tuple[Rule, Station, Sensor, list[Trigger]]], no
     """Raise or update the alarms of a batch's triggers together. The active alarms of the batch's (rule, station)
     pairs are read and locked in one query; each one the batch only updates (the common case: a rainstorm goes on
     for hours, every batch updates every gauge's alarm) takes its last value and time, trigger count and message in
-    one ``executemany``; a new alarm or an escalation — rare, recorded and notified — goes through
-    :func:`raise_alarm`. One locked read and one statement instead of a savepoint, a locked read and an update per
-    alarm, which halved the ingest rate at 100 active alarms."""
+    one ``executemany``; the new alarms are opened together (:func:`_open_alarms`); an escalation — rare, recorded
+    and notified — goes through :func:`raise_alarm`. One locked read and a statement or two instead of a savepoint,
+    a locked read and an update or two inserts per alarm, which halved the ingest rate at 100 active alarms."""
     if not pending:
         return []
     changed: list[int] = []
@@ -627,12 +627,17 @@ def _raise_alarms(pending: list[tuple[Rule, Station, Sensor, list[Trigger]]], no
             station_id__in={station.pk for _rule, station, *_rest in pending}).only("id", "rule_id", "station_id",
                                                                                     "level")}
         adapt = _datetime_adapter()
-        updates = []
-        for rule, station, sensor, triggers in pending:
+        updates, opening, officers = [], [], None
+        for item in pending:
+            rule, station, sensor, triggers = item
             alarm = active.get((rule.pk, station.pk))
+            if alarm is None:
+                opening.append(item)
+                continue
             top = max(triggers, key=lambda t: _rank(t.level))
-            if alarm is None or _rank(top.level) > _rank(alarm.level):
-                alarm_id = raise_alarm(rule, station, sensor, triggers, now)
+            if _rank(top.level) > _rank(alarm.level):
+                officers = _duty_officers() if officers is None else officers
+                alarm_id = raise_alarm(rule, station, sensor, triggers, now, officers=officers)
                 if alarm_id:
                     changed.append(alarm_id)
                 continue
@@ -643,6 +648,8 @@ def _raise_alarms(pending: list[tuple[Rule, Station, Sensor, list[Trigger]]], no
             with _bulk_cursor() as cursor:
                 cursor.executemany(f"UPDATE {table} SET last_value = %s, last_at = %s, "  # noqa: S608  names from model metadata
                                    "trigger_count = trigger_count + %s, message = %s WHERE id = %s", updates)
+        if opening:
+            changed += _open_alarms(opening, now, _duty_officers() if officers is None else officers)
     return changed
 
 
@@ -650,25 +657,42 @@ def _rank(level: str) -> int:
     return AlarmLevel.RANK.get(level, 0)
 
 
+def _open_alarms(items: list[tuple[Rule, Station, Sensor | None, list[Trigger]]], now: datetime,
+                 officers: list[User] | None = None) -> list[int]:
+    """Open one alarm per (rule, station) of ``items`` — none of them has an active alarm (the caller holds that
+    read) — with its "raised" event, and tell the responsible people. The alarms and their events go in with one
+    ``bulk_create`` each, through the text policy's gate that ``bulk_create`` does not call itself."""
+    alarms = []
+    for rule, station, sensor, triggers in items:
+        top = max(triggers, key=lambda t: _rank(t.level))
+        first, last = triggers[0], triggers[-1]
+        alarms.append(Alarm(
+            station=station, sensor=sensor, rule=rule, region_code=station.region_code,
+            enterprise_id=station.enterprise_id, level=top.level, message=(last.message or rule.name)[:300],
+            first_value=first.value, first_at=first.ts, last_value=last.value, last_at=last.ts,
+            trigger_count=len(triggers), raised_at=now))
+    for alarm in alarms:
+        textpolicy.refuse_on_save(Alarm, alarm)
+    Alarm.objects.bulk_create(alarms)
+    AlarmEvent.objects.bulk_create([AlarmEvent(alarm=alarm, time=now, kind=AlarmEventKind.RAISED, level=alarm.level,
+                                               value=alarm.first_value, note=alarm.message) for alarm in alarms])
+    for alarm, (rule, station, *_rest) in zip(alarms, items, strict=True):
+        _notify(alarm, station, rule, officers)
+    return [alarm.pk for alarm in alarms]
+
+
 def raise_alarm(rule: Rule, station: Station, sensor: Sensor | None, triggers: list[Trigger],
-                now: datetime) -> int | None:
+                now: datetime, *, officers: list[User] | None = None) -> int | None:
     """Open an alarm for (rule, station) or update the active one: last value/time and trigger count; a higher
-    level escalates it (recorded, notified). Returns the alarm id when it was raised or escalated."""
+    level escalates it (recorded, notified). Returns the alarm id when it was raised or escalated. ``officers``:
+    the active duty officers (:func:`_duty_officers`) when the caller raises several alarms at once."""
     top = max(triggers, key=lambda t: _rank(t.level))
-    first, last = triggers[0], triggers[-1]
+    last = triggers[-1]
     with transaction.atomic():
         alarm = (Alarm.objects.select_for_update().filter(rule=rule, station=station,
-                                                          state__in=AlarmState.ACTIVE).first())
+                                                          state__in=AlarmState.ACTIVE).only("id", "level").first())
         if alarm is None:
-            alarm = Alarm.objects.create(
-                station=station, sensor=sensor, rule=rule, region_code=station.region_code,
-                enterprise_id=station.enterprise_id, level=top.level, message=(last.message or rule.name)[:300],
-                first_value=first.value, first_at=first.ts, last_value=last.value, last_at=last.ts,
-                trigger_count=len(triggers), raised_at=now)
-            AlarmEvent.objects.create(alarm=alarm, time=now, kind=AlarmEventKind.RAISED, level=top.level,
-                                      value=first.value, note=alarm.message)
-            _notify(alarm, station, rule)
-            return alarm.pk
+            return _open_alarms([(rule, station, sensor, triggers)], now, officers)[0]
         escalate = _rank(top.level) > _rank(alarm.level)
         updates = {"last_value": last.value, "last_at": last.ts, "trigger_count": F("trigger_count") + len(triggers),
                    "message": (last.message or rule.name)[:300]}
@@ -680,22 +704,28 @@ def raise_alarm(rule: Rule, station: Station, sensor: Sensor | None, triggers: l
                                       value=top.value, note=f"{AlarmLevel.label(alarm.level)} → "
                                                             f"{AlarmLevel.label(top.level)}")
             alarm.level = top.level
-            _notify(alarm, station, rule)
+            _notify(alarm, station, rule, officers)
             return alarm.pk
     return None
 
 
-def responsible_users(station: Station) -> list[User]:
+def _duty_officers() -> list[User]:
+    """The active duty officers of the bureaus (not enterprises' accounts), with a jurisdiction."""
+    return list(User.objects.filter(is_active=True, roles__role=Role.DUTY_OFFICER, enterprise__isnull=True)
+                .exclude(scope_region_code="").distinct())
+
+
+def responsible_users(station: Station, officers: list[User] | None = None) -> list[User]:
     """Who is told about a station's alarms. For now: active duty officers whose jurisdiction covers the
-    station's region (the responsible-person registry of the warnings app can take over later)."""
-    users = (User.objects.filter(is_active=True, roles__role=Role.DUTY_OFFICER, enterprise__isnull=True)
-             .exclude(scope_region_code="").distinct())
-    return [u for u in users if station.region_code.startswith(u.scope_prefix)]
+    station's region (the responsible-person registry of the warnings app can take over later). ``officers``:
+    :func:`_duty_officers` read once for several stations."""
+    officers = _duty_officers() if officers is None else officers
+    return [u for u in officers if station.region_code.startswith(u.scope_prefix)]
 
 
-def _notify(alarm: Alarm, station: Station, rule: Rule) -> None:
+def _notify(alarm: Alarm, station: Station, rule: Rule, officers: list[User] | None = None) -> None:
     level = AlarmLevel.label(alarm.level)
-    notify(responsible_users(station), f"[{level}] {station.name}: {rule.name}",
+    notify(responsible_users(station, officers), f"[{level}] {station.name}: {rule.name}",
            f"{station.code} {alarm.message}", link=reverse("alarm_detail", args=[alarm.pk]), obj=alarm,
            dedupe_key=f"alarm:{alarm.pk}:{alarm.level}")
 
