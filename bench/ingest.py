@@ -405,16 +405,24 @@ def child(args) -> dict:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    t0 = time.perf_counter()
-    accepted = 0
-    for body in bodies:
-        response = client.post("/api/v1/readings", body, content_type="application/json")
-        assert response.status_code == 200, response.content[:300]
-        accepted += response.json()["accepted"]
-    out["http_rules_per_s"] = len(items) / (time.perf_counter() - t0)
-    if profiler is not None:
-        profiler.disable()
-        profiler.dump_stats(f"{args.profile}.{connection.vendor}")
+    # Each path runs --repeat times from empty tables and its best rate counts, the raw limit's too: the machine's
+    # noise (another tenant, a timer tick) only ever slows a run down.
+    http_runs = []
+    for attempt in range(args.repeat):
+        if attempt:
+            reset()
+        t0 = time.perf_counter()
+        accepted = 0
+        for body in bodies:
+            response = client.post("/api/v1/readings", body, content_type="application/json")
+            assert response.status_code == 200, response.content[:300]
+            accepted += response.json()["accepted"]
+        http_runs.append(round(len(items) / (time.perf_counter() - t0)))
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(f"{args.profile}.{connection.vendor}")
+            profiler = None
+    out["http_rules_per_s"], out["http_runs_per_s"] = max(http_runs), http_runs
     assert accepted == len(items), accepted
     assert Reading.objects.count() == len(items)
     out["alarms"] = Alarm.objects.count()
@@ -433,8 +441,11 @@ def child(args) -> dict:
     for i in range(0, len(rows), args.batch):
         Reading.objects.bulk_create(rows[i:i + args.batch], batch_size=1000)
     out["raw_bulk_create_per_s"] = len(items) / (time.perf_counter() - t0)
-    reset()
-    out["raw_dbapi_per_s"] = _raw_limit(connection, Reading._meta.db_table, rows, args.batch)
+    raw_runs = []
+    for _attempt in range(args.repeat):
+        reset()
+        raw_runs.append(round(_raw_limit(connection, Reading._meta.db_table, rows, args.batch)))
+    out["raw_dbapi_per_s"], out["raw_runs_per_s"] = max(raw_runs), raw_runs
     assert Reading.objects.count() == len(items)
     # The raw limit is the plain driver's (Django's bulk_create is reported beside it, not as the limit).
     out["raw_bulk_per_s"] = out["raw_dbapi_per_s"]
@@ -489,7 +500,7 @@ def run_child(database_url: str | None, args) -> dict:
     command = [sys.executable, __file__, "--child", "--readings", str(args.readings), "--batch", str(args.batch),
                "--naive", str(args.naive), "--mqtt-message", str(args.mqtt_message), "--rate", str(args.rate),
                "--latency-seconds", str(args.latency_seconds), "--alarms-per-s", str(args.alarms_per_s),
-               "--scale", ",".join(str(n) for n in args.scale)]
+               "--scale", ",".join(str(n) for n in args.scale), "--repeat", str(args.repeat)]
     if not args.mqtt:
         command.append("--no-mqtt")
     if args.profile:
@@ -514,6 +525,8 @@ def main() -> int:
                         metavar="N,N,…", help="MQTT workers sharing the stream, one run each (the scaling curve)")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-mqtt", dest="mqtt", action="store_false")
+    parser.add_argument("--repeat", type=int, default=3, metavar="N",
+                        help="runs of the HTTP path and of the raw limit, the best of each counts")
     parser.add_argument("--profile", metavar="FILE",
                         help="cProfile the HTTP path into FILE.<database> (read with python -m pstats)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
