@@ -245,3 +245,27 @@ def _pdf_parts(content: bytes):
             yield zlib.decompressobj().decompress(content[match.end():match.end() + 2_000_000])
         except zlib.error:
             continue
+
+
+@pytest.mark.parametrize("username", ["admin", "township1", "city"])
+def test_the_table_by_area_gives_each_place_its_own_figures(demo_county, username):
+    """The by-area table's grouped figures equal the report's own figures computed for each place alone, for a
+    county (its townships), a township and the city (its counties)."""
+    from yingji.statistics import report
+    from yingji.statistics.choices import flat
+
+    user = User.objects.get(username=username)
+    region = user.scope_region_code
+    year = timezone.localdate().year
+    sections = sorted({indicator.split(".")[0] for indicator in report.TOWNSHIP_INDICATORS})
+    for y in (year, year - 1):
+        table = report.township_table(user, y, region)
+        expected_rows = [[flat(annual.figures(user, y, code, sections))[i] for i in report.TOWNSHIP_INDICATORS]
+                         for code, _name in annual.subdivisions(user, region)] if len(region) <= annual.TOWNSHIP \
+            else []
+        assert [r["values"] for r in table["rows"]] == expected_rows
+        if expected_rows:
+            total = flat(annual.figures(user, y, region, sections))
+            assert table["total"] == [total[i] for i in report.TOWNSHIP_INDICATORS]
+    assert any(any(v for v in r["values"]) for r in report.township_table(user, year, region)["rows"]) \
+        or username == "township1"

@@ -49,6 +49,7 @@ from yingji.preparedness import statistics_sections
 from yingji.preparedness.models.publicity import PublicityActivity
 from yingji.preparedness.training_choices import AttendeeKind
 from yingji.prevention import stats as hazard_stats
+from yingji.prevention.choices import HazardState
 from yingji.prevention.models import Hazard
 from yingji.resources.models import Shelter, Team
 from yingji.standards import disasters, gb2260
@@ -200,6 +201,65 @@ def figures(user, year: int, region: str, sections=SECTIONS) -> dict:
              "inspections": lambda u, y, r: inspections(u, y, r, totals),
              "enforcement": lambda u, y, r: enforcement(u, y, r, totals)}
     return {key: build[key](user, year, region) for key in sections}
+
+
+def _by_code(qs, value=None) -> dict[str, int]:
+    """``{region code: count (or the sum of ``value``)}`` of a queryset, grouped in the database."""
+    rows = qs.order_by().values_list("region_code").annotate(n=Sum(value) if value else Count("id"))
+    return {code: n or 0 for code, n in rows}
+
+
+def _trainees_by_code(user, year: int, region: str) -> dict[str, set]:
+    """The distinct people trained in the year by the code of their place (an enterprise's person where the
+    enterprise is, others where the session was held: ``attendance_queryset``'s rule)."""
+    people: dict[str, set] = {}
+    for enterprise_id, enterprise_code, session_code, trainee_id, user_id in \
+            statistics_sections.attendance_queryset(user, year, region).order_by().values_list(
+                "enterprise_id", "enterprise__region_code", "session__region_code", "trainee_id", "user_id"):
+        code = enterprise_code if enterprise_id is not None else session_code
+        people.setdefault(code, set()).add(("t", trainee_id) if trainee_id else ("u", user_id))
+    return people
+
+
+def area_figures(user, year: int, region: str, places: list[str], indicators) -> tuple[dict, dict]:
+    """The ``indicators`` (of ``TOWNSHIP_INDICATORS``' kind: counts and sums that add up over areas, and the
+    distinct trainees) for each of ``places`` (codes below ``region``) and for ``region`` itself: one grouped query
+    per figure for all the places together, bucketed by region code here — the same querysets as
+    :func:`figures`, so each place's figure is the one :func:`figures` gives for it. Returns ``({place:
+    {indicator: value}}, {indicator: total})``."""
+    since, until = _bounds(year)
+    grouped: dict[str, dict] = {}
+    for indicator in indicators:
+        if indicator == "drills.count":
+            grouped[indicator] = _by_code(statistics_sections.drill_queryset(user, year, region))
+        elif indicator == "training.trainees":
+            grouped[indicator] = _trainees_by_code(user, year, region)
+        elif indicator == "publicity.events":
+            grouped[indicator] = _by_code(_in(PublicityActivity.objects.for_user(user).filter(held_on__year=year),
+                                              region))
+        elif indicator in ("hazards.found", "hazards.closed"):
+            found = _in(Hazard.objects.for_user(user), region).filter(found_at__gte=since, found_at__lt=until)
+            grouped[indicator] = _by_code(found if indicator == "hazards.found"
+                                          else found.filter(state=HazardState.CLOSED))
+        elif indicator == "incidents.count":
+            grouped[indicator] = _by_code(_in(Incident.objects.for_user(user), region).filter(
+                occurred_at__gte=since, occurred_at__lt=until))
+        elif indicator == "warnings.published":
+            grouped[indicator] = _by_code(_in(Warning.objects.for_user(user), region).filter(
+                state__in=EVER_PUBLISHED, effective__gte=since, effective__lt=until))
+        elif indicator == "teams.count":
+            grouped[indicator] = _by_code(_in(Team.objects.for_user(user), region))
+        elif indicator == "shelters.capacity":
+            grouped[indicator] = _by_code(_in(Shelter.objects.for_user(user), region), "capacity")
+        else:
+            raise ValueError(f"{indicator} is not a figure by area")
+
+    def combine(indicator: str, prefix: str) -> int:
+        parts = [v for code, v in grouped[indicator].items() if code.startswith(prefix)]
+        return len(set().union(*parts)) if indicator == "training.trainees" else sum(parts)
+
+    by_place = {place: {i: combine(i, gb2260.prefix(place)) for i in indicators} for place in places}
+    return by_place, {i: combine(i, gb2260.prefix(region)) for i in indicators}
 
 
 def compute(user, year=None, region=None) -> dict:

@@ -77,12 +77,10 @@ def township_table(user, year: int, region: str) -> dict:
              "own_label": own_label}
     if len(region) > annual.TOWNSHIP or not places:
         return empty
-    sections = sorted({indicator.split(".")[0] for indicator in TOWNSHIP_INDICATORS})
-    rows = []
-    for code, name in places:
-        values = flat(annual.figures(user, year, code, sections))
-        rows.append({"code": code, "name": name, "values": [values[i] for i in TOWNSHIP_INDICATORS]})
-    total = flat(annual.figures(user, year, region, sections))
+    by_place, total = annual.area_figures(user, year, region, [code for code, _name in places],
+                                          TOWNSHIP_INDICATORS)
+    rows = [{"code": code, "name": name, "values": [by_place[code][i] for i in TOWNSHIP_INDICATORS]}
+            for code, name in places]
     total_values = [total[i] for i in TOWNSHIP_INDICATORS]
     county_level = None
     if len(region) < annual.TOWNSHIP:
