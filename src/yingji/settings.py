@@ -117,6 +117,8 @@ TEMPLATES = [
         },
     },
 ]
+#: Django's form renderer with selects written directly (their per-option templates dominated form pages).
+FORM_RENDERER = "yingji.core.form_renderer.Renderer"
 
 # Database: embedded SQLite by default; PostgreSQL (or another) through DATABASE_URL.
 _default_sqlite = f"sqlite:///{DATA_DIR / 'yingji.sqlite3'}"

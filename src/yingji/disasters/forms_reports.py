@@ -50,7 +50,8 @@ class DisasterEventForm(forms.ModelForm):
         self.user = user
         areas = Region.objects.filter(policy.scope_q(user, Region),
                                       level__in=(RegionLevel.COUNTY, RegionLevel.TOWNSHIP)).order_by("code")
-        self.fields["region_code"] = forms.ChoiceField(label=_("Area"), choices=[(r.code, r.name) for r in areas])
+        self.fields["region_code"] = forms.ChoiceField(label=_("Area"), choices=list(areas.values_list("code",
+                                                                                                       "name")))
         self.fields["started_at"].widget = DATETIME
         self.fields["incident"].queryset = Incident.objects.filter(policy.scope_q(user, Incident),
                                                                    category="natural_disaster")

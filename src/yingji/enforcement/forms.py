@@ -44,7 +44,8 @@ class OfficerForm(_ServiceForm):
         self.fields["organisation"].queryset = Organisation.objects.filter(policy.scope_q(user, Organisation))
         self.fields["name"].required = False
         self.fields["region_code"] = forms.ChoiceField(label=_("Jurisdiction"), choices=[
-            (r.code, r.name) for r in Region.objects.filter(policy.scope_q(user, Region)).order_by("code")])
+            (code, name) for code, name in Region.objects.filter(policy.scope_q(user, Region)).order_by("code")
+            .values_list("code", "name")])
         if self.instance.pk:
             self.fields["region_code"].initial = self.instance.region_code
 
@@ -76,7 +77,8 @@ class DrawForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["region"].choices = [("", _("Whole jurisdiction"))] + [
-            (r.code, r.name) for r in Region.objects.filter(policy.scope_q(user, Region)).order_by("code")]
+            (code, name) for code, name in Region.objects.filter(policy.scope_q(user, Region)).order_by("code")
+            .values_list("code", "name")]
         self.fields["officers"].choices = [(str(o.user_id), f"{o.name}（{o.certificate_no}）") for o in officers]
         self.officer_ids = [o.user_id for o in officers]
         self.fields["title"].initial = _("Random inspection draw of %(date)s") % {
@@ -207,8 +209,8 @@ _DATE = {"type": "date"}
 
 
 def _townships(user) -> list[tuple[str, str]]:
-    return [(r.code, r.name) for r in Region.objects.filter(policy.scope_q(user, Region), level="township")
-            .order_by("code")]
+    return list(Region.objects.filter(policy.scope_q(user, Region), level="township").order_by("code")
+                .values_list("code", "name"))
 
 
 def _departments(user):
@@ -243,8 +245,9 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
         self.fields["region_code"].choices = [
-            (r.code, r.name) for r in Region.objects.filter(policy.scope_q(user, Region),
-                                                            level__in=["county", "township"]).order_by("code")]
+            (code, name) for code, name in Region.objects.filter(
+                policy.scope_q(user, Region), level__in=["county", "township"]).order_by("code").values_list("code",
+                                                                                                             "name")]
 
 
 class CampaignForm(_ServiceForm):

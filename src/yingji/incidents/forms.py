@@ -83,7 +83,7 @@ class PlaceForm(forms.Form):
         from django.apps import apps
 
         regions = list(Region.objects.for_user(user).filter(level__in=("township", "village"))
-                       .select_related("parent").order_by("code"))
+                       .select_related("parent").defer("boundary", "parent__boundary").order_by("code"))
         towns = [r for r in regions if r.level == "township"]
         villages = [r for r in regions if r.level == "village"]
         self.townships = towns
@@ -434,8 +434,8 @@ class PlanForm(forms.Form):
                     for c in (plan.conditions or {}).get(level, []))
             kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
-        regions = Region.objects.filter(policy.scope_q(user, Region)).order_by("code")
-        self.fields["region_code"].choices = [(r.code, f"{r.code} {r.name}") for r in regions]
+        regions = Region.objects.filter(policy.scope_q(user, Region)).order_by("code").values_list("code", "name")
+        self.fields["region_code"].choices = [(code, f"{code} {name}") for code, name in regions]
         self.fields["event_types"].choices = event_type_choices()
         hqs = Organisation.objects.filter(policy.scope_q(user, Organisation),
                                           kind=OrganisationKind.COMMAND_HQ).order_by("name")
