@@ -46,14 +46,20 @@ def warning_list(request):
 
 
 def _confirmation_rows(warning: Warning):
+    """Each recipient once, with their channels: a county-wide warning has thousands of deliveries, so only the
+    columns shown are read and each channel's name is translated once."""
     rows = {}
+    channel_names = {value: str(label) for value, label in Delivery._meta.get_field("channel").flatchoices}
     for d in (Delivery.objects.filter(warning=warning, about__isnull=True).select_related("person")
+              .only("person_id", "channel", "acknowledged_at", "state", "last_error", "person__name",
+                    "person__region_code", "person__kind")
               .order_by("person__region_code", "person_id", "pk")):
         row = rows.setdefault(d.person_id, {"person": d.person, "channels": [], "acknowledged_at": None,
                                             "state": d.state, "last_error": ""})
-        row["channels"].append(d.get_channel_display())
+        row["channels"].append(channel_names.get(d.channel, d.channel))
         row["acknowledged_at"] = row["acknowledged_at"] or d.acknowledged_at
-        row["last_error"] = describe_error(d.last_error) or row["last_error"]
+        if d.last_error:
+            row["last_error"] = describe_error(d.last_error) or row["last_error"]
     confirmed = [r for r in rows.values() if r["acknowledged_at"]]
     silent = [r for r in rows.values() if not r["acknowledged_at"]]
     return confirmed, silent
