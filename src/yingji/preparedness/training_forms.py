@@ -67,7 +67,8 @@ class TraineeForm(_ServiceForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         model = enterprise_model()
-        self.fields["enterprise"].queryset = model.objects.filter(policy.scope_q(user, model)).order_by("name")
+        self.fields["enterprise"].queryset = model.objects.filter(policy.scope_q(user, model)).order_by(
+            "name").only("id", "name")
         if self.instance.pk:
             del self.fields["enterprise"]
 
@@ -86,7 +87,8 @@ class AttendanceForm(forms.Form):
         self.fields["user"].queryset = User.objects.filter(policy.scope_q(user, User), enterprise__isnull=True,
                                                            is_active=True).order_by("username")
         self.fields["trainee"].queryset = Trainee.objects.filter(policy.scope_q(user, Trainee),
-                                                                 is_active=True).select_related("enterprise")
+                                                                 is_active=True).select_related("enterprise").only(
+                                                                     "id", "name", "enterprise__name")
         self.fields["trainee"].label_from_instance = lambda t: f"{t.enterprise.name} {t.name}"
 
 
@@ -188,7 +190,9 @@ class AttemptForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["paper"].queryset = ExamPaper.objects.filter(policy.scope_q(user, ExamPaper), is_active=True)
         self.fields["trainee"].queryset = Trainee.objects.filter(policy.scope_q(user, Trainee),
-                                                                 is_active=True).select_related("enterprise")
+                                                                 is_active=True).select_related("enterprise").only(
+                                                                     "id", "name", "enterprise__name")
         self.fields["trainee"].label_from_instance = lambda t: f"{t.enterprise.name} {t.name}"
         model = enterprise_model()
-        self.fields["enterprise"].queryset = model.objects.filter(policy.scope_q(user, model)).order_by("name")
+        self.fields["enterprise"].queryset = model.objects.filter(policy.scope_q(user, model)).order_by(
+            "name").only("id", "name")
