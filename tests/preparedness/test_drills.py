@@ -265,3 +265,32 @@ def test_pages(web, demo_county):
     assert created.status_code == 302, created.content.decode()[:2000]
     assert Drill.objects.get(title="页面录入演练").organiser_level == "township"
     assert web("enterprise1").get(f"/preparedness/drills/{drill.pk}/").status_code == 404
+
+
+def test_compliance_page_pages_and_filters_the_enterprises(web, demo_county):
+    import re
+
+    from django.utils import timezone
+
+    from yingji.preparedness.views_drills import ENTERPRISES_PER_PAGE
+
+    year = timezone.localdate().year
+    rows = services.enterprise_compliance(u("admin"), year)
+    assert len(rows) > ENTERPRISES_PER_PAGE  # the demo county has more than one page of enterprises
+    client = web("admin")
+
+    def names(query: str) -> list[str]:
+        html = client.get(f"/preparedness/drills/compliance/?{query}").content.decode()
+        table = html.split('id="yj-enterprise-compliance"')[1].split("</table>")[0]
+        return re.findall(r'/enterprises/\d+/">([^<]+)</a>', table)
+
+    everyone = [r["enterprise"].name for r in rows]
+    assert names(f"year={year}") == everyone[:ENTERPRISES_PER_PAGE]
+    assert names(f"year={year}&page=2") == everyone[ENTERPRISES_PER_PAGE:2 * ENTERPRISES_PER_PAGE]
+    for status in ("met", "pending", "missed"):
+        wanted = [r["enterprise"].name for r in rows if r["status"] == status][:ENTERPRISES_PER_PAGE]
+        assert names(f"year={year}&result={status}") == wanted
+    assert names(f"year={year}&result=nonsense") == everyone[:ENTERPRISES_PER_PAGE]  # an unknown result: all
+    # The townships' counts still cover every enterprise, whatever the page shows.
+    html = client.get(f"/preparedness/drills/compliance/?year={year}&result=met").content.decode()
+    assert "yj-township-compliance" in html

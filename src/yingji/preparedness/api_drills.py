@@ -235,15 +235,16 @@ def drill_compliance(request, params: Query[ComplianceParams]):
     today = timezone.localdate()
     year = params.year or today.year
     as_of = min(today, datetime.date(year, 12, 31) + datetime.timedelta(days=1))
+    rows = services.enterprise_compliance(request.auth, year, as_of)
+    township_rows = services.township_compliance(request.auth, year, as_of, enterprise_rows=rows)
     enterprises = [{"enterprise_id": r["enterprise"].pk, "name": r["enterprise"].name,
                     "region_code": r["enterprise"].region_code, "unit_kind": r["unit_kind"], "held": r["held"],
-                    "status": r["status"], "periods": _periods(r["periods"])}
-                   for r in services.enterprise_compliance(request.auth, year, as_of)]
+                    "status": r["status"], "periods": _periods(r["periods"])} for r in rows]
     townships = [{"code": r["township"].code, "name": r["township"].name, "held": r["held"], "status": r["status"],
                   "enterprises": r["enterprises"], "enterprises_met": r["enterprises_met"],
                   "enterprises_pending": r["enterprises_pending"], "enterprises_missed": r["enterprises_missed"]}
-                 for r in services.township_compliance(request.auth, year, as_of)]
-    stats = services.statistics(request.auth, year, as_of)
+                 for r in township_rows]
+    stats = services.statistics(request.auth, year, as_of, enterprise_rows=rows, township_rows=township_rows)
     stats["by_level"] = [{k: (str(v) if k == "label" else v) for k, v in row.items()} for row in stats["by_level"]]
     return {"year": year, "source": rules.SOURCE, "enterprises": enterprises, "townships": townships,
             "statistics": stats}

@@ -4,10 +4,12 @@ a problem, and the compliance page (each enterprise and township against the req
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +23,9 @@ from . import forms_drills as forms
 from .choices_drills import Compliance
 from .models.drills import Drill, DrillProblem
 from .services import drills as services
+
+#: Rows of the compliance page's enterprise table per page.
+ENTERPRISES_PER_PAGE = 50
 
 
 def _refuse(request, exc: ServiceError) -> None:
@@ -99,14 +104,32 @@ def drill_compliance(request):
         year = today.year
     as_of = min(today, datetime.date(year, 12, 31) + datetime.timedelta(days=1))
     enterprises = services.enterprise_compliance(request.user, year, as_of)
-    townships = services.township_compliance(request.user, year, as_of)
-    for row in [*enterprises, *townships]:
-        row["status_label"] = Compliance.label(row["status"])
+    townships = services.township_compliance(request.user, year, as_of, enterprise_rows=enterprises)
+    stats = services.statistics(request.user, year, as_of, enterprise_rows=enterprises, township_rows=townships)
+    # Labels translated once and dates as the cells show them ("m-d") formatted here: per cell, for a county's
+    # thousand requirement periods, they were a third of the page's time.
+    labels: dict[str, str] = {}
+
+    def label(status: str) -> str:
+        if status not in labels:
+            labels[status] = str(Compliance.label(status))
+        return labels[status]
+
+    # The enterprises a page at a time (a county has hundreds), those of one result if asked.
+    wanted = request.GET.get("result") or ""
+    if wanted not in Compliance.values():
+        wanted = ""
+    shown = [row for row in enterprises if row["status"] == wanted] if wanted else enterprises
+    page = Paginator(shown, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
+    for row in [*page.object_list, *townships]:
+        row["status_label"] = label(row["status"])
         row["status_colour"] = Compliance.colour(row["status"])
-        row["period_rows"] = [{"label": p.requirement.label, "start": p.start, "end": p.end, "held": p.held,
-                               "status": Compliance.label(p.status), "colour": Compliance.colour(p.status)}
+        row["period_rows"] = [{"label": p.requirement.label, "start": f"{p.start:%m-%d}", "end": f"{p.end:%m-%d}",
+                               "held": p.held, "status": label(p.status), "colour": Compliance.colour(p.status)}
                               for p in row["periods"]]
     return render(request, "preparedness/drill_compliance.html", {
-        "year": year, "years": list(range(today.year, today.year - 4, -1)), "enterprises": enterprises,
+        "year": year, "years": list(range(today.year, today.year - 4, -1)), "enterprises": page.object_list,
+        "page": page, "results": [(value, label(value)) for value in Compliance.values()], "result": wanted,
+        "query": urlencode({"year": year, **({"result": wanted} if wanted else {})}),
         "townships": townships, "source": rules.SOURCE, "township_source": rules.TOWNSHIP_SOURCE,
-        "stats": services.statistics(request.user, year, as_of)})
+        "stats": stats})

@@ -477,8 +477,10 @@ def enterprise_compliance(user, year: int, today: datetime.date | None = None, *
     result of ``year`` as seen on ``today``."""
     today = today or timezone.localdate()
     qs = enterprises if enterprises is not None else Enterprise.objects.filter(policy.scope_q(user, Enterprise))
-    rows = list(qs.order_by("region_code", "name"))
-    ids = [e.pk for e in rows]
+    # The columns the unit kind and the rows' readers use (name, place), not the whole registry record.
+    rows = list(qs.order_by("region_code", "name").only("id", "name", "region_code", "sector", "industry_division",
+                                                        "industry", *_FLAG_FACTS))
+    ids = qs.order_by().values("pk")  # a subquery: hundreds of ids as parameters cost more than the query
     held: dict[int, list] = defaultdict(list)
     for eid, date, plan_type in (Drill.objects.filter(enterprise_id__in=ids, date__year=year)
                                  .values_list("enterprise_id", "date", "plan_type")):
@@ -493,9 +495,11 @@ def enterprise_compliance(user, year: int, today: datetime.date | None = None, *
     return result
 
 
-def township_compliance(user, year: int, today: datetime.date | None = None) -> list[dict]:
+def township_compliance(user, year: int, today: datetime.date | None = None, *,
+                        enterprise_rows: list[dict] | None = None) -> list[dict]:
     """Each township in the user's scope: its own drills against ``standards.drills.township_requirements`` and
-    how many of its enterprises meet art. 33."""
+    how many of its enterprises meet art. 33 (``enterprise_rows``: :func:`enterprise_compliance`'s answer for the
+    same user, year and day, when the caller has it)."""
     today = today or timezone.localdate()
     if user.enterprise_id:
         return []
@@ -506,7 +510,7 @@ def township_compliance(user, year: int, today: datetime.date | None = None) -> 
                                                                                     "plan_type")):
         held[code[:9]].append((date, plan_type))
     by_township: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in enterprise_compliance(user, year, today):
+    for row in enterprise_compliance(user, year, today) if enterprise_rows is None else enterprise_rows:
         by_township[row["enterprise"].region_code[:9]][row["status"]] += 1
     result = []
     for region in townships:
@@ -524,18 +528,21 @@ def minimum_drills(unit_kind: str) -> int:
     return sum(len(rules.periods(2000, r.period)) for r in rules.requirements(unit_kind))
 
 
-def statistics(user, year: int, today: datetime.date | None = None) -> dict:
+def statistics(user, year: int, today: datetime.date | None = None, *, enterprise_rows: list[dict] | None = None,
+               township_rows: list[dict] | None = None) -> dict:
     """The year's drills in the user's scope, for the statistics page: by organiser level the drills held, planned
     and required (enterprises: art. 33's minimum; townships: the default of one each), participants; the
-    enterprises' and townships' compliance counts; problems open, overdue and closed."""
+    enterprises' and townships' compliance counts; problems open, overdue and closed. ``enterprise_rows`` and
+    ``township_rows``: the two compliance answers for the same user, year and day, when the caller has them."""
     today = today or timezone.localdate()
     drills = Drill.objects.filter(policy.scope_q(user, Drill), date__year=year)
     held = {r["organiser_level"]: r for r in drills.values("organiser_level").annotate(
         n=Count("id"), people=Sum("participants")).order_by()}
     planned = dict(DrillPlan.objects.filter(policy.scope_q(user, DrillPlan), year=year)
                    .values_list("organiser_level").annotate(n=Count("id")).order_by())
-    enterprises = enterprise_compliance(user, year, today)
-    townships = township_compliance(user, year, today)
+    enterprises = enterprise_compliance(user, year, today) if enterprise_rows is None else enterprise_rows
+    townships = (township_compliance(user, year, today, enterprise_rows=enterprises) if township_rows is None
+                 else township_rows)
     required = {OrganiserLevel.ENTERPRISE: sum(minimum_drills(r["unit_kind"]) for r in enterprises),
                 OrganiserLevel.TOWNSHIP: len(townships)}
     levels = []
