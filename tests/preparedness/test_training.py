@@ -236,3 +236,27 @@ def test_pages_and_archive(web):
     session = training.TrainingSession.objects.first()
     page = section.get(f"/preparedness/training/sessions/{session.pk}/").content.decode()
     assert "yj-attendance-form" in page
+
+
+def test_compliance_page_shows_a_page_of_enterprises_at_a_time(web, demo_county):
+    import re
+
+    from yingji.core.models import User
+    from yingji.preparedness.training_views import ENTERPRISES_PER_PAGE
+
+    rows = training.compliance(User.objects.get(username="admin"))
+    assert len(rows) > ENTERPRISES_PER_PAGE
+    client = web("admin")
+
+    def shown(query: str) -> list[int]:
+        html = client.get(f"/preparedness/training/compliance/?{query}").content.decode()
+        return [int(pk) for pk in re.findall(r'<td rowspan="\d+"><a href="/enterprises/(\d+)/"', html)]
+
+    everyone = [r["enterprise_id"] for r in rows]
+    assert shown("") == everyone[:ENTERPRISES_PER_PAGE]
+    assert shown("page=2") == everyone[ENTERPRISES_PER_PAGE:2 * ENTERPRISES_PER_PAGE]
+    short = [r["enterprise_id"] for r in rows if not r["compliant"]]
+    assert shown("short=1") == short[:ENTERPRISES_PER_PAGE]
+    html = client.get("/preparedness/training/compliance/?short=1").content.decode()
+    if len(short) > ENTERPRISES_PER_PAGE:
+        assert "?short=1&page=2" in html  # the pages keep the filter

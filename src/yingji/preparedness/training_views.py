@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +27,9 @@ from .models import ExamAttempt, Question, Trainee, TrainingSession
 from .services import exams, training
 from .training_choices import AttemptState, ComplianceState, TraineeRole
 from .training_surfaces import sector_label
+
+#: Enterprises per page of the compliance table.
+ENTERPRISES_PER_PAGE = 50
 
 
 @login_required
@@ -58,14 +63,26 @@ def training_compliance(request):
     only_short = request.GET.get("short") == "1"
     if only_short:
         rows = [r for r in rows if not r["compliant"]]
-    for row in rows:
+    # A page of enterprises at a time (a county has hundreds, with their people); labels translated once each.
+    page = Paginator(rows, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
+    labels: dict[tuple, str] = {}
+
+    def label(choices, value) -> str:
+        if (choices, value) not in labels:
+            labels[(choices, value)] = str(choices.label(value))
+        return labels[(choices, value)]
+
+    for row in page.object_list:
         row["sector_label"] = sector_label(row["sector"])
         for person in row["people"]:
-            person.role_label = TraineeRole.label(person.role)
-            person.state_label = ComplianceState.label(person.state)
+            person.role_label = label(TraineeRole, person.role)
+            person.state_label = label(ComplianceState, person.state)
             person.state_colour = ComplianceState.colour(person.state)
+    query = {"year": request.GET["year"]} if request.GET.get("year") else {}
     return render(request, "preparedness/training_compliance.html", {
-        "title": _("Training compliance"), "rows": rows, "year": on.year, "only_short": only_short,
+        "title": _("Training compliance"), "rows": page.object_list, "page": page,
+        "query": urlencode({**query, **({"short": "1"} if only_short else {})}), "year": on.year,
+        "only_short": only_short,
         "stats": training.statistics(request.user, on.year),
         "may_view_officers": not request.user.enterprise_id})
 
