@@ -308,3 +308,23 @@ def test_pure_helpers():
     total = statistics.totals_of(merged.values())
     assert total["inspections_done"] == 2 and total["fines_decided"] == Decimal(5)
     assert statistics.rate(1, 3) == 0.3333 and statistics.rate(1, 0) is None
+
+
+def test_months_by_bounds_equal_grouping_by_the_local_month(county):
+    """``_by_month`` counts each record in the month the county's clock shows, as ``ExtractMonth`` groups it,
+    also for a record finished in the first minute of a month (the day before in UTC)."""
+    from django.db.models.functions import ExtractMonth
+
+    inspection = _inspection(county["e2"], [county["o1"]], month=5)
+    Inspection.objects.filter(pk=inspection.pk).update(
+        finished_at=timezone.make_aware(datetime.datetime(YEAR, 5, 1, 0, 0, 30)))
+    f = statistics.clean_filters(YEAR)
+    for qs, date_field, _officer_path, aggregates in statistics._sources(_user("section"), f):
+        ours = statistics._by_month(qs, date_field, aggregates, YEAR)
+        theirs = statistics._grouped(qs, ExtractMonth(date_field), aggregates)
+        for month in statistics.MONTHS:
+            expected = theirs.get(month, dict.fromkeys(aggregates))
+            assert {k: v or 0 for k, v in ours[month].items()} == {k: v or 0 for k, v in expected.items()}, \
+                (date_field, month)
+    months = statistics.summary(_user("section"), YEAR)["by_month"]
+    assert _row(months, 5)["inspections_done"] >= 1 and _row(months, 4)["inspections_done"] == 0
