@@ -628,6 +628,8 @@ def _raise_alarms(pending: list[tuple[Rule, Station, Sensor, list[Trigger]]], no
                                                                                     "level")}
         adapt = _datetime_adapter()
         updates, opening, officers = [], [], None
+        # A (rule, station) pair comes once per batch: a rule reads one sensor key and a station has one sensor
+        # per key (``sensor_unique_key``), so the new alarms cannot collide with each other.
         for item in pending:
             rule, station, sensor, triggers = item
             alarm = active.get((rule.pk, station.pk))
