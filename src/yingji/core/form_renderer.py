@@ -11,6 +11,7 @@ the templates as before."""
 from __future__ import annotations
 
 from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData
@@ -28,7 +29,7 @@ def _text(value) -> str:
     if isinstance(value, str | Promise):
         return conditional_escape(value)
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        return conditional_escape(localize(value))  # as the templates print a number (thousand separators if set)
     raise _Unknown
 
 
