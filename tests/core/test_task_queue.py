@@ -69,22 +69,28 @@ def _env(tmp_path: Path, redis_url: str) -> dict:
 @needs_redis
 def test_rq_workers_run_each_periodic_job_exactly_once(tmp_path, redis_db):
     from redis import Redis
-    from rq import Queue
+    from rq import Queue, Worker
     from rq.registry import FailedJobRegistry, FinishedJobRegistry
 
     env = _env(tmp_path, redis_db)
     subprocess.run([YINGJI, "manage", "migrate", "-v0"], env=env, check=True, timeout=300)
-    # Two sweepers at once: each due job is claimed by exactly one of them.
-    sweep = [YINGJI, "manage", "shell", "-c", "from yingji.core.tasks import sweep_once; print(len(sweep_once()))"]
-    sweepers = [subprocess.Popen(sweep, env=env, stdout=subprocess.PIPE, text=True) for _ in range(2)]
-    enqueued = [int(p.communicate(timeout=120)[0].strip().splitlines()[-1]) for p in sweepers]
-    assert sum(enqueued) == len(PERIODIC_JOBS)
-    queue = Queue("default", connection=Redis.from_url(redis_db))
-    assert queue.count == len(PERIODIC_JOBS)
-
+    connection = Redis.from_url(redis_db)
+    queue = Queue("default", connection=connection)
+    # Both workers wait on the queue before anything is enqueued: a worker started after the jobs were queued may
+    # find them all run already (a simple worker drains these 21 short jobs in about a tenth of a second).
     logs = [open(tmp_path / f"worker{n}.log", "w") for n in range(2)]  # noqa: SIM115  closed below
     workers = [subprocess.Popen([YINGJI, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT) for log in logs]
     try:
+        deadline = time.monotonic() + 120
+        while len(Worker.all(connection=connection)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(Worker.all(connection=connection)) == 2
+        # Two sweepers at once: each due job is claimed by exactly one of them.
+        sweep = [YINGJI, "manage", "shell", "-c",
+                 "from yingji.core.tasks import sweep_once; print(len(sweep_once()))"]
+        sweepers = [subprocess.Popen(sweep, env=env, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        enqueued = [int(p.communicate(timeout=120)[0].strip().splitlines()[-1]) for p in sweepers]
+        assert sum(enqueued) == len(PERIODIC_JOBS)
         finished = FinishedJobRegistry(queue=queue)
         deadline = time.monotonic() + 180
         while len(finished) + len(FailedJobRegistry(queue=queue)) < len(PERIODIC_JOBS) \
