@@ -42,6 +42,12 @@ class ChoiceSet:
         return value
 
     @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Every value's label in the active language, translated once: for a page labelling many rows
+        (``label`` translates on each call)."""
+        return {value: str(label) for value, label, _colour in cls.CHOICES}
+
+    @classmethod
     def colour(cls, value: str) -> str:
         for v, _label, colour in cls.CHOICES:
             if v == value:

@@ -56,6 +56,14 @@ def save_form(request, form, write, *, success=None):
     return obj
 
 
+def page_query(request) -> str:
+    """The request's parameters for ``pagination.html``'s links (its ``query``): all but the page and an export."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("export", None)
+    return params.urlencode()
+
+
 def list_page(request, queryset, filterset_class, *, template: str, export_name: str | None = None,
               columns=None, extra: dict | None = None):
     """Render a filtered, paginated list; with ``?export=csv|xlsx`` export exactly the filtered rows."""
@@ -67,10 +75,7 @@ def list_page(request, queryset, filterset_class, *, template: str, export_name:
         policy.require(request.user, "view", queryset.model)
         return exports.export_response(request, rows, columns, export_format, export_name or "export")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("export", None)
-    context = {"filter": filterset, "page": page, "query": params.urlencode()}
+    context = {"filter": filterset, "page": page, "query": page_query(request)}
     context.update(extra or {})
     return render(request, template, context)
 

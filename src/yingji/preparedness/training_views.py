@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yingji.core.errors import ServiceError
-from yingji.core.generic import form_page, get_for_page, require_page, save_form
+from yingji.core.generic import form_page, get_for_page, page_query, require_page, save_form
 
 from . import training_forms as forms
 from .models import ExamAttempt, Question, Trainee, TrainingSession
@@ -65,24 +64,16 @@ def training_compliance(request):
         rows = [r for r in rows if not r["compliant"]]
     # A page of enterprises at a time (a county has hundreds, with their people); labels translated once each.
     page = Paginator(rows, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
-    labels: dict[tuple, str] = {}
-
-    def label(choices, value) -> str:
-        if (choices, value) not in labels:
-            labels[(choices, value)] = str(choices.label(value))
-        return labels[(choices, value)]
-
+    roles, states = TraineeRole.labels(), ComplianceState.labels()
     for row in page.object_list:
         row["sector_label"] = sector_label(row["sector"])
         for person in row["people"]:
-            person.role_label = label(TraineeRole, person.role)
-            person.state_label = label(ComplianceState, person.state)
+            person.role_label = roles.get(person.role, person.role)
+            person.state_label = states.get(person.state, person.state)
             person.state_colour = ComplianceState.colour(person.state)
-    query = {"year": request.GET["year"]} if request.GET.get("year") else {}
     return render(request, "preparedness/training_compliance.html", {
-        "title": _("Training compliance"), "rows": page.object_list, "page": page,
-        "query": urlencode({**query, **({"short": "1"} if only_short else {})}), "year": on.year,
-        "only_short": only_short,
+        "title": _("Training compliance"), "rows": page.object_list, "page": page, "query": page_query(request),
+        "year": on.year, "only_short": only_short,
         "stats": training.statistics(request.user, on.year),
         "may_view_officers": not request.user.enterprise_id})
 

@@ -4,7 +4,6 @@ a problem, and the compliance page (each enterprise and township against the req
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yingji.core.errors import NotAllowed, ServiceError
-from yingji.core.generic import get_for_page, require_page
+from yingji.core.generic import get_for_page, page_query, require_page
 from yingji.standards import drills as rules
 
 from . import forms_drills as forms
@@ -108,12 +107,7 @@ def drill_compliance(request):
     stats = services.statistics(request.user, year, as_of, enterprise_rows=enterprises, township_rows=townships)
     # Labels translated once and dates as the cells show them ("m-d") formatted here: per cell, for a county's
     # thousand requirement periods, they were a third of the page's time.
-    labels: dict[str, str] = {}
-
-    def label(status: str) -> str:
-        if status not in labels:
-            labels[status] = str(Compliance.label(status))
-        return labels[status]
+    labels = Compliance.labels()
 
     # The enterprises a page at a time (a county has hundreds), those of one result if asked.
     wanted = request.GET.get("result") or ""
@@ -122,14 +116,14 @@ def drill_compliance(request):
     shown = [row for row in enterprises if row["status"] == wanted] if wanted else enterprises
     page = Paginator(shown, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
     for row in [*page.object_list, *townships]:
-        row["status_label"] = label(row["status"])
+        row["status_label"] = labels.get(row["status"], row["status"])
         row["status_colour"] = Compliance.colour(row["status"])
         row["period_rows"] = [{"label": p.requirement.label, "start": f"{p.start:%m-%d}", "end": f"{p.end:%m-%d}",
-                               "held": p.held, "status": label(p.status), "colour": Compliance.colour(p.status)}
+                               "held": p.held, "status": labels.get(p.status, p.status),
+                               "colour": Compliance.colour(p.status)}
                               for p in row["periods"]]
     return render(request, "preparedness/drill_compliance.html", {
         "year": year, "years": list(range(today.year, today.year - 4, -1)), "enterprises": page.object_list,
-        "page": page, "results": [(value, label(value)) for value in Compliance.values()], "result": wanted,
-        "query": urlencode({"year": year, **({"result": wanted} if wanted else {})}),
+        "page": page, "results": list(labels.items()), "result": wanted, "query": page_query(request),
         "townships": townships, "source": rules.SOURCE, "township_source": rules.TOWNSHIP_SOURCE,
         "stats": stats})
