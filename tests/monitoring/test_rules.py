@@ -84,9 +84,11 @@ def test_rainstorm_alarm_is_raised_updated_and_escalated(demo_county):
     assert alarm.level == "yellow" and alarm.state == AlarmState.OPEN
     assert alarm.pk in result.alarms
     assert _told(alarm).filter(recipient=duty).count() == 1
-    # More rain: still yellow; the open alarm is updated (its last value and time move on), not duplicated.
+    # More rain: still yellow; the open alarm is updated (its last value and time move on), not duplicated. The
+    # new reading shares the latest reading's minute, so both windows end in the same 5-minute bucket whatever the
+    # clock (a reading in a later bucket would move the 3-hour window on and drop the oldest reading from it).
     before = (alarm.last_at, alarm.last_value)
-    services.ingest(None, _rain([(4, 0.5)]))
+    services.ingest(None, [{"station": "T-RAIN", "sensor": "rain", "ts": ts(10, second=47), "value": 0.5}])
     alarm.refresh_from_db()
     assert alarm.level == "yellow" and alarm.trigger_count == 2
     assert alarm.last_at > before[0] and alarm.last_value == pytest.approx(before[1] + 0.5)
