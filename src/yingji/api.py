@@ -4,7 +4,13 @@ from ninja import NinjaAPI
 
 from yingji.assessment.api import router as assessment_router
 from yingji.core.api import router as core_router
-from yingji.core.api_support import ActiveSessionAuth, BearerTokenAuth, TextPolicyParser, install_error_handlers
+from yingji.core.api_support import (
+    ActiveSessionAuth,
+    BearerTokenAuth,
+    JSONRenderer,
+    TextPolicyParser,
+    install_error_handlers,
+)
 from yingji.disasters.api import router as disasters_router
 from yingji.duty.api import router as duty_router
 from yingji.enforcement.api import router as enforcement_router
@@ -28,6 +34,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=[BearerTokenAuth(), ActiveSessionAuth()],
     parser=TextPolicyParser(),
+    renderer=JSONRenderer(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -8,9 +8,9 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
-from yingji.core.api_support import ERRORS, Id, InSchema, Text
+from yingji.core.api_support import ERRORS, Id, InSchema, Schema, Text
 from yingji.core.crud import Crud, Output
 
 from . import services, surfaces

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from . import core_surfaces, notifications, policy, services
 from .api_support import (
@@ -15,6 +16,7 @@ from .api_support import (
     InSchema,
     PageParams,
     Phone,
+    Schema,
     ShortText,
     apply_filters,
     filter_params,
@@ -442,13 +444,20 @@ class TokenIn(InSchema):
 
 
 def _permissions(user) -> dict[str, list[str]]:
+    return _permissions_of(frozenset(user.role_keys))
+
+
+@functools.cache
+def _permissions_of(roles: frozenset[str]) -> dict[str, list[str]]:
+    """What the roles may do, by model: the models' ``GRANTS`` are declared in code, so a set of roles always
+    answers the same (computed once per process; the caller gets the shared dict, which the answer only reads)."""
     from django.apps import apps
 
     result = {}
     for model in apps.get_models():
         grants = getattr(model, "GRANTS", None)
         if grants:
-            actions = sorted({a for role in user.role_keys for a in grants.get(role, ())})
+            actions = sorted({a for role in roles for a in grants.get(role, ())})
             if actions:
                 result[model._meta.label_lower] = actions
     return result

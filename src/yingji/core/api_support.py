@@ -6,18 +6,31 @@ import datetime
 from typing import Annotated, Any
 
 import django_filters
+import ninja
 import orjson
 from django.conf import settings
 from django.db import connections, router
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from ninja import Field, Schema
+from ninja import Field
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
+from ninja.renderers import BaseRenderer
+from ninja.responses import NinjaJSONEncoder
+from ninja.schema import DjangoGetter
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import AfterValidator, ConfigDict, create_model, field_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from . import context, textpolicy, values
 from .errors import NotAllowed, ServiceError, ValidationFailed
@@ -25,6 +38,43 @@ from .middleware import client_address
 from .models import ApiToken, User, hash_token
 
 MAX_ID = 2**63 - 1
+
+
+class Schema(ninja.Schema):
+    """Every API schema's base: ninja's ``Schema`` (attributes of model instances, managers as lists, files as
+    their URLs) with a fast path for what almost every endpoint returns — a plain ``dict`` of plain values, which
+    pydantic validates as it is. ninja wraps every object, dicts included, in a ``DjangoGetter`` and reads each
+    field through its ``__getattr__``: 700 Python calls for a page of 20 rows, a quarter of a list call's time.
+
+    A dict the plain validation refuses (a queryset or a file where a list or a URL is declared) goes the
+    ``DjangoGetter`` way after all, so answers do not change; schemas with ``resolve_*`` methods always do."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: ModelWrapValidatorHandler, info: ValidationInfo) -> Any:
+        if type(values) is dict and not cls._ninja_resolvers:
+            try:
+                return handler(values)
+            except ValidationError:
+                pass  # perhaps a value only the DjangoGetter converts: its way decides, errors included
+        if cls.model_config.get("extra") == "forbid" or cls.model_config.get("validate_assignment", False):
+            handler(values)  # ninja's own order: the object itself first (its __dict__ for extra fields)
+        return handler(DjangoGetter(values, cls, info.context))
+
+
+class JSONRenderer(BaseRenderer):
+    """The API's JSON, written by orjson (the standard encoder took a tenth of a list call). Its bytes mean what
+    ninja's renderer wrote, with the same text for every value: times, dates and anything else orjson does not
+    write itself go through ninja's encoder (Django's: times to the millisecond, UTC as ``Z``; decimals and lazy
+    text as strings); non-ASCII text is written as UTF-8 instead of ``\\u`` escapes."""
+
+    media_type = "application/json"
+    charset = "utf-8"
+    _encoder = NinjaJSONEncoder()
+    _options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+    def render(self, request, data: Any, *, response_status: int) -> bytes:
+        return orjson.dumps(data, default=self._encoder.default, option=self._options)
 
 
 #: Free text under the text policy (core.textpolicy): no NUL, other control characters or lone surrogates.

@@ -77,7 +77,9 @@ REGIONS = Surface(
     model=Region, prefix="region", title=_l("Regions"), singular=_l("Region"), export_name="regions",
     subtitle=_l("County, townships / streets and villages / communities with their administrative codes."),
     filterset=filters.RegionFilterSet, form=forms.RegionForm, update=services.update_region,
-    edit_title=_l("Edit region"), queryset=lambda: Region.objects.select_related("parent"),
+    edit_title=_l("Edit region"),
+    # The parent is named and linked: its boundary (GeoJSON, decoded per row) is not read.
+    queryset=lambda: Region.objects.select_related("parent").defer("parent__boundary"),
     columns=[
         Column("code", _l("Code")), Column("name", _l("Name"), detail=False),
         Badge("level", _l("Level"), RegionLevel), Badge("kind", _l("Kind"), RegionKind, export=False),

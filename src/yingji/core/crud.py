@@ -15,11 +15,11 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from pydantic import create_model
 
 from . import policy
-from .api_support import ERRORS, Id, PageParams, apply_filters, filter_params, page_of, paginate
+from .api_support import ERRORS, Id, PageParams, Schema, apply_filters, filter_params, page_of, paginate
 from .errors import ValidationFailed
 from .surfaces import Surface, View
 

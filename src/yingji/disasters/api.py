@@ -11,10 +11,17 @@ import datetime  # noqa: E402
 from decimal import Decimal  # noqa: E402
 from typing import Any, Literal  # noqa: E402
 
-from ninja import Form, Schema  # noqa: E402
+from ninja import Form  # noqa: E402
 from ninja.responses import Status  # noqa: E402
 
-from yingji.core.api_support import ERRORS, DateTime, Id, InSchema, ShortText  # noqa: E402
+from yingji.core.api_support import (  # noqa: E402
+    ERRORS,
+    DateTime,
+    Id,
+    InSchema,
+    Schema,
+    ShortText,
+)
 from yingji.core.crud import Crud  # noqa: E402
 from yingji.core.errors import ValidationFailed  # noqa: E402
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Router
 from ninja.files import UploadedFile
 
-from yingji.core.api_support import ERRORS, Id, InSchema, ShortText, Text
+from yingji.core.api_support import ERRORS, Id, InSchema, Schema, ShortText, Text
 from yingji.core.crud import Crud, patch_of
 
 from . import surfaces_census as surfaces

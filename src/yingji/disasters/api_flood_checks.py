@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.responses import Status
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, ShortText, Text
+from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, Schema, ShortText, Text
 from yingji.core.crud import Crud, Output, patch_of
 from yingji.core.errors import NotAllowed
 from yingji.prevention.models import Hazard

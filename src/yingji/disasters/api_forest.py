@@ -12,11 +12,11 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.responses import Status
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, Phone, ShortText, Text
+from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, Phone, Schema, ShortText, Text
 from yingji.core.crud import Crud, Output, patch_of
 
 from . import surfaces_forest as forest

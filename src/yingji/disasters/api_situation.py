@@ -3,10 +3,10 @@ same figures as ``/disasters/situation/`` (``services.situation``)."""
 
 from __future__ import annotations
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS
+from yingji.core.api_support import ERRORS, Schema
 
 from .models import DangerZone
 from .services import situation

@@ -10,10 +10,10 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS, Id, InSchema, Phone, ShortText, Text
+from yingji.core.api_support import ERRORS, Id, InSchema, Phone, Schema, ShortText, Text
 from yingji.core.crud import Crud, Output, contextual, patch_of
 
 from . import surfaces_zones as surfaces

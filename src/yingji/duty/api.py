@@ -7,7 +7,7 @@ import datetime
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import File, Router, Schema, Status
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from yingji.core import policy
@@ -19,6 +19,7 @@ from yingji.core.api_support import (
     Id,
     InSchema,
     Phone,
+    Schema,
     ShortText,
 )
 from yingji.core.crud import Crud, Output, contextual

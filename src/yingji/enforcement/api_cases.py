@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
-from yingji.core.api_support import ERRORS, Date, Id, InSchema, ShortText
+from yingji.core.api_support import ERRORS, Date, Id, InSchema, Schema, ShortText
 from yingji.core.crud import Crud, Output
 
 from . import services, surfaces

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.responses import Status
 
-from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, ShortText
+from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, Schema, ShortText
 from yingji.core.crud import Crud, Output
 
 from . import surfaces

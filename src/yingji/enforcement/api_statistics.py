@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
-from yingji.core.api_support import ERRORS
+from yingji.core.api_support import ERRORS, Schema
 
 from .services import statistics
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from yingji.core import policy
@@ -22,6 +22,7 @@ from yingji.core.api_support import (
     InSchema,
     PageParams,
     Phone,
+    Schema,
     ShortText,
     page_of,
     paginate,

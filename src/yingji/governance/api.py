@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
 from yingji.core.api import RegionCode
-from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, ShortText, Text
+from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, Schema, ShortText, Text
 from yingji.core.crud import Crud, Output, patch_of
 
 from . import services, surfaces

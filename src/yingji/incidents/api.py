@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from yingji.core import attachments, policy
@@ -21,6 +21,7 @@ from yingji.core.api_support import (
     InSchema,
     PageParams,
     Phone,
+    Schema,
     ShortText,
     apply_filters,
     filter_params,

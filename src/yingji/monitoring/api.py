@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.db.models import Prefetch
-from ninja import Body, Field, Query, Router, Schema, Status
+from ninja import Body, Field, Query, Router, Status
 
 from yingji.core import policy
 from yingji.core.api_support import (
@@ -15,6 +15,7 @@ from yingji.core.api_support import (
     Id,
     InSchema,
     PageParams,
+    Schema,
     ShortText,
     TextPolicyParser,
     apply_filters,

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.responses import Status
 
-from yingji.core.api_support import ERRORS, Date, Id, InSchema, ShortText
+from yingji.core.api_support import ERRORS, Date, Id, InSchema, Schema, ShortText
 from yingji.core.crud import Crud, Output, patch_of
 
 from . import surfaces_drills as surfaces

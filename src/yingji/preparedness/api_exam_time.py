@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Router
 
-from yingji.core.api_support import ERRORS, Id
+from yingji.core.api_support import ERRORS, Id, Schema
 
 from . import training_surfaces as surfaces
 from .services import exams

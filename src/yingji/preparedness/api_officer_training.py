@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS
+from yingji.core.api_support import ERRORS, Schema
 
 from . import statistics_sections
 

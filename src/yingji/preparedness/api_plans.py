@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.responses import Status
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS, Date, Id, InSchema, ShortText
+from yingji.core.api_support import ERRORS, Date, Id, InSchema, Schema, ShortText
 from yingji.core.crud import Crud, Output
 from yingji.incidents.choices import PlanDocKind, PlanLevel
 from yingji.incidents.models import Plan

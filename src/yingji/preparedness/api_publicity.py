@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Status
 from ninja.files import UploadedFile
 
-from yingji.core.api_support import ERRORS, Date, Id, InSchema, ShortText
+from yingji.core.api_support import ERRORS, Date, Id, InSchema, Schema, ShortText
 from yingji.core.crud import Crud, Output, patch_of
 
 from . import statistics, surfaces_publicity

@@ -10,11 +10,11 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.responses import Status
 
 from yingji.core import policy
-from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, ShortText
+from yingji.core.api_support import ERRORS, Date, DateTime, Id, InSchema, Schema, ShortText
 from yingji.core.crud import Crud, Output
 
 from . import training_surfaces as surfaces

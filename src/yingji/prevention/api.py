@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.urls import reverse
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from yingji.core import attachments, policy
@@ -20,6 +20,7 @@ from yingji.core.api_support import (
     InSchema,
     PageParams,
     Phone,
+    Schema,
     ShortText,
     apply_filters,
     filter_params,

@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from yingji.core import policy
@@ -22,6 +22,7 @@ from yingji.core.api_support import (
     InSchema,
     PageParams,
     Phone,
+    Schema,
     ShortText,
     apply_filters,
     filter_params,

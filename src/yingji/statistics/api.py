@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
 from yingji.core.api import RegionCode
-from yingji.core.api_support import ERRORS, InSchema, ShortText
+from yingji.core.api_support import ERRORS, InSchema, Schema, ShortText
 from yingji.core.crud import Crud, patch_of
 
 from . import annual, services, surfaces

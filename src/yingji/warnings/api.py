@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from yingji.core import policy
 from yingji.core.api_support import (
@@ -20,6 +20,7 @@ from yingji.core.api_support import (
     InSchema,
     PageParams,
     Phone,
+    Schema,
     ShortText,
     apply_filters,
     filter_params,
