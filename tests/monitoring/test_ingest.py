@@ -55,6 +55,21 @@ def test_nan_and_infinity_are_rejected(station):
     assert [r["reason"] for r in result.rejected] == ["value must be a finite number"] * 2
 
 
+def test_an_integer_beyond_any_float_and_a_list_as_code_are_rejected_not_errors(api, station):
+    """The standard decoder (taking what orjson refuses) reads an integer of any length; a code may be any JSON."""
+    body = ('[{"station": "T-RAIN", "sensor": "temp", "ts": "' + ts(5) + '", "value": 1' + "0" * 400 + '},'
+            ' {"station": ["T-RAIN"], "sensor": "temp", "ts": "' + ts(4) + '", "value": 1},'
+            ' {"station": "T-RAIN", "sensor": {"k": 1}, "ts": "' + ts(4) + '", "value": 1},'
+            ' {"station": "T-RAIN", "sensor": "temp", "ts": ["x"], "value": 1},'
+            ' {"station": "T-RAIN", "sensor": "temp", "ts": "' + ts(3) + '", "value": 2}]')
+    response = api("duty").client.post("/api/v1/readings", body, content_type="application/json",
+                                       headers=api("duty").headers)
+    assert response.status_code == 200, response.content
+    assert response.json() == {"accepted": 1, "duplicates": 0, "rejected": [
+        {"index": 0, "reason": "value must be a finite number"}, {"index": 1, "reason": "unknown station"},
+        {"index": 2, "reason": "unknown sensor"}, {"index": 3, "reason": "ts must be an ISO-8601 date-time string"}]}
+
+
 def test_resending_a_batch_stores_nothing_twice(api, station):
     batch = [{"station": "T-RAIN", "sensor": "rain", "ts": ts(60 - i), "value": 0.5, "id": f"c-{i}"}
              for i in range(20)]

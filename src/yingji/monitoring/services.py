@@ -5,6 +5,7 @@ the offline check. Other apps (warnings) use ``alarm_summary`` rather than the m
 from __future__ import annotations
 
 import math
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -133,6 +134,18 @@ def _parse_ts(value: Any) -> datetime:
         raise ValueError(f"ts: {exc}") from None
 
 
+def _checked_ts(value: Any, latest_allowed: datetime) -> datetime | str:
+    """The reading time ``value`` names, or the reason it is refused."""
+    try:
+        ts = _parse_ts(value)
+    except ValueError as exc:
+        return str(exc)
+    return "timestamp is more than 5 minutes in the future" if ts > latest_allowed else ts
+
+
+_FLOAT_MAX = sys.float_info.max
+
+
 def _is_text(value: Any) -> bool:
     """A string the text policy accepts (no lone surrogate, which JSON can carry, no NUL or control character)."""
     return isinstance(value, str) and not textpolicy.problem(value)
@@ -141,7 +154,10 @@ def _is_text(value: Any) -> bool:
 def _parse_value(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError("value must be a number")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float (the standard JSON decoder takes any length)
+        raise ValueError("value must be a finite number") from None
     if not math.isfinite(number):
         raise ValueError("value must be a finite number")
     return number
@@ -175,39 +191,47 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
     stations = _stations_for(actor, {code for code in codes if _is_text(code)})
     station_ids = [s.id for s in stations.values()]
     codes_by_id = {s.id: code for code, s in stations.items()}
-    # (station code, sensor key) -> (station, sensor): one lookup per reading.
-    sensors = {(codes_by_id[s.station_id], s.key): (stations[codes_by_id[s.station_id]], s)
-               for s in Sensor.objects.filter(station_id__in=station_ids)}
+    # (station code, sensor key) -> (station, sensor, lowest, highest): one lookup per reading; a sensor without a
+    # bound gets the largest finite float, so one chained comparison also refuses infinities (and NaN).
+    sensors = {(codes_by_id[s.station_id], s.key): (
+        stations[codes_by_id[s.station_id]], s, -_FLOAT_MAX if s.valid_min is None else s.valid_min,
+        _FLOAT_MAX if s.valid_max is None else s.valid_max)
+        for s in Sensor.objects.filter(station_id__in=station_ids)}
     valid: list[Incoming] = []
     seen_keys: set[tuple[int, datetime]] = set()
     seen_ids: set[str] = set()
-    parsed_ts: dict[str, datetime] = {}
+    # A batch holds few distinct times (many sensors at each step): each is parsed and checked once, and its
+    # answer kept, the time or the reason it is refused.
+    times: dict[str, datetime | str] = {}
     rejected = result.rejected
     for index, item in enumerate(items):
         try:
             if type(item) is not dict:
                 raise ValueError("each reading must be an object")
             code = item.get("station")
-            key = item.get("sensor")
-            found = sensors.get((code, key)) if type(code) is str and type(key) is str else None
+            try:
+                found = sensors.get((code, item.get("sensor")))
+            except TypeError:  # an unhashable code or key (a list, an object) names nothing
+                found = None
             if found is None:
                 raise ValueError("unknown sensor" if type(code) is str and code in stations else "unknown station")
-            station, sensor = found
+            station, sensor, lowest, highest = found
             raw_ts = item.get("ts")
-            # A batch holds few distinct times (many sensors at each step): each is parsed once.
-            ts = parsed_ts.get(raw_ts) if type(raw_ts) is str else None
+            ts = times.get(raw_ts) if type(raw_ts) is str else None
             if ts is None:
-                ts = parsed_ts[raw_ts] = _parse_ts(raw_ts)
-            if ts > latest_allowed:
-                raise ValueError("timestamp is more than 5 minutes in the future")
+                ts = _checked_ts(raw_ts, latest_allowed)
+                if type(raw_ts) is str:
+                    times[raw_ts] = ts
+            if type(ts) is str:
+                raise ValueError(ts)
             value = item.get("value")
             if type(value) is not float:
                 value = _parse_value(value)
-            elif not math.isfinite(value):
-                raise ValueError("value must be a finite number")
-            if sensor.valid_min is not None and value < sensor.valid_min:
-                raise ValueError(f"value below the valid range (min {sensor.valid_min:g})")
-            if sensor.valid_max is not None and value > sensor.valid_max:
+            if not lowest <= value <= highest:
+                if not math.isfinite(value):
+                    raise ValueError("value must be a finite number")
+                if value < lowest:
+                    raise ValueError(f"value below the valid range (min {sensor.valid_min:g})")
                 raise ValueError(f"value above the valid range (max {sensor.valid_max:g})")
             client_id = item.get("id")
             if client_id is not None:
@@ -396,10 +420,21 @@ def _after_store(new: list[Incoming], stations: Mapping[str, Station], now: date
     return evaluate(by_sensor, previous, {s.pk: s for s in stations.values()}, now)
 
 
-def _execute_rows(sql_head: str, rows: list[tuple], sql_tail: str = "") -> None:
+def _execute_rows(sql_head: str, rows: list[tuple], sql_tail: str = "", pg_types: tuple[str, ...] = ()) -> None:
     """``sql_head VALUES (...), (...) sql_tail`` in chunks: one statement per chunk (``executemany`` sends one per
-    row, which psycopg pays for on every row)."""
+    row, which psycopg pays for on every row). On PostgreSQL, with the columns' ``pg_types``, one statement whatever
+    the number of rows, ``sql_head SELECT * FROM unnest(%s::type[], …) sql_tail``, each column one array parameter:
+    a statement of thousands of placeholders cost psycopg 2 ms a statement to split on the client (its parse cache
+    skips long statements) and the server more to parse than the arrays (measured: 300 rows, 7 ms against 5)."""
     if not rows:
+        return
+    if pg_types and connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{t}[]" for t in pg_types)
+        # psycopg refuses a list mixing ints and floats: a float column's values are floats.
+        columns = [[None if v is None else float(v) for v in column] if t == "float8" else list(column)
+                   for t, column in zip(pg_types, zip(*rows, strict=True), strict=True)]
+        with _bulk_cursor() as cursor:
+            cursor.execute(f"{sql_head} SELECT * FROM unnest({arrays}) {sql_tail}", columns)  # noqa: S608  names from model metadata
         return
     placeholders = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
     with _bulk_cursor() as cursor:
@@ -431,7 +466,8 @@ def _update_latest(by_sensor: Mapping[int, list[Incoming]]) -> dict[int, tuple[d
     _execute_rows(f"INSERT INTO {connection.ops.quote_name(LatestValue._meta.db_table)} "
                   "(sensor_id, ts, value, prev_ts, prev_value)", rows,
                   "ON CONFLICT (sensor_id) DO UPDATE SET ts = excluded.ts, value = excluded.value, "
-                  "prev_ts = excluded.prev_ts, prev_value = excluded.prev_value")
+                  "prev_ts = excluded.prev_ts, prev_value = excluded.prev_value",
+                  pg_types=("bigint", "timestamptz", "float8", "timestamptz", "float8"))
     return previous
 
 
@@ -445,6 +481,13 @@ def _update_station_times(by_sensor: Mapping[int, list[Incoming]]) -> None:
     adapt = _datetime_adapter()
     items = [(station_id, adapt(ts)) for station_id, ts in newest.items()]
     table = connection.ops.quote_name(Station._meta.db_table)
+    if connection.vendor == "postgresql":  # one statement, two array parameters (see _execute_rows)
+        with _bulk_cursor() as cursor:
+            cursor.execute(f"UPDATE {table} AS s SET last_reading_at = v.ts "  # noqa: S608  names from model metadata
+                           "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, ts) "
+                           "WHERE s.id = v.id AND (s.last_reading_at IS NULL OR s.last_reading_at < v.ts)",
+                           [[i for i, _ts in items], [ts for _i, ts in items]])
+        return
     with _bulk_cursor() as cursor:
         for start in range(0, len(items), 300):
             chunk = items[start:start + 300]
@@ -474,7 +517,8 @@ def _add_to_buckets(by_sensor: Mapping[int, list[Incoming]]) -> None:
     _execute_rows(f"INSERT INTO {table} (sensor_id, start, total, {count})",
                   [(sid, adapt(start), total, n) for (sid, start), (total, n) in increments.items()],
                   f"ON CONFLICT (sensor_id, start) DO UPDATE SET total = {table}.total + excluded.total, "
-                  f"{count} = {table}.{count} + excluded.{count}")
+                  f"{count} = {table}.{count} + excluded.{count}",
+                  pg_types=("bigint", "timestamptz", "float8", "integer"))
 
 
 def rolling_sums(sensor_ids: Iterable[int], at: Mapping[int, datetime] | datetime,
