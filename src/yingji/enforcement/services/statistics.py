@@ -18,7 +18,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.db.models import Count, DateTimeField, F, Q, Sum
+from django.db.models import Case, Count, DateTimeField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
@@ -208,23 +208,19 @@ def _grouped(qs, key, aggregates: dict) -> dict:
 
 
 def _by_month(qs, date_field: str, aggregates: dict, year: int) -> dict:
-    """``{month: {figure: value}}`` of the year in one query: each figure once per month, filtered to the month's
-    bounds in the county's time zone. The same answer as grouping by ``ExtractMonth``, which SQLite computes by
-    calling back into Python for every row (thousands of calls per page); these are plain comparisons of the
-    column, for any database."""
+    """``{month: {figure: value}}`` of the year's months that counted anything, in one grouped query: the month
+    is a CASE over each month's bounds in the county's time zone (plain comparisons of the column), each figure
+    computed once per group. The same answer as grouping by ``ExtractMonth``, which SQLite computes by calling back
+    into Python for every row; and a twelfth of the distinct counts of one conditional aggregate per figure and
+    month (20 ms of the page). Months without a record are left to ``merge_groups``."""
     field = qs.model._meta.get_field(date_field)
     starts = [datetime.date(year, month, 1) for month in MONTHS] + [datetime.date(year + 1, 1, 1)]
     if isinstance(field, DateTimeField):
         starts = [timezone.make_aware(datetime.datetime(d.year, d.month, 1)) for d in starts]
-    expressions = {}
-    for month, start, end in zip(MONTHS, starts, starts[1:], strict=False):
-        within = Q(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
-        for name, aggregate in aggregates.items():
-            monthly = aggregate.copy()
-            monthly.filter = within if aggregate.filter is None else (aggregate.filter & within)
-            expressions[f"{name}__{month}"] = monthly
-    row = qs.aggregate(**expressions)
-    return {month: {name: row[f"{name}__{month}"] for name in aggregates} for month in MONTHS}
+    month = Case(*[When(Q(**{f"{date_field}__lt": end}), then=Value(m))
+                   for m, end in zip(MONTHS, starts[1:], strict=True)], output_field=IntegerField())
+    within = qs.filter(**{f"{date_field}__gte": starts[0], f"{date_field}__lt": starts[-1]})
+    return _grouped(within, month, aggregates)
 
 
 def _plan_groups(user, f: dict) -> dict[str, dict]:
