@@ -214,9 +214,15 @@ def _fmt(value, unit: str = "") -> str:
 def _rows_load(r: dict):
     for db, run in r.get("runs", {}).items():
         mix, floor = run.get("mix", {}), run.get("floor (hello view)", {})
+        ratio = f" ({mix['rps'] / floor['rps']:.2f}× the floor)" if mix.get("rps") and floor.get("rps") else ""
         yield (f"load ({r.get('clients')} clients)", db,
-               f"{_fmt(mix.get('rps'))} req/s, p95 {_fmt(mix.get('p95_ms'))} ms, {mix.get('errors', {}).get('count')} "
-               "errors", f"{_fmt(floor.get('rps'))} req/s (hello view)", "—")
+               f"{_fmt(mix.get('rps'))} req/s{ratio}, p95 {_fmt(mix.get('p95_ms'))} ms, "
+               f"{mix.get('errors', {}).get('count')} errors", f"{_fmt(floor.get('rps'))} req/s (hello view)", "—")
+        scoped = run.get("scoped list (1 client)")
+        if scoped:
+            yield ("scoped list of 20 (township account, one client)", db,
+                   f"p50 {_fmt(scoped.get('p50_ms'))} ms, p95 {_fmt(scoped.get('p95_ms'))} ms",
+                   f"p50 {_fmt(floor.get('p50_ms'))} ms (hello view, 8 clients)", "—")
 
 
 def _rows_ingest(r: dict):

@@ -171,7 +171,8 @@ def test_the_summary_puts_each_real_benchmark_beside_its_raw_limit_and_naive_bas
     spec.loader.exec_module(runner)
     shapes = {
         "load": {"clients": 8, "runs": {"sqlite": {"mix": {"rps": 120.5, "p95_ms": 80.0, "errors": {"count": 0}},
-                                                   "floor (hello view)": {"rps": 900.0}}}},
+                                                   "floor (hello view)": {"rps": 900.0, "p50_ms": 1.5},
+                                                   "scoped list (1 client)": {"p50_ms": 2.75, "p95_ms": 4.0}}}},
         "ingest": {"results": [{"database": "sqlite", "readings": 60000, "http_rules_per_s": 5000.0,
                                 "mqtt_rules_per_s": 4000.0, "raw_bulk_per_s": 40000.0, "naive_per_s": 300.0,
                                 "latency": {"rate_achieved_per_s": 1000.0, "latency_p50_ms": 12.0,
@@ -191,8 +192,10 @@ def test_the_summary_puts_each_real_benchmark_beside_its_raw_limit_and_naive_bas
                             "raw_per_s": 140000, "inline_per_s": 3000}]},
     }
     rows = {name: runner.summary_rows(name, {"result": result}) for name, result in shapes.items()}
-    assert rows["load"] == [("load (8 clients)", "sqlite", "120 req/s, p95 80.00 ms, 0 errors",
-                             "900 req/s (hello view)", "—")]
+    assert rows["load"] == [("load (8 clients)", "sqlite", "120 req/s (0.13× the floor), p95 80.00 ms, 0 errors",
+                             "900 req/s (hello view)", "—"),
+                            ("scoped list of 20 (township account, one client)", "sqlite", "p50 2.75 ms, p95 4.00 ms",
+                             "p50 1.50 ms (hello view, 8 clients)", "—")]
     assert [r[0] for r in rows["ingest"]] == ["ingest (60,000 readings, HTTP batch)",
                                               "ingest (60,000 readings, MQTT worker)",
                                               "alarm latency at 1,000 readings/s"]
