@@ -132,6 +132,13 @@ def test_the_renderer_writes_what_ninjas_renderer_means_with_the_same_text_per_v
     assert "汝州市应急管理局".encode() in ours  # UTF-8, not \u escapes
 
 
+def test_what_orjson_cannot_write_is_written_by_the_standard_encoder():
+    data = {"sum": 2**70, "text": "汝州"}  # a sum of 64-bit columns may pass 64 bits
+    ours = JSONRenderer().render(None, data, response_status=200)
+    assert json.loads(ours) == {"sum": 2**70, "text": "汝州"} == json.loads(
+        NinjaRenderer().render(None, data, response_status=200))
+
+
 def test_every_api_schema_derives_from_the_project_base():
     """A module importing ninja's Schema would skip the fast path (and the renderer's checks above)."""
     offenders, users = [], 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Annotated, Any
 
 import django_filters
@@ -74,7 +75,10 @@ class JSONRenderer(BaseRenderer):
     _options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 
     def render(self, request, data: Any, *, response_status: int) -> bytes:
-        return orjson.dumps(data, default=self._encoder.default, option=self._options)
+        try:
+            return orjson.dumps(data, default=self._encoder.default, option=self._options)
+        except orjson.JSONEncodeError:  # what orjson cannot write (an integer beyond 64 bits): the standard encoder
+            return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
 
 
 #: Free text under the text policy (core.textpolicy): no NUL, other control characters or lone surrogates.
