@@ -189,6 +189,26 @@ def test_recommendations_match_type_nearest_first_in_scope(demo_county):
     assert [t["id"] for t in result["teams"]] == [t["id"] for t in expected]
 
 
+def test_recommended_warehouses_are_the_nearest_holding_stock(demo_county):
+    """Against brute force: every in-scope located warehouse, those with stock, by distance then id; the nearest
+    warehouse is emptied first, so a search that did not ask for stock would answer it."""
+    from yingji.resources.geo import haversine_km
+    from yingji.resources.models import StockBatch
+
+    incident = _incident_at(demo_county)
+    user = User.objects.get(username="duty")
+    lat, lon = float(incident.lat), float(incident.lon)
+    located = Warehouse.objects.for_user(user).filter(lat__isnull=False)
+    nearest = min(located, key=lambda w: (haversine_km(lat, lon, float(w.lat), float(w.lon)), w.pk))
+    StockBatch.objects.filter(warehouse=nearest).update(quantity=0)
+    stocked = {w.pk for w in located if StockBatch.objects.filter(warehouse=w, quantity__gt=0).exists()}
+    expected = sorted((w for w in located if w.pk in stocked),
+                      key=lambda w: (haversine_km(lat, lon, float(w.lat), float(w.lon)), w.pk))[:5]
+    got = services.recommend_for_incident(user, incident)["warehouses"]
+    assert [w["id"] for w in got] == [w.pk for w in expected] and expected
+    assert nearest.pk not in [w["id"] for w in got]
+
+
 def test_incident_page_shows_recommended_resources(web, demo_county):
     incident = _incident_at(demo_county)
     user = User.objects.get(username="duty")

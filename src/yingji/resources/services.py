@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
@@ -513,8 +513,9 @@ def _supply_item(item: str | None) -> SupplyItem:
 
 
 def nearby_queryset(user, kind: str, *, capability: str | None = None, item: str | None = None,
-                    min_quantity: int | None = None):
-    """The in-scope, located candidates of one kind, with what matches annotated as ``match_value``."""
+                    min_quantity: int | None = None, stocked: bool = False):
+    """The in-scope, located candidates of one kind, with what matches annotated as ``match_value``; ``stocked``:
+    only warehouses holding some stock."""
     if kind not in KINDS:
         raise ValidationFailed.from_dict({"kind": [f"Use one of: {', '.join(KINDS)}"]})
     model = {"team": Team, "expert": Expert, "warehouse": Warehouse, "shelter": Shelter,
@@ -539,6 +540,8 @@ def nearby_queryset(user, kind: str, *, capability: str | None = None, item: str
             qs = qs.filter(match_value__gte=max(need, 1))
         else:
             qs = qs.annotate(match_value=models.Value(None, output_field=models.IntegerField()))
+        if stocked:
+            qs = qs.filter(Exists(StockBatch.objects.filter(warehouse=OuterRef("pk"), quantity__gt=0)))
     elif kind == "shelter":
         qs = qs.filter(status__in=[ShelterStatus.STANDBY, ShelterStatus.OPEN]).annotate(
             match_value=F("capacity") - F("occupancy")).filter(match_value__gte=max(need, 1))
@@ -563,7 +566,8 @@ def _match(kind: str, obj, value, item: str | None, capability: str | None) -> d
 
 
 def nearby(user, lat: float, lon: float, kind: str, limit: int = 10, *, capability: str | None = None,
-           item: str | None = None, min_quantity: int | None = None, radius_km: float | None = None) -> list[dict]:
+           item: str | None = None, min_quantity: int | None = None, radius_km: float | None = None,
+           stocked: bool = False) -> list[dict]:
     """The ``limit`` in-scope resources of ``kind`` nearest to (lat, lon), with their exact great-circle
     ``distance_m`` and what matches (capability, item and quantity available, free shelter capacity).
 
@@ -581,7 +585,7 @@ def nearby(user, lat: float, lon: float, kind: str, limit: int = 10, *, capabili
         errors["radius_km"] = ["Greater than zero"]
     if errors:
         raise ValidationFailed.from_dict(errors)
-    qs = nearby_queryset(user, kind, capability=capability, item=item, min_quantity=min_quantity)
+    qs = nearby_queryset(user, kind, capability=capability, item=item, min_quantity=min_quantity, stocked=stocked)
 
     def fetch(box: geo.Box):
         return qs.filter(_box_q(box)).order_by().values_list("pk", "lat", "lon")
@@ -642,10 +646,9 @@ def recommend_for_incident(user, incident, limit: int = 5) -> dict:
     if capability and not result["teams"]:
         result["teams"] = nearby(user, lat, lon, "team", limit)
     if policy.can(user, "view", Warehouse):
-        stocked = (Warehouse.objects.for_user(user).filter(batches__quantity__gt=0).values_list("pk", flat=True))
-        hits = nearby(user, lat, lon, "warehouse", MAX_LIMIT)
-        ids = set(stocked)
-        result["warehouses"] = [h for h in hits if h["id"] in ids][:limit]
+        # The nearest warehouses holding stock: asked of the search itself (asking for the nearest hundred and
+        # keeping the stocked ones grew the search box to the whole sphere, a query per widening).
+        result["warehouses"] = nearby(user, lat, lon, "warehouse", limit, stocked=True)
         held = (StockBatch.objects.filter(warehouse_id__in=[h["id"] for h in result["warehouses"]], quantity__gt=0)
                 .values("warehouse_id", "item__name", "item__unit").annotate(n=Sum("quantity"))
                 .order_by("warehouse_id", "-n"))
