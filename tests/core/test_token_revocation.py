@@ -72,3 +72,26 @@ def test_a_token_of_another_user_cannot_be_kept(demo_county, password):
     services.change_password(user, password, NEW, keep_token=stranger_token)
     assert not _works(raw)
     assert _works(stranger_raw)  # someone else's token is neither kept nor touched
+
+
+def test_a_token_is_looked_up_with_its_account_and_roles_in_two_statements(demo_county):
+    """Asked on every API request: the token, then the account with its roles (the roles were a third query)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yingji.core.api_support import usable_token
+    from yingji.core.models import UserRole
+
+    for username in ("township1", "section"):
+        user = User.objects.get(username=username)
+        _token, raw = services.issue_token(user)
+        usable_token(raw)  # the first use notes the time of use (an update)
+        with CaptureQueriesContext(connection) as queries:
+            found = usable_token(raw)
+            roles = found.user.role_keys
+        assert len(queries) == 2
+        assert roles == set(UserRole.objects.filter(user=user).values_list("role", flat=True)) and roles
+    nobody = User.objects.get(username="township1")
+    UserRole.objects.filter(user=nobody).delete()
+    _token, raw = services.issue_token(nobody)
+    assert usable_token(raw).user.role_keys == frozenset()
