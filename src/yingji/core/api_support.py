@@ -47,8 +47,9 @@ class Schema(ninja.Schema):
     pydantic validates as it is. ninja wraps every object, dicts included, in a ``DjangoGetter`` and reads each
     field through its ``__getattr__``: 700 Python calls for a page of 20 rows, a quarter of a list call's time.
 
-    A dict the plain validation refuses (a queryset or a file where a list or a URL is declared) goes the
-    ``DjangoGetter`` way after all, so answers do not change; schemas with ``resolve_*`` methods always do."""
+    A dict the plain validation refuses (a callable, a manager or a file where a value, a list or a URL is
+    declared) goes the ``DjangoGetter`` way after all, so answers do not change; schemas with ``resolve_*`` methods
+    always do."""
 
     @model_validator(mode="wrap")
     @classmethod
