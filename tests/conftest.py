@@ -24,7 +24,7 @@ ENGINE_AGNOSTIC = ("tests/standards/", "tests/core/test_chinese_pages.py", "test
 #: The slowest tests (walks over every page, the fuzzer, subprocess installations), handed out first so that the
 #: two test workers finish together instead of one waiting on the last long test.
 SLOW_FIRST = ("tests/core/test_stored_values.py", "tests/core/test_backup.py", "tests/core/test_scale_out.py",
-              "tests/core/test_replica_standby.py",
+              "tests/core/test_replica_standby.py", "tests/core/test_demo_reset.py",
               "tests/core/test_chinese_pages.py", "tests/core/test_task_queue.py", "tests/monitoring/test_mqtt.py",
               "tests/core/test_query_guards.py", "tests/core/test_cli.py", "tests/core/test_security.py",
               "tests/assessment/test_assessment.py", "tests/resources/test_demo.py", "tests/core/test_date_inputs.py",

@@ -56,17 +56,3 @@ def test_download_only_inside_scope(owner, web, settings, tmp_path):
     assert other_township is not None
     assert web("township2").get(f"/attachments/{att.pk}/").status_code == 404
     assert not settings.MEDIA_URL or not settings.MEDIA_URL.startswith(settings.STATIC_URL)
-
-
-def test_demo_reset_clears_uploaded_files(owner, settings, tmp_path):
-    from yingji.core import demo
-
-    settings.MEDIA_ROOT = tmp_path
-    att = attachments.attach(User.objects.get(username="enterprise1"), owner, SimpleUploadedFile("p.png", PNG))
-    path = att.file.path
-    demo.load_demo(reset=True)
-    # Only the files the demo makes anew remain (the signatures on its inspection records).
-    assert not attachments.Attachment.objects.exclude(object_type="enforcement.inspection").exists()
-    import os
-
-    assert not os.path.exists(path)

@@ -71,18 +71,6 @@ def test_check_reports_health(capsys, demo_county):
     assert "regions: 105" in out.replace(str(Region.objects.count()), "105") and out.strip().endswith("ok")
 
 
-def test_demo_requires_reset_when_loaded_and_reset_reloads_identically(capsys, demo_county):
-    code, out, err = run(capsys, "demo")
-    assert code == 2 and "--reset" in err
-    before = sorted(Region.objects.values_list("code", "name"))
-    enterprises = sorted(Enterprise.objects.values_list("credit_code", flat=True))
-    code, out, err = run(capsys, "demo", "--reset")
-    assert code == 0, err
-    assert sorted(Region.objects.values_list("code", "name")) == before
-    assert sorted(Enterprise.objects.values_list("credit_code", flat=True)) == enterprises
-    assert "admin" in out and "Yjdemo@2026" in out
-
-
 def test_demo_county_shape(demo_county):
     assert Region.objects.get(code="410481").level == "county"
     assert Region.objects.filter(level="township").count() == 14

@@ -43,14 +43,6 @@ def test_initial_password_must_be_changed_before_anything_else(demo_county):
     assert api.get("/api/v1/regions").status_code == 200
 
 
-def test_demo_accounts_must_change_password_outside_demo_mode(settings, db):
-    from yingji.core import demo
-
-    settings.DEMO_MODE = False
-    demo.load_demo(reset=True)
-    assert all(User.objects.values_list("must_change_password", flat=True))
-
-
 def test_logout_everywhere_ends_other_sessions_and_tokens(demo_county, password):
     laptop, phone = Client(), Client()
     for client in (laptop, phone):

@@ -28,16 +28,3 @@ def test_demo_figures(demo_county, django_user_model):
     assert services.shortfalls(admin)
     assert StockBatch.objects.filter(quantity__gt=0).count() > 100
     assert all(row["covered"] for row in services.shelter_coverage(admin))
-
-
-def test_demo_reset_reloads_resources_identically(demo_county):
-    from yingji.core import demo
-
-    def snapshot():
-        return (sorted(Team.objects.values_list("name", "lat", "lon", "headcount")),
-                sorted(Shelter.objects.values_list("name", "region_code", "capacity", "lat")),
-                sorted(StockBatch.objects.values_list("warehouse__name", "item__code", "batch_no", "quantity")))
-
-    before = snapshot()
-    demo.load_demo(reset=True)
-    assert snapshot() == before
