@@ -269,3 +269,49 @@ def test_the_table_by_area_gives_each_place_its_own_figures(demo_county, usernam
             assert table["total"] == [total[i] for i in report.TOWNSHIP_INDICATORS]
     assert any(any(v for v in r["values"]) for r in report.township_table(user, year, region)["rows"]) \
         or username == "township1"
+
+
+@pytest.mark.parametrize("username", ["admin", "township1", "city"])
+def test_five_years_read_together_equal_each_year_read_alone(demo_county, username):
+    """The annual report reads its five years in one query per figure, grouped by year (a CASE over the years'
+    ends in the county's time zone): each year's figures equal those of that year asked alone, records on either
+    side of a New Year's midnight (local time, eight hours ahead of UTC) fall in their own year, and the report's
+    cells are those figures."""
+    from yingji.statistics import report
+
+    user = User.objects.get(username=username)
+    region = user.scope_region_code
+    this_year = timezone.localdate().year
+    years = range(this_year - 4, this_year + 1)
+    place = demo_county["township"]
+    organiser = Organisation.objects.order_by("id").first()
+    before = {y: annual.figures(user, y, region) for y in years}
+    for n, moment in enumerate([datetime.datetime(this_year - 2, 12, 31, 23, 30),
+                                datetime.datetime(this_year - 1, 1, 1, 0, 30)]):
+        when = timezone.make_aware(moment)
+        Incident.objects.create(region_code=place, category="accident", event_type="fire", title=f"跨年事件{n}",
+                                occurred_at=when, received_at=when, deaths=n + 1, grade="ordinary", source="phone")
+        PublicityActivity.objects.create(title=f"跨年活动{n}", kind="lecture", held_on=when.date(), place="广场",
+                                         region_code=place, organiser=organiser, audience="群众", participants=10,
+                                         materials_count=0)
+
+    together = annual.figures_by_year(user, years, region)
+    alone = {y: annual.figures(user, y, region) for y in years}
+    assert together == alone
+    for year, grown in ((this_year - 2, 1), (this_year - 1, 1), (this_year - 3, 0), (this_year, 0)):
+        assert together[year]["incidents"]["count"] - before[year]["incidents"]["count"] == grown, year
+        assert together[year]["publicity"]["events"] - before[year]["publicity"]["events"] == grown, year
+    assert together[this_year - 1]["incidents"]["deaths"] - before[this_year - 1]["incidents"]["deaths"] == 2
+    assert any(together[y]["incidents"]["count"] for y in years[:-1])  # the demo has past years to read
+
+    built = report.build(user, this_year, region)
+    assert built["answer"] == {**annual.compute(user, this_year, region)}
+    for section in built["sections"]:
+        for row in section["rows"]:
+            block, figure = row["indicator"].split(".")
+            for cell in row["cells"]:
+                if block in report.PRESENT and cell["year"] != this_year:
+                    assert cell["computed"] is None
+                    continue
+                value = alone[cell["year"]][block]
+                assert cell["computed"] == (None if value is None else value.get(figure)), (row["indicator"], cell)

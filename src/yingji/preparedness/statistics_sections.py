@@ -76,10 +76,20 @@ def drill_enterprises(user, region_code: str | None = None, industry: str | None
     return qs
 
 
-def drill_queryset(user, year: int, region_code: str | None = None, industry: str | None = None):
-    """The drills the section counts: the year's drills the user may see, held in ``region_code`` (prefix), of
-    enterprises in ``industry``."""
-    qs = Drill.objects.filter(policy.scope_q(user, Drill), date__year=year)
+def in_years(field: str, year: int | range) -> dict:
+    """The lookup of a date ``field`` falling in ``year``, or in any of a ``range`` of consecutive years (one
+    comparison of each bound: the annual report reads five years in one query, grouped by year)."""
+    if isinstance(year, range):
+        if not year or year.step != 1:
+            raise ValueError("a range of consecutive years")
+        return {f"{field}__gte": datetime.date(year[0], 1, 1), f"{field}__lt": datetime.date(year[-1] + 1, 1, 1)}
+    return {f"{field}__year": year}
+
+
+def drill_queryset(user, year: int | range, region_code: str | None = None, industry: str | None = None):
+    """The drills the section counts: the year's drills the user may see (``year`` may be a range of years),
+    held in ``region_code`` (prefix), of enterprises in ``industry``."""
+    qs = Drill.objects.filter(policy.scope_q(user, Drill), **in_years("date", year))
     if region_code:
         qs = qs.filter(region_code__startswith=gb2260.prefix(region_code))
     divisions = industry_divisions(industry)
@@ -215,8 +225,8 @@ def drill_figures(user, year: int, region_code: str | None = None, industry: str
 # --- training ----------------------------------------------------------------------------------------------------
 
 
-def session_queryset(user, year: int, region_code: str | None = None, industry: str | None = None):
-    qs = TrainingSession.objects.for_user(user).filter(start_date__year=year)
+def session_queryset(user, year: int | range, region_code: str | None = None, industry: str | None = None):
+    qs = TrainingSession.objects.for_user(user).filter(**in_years("start_date", year))
     if region_code:
         qs = qs.filter(region_code__startswith=gb2260.prefix(region_code))
     divisions = industry_divisions(industry)
@@ -226,12 +236,12 @@ def session_queryset(user, year: int, region_code: str | None = None, industry: 
     return qs
 
 
-def attendance_queryset(user, year: int, region_code: str | None = None, industry: str | None = None):
-    """The attended places of the year; an enterprise's person counts where the enterprise is, others where the
-    session was held."""
+def attendance_queryset(user, year: int | range, region_code: str | None = None, industry: str | None = None):
+    """The attended places of the year (or of a range of years, by the session's start); an enterprise's person
+    counts where the enterprise is, others where the session was held."""
     from django.db.models import Q
 
-    qs = Attendance.objects.for_user(user).filter(session__start_date__year=year, attended=True)
+    qs = Attendance.objects.for_user(user).filter(**in_years("session__start_date", year), attended=True)
     if region_code:
         qs = qs.filter(Q(enterprise__region_code__startswith=gb2260.prefix(region_code))
                        | Q(enterprise__isnull=True, session__region_code__startswith=gb2260.prefix(region_code)))

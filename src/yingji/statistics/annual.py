@@ -30,9 +30,10 @@ broken down below townships: for a village those two sections are ``null`` too.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter
 
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -87,120 +88,199 @@ def _bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     return (timezone.make_aware(datetime.datetime(year, 1, 1)), timezone.make_aware(datetime.datetime(year + 1, 1, 1)))
 
 
+def _span(years: range) -> dict:
+    """``{since, until}``: the first instant of the first year and of the year after the last."""
+    return {"since": _bounds(years[0])[0], "until": _bounds(years[-1])[1]}
+
+
+def _year(path: str, years: range, dates: bool = False) -> Case:
+    """The year of the date or time at ``path`` among ``years`` (rows already inside them): a CASE over the years'
+    ends in the county's time zone, plain comparisons of the column (SQLite computes an extracted year by calling
+    back into Python for every row)."""
+    ends = [datetime.date(y + 1, 1, 1) if dates else _bounds(y)[1] for y in years]
+    return Case(*[When(Q(**{f"{path}__lt": end}), then=Value(y)) for y, end in zip(years, ends, strict=True)],
+                output_field=IntegerField())
+
+
+def _per_year(section):
+    """A section's figures: for one ``year`` (an int), that year's; for a range of consecutive years, ``{year:
+    figures}``, read together and grouped by year."""
+
+    @functools.wraps(section)
+    def figures_of(user, year, region: str):
+        if isinstance(year, range):
+            return section(user, year, region)
+        return section(user, range(year, year + 1), region)[year]
+
+    return figures_of
+
+
 def _in(qs, region: str, field: str = "region_code"):
     return qs.filter(**{f"{field}__startswith": gb2260.prefix(region)})
 
 
-def teams(user, year: int, region: str) -> dict:
+@_per_year
+def teams(user, years: range, region: str) -> dict[int, dict]:
     row = _in(Team.objects.for_user(user), region).order_by().aggregate(count=Count("id"), headcount=Sum("headcount"))
-    return {"count": row["count"], "headcount": row["headcount"] or 0}
+    return {y: {"count": row["count"], "headcount": row["headcount"] or 0} for y in years}
 
 
-def drills(user, year: int, region: str) -> dict:
-    qs = statistics_sections.drill_queryset(user, year, region).order_by()
-    kinds = Counter(qs.values_list("kind", flat=True))
-    levels = Counter(qs.values_list("organiser_level", flat=True))
-    return {"count": sum(kinds.values()), "by_kind": dict(sorted(kinds.items())),
-            "by_level": dict(sorted(levels.items())),
-            "participants": qs.aggregate(n=Sum("participants"))["n"] or 0}
+@_per_year
+def drills(user, years: range, region: str) -> dict[int, dict]:
+    rows = statistics_sections.drill_queryset(user, years, region).order_by().annotate(
+        year=_year("date", years, dates=True)).values("year", "kind", "organiser_level").annotate(
+        n=Count("id"), people=Sum("participants"))
+    kinds, levels = {y: Counter() for y in years}, {y: Counter() for y in years}
+    participants = dict.fromkeys(years, 0)
+    for row in rows:
+        kinds[row["year"]][row["kind"]] += row["n"]
+        levels[row["year"]][row["organiser_level"]] += row["n"]
+        participants[row["year"]] += row["people"] or 0
+    return {y: {"count": sum(kinds[y].values()), "by_kind": dict(sorted(kinds[y].items())),
+                "by_level": dict(sorted(levels[y].items())), "participants": participants[y]} for y in years}
 
 
-def training(user, year: int, region: str) -> dict:
-    sessions = statistics_sections.session_queryset(user, year, region).order_by().count()
-    attended = statistics_sections.attendance_queryset(user, year, region).order_by().values_list(
-        "kind", "trainee_id", "user_id")
-    people: dict[str, set] = {kind: set() for kind in AttendeeKind.values()}
-    for kind, trainee_id, user_id in attended:
-        people.setdefault(kind, set()).add(("t", trainee_id) if trainee_id else ("u", user_id))
-    by_kind = {kind: len(found) for kind, found in people.items()}
-    return {"sessions": sessions, "trainees_by_kind": by_kind, "trainees": len(set().union(*people.values()))}
+@_per_year
+def training(user, years: range, region: str) -> dict[int, dict]:
+    sessions = dict(statistics_sections.session_queryset(user, years, region).order_by().annotate(
+        year=_year("start_date", years, dates=True)).values_list("year").annotate(n=Count("id")))
+    attended = statistics_sections.attendance_queryset(user, years, region).order_by().annotate(
+        year=_year("session__start_date", years, dates=True)).values_list("year", "kind", "trainee_id", "user_id")
+    people: dict[int, dict[str, set]] = {y: {kind: set() for kind in AttendeeKind.values()} for y in years}
+    for year, kind, trainee_id, user_id in attended:
+        people[year].setdefault(kind, set()).add(("t", trainee_id) if trainee_id else ("u", user_id))
+    return {y: {"sessions": sessions.get(y, 0), "trainees_by_kind": {k: len(found) for k, found in people[y].items()},
+                "trainees": len(set().union(*people[y].values()))} for y in years}
 
 
-def publicity(user, year: int, region: str) -> dict:
-    row = _in(PublicityActivity.objects.for_user(user).filter(held_on__year=year), region).order_by().aggregate(
-        events=Count("id"), participants=Sum("participants"), materials=Sum("materials_count"))
-    return {"events": row["events"], "participants": row["participants"] or 0, "materials": row["materials"] or 0}
+@_per_year
+def publicity(user, years: range, region: str) -> dict[int, dict]:
+    rows = {row["year"]: row for row in _in(PublicityActivity.objects.for_user(user).filter(
+        **statistics_sections.in_years("held_on", years)), region).order_by().annotate(
+        year=_year("held_on", years, dates=True)).values("year").annotate(
+        events=Count("id"), participants=Sum("participants"), materials=Sum("materials_count"))}
+    return {y: {"events": rows[y]["events"], "participants": rows[y]["participants"] or 0,
+                "materials": rows[y]["materials"] or 0} if y in rows
+            else {"events": 0, "participants": 0, "materials": 0} for y in years}
 
 
-def _enforcement_totals(user, year: int, region: str) -> dict | None:
+def _enforcement_totals(user, years: range, region: str) -> dict[int, dict] | None:
     if not enforcement_statistics.may_view(user) or len(region) > TOWNSHIP:
         return None
     if len(region) == TOWNSHIP:
-        return enforcement_statistics.totals(user, year, township=region)
-    return enforcement_statistics.totals(user, year, area=region)
+        return enforcement_statistics.totals_by_year(user, years, township=region)
+    return enforcement_statistics.totals_by_year(user, years, area=region)
 
 
-def inspections(user, year: int, region: str, totals: dict | None) -> dict | None:
+def inspections(user, years: range, region: str, totals: dict | None) -> dict[int, dict | None]:
     if totals is None:
-        return None
-    return {"planned": totals["plan_visits"], "done": totals["inspections_done"],
-            "scheduled": totals["inspections_planned"]}
+        return dict.fromkeys(years)
+    return {y: {"planned": t["plan_visits"], "done": t["inspections_done"], "scheduled": t["inspections_planned"]}
+            for y, t in totals.items()}
 
 
-def enforcement(user, year: int, region: str, totals: dict | None) -> dict | None:
+def enforcement(user, years: range, region: str, totals: dict | None) -> dict[int, dict | None]:
     if totals is None:
-        return None
-    return {"cases": totals["cases_opened"], "fines_yuan": int(totals["fines_decided"] or 0)}
+        return dict.fromkeys(years)
+    return {y: {"cases": t["cases_opened"], "fines_yuan": int(t["fines_decided"] or 0)} for y, t in totals.items()}
 
 
-def hazards(user, year: int, region: str) -> dict:
-    since, until = _bounds(year)
-    total = hazard_stats.hazard_statistics(_in(Hazard.objects.for_user(user), region), "township", since,
-                                           until).total
-    return {"found": total["found"], "closed": total["closed"], "major": total["major"],
-            "overdue": total["overdue"]}
+@_per_year
+def hazards(user, years: range, region: str) -> dict[int, dict]:
+    out = {}
+    for year in years:  # the cohort's query for each year (one grouped query each)
+        since, until = _bounds(year)
+        total = hazard_stats.hazard_statistics(_in(Hazard.objects.for_user(user), region), "township", since,
+                                               until).total
+        out[year] = {"found": total["found"], "closed": total["closed"], "major": total["major"],
+                     "overdue": total["overdue"]}
+    return out
 
 
-def incidents(user, year: int, region: str) -> dict:
-    since, until = _bounds(year)
-    qs = _in(Incident.objects.for_user(user), region).filter(occurred_at__gte=since, occurred_at__lt=until)
-    qs = qs.order_by()
-    rows = qs.values("category", "grade").annotate(n=Count("id"), deaths=Sum("deaths"))
-    by_scheme = {scheme: {"count": 0, "deaths": 0, "by_grade": Counter()} for scheme in disasters.SCHEMES}
+@_per_year
+def incidents(user, years: range, region: str) -> dict[int, dict]:
+    span = _span(years)
+    rows = _in(Incident.objects.for_user(user), region).filter(
+        occurred_at__gte=span["since"], occurred_at__lt=span["until"]).order_by().annotate(
+        year=_year("occurred_at", years)).values("year", "category", "grade").annotate(
+        n=Count("id"), deaths=Sum("deaths"))
+    by_scheme = {y: {scheme: {"count": 0, "deaths": 0, "by_grade": Counter()} for scheme in disasters.SCHEMES}
+                 for y in years}
     for row in rows:
-        bucket = by_scheme[grading.scheme(row["category"])]
+        bucket = by_scheme[row["year"]][grading.scheme(row["category"])]
         bucket["count"] += row["n"]
         bucket["deaths"] += row["deaths"] or 0
         bucket["by_grade"][row["grade"]] += row["n"]
-    for bucket in by_scheme.values():
-        bucket["by_grade"] = dict(sorted(bucket["by_grade"].items()))
-    return {"count": sum(b["count"] for b in by_scheme.values()),
-            "deaths": sum(b["deaths"] for b in by_scheme.values()),
-            "by_grade": dict(by_scheme["work_safety"]["by_grade"]), "by_scheme": by_scheme}
+    out = {}
+    for year, schemes in by_scheme.items():
+        for bucket in schemes.values():
+            bucket["by_grade"] = dict(sorted(bucket["by_grade"].items()))
+        out[year] = {"count": sum(b["count"] for b in schemes.values()),
+                     "deaths": sum(b["deaths"] for b in schemes.values()),
+                     "by_grade": dict(schemes["work_safety"]["by_grade"]), "by_scheme": schemes}
+    return out
 
 
-def warnings(user, year: int, region: str) -> dict:
-    since, until = _bounds(year)
+@_per_year
+def warnings(user, years: range, region: str) -> dict[int, dict]:
+    """The people reached are distinct (warning, person) pairs: counted per warning (a warning's year is its
+    taking effect) and added up."""
+    span = _span(years)
     published = _in(Warning.objects.for_user(user), region).filter(
-        state__in=EVER_PUBLISHED, effective__gte=since, effective__lt=until).order_by()
-    reached = Delivery.objects.filter(warning__in=published.values("pk"), about__isnull=True).order_by()
-    recipients = reached.values("warning_id", "person_id").distinct().count()
-    confirmed = reached.filter(acknowledged_at__isnull=False).values("warning_id", "person_id").distinct().count()
-    return {"published": published.count(), "recipients": recipients, "confirmed": confirmed}
+        state__in=EVER_PUBLISHED, effective__gte=span["since"], effective__lt=span["until"]).order_by()
+    year_of = dict(published.annotate(year=_year("effective", years)).values_list("pk", "year"))
+    out = {y: {"published": 0, "recipients": 0, "confirmed": 0} for y in years}
+    for year in year_of.values():
+        out[year]["published"] += 1
+    reached = Delivery.objects.filter(warning__in=published.values("pk"), about__isnull=True).order_by().values(
+        "warning_id").annotate(people=Count("person", distinct=True),
+                               confirmed=Count("person", distinct=True, filter=Q(acknowledged_at__isnull=False)))
+    for row in reached:
+        year = out[year_of[row["warning_id"]]]
+        year["recipients"] += row["people"]
+        year["confirmed"] += row["confirmed"]
+    return out
 
 
-def alarms(user, year: int, region: str) -> dict:
-    since, until = _bounds(year)
-    qs = _in(Alarm.objects.for_user(user), region).filter(raised_at__gte=since, raised_at__lt=until).order_by()
-    levels = Counter(qs.values_list("level", flat=True))
-    return {"count": sum(levels.values()), "by_level": dict(sorted(levels.items()))}
+@_per_year
+def alarms(user, years: range, region: str) -> dict[int, dict]:
+    span = _span(years)
+    rows = _in(Alarm.objects.for_user(user), region).filter(
+        raised_at__gte=span["since"], raised_at__lt=span["until"]).order_by().annotate(
+        year=_year("raised_at", years)).values_list("year", "level").annotate(n=Count("id"))
+    levels = {y: Counter() for y in years}
+    for year, level, n in rows:
+        levels[year][level] += n
+    return {y: {"count": sum(levels[y].values()), "by_level": dict(sorted(levels[y].items()))} for y in years}
 
 
-def shelters(user, year: int, region: str) -> dict:
+@_per_year
+def shelters(user, years: range, region: str) -> dict[int, dict]:
     row = _in(Shelter.objects.for_user(user), region).order_by().aggregate(count=Count("id"),
                                                                          capacity=Sum("capacity"))
-    return {"count": row["count"], "capacity": row["capacity"] or 0}
+    return {y: {"count": row["count"], "capacity": row["capacity"] or 0} for y in years}
 
 
-def figures(user, year: int, region: str, sections=SECTIONS) -> dict:
-    """The ``sections`` (default every one) for an already checked year and region."""
-    totals = (_enforcement_totals(user, year, region)
+def figures_by_year(user, years: range, region: str, sections=SECTIONS) -> dict[int, dict]:
+    """The ``sections`` (default every one) of each of a range of consecutive ``years``, for an already checked
+    region: ``{year: {section: {...}}}``. Each section is read once for all the years and grouped by year (the
+    annual report's five years: about a fifth of the queries of a year at a time); a year's figures are the same
+    as asked alone."""
+    if not years or years.step != 1:
+        raise ValueError("a range of consecutive years")
+    totals = (_enforcement_totals(user, years, region)
               if {"inspections", "enforcement"} & set(sections) else None)
     build = {"teams": teams, "drills": drills, "training": training, "publicity": publicity, "hazards": hazards,
              "incidents": incidents, "warnings": warnings, "alarms": alarms, "shelters": shelters,
              "inspections": lambda u, y, r: inspections(u, y, r, totals),
              "enforcement": lambda u, y, r: enforcement(u, y, r, totals)}
-    return {key: build[key](user, year, region) for key in sections}
+    by_section = {key: build[key](user, years, region) for key in sections}
+    return {year: {key: by_section[key][year] for key in sections} for year in years}
+
+
+def figures(user, year: int, region: str, sections=SECTIONS) -> dict:
+    """The ``sections`` (default every one) for an already checked year and region."""
+    return figures_by_year(user, range(year, year + 1), region, sections)[year]
 
 
 def _by_code(qs, value=None) -> dict[str, int]:
@@ -262,11 +342,9 @@ def area_figures(user, year: int, region: str, places: list[str], indicators) ->
     return by_place, {i: combine(i, gb2260.prefix(region)) for i in indicators}
 
 
-def compute(user, year=None, region=None) -> dict:
-    """``{year, region_code, region_name, <section>: {...}, entered: {indicator: value}}``; ``entered`` holds the
-    figures staff entered by hand for that year and region (years before the platform), never mixed into the
-    computed ones. Raises NotAllowed for enterprise accounts, ValidationFailed (422 naming the field) for a bad
-    year or region."""
+def check(user, year=None, region=None) -> tuple[int, str]:
+    """The year and region asked for, checked. Raises NotAllowed for enterprise accounts, ValidationFailed (422
+    naming the field) for a bad year or region."""
     if not may_view(user):
         raise NotAllowed()
     errors = {}
@@ -280,12 +358,25 @@ def compute(user, year=None, region=None) -> dict:
         errors.update({e["field"]: [e["message"]] for e in exc.errors})
     if errors:
         raise ValidationFailed.from_dict(errors)
+    return year, region
+
+
+def answer(year: int, region: str, figures_of_year: dict) -> dict:
+    """``{year, region_code, region_name, <section>: {...}, entered: {indicator: value}}`` of a year's computed
+    figures; ``entered`` holds the figures staff entered by hand for that year and region (years before the
+    platform), never mixed into the computed ones."""
     from .models import HistoricalFigure
 
     entered = dict(HistoricalFigure.objects.filter(year=year, region_code=region)
                    .order_by("indicator").values_list("indicator", "value"))
     return {"year": year, "region_code": region, "region_name": Region.objects.get(code=region).name,
-            **figures(user, year, region), "entered": entered}
+            **figures_of_year, "entered": entered}
+
+
+def compute(user, year=None, region=None) -> dict:
+    """The :func:`answer` of a checked (:func:`check`) year and region."""
+    year, region = check(user, year, region)
+    return answer(year, region, figures(user, year, region))
 
 
 def subdivisions(user, region: str) -> list[tuple[str, str]]:

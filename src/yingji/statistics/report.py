@@ -43,12 +43,13 @@ def indicators_of(section: str) -> list[str]:
 def build(user, year=None, region=None) -> dict:
     """``{year, region_code, region_name, answer, years, sections: [{key, title, rows: [{indicator, label,
     cells: [{computed, entered}]}]}], townships: {headers, rows, county_level, total}}``."""
-    answer = annual.compute(user, year, region)
-    year, region = answer["year"], answer["region_code"]
+    year, region = annual.check(user, year, region)
     years = list(range(year - YEARS + 1, year + 1))
+    by_year = annual.figures_by_year(user, range(years[0], year + 1), region)
+    answer = annual.answer(year, region, by_year[year])
     computed = {y: flat(answer) for y in years[-1:]}
-    past = [key for key in annual.SECTIONS if key not in PRESENT]
-    computed |= {y: flat(annual.figures(user, y, region, past)) for y in years[:-1]}
+    computed |= {y: flat({key: by_year[y][key] for key in annual.SECTIONS if key not in PRESENT})
+                 for y in years[:-1]}
     entered: dict[tuple[int, str], int] = {
         (y, indicator): value for y, indicator, value in HistoricalFigure.objects.filter(
             region_code=region, year__in=years).values_list("year", "indicator", "value")}

@@ -156,11 +156,12 @@ def _key(dimension: str, officer_path: str | None):
 
 
 def _sources(user, f: dict) -> list[tuple]:
-    """(queryset, date field, officer path, aggregates) for each group of figures, filtered to the year."""
-    year = f["year"]
+    """(queryset, date field, officer path, aggregates) for each group of figures, filtered to the year (to the
+    years ``f["year"]`` to ``f["last_year"]`` when that is given)."""
+    year, last_year = f["year"], f.get("last_year") or f["year"]
     start = timezone.make_aware(datetime.datetime(year, 1, 1))
-    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    end = timezone.make_aware(datetime.datetime(last_year + 1, 1, 1))
+    first, last = datetime.date(year, 1, 1), datetime.date(last_year, 12, 31)
 
     def scoped(model, officer_path):
         qs = model.objects.for_user(user).order_by()
@@ -310,6 +311,10 @@ def _totals(sources: list[tuple], plan: dict, f: dict) -> dict:
     planned = sum(v["plan_visits"] for v in plan.get("month", {}).values())
     total = merge_groups([{None: qs.aggregate(**aggregates)} for qs, _d, _o, aggregates in sources]
                          + [{None: {"plan_visits": planned}}])[None]
+    return _rates(total, f)
+
+
+def _rates(total: dict, f: dict) -> dict:
     if f["officer"]:
         total["plan_visits"] = 0
     return {**total, "done_rate": rate(total["inspections_done"], total["plan_visits"]),
@@ -322,6 +327,35 @@ def totals(user, year, area: str | None = None, **filters) -> dict:
     check_access(user)
     f = clean_filters(year, **filters) | {"area": area}
     return _totals(_sources(user, f), _plan_groups(user, f), f)
+
+
+def totals_by_year(user, years: range, area: str | None = None, **filters) -> dict[int, dict]:
+    """:func:`totals` of each of a range of consecutive ``years`` (the annual report's five years), each figure
+    group read once for all the years, grouped by year: ``{year: totals}``."""
+    check_access(user)
+    if not years or years.step != 1:
+        raise ValueError("a range of consecutive years")
+    f = clean_filters(years[0], **filters) | {"area": area, "last_year": clean_filters(years[-1])["year"]}
+    grouped = [_by_year(qs, date_field, aggregates, years) for qs, date_field, _o, aggregates in _sources(user, f)]
+    out = {}
+    for year in years:
+        plan = _plan_groups(user, f | {"year": year})
+        planned = sum(v["plan_visits"] for v in plan.get("month", {}).values())
+        out[year] = _rates(merge_groups([{None: group.get(year, {})} for group in grouped]
+                                        + [{None: {"plan_visits": planned}}])[None], f)
+    return out
+
+
+def _by_year(qs, date_field: str, aggregates: dict, years: range) -> dict:
+    """``{year: {figure: value}}`` of the years that counted anything, in one grouped query (the year a CASE over
+    the years' bounds in the county's time zone, as :func:`_by_month`)."""
+    field = qs.model._meta.get_field(date_field)
+    ends = [datetime.date(year + 1, 1, 1) for year in years]
+    if isinstance(field, DateTimeField):
+        ends = [timezone.make_aware(datetime.datetime(d.year, 1, 1)) for d in ends]
+    year = Case(*[When(Q(**{f"{date_field}__lt": end}), then=Value(y)) for y, end in zip(years, ends, strict=True)],
+                output_field=IntegerField())
+    return _grouped(qs, year, aggregates)
 
 
 def table(data: dict, dimension: str) -> tuple[list[str], list[list]]:
