@@ -318,9 +318,13 @@ def area_figures(user, year: int, region: str, places: list[str], indicators) ->
             grouped[indicator] = _by_code(_in(PublicityActivity.objects.for_user(user).filter(held_on__year=year),
                                               region))
         elif indicator in ("hazards.found", "hazards.closed"):
-            found = _in(Hazard.objects.for_user(user), region).filter(found_at__gte=since, found_at__lt=until)
-            grouped[indicator] = _by_code(found if indicator == "hazards.found"
-                                          else found.filter(state=HazardState.CLOSED))
+            if indicator not in grouped:  # both in one grouped query
+                found, closed = {}, {}
+                for code, n, m in _in(Hazard.objects.for_user(user), region).filter(
+                        found_at__gte=since, found_at__lt=until).order_by().values_list("region_code").annotate(
+                        found=Count("id"), closed=Count("id", filter=Q(state=HazardState.CLOSED))):
+                    found[code], closed[code] = n, m
+                grouped["hazards.found"], grouped["hazards.closed"] = found, closed
         elif indicator == "incidents.count":
             grouped[indicator] = _by_code(_in(Incident.objects.for_user(user), region).filter(
                 occurred_at__gte=since, occurred_at__lt=until))
