@@ -163,8 +163,7 @@ def restore(source: Path) -> dict:
         with gzip.open(source / DATA_FILE, "rt", encoding="utf-8") as fh:
             objects = (json.loads(line) for line in fh if line.strip())
             with connection.constraint_checks_disabled():
-                for obj in serializers.deserialize("python", objects):
-                    obj.save()
+                _load(serializers.deserialize("python", objects))
             connection.check_constraints()
         for label, expected in manifest["tables"].items():
             rows, digest = table_digest(by_label[label])
@@ -179,6 +178,46 @@ def restore(source: Path) -> dict:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, dest)
     return manifest
+
+
+def _load(objects) -> None:
+    """Insert the deserialised rows as they come (a table's rows are consecutive in the file), many rows per
+    statement, into the emptied tables; then the rows of the many-to-many tables. Each row is written as stored
+    (``raw``: no ``auto_now`` stamping, no signals), as ``DeserializedObject.save`` would write it, without its
+    per-row UPDATE-then-INSERT (two statements a row made a restore of the demo county take 100 s on
+    PostgreSQL)."""
+    batch: list = []
+    links: dict = {}
+
+    def flush():
+        if not batch:
+            return
+        model = type(batch[0])
+        if model._meta.parents:  # multi-table inheritance: one row in each table, as save() writes it
+            for instance in batch:
+                instance.save_base(raw=True)
+        else:
+            fields = model._meta.local_concrete_fields
+            size = connection.ops.bulk_batch_size(fields, batch) or len(batch)
+            for start in range(0, len(batch), size):
+                # QuerySet._insert is what Model.save_base itself inserts with; raw=True writes the values as read.
+                model._base_manager._insert(batch[start:start + size], fields=fields, raw=True)
+        batch.clear()
+
+    for deserialized in objects:
+        instance = deserialized.object
+        if batch and (type(instance) is not type(batch[0]) or len(batch) >= 5000):
+            flush()
+        batch.append(instance)
+        for name, targets in (deserialized.m2m_data or {}).items():
+            field = type(instance)._meta.get_field(name)
+            through = field.remote_field.through
+            rows = links.setdefault(through, [])
+            rows += [through(**{f"{field.m2m_field_name()}_id": instance.pk,
+                                f"{field.m2m_reverse_field_name()}_id": target}) for target in targets]
+    flush()
+    for through, rows in links.items():
+        through._base_manager.bulk_create(rows, batch_size=2000)
 
 
 def _reset_sequences(models) -> None:
