@@ -410,6 +410,15 @@ def child(args) -> dict:
             model.objects.all().delete()
         Station.objects.update(last_reading_at=None)
 
+    if args.only_scaling:  # the scaling curve alone (``--only-scaling``: a quick look, no results file)
+        out["mqtt_scaling"] = []
+        for workers in args.scale:
+            reset()
+            connection.close()
+            rate, runs, _batches = mqtt_throughput(items, args.mqtt_message, workers, repeat=args.repeat,
+                                                    reset=reset)
+            out["mqtt_scaling"].append({"workers": workers, "rules_per_s": rate, "runs": runs})
+        return out
     _progress(f"{connection.vendor}: HTTP path")
     # HTTP batch path with rules.
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw_token}")
@@ -500,9 +509,11 @@ def child(args) -> dict:
             reset()
             connection.close()
             _progress(f"{connection.vendor}: MQTT path, {workers} workers sharing the stream")
-            rate, _runs, _batches = mqtt_throughput(items, args.mqtt_message, workers)
+            # The best of --repeat runs, as every other path (a single run was at the mercy of the machine's noise).
+            rate, runs, _batches = mqtt_throughput(items, args.mqtt_message, workers, repeat=args.repeat,
+                                                   reset=reset)
             assert Reading.objects.exclude(station__code=WARM_UP_STATION).count() == len(items)
-            out["mqtt_scaling"].append({"workers": workers, "rules_per_s": rate})
+            out["mqtt_scaling"].append({"workers": workers, "rules_per_s": rate, "runs": runs})
         reset()
         connection.close()
         _progress(f"{connection.vendor}: alarm latency")
@@ -522,6 +533,8 @@ def run_child(database_url: str | None, args) -> dict:
                "--naive", str(args.naive), "--mqtt-message", str(args.mqtt_message), "--rate", str(args.rate),
                "--latency-seconds", str(args.latency_seconds), "--alarms-per-s", str(args.alarms_per_s),
                "--scale", ",".join(str(n) for n in args.scale), "--repeat", str(args.repeat)]
+    if args.only_scaling:
+        command.append("--only-scaling")
     if not args.mqtt:
         command.append("--no-mqtt")
     if args.profile:
@@ -550,6 +563,9 @@ def main() -> int:
                         help="runs of the HTTP path and of the raw limit, the best of each counts")
     parser.add_argument("--profile", metavar="FILE",
                         help="cProfile the HTTP path into FILE.<database> (read with python -m pstats)")
+    parser.add_argument("--only-scaling", action="store_true",
+                        help="measure only the MQTT scaling curve (--scale, --repeat runs each) and print it; "
+                             "writes no results file")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -565,6 +581,12 @@ def main() -> int:
             results.append(run_child(pg, args))
         finally:
             _drop_postgres_scratch()
+    if args.only_scaling:
+        for r in results:
+            curve = ", ".join(f"{p['workers']} → {p['rules_per_s']:,.0f}/s (runs {p['runs']})"
+                              for p in r["mqtt_scaling"])
+            print(f"{r['database']}: MQTT workers sharing the stream ({os.cpu_count()} cores): {curve}")
+        return 0
     print(f"{'database':<11}{'path':<6}{'rules/s':>9}{'raw bulk/s':>12}{'naive/s':>10}{'vs raw':>9}{'vs naive':>10}")
     for r in results:
         for path in ("http", "mqtt"):
