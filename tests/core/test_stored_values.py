@@ -329,7 +329,11 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize("scenario", list(SCENARIOS))
+@pytest.mark.parametrize("scenario", [
+    # Text is rendered, escaped and exported by Python whatever the engine (both store it as written, up to the
+    # same maximum lengths): once, in the SQLite suite. Dates far out reach the engines' own date arithmetic and
+    # ranges: on both.
+    pytest.param("text", marks=pytest.mark.engine_agnostic), "far-future", "far-past"])
 # The township's walk renders the same templates with fewer rows: once, in the SQLite suite; the administrator's
 # walk (every page) runs on both engines.
 @pytest.mark.parametrize("username", ["admin", pytest.param("township1", marks=pytest.mark.engine_agnostic)])
