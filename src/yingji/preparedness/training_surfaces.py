@@ -44,6 +44,28 @@ def _yes_no_answer(q: Question) -> str:
     return answer_text(q.answer)
 
 
+def _link_to(name: str):
+    """``pk -> URL`` of a detail page, the URL reversed once (a session's table links hundreds of rows)."""
+    marker = 987654321
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _attendance_rows(user, session: TrainingSession) -> list[dict]:
+    """The session's attendance the user may see, as the table shows it: names linking to the trainee, the kind's
+    label, hours, passed and the certificate's number linking to it."""
+    trainee_url, certificate_url = _link_to("trainee_detail"), _link_to("training_certificate_detail")
+    kinds = AttendeeKind.labels()
+    rows = []
+    for a in session.attendance.filter(policy.scope_q(user, Attendance)).select_related("certificate"):
+        certificate = getattr(a, "certificate", None)  # the reverse one-to-one raises when there is none
+        rows.append({"name": a.name, "trainee_url": trainee_url(a.trainee_id) if a.trainee_id else "",
+                     "kind": kinds.get(a.kind, a.kind), "attended": a.attended, "hours": a.hours,
+                     "passed": a.passed, "certificate_number": certificate.number if certificate else "",
+                     "certificate_url": certificate_url(certificate.pk) if certificate else ""})
+    return rows
+
+
 COURSES = Surface(
     model=Course, prefix="training_course", title=_l("Training courses"), singular=_l("Training course"),
     export_name="training-courses", subtitle=_l("Courses with their topic, hours and audience; sessions run them."),
@@ -74,8 +96,7 @@ SESSIONS = Surface(
     ],
     detail_template="preparedness/training_session_detail.html",
     detail_context=lambda request, session, view: {
-        "attendance": session.attendance.filter(policy.scope_q(request.user, Attendance))
-        .select_related("trainee", "user", "certificate"),
+        "attendance": _attendance_rows(request.user, session),
         "can_record": policy.can(request.user, "change", TrainingSession) and policy.in_scope(request.user, session),
         "attendance_form": forms.AttendanceForm(user=request.user)},
 )
