@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from yingji.core import policy
+from yingji.core import policy, regions
 from yingji.core.errors import NotAllowed, NotFound, ServiceError
+from yingji.core.templatetags.yingji_tags import choice_badge
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
 
 from . import services
@@ -50,12 +51,19 @@ def _confirmation_rows(warning: Warning):
     columns shown are read and each channel's name is translated once."""
     rows = {}
     channel_names = {value: str(label) for value, label in Delivery._meta.get_field("channel").flatchoices}
+    badges: dict[str, str] = {}  # a person kind's badge, made once per kind (the page lists up to 1,000 people)
     for d in (Delivery.objects.filter(warning=warning, about__isnull=True).select_related("person")
               .only("person_id", "channel", "acknowledged_at", "state", "last_error", "person__name",
                     "person__region_code", "person__kind")
               .order_by("person__region_code", "person_id", "pk")):
-        row = rows.setdefault(d.person_id, {"person": d.person, "channels": [], "acknowledged_at": None,
-                                            "state": d.state, "last_error": ""})
+        row = rows.get(d.person_id)
+        if row is None:
+            person = d.person
+            if person.kind not in badges:
+                badges[person.kind] = choice_badge(person, "kind")
+            row = rows[d.person_id] = {"person": person, "region": regions.region_path(person.region_code),
+                                       "kind_badge": badges[person.kind], "channels": [], "acknowledged_at": None,
+                                       "state": d.state, "last_error": ""}
         row["channels"].append(channel_names.get(d.channel, d.channel))
         row["acknowledged_at"] = row["acknowledged_at"] or d.acknowledged_at
         if d.last_error:
