@@ -16,6 +16,7 @@ from yingji.core.models import Organisation, Region, User
 from yingji.incidents.models import Incident
 from yingji.preparedness.models.publicity import PublicityActivity
 from yingji.resources.models import Team
+from yingji.standards import gb2260
 from yingji.statistics import annual
 from yingji.statistics.choices import Indicator
 
@@ -298,6 +299,15 @@ def test_five_years_read_together_equal_each_year_read_alone(demo_county, userna
     together = annual.figures_by_year(user, years, region)
     alone = {y: annual.figures(user, y, region) for y in years}
     assert together == alone
+    from yingji.prevention import stats as hazard_stats
+    from yingji.prevention.models import Hazard
+
+    for year in years:  # the hazards as the hazard statistics count their cohort of the year
+        since, until = annual._bounds(year)
+        total = hazard_stats.hazard_statistics(Hazard.objects.for_user(user).filter(
+            region_code__startswith=gb2260.prefix(region)), "township", since, until).total
+        assert together[year]["hazards"] == {key: total[key] for key in ("found", "closed", "major", "overdue")}
+    assert any(together[y]["hazards"]["found"] for y in years)
     for year, grown in ((this_year - 2, 1), (this_year - 1, 1), (this_year - 3, 0), (this_year, 0)):
         assert together[year]["incidents"]["count"] - before[year]["incidents"]["count"] == grown, year
         assert together[year]["publicity"]["events"] - before[year]["publicity"]["events"] == grown, year
