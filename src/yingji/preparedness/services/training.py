@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.db import transaction
@@ -320,17 +320,28 @@ def _trainees_and_hours(enterprise_ids: list[int], on: datetime.date) -> tuple[d
     """The active trainees of the enterprises (by enterprise) and their attended hours up to ``on`` (by trainee):
     two queries for any number of enterprises."""
     trainees: dict[int, list] = defaultdict(list)
-    for t in Trainee.objects.filter(enterprise_id__in=enterprise_ids, is_active=True).only("id", "name", "role",
-                                                                                          "enterprise_id"):
-        trainees[t.enterprise_id].append(t)
+    for pk, name, role, enterprise_id in Trainee.objects.filter(
+            enterprise_id__in=enterprise_ids, is_active=True).order_by().values_list("id", "name", "role",
+                                                                                   "enterprise_id"):
+        trainees[enterprise_id].append(_Person(pk, name, role))
     hours = defaultdict(list)
     if not trainees:
         return trainees, hours
-    for a in (Attendance.objects.filter(trainee__enterprise_id__in=enterprise_ids, trainee__is_active=True,
-                                        attended=True, session__start_date__lte=on)
-              .values("trainee_id", "session__start_date", "session__course__initial", "hours")):
-        hours[a["trainee_id"]].append((a["session__start_date"].year, a["session__course__initial"], a["hours"]))
+    for trainee_id, start, initial, credited in (
+            Attendance.objects.filter(trainee__enterprise_id__in=enterprise_ids, trainee__is_active=True,
+                                      attended=True, session__start_date__lte=on).order_by()
+            .values_list("trainee_id", "session__start_date", "session__course__initial", "hours")):
+        hours[trainee_id].append((start.year, initial, credited))
     return trainees, hours
+
+
+class _Person(NamedTuple):
+    """A registered trainee as the compliance rows read it (the rows of hundreds of enterprises: no model
+    instances)."""
+
+    pk: int
+    name: str
+    role: str
 
 
 def _compliance_of(enterprise, trainees: list, hours: dict, on: datetime.date,
