@@ -33,11 +33,11 @@ import datetime
 import functools
 from collections import Counter
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from yingji.core import policy
+from yingji.core import periods, policy
 from yingji.core.choices import RegionLevel
 from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.models import Region
@@ -93,13 +93,9 @@ def _span(years: range) -> dict:
     return {"since": _bounds(years[0])[0], "until": _bounds(years[-1])[1]}
 
 
-def _year(path: str, years: range, dates: bool = False) -> Case:
-    """The year of the date or time at ``path`` among ``years`` (rows already inside them): a CASE over the years'
-    ends in the county's time zone, plain comparisons of the column (SQLite computes an extracted year by calling
-    back into Python for every row)."""
-    ends = [datetime.date(y + 1, 1, 1) if dates else _bounds(y)[1] for y in years]
-    return Case(*[When(Q(**{f"{path}__lt": end}), then=Value(y)) for y, end in zip(years, ends, strict=True)],
-                output_field=IntegerField())
+def _year(path: str, years: range, dates: bool = False):
+    """The year of the date or time at ``path`` among ``years`` (rows already inside them): ``core.periods``."""
+    return periods.by_year(path, years, dates)
 
 
 def _per_year(section):

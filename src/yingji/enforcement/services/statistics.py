@@ -18,12 +18,12 @@ import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.db.models import Case, Count, DateTimeField, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, DateTimeField, F, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
-from yingji.core import policy
+from yingji.core import periods, policy
 from yingji.core.choices import RegionLevel
 from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.models import Region
@@ -216,14 +216,10 @@ def _by_month(qs, date_field: str, aggregates: dict, year: int) -> dict:
     computed once per group. The same answer as grouping by ``ExtractMonth``, which SQLite computes by calling back
     into Python for every row; and a twelfth of the distinct counts of one conditional aggregate per figure and
     month (20 ms of the page). Months without a record are left to ``merge_groups``."""
-    field = qs.model._meta.get_field(date_field)
-    starts = [datetime.date(year, month, 1) for month in MONTHS] + [datetime.date(year + 1, 1, 1)]
-    if isinstance(field, DateTimeField):
-        starts = [timezone.make_aware(datetime.datetime(d.year, d.month, 1)) for d in starts]
-    month = Case(*[When(Q(**{f"{date_field}__lt": end}), then=Value(m))
-                   for m, end in zip(MONTHS, starts[1:], strict=True)], output_field=IntegerField())
-    within = qs.filter(**{f"{date_field}__gte": starts[0], f"{date_field}__lt": starts[-1]})
-    return _grouped(within, month, aggregates)
+    dates = not isinstance(qs.model._meta.get_field(date_field), DateTimeField)
+    within = qs.filter(**{f"{date_field}__gte": periods.end_of(datetime.date(year, 1, 1), dates),
+                          f"{date_field}__lt": periods.end_of(datetime.date(year + 1, 1, 1), dates)})
+    return _grouped(within, periods.by_month(date_field, year, dates), aggregates)
 
 
 def _plan_groups(user, f: dict) -> dict[str, dict]:
@@ -350,14 +346,9 @@ def totals_by_year(user, years: range, area: str | None = None, **filters) -> di
 
 def _by_year(qs, date_field: str, aggregates: dict, years: range) -> dict:
     """``{year: {figure: value}}`` of the years that counted anything, in one grouped query (the year a CASE over
-    the years' bounds in the county's time zone, as :func:`_by_month`)."""
-    field = qs.model._meta.get_field(date_field)
-    ends = [datetime.date(year + 1, 1, 1) for year in years]
-    if isinstance(field, DateTimeField):
-        ends = [timezone.make_aware(datetime.datetime(d.year, 1, 1)) for d in ends]
-    year = Case(*[When(Q(**{f"{date_field}__lt": end}), then=Value(y)) for y, end in zip(years, ends, strict=True)],
-                output_field=IntegerField())
-    return _grouped(qs, year, aggregates)
+    the years' ends in the county's time zone, as :func:`_by_month`'s months)."""
+    dates = not isinstance(qs.model._meta.get_field(date_field), DateTimeField)
+    return _grouped(qs, periods.by_year(date_field, years, dates), aggregates)
 
 
 def table(data: dict, dimension: str) -> tuple[list[str], list[list]]:
