@@ -218,6 +218,9 @@ def _load(objects) -> None:
     flush()
     for through, rows in links.items():
         through._base_manager.bulk_create(rows, batch_size=2000)
+    from . import regions
+
+    regions.clear_cache()  # what a saved region's signal would have done (names are cached per process)
 
 
 def _reset_sequences(models) -> None:
