@@ -1,4 +1,5 @@
-"""Demo duty desk: the county roster for this week and next, and some log entries of the last day."""
+"""Demo duty desk: the county roster for this week and next (and the Sunday before, whose night shift runs into
+Monday morning), and some log entries of the last day."""
 
 from __future__ import annotations
 
@@ -38,6 +39,17 @@ def generate(rng: random.Random) -> None:
                 region_code=COUNTY_CODE, date=date, shift=shift, starts_at=starts_at, ends_at=ends_at,
                 leader_name=leaders[day % len(leaders)], leader_phone=f"139{rng.randint(10_000_000, 99_999_999)}",
                 officer_names="、".join(rng.sample(officers, 2))))
+    # The night shift of the Sunday before runs until 08:00 on Monday: without it nobody would be on duty in the
+    # first hours of a Monday (a demo loaded then showed an empty duty desk). Its own random source, so the rest
+    # of the demo stays as it was.
+    before = random.Random(monday.toordinal())
+    sunday = monday - timedelta(days=1)
+    for shift in (Shift.DAY, Shift.NIGHT):
+        starts_at, ends_at = shift_bounds(sunday, shift)
+        shifts.append(DutyShift(
+            region_code=COUNTY_CODE, date=sunday, shift=shift, starts_at=starts_at, ends_at=ends_at,
+            leader_name=leaders[-1], leader_phone=f"139{before.randint(10_000_000, 99_999_999)}",
+            officer_names="、".join(before.sample(officers, 2))))
     DutyShift.objects.bulk_create(shifts)
     now = timezone.now().replace(second=0, microsecond=0)
     DutyLogEntry.objects.bulk_create([
