@@ -319,7 +319,8 @@ def test_months_by_bounds_equal_grouping_by_the_local_month(county):
     Inspection.objects.filter(pk=inspection.pk).update(
         finished_at=timezone.make_aware(datetime.datetime(YEAR, 5, 1, 0, 0, 30)))
     f = statistics.clean_filters(YEAR)
-    for qs, date_field, _officer_path, aggregates in statistics._sources(_user("section"), f):
+    for source in statistics._sources(_user("section"), f):
+        qs, date_field, aggregates = source.records, source.date_field, source.aggregates(None)
         ours = statistics._by_month(qs, date_field, aggregates, YEAR)
         theirs = statistics._grouped(qs, ExtractMonth(date_field), aggregates)
         assert set(ours) <= set(statistics.MONTHS) and set(theirs) <= set(statistics.MONTHS)
@@ -330,3 +331,32 @@ def test_months_by_bounds_equal_grouping_by_the_local_month(county):
                 (date_field, month)
     months = statistics.summary(_user("section"), YEAR)["by_month"]
     assert _row(months, 5)["inspections_done"] >= 1 and _row(months, 4)["inspections_done"] == 0
+
+
+@pytest.mark.parametrize("dimension", [None, "township", "industry", "officer"])
+def test_a_familys_figures_in_one_query_equal_each_figure_read_alone(county, dimension):
+    """The penalty cases' four figures (and the inspections' scheduled and done) are read in one query per
+    grouping, each counted under its own date: the same as one query per figure. Cases are made so that each
+    date falls in the year for some and outside it for others, and a revoked decision's fine is left out."""
+    for n, (filed, closed, decided, paid) in enumerate([((YEAR, 3, 1), (YEAR, 9, 1), (YEAR, 4, 1), (YEAR, 5, 1)),
+                                                       ((YEAR - 1, 12, 30), (YEAR, 1, 5), None, None),
+                                                       ((YEAR, 11, 1), None, (YEAR, 12, 1), (YEAR + 1, 1, 3)),
+                                                       ((YEAR - 1, 6, 1), None, (YEAR - 1, 7, 1), (YEAR, 2, 1))]):
+        day = {name: datetime.date(*d) for name, d in
+               (("filed_on", filed), ("closed_on", closed), ("decided_on", decided), ("paid_on", paid)) if d}
+        _case(county["e1" if n % 2 else "e2"], [county["o1"]], fine=Decimal(10000 + n),
+              amount_paid=Decimal(500 + n), state=CaseState.REVOKED if n == 2 else CaseState.CLOSED, **day)
+    f = statistics.clean_filters(YEAR)
+    sources = statistics._sources(_user("section"), f)
+    alone = []
+    for s in sources:
+        key = statistics._key(dimension, s.officer_path) if dimension else None
+        alone.append(statistics._grouped(s.records, key, s.aggregates(None)) if key is not None
+                     else {None: s.records.aggregate(**s.aggregates(None))})
+    officer_path = {s.family: s.officer_path for s in sources}
+    together = [statistics._grouped(qs, statistics._key(dimension, officer_path[family]), aggregates) if dimension
+                else {None: qs.aggregate(**aggregates)} for family, qs, aggregates in statistics._by_family(sources)]
+    assert len(together) < len(alone)
+    assert statistics.merge_groups(together) == statistics.merge_groups(alone)
+    totals = statistics.merge_groups(alone)
+    assert any(row["cases_opened"] and row["fines_decided"] for row in totals.values())

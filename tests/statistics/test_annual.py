@@ -303,7 +303,7 @@ def test_five_years_read_together_equal_each_year_read_alone(demo_county, userna
     from yingji.prevention.models import Hazard
 
     for year in years:  # the hazards as the hazard statistics count their cohort of the year
-        since, until = annual._bounds(year)
+        since, until = (timezone.make_aware(datetime.datetime(y, 1, 1)) for y in (year, year + 1))
         total = hazard_stats.hazard_statistics(Hazard.objects.for_user(user).filter(
             region_code__startswith=gb2260.prefix(region)), "township", since, until).total
         assert together[year]["hazards"] == {key: total[key] for key in ("found", "closed", "major", "overdue")}

@@ -40,6 +40,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yingji.core import periods
 from yingji.disasters.choices_reports import ReportState
 from yingji.disasters.models import DisasterReport
 from yingji.enterprises.choices import EnterpriseStatus
@@ -62,10 +63,6 @@ class Metric:
 def _share(part: int, whole: int, text: str) -> Metric:
     value = min(Decimal(part) / Decimal(whole), Decimal(1)).quantize(Decimal("0.0001")) if whole else None
     return Metric(value, text % {"part": part, "whole": whole})
-
-
-def _bounds(year: int):
-    return annual._bounds(year)
 
 
 def hazard_closure_rate(user, year: int, township: str) -> Metric:
@@ -97,7 +94,7 @@ def warning_confirmation_rate(user, year: int, township: str) -> Metric:
 
 
 def incident_report_timeliness(user, year: int, township: str) -> Metric:
-    since, until = _bounds(year)
+    since, until = periods.year_bounds(year)
     incidents = Incident.objects.for_user(user).filter(region_code__startswith=township, occurred_at__gte=since,
                                                        occurred_at__lt=until)
     deadlines = ReportingDeadline.objects.filter(incident__in=incidents.values("pk")).filter(
@@ -114,7 +111,7 @@ def inspection_plan_completion(user, year: int, township: str) -> Metric:
 
 
 def disaster_reports_on_time(user, year: int, township: str) -> Metric:
-    since, until = _bounds(year)
+    since, until = periods.year_bounds(year)
     reports = DisasterReport.objects.for_user(user).filter(
         region_code__startswith=township, state=ReportState.SUBMITTED, due_at__isnull=False,
         submitted_at__gte=since, submitted_at__lt=until).order_by()
@@ -123,7 +120,7 @@ def disaster_reports_on_time(user, year: int, township: str) -> Metric:
 
 
 def _accidents(user, year: int, township: str):
-    since, until = _bounds(year)
+    since, until = periods.year_bounds(year)
     return Incident.objects.for_user(user).filter(region_code__startswith=township, category=ACCIDENT_CATEGORY,
                                                   occurred_at__gte=since, occurred_at__lt=until).order_by()
 

@@ -33,3 +33,25 @@ def by_year(path: str, years: range, dates: bool = False) -> Case:
 def by_month(path: str, year: int, dates: bool = False) -> Case:
     """The month (1–12) of the date or time at ``path`` within ``year``."""
     return bucket(path, [(m, end_of(datetime.date(year + (m == 12), m % 12 + 1, 1), dates)) for m in range(1, 13)])
+
+
+def years_of(year: int | range) -> range:
+    """``year`` as a range of consecutive years (a single year is a range of one)."""
+    years = range(year, year + 1) if isinstance(year, int) else year
+    if not years or years.step != 1:
+        raise ValueError("a range of consecutive years")
+    return years
+
+
+def in_years(path: str, year: int | range, dates: bool = False) -> dict:
+    """The lookups of the date (``dates``) or time at ``path`` falling in ``year`` or in any of a range of
+    consecutive years: one comparison with each bound (the local New Year's midnights for a time)."""
+    since, until = year_bounds(year, dates)
+    return {f"{path}__gte": since, f"{path}__lt": until}
+
+
+def year_bounds(year: int | range, dates: bool = False) -> tuple:
+    """The first day (``dates``) or instant (local midnight) of ``year``, or of the first of a range of years,
+    and of the year after the last: ``[since, until)``."""
+    years = years_of(year)
+    return end_of(datetime.date(years[0], 1, 1), dates), end_of(datetime.date(years[-1] + 1, 1, 1), dates)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,7 +59,9 @@ def enforcement_statistics(request):
     names = (*statistics.COUNTS, *statistics.AMOUNTS)
 
     def cells(row):
-        return [(name, row[name], name in statistics.AMOUNTS) for name in names]
+        # Formatted here: five hundred cells through the template's filters were a third of the page's time.
+        return [(name, floatformat(row[name], "0g") if name in statistics.AMOUNTS else intcomma(row[name]))
+                for name in names]
 
     tables = [(dim, statistics.DIMENSION_LABELS[dim],
                [{"key": row["key"], "label": row["label"], "cells": cells(row)} for row in data[f"by_{dim}"]])
@@ -67,7 +71,7 @@ def enforcement_statistics(request):
     return render(request, "enforcement/statistics.html", {
         "data": data, "errors": errors, "tables": tables,
         "columns": [(name, labels[name]) for name in names],
-        "total_cards": [(name, labels[name], value, amount) for name, value, amount in cells(data["totals"])],
+        "total_cards": [(name, labels[name], shown) for name, shown in cells(data["totals"])],
         "years": list(range(this_year, this_year - 6, -1)),
         "townships": townships.order_by("code").values_list("code", "name"),
         # The industries of the enterprises in the user's scope, the officers who worked in it.

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yingji.core import policy
+from yingji.core import periods, policy
 from yingji.core.models import Region
 from yingji.enterprises import industries
 from yingji.enterprises.models import Enterprise
@@ -76,20 +76,10 @@ def drill_enterprises(user, region_code: str | None = None, industry: str | None
     return qs
 
 
-def in_years(field: str, year: int | range) -> dict:
-    """The lookup of a date ``field`` falling in ``year``, or in any of a ``range`` of consecutive years (one
-    comparison of each bound: the annual report reads five years in one query, grouped by year)."""
-    if isinstance(year, range):
-        if not year or year.step != 1:
-            raise ValueError("a range of consecutive years")
-        return {f"{field}__gte": datetime.date(year[0], 1, 1), f"{field}__lt": datetime.date(year[-1] + 1, 1, 1)}
-    return {f"{field}__year": year}
-
-
 def drill_queryset(user, year: int | range, region_code: str | None = None, industry: str | None = None):
     """The drills the section counts: the year's drills the user may see (``year`` may be a range of years),
     held in ``region_code`` (prefix), of enterprises in ``industry``."""
-    qs = Drill.objects.filter(policy.scope_q(user, Drill), **in_years("date", year))
+    qs = Drill.objects.filter(policy.scope_q(user, Drill), **periods.in_years("date", year, dates=True))
     if region_code:
         qs = qs.filter(region_code__startswith=gb2260.prefix(region_code))
     divisions = industry_divisions(industry)
@@ -226,7 +216,7 @@ def drill_figures(user, year: int, region_code: str | None = None, industry: str
 
 
 def session_queryset(user, year: int | range, region_code: str | None = None, industry: str | None = None):
-    qs = TrainingSession.objects.for_user(user).filter(**in_years("start_date", year))
+    qs = TrainingSession.objects.for_user(user).filter(**periods.in_years("start_date", year, dates=True))
     if region_code:
         qs = qs.filter(region_code__startswith=gb2260.prefix(region_code))
     divisions = industry_divisions(industry)
@@ -241,7 +231,8 @@ def attendance_queryset(user, year: int | range, region_code: str | None = None,
     counts where the enterprise is, others where the session was held."""
     from django.db.models import Q
 
-    qs = Attendance.objects.for_user(user).filter(**in_years("session__start_date", year), attended=True)
+    qs = Attendance.objects.for_user(user).filter(**periods.in_years("session__start_date", year, dates=True),
+                                                  attended=True)
     if region_code:
         qs = qs.filter(Q(enterprise__region_code__startswith=gb2260.prefix(region_code))
                        | Q(enterprise__isnull=True, session__region_code__startswith=gb2260.prefix(region_code)))

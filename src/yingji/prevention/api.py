@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.db.models import F
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Status
 from ninja.files import UploadedFile
@@ -408,14 +409,22 @@ class HazardStatisticsOut(Schema):
     total: HazardStatisticsTotal
 
 
+#: The hazard's enterprise's and place's names as columns of its row, for lists.
+HAZARD_NAMES = {"enterprise_label": F("enterprise__name"), "place_label": F("place__name")}
+
+
 def _hazard_out(h: Hazard, user, *, reveal: bool | None = None) -> dict:
     """A hazard as the API answers it; the responsible person's phone is masked without the ``view_pii`` grant."""
     if reveal is None:
         reveal = policy.reveal_pii(user, Hazard)
     phone = h.responsible_phone if reveal else policy.mask_phone(h.responsible_phone)
+    if hasattr(h, "enterprise_label"):  # the list read the names with the row (HAZARD_NAMES)
+        names = (h.enterprise_label or "", h.place_label or "")
+    else:
+        names = (h.enterprise.name if h.enterprise_id else "", h.place.name if h.place_id else "")
     return {
-        "id": h.pk, "enterprise_id": h.enterprise_id, "enterprise_name": h.enterprise.name if h.enterprise_id else "",
-        "place_id": h.place_id, "place_name": h.place.name if h.place_id else "",
+        "id": h.pk, "enterprise_id": h.enterprise_id, "enterprise_name": names[0],
+        "place_id": h.place_id, "place_name": names[1],
         "region_code": h.region_code, "risk_point_id": h.risk_point_id, "title": h.title,
         "description": h.description, "location": h.location, "source": h.source, "reporter": h.reporter_name,
         "found_at": h.found_at, "state": h.state, "level": h.level, "criterion": h.criterion,
@@ -441,7 +450,9 @@ def _hazard(request, id: int) -> Hazard:
 
 @router.get("/hazards", response={200: page_of(HazardOut), **ERRORS}, tags=["hazards"], summary="List hazards")
 def list_hazards(request, filters: Query[filter_params(HazardFilterSet)], page: Query[PageParams]):
-    qs = Hazard.objects.for_user(request.auth).select_related("enterprise", "place")
+    # The enterprise's and the place's names read as two columns of the row: whole enterprise and place rows
+    # (select_related) were a third of a page's time.
+    qs = Hazard.objects.for_user(request.auth).annotate(**HAZARD_NAMES)
     reveal = policy.reveal_pii(request.auth, Hazard)
     return paginate(apply_filters(HazardFilterSet, request, qs), page,
                     lambda h: _hazard_out(h, request.auth, reveal=reveal))

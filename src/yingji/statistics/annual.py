@@ -29,12 +29,10 @@ broken down below townships: for a village those two sections are ``null`` too.
 
 from __future__ import annotations
 
-import datetime
 import functools
 from collections import Counter
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from yingji.core import periods, policy
@@ -84,20 +82,6 @@ def check_region(user, value) -> str:
     return code
 
 
-def _bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
-    return (timezone.make_aware(datetime.datetime(year, 1, 1)), timezone.make_aware(datetime.datetime(year + 1, 1, 1)))
-
-
-def _span(years: range) -> dict:
-    """``{since, until}``: the first instant of the first year and of the year after the last."""
-    return {"since": _bounds(years[0])[0], "until": _bounds(years[-1])[1]}
-
-
-def _year(path: str, years: range, dates: bool = False):
-    """The year of the date or time at ``path`` among ``years`` (rows already inside them): ``core.periods``."""
-    return periods.by_year(path, years, dates)
-
-
 def _per_year(section):
     """A section's figures: for one ``year`` (an int), that year's; for a range of consecutive years, ``{year:
     figures}``, read together and grouped by year."""
@@ -124,7 +108,7 @@ def teams(user, years: range, region: str) -> dict[int, dict]:
 @_per_year
 def drills(user, years: range, region: str) -> dict[int, dict]:
     rows = statistics_sections.drill_queryset(user, years, region).order_by().annotate(
-        year=_year("date", years, dates=True)).values("year", "kind", "organiser_level").annotate(
+        year=periods.by_year("date", years, dates=True)).values("year", "kind", "organiser_level").annotate(
         n=Count("id"), people=Sum("participants"))
     kinds, levels = {y: Counter() for y in years}, {y: Counter() for y in years}
     participants = dict.fromkeys(years, 0)
@@ -139,9 +123,10 @@ def drills(user, years: range, region: str) -> dict[int, dict]:
 @_per_year
 def training(user, years: range, region: str) -> dict[int, dict]:
     sessions = dict(statistics_sections.session_queryset(user, years, region).order_by().annotate(
-        year=_year("start_date", years, dates=True)).values_list("year").annotate(n=Count("id")))
+        year=periods.by_year("start_date", years, dates=True)).values_list("year").annotate(n=Count("id")))
     attended = statistics_sections.attendance_queryset(user, years, region).order_by().annotate(
-        year=_year("session__start_date", years, dates=True)).values_list("year", "kind", "trainee_id", "user_id")
+        year=periods.by_year("session__start_date", years, dates=True)).values_list(
+        "year", "kind", "trainee_id", "user_id")
     people: dict[int, dict[str, set]] = {y: {kind: set() for kind in AttendeeKind.values()} for y in years}
     for year, kind, trainee_id, user_id in attended:
         people[year].setdefault(kind, set()).add(("t", trainee_id) if trainee_id else ("u", user_id))
@@ -152,8 +137,8 @@ def training(user, years: range, region: str) -> dict[int, dict]:
 @_per_year
 def publicity(user, years: range, region: str) -> dict[int, dict]:
     rows = {row["year"]: row for row in _in(PublicityActivity.objects.for_user(user).filter(
-        **statistics_sections.in_years("held_on", years)), region).order_by().annotate(
-        year=_year("held_on", years, dates=True)).values("year").annotate(
+        **periods.in_years("held_on", years, dates=True)), region).order_by().annotate(
+        year=periods.by_year("held_on", years, dates=True)).values("year").annotate(
         events=Count("id"), participants=Sum("participants"), materials=Sum("materials_count"))}
     return {y: {"events": rows[y]["events"], "participants": rows[y]["participants"] or 0,
                 "materials": rows[y]["materials"] or 0} if y in rows
@@ -185,10 +170,9 @@ def enforcement(user, years: range, region: str, totals: dict | None) -> dict[in
 def hazards(user, years: range, region: str) -> dict[int, dict]:
     """The hazard statistics' cohort of each year (found in it), with the figures as that page counts them
     (``prevention.stats.hazard_statistics``: closed, major, overdue now), in one query grouped by year."""
-    span = _span(years)
     rows = {row["year"]: row for row in _in(Hazard.objects.for_user(user), region).filter(
-        found_at__gte=span["since"], found_at__lt=span["until"]).order_by().annotate(
-        year=_year("found_at", years)).values("year").annotate(
+        **periods.in_years("found_at", years)).order_by().annotate(
+        year=periods.by_year("found_at", years)).values("year").annotate(
         found=Count("id"), closed=Count("id", filter=Q(state=HazardState.CLOSED)),
         major=Count("id", filter=Q(level="major")), overdue=Count("id", filter=hazard_stats.overdue_q()))}
     return {y: {key: rows[y][key] if y in rows else 0 for key in ("found", "closed", "major", "overdue")}
@@ -197,10 +181,9 @@ def hazards(user, years: range, region: str) -> dict[int, dict]:
 
 @_per_year
 def incidents(user, years: range, region: str) -> dict[int, dict]:
-    span = _span(years)
     rows = _in(Incident.objects.for_user(user), region).filter(
-        occurred_at__gte=span["since"], occurred_at__lt=span["until"]).order_by().annotate(
-        year=_year("occurred_at", years)).values("year", "category", "grade").annotate(
+        **periods.in_years("occurred_at", years)).order_by().annotate(
+        year=periods.by_year("occurred_at", years)).values("year", "category", "grade").annotate(
         n=Count("id"), deaths=Sum("deaths"))
     by_scheme = {y: {scheme: {"count": 0, "deaths": 0, "by_grade": Counter()} for scheme in disasters.SCHEMES}
                  for y in years}
@@ -223,10 +206,9 @@ def incidents(user, years: range, region: str) -> dict[int, dict]:
 def warnings(user, years: range, region: str) -> dict[int, dict]:
     """The people reached are distinct (warning, person) pairs: counted per warning (a warning's year is its
     taking effect) and added up."""
-    span = _span(years)
     published = _in(Warning.objects.for_user(user), region).filter(
-        state__in=EVER_PUBLISHED, effective__gte=span["since"], effective__lt=span["until"]).order_by()
-    year_of = dict(published.annotate(year=_year("effective", years)).values_list("pk", "year"))
+        state__in=EVER_PUBLISHED, **periods.in_years("effective", years)).order_by()
+    year_of = dict(published.annotate(year=periods.by_year("effective", years)).values_list("pk", "year"))
     out = {y: {"published": 0, "recipients": 0, "confirmed": 0} for y in years}
     for year in year_of.values():
         out[year]["published"] += 1
@@ -242,10 +224,9 @@ def warnings(user, years: range, region: str) -> dict[int, dict]:
 
 @_per_year
 def alarms(user, years: range, region: str) -> dict[int, dict]:
-    span = _span(years)
     rows = _in(Alarm.objects.for_user(user), region).filter(
-        raised_at__gte=span["since"], raised_at__lt=span["until"]).order_by().annotate(
-        year=_year("raised_at", years)).values_list("year", "level").annotate(n=Count("id"))
+        **periods.in_years("raised_at", years)).order_by().annotate(
+        year=periods.by_year("raised_at", years)).values_list("year", "level").annotate(n=Count("id"))
     levels = {y: Counter() for y in years}
     for year, level, n in rows:
         levels[year][level] += n
@@ -305,7 +286,7 @@ def area_figures(user, year: int, region: str, places: list[str], indicators) ->
     per figure for all the places together, bucketed by region code here — the same querysets as
     :func:`figures`, so each place's figure is the one :func:`figures` gives for it. Returns ``({place:
     {indicator: value}}, {indicator: total})``."""
-    since, until = _bounds(year)
+    since, until = periods.year_bounds(year)
     grouped: dict[str, dict] = {}
     for indicator in indicators:
         if indicator == "drills.count":

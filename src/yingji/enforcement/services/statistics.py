@@ -15,10 +15,13 @@ the figure's own date; township and industry are those of the record (its enterp
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+import functools
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, DateTimeField, F, Q, Sum
+from django.db.models import Count, DateTimeField, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
@@ -155,9 +158,24 @@ def _key(dimension: str, officer_path: str | None):
     raise ValueError(dimension)
 
 
-def _sources(user, f: dict) -> list[tuple]:
-    """(queryset, date field, officer path, aggregates) for each group of figures, filtered to the year (to the
-    years ``f["year"]`` to ``f["last_year"]`` when that is given)."""
+class _Source(NamedTuple):
+    """A group of figures: the scoped records (``qs``) of a ``family`` of figures, the condition ``when`` a record
+    counts (its date in the period, and any condition of the figure's own), the date the month or year of a record
+    is taken from, the path to its officers, and the ``aggregates`` given a condition to count under."""
+    family: str
+    qs: QuerySet
+    when: Q
+    date_field: str
+    officer_path: str
+    aggregates: Callable[[Q | None], dict]
+
+    @property
+    def records(self) -> QuerySet:
+        return self.qs.filter(self.when)
+
+
+def _sources(user, f: dict) -> list[_Source]:
+    """Each group of figures, in the year (in the years ``f["year"]`` to ``f["last_year"]`` when that is given)."""
     year, last_year = f["year"], f.get("last_year") or f["year"]
     start = timezone.make_aware(datetime.datetime(year, 1, 1))
     end = timezone.make_aware(datetime.datetime(last_year + 1, 1, 1))
@@ -175,33 +193,53 @@ def _sources(user, f: dict) -> list[tuple]:
             qs = qs.filter(**{officer_path: f["officer"]})
         return qs
 
-    inspections = "officers"
-    cases = "officers"
-    documents = "issued_by__officer"
-    done = scoped(Inspection, inspections).filter(state__in=DONE_STATES, finished_at__gte=start, finished_at__lt=end)
+    officers, documents_officer = "officers", "issued_by__officer"
+    inspections, documents, cases = (scoped(Inspection, officers), scoped(EnforcementDocument, documents_officer),
+                                     scoped(PenaltyCase, officers))
+    done = Q(state__in=DONE_STATES, finished_at__gte=start, finished_at__lt=end)
     return [
-        (scoped(Inspection, inspections).filter(planned_on__range=(first, last))
-         .exclude(state=InspectionState.CANCELLED), "planned_on", inspections,
-         {"inspections_planned": Count("id", distinct=True)}),
-        (done, "finished_at", inspections,
-         {"inspections_done": Count("id", distinct=True), "enterprises_covered": Count("enterprise", distinct=True)}),
-        (scoped(EnforcementDocument, documents).filter(issued_at__gte=start, issued_at__lt=end), "issued_at",
-         documents, {"documents": Count("id", distinct=True)}),
-        (scoped(PenaltyCase, cases).filter(filed_on__range=(first, last)), "filed_on", cases,
-         {"cases_opened": Count("id", distinct=True)}),
-        (scoped(PenaltyCase, cases).filter(closed_on__range=(first, last)), "closed_on", cases,
-         {"cases_closed": Count("id", distinct=True)}),
-        (scoped(PenaltyCase, cases).filter(decided_on__range=(first, last)).exclude(state=CaseState.REVOKED),
-         "decided_on", cases, {"fines_decided": Sum("fine")}),
-        (scoped(PenaltyCase, cases).filter(paid_on__range=(first, last)), "paid_on", cases,
-         {"fines_collected": Sum("amount_paid")}),
+        _Source("inspections", inspections, Q(planned_on__range=(first, last)) & ~Q(state=InspectionState.CANCELLED),
+                "planned_on", officers, lambda q: {"inspections_planned": Count("id", distinct=True, filter=q)}),
+        _Source("inspections", inspections, done, "finished_at", officers, lambda q: {
+            "inspections_done": Count("id", distinct=True, filter=q),
+            "enterprises_covered": Count("enterprise", distinct=True, filter=q)}),
+        _Source("documents", documents, Q(issued_at__gte=start, issued_at__lt=end), "issued_at", documents_officer,
+                lambda q: {"documents": Count("id", distinct=True, filter=q)}),
+        _Source("cases", cases, Q(filed_on__range=(first, last)), "filed_on", officers,
+                lambda q: {"cases_opened": Count("id", distinct=True, filter=q)}),
+        _Source("cases", cases, Q(closed_on__range=(first, last)), "closed_on", officers,
+                lambda q: {"cases_closed": Count("id", distinct=True, filter=q)}),
+        _Source("cases", cases, Q(decided_on__range=(first, last)) & ~Q(state=CaseState.REVOKED), "decided_on",
+                officers, lambda q: {"fines_decided": Sum("fine", filter=q)}),
+        _Source("cases", cases, Q(paid_on__range=(first, last)), "paid_on", officers,
+                lambda q: {"fines_collected": Sum("amount_paid", filter=q)}),
         # The hazards the done inspections found, apart: joined with every finding, the inspections' own counts
         # went over thirty findings a row (a few of which name a hazard) with four distinct counts.
-        (done.filter(findings__hazard__isnull=False), "finished_at", inspections,
-         {"hazards_found": Count("findings__hazard", distinct=True),
-          "hazards_rectified": Count("findings__hazard", distinct=True,
-                                     filter=Q(findings__hazard__state__in=RECTIFIED_OR_LATER))}),
+        _Source("hazards", inspections.filter(findings__hazard__isnull=False), done, "finished_at", officers,
+                lambda q: {"hazards_found": Count("findings__hazard", distinct=True),
+                           "hazards_rectified": Count("findings__hazard", distinct=True,
+                                                      filter=Q(findings__hazard__state__in=RECTIFIED_OR_LATER))}),
     ]
+
+
+def _by_family(sources: list[_Source]) -> list[tuple[str, QuerySet, dict]]:
+    """(family, records, aggregates) of one query per family for the groupings that take no date (the totals, township,
+    industry, officer): the records meeting any of the family's conditions, each figure counted under its own (the
+    four figures of the penalty cases were four queries of each grouping, each of its own date)."""
+    families: dict[str, list[_Source]] = {}
+    for source in sources:
+        families.setdefault(source.family, []).append(source)
+    out = []
+    for family, members in families.items():
+        if len(members) == 1:
+            out.append((family, members[0].records, members[0].aggregates(None)))
+            continue
+        aggregates: dict = {}
+        for member in members:
+            aggregates.update(member.aggregates(member.when))
+        out.append((family, members[0].qs.filter(functools.reduce(operator.or_, (m.when for m in members))),
+                    aggregates))
+    return out
 
 
 def _grouped(qs, key, aggregates: dict) -> dict:
@@ -292,13 +330,16 @@ def summary(user, year, **filters) -> dict:
     result: dict = {"year": f["year"], "filters": {k: f[k] for k in ("township", "industry", "officer")},
                     "figures": dict(FIGURES), "totals": _totals(sources, plan, f)}
     for dimension in DIMENSIONS:
-        groups = [_by_month(qs, date_field, aggregates, f["year"]) if dimension == "month"
-                  else _grouped(qs, _key(dimension, officer_path), aggregates)
-                  for qs, date_field, officer_path, aggregates in sources]
+        if dimension == "month":
+            groups = [_by_month(s.records, s.date_field, s.aggregates(None), f["year"]) for s in sources]
+        else:
+            officer_path = {s.family: s.officer_path for s in sources}
+            groups = [_grouped(qs, _key(dimension, officer_path[family]), aggregates)
+                      for family, qs, aggregates in _by_family(sources)]
         groups.append(plan.get(dimension, {}))
         merged = merge_groups(groups, MONTHS if dimension == "month" else ())
         result[f"by_{dimension}"] = _rows(dimension, merged)
-    documents = sources[2][0]
+    documents = next(s.records for s in sources if s.family == "documents")
     by_kind = dict(documents.values_list("kind").annotate(n=Count("id", distinct=True)).values_list("kind", "n"))
     result["documents_by_kind"] = [{"kind": kind, "label": str(DocumentKind.label(kind)),
                                     "count": by_kind.get(kind, 0)} for kind in DocumentKind.values()]
@@ -307,7 +348,7 @@ def summary(user, year, **filters) -> dict:
 
 def _totals(sources: list[tuple], plan: dict, f: dict) -> dict:
     planned = sum(v["plan_visits"] for v in plan.get("month", {}).values())
-    total = merge_groups([{None: qs.aggregate(**aggregates)} for qs, _d, _o, aggregates in sources]
+    total = merge_groups([{None: qs.aggregate(**aggregates)} for _family, qs, aggregates in _by_family(sources)]
                          + [{None: {"plan_visits": planned}}])[None]
     return _rates(total, f)
 
@@ -334,7 +375,7 @@ def totals_by_year(user, years: range, area: str | None = None, **filters) -> di
     if not years or years.step != 1:
         raise ValueError("a range of consecutive years")
     f = clean_filters(years[0], **filters) | {"area": area, "last_year": clean_filters(years[-1])["year"]}
-    grouped = [_by_year(qs, date_field, aggregates, years) for qs, date_field, _o, aggregates in _sources(user, f)]
+    grouped = [_by_year(s.records, s.date_field, s.aggregates(None), years) for s in _sources(user, f)]
     out = {}
     for year in years:
         plan = _plan_groups(user, f | {"year": year})
