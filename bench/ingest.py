@@ -372,13 +372,11 @@ def child(args) -> dict:
 
     django.setup()
 
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Sum
     from django.test import Client
-    from django.urls import reverse
-    from django.utils import timezone, translation
+    from django.utils import timezone
 
     from yingji.core.models import Region
     from yingji.core.services import create_user, issue_token
@@ -422,11 +420,12 @@ def child(args) -> dict:
     _progress(f"{connection.vendor}: HTTP path")
     # HTTP batch path with rules.
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw_token}")
-    # Warm up (URL resolution and the API's schemas are built on the first request, the reverse map on the first
-    # link made — an alarm's notification links to its page —, as in any running server).
+    # Warm up as the server's processes do (yingji.wsgi: core.runtime.warm_up loads the views, the API and the URL
+    # maps, then keeps the start-up's objects out of the garbage collector's full passes), then a first request.
+    from yingji.core import runtime
+
+    runtime.warm_up()
     client.post("/api/v1/readings", "[]", content_type="application/json")
-    with translation.override(settings.LANGUAGE_CODE):  # the reverse map is built per language
-        reverse("alarm_detail", args=[1])
     bodies = [json.dumps(items[i:i + args.batch]) for i in range(0, len(items), args.batch)]
     profiler = None
     if args.profile:

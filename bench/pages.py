@@ -59,6 +59,12 @@ def _setup(src: Path) -> Path:
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    try:  # as the server's processes start (yingji.wsgi); an older checkout (--src) may not have it
+        from yingji.core import runtime
+    except ImportError:
+        pass
+    else:
+        runtime.warm_up()
     return Path(settings.DATABASES["default"]["NAME"])
 
 

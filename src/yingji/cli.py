@@ -241,6 +241,9 @@ def cmd_worker(args) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    from yingji.core import runtime
+
+    runtime.warm_up()
     if settings.TASKS["default"]["BACKEND"] == settings.TASK_BACKENDS["rq"]:
         # RQ's own worker (YINGJI_RQ_WORKER: the job in the worker's process, or a forked work horse per job). A job
         # whose worker died is failed by the registry clean-up, never run twice; the jobs are idempotent sweeps, so
@@ -254,8 +257,10 @@ def cmd_worker(args) -> int:
 
 def cmd_sweeper(args) -> int:
     _setup()
+    from yingji.core import runtime
     from yingji.core.tasks import run_sweeper
 
+    runtime.warm_up()
     stopping = {"flag": False}
 
     def stop(signum, frame):
@@ -279,6 +284,9 @@ def cmd_ingest_mqtt(args) -> int:
 
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(message)s")
+    from yingji.core import runtime
+
+    runtime.warm_up()
     try:
         return worker.run()
     except OSError as exc:
