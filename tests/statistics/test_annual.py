@@ -325,3 +325,19 @@ def test_five_years_read_together_equal_each_year_read_alone(demo_county, userna
                     continue
                 value = alone[cell["year"]][block]
                 assert cell["computed"] == (None if value is None else value.get(figure)), (row["indicator"], cell)
+
+
+def test_five_years_cost_the_queries_of_one(demo_county):
+    """Each figure group is read once for all the report's years: five years make as many queries as one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = User.objects.get(username="admin")
+    region = user.scope_region_code
+    this_year = timezone.localdate().year
+    annual.figures(user, this_year, region)  # caches warm (region names)
+    with CaptureQueriesContext(connection) as one:
+        annual.figures(user, this_year, region)
+    with CaptureQueriesContext(connection) as five:
+        annual.figures_by_year(user, range(this_year - 4, this_year + 1), region)
+    assert len(five) == len(one) <= 30

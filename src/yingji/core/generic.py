@@ -122,7 +122,7 @@ def list_view(surface: Surface):
                    "create_url": create_url}
         if surface.list_context is not None:
             context.update(surface.list_context(request))
-        return list_page(request, surface.visible(user), surface.filterset, template=surface.list_template,
+        return list_page(request, surface.list_queryset(user), surface.filterset, template=surface.list_template,
                          export_name=surface.export_name or surface.prefix, columns=surface.export_columns(seen),
                          extra=context)
 

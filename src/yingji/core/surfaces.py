@@ -275,6 +275,9 @@ class Surface:
     detail_page: bool = True
     #: The model whose ``view_pii`` grant shows full numbers (the nested contacts' model; default the surface's).
     pii_model: type[Model] | None = None
+    #: Fields (paths through the base queryset's joins) the list page and its export never show, left unread
+    #: there: large documents such as an exam attempt's questions and answers.
+    list_defer: tuple[str, ...] = ()
 
     # --- reading --------------------------------------------------------------------------------------------
 
@@ -288,6 +291,11 @@ class Surface:
             policy.require(user, "view", self.model)
             return self.base_queryset()
         return policy.restrict(self.base_queryset(), user)
+
+    def list_queryset(self, user) -> QuerySet:
+        """:meth:`visible` without the ``list_defer`` fields: what the list page and its export read."""
+        qs = self.visible(user)
+        return qs.defer(*self.list_defer) if self.list_defer else qs
 
     def detail_queryset(self, user) -> QuerySet:
         """The base queryset with the related sets a single object shows, each cut to the viewer's scope

@@ -56,7 +56,7 @@ REPORTS = Surface(
         Column("event", _l("Disaster event"), link="self", export_path="event.title"),
         Region(label=_l("Reporting area")), Badge("stage", _l("Stage"), ReportStage),
         Column("seq", _l("Number")), Badge("state", _l("State"), ReportState), When("as_of", _l("Figures as at")),
-        When("due_at", _l("Due")), When("submitted_at", _l("Submitted")),
+        When("due_at", _l("Due")), When("submitted_at", pgettext_lazy("disaster report time", "Submitted")),
         Computed("affected_text", _l("People affected"), lambda r: (r.figures or {}).get("affected_people", 0)),
         Computed("dead_text", _l("Dead and missing"),
                  lambda r: (r.figures or {}).get("deaths", 0) + (r.figures or {}).get("missing", 0)),

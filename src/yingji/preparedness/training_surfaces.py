@@ -181,14 +181,18 @@ ATTEMPTS = Surface(
     export_name="exam-attempts",
     subtitle=_l("Exams at inspections (逢查必考) and course exams: who, which paper, the score."),
     filterset=filters.AttemptFilterSet,
-    queryset=lambda: ExamAttempt.objects.select_related("paper", "enterprise", "inspection__enterprise", "trainee"),
+    queryset=lambda: ExamAttempt.objects.select_related("paper", "enterprise", "inspection__enterprise", "trainee",
+                                                        "session"),
+    # The questions drawn, the answers and the result, and the paper's drawing rules: JSON documents of every row
+    # the list never shows (decoding them was half the page's time).
+    list_defer=("questions", "answers", "result", "paper__rules"),
     create=lambda user, data: exams.start_attempt(user, data["paper"], data),
     create_title=_l("Start an exam"),
     columns=[
         Column("examinee", _l("Examinee"), link="self"), Column("paper", _l("Exam paper"), link="paper"),
         Column("enterprise", _l("Enterprise"), link="enterprise"), Column("inspection", _l("Inspection"),
                                                                             link="inspection"),
-        When("started_at", _l("Started")), When("submitted_at", _l("Submitted")),
+        When("started_at", _l("Started")), When("submitted_at", pgettext_lazy("exam time", "Submitted")),
         Column("score", _l("Score")), Badge("state", _l("State"), AttemptState),
         Column("total", _l("Questions"), table=False), Column("correct", _l("Correct"), table=False),
         Column("trainee", _l("Trainee"), link="trainee", table=False),

@@ -18,6 +18,7 @@ FIGURES = Surface(
     filterset=filters.HistoricalFigureFilterSet, form=forms.HistoricalFigureForm,
     create=services.create_figure, update=services.update_figure,
     create_title=_l("Enter a historical figure"), edit_title=_l("Edit an entered figure"),
+    queryset=lambda: HistoricalFigure.objects.select_related("entered_by"),
     columns=[
         Column("year", _l("Year"), link="self"), Region(label=_l("Region")),
         Computed("indicator_label", _l("Indicator"), lambda r: Indicator.label(r.indicator)),

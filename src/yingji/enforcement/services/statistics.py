@@ -265,22 +265,9 @@ def _plan_groups(user, f: dict) -> dict[str, dict]:
     county plan and a township plan counts once, from the more local plan."""
     if f["officer"]:
         return {}
-    qs = (PlanItem.objects.for_user(user).order_by().filter(plan__year=f["year"], plan__state__in=PLAN_STATES))
-    if f["township"]:
-        qs = qs.filter(region_code__startswith=f["township"])
-    if f.get("area"):
-        qs = qs.filter(region_code__startswith=gb2260.prefix(f["area"]))
-    if f["industry"]:
-        qs = qs.filter(enterprise__industry_division=f["industry"])
-    chosen: dict[int, tuple] = {}
-    for enterprise_id, plan_region, township, industry, key_months, random_months in qs.values_list(
-            "enterprise_id", "plan__region_code", "township_code", "enterprise__industry_division", "key_months",
-            "random_months"):
-        current = chosen.get(enterprise_id)
-        if current is None or len(plan_region) > len(current[0]):
-            chosen[enterprise_id] = (plan_region, township, industry, [*key_months, *random_months])
     groups: dict[str, dict] = {"month": {}, "township": {}, "industry": {}}
-    for _region, township, industry, months in chosen.values():
+    for _region, township, industry, months in _chosen_plan_items(user, f, range(f["year"], f["year"] + 1))[
+            f["year"]].values():
         for key, dimension in ((township, "township"), (industry, "industry")):
             slot = groups[dimension].setdefault(key, {"plan_visits": 0})
             slot["plan_visits"] += len(months)
@@ -288,6 +275,26 @@ def _plan_groups(user, f: dict) -> dict[str, dict]:
             slot = groups["month"].setdefault(month, {"plan_visits": 0})
             slot["plan_visits"] += 1
     return groups
+
+
+def _chosen_plan_items(user, f: dict, years: range) -> dict[int, dict[int, tuple]]:
+    """``{year: {enterprise id: (plan's region, township, industry, months)}}`` of the years' approved or published
+    plans in one query: of an enterprise in a county plan and a township plan, the more local plan's item."""
+    qs = PlanItem.objects.for_user(user).order_by().filter(plan__year__in=list(years), plan__state__in=PLAN_STATES)
+    if f["township"]:
+        qs = qs.filter(region_code__startswith=f["township"])
+    if f.get("area"):
+        qs = qs.filter(region_code__startswith=gb2260.prefix(f["area"]))
+    if f["industry"]:
+        qs = qs.filter(enterprise__industry_division=f["industry"])
+    chosen: dict[int, dict[int, tuple]] = {year: {} for year in years}
+    for year, enterprise_id, plan_region, township, industry, key_months, random_months in qs.values_list(
+            "plan__year", "enterprise_id", "plan__region_code", "township_code", "enterprise__industry_division",
+            "key_months", "random_months"):
+        current = chosen[year].get(enterprise_id)
+        if current is None or len(plan_region) > len(current[0]):
+            chosen[year][enterprise_id] = (plan_region, township, industry, [*key_months, *random_months])
+    return chosen
 
 
 def _labels(dimension: str, keys) -> dict:
@@ -376,10 +383,10 @@ def totals_by_year(user, years: range, area: str | None = None, **filters) -> di
         raise ValueError("a range of consecutive years")
     f = clean_filters(years[0], **filters) | {"area": area, "last_year": clean_filters(years[-1])["year"]}
     grouped = [_by_year(s.records, s.date_field, s.aggregates(None), years) for s in _sources(user, f)]
+    plans = {} if f["officer"] else _chosen_plan_items(user, f, years)
     out = {}
     for year in years:
-        plan = _plan_groups(user, f | {"year": year})
-        planned = sum(v["plan_visits"] for v in plan.get("month", {}).values())
+        planned = sum(len(item[3]) for item in plans.get(year, {}).values())
         out[year] = _rates(merge_groups([{None: group.get(year, {})} for group in grouped]
                                         + [{None: {"plan_visits": planned}}])[None], f)
     return out
