@@ -193,7 +193,7 @@ ATTEMPTS = Surface(
         Column("enterprise", _l("Enterprise"), link="enterprise"), Column("inspection", _l("Inspection"),
                                                                             link="inspection"),
         When("started_at", _l("Started")), When("submitted_at", pgettext_lazy("exam time", "Submitted")),
-        Column("score", _l("Score")), Badge("state", _l("State"), AttemptState),
+        Column("score", pgettext_lazy("exam result", "Score")), Badge("state", _l("State"), AttemptState),
         Column("total", _l("Questions"), table=False), Column("correct", _l("Correct"), table=False),
         Column("trainee", _l("Trainee"), link="trainee", table=False),
         Column("session", _l("Training session"), link="session", table=False), Region(table=False),
