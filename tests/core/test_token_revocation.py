@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.test import Client
 
 from yingji.core import services
-from yingji.core.models import ApiToken, AuditRecord, User
+from yingji.core.models import ApiToken, AuditRecord, User, hash_token
 
 NEW = "Fresh@passw0rd"
 
@@ -74,8 +74,9 @@ def test_a_token_of_another_user_cannot_be_kept(demo_county, password):
     assert _works(stranger_raw)  # someone else's token is neither kept nor touched
 
 
-def test_a_token_is_looked_up_with_its_account_and_roles_in_two_statements(demo_county):
-    """Asked on every API request: the token, then the account with its roles (the roles were a third query)."""
+def test_a_token_is_looked_up_with_its_account_and_roles_in_one_statement(demo_county):
+    """Asked on every API request: the token with its account and the account's roles in one statement (the token,
+    the account and the roles were three queries, then two); its first use is noted, then at most once a minute."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -85,11 +86,15 @@ def test_a_token_is_looked_up_with_its_account_and_roles_in_two_statements(demo_
     for username in ("township1", "section"):
         user = User.objects.get(username=username)
         _token, raw = services.issue_token(user)
-        usable_token(raw)  # the first use notes the time of use (an update)
+        with CaptureQueriesContext(connection) as first:
+            usable_token(raw)
+        assert len(first) == 2 and first[1]["sql"].startswith("UPDATE")  # the first use notes the time of use
+        assert ApiToken.objects.get(key_hash=hash_token(raw)).last_used_at is not None
         with CaptureQueriesContext(connection) as queries:
             found = usable_token(raw)
             roles = found.user.role_keys
-        assert len(queries) == 2
+        assert len(queries) == 1
+        assert found.user == user and found.user_id == user.pk and not found.is_kiosk
         assert roles == set(UserRole.objects.filter(user=user).values_list("role", flat=True)) and roles
     nobody = User.objects.get(username="township1")
     UserRole.objects.filter(user=nobody).delete()
