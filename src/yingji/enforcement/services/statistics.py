@@ -158,6 +158,19 @@ def _key(dimension: str, officer_path: str | None):
     raise ValueError(dimension)
 
 
+def _narrowed(qs, f: dict, officer_path: str | None = None):
+    """``qs`` cut to the filters' township, area (a county of a city), industry and, with ``officer_path``, officer."""
+    if f["township"]:
+        qs = qs.filter(region_code__startswith=f["township"])
+    if f.get("area"):
+        qs = qs.filter(region_code__startswith=gb2260.prefix(f["area"]))
+    if f["industry"]:
+        qs = qs.filter(enterprise__industry_division=f["industry"])
+    if officer_path and f["officer"]:
+        qs = qs.filter(**{officer_path: f["officer"]})
+    return qs
+
+
 class _Source(NamedTuple):
     """A group of figures: the scoped records (``qs``) of a ``family`` of figures, the condition ``when`` a record
     counts (its date in the period, and any condition of the figure's own), the date the month or year of a record
@@ -182,16 +195,7 @@ def _sources(user, f: dict) -> list[_Source]:
     first, last = datetime.date(year, 1, 1), datetime.date(last_year, 12, 31)
 
     def scoped(model, officer_path):
-        qs = model.objects.for_user(user).order_by()
-        if f["township"]:
-            qs = qs.filter(region_code__startswith=f["township"])
-        if f.get("area"):
-            qs = qs.filter(region_code__startswith=gb2260.prefix(f["area"]))
-        if f["industry"]:
-            qs = qs.filter(enterprise__industry_division=f["industry"])
-        if f["officer"]:
-            qs = qs.filter(**{officer_path: f["officer"]})
-        return qs
+        return _narrowed(model.objects.for_user(user).order_by(), f, officer_path)
 
     officers, documents_officer = "officers", "issued_by__officer"
     inspections, documents, cases = (scoped(Inspection, officers), scoped(EnforcementDocument, documents_officer),
@@ -280,13 +284,8 @@ def _plan_groups(user, f: dict) -> dict[str, dict]:
 def _chosen_plan_items(user, f: dict, years: range) -> dict[int, dict[int, tuple]]:
     """``{year: {enterprise id: (plan's region, township, industry, months)}}`` of the years' approved or published
     plans in one query: of an enterprise in a county plan and a township plan, the more local plan's item."""
-    qs = PlanItem.objects.for_user(user).order_by().filter(plan__year__in=list(years), plan__state__in=PLAN_STATES)
-    if f["township"]:
-        qs = qs.filter(region_code__startswith=f["township"])
-    if f.get("area"):
-        qs = qs.filter(region_code__startswith=gb2260.prefix(f["area"]))
-    if f["industry"]:
-        qs = qs.filter(enterprise__industry_division=f["industry"])
+    qs = _narrowed(PlanItem.objects.for_user(user).order_by().filter(plan__year__in=list(years),
+                                                                     plan__state__in=PLAN_STATES), f)
     chosen: dict[int, dict[int, tuple]] = {year: {} for year in years}
     for year, enterprise_id, plan_region, township, industry, key_months, random_months in qs.values_list(
             "plan__year", "enterprise_id", "plan__region_code", "township_code", "enterprise__industry_division",
