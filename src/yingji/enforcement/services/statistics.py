@@ -23,7 +23,6 @@ from typing import NamedTuple
 
 from django.db.models import Count, DateTimeField, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from yingji.core import periods, policy
@@ -190,8 +189,7 @@ class _Source(NamedTuple):
 def _sources(user, f: dict) -> list[_Source]:
     """Each group of figures, in the year (in the years ``f["year"]`` to ``f["last_year"]`` when that is given)."""
     year, last_year = f["year"], f.get("last_year") or f["year"]
-    start = timezone.make_aware(datetime.datetime(year, 1, 1))
-    end = timezone.make_aware(datetime.datetime(last_year + 1, 1, 1))
+    start, end = periods.year_bounds(range(year, last_year + 1))
     first, last = datetime.date(year, 1, 1), datetime.date(last_year, 12, 31)
 
     def scoped(model, officer_path):
@@ -259,8 +257,7 @@ def _by_month(qs, date_field: str, aggregates: dict, year: int) -> dict:
     into Python for every row; and a twelfth of the distinct counts of one conditional aggregate per figure and
     month (20 ms of the page). Months without a record are left to ``merge_groups``."""
     dates = not isinstance(qs.model._meta.get_field(date_field), DateTimeField)
-    within = qs.filter(**{f"{date_field}__gte": periods.end_of(datetime.date(year, 1, 1), dates),
-                          f"{date_field}__lt": periods.end_of(datetime.date(year + 1, 1, 1), dates)})
+    within = qs.filter(**periods.in_years(date_field, year, dates))
     return _grouped(within, periods.by_month(date_field, year, dates), aggregates)
 
 
@@ -333,15 +330,16 @@ def summary(user, year, **filters) -> dict:
     f = clean_filters(year, **filters)
     sources = _sources(user, f)
     plan = _plan_groups(user, f)
+    families = _by_family(sources)
+    officer_path = {s.family: s.officer_path for s in sources}
     result: dict = {"year": f["year"], "filters": {k: f[k] for k in ("township", "industry", "officer")},
-                    "figures": dict(FIGURES), "totals": _totals(sources, plan, f)}
+                    "figures": dict(FIGURES), "totals": _totals(families, plan, f)}
     for dimension in DIMENSIONS:
         if dimension == "month":
             groups = [_by_month(s.records, s.date_field, s.aggregates(None), f["year"]) for s in sources]
         else:
-            officer_path = {s.family: s.officer_path for s in sources}
             groups = [_grouped(qs, _key(dimension, officer_path[family]), aggregates)
-                      for family, qs, aggregates in _by_family(sources)]
+                      for family, qs, aggregates in families]
         groups.append(plan.get(dimension, {}))
         merged = merge_groups(groups, MONTHS if dimension == "month" else ())
         result[f"by_{dimension}"] = _rows(dimension, merged)
@@ -352,9 +350,10 @@ def summary(user, year, **filters) -> dict:
     return result
 
 
-def _totals(sources: list[tuple], plan: dict, f: dict) -> dict:
+def _totals(families: list[tuple[str, QuerySet, dict]], plan: dict, f: dict) -> dict:
+    """The figures in total: one aggregate per family of figures (:func:`_by_family`)."""
     planned = sum(v["plan_visits"] for v in plan.get("month", {}).values())
-    total = merge_groups([{None: qs.aggregate(**aggregates)} for _family, qs, aggregates in _by_family(sources)]
+    total = merge_groups([{None: qs.aggregate(**aggregates)} for _family, qs, aggregates in families]
                          + [{None: {"plan_visits": planned}}])[None]
     return _rates(total, f)
 
@@ -371,15 +370,14 @@ def totals(user, year, area: str | None = None, **filters) -> dict:
     region code (a county of a city, say) the figures are cut to, already checked by the caller."""
     check_access(user)
     f = clean_filters(year, **filters) | {"area": area}
-    return _totals(_sources(user, f), _plan_groups(user, f), f)
+    return _totals(_by_family(_sources(user, f)), _plan_groups(user, f), f)
 
 
 def totals_by_year(user, years: range, area: str | None = None, **filters) -> dict[int, dict]:
     """:func:`totals` of each of a range of consecutive ``years`` (the annual report's five years), each figure
     group read once for all the years, grouped by year: ``{year: totals}``."""
     check_access(user)
-    if not years or years.step != 1:
-        raise ValueError("a range of consecutive years")
+    years = periods.years_of(years)
     f = clean_filters(years[0], **filters) | {"area": area, "last_year": clean_filters(years[-1])["year"]}
     grouped = [_by_year(s.records, s.date_field, s.aggregates(None), years) for s in _sources(user, f)]
     plans = {} if f["officer"] else _chosen_plan_items(user, f, years)
