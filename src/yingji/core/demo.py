@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
-from . import audit, geo
+from . import audit, dbstats, geo
 from .choices import AuditAction, OrganisationKind, RegionKind, RegionLevel, Role
 from .geo import hexagon
 from .models import ApiToken, Attachment, Contact, Organisation, Region, User, UserRole, enterprise_model
@@ -377,6 +377,7 @@ def load_demo(reset: bool = False, seed: int = SEED) -> list[tuple[str, list[str
                 module.accounts_ready(rng)
         audit.record(AuditAction.CREATE, None, object_type="core.region", object_repr="演示县",
                      region_code=COUNTY_CODE, message=f"Demo county loaded (seed {seed}, reset={reset})")
+    dbstats.refresh()  # the planner's statistics of the tables just filled (the sweeper keeps them after)
     return accounts
 
 
@@ -395,6 +396,7 @@ def simulate_city(counties: int) -> list[tuple[str, str]]:
         if ring:  # the base map has this neighbour's real boundary
             Region.objects.filter(code=code).update(boundary={"type": "Polygon", "coordinates": [ring]})
         made.append((code, name))
+    dbstats.refresh()
     return made
 
 

@@ -102,6 +102,15 @@ def purge_expired_sessions() -> int:
     return deleted
 
 
+@periodic(every=timedelta(hours=6))
+@task()
+def refresh_planner_statistics() -> str:
+    """Keep the query planner's statistics of the tables current (``dbstats.refresh``)."""
+    from . import dbstats
+
+    return dbstats.refresh()
+
+
 @periodic(every=timedelta(days=1))
 @task()
 def prune_finished_task_results() -> int:

@@ -508,6 +508,8 @@ INSPECTIONS = Surface(
     # Planned through its own page (``views_inspections.inspection_create``): an inspection has no edit page, it
     # changes only through its workflow and the field record.
     filterset=filters.InspectionFilterSet, queryset=_inspections, create=services.plan_inspection,
+    # The checklist as filled (10 kB a record) and the exam's questions and answers: shown on the detail page only.
+    list_defer=("checklist_items", "exam__questions", "exam__answers", "exam__wrong"),
     list_context=lambda request: {"links": [(reverse("inspection_field_list"), _l("Field work (phone)"))]},
     columns=[
         Column("number", pgettext_lazy("inspection", "No."), link="self"),
