@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            modelchoices,
             regions,  # noqa: F401  (drops cached region names when a region changes)
             signals,  # noqa: F401  (login/logout audit receivers)
             tasks,  # noqa: F401  (registers the periodic jobs of core)
@@ -20,6 +21,7 @@ class CoreConfig(AppConfig):
         textpolicy.install()
         timesafe.install()
         values.install_form_rules()
+        modelchoices.install()
 
         from . import core_surfaces
 

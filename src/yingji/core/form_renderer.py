@@ -10,10 +10,12 @@ the templates as before."""
 
 from __future__ import annotations
 
+import html
+
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
 
 SELECT = "django/forms/widgets/select.html"
@@ -26,6 +28,8 @@ class _Unknown(Exception):
 
 def _text(value) -> str:
     """``{{ value }}`` under autoescape, for the values a select's names, groups and labels hold."""
+    if type(value) is str:  # plain text (not marked safe): Django's escape() is html.escape (its lazy wrapper costs)
+        return html.escape(value)
     if isinstance(value, str | Promise):
         return conditional_escape(value)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -35,8 +39,10 @@ def _text(value) -> str:
 
 def _formatted(value) -> str:
     """``{{ value|stringformat:'s' }}`` under autoescape (the filter keeps safe input safe)."""
+    if type(value) is int:  # a primary key
+        return str(value)
     text = "%s" % (value,)  # noqa: UP031  the filter's own formatting
-    return text if isinstance(value, SafeData) else escape(text)
+    return text if isinstance(value, SafeData) else html.escape(text)
 
 
 def _attrs(attrs: dict) -> str:

@@ -186,6 +186,9 @@ class Organisation(Scoped):
         verbose_name_plural = _("organisations")
         constraints = [models.UniqueConstraint(fields=["region_code", "name"], name="org_unique_name_in_region")]
 
+    #: What ``__str__`` returns: form choices read it as a column (``core.modelchoices``).
+    CHOICE_LABEL = "name"
+
     def __str__(self) -> str:
         return self.name
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core import policy
+from yingji.core import modelchoices, policy
 from yingji.core.models import Organisation, Region
 from yingji.standards import gb18218
 
@@ -187,7 +187,7 @@ class MajorHazardFilingForm(_ServiceForm):
         self.fields["unit"].queryset = (Unit.objects.filter(policy.scope_q(user, Unit), is_major=True,
                                                             filing__isnull=True).select_related("enterprise")
                                         .order_by("enterprise__name", "name"))
-        self.fields["unit"].label_from_instance = lambda u: f"{u.enterprise.name} · {u.name}"
+        modelchoices.label_choices(self.fields["unit"], ("enterprise__name", "name"), lambda e, n: f"{e} · {n}")
         if self.instance.pk:
             self.fields["unit"].queryset = Unit.objects.filter(pk=self.instance.unit_id)
             self.fields["unit"].disabled = True
@@ -203,4 +203,4 @@ class CustodianCheckForm(_ServiceForm):
         super().__init__(*args, **kwargs)
         self.fields["filing"].queryset = (MajorHazardFiling.objects.filter(policy.scope_q(user, MajorHazardFiling))
                                           .select_related("unit", "enterprise").order_by("enterprise__name"))
-        self.fields["filing"].label_from_instance = lambda f: f"{f.enterprise.name} · {f.unit.name}"
+        modelchoices.label_choices(self.fields["filing"], ("enterprise__name", "unit__name"), lambda e, u: f"{e} · {u}")

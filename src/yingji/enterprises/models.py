@@ -123,6 +123,9 @@ class Enterprise(Scoped):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
 
+    #: What ``__str__`` returns: form choices read it as a column (``core.modelchoices``).
+    CHOICE_LABEL = "name"
+
     def __str__(self) -> str:
         return self.name
 
@@ -254,6 +257,9 @@ class Unit(EnterpriseChild):
         verbose_name = _("production or storage unit")
         verbose_name_plural = _("production and storage units")
         constraints = [models.UniqueConstraint(fields=["enterprise", "name"], name="unit_unique_name_per_enterprise")]
+
+    #: What ``__str__`` returns: form choices read it as a column (``core.modelchoices``).
+    CHOICE_LABEL = "name"
 
     def __str__(self) -> str:
         return self.name

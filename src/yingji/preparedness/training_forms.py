@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core import policy
+from yingji.core import modelchoices, policy
 from yingji.core.models import Region, User, enterprise_model
 
 from .models import Course, ExamPaper, Question, Trainee, TrainingSession
@@ -89,7 +89,7 @@ class AttendanceForm(forms.Form):
         self.fields["trainee"].queryset = Trainee.objects.filter(policy.scope_q(user, Trainee),
                                                                  is_active=True).select_related("enterprise").only(
                                                                      "id", "name", "enterprise__name")
-        self.fields["trainee"].label_from_instance = lambda t: f"{t.enterprise.name} {t.name}"
+        modelchoices.label_choices(self.fields["trainee"], ("enterprise__name", "name"), lambda e, n: f"{e} {n}")
 
 
 class QuestionForm(_ServiceForm):
@@ -192,7 +192,7 @@ class AttemptForm(forms.Form):
         self.fields["trainee"].queryset = Trainee.objects.filter(policy.scope_q(user, Trainee),
                                                                  is_active=True).select_related("enterprise").only(
                                                                      "id", "name", "enterprise__name")
-        self.fields["trainee"].label_from_instance = lambda t: f"{t.enterprise.name} {t.name}"
+        modelchoices.label_choices(self.fields["trainee"], ("enterprise__name", "name"), lambda e, n: f"{e} {n}")
         model = enterprise_model()
         self.fields["enterprise"].queryset = model.objects.filter(policy.scope_q(user, model)).order_by(
             "name").only("id", "name")

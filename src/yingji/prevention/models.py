@@ -210,6 +210,9 @@ class HazardPlace(Scoped):
         verbose_name_plural = _("hazard places")
         constraints = [models.UniqueConstraint(fields=["region_code", "name"], name="hazard_place_unique_name")]
 
+    #: What ``__str__`` returns: form choices read it as a column (``core.modelchoices``).
+    CHOICE_LABEL = "name"
+
     def __str__(self) -> str:
         return self.name
 

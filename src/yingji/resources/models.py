@@ -127,6 +127,9 @@ class Team(Located, Scoped):
         verbose_name = _("rescue team")
         verbose_name_plural = _("rescue teams")
 
+    #: What ``__str__`` returns: form choices read it as a column (``core.modelchoices``).
+    CHOICE_LABEL = "name"
+
     def __str__(self) -> str:
         return self.name
 
@@ -244,6 +247,9 @@ class Warehouse(MaskedPhone, Located, Scoped):
         ordering = ["region_code", "name"]
         verbose_name = _("warehouse")
         verbose_name_plural = _("warehouses")
+
+    #: What ``__str__`` returns: form choices read it as a column (``core.modelchoices``).
+    CHOICE_LABEL = "name"
 
     def __str__(self) -> str:
         return self.name
@@ -506,6 +512,9 @@ class Shelter(MaskedPhone, Located, Scoped):
         verbose_name_plural = _("shelters")
         constraints = [models.CheckConstraint(condition=models.Q(occupancy__lte=models.F("capacity")),
                                               name="shelter_occupancy_within_capacity")]
+
+    #: What ``__str__`` returns: form choices read it as a column (``core.modelchoices``).
+    CHOICE_LABEL = "name"
 
     def __str__(self) -> str:
         return self.name

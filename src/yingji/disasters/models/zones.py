@@ -119,6 +119,9 @@ class Household(Scoped):
         verbose_name = _("household in a danger zone")
         verbose_name_plural = _("households in danger zones")
 
+    #: What ``__str__`` returns: form choices read it as a column (``core.modelchoices``).
+    CHOICE_LABEL = "head_name"
+
     def __str__(self) -> str:
         return self.head_name
 

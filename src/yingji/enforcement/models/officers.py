@@ -87,6 +87,9 @@ class Officer(Scoped):
         verbose_name = _("enforcement officer")
         verbose_name_plural = _("enforcement officers")
 
+    #: What ``__str__`` returns: form choices read it as a column (``core.modelchoices``).
+    CHOICE_LABEL = "name"
+
     def __str__(self) -> str:
         return self.name
 

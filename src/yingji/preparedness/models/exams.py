@@ -78,6 +78,9 @@ class ExamPaper(Scoped):
         verbose_name = _("exam paper")
         verbose_name_plural = _("exam papers")
 
+    #: What ``__str__`` returns: form choices read it as a column (``core.modelchoices``).
+    CHOICE_LABEL = "title"
+
     def __str__(self) -> str:
         return self.title
 

@@ -51,6 +51,9 @@ class Course(Scoped):
         verbose_name = _("training course")
         verbose_name_plural = _("training courses")
 
+    #: What ``__str__`` returns: form choices read it as a column (``core.modelchoices``).
+    CHOICE_LABEL = "title"
+
     def __str__(self) -> str:
         return self.title
 
@@ -121,6 +124,9 @@ class Trainee(Scoped):
         verbose_name_plural = _("trainees")
         constraints = [models.UniqueConstraint(fields=["enterprise", "name", "role"],
                                                name="trainee_unique_name_role")]
+
+    #: What ``__str__`` returns: form choices read it as a column (``core.modelchoices``).
+    CHOICE_LABEL = "name"
 
     def __str__(self) -> str:
         return self.name
