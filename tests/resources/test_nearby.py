@@ -50,6 +50,40 @@ def test_nearest_equals_brute_force(points, lat, lon, limit, radius_km, start_km
     assert [r[0] for _d, r in got] == [r[0] for _d, r in brute_force(rows, lat, lon, limit, radius_km)]
 
 
+@settings(max_examples=400, deadline=None)
+@given(points=points, lat=lats, lon=lons, limit=st.integers(1, 12),
+       radius_km=st.one_of(st.none(), st.floats(0.01, 25000)), start_km=st.sampled_from([0.5, 5.0, 300.0]))
+def test_nearest_with_the_count_of_candidates_equals_brute_force(points, lat, lon, limit, radius_km, start_km):
+    """Told how many candidates there are, the search stops once a box holds them all: the same answer."""
+    rows = [(i, p[0], p[1]) for i, p in enumerate(points)]
+    fetches = []
+
+    def fetch(box):
+        fetches.append(box)
+        return [r for r in rows if box.contains(r[1], r[2])]
+
+    got = geo.nearest(fetch, lat, lon, limit, radius_km, start_km=start_km, count=lambda: len(rows))
+    assert [r[0] for _d, r in got] == [r[0] for _d, r in brute_force(rows, lat, lon, limit, radius_km)]
+
+
+def test_a_few_candidates_near_by_are_found_without_searching_the_whole_sphere():
+    """Two teams of the capability in a county, five asked for: the box that holds both ends the search (it grew
+    to the antipode before, a query each time)."""
+    rows = [(1, 33.30, 113.50), (2, 33.20, 113.60)]
+    fetches = []
+
+    def fetch(box):
+        fetches.append(box)
+        return [r for r in rows if box.contains(r[1], r[2])]
+
+    got = geo.nearest(fetch, 33.29, 113.52, 5, count=lambda: len(rows))
+    assert [r[0] for _d, r in got] == [1, 2]
+    assert len(fetches) <= 3 and not fetches[-1].is_whole_sphere
+    fetches.clear()
+    assert [r[0] for _d, r in geo.nearest(fetch, 33.29, 113.52, 5)] == [1, 2]
+    assert len(fetches) > 5  # without the count: box after box up to the whole sphere
+
+
 def _destination(lat, lon, bearing_deg, distance_km):
     """The point ``distance_km`` from (lat, lon) along an initial bearing (spherical Earth)."""
     phi, lam, theta = math.radians(lat), math.radians(lon), math.radians(bearing_deg)

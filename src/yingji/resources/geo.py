@@ -68,28 +68,40 @@ Row = tuple  # (key, lat, lon, *extra)
 
 
 def nearest(fetch: Callable[[Box], Iterable[Row]], lat: float, lon: float, limit: int,
-            radius_km: float | None = None, start_km: float = 5.0) -> list[tuple[float, Row]]:
+            radius_km: float | None = None, start_km: float = 5.0,
+            count: Callable[[], int] | None = None) -> list[tuple[float, Row]]:
     """The ``limit`` rows nearest to (lat, lon) as (distance_km, row), ordered by (distance, key).
 
     ``fetch(box)`` returns the candidate rows inside a box (any superset is fine). With ``radius_km`` only rows
-    within that distance are answered.
+    within that distance are answered. ``count()``, the number of candidates in all, lets the search stop growing
+    once a box holds every one of them (a county's few teams of a capability were searched for up to the
+    antipode, box after box, 14 queries): it is asked once, when the first box holds too few.
     """
     if limit <= 0:
         return []
     cap = HALF_CIRCUMFERENCE_KM if radius_km is None else min(radius_km, HALF_CIRCUMFERENCE_KM)
     r = min(start_km, cap)
+    total = None
     while True:
         box = bounding_box(lat, lon, r)
         if box.is_whole_sphere:
             r = cap  # every row is fetched: the cap itself is the only bound left
+        rows = list(fetch(box))
         found = []
-        for row in fetch(box):
+        for row in rows:
             d = haversine_km(lat, lon, float(row[1]), float(row[2]))
             if d <= r:
                 found.append((d, row))
         if len(found) >= limit or r >= cap or box.is_whole_sphere:
             found.sort(key=lambda pair: (pair[0], pair[1][0]))
             return found[:limit]
+        if count is not None and total is None:
+            total = count()
+        if total is not None and len(rows) >= total:
+            # The box holds every candidate: none outside it can be nearer; only the cap bounds them.
+            everything = sorted(((haversine_km(lat, lon, float(row[1]), float(row[2])), row) for row in rows),
+                                key=lambda pair: (pair[0], pair[1][0]))
+            return [pair for pair in everything if pair[0] <= cap][:limit]
         # Grow towards the radius the density seen so far suggests (fewer round trips), at least by half.
         grow = max(1.5, 1.2 * math.sqrt(limit / len(found))) if found else 4.0
         r = min(r * grow, cap)

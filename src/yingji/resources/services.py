@@ -590,7 +590,7 @@ def nearby(user, lat: float, lon: float, kind: str, limit: int = 10, *, capabili
     def fetch(box: geo.Box):
         return qs.filter(_box_q(box)).order_by().values_list("pk", "lat", "lon")
 
-    hits = geo.nearest(fetch, float(lat), float(lon), limit, radius_km)
+    hits = geo.nearest(fetch, float(lat), float(lon), limit, radius_km, count=qs.order_by().count)
     objects = qs.in_bulk([row[0] for _d, row in hits])
     result = []
     for distance_km, row in hits:
