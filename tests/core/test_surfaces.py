@@ -150,3 +150,17 @@ def test_an_accounts_phone_shown_in_full_is_audited_on_its_page_and_in_the_api(w
     assert records.count() == 2
     listed = {u["id"]: u["phone"] for u in api("admin").get("/api/v1/users", page_size=200).json()["items"]}
     assert listed[account.pk] == account.phone and records.count() == 2  # a list reveals without one record a row
+
+
+@pytest.mark.parametrize("url_name", ["enterprise_detail", "plan_detail", "hazard_detail", "inspection_detail"])
+def test_url_maker_writes_what_reverse_writes(url_name):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from yingji.core.surfaces import url_maker
+
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            make = url_maker(url_name)
+            for pk in (1, 42, 2_147_483_646, 9_007_199_254_740_993):
+                assert make(pk) == reverse(url_name, args=[pk])

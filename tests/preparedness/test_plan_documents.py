@@ -315,6 +315,36 @@ def test_pages(web, accounts):
     assert filing.receipt_number in archive
 
 
+def test_the_coverage_page_shows_every_unit_once_page_by_page(web, accounts):
+    """Fifty units a page (the county's hundreds of obliged enterprises at once were most of its time), the gaps
+    filter kept from page to page, each plan linked, a missing plan 未编制 (not 失踪, a missing person)."""
+    import re
+
+    from yingji.preparedness.views_plans import UNITS_PER_PAGE
+
+    client = web("section")
+    for gaps, expected in (("", svc.coverage(accounts["section"])["rows"]),
+                           ("gaps=1&", svc.coverage(accounts["section"])["gaps"])):
+        assert len(expected) > UNITS_PER_PAGE
+        seen, number = [], 1
+        while True:
+            html = client.get(f"/preparedness/plans/coverage/?{gaps}page={number}").content.decode()
+            table = html.split('id="yj-plan-coverage"')[1].split("</table>")[0]
+            rows = re.findall(r"<tr(?: class=\"yj-gap\")?><td>(?:<a href=\"[^\"]*\">)?([^<]+)<", table)
+            assert len(rows) <= UNITS_PER_PAGE
+            seen += rows
+            if f'page={number + 1}" rel="next"' not in html:
+                break
+            assert f'href="?{gaps}page={number + 1}" rel="next"' in html
+            number += 1
+        assert seen == [r["name"] for r in expected]
+    first = client.get("/preparedness/plans/coverage/").content.decode()
+    assert "未编制" in first and "失踪" not in first
+    plan = next(c["plan"] for r in svc.coverage(accounts["section"])["rows"][:UNITS_PER_PAGE]
+                for c in r["required"] if c["plan"])
+    assert f'<a href="/plans/{plan.pk}/">{plan.name}</a>' in first
+
+
 def test_new_plan_document_page_for_an_enterprise(web, accounts):
     client = web("enterprise1")
     assert client.get("/preparedness/plans/new/").status_code == 200

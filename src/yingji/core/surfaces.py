@@ -434,6 +434,17 @@ def of(model: type[Model]) -> Surface | None:
     return _surfaces.get(model)
 
 
+#: An id no record has: ``url_maker`` reverses a page's URL with it once and puts each real id in its place.
+_SAMPLE_ID = 2_147_483_647
+
+
+def url_maker(url_name: str) -> Callable[[int], str]:
+    """``reverse(url_name, args=[pk])`` for the many rows of a page: reversed once (a reverse is 25 µs; a table of
+    300 links spent 7 ms on them), each id then written into the same text."""
+    head, _sample, tail = reverse(url_name, args=[_SAMPLE_ID]).rpartition(str(_SAMPLE_ID))
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
 def url_for(obj: Model, user=None) -> str:
     """The page of ``obj`` (its own ``get_absolute_url``, else its surface's detail page), or '' when the viewer
     may not see it."""

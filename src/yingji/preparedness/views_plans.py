@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,12 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yingji.core.errors import NotAllowed, NotFound, ServiceError
-from yingji.core.generic import form_page, get_for_page, require_page, service_errors_to_form
+from yingji.core.generic import form_page, get_for_page, page_query, require_page, service_errors_to_form
+from yingji.core.surfaces import url_maker
 from yingji.incidents.models import Plan
 
 from . import forms_plans as forms
 from .models.plans import PlanFiling, PlanVersion
 from .services import plans as services
+
+#: Rows of the coverage page (the training and drill compliance pages show 50 enterprises too).
+UNITS_PER_PAGE = 50
 
 
 def _refuse(request, exc: ServiceError) -> None:
@@ -131,6 +136,13 @@ def plan_coverage(request):
     require_page(request, "view", Plan)
     result = services.coverage(request.user)
     only_gaps = request.GET.get("gaps") == "1"
+    # A page of units at a time, as the training and drill compliance pages (a county has hundreds of obliged
+    # enterprises); the totals count them all.
+    page = Paginator(result["gaps"] if only_gaps else result["rows"], UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    plan_url = url_maker("plan_detail")
+    for row in page.object_list:
+        for cell in row["required"]:
+            cell["url"] = plan_url(cell["plan"].pk) if cell["plan"] else ""
     return render(request, "preparedness/plan_coverage.html", {
-        "result": result, "rows": result["gaps"] if only_gaps else result["rows"], "only_gaps": only_gaps,
-        "can_create": bool(request.user.role_keys & services.OWNER_ROLES)})
+        "result": result, "rows": page.object_list, "page": page, "query": page_query(request),
+        "only_gaps": only_gaps, "can_create": bool(request.user.role_keys & services.OWNER_ROLES)})

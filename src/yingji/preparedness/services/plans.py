@@ -39,13 +39,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _l
 
 from yingji.core import attachments, audit, notifications, policy
 from yingji.core.choices import AuditAction, OrganisationKind, RegionLevel, Role
 from yingji.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from yingji.core.models import Organisation, Region, User
+from yingji.core.surfaces import url_maker
 from yingji.core.workflow import Transition, Workflow
 from yingji.enterprises.models import Enterprise
 from yingji.incidents.choices import PlanDocKind, PlanKind, PlanLevel, PlanState
@@ -77,6 +78,11 @@ MEDIUM_EMPLOYEES = 300
 
 
 # --- what rules apply to a plan ------------------------------------------------------------------------------
+
+
+#: The enterprise's fields ``enterprise_unit_kinds`` reads.
+UNIT_KIND_FIELDS = ("major_hazard", "hazchem_production", "hazchem_business", "hazchem_use", "non_coal_mine",
+                    "tailings_pond", "metallurgy", "fireworks", "employee_count")
 
 
 def enterprise_unit_kinds(enterprise: Enterprise) -> set[str]:
@@ -652,7 +658,7 @@ def flag_overdue(today: date | None = None) -> int:
 #: Coverage status of one required plan.
 CURRENT, OVERDUE, NOT_IN_FORCE, MISSING = "current", "overdue", "not_in_force", "missing"
 STATUS_LABELS = {CURRENT: _l("Current"), OVERDUE: _l("Evaluation overdue"), NOT_IN_FORCE: _l("Not in force"),
-                 MISSING: _l("Missing")}
+                 MISSING: pgettext_lazy("plan coverage", "Missing")}
 STATUS_COLOURS = {CURRENT: "success", OVERDUE: "warning", NOT_IN_FORCE: "secondary", MISSING: "danger"}
 
 
@@ -697,13 +703,14 @@ def coverage(user, today: date | None = None) -> dict:
     for p in plans:
         if p.enterprise_id:
             by_enterprise.setdefault(p.enterprise_id, []).append(p)
-    for enterprise in Enterprise.objects.filter(policy.scope_q(user, Enterprise)).order_by("region_code", "name"):
+    enterprise_url = url_maker("enterprise_detail")
+    for enterprise in (Enterprise.objects.filter(policy.scope_q(user, Enterprise)).order_by("region_code", "name")
+                       .only("id", "name", "region_code", *UNIT_KIND_FIELDS)):
         required = rules.required_plan_kinds(enterprise_unit_kinds(enterprise))
         if not required:
             continue
         own = by_enterprise.get(enterprise.pk, [])
-        rows.append(_row("enterprise", enterprise.name, enterprise.region_code,
-                         reverse("enterprise_detail", args=[enterprise.pk]),
+        rows.append(_row("enterprise", enterprise.name, enterprise.region_code, enterprise_url(enterprise.pk),
                          [(UNIT_KIND_DOC_KINDS[k], [p for p in own if p.doc_kind == UNIT_KIND_DOC_KINDS[k]])
                           for k in required], today))
     gaps = [r for r in rows if not r["complete"]]
