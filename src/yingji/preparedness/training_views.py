@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yingji.core.errors import ServiceError
 from yingji.core.generic import form_page, get_for_page, page_query, require_page, save_form
+from yingji.core.models import enterprise_model
+from yingji.core.surfaces import url_maker
 
 from . import training_forms as forms
 from .models import ExamAttempt, Question, Trainee, TrainingSession
@@ -58,16 +60,23 @@ def _on(request) -> datetime.date:
 def training_compliance(request):
     require_page(request, "view", Trainee)
     on = _on(request)
-    rows = training.compliance(request.user, on)
     only_short = request.GET.get("short") == "1"
-    if only_short:
-        rows = [r for r in rows if not r["compliant"]]
     # A page of enterprises at a time (a county has hundreds, with their people); labels translated once each.
-    page = Paginator(rows, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
+    if only_short:  # which are short is known only once every enterprise is checked
+        page = Paginator([r for r in training.compliance(request.user, on) if not r["compliant"]],
+                         ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
+    else:  # the page's enterprises only are checked
+        page = Paginator(training.compliance_enterprises(request.user).values_list("pk", flat=True),
+                         ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = training.compliance(request.user, on, enterprises=enterprise_model().objects.filter(
+            pk__in=list(page.object_list)))
     roles, states = TraineeRole.labels(), ComplianceState.labels()
+    enterprise_url, trainee_url = url_maker("enterprise_detail"), url_maker("trainee_detail")
     for row in page.object_list:
         row["sector_label"] = sector_label(row["sector"])
+        row["url"] = enterprise_url(row["enterprise_id"])
         for person in row["people"]:
+            person.url = trainee_url(person.trainee_id) if person.trainee_id else ""
             person.role_label = roles.get(person.role, person.role)
             person.state_label = states.get(person.state, person.state)
             person.state_colour = ComplianceState.colour(person.state)

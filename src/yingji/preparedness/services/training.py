@@ -368,12 +368,17 @@ def _compliance_of(enterprise, trainees: list, hours: dict, on: datetime.date,
             "compliant": bool(rows) and short == 0, "short": short}
 
 
-def compliance(user, on: datetime.date | None = None, *, enterprises=None) -> list[dict]:
-    """``enterprise_compliance`` of every enterprise the user may see (or those given)."""
+def compliance_enterprises(user):
+    """The enterprises ``compliance`` reports on: those operating in the user's scope, in the report's order."""
     from yingji.enterprises.choices import EnterpriseStatus
 
-    qs = enterprises if enterprises is not None else enterprise_model().objects.for_user(user).filter(
-        status=EnterpriseStatus.OPERATING)
+    return enterprise_model().objects.for_user(user).filter(status=EnterpriseStatus.OPERATING).order_by(
+        "region_code", "name")
+
+
+def compliance(user, on: datetime.date | None = None, *, enterprises=None) -> list[dict]:
+    """``enterprise_compliance`` of every enterprise the user may see (or those given)."""
+    qs = enterprises if enterprises is not None else compliance_enterprises(user)
     policy.require(user, "view", Trainee)
     on = on or timezone.localdate()
     # The columns the sector (``sector_of``) and the rows read, not the whole registry record; the licences' kinds
