@@ -89,3 +89,43 @@ def test_rendering_many_answers_sees_as_the_database_does_with_one_query_per_mod
         answers = [policy.sees(user, obj) for obj in objects]
     assert answers == expected
     assert len(queries.captured_queries) <= 2  # one per model, however many rows
+
+
+#: Lists ordered by a column without an index, each bounded by what a bureau keeps of it (reference tables and
+#: yearly documents: tens of rows a year), so sorting them is cheap. Records that grow with daily work (patrols,
+#: exams, transfers, handovers) are not here: their lists read them in the order of an index.
+SMALL_LISTS = {
+    "monitoring.rule", "enforcement.officer", "enforcement.campaign", "preparedness.course", "preparedness.exampaper",
+    "disasters.floodcheckround", "disasters.forestfire", "disasters.earthquakereport", "disasters.reliefstandard",
+    "statistics.historicalfigure", "governance.dutylist", "governance.responsibilityletter", "assessment.rubric",
+}
+
+
+def _indexed_first(model, name: str) -> bool:
+    meta = model._meta
+    field = meta.get_field(name)
+    if field.primary_key or field.unique or field.db_index:
+        return True
+    firsts = [index.fields[0].lstrip("-") for index in meta.indexes if index.fields]
+    firsts += [c.fields[0] for c in meta.constraints if getattr(c, "fields", None)]
+    firsts += [together[0] for together in meta.unique_together]
+    return name in firsts
+
+
+def test_every_list_reads_its_rows_in_the_order_of_an_index():
+    """A list page shows 50 rows in its model's order; without an index on that order the database sorts every
+    row in scope, joined rows and all, to find them (the exams taken: 353 attempts joined with their inspections'
+    records, 14 ms; with the index, 1.4 ms)."""
+    from yingji.core import surfaces
+
+    unindexed = []
+    for surface in surfaces.registered():
+        model = surface.model
+        order = list(surface.base_queryset().query.order_by) or list(model._meta.ordering or [])
+        first = str(order[0]).lstrip("-") if order else "pk"
+        if "__" in first or first == "pk":
+            continue  # ordered through a join (a parent's name) or by the key itself
+        if not _indexed_first(model, first) and model._meta.label_lower not in SMALL_LISTS:
+            unindexed.append(f"{model._meta.label_lower} by {first}")
+    assert unindexed == []
+    assert {s.model._meta.label_lower for s in surfaces.registered()} >= SMALL_LISTS  # no stale exemption

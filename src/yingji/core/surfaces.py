@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Model, Prefetch, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _l
 
 from . import audit, policy
@@ -356,6 +357,8 @@ class Surface:
 
     def url(self, kind: str, *args) -> str:
         try:
+            if len(args) == 1 and type(args[0]) is int:  # an object's page: each row of a list links one
+                return id_url(f"{self.prefix}_{kind}", args[0])
             return reverse(f"{self.prefix}_{kind}", args=args)
         except NoReverseMatch:
             return ""
@@ -410,7 +413,7 @@ def page_url(model_label: str, pk) -> str:
     if not url_name or not str(pk).isdigit():
         return ""
     try:
-        return reverse(url_name, args=[int(pk)])
+        return id_url(url_name, int(pk))
     except NoReverseMatch:
         return ""
 
@@ -443,6 +446,27 @@ def url_maker(url_name: str) -> Callable[[int], str]:
     300 links spent 7 ms on them), each id then written into the same text."""
     head, _sample, tail = reverse(url_name, args=[_SAMPLE_ID]).rpartition(str(_SAMPLE_ID))
     return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+_MAKERS: dict[tuple, Callable[[int], str] | None] = {}
+
+
+def id_url(url_name: str, pk: int) -> str:
+    """``reverse(url_name, args=[pk])``, through a ``url_maker`` kept per language, script prefix and URL map (a
+    list's rows link their objects' pages: 250 reverses a page). A URL the maker would not write the same (a
+    pattern that refuses the sample id, a converter of its own) is reversed each time, as before."""
+    key = (url_name, get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    try:
+        make = _MAKERS[key]
+    except KeyError:
+        try:
+            make = url_maker(url_name)
+            if make(1) != reverse(url_name, args=[1]):
+                make = None
+        except NoReverseMatch:
+            make = None
+        _MAKERS[key] = make
+    return make(pk) if make is not None else reverse(url_name, args=[pk])
 
 
 def url_for(obj: Model, user=None) -> str:

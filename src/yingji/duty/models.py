@@ -102,6 +102,8 @@ class Handover(Scoped, Versioned):
 
     class Meta:
         ordering = ["-handed_over_at", "-id"]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-handed_over_at", "-id"], name="duty_handover_at_idx")]
         verbose_name = _("handover")
         verbose_name_plural = _("handovers")
 

@@ -183,9 +183,11 @@ ATTEMPTS = Surface(
     filterset=filters.AttemptFilterSet,
     queryset=lambda: ExamAttempt.objects.select_related("paper", "enterprise", "inspection__enterprise", "trainee",
                                                         "session"),
-    # The questions drawn, the answers and the result, and the paper's drawing rules: JSON documents of every row
-    # the list never shows (decoding them was half the page's time).
-    list_defer=("questions", "answers", "result", "paper__rules"),
+    # The questions drawn, the answers and the result, the paper's drawing rules and the inspection's filled
+    # checklist and officers: JSON documents the list never shows (decoding them was half the page's time; the
+    # inspections' checklists, 10 kB each, made the database sort every joined row on disk-sized records).
+    list_defer=("questions", "answers", "result", "paper__rules", "inspection__checklist_items",
+                "inspection__officer_record"),
     create=lambda user, data: exams.start_attempt(user, data["paper"], data),
     create_title=_l("Start an exam"),
     columns=[

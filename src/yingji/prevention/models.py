@@ -350,6 +350,8 @@ class HazardSample(Scoped):
 
     class Meta:
         ordering = ["-drawn_at", "-id"]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-drawn_at", "-id"], name="prev_sample_drawn_idx")]
         verbose_name = _("sample check")
         verbose_name_plural = _("sample checks")
         constraints = [models.UniqueConstraint(fields=["hazard"], condition=models.Q(state="pending"),
@@ -413,6 +415,8 @@ class ProgrammeStep(Scoped):
 
     class Meta:
         ordering = ["-named_on", "-id"]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-named_on", "-id"], name="prev_step_named_idx")]
         verbose_name = _("programme step")
         verbose_name_plural = _("programme steps")
         constraints = [models.UniqueConstraint(fields=["enterprise", "stage"], name="programme_stage_once")]

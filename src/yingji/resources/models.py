@@ -389,6 +389,8 @@ class Transfer(Versioned, Scoped):
 
     class Meta:
         ordering = ["-requested_at", "-id"]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-requested_at", "-id"], name="res_transfer_requested_idx")]
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
 

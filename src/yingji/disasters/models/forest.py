@@ -157,6 +157,8 @@ class ForestPatrol(Scoped):
 
     class Meta:
         ordering = ["-checked_at", "-id"]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-checked_at", "-id"], name="dis_forestpatrol_checked_idx")]
         verbose_name = _("ranger check-in")
         verbose_name_plural = _("ranger check-ins")
 
@@ -201,6 +203,8 @@ class FirePermit(Scoped, Versioned):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-submitted_at", "-id"], name="dis_permit_submitted_idx")]
         verbose_name = _("field fire permit")
         verbose_name_plural = _("field fire permits")
 
@@ -244,6 +248,8 @@ class FireViolation(Scoped):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-occurred_at", "-id"], name="dis_violation_occurred_idx")]
         verbose_name = _("fire-source violation")
         verbose_name_plural = _("fire-source violations")
 

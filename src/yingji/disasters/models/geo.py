@@ -113,6 +113,8 @@ class GeoPatrol(Scoped):
 
     class Meta:
         ordering = ["-patrolled_at", "-id"]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-patrolled_at", "-id"], name="dis_geopatrol_patrolled_idx")]
         verbose_name = _("hazard point patrol")
         verbose_name_plural = _("hazard point patrols")
 

@@ -94,6 +94,8 @@ class ReliefApplication(Scoped, Versioned):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="dis_reliefapp_created_idx")]
         verbose_name = _("relief application")
         verbose_name_plural = _("relief applications")
         constraints = [
@@ -159,6 +161,8 @@ class ReliefDisbursement(Scoped):
 
     class Meta:
         ordering = ["-paid_at", "-id"]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-paid_at", "-id"], name="dis_disburse_paid_idx")]
         verbose_name = _("relief disbursement")
         verbose_name_plural = _("relief disbursements")
         constraints = [models.UniqueConstraint(fields=["event", "kind", "id_number"], name="relief_paid_once")]

@@ -162,6 +162,8 @@ class Transfer(Scoped):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="dis_transfer_created_idx")]
         verbose_name = pgettext_lazy("people", "transfer")
         verbose_name_plural = pgettext_lazy("people", "transfers")
         constraints = [models.UniqueConstraint(fields=["warning", "zone"], name="transfer_one_per_warning_zone")]

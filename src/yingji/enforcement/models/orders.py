@@ -62,7 +62,9 @@ class SupervisionOrder(Scoped, Versioned):
         verbose_name = _("supervision order")
         verbose_name_plural = _("supervision orders")
         constraints = [models.UniqueConstraint(fields=["kind", "year", "serial"], name="supervision_order_serial")]
-        indexes = [models.Index(fields=["state", "deadline"], name="supervision_order_due_idx")]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-issued_at", "-id"], name="enf_order_issued_idx"),
+                   models.Index(fields=["state", "deadline"], name="supervision_order_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

@@ -132,6 +132,8 @@ class ExamAttempt(Scoped):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        # The list's order (newest first): a page reads its rows in order instead of sorting them all.
+        indexes = [models.Index(fields=["-started_at", "-id"], name="prep_attempt_started_idx")]
         verbose_name = _("exam attempt")
         verbose_name_plural = _("exam attempts")
 
