@@ -128,6 +128,30 @@ def test_the_programme_page_shows_coverage_quality_and_definitions(users):
     assert "危险化学品" in sector
 
 
+def test_the_quality_table_shows_every_enterprise_page_by_page(users):
+    """Fifty enterprises a page, those needing most attention first, the grouping kept from page to page."""
+    import re
+
+    from yingji.prevention.views import PROGRAMME_ROWS
+
+    client = Client()
+    client.force_login(users["section"])
+    seen, number = [], 1
+    while True:
+        page = client.get(reverse("hazard_programme") + f"?group_by=sector&page={number}").content.decode()
+        table = page.split('id="yj-quality-table"')[1].split("</table>")[0]
+        ids = [int(i) for i in re.findall(r'data-enterprise-id="(\d+)"', table)]
+        assert 0 < len(ids) <= PROGRAMME_ROWS
+        assert all(f'<a href="/enterprises/{i}/">' in table for i in ids)
+        seen += ids
+        if 'rel="next"' not in page:
+            break
+        assert f'href="?group_by=sector&page={number + 1}" rel="next"' in page
+        number += 1
+    operating = Enterprise.objects.filter(status="operating").count()
+    assert number > 1 and len(seen) == len(set(seen)) == operating
+
+
 def test_far_dates_do_not_break_the_page(users):
     client = Client()
     client.force_login(users["section"])

@@ -9,6 +9,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yingji.core import attachments, charts, policy, values
 from yingji.core.errors import Conflict, NotAllowed, ServiceError
-from yingji.core.surfaces import reveal_phones
+from yingji.core.generic import page_query
+from yingji.core.surfaces import reveal_phones, url_maker
 from yingji.core.views import _get, _require, list_page, service_errors_to_form
 from yingji.enterprises.models import Enterprise
 
@@ -408,11 +410,16 @@ def hazard_programme(request):
         Enterprise.objects.for_user(request.user),
         services.as_datetime(since, "since", end_of_day=False),
         services.as_datetime(until + datetime.timedelta(days=1), "until", end_of_day=False))
-    # The enterprises needing attention first: no working loop, then the most overdue.
+    # The enterprises needing attention first: no working loop, then the most overdue; a page of them at a time
+    # (the coverage table above counts them all).
     rows.sort(key=lambda r: (r.working, -r.overdue, -r.reviews_overdue, r.name))
+    page = Paginator(rows, PROGRAMME_ROWS).get_page(request.GET.get("page"))
+    enterprise_url = url_maker("enterprise_detail")
+    for row in page.object_list:
+        row.url = enterprise_url(row.id)
     return render(request, "prevention/hazard_programme.html", {
-        "coverage": stats.programme_coverage(rows, group_by), "rows": rows[:PROGRAMME_ROWS],
-        "row_count": len(rows), "row_limit": PROGRAMME_ROWS, "group_by": group_by,
+        "coverage": stats.programme_coverage(rows, group_by), "rows": page.object_list, "page": page,
+        "query": page_query(request), "group_by": group_by,
         "groups": [("township", gettext_lazy("Township / street")), ("sector", gettext_lazy("Supervision sector"))],
         "since": since, "until": until, "definitions": stats.PROGRAMME_DEFINITIONS.values(),
         "stages": ProgrammeStage, "can_add_step": policy.can(request.user, "add", ProgrammeStep),
@@ -420,4 +427,5 @@ def hazard_programme(request):
 
 
 #: The quality table lists this many enterprises (those needing attention first); the API gives them all.
-PROGRAMME_ROWS = 200
+#: Enterprises a page of the programme's quality table.
+PROGRAMME_ROWS = 50
