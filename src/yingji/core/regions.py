@@ -21,9 +21,20 @@ def set_loader(load) -> None:
     _load = load
 
 
+#: What else is kept from the regions (the filters' region choices per scope), dropped with the names.
+_dependents: list = []
+
+
+def on_clear(forget) -> None:
+    """``forget()`` is called whenever the names are dropped (a request starts, a region changes)."""
+    _dependents.append(forget)
+
+
 def clear_cache(**_kwargs) -> None:
     global _names
     _names = None
+    for forget in _dependents:
+        forget()
 
 
 def region_names() -> dict[str, str]:
