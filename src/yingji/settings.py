@@ -114,6 +114,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "yingji.core.context_processors.navigation",
             ],
+            # Django's ``date`` filter written directly for the platform's numeric formats (same output).
+            "builtins": ["yingji.core.templatetags.fast_dates"],
         },
     },
 ]
