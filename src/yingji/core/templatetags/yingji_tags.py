@@ -10,6 +10,7 @@ from django import forms, template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from yingji.core import choices as choice_sets
@@ -44,17 +45,32 @@ def _badge(label, colour: str):
     return format_html('<span class="badge text-bg-{}">{}</span>', colour, label)
 
 
+#: Badges made, by (model, field, value, language): a list page draws the same few badges row after row, and
+#: Django's ``get_FOO_display`` rebuilds the field's whole choice map on every call.
+_badges: dict[tuple, str] = {}
+
+
 @register.simple_tag
 def choice_badge(obj, field_name: str):
     """``{% choice_badge region 'level' %}``: the translated label of a choice field in its colour."""
     value = getattr(obj, field_name, "")
     if value in (None, ""):
         return ""
+    key = (type(obj), field_name, value, get_language())
+    try:
+        return _badges[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable stored value: drawn, not kept
+        key = None
     choice_set = _choice_set_for(type(obj), field_name)
     colour = choice_set.colour(value) if choice_set else "secondary"
     display = getattr(obj, f"get_{field_name}_display", None)
     label = display() if display else (choice_set.label(value) if choice_set else value)
-    return _badge(label, colour)
+    badge = _badge(label, colour)
+    if key is not None and choice_set is not None and value in choice_set.values():  # a declared value: bounded
+        _badges[key] = badge
+    return badge
 
 
 @register.simple_tag

@@ -1,4 +1,5 @@
-"""The ``date`` filter of ``core.templatetags.fast_dates`` writes what Django's writes."""
+"""Template helpers that pages call row after row: the ``date`` filter of ``core.templatetags.fast_dates`` writes what
+Django's writes; ``choice_badge`` keeps the badges it drew."""
 
 from __future__ import annotations
 
@@ -40,3 +41,20 @@ def test_templates_use_it_with_the_local_time():
     assert text == "2027-01-01 00:30:05|01-01 00:30|2027-01-01|2026-02-03||2027年1月1日"
     assert timezone.localtime(moment).tzinfo == ZoneInfo("Asia/Shanghai")
     assert Template("{{ t|date:'Y-m-d' }}").engine.template_builtins[-1].filters["date"] is fast_dates.date
+
+
+def test_a_badge_is_drawn_once_per_value_and_language(demo_county):
+    from yingji.core.templatetags import yingji_tags
+    from yingji.prevention.models import Hazard
+
+    first, second = Hazard.objects.filter(state="closed")[:2]
+    with translation.override("zh-hans"):
+        chinese = yingji_tags.choice_badge(first, "state")
+        assert yingji_tags.choice_badge(second, "state") is chinese  # the kept one
+        assert "已销号" in chinese and "text-bg-" in chinese
+    with translation.override("en"):
+        english = yingji_tags.choice_badge(second, "state")
+    assert english != chinese and "Closed" in english
+    first.state = "no such state"
+    assert yingji_tags.choice_badge(first, "state").count("no such state") == 1  # drawn as stored, not kept
+    assert (Hazard, "state", "no such state", "zh-hans") not in yingji_tags._badges
