@@ -294,8 +294,11 @@ def _with_last_checks():
 
 
 def _duty_counts(request) -> dict:
-    filings = list(FILINGS.visible(request.user))
-    missed = {role: sum(f.duty(role) == CustodianDuty.MISSED for f in filings) for role in CustodianRole.values()}
+    # Each filing's date and its custodians' last checks only (not the joined unit and enterprise of the list).
+    filings = list(FILINGS.visible(request.user).select_related(None).only("id", "filed_on"))
+    today = timezone.localdate()
+    missed = {role: sum(f.duty(role, today) == CustodianDuty.MISSED for f in filings)
+              for role in CustodianRole.values()}
     unfiled = Unit.objects.filter(policy.scope_q(request.user, Unit), is_major=True, filing__isnull=True).count()
     return {"missed": [(CustodianRole.label(role), n) for role, n in missed.items()], "unfiled": unfiled,
             "table_id": "yj-filing-table", "links": [(reverse("custodian_check_list"), _l("Custodian checks")),
