@@ -61,7 +61,7 @@ def region_choices(user) -> list:
         return []
     # Kept for the request (``core.regions`` drops it with the region names): a page of counts by area builds a
     # FilterSet per figure, each offering the same regions.
-    key = (user.pk, user.scope_region_code)
+    key = (user.pk, user.scope_region_code, tuple(sorted(user.role_keys)))
     cached = _region_choices.get(key)
     if cached is None:
         cached = _region_choices[key] = _region_choices_of(user)

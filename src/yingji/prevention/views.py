@@ -426,6 +426,5 @@ def hazard_programme(request):
     })
 
 
-#: The quality table lists this many enterprises (those needing attention first); the API gives them all.
-#: Enterprises a page of the programme's quality table.
+#: Enterprises a page of the quality table (those needing attention first); the API gives them all.
 PROGRAMME_ROWS = 50
