@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -109,6 +109,22 @@ class IngestResult:
         return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected}
 
 
+class SensorRow(NamedTuple):
+    """What ingestion reads of a sensor (a row, not a model instance: a batch names hundreds of sensors)."""
+
+    id: int
+    station_id: int
+    key: str
+    unit: str
+    cumulative: bool
+    valid_min: float | None
+    valid_max: float | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 @dataclass(slots=True)
 class Incoming:
     """A validated reading on its way in (a light row: building ``Reading`` instances cost more than storing them)."""
@@ -118,7 +134,7 @@ class Incoming:
     ts: datetime
     value: float
     client_id: str | None
-    sensor_obj: Sensor
+    sensor_obj: SensorRow
 
 
 def _parse_ts(value: Any) -> datetime:
@@ -196,7 +212,8 @@ def ingest(actor, items: Sequence[Any], *, now: datetime | None = None) -> Inges
     sensors = {(codes_by_id[s.station_id], s.key): (
         stations[codes_by_id[s.station_id]], s, -_FLOAT_MAX if s.valid_min is None else s.valid_min,
         _FLOAT_MAX if s.valid_max is None else s.valid_max)
-        for s in Sensor.objects.filter(station_id__in=station_ids)}
+        for s in map(SensorRow._make, Sensor.objects.filter(station_id__in=station_ids).order_by().values_list(
+            *SensorRow._fields))}
     valid: list[Incoming] = []
     seen_keys: set[tuple[int, datetime]] = set()
     seen_ids: set[str] = set()
@@ -628,7 +645,7 @@ def _evaluate(rules, by_sensor, previous, stations, now) -> list[int]:
                 rolling_sensors[sid] = rows[-1].ts
                 windows.update((3, 6, 12))
     sums = rolling_sums(rolling_sensors, rolling_sensors, windows) if rolling_sensors else {}
-    pending: list[tuple[Rule, Station, Sensor, list[Trigger]]] = []
+    pending: list[tuple[Rule, Station, SensorRow, list[Trigger]]] = []
     for rule, station, rows in plan:
         sid = rows[0].sensor_id
         if rule.kind in (RuleKind.ABOVE, RuleKind.BELOW):
@@ -655,7 +672,7 @@ def _evaluate(rules, by_sensor, previous, stations, now) -> list[int]:
     return _raise_alarms(pending, now)
 
 
-def _raise_alarms(pending: list[tuple[Rule, Station, Sensor, list[Trigger]]], now: datetime) -> list[int]:
+def _raise_alarms(pending: list[tuple[Rule, Station, SensorRow, list[Trigger]]], now: datetime) -> list[int]:
     """Raise or update the alarms of a batch's triggers together. The active alarms of the batch's (rule, station)
     pairs are read and locked in one query; each one the batch only updates (the common case: a rainstorm goes on
     for hours, every batch updates every gauge's alarm) takes its last value and time, trigger count and message in
@@ -703,7 +720,7 @@ def _rank(level: str) -> int:
     return AlarmLevel.RANK.get(level, 0)
 
 
-def _open_alarms(items: list[tuple[Rule, Station, Sensor | None, list[Trigger]]], now: datetime,
+def _open_alarms(items: list[tuple[Rule, Station, Sensor | SensorRow | None, list[Trigger]]], now: datetime,
                  officers: list[User] | None = None) -> list[int]:
     """Open one alarm per (rule, station) of ``items`` — none of them has an active alarm (the caller holds that
     read) — with its "raised" event, and tell the responsible people. The alarms and their events go in with one
@@ -713,7 +730,8 @@ def _open_alarms(items: list[tuple[Rule, Station, Sensor | None, list[Trigger]]]
         top = max(triggers, key=lambda t: _rank(t.level))
         first, last = triggers[0], triggers[-1]
         alarms.append(Alarm(
-            station=station, sensor=sensor, rule=rule, region_code=station.region_code,
+            station=station, sensor_id=sensor.id if sensor is not None else None, rule=rule,
+            region_code=station.region_code,
             enterprise_id=station.enterprise_id, level=top.level, message=(last.message or rule.name)[:300],
             first_value=first.value, first_at=first.ts, last_value=last.value, last_at=last.ts,
             trigger_count=len(triggers), raised_at=now))
@@ -727,7 +745,7 @@ def _open_alarms(items: list[tuple[Rule, Station, Sensor | None, list[Trigger]]]
     return [alarm.pk for alarm in alarms]
 
 
-def raise_alarm(rule: Rule, station: Station, sensor: Sensor | None, triggers: list[Trigger],
+def raise_alarm(rule: Rule, station: Station, sensor: Sensor | SensorRow | None, triggers: list[Trigger],
                 now: datetime, *, officers: list[User] | None = None) -> int | None:
     """Open an alarm for (rule, station) or update the active one: last value/time and trigger count; a higher
     level escalates it (recorded, notified). Returns the alarm id when it was raised or escalated. ``officers``:
