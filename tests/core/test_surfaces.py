@@ -164,3 +164,31 @@ def test_url_maker_writes_what_reverse_writes(url_name):
             make = url_maker(url_name)
             for pk in (1, 42, 2_147_483_646, 9_007_199_254_740_993):
                 assert make(pk) == reverse(url_name, args=[pk])
+
+
+def test_kept_urls_follow_the_language_and_script_prefix():
+    from django.urls import reverse, set_script_prefix
+    from django.utils import translation
+
+    from yingji.core import urlkeep
+    from yingji.core.modules import MODULES, _reverse_or_none
+    from yingji.core.surfaces import id_url
+
+    module = next(m for m in MODULES if m.url_name == "enterprise_list")
+    seen = set()
+    try:
+        for prefix in ("/", "/yingji/"):
+            set_script_prefix(prefix)
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    assert module.url() == reverse("enterprise_list")
+                    assert id_url("enterprise_detail", 7) == reverse("enterprise_detail", args=[7])
+                    seen.add(module.url())
+    finally:
+        set_script_prefix("/")
+    assert seen == {"/enterprises/", "/yingji/enterprises/"}  # each prefix its own URL, none kept from another
+    assert _reverse_or_none("no_such_page") is None
+    # A name whose maker is refused (none to make) is still reversed each time: the real error, not a wrong URL.
+    assert urlkeep.kept("id maker", "no_such_page", lambda name: None) is None
+    with pytest.raises(Exception, match="no_such_page"):
+        id_url("no_such_page", 1)

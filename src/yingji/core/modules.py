@@ -12,13 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import policy
+from . import policy, urlkeep
 
 
 @dataclass(frozen=True)
@@ -50,22 +48,15 @@ class Module:
         return True
 
     def url(self) -> str | None:
-        # Every page's navigation asks for every module's URL: reversed once per language and script prefix
-        # (the URL map is fixed once the process has started).
-        key = (self.url_name, get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-        try:
-            return _URLS[key]
-        except KeyError:
-            pass
-        try:
-            url = reverse(self.url_name)
-        except NoReverseMatch:
-            url = None
-        _URLS[key] = url
-        return url
+        # Every page's navigation asks for every module's URL: reversed once per language and script prefix.
+        return urlkeep.kept("page", self.url_name, _reverse_or_none)
 
 
-_URLS: dict[tuple[str, str | None, str, object], str | None] = {}
+def _reverse_or_none(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
 
 
 STATIONS = "monitoring.station"

@@ -17,15 +17,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Model, Prefetch, QuerySet
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _l
 
-from . import audit, policy
+from . import audit, policy, urlkeep
 from .choices import AuditAction, ChoiceSet
 from .regions import region_path
 
@@ -448,25 +447,20 @@ def url_maker(url_name: str) -> Callable[[int], str]:
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 
-_MAKERS: dict[tuple, Callable[[int], str] | None] = {}
-
-
 def id_url(url_name: str, pk: int) -> str:
     """``reverse(url_name, args=[pk])``, through a ``url_maker`` kept per language, script prefix and URL map (a
     list's rows link their objects' pages: 250 reverses a page). A URL the maker would not write the same (a
     pattern that refuses the sample id, a converter of its own) is reversed each time, as before."""
-    key = (url_name, get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    try:
-        make = _MAKERS[key]
-    except KeyError:
-        try:
-            make = url_maker(url_name)
-            if make(1) != reverse(url_name, args=[1]):
-                make = None
-        except NoReverseMatch:
-            make = None
-        _MAKERS[key] = make
+    make = urlkeep.kept("id maker", url_name, _checked_maker)
     return make(pk) if make is not None else reverse(url_name, args=[pk])
+
+
+def _checked_maker(url_name: str) -> Callable[[int], str] | None:
+    try:
+        make = url_maker(url_name)
+    except NoReverseMatch:
+        return None
+    return make if make(1) == reverse(url_name, args=[1]) else None
 
 
 def url_for(obj: Model, user=None) -> str:
