@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "yingji.core.middleware.SessionIdleMiddleware",
     "yingji.core.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -182,10 +183,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yingji.core.views.lockout_response"
 AXES_VERBOSE = False
 
-# Sessions: idle timeout (every request extends the session), cookies HttpOnly and SameSite.
+# Sessions: idle timeout, cookies HttpOnly and SameSite. A request extends the session when its last extension is
+# SESSION_REFRESH_SECONDS old (core.middleware.SessionIdleMiddleware), not with a write on every request: the session
+# lives that step beyond the idle minutes, so it ends between SESSION_IDLE_MINUTES and one step more after the last
+# request, never before.
 SESSION_IDLE_MINUTES = int(os.environ.get("YINGJI_SESSION_IDLE_MINUTES", "30"))
-SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_REFRESH_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -114,8 +114,8 @@ def test_admin_reset_forces_a_change_at_next_login(api):
 
 
 def test_session_idle_timeout_and_cookie_flags():
-    assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60 + settings.SESSION_REFRESH_SECONDS
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False  # SessionIdleMiddleware extends it, once a step
     assert settings.SESSION_COOKIE_HTTPONLY is True
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
 
@@ -125,9 +125,65 @@ def test_session_expires_when_idle(web):
 
     client = web("duty")
     assert client.get("/").status_code == 200
-    with time_machine.travel(timezone.now() + timedelta(minutes=settings.SESSION_IDLE_MINUTES + 1)):
+    idle = timedelta(minutes=settings.SESSION_IDLE_MINUTES, seconds=settings.SESSION_REFRESH_SECONDS + 1)
+    with time_machine.travel(timezone.now() + idle):
         response = client.get("/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def _session_writes(queries) -> int:
+    return sum(1 for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+               and "django_session" in q["sql"])
+
+
+def test_requests_extend_the_session_once_a_step_and_it_never_ends_before_the_idle_minutes(web):
+    import time_machine
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    step = timedelta(seconds=settings.SESSION_REFRESH_SECONDS)
+    idle = timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        client = web("duty")
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        with CaptureQueriesContext(connection) as first:
+            assert client.get("/account/").status_code == 200
+        assert _session_writes(first.captured_queries) == 1  # the first request after signing in extends it
+        extended = Session.objects.get(session_key=key).expire_date
+        clock.shift(step / 2)
+        with CaptureQueriesContext(connection) as within:
+            assert client.get("/account/").status_code == 200
+            assert client.get("/").status_code == 200
+        assert _session_writes(within.captured_queries) == 0  # within the step: read, not written
+        assert Session.objects.get(session_key=key).expire_date == extended
+        last_request = timezone.now()
+        clock.shift(step)
+        with CaptureQueriesContext(connection) as after:
+            assert client.get("/account/").status_code == 200
+        assert _session_writes(after.captured_queries) == 1
+        assert Session.objects.get(session_key=key).expire_date == extended + step * 1.5
+        last_request = timezone.now()
+        # Idle exactly the idle minutes after the last request: still signed in (never sooner than promised).
+        clock.move_to(last_request + idle)
+        assert client.get("/account/").status_code == 200
+        # That request extended it again (a step had passed): the idle minutes and one step later it has ended.
+        clock.move_to(last_request + idle + idle + step + timedelta(seconds=1))
+        response = client.get("/account/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_token_requests_and_anonymous_pages_write_no_session(api, client):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    before = Session.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        assert api("duty").get("/api/v1/me").status_code == 200
+        assert client.get("/login/").status_code == 200
+    assert _session_writes(queries.captured_queries) == 0 and Session.objects.count() == before
 
 
 def test_users_hold_several_roles_and_keys_are_validated(demo_county):

@@ -1,5 +1,6 @@
 import ipaddress
 import re
+import time
 import uuid
 from functools import lru_cache
 
@@ -46,6 +47,29 @@ def client_address(request) -> str | None:
         except ValueError:
             return remote
     return remote
+
+
+#: The session key holding when (epoch seconds) the session's expiry was last moved on.
+SESSION_EXTENDED = "_extended_at"
+
+
+class SessionIdleMiddleware:
+    """The idle timeout without a session write on every request: a signed-in request moves the session's expiry on
+    (Django saves a modified session) only when it was last moved ``SESSION_REFRESH_SECONDS`` ago or more, so a page
+    view reads its session and writes nothing (on SQLite a write takes the database's one write lock). Requests
+    without a session (API tokens, anonymous pages) are left alone: nothing is loaded for them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.modified and session.session_key:
+            now = int(time.time())
+            if now - session.get(SESSION_EXTENDED, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[SESSION_EXTENDED] = now
+        return response
 
 
 class RequestContextMiddleware:
