@@ -283,6 +283,25 @@ def test_the_page_shows_names_in_chinese(county, web):
     assert f'value="{county["t2"]}"' not in page and f'value="{county["t1"]}"' in page
 
 
+def test_the_page_shows_no_planned_visits_for_an_officer(county, web):
+    """Plans name enterprises and months, not officers: an officer's row (and the totals of one officer) show a dash
+    for planned visits, not a 0 that reads as "nothing planned"."""
+    import re
+
+    client = web("section")
+    page = client.get(f"/enforcement/statistics/?year={YEAR}").content.decode()
+    officer_table = page[page.index('id="yj-statistics-officer"'):]
+    officer_table = officer_table[:officer_table.index("</table>")]
+    cells = re.findall(r'data-field="plan_visits">([^<]*)<', officer_table)
+    assert cells and set(cells) == {"—"}
+    township_table = page[page.index('id="yj-statistics-township"'):]
+    township_cells = re.findall(r'data-field="plan_visits">([^<]*)<', township_table[:township_table.index("</table>")])
+    assert "—" not in township_cells and "1" in township_cells  # the township plan's visit
+    one = client.get(f"/enforcement/statistics/?year={YEAR}&officer={county['o1'].pk}").content.decode()
+    month_table = one[one.index('id="yj-statistics-month"'):]
+    assert set(re.findall(r'data-field="plan_visits">([^<]*)<', month_table[:month_table.index("</table>")])) == {"—"}
+
+
 def test_a_fixed_number_of_queries_whatever_the_records(county):
     section = _user("section")
     statistics.summary(section, YEAR)  # caches warm (region names, industries)

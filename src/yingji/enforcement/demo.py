@@ -65,12 +65,18 @@ def generate(rng: random.Random) -> None:
                                  zip(pairs, ("近亲属在该企业任职", "曾在该企业任安全管理人员"), strict=True)])
 
 
+#: The legal name of the demo inspector account's officer.
+INSPECTOR_NAME = "李文博"
+
+
 def accounts_ready(rng: random.Random) -> None:
     """The demo inspector holds a certificate too, and the section has drawn every month this year."""
     today = timezone.localdate()
     inspector = User.objects.filter(username="inspector").first()
     if inspector is not None:
-        Officer.objects.create(user=inspector, name=inspector.display_name or inspector.username,
+        # The officer's legal name, as on the enforcement certificate and every document the officer signs (the
+        # account's display name is its role label, 执法人员, which read as a person's name in the officer lists).
+        Officer.objects.create(user=inspector, name=INSPECTOR_NAME,
                                region_code=COUNTY_CODE, organisation=inspector.organisation,
                                certificate_no=_certificate_no(rng),
                                certificate_expires=today.replace(year=today.year + 2, month=6, day=30))
