@@ -156,6 +156,14 @@ def test_api_page_and_export(api, web, demo_county):
         assert_error_shape(api("section").get("/api/v1/preparedness/statistics", year=bad, section="drills"), 422)
     page = web("section").get("/preparedness/statistics/", {"year": year, "section": "training"})
     assert page.status_code == 200 and "培训学时" in page.content.decode()
+    # A table of more than five columns takes the whole row (half a row cut its columns off at 1440 px).
+    import re
+
+    cards = re.findall(r'<div class="(col-12|col-xl-6)">\s*<div class="card h-100">.*?<thead><tr>(.*?)</tr>',
+                       page.content.decode(), re.S)
+    widths = {(width, headers.count("<th")) for width, headers in cards}
+    assert cards and all((width == "col-12") == (columns > 5) for width, columns in widths)
+    assert {"col-12", "col-xl-6"} <= {width for width, _ in widths}
     export = web("section").get("/preparedness/statistics/", {"year": year, "section": "drills", "export": "csv"})
     assert export.status_code == 200 and "演练" in export.content.decode("utf-8-sig")
 
