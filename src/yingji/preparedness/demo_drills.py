@@ -1,5 +1,8 @@
-"""Demo drills of the demo county over the past year (order 90, after resources and incidents; its own random
-generator, so no other demo figure changes).
+"""Demo drills of the demo county this year so far and the whole of last year (order 90, after resources and
+incidents; its own random generators, so no other demo figure changes; last year's have a generator of their own,
+so this year's are what they were when only this year was made). The platform has kept the county's records since
+late 2024: last year's drills are what the annual statistics' five-year trend, last year's township assessment
+(drills held) and last year's art. 33 compliance read.
 
 - County drills organised by the bureau with the county's and the townships' teams (the 防汛, 森林防灭火, 危化品 and
   地震 special plans), two by departments (industry level), one drill per township (a few townships none), and the
@@ -57,9 +60,8 @@ PROBLEMS = [
 OWNERS = ["综合协调组", "抢险救援组", "后勤保障组", "安全管理部", "生产技术部", "乡镇应急办"]
 
 
-def _on(today: datetime.date, month: int, rng: random.Random) -> datetime.date | None:
-    """A day in ``month`` of this year if it has passed, else the same month last year (a year back from today)."""
-    year = today.year if month <= today.month else today.year - 1
+def _on(today: datetime.date, month: int, rng: random.Random, year: int) -> datetime.date | None:
+    """A day in ``month`` of ``year``, if it has passed."""
     day = datetime.date(year, month, rng.randint(3, 26))
     return day if day < today else None
 
@@ -70,8 +72,13 @@ def _plan_for(plans: list[Plan], key: str) -> Plan | None:
 
 
 def generate(rng: random.Random) -> None:
-    local = random.Random("yingji-demo-drills")
     today = timezone.localdate()
+    _generate_year(random.Random("yingji-demo-drills"), today, today.year)
+    _generate_year(random.Random("yingji-demo-drills-last-year"), today, today.year - 1)
+
+
+def _generate_year(local: random.Random, today: datetime.date, year: int) -> None:
+    """The drills held in ``year`` up to ``today``, their plans and the problems they found."""
     county = Region.objects.get(code=COUNTY_CODE)
     townships = list(Region.objects.filter(level="township").order_by("code"))
     teams = list(Team.objects.order_by("id"))
@@ -97,7 +104,7 @@ def generate(rng: random.Random) -> None:
 
     # County drills: the county's teams and two or three townships' teams each.
     for title, season, key, scenario, kind, month in COUNTY_DRILLS:
-        day = _on(today, month, local)
+        day = _on(today, month, local, year)
         if day is None:
             continue
         township_teams = local.sample([t for t in teams if len(t.region_code) == 9], k=3)
@@ -113,7 +120,7 @@ def generate(rng: random.Random) -> None:
         add(drill, with_teams, month, notes=f"{season}组织")
     # Industry (department) drills.
     for n, (title, organiser, scenario) in enumerate(INDUSTRY_DRILLS):
-        day = _on(today, 6 + 3 * n, local)
+        day = _on(today, 6 + 3 * n, local, year)
         if day is None:
             continue
         drill = Drill(organiser_level=OrganiserLevel.INDUSTRY, region_code=COUNTY_CODE, organiser=organiser,
@@ -122,22 +129,23 @@ def generate(rng: random.Random) -> None:
                       participants=local.randint(40, 150), participant_units=organiser,
                       evaluation_worked="响应程序清楚，处置措施得当。", reported=True)
         add(drill, [], 6 + 3 * n)
-    # Township drills: one each with the township's own team; the last two townships held none this year.
+    # Township drills: one each with the township's own team; the last two townships held none in the year.
     for i, township in enumerate(townships):
         if i >= len(townships) - 2 and len(townships) > 3:
             planned.append(DrillPlan(organiser_level=OrganiserLevel.TOWNSHIP, region_code=township.code,
-                                     organiser=township.name, year=today.year, planned_month=11,
+                                     organiser=township.name, year=year, planned_month=11,
                                      kind=DrillKind.LIVE, plan_type=PlanType.SPECIAL,
                                      scenario="冬春森林防灭火演练（计划）"))
             continue
         title, key, scenario = TOWNSHIP_SCENARIOS[i % len(TOWNSHIP_SCENARIOS)]
         month = local.choice([4, 5, 6, 7, 9])
-        day = _on(today, month, local)
+        day = _on(today, month, local, year)
         if day is None:
             continue
         own = [t for t in teams if t.region_code.startswith(township.code)][:2]
         drill = Drill(organiser_level=OrganiserLevel.TOWNSHIP, region_code=township.code, organiser=township.name,
-                      title=f"{township.name}{title}", emergency_plan=_plan_for(plans, key), kind=DrillKind.LIVE,
+                      title=f"{day.year}年{township.name}{title}", emergency_plan=_plan_for(plans, key),
+                      kind=DrillKind.LIVE,
                       plan_type=PlanType.SPECIAL, scenario=scenario, date=day, place=f"{township.name}",
                       participants=sum(t.headcount for t in own) + local.randint(20, 80),
                       participant_units="、".join([township.name, *(t.name for t in own)]),
@@ -157,7 +165,7 @@ def generate(rng: random.Random) -> None:
                            or enterprise.metallurgy or enterprise.fireworks):
             schedule.append((local.choice([9, 10, 11]), PlanType.SPECIAL))
         for month, plan_type in schedule:
-            day = _on(today, month, local)
+            day = _on(today, month, local, year)
             if day is None:
                 continue
             title = local.choice(ENTERPRISE_ON_SITE if plan_type == PlanType.ON_SITE else ENTERPRISE_PLAN_DRILLS)
