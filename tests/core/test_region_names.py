@@ -248,3 +248,25 @@ def test_exports_carry_the_region_name_beside_the_code(web):
         team = by_name[row[0]]
         assert team.region_code in row and regions.region_name(team.region_code) in row
     assert len(rows) == Team.objects.count() + 1
+
+
+def test_a_form_field_built_on_the_class_does_not_freeze_the_request_filters(demo_county):
+    """``Filter.field`` is kept on the filter; one built on a FilterSet class's own filter (by an introspection) used
+    to be deep-copied into every later FilterSet, freezing its widget and choices for the rest of the process."""
+    from yingji.core.filters import _choice_count
+    from yingji.enforcement.filters import EnforcementItemFilterSet
+    from yingji.prevention.filters import HazardFilterSet
+    from yingji.prevention.models import Hazard
+
+    for filterset_class in (EnforcementItemFilterSet, HazardFilterSet):
+        for flt in filterset_class.base_filters.values():
+            flt.field  # noqa: B018 - built on the class's filter, as an introspection would
+    try:
+        items = EnforcementItemFilterSet(None, queryset=EnforcementItemFilterSet._meta.model.objects.none())
+        assert '<option value="" selected>' in str(items.form["in_force"])
+        hazards = HazardFilterSet(None, queryset=Hazard.objects.none(), request=_request("duty"))
+        assert _choice_count(hazards.form.fields["township"].choices) >= 2
+    finally:
+        for filterset_class in (EnforcementItemFilterSet, HazardFilterSet):
+            for flt in filterset_class.base_filters.values():
+                flt.__dict__.pop("_field", None)

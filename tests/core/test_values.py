@@ -4,6 +4,7 @@ accident-grade tool, readings over HTTP and MQTT, the Excel imports."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import string
@@ -241,7 +242,11 @@ def test_every_date_and_number_field_of_every_form_and_filterset_carries_the_che
     checked = 0
     fields = [(f"{form.__name__}.{name}", field) for form in _classes("forms", forms.BaseForm)
               for name, field in form.base_fields.items()]
-    fields += [(f"{fs.__name__}.{name}", flt.field) for fs in _classes("filters", django_filters.FilterSet)
+    # A copy of each declared filter: ``Filter.field`` is built once and kept on the filter, and every FilterSet
+    # deep-copies its class's filters, so building it on the class's own would freeze the widget and choices that
+    # FilterSet.__init__ sets per request (yes/no selects, the account's region choices) for the rest of the process.
+    fields += [(f"{fs.__name__}.{name}", copy.deepcopy(flt).field)
+               for fs in _classes("filters", django_filters.FilterSet)
                for name, flt in fs.base_filters.items()
                if not isinstance(flt, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter)]
     for label, field in fields:

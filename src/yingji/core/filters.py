@@ -113,6 +113,9 @@ class FilterSet(django_filters.FilterSet):
         user = getattr(self.request, "user", None)
         regions = None
         for name, flt in list(self.filters.items()):
+            # The form field is built from ``extra`` once and kept on the filter: one built on the class's own
+            # filter (and deep-copied here) would ignore what is set below for this request.
+            flt.__dict__.pop("_field", None)
             if isinstance(flt, django_filters.BooleanFilter) and "widget" not in flt.extra:
                 flt.extra["widget"] = forms.Select(choices=YES_NO_CHOICES)
             elif isinstance(flt, RegionFilter):
