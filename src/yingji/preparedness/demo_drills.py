@@ -1,8 +1,7 @@
 """Demo drills of the demo county this year so far and the whole of last year (order 90, after resources and
-incidents; its own random generators, so no other demo figure changes; last year's have a generator of their own,
-so this year's are what they were when only this year was made). The platform has kept the county's records since
-late 2024: last year's drills are what the annual statistics' five-year trend, last year's township assessment
-(drills held) and last year's art. 33 compliance read.
+incidents; random generators of their own, one per year, so no other demo figure changes). The platform has kept the
+county's records since late 2024: last year's drills are what the annual statistics' five-year trend, last year's
+township assessment (drills held) and last year's art. 33 compliance read.
 
 - County drills organised by the bureau with the county's and the townships' teams (the 防汛, 森林防灭火, 危化品 and
   地震 special plans), two by departments (industry level), one drill per township (a few townships none), and the
