@@ -300,6 +300,13 @@ def test_the_page_shows_no_planned_visits_for_an_officer(county, web):
     one = client.get(f"/enforcement/statistics/?year={YEAR}&officer={county['o1'].pk}").content.decode()
     month_table = one[one.index('id="yj-statistics-month"'):]
     assert set(re.findall(r'data-field="plan_visits">([^<]*)<', month_table[:month_table.index("</table>")])) == {"—"}
+    # The export of the officers' table says the same.
+    export = client.get(f"/enforcement/statistics/?year={YEAR}&export=csv&dimension=officer")
+    lines = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    planned = lines[1].index(str(statistics.FIGURE_LABELS["plan_visits"]))
+    officers, total = lines[2:-1], lines[-1]
+    assert officers and {r[planned] for r in officers} == {"—"}
+    assert total[planned] == "3"  # the county's planned visits, as on the page's totals
 
 
 def test_a_fixed_number_of_queries_whatever_the_records(county):

@@ -37,10 +37,6 @@ def _summary(request):
         return statistics.summary(request.user, timezone.localdate().year), exc.errors
 
 
-#: What an officer's row shows for a figure not counted by officer.
-NOT_BY_OFFICER = "—"
-
-
 @login_required
 def enforcement_statistics(request):
     data, errors = _summary(request)
@@ -62,24 +58,21 @@ def enforcement_statistics(request):
     labels = statistics.FIGURE_LABELS
     names = (*statistics.COUNTS, *statistics.AMOUNTS)
 
-    def cells(row, by_officer=False):
-        # Formatted here: five hundred cells through the template's filters were a third of the page's time. Plans
-        # name enterprises and months, not officers: an officer's planned visits are not a figure (—), not a 0.
-        return [(name, NOT_BY_OFFICER if name == "plan_visits" and by_officer else
+    def cells(row, dimension):
+        # Formatted here: five hundred cells through the template's filters were a third of the page's time.
+        return [(name, statistics.NOT_COUNTED if not statistics.counted(data, dimension, name) else
                  floatformat(row[name], "0g") if name in statistics.AMOUNTS else intcomma(row[name]))
                 for name in names]
 
-    one_officer = bool(data["filters"]["officer"])
     tables = [(dim, statistics.DIMENSION_LABELS[dim],
-               [{"key": row["key"], "label": row["label"], "cells": cells(row, one_officer or dim == "officer")}
-                for row in data[f"by_{dim}"]])
+               [{"key": row["key"], "label": row["label"], "cells": cells(row, dim)} for row in data[f"by_{dim}"]])
               for dim in statistics.DIMENSIONS]
     divisions_in_scope = set(  # one query (inside the comprehension's condition it ran once per division)
         Enterprise.objects.for_user(user).order_by().values_list("industry_division", flat=True).distinct())
     return render(request, "enforcement/statistics.html", {
         "data": data, "errors": errors, "tables": tables,
         "columns": [(name, labels[name]) for name in names],
-        "total_cards": [(name, labels[name], shown) for name, shown in cells(data["totals"], one_officer)],
+        "total_cards": [(name, labels[name], shown) for name, shown in cells(data["totals"], None)],
         "years": list(range(this_year, this_year - 6, -1)),
         "townships": townships.order_by("code").values_list("code", "name"),
         # The industries of the enterprises in the user's scope, the officers who worked in it.

@@ -396,11 +396,27 @@ def _by_year(qs, date_field: str, aggregates: dict, years: range) -> dict:
     return _grouped(qs, periods.by_year(date_field, years, dates), aggregates)
 
 
+#: What a table shows for a figure not counted in it (see ``counted``).
+NOT_COUNTED = "—"
+
+
+def counted(data: dict, dimension: str | None, name: str) -> bool:
+    """Whether figure ``name`` is a figure of ``dimension``'s rows (``None``: the totals) in ``data``. Plans name
+    enterprises and months, not officers: planned visits are no figure of an officer's row, nor of the totals of
+    one officer (a 0 there read as "nothing planned")."""
+    return not (name == "plan_visits" and (dimension == "officer" or data["filters"]["officer"]))
+
+
 def table(data: dict, dimension: str) -> tuple[list[str], list[list]]:
     """One dimension's rows as a plain table (header, rows) for the export, with a total line."""
-    header = [str(DIMENSION_LABELS[dimension]), *[str(FIGURE_LABELS[name]) for name in (*COUNTS, *AMOUNTS)]]
-    rows = [[row["label"], *[row[name] for name in (*COUNTS, *AMOUNTS)]] for row in data[f"by_{dimension}"]]
-    rows.append([gettext("Total"), *[data["totals"][name] for name in (*COUNTS, *AMOUNTS)]])
+    names = (*COUNTS, *AMOUNTS)
+    header = [str(DIMENSION_LABELS[dimension]), *[str(FIGURE_LABELS[name]) for name in names]]
+
+    def cells(row, of):
+        return [row[name] if counted(data, of, name) else NOT_COUNTED for name in names]
+
+    rows = [[row["label"], *cells(row, dimension)] for row in data[f"by_{dimension}"]]
+    rows.append([gettext("Total"), *cells(data["totals"], None)])
     return header, rows
 
 DIMENSION_LABELS = {"month": gettext_lazy("Month"), "township": pgettext_lazy("plan", "Township"),
