@@ -23,18 +23,15 @@ from .models import HistoricalFigure
 SOURCE = "%s年度安全生产和应急管理工作总结"
 FIGURES = {
     2022: {"teams.count": 17, "teams.headcount": 452, "drills.count": 612, "drills.participants": 20650,
-           "training.sessions": 14,
-           "training.trainees": 760, "publicity.events": 66, "publicity.participants": 17400,
+           "training.sessions": 14, "training.trainees": 760, "publicity.events": 66, "publicity.participants": 17400,
            "publicity.materials": 39000, "hazards.found": 1130, "hazards.closed": 1098, "incidents.count": 4,
            "incidents.deaths": 2, "warnings.published": 61, "shelters.count": 262, "shelters.capacity": 91000},
     2023: {"teams.count": 19, "teams.headcount": 508, "drills.count": 688, "drills.participants": 23840,
-           "training.sessions": 16,
-           "training.trainees": 820, "publicity.events": 72, "publicity.participants": 19800,
+           "training.sessions": 16, "training.trainees": 820, "publicity.events": 72, "publicity.participants": 19800,
            "publicity.materials": 44000, "hazards.found": 1264, "hazards.closed": 1241, "incidents.count": 3,
            "incidents.deaths": 1, "warnings.published": 74, "shelters.count": 281, "shelters.capacity": 98000},
     2024: {"teams.count": 21, "teams.headcount": 571, "drills.count": 759, "drills.participants": 26910,
-           "training.sessions": 18,
-           "training.trainees": 905, "publicity.events": 79, "publicity.participants": 21900,
+           "training.sessions": 18, "training.trainees": 905, "publicity.events": 79, "publicity.participants": 21900,
            "publicity.materials": 49000, "hazards.found": 1342, "hazards.closed": 1330, "incidents.count": 2,
            "incidents.deaths": 1, "warnings.published": 83, "shelters.count": 305, "shelters.capacity": 104000},
 }
